@@ -1,0 +1,51 @@
+import * as v from 'valibot'
+import { checked, textProblem, type Checked } from './validation'
+
+// A community as this device knows it: which spaces it may open, and what this
+// person is there. Residents hold only the public space; staff hold both.
+
+export const ROLES = ['resident', 'volunteer', 'staff'] as const
+export type Role = (typeof ROLES)[number]
+
+export const SpaceKeySchema = v.object({
+  room: v.pipe(v.string(), v.minLength(8), v.maxLength(128)),
+  secret: v.pipe(v.string(), v.minLength(16), v.maxLength(256)),
+})
+export type SpaceKey = v.InferOutput<typeof SpaceKeySchema>
+
+export const SPACE_KINDS = ['public', 'staff'] as const
+export type SpaceKind = (typeof SPACE_KINDS)[number]
+
+export const MembershipSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+  role: v.picklist(ROLES),
+  public: SpaceKeySchema,
+  staff: v.optional(SpaceKeySchema),
+  joinedAt: v.string(),
+})
+export type Membership = v.InferOutput<typeof MembershipSchema>
+
+export const COMMUNITY_NAME_MAX = 40
+export const DISPLAY_NAME_MAX = 30
+
+export function checkCommunityName(name: string): Checked<string, 'name'> {
+  const problem = textProblem(name, { required: true, max: COMMUNITY_NAME_MAX })
+  return checked(name.trim(), problem ? { name: problem } : {})
+}
+
+export function checkDisplayName(name: string): Checked<string, 'displayName'> {
+  const problem = textProblem(name, { required: true, max: DISPLAY_NAME_MAX })
+  return checked(name.trim(), problem ? { displayName: problem } : {})
+}
+
+/** Which role an invite of this kind grants: a staff invite carries the staff space. */
+export function roleForInvite(hasStaffSpace: boolean): Role {
+  return hasStaffSpace ? 'staff' : 'resident'
+}
+
+/** Residents may call themselves volunteers; only a staff invite makes someone staff. */
+export function canChooseRole(current: Role, next: Role): boolean {
+  if (current === 'staff') return next === 'staff'
+  return next === 'resident' || next === 'volunteer'
+}

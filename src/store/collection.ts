@@ -1,0 +1,45 @@
+import * as Y from 'yjs'
+import * as v from 'valibot'
+
+// A collection is a Y.Map from id to a plain object. Anything may arrive from a
+// peer (an old version, a buggy device, a hostile one), so every record is checked
+// against its schema on the way out; a record that fails is skipped and counted,
+// and the screen shows the rest.
+
+export type RecordSchema<T> = v.GenericSchema<unknown, T>
+
+export interface Keyed {
+  /** The record's own id must match the key it is stored under. */
+  id?: string
+  deviceId?: string
+}
+
+export function readRecord<T>(schema: RecordSchema<T>, key: string, raw: unknown): T | null {
+  const parsed = v.safeParse(schema, raw)
+  if (!parsed.success) return null
+  const record = parsed.output as T & Keyed
+  const ownKey = record.id ?? record.deviceId
+  if (ownKey !== undefined && ownKey !== key) return null
+  return record
+}
+
+export interface CollectionSnapshot<T> {
+  records: Map<string, T>
+  skipped: Set<string>
+}
+
+export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>): CollectionSnapshot<T> {
+  const records = new Map<string, T>()
+  const skipped = new Set<string>()
+  map.forEach((raw, key) => {
+    const record = readRecord(schema, key, raw)
+    if (record === null) skipped.add(key)
+    else records.set(key, record)
+  })
+  return { records, skipped }
+}
+
+/** Writes one whole record: an edit replaces the object, which stays small to store. */
+export function putRecord<T extends object>(map: Y.Map<unknown>, key: string, record: T): void {
+  map.set(key, { ...record })
+}

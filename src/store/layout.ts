@@ -1,0 +1,14 @@
+import * as Y from 'yjs'
+
+// How each space is laid out in its Y.Doc: one top-level Y.Map per collection.
+// Feature issues add their collections here, so this file is the whole map.
+
+export const publicSpace = (doc: Y.Doc) => ({
+  members: doc.getMap<unknown>('members'),
+  notices: doc.getMap<unknown>('notices'),
+  noticeWithdrawals: doc.getMap<unknown>('noticeWithdrawals'),
+})
+
+// The staff space (elder roster, delivery rounds) gets its collections with the
+// canteen feature; until then it is an empty, separately encrypted document.
+export const staffSpace = (_doc: Y.Doc) => ({})

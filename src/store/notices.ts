@@ -1,0 +1,50 @@
+import * as Y from 'yjs'
+import type { HybridClock } from '../domain/hlc'
+import { newId } from '../domain/ids'
+import { checkNoticeDraft, NoticeSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
+import type { Checked } from '../domain/validation'
+import { putRecord, readRecord } from './collection'
+import { publicSpace } from './layout'
+
+export interface Author {
+  deviceId: string
+  name: string
+}
+
+export function postNotice(doc: Y.Doc, clock: HybridClock, author: Author, draft: NoticeDraft): Checked<Notice> {
+  const check = checkNoticeDraft(draft)
+  if (!check.ok) return check
+  const stamp = clock.tick()
+  const notice: Notice = {
+    id: newId(),
+    ...check.value,
+    authorId: author.deviceId,
+    authorName: author.name,
+    postedAt: stamp,
+    editedAt: stamp,
+  }
+  doc.transact(() => putRecord(publicSpace(doc).notices, notice.id, notice))
+  return { ok: true, value: notice }
+}
+
+function currentNotice(doc: Y.Doc, id: string): Notice | null {
+  const notices = publicSpace(doc).notices
+  return readRecord(NoticeSchema, id, notices.get(id))
+}
+
+export function editNotice(doc: Y.Doc, clock: HybridClock, id: string, draft: NoticeDraft): Checked<Notice> {
+  const check = checkNoticeDraft(draft)
+  if (!check.ok) return check
+  const notice = currentNotice(doc, id)
+  if (!notice) return { ok: false, problems: { notice: 'problem.notFound' } }
+  const edited: Notice = { ...notice, ...check.value, editedAt: clock.tick() }
+  doc.transact(() => putRecord(publicSpace(doc).notices, id, edited))
+  return { ok: true, value: edited }
+}
+
+export function withdrawNotice(doc: Y.Doc, clock: HybridClock, by: Author, id: string): Checked<NoticeWithdrawal> {
+  if (!currentNotice(doc, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
+  const withdrawal: NoticeWithdrawal = { id, byId: by.deviceId, stamp: clock.tick() }
+  doc.transact(() => putRecord(publicSpace(doc).noticeWithdrawals, id, withdrawal))
+  return { ok: true, value: withdrawal }
+}

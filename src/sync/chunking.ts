@@ -1,0 +1,167 @@
+// Chromium refuses data-channel messages larger than the channel's max-message-size
+// (256 KB), and y-webrtc sends a whole sync step as one message, so a community's
+// year (several MB) would never reach a new device. We hand simple-peer (inside
+// y-webrtc) a peer connection whose data channels split every message into small
+// frames and put them back together on the other side. The frames' first byte says
+// whether more follow. Channels are ordered and reliable, so frames arrive in order.
+// Sending also waits while the browser's send buffer is full, instead of letting
+// Chromium close the channel.
+
+export const FRAME_PAYLOAD = 64 * 1024 - 1
+const MORE = 0
+const LAST = 1
+const HIGH_WATER = 1024 * 1024
+
+export interface ChannelTraffic {
+  /** A whole message went out (all its frames were handed to the browser). */
+  sent(bytes: number): void
+  /** A whole message came in. */
+  received(bytes: number): void
+}
+
+export function splitIntoFrames(message: Uint8Array, payload = FRAME_PAYLOAD): Uint8Array<ArrayBuffer>[] {
+  const frames: Uint8Array<ArrayBuffer>[] = []
+  for (let offset = 0; offset < message.length || frames.length === 0; offset += payload) {
+    const part = message.subarray(offset, offset + payload)
+    const frame = new Uint8Array(part.length + 1)
+    frame[0] = offset + payload >= message.length ? LAST : MORE
+    frame.set(part, 1)
+    frames.push(frame)
+  }
+  return frames
+}
+
+/** Collects frames; returns the whole message when its last frame arrives. */
+export class FrameAssembler {
+  private parts: Uint8Array[] = []
+  private size = 0
+
+  push(frame: Uint8Array): Uint8Array | null {
+    if (frame.length === 0) return null
+    const part = frame.subarray(1)
+    this.parts.push(part)
+    this.size += part.length
+    if (frame[0] !== LAST) return null
+    const whole = new Uint8Array(this.size)
+    let at = 0
+    for (const p of this.parts) {
+      whole.set(p, at)
+      at += p.length
+    }
+    this.parts = []
+    this.size = 0
+    return whole
+  }
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView | Blob): Uint8Array {
+  if (typeof data === 'string') return new TextEncoder().encode(data)
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  throw new Error('Blobs are not sent over this channel')
+}
+
+type Handler = ((event: any) => void) | null
+
+/** The parts of RTCDataChannel that simple-peer uses, with framing in between. */
+class FramedDataChannel {
+  private queue: Uint8Array<ArrayBuffer>[] = []
+  private queuedBytes = 0
+  private assembler = new FrameAssembler()
+  private messageHandler: Handler = null
+
+  constructor(
+    private readonly channel: RTCDataChannel,
+    private readonly traffic: ChannelTraffic,
+  ) {
+    channel.binaryType = 'arraybuffer'
+    channel.addEventListener('bufferedamountlow', () => this.flush())
+    channel.addEventListener('message', (event: MessageEvent) => {
+      if (!(event.data instanceof ArrayBuffer)) return
+      const whole = this.assembler.push(new Uint8Array(event.data))
+      if (!whole) return
+      this.traffic.received(whole.length)
+      this.messageHandler?.({ data: whole.buffer })
+    })
+  }
+
+  send(data: string | ArrayBuffer | ArrayBufferView): void {
+    const bytes = toBytes(data)
+    for (const frame of splitIntoFrames(bytes)) {
+      this.queue.push(frame)
+      this.queuedBytes += frame.length
+    }
+    this.flush()
+    this.traffic.sent(bytes.length)
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0 && this.channel.readyState === 'open' && this.channel.bufferedAmount < HIGH_WATER) {
+      const frame = this.queue.shift()!
+      this.queuedBytes -= frame.length
+      this.channel.send(frame)
+    }
+  }
+
+  close(): void {
+    this.queue = []
+    this.queuedBytes = 0
+    this.channel.close()
+  }
+
+  get label() { return this.channel.label }
+  get readyState() { return this.channel.readyState }
+  get bufferedAmount() { return this.channel.bufferedAmount + this.queuedBytes }
+  get bufferedAmountLowThreshold() { return this.channel.bufferedAmountLowThreshold }
+  set bufferedAmountLowThreshold(value: number) { this.channel.bufferedAmountLowThreshold = value }
+  get binaryType() { return 'arraybuffer' as const }
+  set binaryType(_value: string) { /* frames are always bytes */ }
+  get onmessage() { return this.messageHandler }
+  set onmessage(handler: Handler) { this.messageHandler = handler }
+  get onopen() { return this.channel.onopen }
+  set onopen(handler: Handler) { this.channel.onopen = handler }
+  get onclose() { return this.channel.onclose }
+  set onclose(handler: Handler) { this.channel.onclose = handler }
+  get onerror() { return this.channel.onerror }
+  set onerror(handler: Handler) { this.channel.onerror = handler }
+  get onbufferedamountlow() { return this.channel.onbufferedamountlow }
+  set onbufferedamountlow(handler: Handler) { this.channel.onbufferedamountlow = handler }
+}
+
+/**
+ * The `wrtc` option for simple-peer: the browser's own WebRTC classes, except that
+ * data channels are framed. Every connection made through it is kept in `open`
+ * so status and tests can read its getStats().
+ */
+export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnection>) {
+  class FramedPeerConnection extends RTCPeerConnection {
+    private dataChannelHandler: Handler = null
+
+    constructor(config?: RTCConfiguration) {
+      super(config)
+      open.add(this)
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'closed' || this.connectionState === 'failed') open.delete(this)
+      })
+      super.ondatachannel = (event) => this.dataChannelHandler?.({ channel: new FramedDataChannel(event.channel, traffic) })
+    }
+
+    override createDataChannel(label: string, options?: RTCDataChannelInit): RTCDataChannel {
+      return new FramedDataChannel(super.createDataChannel(label, options), traffic) as unknown as RTCDataChannel
+    }
+
+    override close(): void {
+      open.delete(this)
+      super.close()
+    }
+
+    // simple-peer assigns ondatachannel; hand it framed channels.
+    override get ondatachannel(): Handler { return this.dataChannelHandler }
+    override set ondatachannel(handler: Handler) { this.dataChannelHandler = handler }
+  }
+  return {
+    RTCPeerConnection: FramedPeerConnection,
+    RTCSessionDescription: globalThis.RTCSessionDescription,
+    RTCIceCandidate: globalThis.RTCIceCandidate,
+  }
+}

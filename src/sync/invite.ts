@@ -1,0 +1,55 @@
+import * as v from 'valibot'
+import { SpaceKeySchema, type Membership } from '../domain/community'
+
+// An invite is a link whose fragment (after '#') carries the community's rooms and
+// secrets. Browsers never send the fragment to a server, so the web server that
+// hands out the app never learns a secret. The same link goes into the QR code.
+
+export const InviteSchema = v.object({
+  v: v.literal(1),
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+  public: SpaceKeySchema,
+  staff: v.optional(SpaceKeySchema),
+  signaling: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
+})
+export type Invite = v.InferOutput<typeof InviteSchema>
+
+export type InviteKind = 'resident' | 'staff'
+
+const PREFIX = '#join='
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64Url(text: string): string {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/')
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))
+  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
+}
+
+export function makeInvite(community: Membership, kind: InviteKind, signaling: string[]): Invite {
+  const invite: Invite = { v: 1, id: community.id, name: community.name, public: community.public, signaling }
+  if (kind === 'staff' && community.staff) invite.staff = community.staff
+  return invite
+}
+
+export function inviteLink(appUrl: string, invite: Invite): string {
+  return appUrl.split('#')[0] + PREFIX + toBase64Url(JSON.stringify(invite))
+}
+
+/** The invite in a link or a bare fragment, or null when it is missing or damaged. */
+export function readInvite(linkOrHash: string): Invite | null {
+  const at = linkOrHash.indexOf(PREFIX)
+  if (at < 0) return null
+  try {
+    const parsed = v.safeParse(InviteSchema, JSON.parse(fromBase64Url(linkOrHash.slice(at + PREFIX.length).trim())))
+    return parsed.success ? parsed.output : null
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,33 @@
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+
+// Each space lives in its own IndexedDB database, named by its room. Writes go to
+// the Y.Doc first and y-indexeddb stores them; nothing waits for the network.
+
+export interface SpaceStorage {
+  readonly whenLoaded: Promise<void>
+  isFromStorage(origin: unknown): boolean
+  destroy(): Promise<void>
+}
+
+export const databaseName = (room: string) => `neighbours-${room}`
+
+export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
+  const persistence = new IndexeddbPersistence(databaseName(room), doc)
+  return {
+    whenLoaded: persistence.whenSynced.then(() => undefined),
+    isFromStorage: (origin) => origin === persistence,
+    destroy: () => persistence.destroy(),
+  }
+}
+
+/** Removes a space's stored data from this device (leaving a community). */
+export function deleteSpaceData(room: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(databaseName(room))
+    request.onsuccess = () => resolve()
+    request.onerror = () => reject(request.error)
+    // Another tab still has it open: it is deleted once that tab lets go.
+    request.onblocked = () => resolve()
+  })
+}

@@ -1,0 +1,145 @@
+import * as Y from 'yjs'
+import { WebrtcProvider, Room } from 'y-webrtc'
+import { framedWebRTC } from './chunking'
+
+// One space = one y-webrtc room, encrypted with the space secret (y-webrtc derives
+// a key from `password`; signaling servers and anyone without the secret see only
+// ciphertext). No STUN or TURN servers: peers meet on the same network or through
+// the community's own signaling server, and no outside service learns who talks.
+
+export interface SyncActivity {
+  /** Wall time (ms) when a whole message last came from a peer. */
+  lastReceivedAt: number | null
+  /** Wall time (ms) when this device last handed a message to a peer. */
+  lastSentAt: number | null
+  /** Wall time (ms) of the newest change made on this device. */
+  lastLocalChangeAt: number | null
+}
+
+export interface SpaceSyncStatus extends SyncActivity {
+  peers: number
+  signalingConnected: number
+  signalingServers: number
+}
+
+export interface SpaceSync {
+  readonly provider: WebrtcProvider
+  /** Open WebRTC connections, for status and for tests to read getStats(). */
+  readonly connections: Set<RTCPeerConnection>
+  status(): SpaceSyncStatus
+  /** Called whenever status() may have changed. */
+  onChange(listener: () => void): () => void
+  destroy(): Promise<void>
+}
+
+const activityKey = (room: string) => `neighbours.sync.${room}`
+
+function loadActivity(room: string): SyncActivity {
+  try {
+    const saved = JSON.parse(localStorage.getItem(activityKey(room)) ?? 'null')
+    if (saved && typeof saved === 'object') {
+      return {
+        lastReceivedAt: typeof saved.lastReceivedAt === 'number' ? saved.lastReceivedAt : null,
+        lastSentAt: typeof saved.lastSentAt === 'number' ? saved.lastSentAt : null,
+        lastLocalChangeAt: typeof saved.lastLocalChangeAt === 'number' ? saved.lastLocalChangeAt : null,
+      }
+    }
+  } catch {
+    // A broken entry only loses the "last exchanged" time; start afresh.
+  }
+  return { lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null }
+}
+
+export function forgetActivity(room: string): void {
+  localStorage.removeItem(activityKey(room))
+}
+
+export function connectSpace(
+  doc: Y.Doc,
+  room: string,
+  secret: string,
+  signaling: string[],
+  isFromStorage: (origin: unknown) => boolean,
+): SpaceSync {
+  const listeners = new Set<() => void>()
+  const connections = new Set<RTCPeerConnection>()
+  const activity = loadActivity(room)
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+
+  const changed = () => {
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(() => localStorage.setItem(activityKey(room), JSON.stringify(activity)), 300)
+    listeners.forEach((l) => l())
+  }
+
+  const wrtc = framedWebRTC(
+    {
+      sent: () => {
+        activity.lastSentAt = Date.now()
+        changed()
+      },
+      received: () => {
+        activity.lastReceivedAt = Date.now()
+        changed()
+      },
+    },
+    connections,
+  )
+
+  const provider = new WebrtcProvider(room, doc, {
+    signaling,
+    password: secret,
+    peerOpts: { wrtc, config: { iceServers: [] } },
+  })
+
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin instanceof Room || isFromStorage(origin)) return
+    activity.lastLocalChangeAt = Date.now()
+    changed()
+  }
+  doc.on('update', onUpdate)
+  provider.on('peers', changed)
+  provider.on('status', changed)
+  const signalingListeners = provider.signalingConns.map((conn) => {
+    const listener = () => changed()
+    conn.on('connect', listener)
+    conn.on('disconnect', listener)
+    return { conn, listener }
+  })
+
+  return {
+    provider,
+    connections,
+    status: () => ({
+      ...activity,
+      peers: provider.room ? provider.room.webrtcConns.size : 0,
+      signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
+      signalingServers: provider.signalingConns.length,
+    }),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async destroy() {
+      clearTimeout(saveTimer)
+      localStorage.setItem(activityKey(room), JSON.stringify(activity))
+      doc.off('update', onUpdate)
+      for (const { conn, listener } of signalingListeners) {
+        conn.off('connect', listener)
+        conn.off('disconnect', listener)
+      }
+      listeners.clear()
+      provider.destroy()
+      // y-webrtc frees the room name only after its key promise settles; wait, so
+      // the same space can be opened again straight away (switching back).
+      await provider.key
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    },
+  }
+}
+
+/** Changes made here that no peer has been sent yet. */
+export function hasUnsharedChanges(status: SyncActivity): boolean {
+  if (status.lastLocalChangeAt === null) return false
+  return status.lastSentAt === null || status.lastLocalChangeAt > status.lastSentAt
+}

@@ -1,0 +1,31 @@
+import { createSignal, Match, Switch } from 'solid-js'
+import { readInvite } from '../sync/invite'
+import { createAppState } from './common/app-state'
+import { t } from './common/i18n'
+import { Onboarding } from './onboarding/Onboarding'
+import { Shell } from './shell/Shell'
+import { UpdatePrompt } from './shell/UpdatePrompt'
+
+export function App() {
+  const app = createAppState()
+  // An invite arrives in the URL fragment; take it out of the address bar at once so
+  // the secret is not left in history or shared again by accident.
+  const [invite, setInvite] = createSignal(readInvite(location.hash))
+  if (location.hash.startsWith('#join=')) history.replaceState(null, '', location.pathname + location.search)
+  const inviteIsNew = () => {
+    const i = invite()
+    return i !== null && !app.device.communities.some((c) => c.id === i.id && (c.staff || !i.staff))
+  }
+
+  return (
+    <>
+      <Switch fallback={<p class="p-6 text-xl">{t('app.name')}…</p>}>
+        <Match when={app.device.communities.length === 0 || inviteIsNew()}>
+          <Onboarding app={app} invite={invite()} onDone={() => setInvite(null)} />
+        </Match>
+        <Match when={app.session()}>{(session) => <Shell app={app} session={session()} />}</Match>
+      </Switch>
+      <UpdatePrompt />
+    </>
+  )
+}

@@ -1,0 +1,141 @@
+import { createEffect, createSignal, on, onCleanup } from 'solid-js'
+import { createStore, unwrap } from 'solid-js/store'
+import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
+import { newId, newSecret } from '../../domain/ids'
+import { publishMember } from '../../store/members'
+import { defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
+import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
+import { deleteSpaceData } from '../../sync/persistence'
+import { forgetActivity } from '../../sync/transport'
+import { openCommunity, type CommunitySession } from '../../session'
+import { setLanguage } from './i18n'
+
+// Device-wide state for the screens: this device's settings (kept in localStorage),
+// the community that is open now, and the actions that change them. Screens call
+// these; none of them touches storage or Yjs directly.
+
+export function createAppState() {
+  const [device, setDevice] = createStore<DeviceSettings>(loadDevice())
+  const [session, setSession] = createSignal<CommunitySession | null>(null)
+
+  createEffect(() => saveDevice(JSON.parse(JSON.stringify(unwrap(device))) as DeviceSettings))
+  createEffect(() => setLanguage(device.language))
+  createEffect(() => {
+    document.documentElement.classList.toggle('large-text', device.largeText)
+    document.documentElement.lang = device.language
+  })
+
+  const signaling = () => device.signaling ?? defaultSignaling(location)
+  const active = () => device.communities.find((c) => c.id === device.activeCommunityId) ?? null
+
+  // Open the active community; close the one before. Re-open when the signaling
+  // list changes so a new server takes effect at once.
+  let current: CommunitySession | null = null
+  createEffect(
+    on([() => active()?.id, () => active()?.staff?.room, () => signaling().join('\n')], () => {
+      const membership = active()
+      const previous = current
+      current = null
+      setSession(null)
+      void (async () => {
+        await previous?.close()
+        if (!membership || device.activeCommunityId !== membership.id) return
+        const opened = openCommunity(structuredClone(unwrap(membership)), device.deviceId, [...signaling()])
+        current = opened
+        setSession(opened)
+        ;(window as unknown as { neighbours?: unknown }).neighbours = { session: opened }
+        await opened.whenLoaded
+        announceMyself(opened)
+      })()
+    }),
+  )
+  onCleanup(() => void current?.close())
+
+  function announceMyself(s: CommunitySession) {
+    const name = device.displayName.trim()
+    const mine = s.members.byId[device.deviceId]
+    if (name && (!mine || mine.name !== name || mine.role !== s.membership.role)) {
+      publishMember(s.publicSpace.doc, s.clock, name, s.membership.role)
+    }
+  }
+
+  function join(membership: Membership) {
+    setDevice('communities', (list) => upsertCommunity(list, membership))
+    setDevice('activeCommunityId', membership.id)
+  }
+
+  return {
+    device,
+    session,
+    signaling,
+    active,
+    setDisplayName(name: string) {
+      setDevice('displayName', name)
+      const s = session()
+      if (s) announceMyself(s)
+    },
+    setLanguage: (language: DeviceSettings['language']) => setDevice('language', language),
+    setLargeText: (on: boolean) => setDevice('largeText', on),
+    setSignaling: (urls: string[] | null) => setDevice('signaling', urls),
+    setRole(role: Role) {
+      const membership = active()
+      if (!membership || !canChooseRole(membership.role, role)) return
+      setDevice('communities', (c) => c.id === membership.id, 'role', role)
+      const s = session()
+      if (s) {
+        s.membership.role = role
+        announceMyself(s)
+      }
+    },
+    createCommunity(name: string) {
+      join({
+        id: newId(),
+        name,
+        role: 'staff',
+        public: { room: newId(), secret: newSecret() },
+        staff: { room: newId(), secret: newSecret() },
+        joinedAt: new Date().toISOString(),
+      })
+    },
+    joinFromInvite(invite: Invite) {
+      const existing = device.communities.find((c) => c.id === invite.id)
+      // A staff invite upgrades a resident; a resident invite never downgrades staff.
+      const staff = invite.staff ?? existing?.staff
+      join({
+        id: invite.id,
+        name: invite.name,
+        role: existing?.role === 'staff' || invite.staff ? 'staff' : (existing?.role ?? roleForInvite(false)),
+        public: invite.public,
+        ...(staff ? { staff } : {}),
+        joinedAt: existing?.joinedAt ?? new Date().toISOString(),
+      })
+      if (device.signaling === null && invite.signaling && invite.signaling.length > 0) {
+        setDevice('signaling', invite.signaling)
+      }
+    },
+    switchTo: (id: string) => setDevice('activeCommunityId', id),
+    async leave(id: string) {
+      const membership = device.communities.find((c) => c.id === id)
+      if (!membership) return
+      const open = current?.membership.id === id ? current : null
+      if (device.activeCommunityId === id) {
+        setDevice('activeCommunityId', device.communities.find((c) => c.id !== id)?.id ?? null)
+      }
+      setDevice('communities', (list) => list.filter((c) => c.id !== id))
+      // Storage must be closed before its database can be deleted.
+      await open?.close()
+      for (const key of [membership.public, membership.staff]) {
+        if (!key) continue
+        forgetActivity(key.room)
+        await deleteSpaceData(key.room)
+      }
+    },
+    invite(kind: InviteKind): Invite | null {
+      const membership = active()
+      if (!membership) return null
+      return makeInvite(unwrap(membership), kind, device.signaling ?? [])
+    },
+  }
+}
+
+export type AppState = ReturnType<typeof createAppState>

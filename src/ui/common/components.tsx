@@ -1,0 +1,112 @@
+import { Show, splitProps, type JSX, type ParentProps } from 'solid-js'
+import { t } from './i18n'
+
+// The few building blocks every screen uses: big touch targets (at least 48 px),
+// high contrast, labels above fields and problems said in words under them.
+
+type ButtonProps = JSX.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' }
+
+export function Button(props: ButtonProps) {
+  const [own, rest] = splitProps(props, ['variant', 'class'])
+  const look = () =>
+    own.variant === 'danger'
+      ? 'bg-red-700 text-white hover:bg-red-800'
+      : own.variant === 'secondary'
+        ? 'bg-white text-stone-900 border-2 border-stone-700 hover:bg-stone-100'
+        : 'bg-orange-800 text-white hover:bg-orange-900'
+  return (
+    <button
+      type="button"
+      {...rest}
+      class={`min-h-12 rounded-xl px-5 py-2 font-semibold disabled:opacity-50 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-blue-700 ${look()} ${own.class ?? ''}`}
+    />
+  )
+}
+
+export function Card(props: ParentProps<{ title?: string; class?: string }>) {
+  return (
+    <section class={`rounded-2xl bg-white p-4 shadow-sm border border-stone-300 ${props.class ?? ''}`}>
+      <Show when={props.title}>
+        <h2 class="mb-3 text-xl font-bold text-stone-900">{props.title}</h2>
+      </Show>
+      {props.children}
+    </section>
+  )
+}
+
+interface FieldProps {
+  label: string
+  hint?: string
+  problem?: string
+  value: string
+  onInput: (value: string) => void
+  multiline?: boolean
+  name?: string
+  autocomplete?: string
+}
+
+let fieldCount = 0
+
+export function Field(props: FieldProps) {
+  const id = `field-${++fieldCount}`
+  const inputClass = () =>
+    `mt-1 block w-full rounded-xl border-2 px-3 py-2 text-stone-900 min-h-12 ${props.problem ? 'border-red-700' : 'border-stone-600'}`
+  return (
+    <div class="mb-4">
+      <label for={id} class="block font-semibold text-stone-900">
+        {props.label}
+      </label>
+      <Show when={props.hint}>
+        <p class="text-stone-700 text-[0.9em]">{props.hint}</p>
+      </Show>
+      <Show
+        when={props.multiline}
+        fallback={
+          <input
+            id={id}
+            name={props.name}
+            autocomplete={props.autocomplete ?? 'off'}
+            class={inputClass()}
+            value={props.value}
+            aria-invalid={props.problem ? 'true' : undefined}
+            onInput={(e) => props.onInput(e.currentTarget.value)}
+          />
+        }
+      >
+        <textarea
+          id={id}
+          name={props.name}
+          rows={4}
+          class={inputClass()}
+          value={props.value}
+          aria-invalid={props.problem ? 'true' : undefined}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      </Show>
+      <Show when={props.problem}>
+        <p role="alert" class="mt-1 font-semibold text-red-800">
+          {props.problem}
+        </p>
+      </Show>
+    </div>
+  )
+}
+
+/** Asks before something that cannot be undone. */
+export function Confirm(props: { message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <div class="fixed inset-0 z-50 flex items-end sm:items-center justify-center bg-black/60 p-4" role="dialog" aria-modal="true">
+      <div class="w-full max-w-md rounded-2xl bg-white p-5">
+        <p class="mb-5 text-stone-900">{props.message}</p>
+        <div class="flex flex-wrap justify-end gap-3">
+          <Button variant="secondary" onClick={() => props.onCancel()}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="danger" onClick={() => props.onConfirm()}>
+            {props.confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </div>
+  )
+}

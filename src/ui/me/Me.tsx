@@ -1,0 +1,257 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { renderSVG } from 'uqr'
+import * as Y from 'yjs'
+import { checkDisplayName, type Role } from '../../domain/community'
+import { LANGUAGES, parseSignalingList } from '../../sync/device'
+import { inviteLink, type InviteKind } from '../../sync/invite'
+import { hasUnsharedChanges } from '../../sync/transport'
+import type { CommunitySession, OpenSpace } from '../../session'
+import type { AppState } from '../common/app-state'
+import { Button, Card, Confirm, Field } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import { byteSize, now, timeAgo } from '../common/time'
+import { spaces } from '../shell/SyncBadge'
+import { JoinOrCreate } from '../onboarding/Onboarding'
+
+export default function Me(props: { app: AppState; session: CommunitySession }) {
+  return (
+    <div class="space-y-4">
+      <Profile app={props.app} session={props.session} />
+      <Invites app={props.app} session={props.session} />
+      <Communities app={props.app} />
+      <Settings app={props.app} />
+      <SyncDetails session={props.session} />
+      <Diagnostics app={props.app} session={props.session} />
+    </div>
+  )
+}
+
+function Profile(props: { app: AppState; session: CommunitySession }) {
+  const [name, setName] = createSignal(props.app.device.displayName)
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const [saved, setSaved] = createSignal(false)
+  const roles = (): Role[] => (props.session.membership.role === 'staff' ? ['staff'] : ['resident', 'volunteer'])
+  const save = (event: Event) => {
+    event.preventDefault()
+    const check = checkDisplayName(name())
+    if (!check.ok) return setProblem(check.problems.displayName)
+    setProblem(undefined)
+    props.app.setDisplayName(check.value)
+    setSaved(true)
+  }
+  return (
+    <Card title={t('me.profile')}>
+      <form onSubmit={save}>
+        <Field label={t('me.displayName')} name="displayName" value={name()} problem={problemText(problem())} onInput={(v) => { setName(v); setSaved(false) }} />
+        <div class="flex items-center gap-3">
+          <Button type="submit">{t('common.save')}</Button>
+          <Show when={saved()}>
+            <span role="status">{t('common.saved')}</span>
+          </Show>
+        </div>
+      </form>
+      <fieldset class="mt-4">
+        <legend class="font-semibold">{t('me.role')}</legend>
+        <div class="mt-2 flex flex-wrap gap-2">
+          <For each={roles()}>
+            {(role) => (
+              <Button
+                variant={props.app.active()?.role === role ? 'primary' : 'secondary'}
+                aria-pressed={props.app.active()?.role === role}
+                onClick={() => props.app.setRole(role)}
+              >
+                {t(`role.${role}` as MessageKey)}
+              </Button>
+            )}
+          </For>
+        </div>
+      </fieldset>
+    </Card>
+  )
+}
+
+function Invites(props: { app: AppState; session: CommunitySession }) {
+  const [kind, setKind] = createSignal<InviteKind | null>(null)
+  const [copied, setCopied] = createSignal(false)
+  const link = createMemo(() => {
+    const k = kind()
+    const invite = k ? props.app.invite(k) : null
+    return invite ? inviteLink(location.href, invite) : ''
+  })
+  const copy = async () => {
+    await navigator.clipboard?.writeText(link()).catch(() => undefined)
+    setCopied(true)
+  }
+  return (
+    <Card title={t('me.invite')}>
+      <div class="flex flex-wrap gap-2">
+        <Button data-testid="invite-resident" variant={kind() === 'resident' ? 'primary' : 'secondary'} onClick={() => { setKind('resident'); setCopied(false) }}>
+          {t('me.inviteResident')}
+        </Button>
+        <Show when={props.session.membership.staff}>
+          <Button data-testid="invite-staff" variant={kind() === 'staff' ? 'primary' : 'secondary'} onClick={() => { setKind('staff'); setCopied(false) }}>
+            {t('me.inviteStaff')}
+          </Button>
+        </Show>
+      </div>
+      <Show when={link()}>
+        <p class="mt-3 font-semibold">{kind() === 'staff' ? t('me.inviteStaffHint') : t('me.inviteResidentHint')}</p>
+        <p class="mt-2">{t('me.inviteQr')}</p>
+        {/* uqr draws the QR code as SVG from the link text; no network involved. */}
+        <div class="mx-auto my-3 w-64 max-w-full" data-testid="invite-qr" innerHTML={renderSVG(link(), { border: 2 })} />
+        <input readonly class="block w-full rounded-xl border-2 border-stone-600 px-3 py-2 text-[0.8em]" value={link()} data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
+        <Button class="mt-2" variant="secondary" onClick={() => void copy()}>
+          {copied() ? t('common.copied') : t('common.copy')}
+        </Button>
+      </Show>
+    </Card>
+  )
+}
+
+function Communities(props: { app: AppState }) {
+  const [leaving, setLeaving] = createSignal<string | null>(null)
+  const [adding, setAdding] = createSignal(false)
+  const leavingName = () => props.app.device.communities.find((c) => c.id === leaving())?.name ?? ''
+  return (
+    <Card title={t('me.communities')}>
+      <ul class="space-y-3">
+        <For each={props.app.device.communities}>
+          {(community) => (
+            <li class="rounded-xl border border-stone-300 p-3" data-testid="community-row">
+              <div class="font-bold">{community.name}</div>
+              <div class="text-[0.85em] text-stone-700">{t(`role.${community.role}` as MessageKey)}</div>
+              <div class="mt-2 flex flex-wrap gap-2">
+                <Show when={props.app.device.activeCommunityId !== community.id} fallback={<span class="self-center font-semibold text-green-800">{t('me.current')}</span>}>
+                  <Button variant="secondary" onClick={() => props.app.switchTo(community.id)}>
+                    {t('me.switchTo')}
+                  </Button>
+                </Show>
+                <Button variant="danger" data-testid="leave-community" onClick={() => setLeaving(community.id)}>
+                  {t('me.leave')}
+                </Button>
+              </div>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={adding()} fallback={<Button class="mt-3" variant="secondary" onClick={() => setAdding(true)}>{t('me.joinAnother')} / {t('me.createAnother')}</Button>}>
+        <div class="mt-4">
+          <JoinOrCreate app={props.app} onDone={() => setAdding(false)} />
+        </div>
+      </Show>
+      <Show when={leaving()}>
+        {(id) => (
+          <Confirm
+            message={t('me.leaveConfirm', { name: leavingName() })}
+            confirmLabel={t('me.leave')}
+            onCancel={() => setLeaving(null)}
+            onConfirm={() => {
+              void props.app.leave(id())
+              setLeaving(null)
+            }}
+          />
+        )}
+      </Show>
+    </Card>
+  )
+}
+
+function Settings(props: { app: AppState }) {
+  const [servers, setServers] = createSignal((props.app.device.signaling ?? []).join('\n'))
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const [saved, setSaved] = createSignal(false)
+  const saveServers = (event: Event) => {
+    event.preventDefault()
+    const { urls, invalid } = parseSignalingList(servers())
+    if (invalid.length > 0) return setProblem(t('problem.badSignaling', { list: invalid.join(', ') }))
+    setProblem(undefined)
+    props.app.setSignaling(urls.length > 0 ? urls : null)
+    setSaved(true)
+  }
+  return (
+    <Card title={t('me.settings')}>
+      <fieldset class="mb-4">
+        <legend class="font-semibold">{t('me.language')}</legend>
+        <div class="mt-2 flex gap-2">
+          <For each={LANGUAGES}>
+            {(language) => (
+              <Button
+                data-testid={`language-${language}`}
+                variant={props.app.device.language === language ? 'primary' : 'secondary'}
+                aria-pressed={props.app.device.language === language}
+                onClick={() => props.app.setLanguage(language)}
+              >
+                {language === 'zh-CN' ? '中文' : 'English'}
+              </Button>
+            )}
+          </For>
+        </div>
+      </fieldset>
+      <label class="mb-4 flex min-h-12 items-center gap-3">
+        <input type="checkbox" class="h-7 w-7" checked={props.app.device.largeText} onChange={(e) => props.app.setLargeText(e.currentTarget.checked)} />
+        <span>
+          <span class="block font-semibold">{t('me.largeText')}</span>
+          <span class="text-[0.85em] text-stone-700">{t('me.largeTextHint')}</span>
+        </span>
+      </label>
+      <form onSubmit={saveServers}>
+        <Field label={t('me.signaling')} hint={t('me.signalingHint')} name="signaling" multiline value={servers()} problem={problem()} onInput={(v) => { setServers(v); setSaved(false) }} />
+        <div class="flex items-center gap-3">
+          <Button type="submit">{t('common.save')}</Button>
+          <Show when={saved()}>
+            <span role="status">{t('common.saved')}</span>
+          </Show>
+        </div>
+      </form>
+    </Card>
+  )
+}
+
+function SpaceStatus(props: { space: OpenSpace }) {
+  const status = () => props.space.status()
+  return (
+    <div class="rounded-xl border border-stone-300 p-3" data-testid={`space-status-${props.space.kind}`}>
+      <div class="font-bold">{t(`me.space.${props.space.kind}` as MessageKey)}</div>
+      <Show when={props.space.syncProblem} fallback={
+        <>
+          <div>{status().peers > 0 ? t('sync.peers', { count: status().peers }) : t('sync.lookingForPeers')}</div>
+          <div>{t('me.signalingStatus', { connected: status().signalingConnected, total: status().signalingServers })}</div>
+          <div>{status().lastReceivedAt ? t('sync.lastExchange', { when: timeAgo(status().lastReceivedAt!, now()) }) : t('sync.never')}</div>
+          <div class={hasUnsharedChanges(status()) ? 'font-semibold text-amber-800' : ''}>{hasUnsharedChanges(status()) ? t('sync.unshared') : t('sync.allShared')}</div>
+        </>
+      }>
+        <p class="font-semibold text-red-800">{problemText(props.space.syncProblem!)}</p>
+      </Show>
+    </div>
+  )
+}
+
+function SyncDetails(props: { session: CommunitySession }) {
+  return (
+    <Card title={t('me.sync')}>
+      <div class="space-y-2">
+        <For each={spaces(props.session)}>{(space) => <SpaceStatus space={space} />}</For>
+      </div>
+    </Card>
+  )
+}
+
+function Diagnostics(props: { app: AppState; session: CommunitySession }) {
+  const s = () => props.session
+  const skipped = () => s().members.skipped() + s().notices.skipped() + s().noticeWithdrawals.skipped()
+  // Recomputed when the member list changes or the panel opens; cheap next to a sync.
+  const size = createMemo(() => {
+    s().members.ids()
+    s().notices.ids()
+    return spaces(s()).reduce((sum, space) => sum + Y.encodeStateAsUpdate(space.doc).length, 0)
+  })
+  return (
+    <Card title={t('me.diagnostics')}>
+      <p data-testid="skipped-count" data-count={skipped()}>{t('me.skipped', { count: skipped() })}</p>
+      <p class="text-[0.85em] text-stone-700">{t('me.skippedHint')}</p>
+      <p>{t('me.members', { count: s().members.ids().length })}</p>
+      <p>{t('me.docSize', { size: byteSize(size()) })}</p>
+      <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: props.app.device.deviceId })}</p>
+    </Card>
+  )
+}

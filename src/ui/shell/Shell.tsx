@@ -1,0 +1,74 @@
+import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
+import type { CommunitySession } from '../../session'
+import type { AppState } from '../common/app-state'
+import { t, type MessageKey } from '../common/i18n'
+import { SyncBadge } from './SyncBadge'
+import { Today } from '../today/Today'
+import { ComingSoon } from './ComingSoon'
+
+// Screens other than Today load on demand, keeping the first visit small.
+const Me = lazy(() => import('../me/Me'))
+
+export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
+export type Tab = (typeof TABS)[number]
+
+const icons: Record<Tab, string> = { today: '☀', canteen: '🍚', shifts: '🤝', activities: '🎭', aid: '💬', me: '👤' }
+
+function tabFromHash(): Tab {
+  const name = location.hash.replace(/^#\/?/, '')
+  return (TABS as readonly string[]).includes(name) ? (name as Tab) : 'today'
+}
+
+export const Shell: Component<{ app: AppState; session: CommunitySession }> = (props) => {
+  const [tab, setTab] = createSignal<Tab>(tabFromHash())
+  const onHash = () => setTab(tabFromHash())
+  window.addEventListener('hashchange', onHash)
+  onCleanup(() => window.removeEventListener('hashchange', onHash))
+
+  return (
+    <div class="flex min-h-dvh flex-col bg-amber-50">
+      <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
+        <div class="mx-auto flex max-w-2xl items-center justify-between gap-3">
+          <h1 class="text-xl font-bold" data-testid="community-name">
+            {props.session.membership.name}
+          </h1>
+          <SyncBadge session={props.session} />
+        </div>
+      </header>
+      <main class="mx-auto w-full max-w-2xl grow px-3 pb-28 pt-4">
+        <Switch>
+          <Match when={tab() === 'today'}>
+            <Today app={props.app} session={props.session} />
+          </Match>
+          <Match when={tab() === 'me'}>
+            <Me app={props.app} session={props.session} />
+          </Match>
+          <Match when={tab() !== 'today' && tab() !== 'me'}>
+            <ComingSoon tab={tab()} />
+          </Match>
+        </Switch>
+      </main>
+      <nav class="fixed inset-x-0 bottom-0 z-30 border-t-2 border-stone-300 bg-white pb-[env(safe-area-inset-bottom)]" aria-label="main">
+        <ul class="mx-auto grid max-w-2xl grid-cols-6">
+          <For each={TABS}>
+            {(name) => (
+              <li>
+                <a
+                  href={`#/${name}`}
+                  data-testid={`nav-${name}`}
+                  aria-current={tab() === name ? 'page' : undefined}
+                  class={`flex min-h-16 flex-col items-center justify-center text-[0.8em] font-semibold ${tab() === name ? 'bg-orange-100 text-orange-900' : 'text-stone-800'}`}
+                >
+                  <span aria-hidden="true" class="text-[1.3em] leading-none">
+                    {icons[name]}
+                  </span>
+                  {t(`nav.${name}` as MessageKey)}
+                </a>
+              </li>
+            )}
+          </For>
+        </ul>
+      </nav>
+    </div>
+  )
+}

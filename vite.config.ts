@@ -1,0 +1,62 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite'
+import solid from 'vite-plugin-solid'
+import tailwindcss from '@tailwindcss/vite'
+import { VitePWA } from 'vite-plugin-pwa'
+
+export default defineConfig({
+  plugins: [
+    solid(),
+    tailwindcss(),
+    VitePWA({
+      // 'prompt': a new version waits until the person taps "update", so a
+      // half-filled form is never reloaded away.
+      registerType: 'prompt',
+      includeAssets: ['icons/*.png'],
+      manifest: {
+        name: '邻里 Neighbours',
+        short_name: '邻里',
+        description: '社区互助与志愿服务 · Community help and volunteering, offline first',
+        lang: 'zh-CN',
+        theme_color: '#9a3412',
+        background_color: '#fffbeb',
+        display: 'standalone',
+        start_url: '.',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
+  build: { target: 'es2022', reportCompressedSize: true },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/convergence/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Each test starts real browsers; two cores cannot run files side by side.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
