@@ -42,7 +42,8 @@ async function waitForHttp(url, child, timeoutMs = 15_000) {
  * interface (it has no host option) so phones on the same network reach it.
  */
 export async function startSignaling(port) {
-  const script = join(dirname(require.resolve('y-webrtc/package.json')), 'bin', 'server.js')
+  // y-webrtc's main entry is dist/y-webrtc.cjs; the server sits in bin/ beside dist/.
+  const script = join(dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js')
   const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] })
   child.stdout.resume()
   await waitForHttp(`http://127.0.0.1:${port}`, child)

@@ -1,8 +1,10 @@
+import * as Y from 'yjs'
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
 import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
 import { newId, newSecret } from '../../domain/ids'
 import { publishMember } from '../../store/members'
+import { postNotice } from '../../store/notices'
 import { defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
@@ -14,11 +16,24 @@ import { setLanguage } from './i18n'
 // the community that is open now, and the actions that change them. Screens call
 // these; none of them touches storage or Yjs directly.
 
+// The open session on window, for the diagnostics a developer reads in the console
+// and for the end-to-end tests (WebRTC statistics, test data through real commands).
+function exposeForDiagnostics(session: CommunitySession) {
+  ;(window as unknown as { neighbours: unknown }).neighbours = {
+    session,
+    publicDocBytes: () => Y.encodeStateAsUpdate(session.publicSpace.doc).length,
+    postNotices(author: { deviceId: string; name: string }, drafts: { title: string; body: string }[]) {
+      session.publicSpace.doc.transact(() => drafts.forEach((d) => postNotice(session.publicSpace.doc, session.clock, author, d)))
+    },
+  }
+}
+
 export function createAppState() {
   const [device, setDevice] = createStore<DeviceSettings>(loadDevice())
   const [session, setSession] = createSignal<CommunitySession | null>(null)
 
-  createEffect(() => saveDevice(JSON.parse(JSON.stringify(unwrap(device))) as DeviceSettings))
+  // Stringifying the store proxy reads (and so tracks) every field: any change saves.
+  createEffect(() => saveDevice(JSON.parse(JSON.stringify(device)) as DeviceSettings))
   createEffect(() => setLanguage(device.language))
   createEffect(() => {
     document.documentElement.classList.toggle('large-text', device.largeText)
@@ -29,24 +44,27 @@ export function createAppState() {
   const active = () => device.communities.find((c) => c.id === device.activeCommunityId) ?? null
 
   // Open the active community; close the one before. Re-open when the signaling
-  // list changes so a new server takes effect at once.
+  // list changes so a new server takes effect at once. Runs one after another: a
+  // space's room can be open only once, so the old one must be closed first.
   let current: CommunitySession | null = null
+  let generation = 0
+  let queue: Promise<void> = Promise.resolve()
   createEffect(
     on([() => active()?.id, () => active()?.staff?.room, () => signaling().join('\n')], () => {
-      const membership = active()
-      const previous = current
-      current = null
+      const mine = ++generation
       setSession(null)
-      void (async () => {
-        await previous?.close()
-        if (!membership || device.activeCommunityId !== membership.id) return
+      queue = queue.then(async () => {
+        await current?.close()
+        current = null
+        const membership = active()
+        if (mine !== generation || !membership) return
         const opened = openCommunity(structuredClone(unwrap(membership)), device.deviceId, [...signaling()])
         current = opened
         setSession(opened)
-        ;(window as unknown as { neighbours?: unknown }).neighbours = { session: opened }
+        exposeForDiagnostics(opened)
         await opened.whenLoaded
         announceMyself(opened)
-      })()
+      })
     }),
   )
   onCleanup(() => void current?.close())
@@ -117,13 +135,12 @@ export function createAppState() {
     async leave(id: string) {
       const membership = device.communities.find((c) => c.id === id)
       if (!membership) return
-      const open = current?.membership.id === id ? current : null
       if (device.activeCommunityId === id) {
         setDevice('activeCommunityId', device.communities.find((c) => c.id !== id)?.id ?? null)
       }
       setDevice('communities', (list) => list.filter((c) => c.id !== id))
       // Storage must be closed before its database can be deleted.
-      await open?.close()
+      await queue
       for (const key of [membership.public, membership.staff]) {
         if (!key) continue
         forgetActivity(key.room)

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, noticeTitles, postNotice, waitForNotice, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+describe('two devices, one community, no central server', () => {
+  it('a notice written in A appears in B, carried over an RTCDataChannel', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(a.page, 'resident')
+    expect(link).toContain('#join=')
+    await joinByLink(b.page, link, '李阿姨')
+    await waitForPeers(a.page, 1)
+    await waitForPeers(b.page, 1)
+
+    await postNotice(a.page, '周三义诊', '上午九点，社区活动室')
+    await waitForNotice(b.page, '周三义诊')
+
+    const traffic = await dataChannelBytes(b.page)
+    expect(traffic.connections).toBeGreaterThan(0)
+    expect(traffic.received).toBeGreaterThan(0)
+    // The resident never received the staff space: it was given no key for it.
+    const staffSpace = await b.page.evaluate(() => (window as any).neighbours.session.staffSpace)
+    expect(staffSpace).toBeNull()
+  })
+})
+
+describe('local first', () => {
+  it('keeps data through a reload and a browser restart with the same profile', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    let a = await launchDevice('a')
+    cleanup.add(a, (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    await postNotice(a.page, '停水通知', '周五 9:00–12:00 停水')
+    await a.page.reload()
+    await waitForNotice(a.page, '停水通知')
+
+    a = await a.restart()
+    cleanup.add(a, (d) => d.dispose())
+    await a.page.goto(servers.appUrl)
+    await waitForNotice(a.page, '停水通知')
+    expect(await a.page.textContent('[data-testid=community-name]')).toBe('幸福里社区')
+  })
+
+  it('opens and saves with the web server stopped, after the first visit', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    // The service worker has installed its precache once it is active.
+    await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+    await servers.stopApp()
+    const offlineCheck = await a.page.evaluate((url) => fetch(url + 'index.html?probe=' + Date.now()).then(() => 'reached', () => 'unreachable'), servers.appUrl)
+    expect(offlineCheck).toBe('unreachable')
+
+    await a.page.reload()
+    await a.page.waitForSelector('[data-testid=community-name]')
+    await postNotice(a.page, '离线也能发布')
+    await a.page.reload()
+    await waitForNotice(a.page, '离线也能发布')
+  })
+})
+
+describe('privacy and merging', () => {
+  it('a browser with the right room but a wrong secret receives no data', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+    const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(a.page, 'resident')
+    const forged = forgeSecret(link)
+    await joinByLink(b.page, forged, '陌生人')
+    // An honest member joins too, to show the room is live while the forger is shut out.
+    await joinByLink(c.page, link, '李阿姨')
+    await postNotice(a.page, '只给邻居看的公告')
+    await waitForNotice(c.page, '只给邻居看的公告')
+    await b.page.waitForTimeout(3000)
+
+    expect(await noticeTitles(b.page)).toEqual([])
+    const traffic = await dataChannelBytes(b.page)
+    expect(traffic.received).toBe(0)
+    const size = await b.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.share.get('notices')?.size ?? 0)
+    expect(size).toBe(0)
+  })
+
+  it('two browsers write while apart, meet again and converge', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    let b = await launchDevice('b')
+    cleanup.add(b, (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(a.page, 'staff')
+    await joinByLink(b.page, link, '张社工')
+    await waitForPeers(a.page, 1)
+
+    // Apart: B's phone is switched off and the signaling server is down.
+    await servers.stopSignaling()
+    b = await b.restart()
+    cleanup.add(b, (d) => d.dispose())
+    await b.page.goto(servers.appUrl)
+    await waitForPeers(a.page, 0)
+    await postNotice(a.page, 'A 离线时写的')
+    await postNotice(b.page, 'B 离线时写的')
+    expect(await b.page.getAttribute('[data-testid=sync-badge]', 'data-unshared')).toBe('yes')
+    expect(await noticeTitles(a.page)).not.toContain('B 离线时写的')
+
+    await servers.restartSignaling()
+    await waitForNotice(a.page, 'B 离线时写的', 60_000)
+    await waitForNotice(b.page, 'A 离线时写的', 60_000)
+    expect((await noticeTitles(a.page)).sort()).toEqual((await noticeTitles(b.page)).sort())
+    await b.page.waitForSelector('[data-testid=sync-badge][data-unshared=no]')
+  })
+})
+
+describe('large documents', () => {
+  it('a third browser joining late receives a document of more than 5 MB', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(a.page, 'resident')
+    await joinByLink(b.page, link, '李阿姨')
+    await waitForPeers(b.page, 1)
+
+    // 5,400 notices of 1,000 random characters each, through the real store command.
+    const docBytes = await a.page.evaluate(() => {
+      const api = (window as any).neighbours
+      const alphabet = '邻里食堂志愿活动互助公告社区长者送餐报名abcdefghijklmnopqrstuvwxyz0123456789'
+      const text = () => Array.from({ length: 1000 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')
+      const drafts = Array.from({ length: 5400 }, (_, i) => ({ title: `批量公告 ${i}`, body: text() }))
+      api.postNotices({ deviceId: 'seed', name: '测试' }, drafts)
+      return api.publicDocBytes() as number
+    })
+    expect(docBytes).toBeGreaterThan(5 * 1024 * 1024)
+
+    const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
+    await joinByLink(c.page, link, '赵大爷')
+    await c.page.waitForFunction(() => (window as any).neighbours?.session?.notices.ids().length === 5400, null, { timeout: 120_000 })
+    const traffic = await dataChannelBytes(c.page)
+    expect(traffic.received).toBeGreaterThan(5 * 1024 * 1024)
+  })
+})
+
+/** The same invite with another secret: the room is right, the key is wrong. */
+function forgeSecret(link: string): string {
+  const [base, payload] = link.split('#join=') as [string, string]
+  const invite = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+  invite.public.secret = 'x'.repeat(43)
+  return `${base}#join=${Buffer.from(JSON.stringify(invite)).toString('base64url')}`
+}
