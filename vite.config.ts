@@ -37,6 +37,8 @@ export default defineConfig({
   ],
   build: { target: 'es2022', reportCompressedSize: true },
   test: {
+    // Set here so the Solid plugin does not pick jsdom: unit tests need no DOM.
+    environment: 'node',
     projects: [
       {
         extends: true,

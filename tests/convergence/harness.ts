@@ -1,0 +1,152 @@
+import * as Y from 'yjs'
+import { HybridClock } from '../../src/domain/hlc'
+
+// A reusable convergence harness. Several Y.Docs ("phones") run seeded random
+// commands; their updates travel as messages over links that go down and up at
+// random and are delivered in random order. A message sent over a link that is
+// down is lost, as with y-webrtc; when the link comes back the two docs exchange
+// what the other lacks (state vector + diff), as y-webrtc's sync step does. At the
+// end every link comes up, everything is delivered, and the caller compares views.
+
+export type Random = () => number
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+
+export interface Phone {
+  index: number
+  deviceId: string
+  doc: Y.Doc
+  clock: HybridClock
+}
+
+interface Message {
+  from: number
+  to: number
+  update: Uint8Array
+}
+
+const REMOTE = Symbol('remote')
+
+export class Network {
+  readonly phones: Phone[]
+  private inFlight: Message[] = []
+  private down = new Set<string>()
+  private time = 1_700_000_000_000
+  delivered = 0
+  dropped = 0
+
+  constructor(
+    count: number,
+    private readonly random: Random,
+  ) {
+    this.phones = Array.from({ length: count }, (_, index) => {
+      const doc = new Y.Doc()
+      const deviceId = `phone${index}`
+      // Each phone's wall clock is off by up to ±5 minutes, as real phones are.
+      const skew = Math.floor((random() - 0.5) * 600_000)
+      const phone: Phone = { index, deviceId, doc, clock: new HybridClock(deviceId, () => this.time + skew) }
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === REMOTE) return
+        for (let to = 0; to < count; to++) if (to !== index) this.send({ from: index, to, update })
+      })
+      return phone
+    })
+  }
+
+  private link(a: number, b: number) {
+    return a < b ? `${a}-${b}` : `${b}-${a}`
+  }
+
+  private send(message: Message) {
+    if (this.down.has(this.link(message.from, message.to))) this.dropped++
+    else this.inFlight.push(message)
+  }
+
+  private apply(message: Message) {
+    Y.applyUpdate(this.phones[message.to]!.doc, message.update, REMOTE)
+    this.delivered++
+  }
+
+  /** What each side lacks, sent both ways (y-webrtc's sync steps 1 and 2). */
+  private exchange(a: number, b: number) {
+    const [docA, docB] = [this.phones[a]!.doc, this.phones[b]!.doc]
+    this.inFlight.push({ from: a, to: b, update: Y.encodeStateAsUpdate(docA, Y.encodeStateVector(docB)) })
+    this.inFlight.push({ from: b, to: a, update: Y.encodeStateAsUpdate(docB, Y.encodeStateVector(docA)) })
+  }
+
+  /** Time passes, a few messages arrive in random order, links fail and recover. */
+  step() {
+    this.time += Math.floor(this.random() * 5_000)
+    const deliveries = Math.floor(this.random() * 4)
+    for (let i = 0; i < deliveries && this.inFlight.length > 0; i++) {
+      const at = Math.floor(this.random() * this.inFlight.length)
+      const [message] = this.inFlight.splice(at, 1)
+      this.apply(message!)
+    }
+    if (this.random() < 0.1) {
+      const a = Math.floor(this.random() * this.phones.length)
+      const b = Math.floor(this.random() * this.phones.length)
+      if (a === b) return
+      const key = this.link(a, b)
+      if (this.down.has(key)) {
+        this.down.delete(key)
+        this.exchange(a, b)
+      } else {
+        this.down.add(key)
+      }
+    }
+  }
+
+  /** Every link up, every message delivered (in random order), every pair synced. */
+  settle() {
+    this.down.clear()
+    for (let a = 0; a < this.phones.length; a++) for (let b = a + 1; b < this.phones.length; b++) this.exchange(a, b)
+    while (this.inFlight.length > 0) {
+      const at = Math.floor(this.random() * this.inFlight.length)
+      const [message] = this.inFlight.splice(at, 1)
+      this.apply(message!)
+    }
+  }
+}
+
+export interface ConvergenceRun<V> {
+  seed: number
+  phones: number
+  steps: number
+  /** One random command on one phone (the harness picks the phone). */
+  command(phone: Phone, random: Random, network: Network): void
+  /** What a screen would show, computed from one doc. Must be plain data. */
+  view(phone: Phone): V
+  /** Rules that must hold on every doc's view, e.g. "no shift over capacity". */
+  invariant?(view: V, phone: Phone): void
+}
+
+/** Runs the commands, settles the network and returns each phone's view. */
+export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network: Network } {
+  const random = seededRandom(run.seed)
+  const network = new Network(run.phones, random)
+  for (let i = 0; i < run.steps; i++) {
+    const phone = pick(random, network.phones)
+    run.command(phone, random, network)
+    network.step()
+  }
+  network.settle()
+  const views = network.phones.map((phone) => {
+    const view = run.view(phone)
+    run.invariant?.(view, phone)
+    return view
+  })
+  return { views, network }
+}

@@ -1,0 +1,87 @@
+import { createRoot } from 'solid-js'
+import { describe, expect, it } from 'vitest'
+import { NoticeSchema, NoticeWithdrawalSchema, visibleNotices, type Notice } from '../../src/domain/notices'
+import { readCollection } from '../../src/store/collection'
+import { publicSpace } from '../../src/store/layout'
+import { publishMember } from '../../src/store/members'
+import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
+import { liveCollection } from '../../src/store/reactive'
+import { MemberSchema } from '../../src/domain/members'
+import { pick, runConvergence, type Phone } from './harness'
+
+// Store-level convergence: notices posted, edited and withdrawn on five phones,
+// in random merge orders. Every phone must end with the same notice board, read
+// both straight from the Y.Doc and through the live Solid bridge a screen uses.
+
+function boardFromDoc(phone: Phone) {
+  const layout = publicSpace(phone.doc)
+  const notices = [...readCollection(layout.notices, NoticeSchema).records.values()]
+  const withdrawn = new Set(readCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema).records.keys())
+  return visibleNotices(notices, withdrawn).map((n) => ({ id: n.id, title: n.title, body: n.body }))
+}
+
+describe('notices converge', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`seed ${seed}: every phone shows the same board, withdrawn stays withdrawn`, () => {
+      createRoot((dispose) => {
+        const everWithdrawn = new Set<string>()
+        const live = new Map<number, { notices: ReturnType<typeof liveCollection<Notice>>; withdrawals: ReturnType<typeof liveCollection<{ id: string; byId: string; stamp: string }>> }>()
+        const liveFor = (phone: Phone) => {
+          let views = live.get(phone.index)
+          if (!views) {
+            const layout = publicSpace(phone.doc)
+            views = {
+              notices: liveCollection(layout.notices, NoticeSchema, (n) => phone.clock.receive(n.editedAt)),
+              withdrawals: liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => phone.clock.receive(w.stamp)),
+            }
+            live.set(phone.index, views)
+          }
+          return views
+        }
+
+        const { views, network } = runConvergence({
+          seed,
+          phones: 5,
+          steps: 400,
+          command(phone, random) {
+            const views = liveFor(phone)
+            const ids = views.notices.ids()
+            const author = { deviceId: phone.deviceId, name: `phone ${phone.index}` }
+            const roll = random()
+            if (roll < 0.4 || ids.length === 0) {
+              const result = postNotice(phone.doc, phone.clock, author, { title: `notice ${Math.floor(random() * 1e6)}`, body: '' })
+              expect(result.ok).toBe(true)
+            } else if (roll < 0.75) {
+              editNotice(phone.doc, phone.clock, pick(random, ids), { title: `edited ${Math.floor(random() * 1e6)}`, body: 'changed' })
+            } else if (roll < 0.9) {
+              const id = pick(random, ids)
+              withdrawNotice(phone.doc, phone.clock, author, id)
+              everWithdrawn.add(id)
+            } else {
+              publishMember(phone.doc, phone.clock, `name ${Math.floor(random() * 100)}`, 'volunteer')
+            }
+          },
+          view(phone) {
+            const fromDoc = boardFromDoc(phone)
+            // The live bridge must agree with a fresh read of the document.
+            const views = liveFor(phone)
+            const withdrawn = new Set(views.withdrawals.ids())
+            const fromLive = visibleNotices(views.notices.ids().map((id) => views.notices.byId[id]!), withdrawn).map((n) => ({ id: n.id, title: n.title, body: n.body }))
+            expect(fromLive).toEqual(fromDoc)
+            const members = readCollection(publicSpace(phone.doc).members, MemberSchema).records
+            return { board: fromDoc, members: [...members.entries()].sort() }
+          },
+          invariant(view) {
+            for (const notice of view.board) expect(everWithdrawn.has(notice.id)).toBe(false)
+          },
+        })
+
+        expect(network.delivered).toBeGreaterThan(100)
+        expect(network.dropped).toBeGreaterThan(0)
+        expect(views[0]!.board.length).toBeGreaterThan(0)
+        for (const view of views) expect(view).toEqual(views[0])
+        dispose()
+      })
+    })
+  }
+})

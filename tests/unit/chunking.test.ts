@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { FRAME_PAYLOAD, FrameAssembler, splitIntoFrames } from '../../src/sync/chunking'
+
+function bytes(length: number): Uint8Array {
+  const data = new Uint8Array(length)
+  for (let i = 0; i < length; i++) data[i] = (i * 31 + 7) & 0xff
+  return data
+}
+
+describe('framing large messages for a data channel', () => {
+  for (const length of [0, 1, FRAME_PAYLOAD - 1, FRAME_PAYLOAD, FRAME_PAYLOAD + 1, 5 * 1024 * 1024 + 3]) {
+    it(`a ${length}-byte message arrives whole and unchanged`, () => {
+      const message = bytes(length)
+      const frames = splitIntoFrames(message)
+      expect(frames.length).toBe(Math.max(1, Math.ceil(length / FRAME_PAYLOAD)))
+      // Chromium refuses data-channel messages above 256 KB; no frame may come near.
+      for (const frame of frames) expect(frame.length).toBeLessThanOrEqual(64 * 1024)
+      const assembler = new FrameAssembler()
+      const results = frames.map((f) => assembler.push(f))
+      expect(results.slice(0, -1).every((r) => r === null)).toBe(true)
+      const whole = results.at(-1)
+      expect(whole).toBeInstanceOf(Uint8Array)
+      // Buffer.equals: a deep toEqual over 5 MB, byte by byte, takes half a minute.
+      expect(Buffer.from(whole!).equals(Buffer.from(message))).toBe(true)
+    })
+  }
+
+  it('keeps messages apart when several follow each other', () => {
+    const assembler = new FrameAssembler()
+    const first = bytes(FRAME_PAYLOAD * 2 + 5)
+    const second = bytes(10)
+    const out = [...splitIntoFrames(first), ...splitIntoFrames(second)].map((f) => assembler.push(f)).filter(Boolean)
+    expect(out).toEqual([first, second])
+  })
+})

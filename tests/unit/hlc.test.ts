@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { compareStamps, formatStamp, HybridClock, isStamp, parseStamp } from '../../src/domain/hlc'
+
+describe('hybrid logical clock', () => {
+  it('formats and parses a stamp', () => {
+    const stamp = formatStamp(1_700_000_000_123, 7, 'abc123')
+    expect(parseStamp(stamp)).toEqual({ wallMs: 1_700_000_000_123, counter: 7, deviceId: 'abc123' })
+    expect(isStamp(stamp)).toBe(true)
+    expect(isStamp('nonsense')).toBe(false)
+    expect(isStamp(42)).toBe(false)
+  })
+
+  it('never goes backwards, even when the wall clock does', () => {
+    let wall = 1000
+    const clock = new HybridClock('dev', () => wall)
+    const a = clock.tick()
+    wall = 500 // the phone's clock was set back
+    const b = clock.tick()
+    const c = clock.tick()
+    expect(compareStamps(a, b)).toBeLessThan(0)
+    expect(compareStamps(b, c)).toBeLessThan(0)
+    expect(parseStamp(c)).toMatchObject({ wallMs: 1000, counter: 2 })
+  })
+
+  it('moves past every stamp it receives, even from a clock far ahead', () => {
+    const clock = new HybridClock('slow', () => 1000)
+    const remote = formatStamp(9_000, 3, 'fast')
+    clock.receive(remote)
+    const next = clock.tick()
+    expect(compareStamps(remote, next)).toBeLessThan(0)
+    expect(parseStamp(next)).toMatchObject({ wallMs: 9000 })
+  })
+
+  it('ignores a malformed stamp from a peer', () => {
+    const clock = new HybridClock('dev', () => 1000)
+    clock.receive('zzzz')
+    expect(parseStamp(clock.tick())).toMatchObject({ wallMs: 1000, counter: 0 })
+  })
+
+  it('orders by time, then counter, then device id', () => {
+    const stamps = [formatStamp(2, 0, 'a'), formatStamp(1, 1, 'a'), formatStamp(1, 0, 'b'), formatStamp(1, 0, 'a'), formatStamp(10, 0, 'a')]
+    expect([...stamps].sort(compareStamps)).toEqual([
+      formatStamp(1, 0, 'a'),
+      formatStamp(1, 0, 'b'),
+      formatStamp(1, 1, 'a'),
+      formatStamp(2, 0, 'a'),
+      formatStamp(10, 0, 'a'),
+    ])
+  })
+
+  it('string order equals numeric order across digit-count changes', () => {
+    // 35 → 36 changes a base-36 number from one digit to two; padding must hide that.
+    expect(compareStamps(formatStamp(35, 0, 'a'), formatStamp(36, 0, 'a'))).toBeLessThan(0)
+    expect(compareStamps(formatStamp(1, 35, 'a'), formatStamp(1, 36, 'a'))).toBeLessThan(0)
+  })
+})

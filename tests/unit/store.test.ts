@@ -1,0 +1,123 @@
+import * as Y from 'yjs'
+import { createComputed, createRoot, mapArray } from 'solid-js'
+import { describe, expect, it } from 'vitest'
+import { HybridClock } from '../../src/domain/hlc'
+import { NoticeSchema, type Notice } from '../../src/domain/notices'
+import { MemberSchema } from '../../src/domain/members'
+import { readCollection } from '../../src/store/collection'
+import { publicSpace } from '../../src/store/layout'
+import { publishMember } from '../../src/store/members'
+import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
+import { liveCollection } from '../../src/store/reactive'
+
+const author = { deviceId: 'dev1', name: '王主任' }
+const fresh = () => ({ doc: new Y.Doc(), clock: new HybridClock('dev1') })
+
+describe('store commands', () => {
+  it('posts a valid notice in one transaction and refuses an invalid one without writing', () => {
+    const { doc, clock } = fresh()
+    let transactions = 0
+    doc.on('afterTransaction', () => transactions++)
+    const bad = postNotice(doc, clock, author, { title: '   ', body: '' })
+    expect(bad).toEqual({ ok: false, problems: { title: 'problem.required' } })
+    expect(publicSpace(doc).notices.size).toBe(0)
+    expect(transactions).toBe(0)
+
+    const good = postNotice(doc, clock, author, { title: '周三义诊', body: '上午九点' })
+    expect(good.ok).toBe(true)
+    expect(transactions).toBe(1)
+    const stored = readCollection(publicSpace(doc).notices, NoticeSchema).records
+    expect([...stored.values()].map((n) => n.title)).toEqual(['周三义诊'])
+  })
+
+  it('edits replace the whole record and keep when it was posted; withdrawals are their own entries', () => {
+    const { doc, clock } = fresh()
+    const posted = postNotice(doc, clock, author, { title: 'a', body: '' })
+    if (!posted.ok) throw new Error('post failed')
+    const edited = editNotice(doc, clock, posted.value.id, { title: 'b', body: 'more' })
+    expect(edited.ok && edited.value).toMatchObject({ title: 'b', body: 'more', postedAt: posted.value.postedAt })
+    expect(withdrawNotice(doc, clock, author, posted.value.id).ok).toBe(true)
+    expect(publicSpace(doc).noticeWithdrawals.has(posted.value.id)).toBe(true)
+    expect(editNotice(doc, clock, 'missing', { title: 'x', body: '' })).toEqual({ ok: false, problems: { notice: 'problem.notFound' } })
+  })
+
+  it('a device writes only its own member entry', () => {
+    const { doc, clock } = fresh()
+    publishMember(doc, clock, '李阿姨', 'volunteer')
+    publishMember(doc, clock, '李阿姨', 'resident')
+    const members = readCollection(publicSpace(doc).members, MemberSchema).records
+    expect([...members.keys()]).toEqual(['dev1'])
+    expect(members.get('dev1')?.role).toBe('resident')
+  })
+})
+
+describe('records from peers are validated on read', () => {
+  it('skips and counts malformed records, shows the rest', () => {
+    const { doc, clock } = fresh()
+    postNotice(doc, clock, author, { title: 'good', body: '' })
+    const notices = publicSpace(doc).notices
+    notices.set('n1', { title: 42 })
+    notices.set('n2', 'not even an object')
+    const good = [...readCollection(notices, NoticeSchema).records.values()][0]!
+    notices.set('n3', { ...good, id: 'someone-else' }) // stored under the wrong key
+    const { records, skipped } = readCollection(notices, NoticeSchema)
+    expect([...records.values()].map((n) => n.title)).toEqual(['good'])
+    expect([...skipped].sort()).toEqual(['n1', 'n2', 'n3'])
+  })
+
+  it('the live view counts a record that turns bad, and forgets it when it is mended', () => {
+    createRoot((dispose) => {
+      const { doc, clock } = fresh()
+      const live = liveCollection(publicSpace(doc).notices, NoticeSchema)
+      const posted = postNotice(doc, clock, author, { title: 'ok', body: '' })
+      if (!posted.ok) throw new Error('post failed')
+      expect(live.ids()).toEqual([posted.value.id])
+      publicSpace(doc).notices.set(posted.value.id, { ...posted.value, title: '' })
+      expect(live.ids()).toEqual([])
+      expect(live.skipped()).toBe(1)
+      publicSpace(doc).notices.set(posted.value.id, posted.value)
+      expect(live.ids()).toEqual([posted.value.id])
+      expect(live.skipped()).toBe(0)
+      dispose()
+    })
+  })
+})
+
+describe('the Y → Solid bridge is fine-grained', () => {
+  it('changing one of 10,000 records re-runs that row only, and not the list', () => {
+    createRoot((dispose) => {
+      const { doc, clock } = fresh()
+      doc.transact(() => {
+        for (let i = 0; i < 10_000; i++) postNotice(doc, clock, author, { title: `notice ${i}`, body: '' })
+      })
+      const live = liveCollection<Notice>(publicSpace(doc).notices, NoticeSchema)
+      const rowRuns = new Map<string, number>()
+      let listRuns = 0
+      // The same shape a screen has (<For> is mapArray over the ids), a row reading
+      // its own record. createComputed runs at once, so counts are exact.
+      createComputed(() => {
+        live.ids()
+        listRuns++
+      })
+      const ids = live.ids()
+      const rows = mapArray(live.ids, (id: string) => {
+        createComputed(() => {
+          live.byId[id]?.title
+          rowRuns.set(id, (rowRuns.get(id) ?? 0) + 1)
+        })
+      })
+      createComputed(() => rows())
+      expect(rowRuns.size).toBe(10_000)
+      const target = ids[1234]!
+      const before = { list: listRuns, total: [...rowRuns.values()].reduce((a, b) => a + b, 0) }
+
+      editNotice(doc, clock, target, { title: 'changed', body: '' })
+
+      expect(live.byId[target]?.title).toBe('changed')
+      expect(rowRuns.get(target)).toBe(2)
+      expect([...rowRuns.values()].reduce((a, b) => a + b, 0)).toBe(before.total + 1)
+      expect(listRuns).toBe(before.list)
+      dispose()
+    })
+  })
+})
