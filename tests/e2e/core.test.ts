@@ -27,6 +27,32 @@ describe('two devices, one community, no central server', () => {
     // The resident never received the staff space: it was given no key for it.
     const staffSpace = await b.page.evaluate(() => (window as any).neighbours.session.staffSpace)
     expect(staffSpace).toBeNull()
+
+    // A broken record from a peer is skipped and counted; the screen carries on.
+    await a.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.getMap('notices').set('broken', { title: 42 }))
+    await postNotice(a.page, '后面的公告照常显示')
+    await waitForNotice(b.page, '后面的公告照常显示')
+    expect(await noticeTitles(b.page)).toEqual(['后面的公告照常显示', '周三义诊'])
+    await b.page.click('[data-testid=nav-me]')
+    await b.page.waitForSelector('[data-testid=skipped-count][data-count="1"]')
+  })
+
+  it('leaving a community asks first, then deletes its data from this device only', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    await postNotice(a.page, '要被删除的本机数据')
+    const databases = () => a.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('neighbours-')))
+    expect(await databases()).toHaveLength(2)
+
+    await a.page.click('[data-testid=nav-me]')
+    await a.page.click('[data-testid=leave-community]')
+    await a.page.click('[role=dialog] >> text=取消')
+    expect(await databases()).toHaveLength(2)
+    await a.page.click('[data-testid=leave-community]')
+    await a.page.click('[role=dialog] button:has-text("退出社区")')
+    await a.page.waitForSelector('input[name=communityName]')
+    await expect.poll(databases).toEqual([])
   })
 })
 

@@ -26,10 +26,11 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
   }
   const create = (event: Event) => {
     event.preventDefault()
+    // Check every field at once, so the person sees all that is missing together.
     const check = checkCommunityName(name())
-    if (!check.ok) return setNameProblem(check.problems.name)
-    setNameProblem(undefined)
-    if (props.beforeJoin && !props.beforeJoin()) return
+    setNameProblem(check.ok ? undefined : check.problems.name)
+    const readyToJoin = props.beforeJoin ? props.beforeJoin() : true
+    if (!check.ok || !readyToJoin) return
     props.app.createCommunity(check.value)
     props.onDone?.()
   }
