@@ -2,10 +2,11 @@ import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import type { Membership, SpaceKey, SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
-import { MemberSchema, type Member } from './domain/members'
-import { NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeWithdrawal } from './domain/notices'
-import { publicSpace } from './store/layout'
-import { liveCollection, type LiveCollection } from './store/reactive'
+import type { Member } from './domain/members'
+import { liveMembers } from './store/members'
+import { liveNoticeData, type LiveNoticeData } from './store/notices'
+import type { LiveCollection } from './store/reactive'
+import { liveShiftData, type LiveShiftData } from './store/shifts'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
 import { connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
 
@@ -30,8 +31,10 @@ export interface CommunitySession {
   publicSpace: OpenSpace
   staffSpace: OpenSpace | null
   members: LiveCollection<Member>
-  notices: LiveCollection<Notice>
-  noticeWithdrawals: LiveCollection<NoticeWithdrawal>
+  notices: LiveNoticeData
+  shifts: LiveShiftData
+  /** Every live collection, for diagnostics (records skipped as malformed). */
+  collections: LiveCollection<object>[]
   whenLoaded: Promise<void>
   close(): Promise<void>
 }
@@ -73,12 +76,12 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const clock = new HybridClock(deviceId)
   const pub = openSpace('public', membership.public, signaling)
   const staff = membership.staff ? openSpace('staff', membership.staff, signaling) : null
-  const layout = publicSpace(pub.doc)
-  // Every stamp seen from others moves our clock past it, so what we do next is
-  // ordered after what we have seen.
-  const members = liveCollection(layout.members, MemberSchema, (m) => clock.receive(m.stamp))
-  const notices = liveCollection(layout.notices, NoticeSchema, (n) => clock.receive(n.editedAt))
-  const noticeWithdrawals = liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => clock.receive(w.stamp))
+  // Each feature's live views feed every stamp they see into the clock, so what this
+  // device does next is ordered after everything it has seen.
+  const members = liveMembers(pub.doc, clock)
+  const notices = liveNoticeData(pub.doc, clock)
+  const shifts = liveShiftData(pub.doc, clock)
+  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts)]
   let closing: Promise<void> | undefined
   const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
   return {
@@ -88,14 +91,13 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     staffSpace: staff,
     members,
     notices,
-    noticeWithdrawals,
+    shifts,
+    collections,
     whenLoaded,
     close() {
       // Idempotent: switching and leaving may both ask to close the same session.
       closing ??= (async () => {
-        members.dispose()
-        notices.dispose()
-        noticeWithdrawals.dispose()
+        collections.forEach((c) => c.dispose())
         await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined])
       })()
       return closing

@@ -7,6 +7,10 @@ export const publicSpace = (doc: Y.Doc) => ({
   members: doc.getMap<unknown>('members'),
   notices: doc.getMap<unknown>('notices'),
   noticeWithdrawals: doc.getMap<unknown>('noticeWithdrawals'),
+  shifts: doc.getMap<unknown>('shifts'),
+  shiftCancellations: doc.getMap<unknown>('shiftCancellations'),
+  signups: doc.getMap<unknown>('signups'),
+  attendance: doc.getMap<unknown>('attendance'),
 })
 
 // The staff space (elder roster, delivery rounds) gets its collections with the

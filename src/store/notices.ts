@@ -1,10 +1,11 @@
 import * as Y from 'yjs'
 import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
-import { checkNoticeDraft, NoticeSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
+import { checkNoticeDraft, NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
 import type { Checked } from '../domain/validation'
 import { putRecord, readRecord } from './collection'
 import { publicSpace } from './layout'
+import { liveCollection } from './reactive'
 
 export interface Author {
   deviceId: string
@@ -48,3 +49,13 @@ export function withdrawNotice(doc: Y.Doc, clock: HybridClock, by: Author, id: s
   doc.transact(() => putRecord(publicSpace(doc).noticeWithdrawals, id, withdrawal))
   return { ok: true, value: withdrawal }
 }
+
+/** The live collections the notice screens read. */
+export function liveNoticeData(doc: Y.Doc, clock: HybridClock) {
+  const layout = publicSpace(doc)
+  return {
+    notices: liveCollection(layout.notices, NoticeSchema, (n) => clock.receive(n.editedAt)),
+    withdrawals: liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => clock.receive(w.stamp)),
+  }
+}
+export type LiveNoticeData = ReturnType<typeof liveNoticeData>

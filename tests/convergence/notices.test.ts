@@ -1,11 +1,10 @@
 import { createRoot } from 'solid-js'
 import { describe, expect, it } from 'vitest'
-import { NoticeSchema, NoticeWithdrawalSchema, visibleNotices, type Notice } from '../../src/domain/notices'
+import { NoticeSchema, NoticeWithdrawalSchema, visibleNotices } from '../../src/domain/notices'
 import { readCollection } from '../../src/store/collection'
 import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
-import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
-import { liveCollection } from '../../src/store/reactive'
+import { editNotice, liveNoticeData, postNotice, withdrawNotice, type LiveNoticeData } from '../../src/store/notices'
 import { MemberSchema } from '../../src/domain/members'
 import { pick, runConvergence, type Phone } from './harness'
 
@@ -25,17 +24,10 @@ describe('notices converge', () => {
     it(`seed ${seed}: every phone shows the same board, withdrawn stays withdrawn`, () => {
       createRoot((dispose) => {
         const everWithdrawn = new Set<string>()
-        const live = new Map<number, { notices: ReturnType<typeof liveCollection<Notice>>; withdrawals: ReturnType<typeof liveCollection<{ id: string; byId: string; stamp: string }>> }>()
+        const live = new Map<number, LiveNoticeData>()
         const liveFor = (phone: Phone) => {
           let views = live.get(phone.index)
-          if (!views) {
-            const layout = publicSpace(phone.doc)
-            views = {
-              notices: liveCollection(layout.notices, NoticeSchema, (n) => phone.clock.receive(n.editedAt)),
-              withdrawals: liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => phone.clock.receive(w.stamp)),
-            }
-            live.set(phone.index, views)
-          }
+          if (!views) live.set(phone.index, (views = liveNoticeData(phone.doc, phone.clock)))
           return views
         }
 

@@ -171,7 +171,7 @@ describe('large documents', () => {
 
     const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
     await joinByLink(c.page, link, '赵大爷')
-    await c.page.waitForFunction(() => (window as any).neighbours?.session?.notices.ids().length === 5400, null, { timeout: 120_000 })
+    await c.page.waitForFunction(() => (window as any).neighbours?.session?.notices.notices.ids().length === 5400, null, { timeout: 120_000 })
     const traffic = await dataChannelBytes(c.page)
     expect(traffic.received).toBeGreaterThan(5 * 1024 * 1024)
   })

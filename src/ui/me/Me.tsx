@@ -238,11 +238,11 @@ function SyncDetails(props: { session: CommunitySession }) {
 
 function Diagnostics(props: { app: AppState; session: CommunitySession }) {
   const s = () => props.session
-  const skipped = () => s().members.skipped() + s().notices.skipped() + s().noticeWithdrawals.skipped()
+  const skipped = () => s().collections.reduce((sum, c) => sum + c.skipped(), 0)
   // Recomputed when the member list changes or the panel opens; cheap next to a sync.
   const size = createMemo(() => {
     s().members.ids()
-    s().notices.ids()
+    s().notices.notices.ids()
     return spaces(s()).reduce((sum, space) => sum + Y.encodeStateAsUpdate(space.doc).length, 0)
   })
   return (

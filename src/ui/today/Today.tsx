@@ -12,11 +12,11 @@ export function Today(props: { app: AppState; session: CommunitySession }) {
   const isStaff = () => s().membership.role === 'staff'
   const author = () => ({ deviceId: props.app.device.deviceId, name: props.app.device.displayName })
 
-  const withdrawn = createMemo(() => new Set(s().noticeWithdrawals.ids()))
+  const withdrawn = createMemo(() => new Set(s().notices.withdrawals.ids()))
   // Order changes only when notices come or go; each row reads its own record.
   const noticeIds = createMemo(() => {
-    const byId = s().notices.byId
-    const present = s().notices.ids().map((id) => byId[id]!).filter(Boolean)
+    const byId = s().notices.notices.byId
+    const present = s().notices.notices.ids().map((id) => byId[id]!).filter(Boolean)
     return visibleNotices(present, withdrawn()).map((n) => n.id)
   })
 
@@ -78,7 +78,7 @@ export function Today(props: { app: AppState; session: CommunitySession }) {
           <ul class="divide-y divide-stone-200" data-testid="notice-list">
             <For each={noticeIds()}>
               {(id) => {
-                const notice = () => s().notices.byId[id]
+                const notice = () => s().notices.notices.byId[id]
                 return (
                   <Show when={notice()}>
                     {(n) => (
@@ -108,7 +108,7 @@ export function Today(props: { app: AppState; session: CommunitySession }) {
       <Show when={confirmWithdraw()}>
         {(id) => (
           <Confirm
-            message={t('today.withdrawConfirm', { title: s().notices.byId[id()]?.title ?? '' })}
+            message={t('today.withdrawConfirm', { title: s().notices.notices.byId[id()]?.title ?? '' })}
             confirmLabel={t('today.withdraw')}
             onCancel={() => setConfirmWithdraw(null)}
             onConfirm={() => {

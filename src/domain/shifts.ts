@@ -1,0 +1,237 @@
+import * as v from 'valibot'
+import { firstCome } from './firstCome'
+import { isStamp, parseStamp, type Stamp } from './hlc'
+import { daysBetween, isDay, isTime, minutesOf, monthOf, plusDays, weekdayOf, yearOf, type Day } from './calendar'
+import { checked, textProblem, type Checked, type Problems } from './validation'
+
+// Volunteer shifts (志愿岗). Staff publish shifts, one-off or as a weekly series
+// whose occurrences are stored one record each (so one can be edited or cancelled
+// alone). A volunteer's sign-up is their own entry keyed by (shift, volunteer); who
+// is confirmed and who waits is derived from all entries by HLC order, so every
+// device shows the same list after a merge.
+
+export const SHIFT_CATEGORIES = ['canteen', 'delivery', 'afterschool', 'patrol', 'event', 'other'] as const
+export type ShiftCategory = (typeof SHIFT_CATEGORIES)[number]
+
+const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
+const day = v.custom<Day>((x) => typeof x === 'string' && isDay(x), 'not a day')
+const time = v.custom<string>((x) => typeof x === 'string' && isTime(x), 'not a time')
+const personId = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
+
+export const TITLE_MAX = 60
+export const PLACE_MAX = 60
+export const NOTES_MAX = 500
+export const SKILL_MAX = 40
+export const PLACES_MAX = 500
+export const SERIES_MAX_DAYS = 366
+
+export const ShiftSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  seriesId: v.optional(v.string()),
+  title: v.pipe(v.string(), v.minLength(1), v.maxLength(TITLE_MAX)),
+  category: v.picklist(SHIFT_CATEGORIES),
+  place: v.pipe(v.string(), v.maxLength(PLACE_MAX)),
+  date: day,
+  start: time,
+  end: time,
+  places: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PLACES_MAX)),
+  notes: v.pipe(v.string(), v.maxLength(NOTES_MAX)),
+  skill: v.pipe(v.string(), v.maxLength(SKILL_MAX)),
+  createdBy: v.string(),
+  stamp,
+  editedAt: stamp,
+})
+export type Shift = v.InferOutput<typeof ShiftSchema>
+
+/** Cancelling is its own entry, so an edit made at the same time cannot undo it. */
+export const ShiftCancellationSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  byId: v.string(),
+  reason: v.pipe(v.string(), v.maxLength(200)),
+  stamp,
+})
+export type ShiftCancellation = v.InferOutput<typeof ShiftCancellationSchema>
+
+export const SignupSchema = v.object({
+  id: v.string(),
+  shiftId: v.string(),
+  volunteerId: personId,
+  volunteerName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
+  /** When this sign-up joined the queue: its place in line. */
+  stamp,
+  active: v.boolean(),
+  updatedAt: stamp,
+  /** Who wrote the entry: the volunteer, or staff signing up on their behalf (代办). */
+  byId: v.string(),
+  byName: v.string(),
+  /** Whether the device that signed up saw a free place: if so and the merged queue
+   * puts the volunteer on the waitlist, they were bumped and must be told. */
+  sawPlace: v.boolean(),
+})
+export type Signup = v.InferOutput<typeof SignupSchema>
+
+export const ATTENDANCE = ['attended', 'noshow'] as const
+export const AttendanceSchema = v.object({
+  id: v.string(),
+  shiftId: v.string(),
+  volunteerId: personId,
+  status: v.picklist(ATTENDANCE),
+  byId: v.string(),
+  stamp,
+})
+export type Attendance = v.InferOutput<typeof AttendanceSchema>
+
+export const signupKey = (shiftId: string, volunteerId: string) => `${shiftId}|${volunteerId}`
+
+/** A person without a phone, signed up by staff: known by name. */
+export const offlineVolunteerId = (name: string) => `name:${name.trim()}`
+
+// ---- Drafts and their checks -------------------------------------------------
+
+export interface ShiftDraft {
+  title: string
+  category: ShiftCategory
+  place: string
+  date: Day
+  start: string
+  end: string
+  places: number
+  notes: string
+  skill: string
+}
+
+export interface SeriesDraft extends Omit<ShiftDraft, 'date'> {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  weekdays: number[]
+  from: Day
+  until: Day
+}
+
+export type ShiftField = keyof ShiftDraft | 'weekdays' | 'from' | 'until'
+
+function checkCommon(draft: Omit<ShiftDraft, 'date'>, problems: Problems<ShiftField>) {
+  const title = textProblem(draft.title, { required: true, max: TITLE_MAX })
+  if (title) problems.title = title
+  const place = textProblem(draft.place, { required: false, max: PLACE_MAX })
+  if (place) problems.place = place
+  const notes = textProblem(draft.notes, { required: false, max: NOTES_MAX })
+  if (notes) problems.notes = notes
+  const skill = textProblem(draft.skill, { required: false, max: SKILL_MAX })
+  if (skill) problems.skill = skill
+  if (!(SHIFT_CATEGORIES as readonly string[]).includes(draft.category)) problems.category = 'problem.required'
+  if (!isTime(draft.start)) problems.start = 'problem.badTime'
+  if (!isTime(draft.end)) problems.end = 'problem.badTime'
+  else if (isTime(draft.start) && minutesOf(draft.end) <= minutesOf(draft.start)) problems.end = 'problem.endBeforeStart'
+  if (!Number.isInteger(draft.places) || draft.places < 1) problems.places = 'problem.placesAtLeastOne'
+  else if (draft.places > PLACES_MAX) problems.places = 'problem.tooMany'
+}
+
+const trimmed = <D extends Omit<ShiftDraft, 'date'>>(draft: D): D => ({
+  ...draft,
+  title: draft.title.trim(),
+  place: draft.place.trim(),
+  notes: draft.notes.trim(),
+  skill: draft.skill.trim(),
+})
+
+/** A new shift may not start on a day already past. An edit may keep its old day. */
+export function checkShiftDraft(draft: ShiftDraft, today: Day, isNew: boolean): Checked<ShiftDraft, ShiftField> {
+  const problems: Problems<ShiftField> = {}
+  checkCommon(draft, problems)
+  if (!isDay(draft.date)) problems.date = 'problem.badDate'
+  else if (isNew && draft.date < today) problems.date = 'problem.dateInPast'
+  return checked(trimmed(draft), problems)
+}
+
+export function checkSeriesDraft(draft: SeriesDraft, today: Day): Checked<SeriesDraft, ShiftField> {
+  const problems: Problems<ShiftField> = {}
+  checkCommon(draft, problems)
+  const weekdays = [...new Set(draft.weekdays)].filter((d) => Number.isInteger(d) && d >= 1 && d <= 7).sort()
+  if (weekdays.length === 0) problems.weekdays = 'problem.noWeekdays'
+  if (!isDay(draft.from)) problems.from = 'problem.badDate'
+  else if (draft.from < today) problems.from = 'problem.dateInPast'
+  if (!isDay(draft.until)) problems.until = 'problem.badDate'
+  else if (isDay(draft.from) && draft.until < draft.from) problems.until = 'problem.untilBeforeFrom'
+  else if (isDay(draft.from) && daysBetween(draft.from, draft.until) > SERIES_MAX_DAYS) problems.until = 'problem.seriesTooLong'
+  if (Object.keys(problems).length === 0 && seriesDates(weekdays, draft.from, draft.until).length === 0) {
+    problems.weekdays = 'problem.noDatesInRange'
+  }
+  return checked({ ...trimmed(draft), weekdays }, problems)
+}
+
+/** Every date from `from` to `until` (inclusive) that falls on one of the weekdays. */
+export function seriesDates(weekdays: readonly number[], from: Day, until: Day): Day[] {
+  const wanted = new Set(weekdays)
+  const dates: Day[] = []
+  for (let d = from; d <= until; d = plusDays(d, 1)) if (wanted.has(weekdayOf(d))) dates.push(d)
+  return dates
+}
+
+// ---- What the screens show, derived from the merged entries -------------------
+
+export interface ShiftView {
+  shift: Shift
+  cancelled: boolean
+  confirmed: Signup[]
+  waitlist: Signup[]
+  placesLeft: number
+}
+
+export function shiftView(shift: Shift, signups: readonly Signup[], cancelled: boolean): ShiftView {
+  const active = signups.filter((s) => s.active && s.shiftId === shift.id)
+  const { confirmed, waitlist } = firstCome(active, cancelled ? 0 : shift.places)
+  return { shift, cancelled, confirmed, waitlist, placesLeft: cancelled ? 0 : Math.max(0, shift.places - confirmed.length) }
+}
+
+export type MyStatus = 'confirmed' | 'waitlisted' | 'bumped' | 'none'
+
+/** Where this volunteer stands on a shift; 'bumped' = thought they had a place, but a merge put them on the waitlist. */
+export function statusOf(view: ShiftView, volunteerId: string): { status: MyStatus; position: number } {
+  if (view.confirmed.some((s) => s.volunteerId === volunteerId)) return { status: 'confirmed', position: 0 }
+  const at = view.waitlist.findIndex((s) => s.volunteerId === volunteerId)
+  if (at < 0) return { status: 'none', position: 0 }
+  return { status: view.waitlist[at]!.sawPlace ? 'bumped' : 'waitlisted', position: at + 1 }
+}
+
+export function shiftMinutes(shift: Shift): number {
+  return minutesOf(shift.end) - minutesOf(shift.start)
+}
+
+export const sortShifts = (a: Shift, b: Shift): number =>
+  a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.id < b.id ? -1 : 1
+
+export interface VolunteerHours {
+  volunteerId: string
+  name: string
+  shifts: number
+  minutes: number
+}
+
+/**
+ * Hours count only where staff marked a volunteer attended on a shift that was not
+ * cancelled and where the volunteer was confirmed; `period` is 'YYYY-MM' or 'YYYY'.
+ */
+export function hoursByVolunteer(
+  views: readonly ShiftView[],
+  attendance: readonly Attendance[],
+  period: string,
+): VolunteerHours[] {
+  const attended = new Set(attendance.filter((a) => a.status === 'attended').map((a) => signupKey(a.shiftId, a.volunteerId)))
+  const totals = new Map<string, VolunteerHours>()
+  for (const view of views) {
+    if (view.cancelled) continue
+    const inPeriod = period.length === 7 ? monthOf(view.shift.date) === period : yearOf(view.shift.date) === period
+    if (!inPeriod) continue
+    for (const signup of view.confirmed) {
+      if (!attended.has(signupKey(view.shift.id, signup.volunteerId))) continue
+      const total = totals.get(signup.volunteerId) ?? { volunteerId: signup.volunteerId, name: signup.volunteerName, shifts: 0, minutes: 0 }
+      total.shifts += 1
+      total.minutes += shiftMinutes(view.shift)
+      totals.set(signup.volunteerId, total)
+    }
+  }
+  return [...totals.values()].sort((a, b) => b.minutes - a.minutes || a.name.localeCompare(b.name))
+}
+
+/** Wall time (ms) of a stamp, to tell whether an entry was made after the last send. */
+export const stampTime = (s: Stamp): number => parseStamp(s)?.wallMs ?? 0

@@ -1,0 +1,170 @@
+import * as Y from 'yjs'
+import type { HybridClock } from '../domain/hlc'
+import { newId } from '../domain/ids'
+import {
+  AttendanceSchema,
+  checkSeriesDraft,
+  checkShiftDraft,
+  seriesDates,
+  ShiftCancellationSchema,
+  ShiftSchema,
+  shiftView,
+  signupKey,
+  SignupSchema,
+  type Attendance,
+  type SeriesDraft,
+  type Shift,
+  type ShiftCancellation,
+  type ShiftDraft,
+  type Signup,
+} from '../domain/shifts'
+import type { Day } from '../domain/calendar'
+import type { Checked } from '../domain/validation'
+import { putRecord, readCollection, readRecord } from './collection'
+import { publicSpace } from './layout'
+import { liveCollection } from './reactive'
+
+export interface Person {
+  id: string
+  name: string
+}
+
+const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
+
+export function publishShift(doc: Y.Doc, clock: HybridClock, by: Person, draft: ShiftDraft, today: Day): Checked<Shift> {
+  const check = checkShiftDraft(draft, today, true)
+  if (!check.ok) return check
+  const stamp = clock.tick()
+  const shift: Shift = { id: newId(), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
+  doc.transact(() => putRecord(publicSpace(doc).shifts, shift.id, shift))
+  return { ok: true, value: shift }
+}
+
+/** A weekly series becomes one record per date, so each can be edited or cancelled alone. */
+export function publishSeries(doc: Y.Doc, clock: HybridClock, by: Person, draft: SeriesDraft, today: Day): Checked<Shift[]> {
+  const check = checkSeriesDraft(draft, today)
+  if (!check.ok) return check
+  const { weekdays, from, until, ...common } = check.value
+  const seriesId = newId()
+  const shifts = seriesDates(weekdays, from, until).map((date): Shift => {
+    const stamp = clock.tick()
+    return { id: newId(), seriesId, ...common, date, createdBy: by.id, stamp, editedAt: stamp }
+  })
+  doc.transact(() => shifts.forEach((shift) => putRecord(publicSpace(doc).shifts, shift.id, shift)))
+  return { ok: true, value: shifts }
+}
+
+export function findShift(doc: Y.Doc, id: string): Shift | null {
+  return readRecord(ShiftSchema, id, publicSpace(doc).shifts.get(id))
+}
+
+export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: ShiftDraft, today: Day): Checked<Shift> {
+  const shift = findShift(doc, id)
+  if (!shift) return notFound
+  const check = checkShiftDraft(draft, today, draft.date !== shift.date)
+  if (!check.ok) return check
+  const edited: Shift = { ...shift, ...check.value, editedAt: clock.tick() }
+  doc.transact(() => putRecord(publicSpace(doc).shifts, id, edited))
+  return { ok: true, value: edited }
+}
+
+export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<ShiftCancellation> {
+  if (!findShift(doc, id)) return notFound
+  const cancellation: ShiftCancellation = { id, byId: by.id, reason: reason.trim().slice(0, 200), stamp: clock.tick() }
+  doc.transact(() => putRecord(publicSpace(doc).shiftCancellations, id, cancellation))
+  return { ok: true, value: cancellation }
+}
+
+function signupsOf(doc: Y.Doc, shiftId: string): Signup[] {
+  const prefix = `${shiftId}|`
+  const list: Signup[] = []
+  publicSpace(doc).signups.forEach((raw, key) => {
+    if (!key.startsWith(prefix)) return
+    const signup = readRecord(SignupSchema, key, raw)
+    if (signup) list.push(signup)
+  })
+  return list
+}
+
+/**
+ * Joins the queue for a shift (or does nothing if already in it). Works offline:
+ * the entry records whether this device saw a free place, so that a later merge
+ * that puts the volunteer on the waitlist can tell them they were bumped.
+ */
+export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<Signup> {
+  const shift = findShift(doc, shiftId)
+  if (!shift) return notFound
+  const cancelled = publicSpace(doc).shiftCancellations.has(shiftId)
+  if (cancelled) return { ok: false, problems: { shift: 'problem.shiftCancelled' } }
+  const key = signupKey(shiftId, volunteer.id)
+  const signups = signupsOf(doc, shiftId)
+  const existing = signups.find((s) => s.volunteerId === volunteer.id)
+  if (existing?.active) return { ok: true, value: existing }
+  const view = shiftView(shift, signups, false)
+  const stamp = clock.tick()
+  const signup: Signup = {
+    id: key,
+    shiftId,
+    volunteerId: volunteer.id,
+    volunteerName: volunteer.name,
+    stamp,
+    active: true,
+    updatedAt: stamp,
+    byId: by.id,
+    byName: by.name,
+    sawPlace: view.placesLeft > 0,
+  }
+  doc.transact(() => putRecord(publicSpace(doc).signups, key, signup))
+  return { ok: true, value: signup }
+}
+
+/** Leaves the queue; the first on the waitlist moves up, by the same derived rule. */
+export function withdraw(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<Signup> {
+  const key = signupKey(shiftId, volunteerId)
+  const existing = readRecord(SignupSchema, key, publicSpace(doc).signups.get(key))
+  if (!existing || !existing.active) return { ok: false, problems: { shift: 'problem.notSignedUp' } }
+  const withdrawn: Signup = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
+  doc.transact(() => putRecord(publicSpace(doc).signups, key, withdrawn))
+  return { ok: true, value: withdrawn }
+}
+
+export function markAttendance(
+  doc: Y.Doc,
+  clock: HybridClock,
+  shiftId: string,
+  volunteerId: string,
+  status: Attendance['status'],
+  by: Person,
+  today: Day,
+): Checked<Attendance> {
+  const shift = findShift(doc, shiftId)
+  if (!shift) return notFound
+  if (shift.date > today) return { ok: false, problems: { shift: 'problem.attendanceTooEarly' } }
+  const key = signupKey(shiftId, volunteerId)
+  const record: Attendance = { id: key, shiftId, volunteerId, status, byId: by.id, stamp: clock.tick() }
+  doc.transact(() => putRecord(publicSpace(doc).attendance, key, record))
+  return { ok: true, value: record }
+}
+
+/** Everything about shifts in one doc, read fresh (tests and exports). */
+export function readShiftData(doc: Y.Doc) {
+  const layout = publicSpace(doc)
+  return {
+    shifts: [...readCollection(layout.shifts, ShiftSchema).records.values()],
+    cancellations: readCollection(layout.shiftCancellations, ShiftCancellationSchema).records,
+    signups: [...readCollection(layout.signups, SignupSchema).records.values()],
+    attendance: [...readCollection(layout.attendance, AttendanceSchema).records.values()],
+  }
+}
+
+/** The live collections the shift screens read. */
+export function liveShiftData(doc: Y.Doc, clock: HybridClock) {
+  const layout = publicSpace(doc)
+  return {
+    shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt)),
+    cancellations: liveCollection(layout.shiftCancellations, ShiftCancellationSchema, (c) => clock.receive(c.stamp)),
+    signups: liveCollection(layout.signups, SignupSchema, (s) => clock.receive(s.updatedAt)),
+    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp)),
+  }
+}
+export type LiveShiftData = ReturnType<typeof liveShiftData>

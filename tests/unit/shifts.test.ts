@@ -1,0 +1,167 @@
+import * as Y from 'yjs'
+import { describe, expect, it } from 'vitest'
+import { HybridClock } from '../../src/domain/hlc'
+import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, seriesDates, shiftView, statusOf, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
+import { calendarText, escapeText, foldLine } from '../../src/domain/ics'
+import { cancelShift, editShift, markAttendance, publishSeries, publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
+
+const TODAY = '2026-11-23' // a Monday
+const draft = (over: Partial<ShiftDraft> = {}): ShiftDraft => ({
+  title: '食堂帮厨',
+  category: 'canteen',
+  place: '社区食堂',
+  date: TODAY,
+  start: '10:30',
+  end: '13:00',
+  places: 2,
+  notes: '',
+  skill: '',
+  ...over,
+})
+const series = (over: Partial<SeriesDraft> = {}): SeriesDraft => {
+  const { date: _date, ...rest } = draft()
+  return { ...rest, weekdays: [1, 3, 5], from: TODAY, until: '2026-12-06', ...over }
+}
+const staff = { id: 'staff1', name: '王主任' }
+const vol = (n: number) => ({ id: `v${n}`, name: `志愿者${n}` })
+
+function setup() {
+  let wall = 1_800_000_000_000
+  const doc = new Y.Doc()
+  const clock = new HybridClock('dev1', () => (wall += 1000))
+  return { doc, clock }
+}
+
+describe('shift drafts say what is wrong', () => {
+  it('refuses end before start, zero or negative places, a new shift in the past', () => {
+    expect(checkShiftDraft(draft({ end: '10:00' }), TODAY, true)).toMatchObject({ ok: false, problems: { end: 'problem.endBeforeStart' } })
+    expect(checkShiftDraft(draft({ end: '10:30' }), TODAY, true)).toMatchObject({ ok: false, problems: { end: 'problem.endBeforeStart' } })
+    expect(checkShiftDraft(draft({ places: 0 }), TODAY, true)).toMatchObject({ ok: false, problems: { places: 'problem.placesAtLeastOne' } })
+    expect(checkShiftDraft(draft({ places: -2 }), TODAY, true)).toMatchObject({ ok: false, problems: { places: 'problem.placesAtLeastOne' } })
+    expect(checkShiftDraft(draft({ places: 1.5 }), TODAY, true)).toMatchObject({ ok: false, problems: { places: 'problem.placesAtLeastOne' } })
+    expect(checkShiftDraft(draft({ date: '2026-11-22' }), TODAY, true)).toMatchObject({ ok: false, problems: { date: 'problem.dateInPast' } })
+    expect(checkShiftDraft(draft({ date: '2026-11-22' }), TODAY, false).ok).toBe(true)
+    expect(checkShiftDraft(draft({ title: ' ', start: '25:00' }), TODAY, true)).toMatchObject({ ok: false, problems: { title: 'problem.required', start: 'problem.badTime' } })
+    expect(checkShiftDraft(draft(), TODAY, true).ok).toBe(true)
+  })
+
+  it('refuses a series with no weekdays, an end before its start, or no dates at all', () => {
+    expect(checkSeriesDraft(series({ weekdays: [] }), TODAY)).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
+    expect(checkSeriesDraft(series({ until: '2026-11-01' }), TODAY)).toMatchObject({ ok: false, problems: { until: 'problem.untilBeforeFrom' } })
+    expect(checkSeriesDraft(series({ until: '2028-01-01' }), TODAY)).toMatchObject({ ok: false, problems: { until: 'problem.seriesTooLong' } })
+    expect(checkSeriesDraft(series({ weekdays: [7], until: TODAY }), TODAY)).toMatchObject({ ok: false, problems: { weekdays: 'problem.noDatesInRange' } })
+  })
+})
+
+describe('series expansion', () => {
+  it('gives every Monday, Wednesday and Friday in the range, inclusive', () => {
+    expect(seriesDates([1, 3, 5], '2026-11-23', '2026-12-04')).toEqual(['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-30', '2026-12-02', '2026-12-04'])
+  })
+  it('crosses a month and a year boundary', () => {
+    expect(seriesDates([4], '2026-12-24', '2027-01-08')).toEqual(['2026-12-24', '2026-12-31', '2027-01-07'])
+  })
+  it('stores one record per date; one can be edited or cancelled alone', () => {
+    const { doc, clock } = setup()
+    const result = publishSeries(doc, clock, staff, series(), TODAY)
+    if (!result.ok) throw new Error(JSON.stringify(result.problems))
+    expect(result.value.map((s) => s.date)).toEqual(['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-30', '2026-12-02', '2026-12-04'])
+    expect(new Set(result.value.map((s) => s.seriesId)).size).toBe(1)
+    const [first, second] = result.value
+    expect(editShift(doc, clock, second!.id, { ...draft(), date: second!.date, start: '11:00' }, TODAY).ok).toBe(true)
+    expect(cancelShift(doc, clock, staff, first!.id, '停电').ok).toBe(true)
+    const data = readShiftData(doc)
+    expect(data.shifts.find((s) => s.id === second!.id)?.start).toBe('11:00')
+    expect(data.shifts.filter((s) => s.start === '10:30')).toHaveLength(5)
+    expect([...data.cancellations.keys()]).toEqual([first!.id])
+  })
+})
+
+describe('places, waitlist and promotion', () => {
+  it('confirms the first sign-ups, waitlists the rest, promotes on withdrawal', () => {
+    const { doc, clock } = setup()
+    const shift = publishShift(doc, clock, staff, draft({ places: 2 }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    for (const n of [1, 2, 3, 4]) expect(signUp(doc, clock, shift.value.id, vol(n), vol(n)).ok).toBe(true)
+    const view = () => {
+      const data = readShiftData(doc)
+      return shiftView(data.shifts[0]!, data.signups, data.cancellations.has(shift.value.id))
+    }
+    expect(view().confirmed.map((s) => s.volunteerId)).toEqual(['v1', 'v2'])
+    expect(view().waitlist.map((s) => s.volunteerId)).toEqual(['v3', 'v4'])
+    expect(statusOf(view(), 'v4')).toEqual({ status: 'waitlisted', position: 2 })
+
+    withdraw(doc, clock, shift.value.id, 'v1', vol(1))
+    expect(view().confirmed.map((s) => s.volunteerId)).toEqual(['v2', 'v3'])
+    expect(view().placesLeft).toBe(0)
+    // Signing up again goes to the back of the line.
+    signUp(doc, clock, shift.value.id, vol(1), vol(1))
+    expect(view().waitlist.map((s) => s.volunteerId)).toEqual(['v4', 'v1'])
+  })
+
+  it('a capacity cut moves the latest to the waitlist; a cancelled shift confirms no one', () => {
+    const { doc, clock } = setup()
+    const shift = publishShift(doc, clock, staff, draft({ places: 3 }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    for (const n of [1, 2, 3]) signUp(doc, clock, shift.value.id, vol(n), vol(n))
+    editShift(doc, clock, shift.value.id, draft({ places: 1 }), TODAY)
+    let data = readShiftData(doc)
+    expect(shiftView(data.shifts[0]!, data.signups, false).waitlist.map((s) => s.volunteerId)).toEqual(['v2', 'v3'])
+    cancelShift(doc, clock, staff, shift.value.id, '')
+    data = readShiftData(doc)
+    expect(shiftView(data.shifts[0]!, data.signups, true)).toMatchObject({ cancelled: true, confirmed: [], placesLeft: 0 })
+    expect(signUp(doc, clock, shift.value.id, vol(9), vol(9))).toEqual({ ok: false, problems: { shift: 'problem.shiftCancelled' } })
+  })
+
+  it('staff sign up someone without a phone; the entry says who made it', () => {
+    const { doc, clock } = setup()
+    const shift = publishShift(doc, clock, staff, draft(), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    const result = signUp(doc, clock, shift.value.id, { id: 'name:张大爷', name: '张大爷' }, staff)
+    expect(result.ok && result.value).toMatchObject({ volunteerName: '张大爷', byId: 'staff1', byName: '王主任' })
+  })
+})
+
+describe('hours', () => {
+  it('counts attended, confirmed, not-cancelled shifts by month and year', () => {
+    const { doc, clock } = setup()
+    const a = publishShift(doc, clock, staff, draft({ date: '2026-11-23', start: '09:00', end: '11:30', places: 1 }), TODAY)
+    const b = publishShift(doc, clock, staff, draft({ date: '2026-12-01', start: '14:00', end: '15:00' }), TODAY)
+    const c = publishShift(doc, clock, staff, draft({ date: '2026-11-23', start: '14:00', end: '16:00' }), TODAY)
+    if (!a.ok || !b.ok || !c.ok) throw new Error('publish failed')
+    signUp(doc, clock, a.value.id, vol(1), vol(1))
+    signUp(doc, clock, a.value.id, vol(2), vol(2)) // waitlisted: attendance does not count
+    signUp(doc, clock, b.value.id, vol(1), vol(1))
+    signUp(doc, clock, c.value.id, vol(1), vol(1))
+    markAttendance(doc, clock, a.value.id, 'v1', 'attended', staff, '2026-12-31')
+    markAttendance(doc, clock, a.value.id, 'v2', 'attended', staff, '2026-12-31')
+    markAttendance(doc, clock, b.value.id, 'v1', 'attended', staff, '2026-12-31')
+    markAttendance(doc, clock, c.value.id, 'v1', 'noshow', staff, '2026-12-31')
+    expect(markAttendance(doc, clock, b.value.id, 'v1', 'attended', staff, '2026-11-30')).toEqual({ ok: false, problems: { shift: 'problem.attendanceTooEarly' } })
+    const data = readShiftData(doc)
+    const views = data.shifts.map((s) => shiftView(s, data.signups, data.cancellations.has(s.id)))
+    expect(hoursByVolunteer(views, data.attendance, '2026-11')).toEqual([{ volunteerId: 'v1', name: '志愿者1', shifts: 1, minutes: 150 }])
+    expect(hoursByVolunteer(views, data.attendance, '2026')).toEqual([{ volunteerId: 'v1', name: '志愿者1', shifts: 2, minutes: 210 }])
+  })
+})
+
+describe('iCalendar export', () => {
+  it('escapes commas, semicolons, backslashes and newlines', () => {
+    expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne')
+  })
+  it('folds long lines at 75 octets without splitting a Chinese character', () => {
+    const folded = foldLine('SUMMARY:' + '社区食堂帮厨'.repeat(10))
+    const lines = folded.split('\r\n')
+    expect(lines.length).toBeGreaterThan(1)
+    for (const line of lines) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75)
+    expect(lines.map((l, i) => (i === 0 ? l : l.slice(1))).join('')).toBe('SUMMARY:' + '社区食堂帮厨'.repeat(10))
+  })
+  it('writes a calendar with CRLF line ends and floating local times', () => {
+    const text = calendarText('我的志愿岗位', [{ uid: 's1@neighbours', title: '送餐, 三号楼', date: '2026-11-23', start: '10:30', end: '13:00', location: '食堂', description: '第一行\n第二行' }], new Date('2026-11-23T01:02:03Z'))
+    expect(text).toContain('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')
+    expect(text).toContain('DTSTART:20261123T103000\r\nDTEND:20261123T130000\r\n')
+    expect(text).toContain('SUMMARY:送餐\\, 三号楼\r\n')
+    expect(text).toContain('DESCRIPTION:第一行\\n第二行\r\n')
+    expect(text).toContain('DTSTAMP:20261123T010203Z')
+    expect(text.endsWith('END:VEVENT\r\nEND:VCALENDAR\r\n')).toBe(true)
+  })
+})
