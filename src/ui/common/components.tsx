@@ -1,4 +1,4 @@
-import { Show, splitProps, type JSX, type ParentProps } from 'solid-js'
+import { For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
 import { t } from './i18n'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
@@ -43,6 +43,7 @@ interface FieldProps {
   multiline?: boolean
   name?: string
   autocomplete?: string
+  type?: 'text' | 'date' | 'time' | 'number' | 'month'
 }
 
 let fieldCount = 0
@@ -66,6 +67,8 @@ export function Field(props: FieldProps) {
             id={id}
             name={props.name}
             autocomplete={props.autocomplete ?? 'off'}
+            type={props.type ?? 'text'}
+            inputmode={props.type === 'number' ? 'numeric' : undefined}
             class={inputClass()}
             value={props.value}
             aria-invalid={props.problem ? 'true' : undefined}
@@ -93,11 +96,12 @@ export function Field(props: FieldProps) {
 }
 
 /** Asks before something that cannot be undone. */
-export function Confirm(props: { message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }) {
+export function Confirm(props: ParentProps<{ message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }>) {
   return (
     <div class="fixed inset-0 z-50 flex items-end sm:items-center justify-center bg-black/60 p-4" role="dialog" aria-modal="true">
       <div class="w-full max-w-md rounded-2xl bg-white p-5">
         <p class="mb-5 text-stone-900">{props.message}</p>
+        {props.children}
         <div class="flex flex-wrap justify-end gap-3">
           <Button variant="secondary" onClick={() => props.onCancel()}>
             {t('common.cancel')}
@@ -108,5 +112,44 @@ export function Confirm(props: { message: string; confirmLabel: string; onConfir
         </div>
       </div>
     </div>
+  )
+}
+
+/** A row of big toggle buttons: filters, categories, weekdays. */
+export function Chips<T extends string | number>(props: {
+  label?: string
+  options: readonly T[]
+  selected: (value: T) => boolean
+  onToggle: (value: T) => void
+  text: (value: T) => string
+  problem?: string
+  testid?: string
+}) {
+  return (
+    <fieldset class="mb-4">
+      <Show when={props.label}>
+        <legend class="mb-1 font-semibold text-stone-900">{props.label}</legend>
+      </Show>
+      <div class="flex flex-wrap gap-2" data-testid={props.testid}>
+        <For each={props.options}>
+          {(value) => (
+            <button
+              type="button"
+              aria-pressed={props.selected(value)}
+              data-value={String(value)}
+              onClick={() => props.onToggle(value)}
+              class={`min-h-12 rounded-full border-2 px-4 font-semibold ${props.selected(value) ? 'border-orange-900 bg-orange-800 text-white' : 'border-stone-500 bg-white text-stone-900'}`}
+            >
+              {props.text(value)}
+            </button>
+          )}
+        </For>
+      </div>
+      <Show when={props.problem}>
+        <p role="alert" class="mt-1 font-semibold text-red-800">
+          {props.problem}
+        </p>
+      </Show>
+    </fieldset>
   )
 }

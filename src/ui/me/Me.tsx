@@ -12,11 +12,15 @@ import { problemText, t, type MessageKey } from '../common/i18n'
 import { byteSize, now, timeAgo } from '../common/time'
 import { spaces } from '../shell/SyncBadge'
 import { JoinOrCreate } from '../onboarding/Onboarding'
+import type { ShiftBoard } from '../shifts/board'
+import { MyHours } from '../shifts/MyHours'
+import type { Me as Person } from '../shifts/ShiftCard'
 
-export default function Me(props: { app: AppState; session: CommunitySession }) {
+export default function Me(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Person }) {
   return (
     <div class="space-y-4">
       <Profile app={props.app} session={props.session} />
+      <MyHours board={props.board} me={props.me} />
       <Invites app={props.app} session={props.session} />
       <Communities app={props.app} />
       <Settings app={props.app} />

@@ -5,9 +5,12 @@ import { t, type MessageKey } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
 import { ComingSoon } from './ComingSoon'
+import { createShiftBoard } from '../shifts/board'
+import type { Me as Person } from '../shifts/ShiftCard'
 
 // Screens other than Today load on demand, keeping the first visit small.
 const Me = lazy(() => import('../me/Me'))
+const Shifts = lazy(() => import('../shifts/Shifts'))
 
 export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
 export type Tab = (typeof TABS)[number]
@@ -24,6 +27,13 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   const onHash = () => setTab(tabFromHash())
   window.addEventListener('hashchange', onHash)
   onCleanup(() => window.removeEventListener('hashchange', onHash))
+  // Derived once per open community; Today, Shifts and Me all read it.
+  const shiftBoard = createShiftBoard(props.session)
+  const me = (): Person => ({
+    id: props.app.device.deviceId,
+    name: props.app.device.displayName,
+    isStaff: props.session.membership.role === 'staff',
+  })
 
   return (
     <div class="flex min-h-dvh flex-col bg-amber-50">
@@ -38,12 +48,15 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
       <main class="mx-auto w-full max-w-2xl grow px-3 pb-28 pt-4">
         <Switch>
           <Match when={tab() === 'today'}>
-            <Today app={props.app} session={props.session} />
+            <Today app={props.app} session={props.session} board={shiftBoard} me={me()} />
+          </Match>
+          <Match when={tab() === 'shifts'}>
+            <Shifts session={props.session} board={shiftBoard} me={me()} />
           </Match>
           <Match when={tab() === 'me'}>
-            <Me app={props.app} session={props.session} />
+            <Me app={props.app} session={props.session} board={shiftBoard} me={me()} />
           </Match>
-          <Match when={tab() !== 'today' && tab() !== 'me'}>
+          <Match when={tab() === 'canteen' || tab() === 'activities' || tab() === 'aid'}>
             <ComingSoon tab={tab()} />
           </Match>
         </Switch>

@@ -6,8 +6,11 @@ import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
+import type { ShiftBoard } from '../shifts/board'
+import { MyShifts } from '../shifts/MyShifts'
+import type { Me } from '../shifts/ShiftCard'
 
-export function Today(props: { app: AppState; session: CommunitySession }) {
+export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Me }) {
   const s = () => props.session
   const isStaff = () => s().membership.role === 'staff'
   const author = () => ({ deviceId: props.app.device.deviceId, name: props.app.device.displayName })
@@ -104,6 +107,7 @@ export function Today(props: { app: AppState; session: CommunitySession }) {
           </ul>
         </Show>
       </Card>
+      <MyShifts board={props.board} me={props.me} />
       <p class="text-stone-700">{t('today.comingFeatures')}</p>
       <Show when={confirmWithdraw()}>
         {(id) => (

@@ -1,0 +1,41 @@
+import { createMemo } from 'solid-js'
+import { monthOf, today, yearOf } from '../../domain/calendar'
+import { calendarText } from '../../domain/ics'
+import { hoursByVolunteer } from '../../domain/shifts'
+import { Button, Card } from '../common/components'
+import { downloadText } from '../common/download'
+import { t } from '../common/i18n'
+import type { ShiftBoard } from './board'
+import type { Me } from './ShiftCard'
+
+/** On Me: this person's hours, and their confirmed shifts as a calendar file. */
+export function MyHours(props: { board: ShiftBoard; me: Me }) {
+  const hoursIn = (period: string) => {
+    const mine = hoursByVolunteer(props.board.allViews(), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
+    return Math.round(((mine?.minutes ?? 0) / 60) * 10) / 10
+  }
+  const month = createMemo(() => hoursIn(monthOf(today())))
+  const year = createMemo(() => hoursIn(yearOf(today())))
+  const exportCalendar = () => {
+    const confirmed = props.board.mine(props.me.id).filter((e) => e.status === 'confirmed')
+    const events = confirmed.map(({ view: { shift } }) => ({
+      uid: `${shift.id}@neighbours`,
+      title: shift.title,
+      date: shift.date,
+      start: shift.start,
+      end: shift.end,
+      location: shift.place,
+      description: shift.notes,
+    }))
+    downloadText('my-shifts.ics', calendarText(t('me.calendarName'), events), 'text/calendar')
+  }
+  return (
+    <Card title={t('me.hours')}>
+      <p data-testid="hours-month">{t('me.hoursMonth', { hours: month() })}</p>
+      <p data-testid="hours-year">{t('me.hoursYear', { hours: year() })}</p>
+      <Button class="mt-3" variant="secondary" data-testid="export-ics" onClick={exportCalendar}>
+        {t('me.exportCalendar')}
+      </Button>
+    </Card>
+  )
+}

@@ -1,0 +1,110 @@
+import { createSignal, Match, Show, Switch } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { SHIFT_CATEGORIES, type Shift, type ShiftCategory, type ShiftDraft } from '../../domain/shifts'
+import type { Problems } from '../../domain/validation'
+import { editShift, publishSeries, publishShift } from '../../store/shifts'
+import type { CommunitySession } from '../../session'
+import { Button, Chips, Field } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
+
+/** Publish a shift (once or every week), or edit one occurrence. */
+export function ShiftForm(props: { session: CommunitySession; by: { id: string; name: string }; editing?: Shift; onDone: (message?: string) => void }) {
+  const start = props.editing
+  const [draft, setDraft] = createSignal<ShiftDraft>({
+    title: start?.title ?? '',
+    category: start?.category ?? 'canteen',
+    place: start?.place ?? '',
+    date: start?.date ?? today(),
+    start: start?.start ?? '10:30',
+    end: start?.end ?? '13:00',
+    places: start?.places ?? 3,
+    notes: start?.notes ?? '',
+    skill: start?.skill ?? '',
+  })
+  const [weekly, setWeekly] = createSignal(false)
+  const [weekdays, setWeekdays] = createSignal<number[]>([])
+  const [until, setUntil] = createSignal('')
+  const [problems, setProblems] = createSignal<Problems>({})
+  const [placesText, setPlacesText] = createSignal(String(draft().places))
+  const set = <K extends keyof ShiftDraft>(key: K, value: ShiftDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const problem = (field: string) => problemText(problems()[field])
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const places = placesText().trim() === '' ? NaN : Number(placesText())
+    const value = { ...draft(), places }
+    const { doc } = props.session.publicSpace
+    const clock = props.session.clock
+    if (props.editing) {
+      const result = editShift(doc, clock, props.editing.id, value, today())
+      if (!result.ok) return setProblems(result.problems)
+      return props.onDone()
+    }
+    if (weekly()) {
+      const { date, ...common } = value
+      const result = publishSeries(doc, clock, props.by, { ...common, weekdays: weekdays(), from: date, until: until() }, today())
+      if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
+      return props.onDone(t('shifts.published', { count: result.value.length }))
+    }
+    const result = publishShift(doc, clock, props.by, value, today())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone(t('shifts.published', { count: 1 }))
+  }
+
+  return (
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="shift-form">
+      <Field label={t('shifts.form.title')} name="title" value={draft().title} problem={problem('title')} onInput={(v) => set('title', v)} />
+      <Chips
+        label={t('shifts.form.category')}
+        options={SHIFT_CATEGORIES}
+        selected={(c) => draft().category === c}
+        onToggle={(c: ShiftCategory) => set('category', c)}
+        text={(c) => t(`shift.cat.${c}` as MessageKey)}
+        testid="shift-category"
+      />
+      <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />
+      <Show when={!props.editing}>
+        <Chips
+          options={['once', 'weekly'] as const}
+          selected={(o) => (o === 'weekly') === weekly()}
+          onToggle={(o) => setWeekly(o === 'weekly')}
+          text={(o) => t(o === 'weekly' ? 'shifts.form.weekly' : 'shifts.form.once')}
+          testid="shift-repeat"
+        />
+      </Show>
+      <Switch>
+        <Match when={!weekly()}>
+          <Field label={t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
+        </Match>
+        <Match when={weekly()}>
+          <Chips
+            label={t('shifts.form.weekdays')}
+            options={WEEKDAYS}
+            selected={(d) => weekdays().includes(d)}
+            onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])}
+            text={(d) => t(`weekday.${d}` as MessageKey)}
+            problem={problem('weekdays')}
+            testid="shift-weekdays"
+          />
+          <Field label={t('shifts.form.from')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
+          <Field label={t('shifts.form.until')} name="until" type="date" value={until()} problem={problem('until')} onInput={setUntil} />
+        </Match>
+      </Switch>
+      <div class="grid grid-cols-2 gap-3">
+        <Field label={t('shifts.form.start')} name="start" type="time" value={draft().start} problem={problem('start')} onInput={(v) => set('start', v)} />
+        <Field label={t('shifts.form.end')} name="end" type="time" value={draft().end} problem={problem('end')} onInput={(v) => set('end', v)} />
+      </div>
+      <Field label={t('shifts.form.places')} name="places" type="number" value={placesText()} problem={problem('places')} onInput={setPlacesText} />
+      <Field label={t('shifts.form.skill')} name="skill" value={draft().skill} problem={problem('skill')} onInput={(v) => set('skill', v)} />
+      <Field label={t('shifts.form.notes')} name="notes" multiline value={draft().notes} problem={problem('notes')} onInput={(v) => set('notes', v)} />
+      <div class="flex gap-3">
+        <Button type="submit">{props.editing ? t('common.save') : t('shifts.publish')}</Button>
+        <Button variant="secondary" onClick={() => props.onDone()}>
+          {t('common.cancel')}
+        </Button>
+      </div>
+    </form>
+  )
+}

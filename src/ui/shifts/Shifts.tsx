@@ -1,0 +1,108 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { monthOf, plusDays, today, weekDays, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field } from '../common/components'
+import { downloadCsv } from '../common/download'
+import { t, type MessageKey } from '../common/i18n'
+import type { ShiftBoard } from './board'
+import { ShiftCard, type Me } from './ShiftCard'
+import { ShiftForm } from './ShiftForm'
+
+const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+
+export default function Shifts(props: { session: CommunitySession; board: ShiftBoard; me: Me }) {
+  const [week, setWeek] = createSignal(weekStart(today()))
+  const [day, setDay] = createSignal<Day | null>(null)
+  const [category, setCategory] = createSignal<ShiftCategory | null>(null)
+  const [publishing, setPublishing] = createSignal(false)
+  const [message, setMessage] = createSignal('')
+
+  const days = createMemo(() => weekDays(week()))
+  const shown = createMemo(() => {
+    const from = week()
+    const to = plusDays(from, 6)
+    return props.board
+      .shifts()
+      .filter((s) => s.date >= from && s.date <= to && (day() === null || s.date === day()) && (category() === null || s.category === category()))
+  })
+  const byDay = createMemo(() => days().map((d) => ({ day: d, ids: shown().filter((s) => s.date === d).map((s) => s.id) })).filter((g) => g.ids.length > 0))
+
+  return (
+    <div class="space-y-4">
+      <Card title={t('shifts.title')}>
+        <Show when={props.me.isStaff}>
+          <Show when={publishing()} fallback={<Button class="mb-3" data-testid="publish-shift" onClick={() => { setPublishing(true); setMessage('') }}>{t('shifts.publish')}</Button>}>
+            <div class="mb-4">
+              <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={(m) => { setPublishing(false); setMessage(m ?? '') }} />
+            </div>
+          </Show>
+          <Show when={message()}>
+            <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
+          </Show>
+        </Show>
+        <div class="mb-3 flex items-center justify-between gap-2">
+          <Button variant="secondary" aria-label={t('shifts.prevWeek')} onClick={() => { setWeek(plusDays(week(), -7)); setDay(null) }}>‹</Button>
+          <button type="button" class="min-h-12 grow text-center font-bold" onClick={() => { setWeek(weekStart(today())); setDay(null) }}>
+            {week() === weekStart(today()) ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(week()), to: dayLabel(plusDays(week(), 6)) })}
+          </button>
+          <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => { setWeek(plusDays(week(), 7)); setDay(null) }}>›</Button>
+        </div>
+        <Chips
+          options={['week', ...days()] as const}
+          selected={(d) => (d === 'week' ? day() === null : day() === d)}
+          onToggle={(d) => setDay(d === 'week' ? null : d)}
+          text={(d) => (d === 'week' ? t('shifts.wholeWeek') : dayLabel(d))}
+          testid="day-filter"
+        />
+        <Chips
+          options={['all', ...SHIFT_CATEGORIES] as const}
+          selected={(c) => (c === 'all' ? category() === null : category() === c)}
+          onToggle={(c) => setCategory(c === 'all' ? null : c)}
+          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`shift.cat.${c}` as MessageKey))}
+          testid="category-filter"
+        />
+      </Card>
+      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{props.me.isStaff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
+        <For each={byDay()}>
+          {(group) => (
+            <section class="space-y-3">
+              <h3 class="px-1 text-lg font-bold text-orange-900">{dayLabel(group.day)}{group.day === today() ? ` · ${t('nav.today')}` : ''}</h3>
+              <For each={group.ids}>{(id) => <ShiftCard session={props.session} board={props.board} id={id} me={props.me} />}</For>
+            </section>
+          )}
+        </For>
+      </Show>
+      <Show when={props.me.isStaff}>
+        <HoursReport board={props.board} />
+      </Show>
+    </div>
+  )
+}
+
+function HoursReport(props: { board: ShiftBoard }) {
+  const [month, setMonth] = createSignal(monthOf(today()))
+  const rows = createMemo(() => hoursByVolunteer(props.board.allViews(), props.board.attendance(), month()))
+  const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
+  const exportCsv = () =>
+    downloadCsv(`volunteer-hours-${month()}.csv`, [
+      [t('shifts.csv.name'), t('shifts.csv.shifts'), t('shifts.csv.hours')],
+      ...rows().map((r) => [r.name, r.shifts, hours(r.minutes)]),
+    ])
+  return (
+    <Card title={t('shifts.hours')}>
+      <Field label={t('shifts.month')} name="month" type="month" value={month()} onInput={setMonth} />
+      <Show when={rows().length > 0} fallback={<p class="mb-3">{t('shifts.hoursNone')}</p>}>
+        <table class="mb-3 w-full text-left" data-testid="hours-table">
+          <thead>
+            <tr><th>{t('shifts.csv.name')}</th><th>{t('shifts.csv.shifts')}</th><th>{t('shifts.csv.hours')}</th></tr>
+          </thead>
+          <tbody>
+            <For each={rows()}>{(r) => <tr><td>{r.name}</td><td>{r.shifts}</td><td>{hours(r.minutes)}</td></tr>}</For>
+          </tbody>
+        </table>
+      </Show>
+      <Button variant="secondary" data-testid="export-hours" onClick={() => void exportCsv()}>{t('shifts.hoursExport')}</Button>
+    </Card>
+  )
+}

@@ -1,0 +1,53 @@
+import { createMemo } from 'solid-js'
+import { shiftView, sortShifts, statusOf, type Shift, type ShiftView, type Signup } from '../../domain/shifts'
+import type { CommunitySession } from '../../session'
+
+// The shift views every screen shows, derived from the merged entries: the same
+// entries give the same lists on every device.
+
+export function createShiftBoard(session: CommunitySession) {
+  const data = session.shifts
+  const signupsByShift = createMemo(() => {
+    const grouped = new Map<string, Signup[]>()
+    for (const id of data.signups.ids()) {
+      const signup = data.signups.byId[id]
+      if (!signup) continue
+      const list = grouped.get(signup.shiftId)
+      if (list) list.push(signup)
+      else grouped.set(signup.shiftId, [signup])
+    }
+    return grouped
+  })
+  const cancelled = createMemo(() => new Set(data.cancellations.ids()))
+
+  const viewOf = (id: string): ShiftView | null => {
+    const shift = data.shifts.byId[id]
+    return shift ? shiftView(shift, signupsByShift().get(id) ?? [], cancelled().has(id)) : null
+  }
+  const shifts = createMemo(() =>
+    data.shifts
+      .ids()
+      .map((id) => data.shifts.byId[id])
+      .filter((s): s is Shift => s !== undefined)
+      .sort(sortShifts),
+  )
+  const allViews = createMemo(() => shifts().map((s) => viewOf(s.id)!))
+
+  /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
+  const mine = (volunteerId: string) =>
+    allViews()
+      .map((view) => ({ view, ...statusOf(view, volunteerId), signedUp: (signupsByShift().get(view.shift.id) ?? []).some((s) => s.volunteerId === volunteerId && s.active) }))
+      .filter((entry) => entry.signedUp)
+
+  return {
+    viewOf,
+    shifts,
+    allViews,
+    mine,
+    signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.volunteerId === volunteerId),
+    cancellationOf: (id: string) => data.cancellations.byId[id],
+    attendanceOf: (key: string) => data.attendance.byId[key],
+    attendance: () => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean),
+  }
+}
+export type ShiftBoard = ReturnType<typeof createShiftBoard>
