@@ -178,9 +178,11 @@ export interface ShiftView {
 }
 
 export function shiftView(shift: Shift, signups: readonly Signup[], cancelled: boolean): ShiftView {
+  // A cancelled shift has no places and no queue: nobody is "bumped" by a cancellation.
+  if (cancelled) return { shift, cancelled, confirmed: [], waitlist: [], placesLeft: 0 }
   const active = signups.filter((s) => s.active && s.shiftId === shift.id)
-  const { confirmed, waitlist } = firstCome(active, cancelled ? 0 : shift.places)
-  return { shift, cancelled, confirmed, waitlist, placesLeft: cancelled ? 0 : Math.max(0, shift.places - confirmed.length) }
+  const { confirmed, waitlist } = firstCome(active, shift.places)
+  return { shift, cancelled, confirmed, waitlist, placesLeft: Math.max(0, shift.places - confirmed.length) }
 }
 
 export type MyStatus = 'confirmed' | 'waitlisted' | 'bumped' | 'none'

@@ -81,3 +81,44 @@ export async function peerCount(page: Page): Promise<number> {
 export async function waitForPeers(page: Page, count: number, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=sync-badge][data-peers="${count}"]`, { timeout })
 }
+
+export interface ShiftInput {
+  title: string
+  places: number
+  date?: string
+  /** ISO weekdays for a weekly series, with its last day. */
+  weekly?: { weekdays: number[]; until: string }
+}
+
+export async function publishShift(page: Page, input: ShiftInput) {
+  await page.click('[data-testid=nav-shifts]')
+  await page.click('[data-testid=publish-shift]')
+  const form = '[data-testid=shift-form]'
+  await page.fill(`${form} input[name=title]`, input.title)
+  if (input.weekly) {
+    await page.click(`${form} [data-testid=shift-repeat] [data-value=weekly]`)
+    for (const day of input.weekly.weekdays) await page.click(`${form} [data-testid=shift-weekdays] [data-value="${day}"]`)
+    await page.fill(`${form} input[name=until]`, input.weekly.until)
+  }
+  if (input.date) await page.fill(`${form} input[name=date]`, input.date)
+  await page.fill(`${form} input[name=places]`, String(input.places))
+  await page.click(`${form} button[type=submit]`)
+  await page.waitForSelector(`${form}`, { state: 'detached' })
+}
+
+/** The card of the first shift with this title (in the week shown). */
+export function shiftCard(page: Page, title: string) {
+  return page.locator('[data-testid=shift-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
+}
+
+export async function openShiftsWeekOf(page: Page, date: string) {
+  await page.click('[data-testid=nav-shifts]')
+  await page.waitForSelector('[data-testid=day-filter]')
+  // The week shown starts on this week's Monday; step forward until the date is in view.
+  for (let i = 0; i < 10; i++) {
+    const has = await page.locator(`[data-testid=day-filter] [data-value="${date}"]`).count()
+    if (has > 0) return
+    await page.click('[data-testid=next-week]')
+  }
+  throw new Error(`week of ${date} not reachable`)
+}

@@ -108,7 +108,9 @@ describe('places, waitlist and promotion', () => {
     expect(shiftView(data.shifts[0]!, data.signups, false).waitlist.map((s) => s.volunteerId)).toEqual(['v2', 'v3'])
     cancelShift(doc, clock, staff, shift.value.id, '')
     data = readShiftData(doc)
-    expect(shiftView(data.shifts[0]!, data.signups, true)).toMatchObject({ cancelled: true, confirmed: [], placesLeft: 0 })
+    const cancelled = shiftView(data.shifts[0]!, data.signups, true)
+    expect(cancelled).toMatchObject({ cancelled: true, confirmed: [], waitlist: [], placesLeft: 0 })
+    expect(statusOf(cancelled, 'v1').status).toBe('none')
     expect(signUp(doc, clock, shift.value.id, vol(9), vol(9))).toEqual({ ok: false, problems: { shift: 'problem.shiftCancelled' } })
   })
 

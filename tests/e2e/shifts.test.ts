@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity, inviteLink, joinByLink, openShiftsWeekOf, publishShift, shiftCard, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+const localDay = (offsetDays = 0) => {
+  const d = new Date()
+  d.setDate(d.getDate() + offsetDays)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+const isoWeekday = (day: string) => ((new Date(`${day}T12:00:00`).getDay() + 6) % 7) + 1
+
+describe('volunteer shifts', () => {
+  it('two volunteers take the last place while offline; after they meet both show the same winner, and the other is told', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let b = await launchDevice('b')
+    let c = await launchDevice('c')
+    cleanup.add(b, (d) => d.dispose())
+    cleanup.add(c, (d) => d.dispose())
+
+    const tomorrow = localDay(1)
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await publishShift(staff.page, { title: '送餐上门', places: 1, date: tomorrow })
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(b.page, link, '李阿姨')
+    await joinByLink(c.page, link, '赵大爷')
+    for (const device of [b, c]) {
+      await openShiftsWeekOf(device.page, tomorrow)
+      await shiftCard(device.page, '送餐上门').waitFor()
+    }
+
+    // Both phones go offline: the signaling server is down and both restart.
+    await servers.stopSignaling()
+    b = await b.restart()
+    c = await c.restart()
+    cleanup.add(b, (d) => d.dispose())
+    cleanup.add(c, (d) => d.dispose())
+    for (const device of [b, c]) {
+      await device.page.goto(servers.appUrl)
+      await openShiftsWeekOf(device.page, tomorrow)
+      const card = shiftCard(device.page, '送餐上门')
+      await card.locator('[data-testid=sign-up]').click()
+      // Each phone alone believes it got the last place, and says it is not shared yet.
+      await card.locator('text=您已报名').waitFor()
+      await card.locator('[data-testid=not-shared]').waitFor()
+    }
+
+    await servers.restartSignaling()
+    await waitForPeers(b.page, 2, 60_000)
+    await waitForPeers(c.page, 2, 60_000)
+    const statusOn = (page: typeof b.page) => shiftCard(page, '送餐上门').getAttribute('data-status')
+    await expect.poll(async () => [await statusOn(b.page), await statusOn(c.page)].sort(), { timeout: 30_000 }).toEqual(['bumped', 'confirmed'])
+    const coming = await Promise.all([b, c, staff].map(async (d) => {
+      await openShiftsWeekOf(d.page, tomorrow)
+      return shiftCard(d.page, '送餐上门').locator('[data-testid=coming]').textContent()
+    }))
+    expect(new Set(coming).size).toBe(1)
+    // B signed up first (earlier HLC stamp), so B keeps the place.
+    expect(coming[0]).toContain('李阿姨')
+    expect(await statusOn(c.page)).toBe('bumped')
+    await shiftCard(c.page, '送餐上门').locator('[data-testid=bumped-notice]').waitFor()
+    await c.page.click('[data-testid=nav-today]')
+    await c.page.locator('[data-testid=bumped-today]').waitFor()
+  })
+
+  it('staff publish a weekly series, see a sign-up arrive from another browser, mark attendance and download the hours CSV', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const volunteer = cleanup.add(await launchDevice('volunteer'), (d) => d.dispose())
+
+    const today = localDay(0)
+    const inTwoWeeks = localDay(14)
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await publishShift(staff.page, { title: '食堂帮厨', places: 3, weekly: { weekdays: [isoWeekday(today), (isoWeekday(today) % 7) + 1], until: inTwoWeeks } })
+    await staff.page.locator('[role=status]', { hasText: '已发布' }).waitFor()
+
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(volunteer.page, link, '小刘')
+    await volunteer.page.click('[data-testid=nav-shifts]')
+    await volunteer.page.click(`[data-testid=day-filter] [data-value="${today}"]`)
+    await shiftCard(volunteer.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
+    await shiftCard(volunteer.page, '食堂帮厨').locator('text=您已报名').waitFor()
+
+    await staff.page.click('[data-testid=nav-shifts]')
+    await staff.page.click(`[data-testid=day-filter] [data-value="${today}"]`)
+    const card = shiftCard(staff.page, '食堂帮厨')
+    await card.locator('[data-testid=coming]', { hasText: '小刘' }).waitFor({ timeout: 30_000 })
+    await card.locator('summary').click()
+    await card.locator('[data-testid=attendance-row][data-volunteer="小刘"] button', { hasText: '到岗' }).click()
+
+    await staff.page.locator('[data-testid=hours-table]', { hasText: '小刘' }).waitFor()
+    const [download] = await Promise.all([staff.page.waitForEvent('download'), staff.page.click('[data-testid=export-hours]')])
+    const csv = readFileSync((await download.path())!, 'utf8')
+    expect(csv.charCodeAt(0)).toBe(0xfeff)
+    const lines = csv.slice(1).trim().split('\r\n')
+    expect(lines[0]).toBe('志愿者,到岗次数,服务时长（小时）')
+    expect(lines[1]).toBe('小刘,1,2.5')
+
+    // The volunteer's own hours reach their phone too.
+    await volunteer.page.click('[data-testid=nav-me]')
+    await volunteer.page.locator('[data-testid=hours-month]', { hasText: '2.5' }).waitFor({ timeout: 30_000 })
+
+    // Staff cancel tomorrow's occurrence; the volunteer signed up for it hears on Today.
+    const tomorrow = localDay(1)
+    await openShiftsWeekOf(volunteer.page, tomorrow)
+    await volunteer.page.click(`[data-testid=day-filter] [data-value="${tomorrow}"]`)
+    await shiftCard(volunteer.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
+    await openShiftsWeekOf(staff.page, tomorrow)
+    await staff.page.click(`[data-testid=day-filter] [data-value="${tomorrow}"]`)
+    const tomorrowCard = shiftCard(staff.page, '食堂帮厨')
+    await tomorrowCard.locator('[data-testid=coming]', { hasText: '小刘' }).waitFor({ timeout: 30_000 })
+    await tomorrowCard.locator('summary').click()
+    await tomorrowCard.locator('[data-testid=cancel-shift]').click()
+    await staff.page.fill('[role=dialog] input[name=reason]', '食堂检修')
+    await staff.page.click('[role=dialog] button:has-text("取消岗位")')
+    await tomorrowCard.locator('[data-testid=shift-cancelled]', { hasText: '食堂检修' }).waitFor()
+    await volunteer.page.click('[data-testid=nav-today]')
+    await volunteer.page.locator('[data-testid=my-shift][data-status=cancelled]', { hasText: '食堂帮厨' }).waitFor({ timeout: 30_000 })
+  })
+})
