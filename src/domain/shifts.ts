@@ -1,6 +1,6 @@
 import * as v from 'valibot'
-import { firstCome } from './firstCome'
-import { isStamp, parseStamp, type Stamp } from './hlc'
+import { isStamp, type Stamp } from './hlc'
+import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
 import { daysBetween, isDay, isTime, minutesOf, monthOf, plusDays, weekdayOf, yearOf, type Day } from './calendar'
 import { checked, textProblem, type Checked, type Problems } from './validation'
 
@@ -52,24 +52,6 @@ export const ShiftCancellationSchema = v.object({
 })
 export type ShiftCancellation = v.InferOutput<typeof ShiftCancellationSchema>
 
-export const SignupSchema = v.object({
-  id: v.string(),
-  shiftId: v.string(),
-  volunteerId: personId,
-  volunteerName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
-  /** When this sign-up joined the queue: its place in line. */
-  stamp,
-  active: v.boolean(),
-  updatedAt: stamp,
-  /** Who wrote the entry: the volunteer, or staff signing up on their behalf (代办). */
-  byId: v.string(),
-  byName: v.string(),
-  /** Whether the device that signed up saw a free place: if so and the merged queue
-   * puts the volunteer on the waitlist, they were bumped and must be told. */
-  sawPlace: v.boolean(),
-})
-export type Signup = v.InferOutput<typeof SignupSchema>
-
 export const ATTENDANCE = ['attended', 'noshow'] as const
 export const AttendanceSchema = v.object({
   id: v.string(),
@@ -80,11 +62,6 @@ export const AttendanceSchema = v.object({
   stamp,
 })
 export type Attendance = v.InferOutput<typeof AttendanceSchema>
-
-export const signupKey = (shiftId: string, volunteerId: string) => `${shiftId}|${volunteerId}`
-
-/** A person without a phone, signed up by staff: known by name. */
-export const offlineVolunteerId = (name: string) => `name:${name.trim()}`
 
 // ---- Drafts and their checks -------------------------------------------------
 
@@ -169,30 +146,14 @@ export function seriesDates(weekdays: readonly number[], from: Day, until: Day):
 
 // ---- What the screens show, derived from the merged entries -------------------
 
-export interface ShiftView {
+export interface ShiftView extends PlaceView {
   shift: Shift
   cancelled: boolean
-  confirmed: Signup[]
-  waitlist: Signup[]
-  placesLeft: number
 }
 
-export function shiftView(shift: Shift, signups: readonly Signup[], cancelled: boolean): ShiftView {
-  // A cancelled shift has no places and no queue: nobody is "bumped" by a cancellation.
-  if (cancelled) return { shift, cancelled, confirmed: [], waitlist: [], placesLeft: 0 }
-  const active = signups.filter((s) => s.active && s.shiftId === shift.id)
-  const { confirmed, waitlist } = firstCome(active, shift.places)
-  return { shift, cancelled, confirmed, waitlist, placesLeft: Math.max(0, shift.places - confirmed.length) }
-}
-
-export type MyStatus = 'confirmed' | 'waitlisted' | 'bumped' | 'none'
-
-/** Where this volunteer stands on a shift; 'bumped' = thought they had a place, but a merge put them on the waitlist. */
-export function statusOf(view: ShiftView, volunteerId: string): { status: MyStatus; position: number } {
-  if (view.confirmed.some((s) => s.volunteerId === volunteerId)) return { status: 'confirmed', position: 0 }
-  const at = view.waitlist.findIndex((s) => s.volunteerId === volunteerId)
-  if (at < 0) return { status: 'none', position: 0 }
-  return { status: view.waitlist[at]!.sawPlace ? 'bumped' : 'waitlisted', position: at + 1 }
+export function shiftView(shift: Shift, signups: readonly PlaceEntry[], cancelled: boolean): ShiftView {
+  const own = signups.filter((s) => s.recordId === shift.id)
+  return { shift, cancelled, ...allocatePlaces(own, shift.places, cancelled) }
 }
 
 export function shiftMinutes(shift: Shift): number {
@@ -218,22 +179,19 @@ export function hoursByVolunteer(
   attendance: readonly Attendance[],
   period: string,
 ): VolunteerHours[] {
-  const attended = new Set(attendance.filter((a) => a.status === 'attended').map((a) => signupKey(a.shiftId, a.volunteerId)))
+  const attended = new Set(attendance.filter((a) => a.status === 'attended').map((a) => entryKey(a.shiftId, a.volunteerId)))
   const totals = new Map<string, VolunteerHours>()
   for (const view of views) {
     if (view.cancelled) continue
     const inPeriod = period.length === 7 ? monthOf(view.shift.date) === period : yearOf(view.shift.date) === period
     if (!inPeriod) continue
     for (const signup of view.confirmed) {
-      if (!attended.has(signupKey(view.shift.id, signup.volunteerId))) continue
-      const total = totals.get(signup.volunteerId) ?? { volunteerId: signup.volunteerId, name: signup.volunteerName, shifts: 0, minutes: 0 }
+      if (!attended.has(entryKey(view.shift.id, signup.personId))) continue
+      const total = totals.get(signup.personId) ?? { volunteerId: signup.personId, name: signup.personName, shifts: 0, minutes: 0 }
       total.shifts += 1
       total.minutes += shiftMinutes(view.shift)
-      totals.set(signup.volunteerId, total)
+      totals.set(signup.personId, total)
     }
   }
   return [...totals.values()].sort((a, b) => b.minutes - a.minutes || a.name.localeCompare(b.name))
 }
-
-/** Wall time (ms) of a stamp, to tell whether an entry was made after the last send. */
-export const stampTime = (s: Stamp): number => parseStamp(s)?.wallMs ?? 0

@@ -8,26 +8,19 @@ import {
   seriesDates,
   ShiftCancellationSchema,
   ShiftSchema,
-  shiftView,
-  signupKey,
-  SignupSchema,
   type Attendance,
   type SeriesDraft,
   type Shift,
   type ShiftCancellation,
   type ShiftDraft,
-  type Signup,
 } from '../domain/shifts'
+import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import type { Day } from '../domain/calendar'
 import type { Checked } from '../domain/validation'
 import { putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
+import { joinLine, leaveLine, type Person } from './places'
 import { liveCollection } from './reactive'
-
-export interface Person {
-  id: string
-  name: string
-}
 
 const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
 
@@ -75,57 +68,21 @@ export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: stri
   return { ok: true, value: cancellation }
 }
 
-function signupsOf(doc: Y.Doc, shiftId: string): Signup[] {
-  const prefix = `${shiftId}|`
-  const list: Signup[] = []
-  publicSpace(doc).signups.forEach((raw, key) => {
-    if (!key.startsWith(prefix)) return
-    const signup = readRecord(SignupSchema, key, raw)
-    if (signup) list.push(signup)
-  })
-  return list
-}
-
-/**
- * Joins the queue for a shift (or does nothing if already in it). Works offline:
- * the entry records whether this device saw a free place, so that a later merge
- * that puts the volunteer on the waitlist can tell them they were bumped.
- */
-export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<Signup> {
+/** Signs a volunteer up (their own or on someone's behalf, 代办); works offline. */
+export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<PlaceEntry> {
   const shift = findShift(doc, shiftId)
   if (!shift) return notFound
-  const cancelled = publicSpace(doc).shiftCancellations.has(shiftId)
-  if (cancelled) return { ok: false, problems: { shift: 'problem.shiftCancelled' } }
-  const key = signupKey(shiftId, volunteer.id)
-  const signups = signupsOf(doc, shiftId)
-  const existing = signups.find((s) => s.volunteerId === volunteer.id)
-  if (existing?.active) return { ok: true, value: existing }
-  const view = shiftView(shift, signups, false)
-  const stamp = clock.tick()
-  const signup: Signup = {
-    id: key,
-    shiftId,
-    volunteerId: volunteer.id,
-    volunteerName: volunteer.name,
-    stamp,
-    active: true,
-    updatedAt: stamp,
-    byId: by.id,
-    byName: by.name,
-    sawPlace: view.placesLeft > 0,
-  }
-  doc.transact(() => putRecord(publicSpace(doc).signups, key, signup))
-  return { ok: true, value: signup }
+  const layout = publicSpace(doc)
+  if (layout.shiftCancellations.has(shiftId)) return { ok: false, problems: { shift: 'problem.shiftCancelled' } }
+  let result: Checked<PlaceEntry> = notFound
+  doc.transact(() => (result = joinLine(layout.signups, clock, shiftId, shift.places, volunteer, by)))
+  return result
 }
 
-/** Leaves the queue; the first on the waitlist moves up, by the same derived rule. */
-export function withdraw(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<Signup> {
-  const key = signupKey(shiftId, volunteerId)
-  const existing = readRecord(SignupSchema, key, publicSpace(doc).signups.get(key))
-  if (!existing || !existing.active) return { ok: false, problems: { shift: 'problem.notSignedUp' } }
-  const withdrawn: Signup = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  doc.transact(() => putRecord(publicSpace(doc).signups, key, withdrawn))
-  return { ok: true, value: withdrawn }
+export function withdraw(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
+  let result: Checked<PlaceEntry> = notFound
+  doc.transact(() => (result = leaveLine(publicSpace(doc).signups, clock, shiftId, volunteerId, by)))
+  return result
 }
 
 export function markAttendance(
@@ -140,7 +97,7 @@ export function markAttendance(
   const shift = findShift(doc, shiftId)
   if (!shift) return notFound
   if (shift.date > today) return { ok: false, problems: { shift: 'problem.attendanceTooEarly' } }
-  const key = signupKey(shiftId, volunteerId)
+  const key = entryKey(shiftId, volunteerId)
   const record: Attendance = { id: key, shiftId, volunteerId, status, byId: by.id, stamp: clock.tick() }
   doc.transact(() => putRecord(publicSpace(doc).attendance, key, record))
   return { ok: true, value: record }
@@ -152,7 +109,7 @@ export function readShiftData(doc: Y.Doc) {
   return {
     shifts: [...readCollection(layout.shifts, ShiftSchema).records.values()],
     cancellations: readCollection(layout.shiftCancellations, ShiftCancellationSchema).records,
-    signups: [...readCollection(layout.signups, SignupSchema).records.values()],
+    signups: [...readCollection(layout.signups, PlaceEntrySchema).records.values()],
     attendance: [...readCollection(layout.attendance, AttendanceSchema).records.values()],
   }
 }
@@ -163,7 +120,7 @@ export function liveShiftData(doc: Y.Doc, clock: HybridClock) {
   return {
     shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt)),
     cancellations: liveCollection(layout.shiftCancellations, ShiftCancellationSchema, (c) => clock.receive(c.stamp)),
-    signups: liveCollection(layout.signups, SignupSchema, (s) => clock.receive(s.updatedAt)),
+    signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt)),
     attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp)),
   }
 }

@@ -41,8 +41,8 @@ describe('shift places converge', () => {
             const person = { id: `name:老人${Math.floor(random() * 4)}`, name: '老人' }
             signUp(phone.doc, phone.clock, shift.id, person, volunteer)
           } else if (roll < 0.88) {
-            const mine = data.signups.filter((s) => s.shiftId === shift.id && s.active)
-            if (mine.length > 0) withdraw(phone.doc, phone.clock, shift.id, pick(random, mine).volunteerId, volunteer)
+            const mine = data.signups.filter((s) => s.recordId === shift.id && s.active)
+            if (mine.length > 0) withdraw(phone.doc, phone.clock, shift.id, pick(random, mine).personId, volunteer)
           } else if (roll < 0.97) {
             const { id: _id, seriesId: _s, createdBy: _c, stamp: _st, editedAt: _e, ...draft } = shift
             editShift(phone.doc, phone.clock, shift.id, { ...draft, places: 1 + Math.floor(random() * 4) }, TODAY)
@@ -55,8 +55,8 @@ describe('shift places converge', () => {
             id: v.shift.id,
             places: v.shift.places,
             cancelled: v.cancelled,
-            confirmed: v.confirmed.map((s) => s.volunteerId),
-            waitlist: v.waitlist.map((s) => s.volunteerId),
+            confirmed: v.confirmed.map((s) => s.personId),
+            waitlist: v.waitlist.map((s) => s.personId),
           }))
         },
         invariant(view) {

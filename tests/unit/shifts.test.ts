@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, seriesDates, shiftView, statusOf, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
+import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, seriesDates, shiftView, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
+import { statusOf } from '../../src/domain/places'
 import { calendarText, escapeText, foldLine } from '../../src/domain/ics'
 import { cancelShift, editShift, markAttendance, publishSeries, publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
 
@@ -86,16 +87,16 @@ describe('places, waitlist and promotion', () => {
       const data = readShiftData(doc)
       return shiftView(data.shifts[0]!, data.signups, data.cancellations.has(shift.value.id))
     }
-    expect(view().confirmed.map((s) => s.volunteerId)).toEqual(['v1', 'v2'])
-    expect(view().waitlist.map((s) => s.volunteerId)).toEqual(['v3', 'v4'])
+    expect(view().confirmed.map((s) => s.personId)).toEqual(['v1', 'v2'])
+    expect(view().waitlist.map((s) => s.personId)).toEqual(['v3', 'v4'])
     expect(statusOf(view(), 'v4')).toEqual({ status: 'waitlisted', position: 2 })
 
     withdraw(doc, clock, shift.value.id, 'v1', vol(1))
-    expect(view().confirmed.map((s) => s.volunteerId)).toEqual(['v2', 'v3'])
+    expect(view().confirmed.map((s) => s.personId)).toEqual(['v2', 'v3'])
     expect(view().placesLeft).toBe(0)
     // Signing up again goes to the back of the line.
     signUp(doc, clock, shift.value.id, vol(1), vol(1))
-    expect(view().waitlist.map((s) => s.volunteerId)).toEqual(['v4', 'v1'])
+    expect(view().waitlist.map((s) => s.personId)).toEqual(['v4', 'v1'])
   })
 
   it('a capacity cut moves the latest to the waitlist; a cancelled shift confirms no one', () => {
@@ -105,7 +106,7 @@ describe('places, waitlist and promotion', () => {
     for (const n of [1, 2, 3]) signUp(doc, clock, shift.value.id, vol(n), vol(n))
     editShift(doc, clock, shift.value.id, draft({ places: 1 }), TODAY)
     let data = readShiftData(doc)
-    expect(shiftView(data.shifts[0]!, data.signups, false).waitlist.map((s) => s.volunteerId)).toEqual(['v2', 'v3'])
+    expect(shiftView(data.shifts[0]!, data.signups, false).waitlist.map((s) => s.personId)).toEqual(['v2', 'v3'])
     cancelShift(doc, clock, staff, shift.value.id, '')
     data = readShiftData(doc)
     const cancelled = shiftView(data.shifts[0]!, data.signups, true)
@@ -119,7 +120,7 @@ describe('places, waitlist and promotion', () => {
     const shift = publishShift(doc, clock, staff, draft(), TODAY)
     if (!shift.ok) throw new Error('publish failed')
     const result = signUp(doc, clock, shift.value.id, { id: 'name:张大爷', name: '张大爷' }, staff)
-    expect(result.ok && result.value).toMatchObject({ volunteerName: '张大爷', byId: 'staff1', byName: '王主任' })
+    expect(result.ok && result.value).toMatchObject({ personName: '张大爷', byId: 'staff1', byName: '王主任' })
   })
 })
 

@@ -1,6 +1,7 @@
 import { createMemo } from 'solid-js'
 import { monthOf, today, yearOf } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
+import { isIn } from '../../domain/places'
 import { hoursByVolunteer } from '../../domain/shifts'
 import { Button, Card } from '../common/components'
 import { downloadText } from '../common/download'
@@ -17,7 +18,7 @@ export function MyHours(props: { board: ShiftBoard; me: Me }) {
   const month = createMemo(() => hoursIn(monthOf(today())))
   const year = createMemo(() => hoursIn(yearOf(today())))
   const exportCalendar = () => {
-    const confirmed = props.board.mine(props.me.id).filter((e) => e.status === 'confirmed')
+    const confirmed = props.board.mine(props.me.id).filter((e) => isIn(e.status))
     const events = confirmed.map(({ view: { shift } }) => ({
       uid: `${shift.id}@neighbours`,
       title: shift.title,

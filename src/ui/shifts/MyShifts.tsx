@@ -1,5 +1,6 @@
 import { createMemo, For, Show } from 'solid-js'
 import { plusDays, today, weekdayOf } from '../../domain/calendar'
+import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
 import { t, type MessageKey } from '../common/i18n'
 import type { ShiftBoard } from './board'
@@ -23,7 +24,7 @@ export function MyShifts(props: { board: ShiftBoard; me: Me }) {
                   <p class="font-bold">
                     {t(`weekday.${weekdayOf(entry.view.shift.date)}` as MessageKey)} {entry.view.shift.date.slice(5)} {entry.view.shift.start}–{entry.view.shift.end} · {entry.view.shift.title}
                   </p>
-                  <Show when={entry.status === 'confirmed'}>
+                  <Show when={isIn(entry.status)}>
                     <p class="text-green-800">{t('shifts.youAreIn')}</p>
                   </Show>
                   <Show when={entry.status === 'waitlisted'}>

@@ -1,6 +1,6 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
-import { offlineVolunteerId, signupKey, stampTime, statusOf } from '../../domain/shifts'
+import { entryKey, isIn, offlinePersonId, stampTime, statusOf } from '../../domain/places'
 import { checkDisplayName } from '../../domain/community'
 import { cancelShift, markAttendance, signUp, withdraw } from '../../store/shifts'
 import type { CommunitySession } from '../../session'
@@ -48,7 +48,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
     const check = checkDisplayName(behalfName())
     if (!check.ok) return setBehalfProblem(check.problems.displayName)
     setBehalfProblem(undefined)
-    act(signUp(doc(), clock(), props.id, { id: offlineVolunteerId(check.value), name: check.value }, person()))
+    act(signUp(doc(), clock(), props.id, { id: offlinePersonId(check.value), name: check.value }, person()))
     setBehalfName('')
   }
 
@@ -85,13 +85,13 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
               }
             >
               <p class="mt-2 font-semibold" data-testid="places">
-                {v().placesLeft > 0 ? t('shifts.placesLeft', { count: v().placesLeft }) : t('shifts.full')}
+                {v().placesLeft! > 0 ? t('shifts.placesLeft', { count: v().placesLeft! }) : t('shifts.full')}
                 {' · '}
                 {t('shifts.of', { count: v().shift.places })}
                 <Show when={v().waitlist.length > 0}> · {t('shifts.waiting', { count: v().waitlist.length })}</Show>
               </p>
               <p class="text-stone-800" data-testid="coming">
-                {v().confirmed.length > 0 ? t('shifts.coming', { names: v().confirmed.map((s) => s.volunteerName).join('、') }) : t('shifts.nobodyYet')}
+                {v().confirmed.length > 0 ? t('shifts.coming', { names: v().confirmed.map((s) => s.personName).join('、') }) : t('shifts.nobodyYet')}
               </p>
             </Show>
 
@@ -100,7 +100,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
                 {t('shifts.bumped', { position: mine().position })}
               </p>
             </Show>
-            <Show when={mine().status === 'confirmed'}>
+            <Show when={isIn(mine().status)}>
               <p class="mt-2 font-bold text-green-800">{t('shifts.youAreIn')}</p>
             </Show>
             <Show when={mine().status === 'waitlisted'}>
@@ -124,7 +124,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
                   }
                 >
                   <Button data-testid="sign-up" onClick={() => act(signUp(doc(), clock(), props.id, person(), person()))}>
-                    {v().placesLeft > 0 ? t('shifts.signUp') : t('shifts.joinWaitlist')}
+                    {v().placesLeft! > 0 ? t('shifts.signUp') : t('shifts.joinWaitlist')}
                   </Button>
                 </Show>
               </div>
@@ -145,11 +145,11 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
                   <ul class="divide-y divide-stone-200" data-testid="attendance">
                     <For each={v().confirmed}>
                       {(signup) => {
-                        const status = () => props.board.attendanceOf(signupKey(props.id, signup.volunteerId))?.status
-                        const mark = (s: 'attended' | 'noshow') => act(markAttendance(doc(), clock(), props.id, signup.volunteerId, s, person(), today()))
+                        const status = () => props.board.attendanceOf(entryKey(props.id, signup.personId))?.status
+                        const mark = (s: 'attended' | 'noshow') => act(markAttendance(doc(), clock(), props.id, signup.personId, s, person(), today()))
                         return (
-                          <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="attendance-row" data-volunteer={signup.volunteerName}>
-                            <span class="font-semibold">{signup.volunteerName}</span>
+                          <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="attendance-row" data-volunteer={signup.personName}>
+                            <span class="font-semibold">{signup.personName}</span>
                             <span class="flex gap-2">
                               <Button variant={status() === 'attended' ? 'primary' : 'secondary'} aria-pressed={status() === 'attended'} onClick={() => mark('attended')}>{t('shifts.attended')}</Button>
                               <Button variant={status() === 'noshow' ? 'danger' : 'secondary'} aria-pressed={status() === 'noshow'} onClick={() => mark('noshow')}>{t('shifts.noshow')}</Button>

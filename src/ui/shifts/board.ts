@@ -1,5 +1,6 @@
 import { createMemo } from 'solid-js'
-import { shiftView, sortShifts, statusOf, type Shift, type ShiftView, type Signup } from '../../domain/shifts'
+import { statusOf, type PlaceEntry } from '../../domain/places'
+import { shiftView, sortShifts, type Shift, type ShiftView } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
 
 // The shift views every screen shows, derived from the merged entries: the same
@@ -8,13 +9,13 @@ import type { CommunitySession } from '../../session'
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
   const signupsByShift = createMemo(() => {
-    const grouped = new Map<string, Signup[]>()
+    const grouped = new Map<string, PlaceEntry[]>()
     for (const id of data.signups.ids()) {
       const signup = data.signups.byId[id]
       if (!signup) continue
-      const list = grouped.get(signup.shiftId)
+      const list = grouped.get(signup.recordId)
       if (list) list.push(signup)
-      else grouped.set(signup.shiftId, [signup])
+      else grouped.set(signup.recordId, [signup])
     }
     return grouped
   })
@@ -36,7 +37,7 @@ export function createShiftBoard(session: CommunitySession) {
   /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
   const mine = (volunteerId: string) =>
     allViews()
-      .map((view) => ({ view, ...statusOf(view, volunteerId), signedUp: (signupsByShift().get(view.shift.id) ?? []).some((s) => s.volunteerId === volunteerId && s.active) }))
+      .map((view) => ({ view, ...statusOf(view, volunteerId), signedUp: (signupsByShift().get(view.shift.id) ?? []).some((s) => s.personId === volunteerId && s.active) }))
       .filter((entry) => entry.signedUp)
 
   return {
@@ -44,7 +45,7 @@ export function createShiftBoard(session: CommunitySession) {
     shifts,
     allViews,
     mine,
-    signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.volunteerId === volunteerId),
+    signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.personId === volunteerId),
     cancellationOf: (id: string) => data.cancellations.byId[id],
     attendanceOf: (key: string) => data.attendance.byId[key],
     attendance: () => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean),

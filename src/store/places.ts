@@ -1,0 +1,58 @@
+import * as Y from 'yjs'
+import type { HybridClock } from '../domain/hlc'
+import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
+import type { Checked } from '../domain/validation'
+import { putRecord, readRecord } from './collection'
+
+export interface Person {
+  id: string
+  name: string
+}
+
+export function entriesOf(map: Y.Map<unknown>, recordId: string): PlaceEntry[] {
+  const prefix = `${recordId}|`
+  const list: PlaceEntry[] = []
+  map.forEach((raw, key) => {
+    if (!key.startsWith(prefix)) return
+    const entry = readRecord(PlaceEntrySchema, key, raw)
+    if (entry) list.push(entry)
+  })
+  return list
+}
+
+/**
+ * Joins the line for a record (or does nothing if already in it). Works offline:
+ * the entry notes whether this device saw a free place, for the bumped/promoted
+ * notices after a merge.
+ */
+export function joinLine(map: Y.Map<unknown>, clock: HybridClock, recordId: string, places: number | null, person: Person, by: Person): Checked<PlaceEntry> {
+  const entries = entriesOf(map, recordId)
+  const existing = entries.find((e) => e.personId === person.id)
+  if (existing?.active) return { ok: true, value: existing }
+  const key = entryKey(recordId, person.id)
+  const stamp = clock.tick()
+  const entry: PlaceEntry = {
+    id: key,
+    recordId,
+    personId: person.id,
+    personName: person.name,
+    stamp,
+    active: true,
+    updatedAt: stamp,
+    byId: by.id,
+    byName: by.name,
+    sawPlace: hasRoom(allocatePlaces(entries, places, false)),
+  }
+  putRecord(map, key, entry)
+  return { ok: true, value: entry }
+}
+
+/** Leaves the line; the first one waiting moves up, by the same derived rule. */
+export function leaveLine(map: Y.Map<unknown>, clock: HybridClock, recordId: string, personId: string, by: Person): Checked<PlaceEntry> {
+  const key = entryKey(recordId, personId)
+  const existing = readRecord(PlaceEntrySchema, key, map.get(key))
+  if (!existing || !existing.active) return { ok: false, problems: { entry: 'problem.notSignedUp' } }
+  const left: PlaceEntry = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
+  putRecord(map, key, left)
+  return { ok: true, value: left }
+}
