@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { isStamp } from './hlc'
-import { checked, textProblem, type Checked } from './validation'
+import { checked, checkText, type Checked, type Problems } from './validation'
 
 // Community notices (社区公告): staff post short news that residents read on Today.
 // A notice is withdrawn, never deleted. The withdrawal is its own entry, not a flag
@@ -33,11 +33,9 @@ export interface NoticeDraft {
 }
 
 export function checkNoticeDraft(draft: NoticeDraft): Checked<NoticeDraft, 'title' | 'body'> {
-  const problems: Partial<Record<'title' | 'body', string>> = {}
-  const title = textProblem(draft.title, { required: true, max: NOTICE_TITLE_MAX })
-  if (title) problems.title = title
-  const body = textProblem(draft.body, { required: false, max: NOTICE_BODY_MAX })
-  if (body) problems.body = body
+  const problems: Problems<'title' | 'body'> = {}
+  checkText(problems, 'title', draft.title, { required: true, max: NOTICE_TITLE_MAX })
+  checkText(problems, 'body', draft.body, { required: false, max: NOTICE_BODY_MAX })
   return checked({ title: draft.title.trim(), body: draft.body.trim() }, problems)
 }
 

@@ -1,8 +1,9 @@
 import * as v from 'valibot'
 import { isStamp, type Stamp } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
-import { daysBetween, isDay, isTime, minutesOf, monthOf, plusDays, weekdayOf, yearOf, type Day } from './calendar'
-import { checked, textProblem, type Checked, type Problems } from './validation'
+import { minutesOf, monthOf, yearOf, type Day } from './calendar'
+import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
+import { checked, checkText, type Checked, type Problems } from './validation'
 
 // Volunteer shifts (志愿岗). Staff publish shifts, one-off or as a weekly series
 // whose occurrences are stored one record each (so one can be edited or cancelled
@@ -14,8 +15,6 @@ export const SHIFT_CATEGORIES = ['canteen', 'delivery', 'afterschool', 'patrol',
 export type ShiftCategory = (typeof SHIFT_CATEGORIES)[number]
 
 const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
-const day = v.custom<Day>((x) => typeof x === 'string' && isDay(x), 'not a day')
-const time = v.custom<string>((x) => typeof x === 'string' && isTime(x), 'not a time')
 const personId = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
 
 export const TITLE_MAX = 60
@@ -23,7 +22,6 @@ export const PLACE_MAX = 60
 export const NOTES_MAX = 500
 export const SKILL_MAX = 40
 export const PLACES_MAX = 500
-export const SERIES_MAX_DAYS = 366
 
 export const ShiftSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
@@ -31,9 +29,9 @@ export const ShiftSchema = v.object({
   title: v.pipe(v.string(), v.minLength(1), v.maxLength(TITLE_MAX)),
   category: v.picklist(SHIFT_CATEGORIES),
   place: v.pipe(v.string(), v.maxLength(PLACE_MAX)),
-  date: day,
-  start: time,
-  end: time,
+  date: DaySchema,
+  start: TimeSchema,
+  end: TimeSchema,
   places: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PLACES_MAX)),
   notes: v.pipe(v.string(), v.maxLength(NOTES_MAX)),
   skill: v.pipe(v.string(), v.maxLength(SKILL_MAX)),
@@ -42,15 +40,6 @@ export const ShiftSchema = v.object({
   editedAt: stamp,
 })
 export type Shift = v.InferOutput<typeof ShiftSchema>
-
-/** Cancelling is its own entry, so an edit made at the same time cannot undo it. */
-export const ShiftCancellationSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  byId: v.string(),
-  reason: v.pipe(v.string(), v.maxLength(200)),
-  stamp,
-})
-export type ShiftCancellation = v.InferOutput<typeof ShiftCancellationSchema>
 
 export const ATTENDANCE = ['attended', 'noshow'] as const
 export const AttendanceSchema = v.object({
@@ -77,28 +66,17 @@ export interface ShiftDraft {
   skill: string
 }
 
-export interface SeriesDraft extends Omit<ShiftDraft, 'date'> {
-  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
-  weekdays: number[]
-  from: Day
-  until: Day
-}
+export interface SeriesDraft extends Omit<ShiftDraft, 'date'>, Repeat {}
 
 export type ShiftField = keyof ShiftDraft | 'weekdays' | 'from' | 'until'
 
 function checkCommon(draft: Omit<ShiftDraft, 'date'>, problems: Problems<ShiftField>) {
-  const title = textProblem(draft.title, { required: true, max: TITLE_MAX })
-  if (title) problems.title = title
-  const place = textProblem(draft.place, { required: false, max: PLACE_MAX })
-  if (place) problems.place = place
-  const notes = textProblem(draft.notes, { required: false, max: NOTES_MAX })
-  if (notes) problems.notes = notes
-  const skill = textProblem(draft.skill, { required: false, max: SKILL_MAX })
-  if (skill) problems.skill = skill
+  checkText(problems, 'title', draft.title, { required: true, max: TITLE_MAX })
+  checkText(problems, 'place', draft.place, { required: false, max: PLACE_MAX })
+  checkText(problems, 'notes', draft.notes, { required: false, max: NOTES_MAX })
+  checkText(problems, 'skill', draft.skill, { required: false, max: SKILL_MAX })
   if (!(SHIFT_CATEGORIES as readonly string[]).includes(draft.category)) problems.category = 'problem.required'
-  if (!isTime(draft.start)) problems.start = 'problem.badTime'
-  if (!isTime(draft.end)) problems.end = 'problem.badTime'
-  else if (isTime(draft.start) && minutesOf(draft.end) <= minutesOf(draft.start)) problems.end = 'problem.endBeforeStart'
+  checkTimes(draft.start, draft.end, problems)
   if (!Number.isInteger(draft.places) || draft.places < 1) problems.places = 'problem.placesAtLeastOne'
   else if (draft.places > PLACES_MAX) problems.places = 'problem.tooMany'
 }
@@ -115,33 +93,15 @@ const trimmed = <D extends Omit<ShiftDraft, 'date'>>(draft: D): D => ({
 export function checkShiftDraft(draft: ShiftDraft, today: Day, isNew: boolean): Checked<ShiftDraft, ShiftField> {
   const problems: Problems<ShiftField> = {}
   checkCommon(draft, problems)
-  if (!isDay(draft.date)) problems.date = 'problem.badDate'
-  else if (isNew && draft.date < today) problems.date = 'problem.dateInPast'
+  checkDate(draft.date, today, !isNew, problems)
   return checked(trimmed(draft), problems)
 }
 
 export function checkSeriesDraft(draft: SeriesDraft, today: Day): Checked<SeriesDraft, ShiftField> {
   const problems: Problems<ShiftField> = {}
   checkCommon(draft, problems)
-  const weekdays = [...new Set(draft.weekdays)].filter((d) => Number.isInteger(d) && d >= 1 && d <= 7).sort()
-  if (weekdays.length === 0) problems.weekdays = 'problem.noWeekdays'
-  if (!isDay(draft.from)) problems.from = 'problem.badDate'
-  else if (draft.from < today) problems.from = 'problem.dateInPast'
-  if (!isDay(draft.until)) problems.until = 'problem.badDate'
-  else if (isDay(draft.from) && draft.until < draft.from) problems.until = 'problem.untilBeforeFrom'
-  else if (isDay(draft.from) && daysBetween(draft.from, draft.until) > SERIES_MAX_DAYS) problems.until = 'problem.seriesTooLong'
-  if (Object.keys(problems).length === 0 && seriesDates(weekdays, draft.from, draft.until).length === 0) {
-    problems.weekdays = 'problem.noDatesInRange'
-  }
-  return checked({ ...trimmed(draft), weekdays }, problems)
-}
-
-/** Every date from `from` to `until` (inclusive) that falls on one of the weekdays. */
-export function seriesDates(weekdays: readonly number[], from: Day, until: Day): Day[] {
-  const wanted = new Set(weekdays)
-  const dates: Day[] = []
-  for (let d = from; d <= until; d = plusDays(d, 1)) if (wanted.has(weekdayOf(d))) dates.push(d)
-  return dates
+  const repeat = checkRepeat(draft, today, problems)
+  return checked({ ...trimmed(draft), ...repeat }, problems)
 }
 
 // ---- What the screens show, derived from the merged entries -------------------

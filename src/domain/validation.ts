@@ -18,3 +18,9 @@ export function textProblem(text: string, { required, max }: { required: boolean
   if (trimmed.length > max) return 'problem.tooLong'
   return undefined
 }
+
+/** Records the problem with one text field, if it has one. */
+export function checkText<F extends string>(problems: Problems<F>, field: F, text: string, rule: { required: boolean; max: number }): void {
+  const problem = textProblem(text, rule)
+  if (problem) problems[field] = problem
+}

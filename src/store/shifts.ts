@@ -5,16 +5,14 @@ import {
   AttendanceSchema,
   checkSeriesDraft,
   checkShiftDraft,
-  seriesDates,
-  ShiftCancellationSchema,
   ShiftSchema,
   type Attendance,
   type SeriesDraft,
   type Shift,
-  type ShiftCancellation,
   type ShiftDraft,
 } from '../domain/shifts'
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
+import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import type { Day } from '../domain/calendar'
 import type { Checked } from '../domain/validation'
 import { putRecord, readCollection, readRecord } from './collection'
@@ -61,9 +59,9 @@ export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: Shi
   return { ok: true, value: edited }
 }
 
-export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<ShiftCancellation> {
+export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
   if (!findShift(doc, id)) return notFound
-  const cancellation: ShiftCancellation = { id, byId: by.id, reason: reason.trim().slice(0, 200), stamp: clock.tick() }
+  const cancellation: Cancellation = { id, byId: by.id, reason: reason.trim().slice(0, 200), stamp: clock.tick() }
   doc.transact(() => putRecord(publicSpace(doc).shiftCancellations, id, cancellation))
   return { ok: true, value: cancellation }
 }
@@ -108,7 +106,7 @@ export function readShiftData(doc: Y.Doc) {
   const layout = publicSpace(doc)
   return {
     shifts: [...readCollection(layout.shifts, ShiftSchema).records.values()],
-    cancellations: readCollection(layout.shiftCancellations, ShiftCancellationSchema).records,
+    cancellations: readCollection(layout.shiftCancellations, CancellationSchema).records,
     signups: [...readCollection(layout.signups, PlaceEntrySchema).records.values()],
     attendance: [...readCollection(layout.attendance, AttendanceSchema).records.values()],
   }
@@ -119,7 +117,7 @@ export function liveShiftData(doc: Y.Doc, clock: HybridClock) {
   const layout = publicSpace(doc)
   return {
     shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt)),
-    cancellations: liveCollection(layout.shiftCancellations, ShiftCancellationSchema, (c) => clock.receive(c.stamp)),
+    cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp)),
     signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt)),
     attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp)),
   }

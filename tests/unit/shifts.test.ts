@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, seriesDates, shiftView, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
+import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, shiftView, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
+import { seriesDates, weeklyRule } from '../../src/domain/schedule'
 import { statusOf } from '../../src/domain/places'
 import { calendarText, escapeText, foldLine } from '../../src/domain/ics'
 import { cancelShift, editShift, markAttendance, publishSeries, publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
@@ -60,6 +61,9 @@ describe('series expansion', () => {
   })
   it('crosses a month and a year boundary', () => {
     expect(seriesDates([4], '2026-12-24', '2027-01-08')).toEqual(['2026-12-24', '2026-12-31', '2027-01-07'])
+  })
+  it('writes the weekly rule calendar apps understand', () => {
+    expect(weeklyRule({ weekdays: [1, 3, 5], from: '2026-11-23', until: '2026-12-31' })).toBe('FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=20261231T235959')
   })
   it('stores one record per date; one can be edited or cancelled alone', () => {
     const { doc, clock } = setup()
