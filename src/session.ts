@@ -7,6 +7,7 @@ import { liveMembers } from './store/members'
 import { liveNoticeData, type LiveNoticeData } from './store/notices'
 import type { LiveCollection } from './store/reactive'
 import { liveShiftData, type LiveShiftData } from './store/shifts'
+import { liveActivityData, type LiveActivityData } from './store/activities'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
 import { connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
 
@@ -33,6 +34,7 @@ export interface CommunitySession {
   members: LiveCollection<Member>
   notices: LiveNoticeData
   shifts: LiveShiftData
+  activities: LiveActivityData
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   whenLoaded: Promise<void>
@@ -81,7 +83,8 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const members = liveMembers(pub.doc, clock)
   const notices = liveNoticeData(pub.doc, clock)
   const shifts = liveShiftData(pub.doc, clock)
-  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts)]
+  const activities = liveActivityData(pub.doc, clock)
+  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities)]
   let closing: Promise<void> | undefined
   const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
   return {
@@ -92,6 +95,7 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     members,
     notices,
     shifts,
+    activities,
     collections,
     whenLoaded,
     close() {

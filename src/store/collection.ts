@@ -43,3 +43,10 @@ export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>):
 export function putRecord<T extends object>(map: Y.Map<unknown>, key: string, record: T): void {
   map.set(key, { ...record })
 }
+
+/** Runs a command's writes as one transaction and hands back its result. */
+export function inTransaction<T>(doc: Y.Doc, write: () => T): T {
+  let result!: T
+  doc.transact(() => (result = write()))
+  return result
+}

@@ -11,6 +11,13 @@ export const publicSpace = (doc: Y.Doc) => ({
   shiftCancellations: doc.getMap<unknown>('shiftCancellations'),
   signups: doc.getMap<unknown>('signups'),
   attendance: doc.getMap<unknown>('attendance'),
+  groups: doc.getMap<unknown>('groups'),
+  groupMembers: doc.getMap<unknown>('groupMembers'),
+  activities: doc.getMap<unknown>('activities'),
+  activityCancellations: doc.getMap<unknown>('activityCancellations'),
+  rsvps: doc.getMap<unknown>('rsvps'),
+  headcounts: doc.getMap<unknown>('headcounts'),
+  ratings: doc.getMap<unknown>('ratings'),
 })
 
 // The staff space (elder roster, delivery rounds) gets its collections with the

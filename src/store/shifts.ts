@@ -15,9 +15,10 @@ import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import type { Day } from '../domain/calendar'
 import type { Checked } from '../domain/validation'
-import { putRecord, readCollection, readRecord } from './collection'
+import { inTransaction, putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
+import { writeCancellation } from './schedule'
 import { liveCollection } from './reactive'
 
 const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
@@ -61,9 +62,7 @@ export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: Shi
 
 export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
   if (!findShift(doc, id)) return notFound
-  const cancellation: Cancellation = { id, byId: by.id, reason: reason.trim().slice(0, 200), stamp: clock.tick() }
-  doc.transact(() => putRecord(publicSpace(doc).shiftCancellations, id, cancellation))
-  return { ok: true, value: cancellation }
+  return { ok: true, value: inTransaction(doc, () => writeCancellation(publicSpace(doc).shiftCancellations, clock, by.id, id, reason)) }
 }
 
 /** Signs a volunteer up (their own or on someone's behalf, 代办); works offline. */
@@ -72,15 +71,11 @@ export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, voluntee
   if (!shift) return notFound
   const layout = publicSpace(doc)
   if (layout.shiftCancellations.has(shiftId)) return { ok: false, problems: { shift: 'problem.shiftCancelled' } }
-  let result: Checked<PlaceEntry> = notFound
-  doc.transact(() => (result = joinLine(layout.signups, clock, shiftId, shift.places, volunteer, by)))
-  return result
+  return inTransaction(doc, () => joinLine(layout.signups, clock, shiftId, shift.places, volunteer, by))
 }
 
 export function withdraw(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
-  let result: Checked<PlaceEntry> = notFound
-  doc.transact(() => (result = leaveLine(publicSpace(doc).signups, clock, shiftId, volunteerId, by)))
-  return result
+  return inTransaction(doc, () => leaveLine(publicSpace(doc).signups, clock, shiftId, volunteerId, by))
 }
 
 export function markAttendance(
