@@ -123,8 +123,9 @@ export function cancelRsvp(doc: Y.Doc, clock: HybridClock, activityId: string, p
   return inTransaction(doc, () => leaveLine(publicSpace(doc).rsvps, clock, activityId, personId, by))
 }
 
-function startedBy(activity: Activity, today: Day) {
-  return activity.date <= today
+/** Whether an activity has begun by this day (and time, when given; a day alone counts as all of it). */
+function startedBy(activity: Activity, today: Day, time = '23:59') {
+  return activity.date < today || (activity.date === today && activity.start <= time)
 }
 
 export function recordHeadcount(doc: Y.Doc, clock: HybridClock, activityId: string, count: number, by: Person, today: Day): Checked<Headcount> {
@@ -138,10 +139,10 @@ export function recordHeadcount(doc: Y.Doc, clock: HybridClock, activityId: stri
 }
 
 /** A participant's 1–5 rating with an optional comment; rating again replaces it. */
-export function rate(doc: Y.Doc, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day): Checked<Rating> {
+export function rate(doc: Y.Doc, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day, time?: string): Checked<Rating> {
   const activity = findActivity(doc, activityId)
   if (!activity) return notFound
-  if (!startedBy(activity, today)) return { ok: false, problems: { stars: 'problem.notYetHeld' } }
+  if (!startedBy(activity, today, time)) return { ok: false, problems: { stars: 'problem.notYetHeld' } }
   const check = checkRating(stars, comment)
   if (!check.ok) return check
   const key = entryKey(activityId, person.id)

@@ -122,3 +122,30 @@ export async function openShiftsWeekOf(page: Page, date: string) {
   }
   throw new Error(`week of ${date} not reachable`)
 }
+
+export interface ActivityInput {
+  title: string
+  category: string
+  date: string
+  capacity?: number
+  start?: string
+  end?: string
+}
+
+export async function publishActivity(page: Page, input: ActivityInput) {
+  await page.click('[data-testid=nav-activities]')
+  await page.click('[data-testid=publish-activity]')
+  const form = '[data-testid=activity-form]'
+  await page.fill(`${form} input[name=title]`, input.title)
+  await page.click(`${form} [data-testid=activity-category] [data-value=${input.category}]`)
+  await page.fill(`${form} input[name=date]`, input.date)
+  if (input.start) await page.fill(`${form} input[name=start]`, input.start)
+  if (input.end) await page.fill(`${form} input[name=end]`, input.end)
+  if (input.capacity) await page.fill(`${form} input[name=capacity]`, String(input.capacity))
+  await page.click(`${form} button[type=submit]`)
+  await page.waitForSelector(form, { state: 'detached' })
+}
+
+export function activityCard(page: Page, title: string) {
+  return page.locator('[data-testid=activity-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
+}

@@ -153,3 +153,18 @@ export function Chips<T extends string | number>(props: {
     </fieldset>
   )
 }
+
+/** A native select: the phone's own picker, big and familiar. */
+export function Select(props: { label: string; name: string; value: string; options: { value: string; label: string }[]; onChange: (value: string) => void }) {
+  const id = `field-${++fieldCount}`
+  return (
+    <div class="mb-4">
+      <label for={id} class="block font-semibold text-stone-900">
+        {props.label}
+      </label>
+      <select id={id} name={props.name} class="mt-1 block min-h-12 w-full rounded-xl border-2 border-stone-600 bg-white px-3" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+      </select>
+    </div>
+  )
+}

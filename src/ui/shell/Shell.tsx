@@ -1,4 +1,4 @@
-import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
+import { createSignal, For, lazy, Match, onCleanup, Show, Switch, type Component } from 'solid-js'
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { t, type MessageKey } from '../common/i18n'
@@ -6,29 +6,36 @@ import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
 import { ComingSoon } from './ComingSoon'
 import { createShiftBoard } from '../shifts/board'
+import { createActivityBoard } from '../activities/board'
 import type { Me as Person } from '../shifts/ShiftCard'
 
 // Screens other than Today load on demand, keeping the first visit small.
 const Me = lazy(() => import('../me/Me'))
 const Shifts = lazy(() => import('../shifts/Shifts'))
+const Activities = lazy(() => import('../activities/Activities'))
+const Poster = lazy(() => import('../activities/Poster'))
 
 export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
 export type Tab = (typeof TABS)[number]
 
 const icons: Record<Tab, string> = { today: '☀', canteen: '🍚', shifts: '🤝', activities: '🎭', aid: '💬', me: '👤' }
 
-function tabFromHash(): Tab {
-  const name = location.hash.replace(/^#\/?/, '')
-  return (TABS as readonly string[]).includes(name) ? (name as Tab) : 'today'
+/** The poster is a page of its own (no header or navigation), reached from Activities. */
+type Route = Tab | 'poster'
+
+function routeFromHash(): Route {
+  const name = location.hash.replace(/^#\/?/, '').split('?')[0]!
+  return name === 'poster' || (TABS as readonly string[]).includes(name) ? (name as Route) : 'today'
 }
 
 export const Shell: Component<{ app: AppState; session: CommunitySession }> = (props) => {
-  const [tab, setTab] = createSignal<Tab>(tabFromHash())
-  const onHash = () => setTab(tabFromHash())
+  const [tab, setTab] = createSignal<Route>(routeFromHash())
+  const onHash = () => setTab(routeFromHash())
   window.addEventListener('hashchange', onHash)
   onCleanup(() => window.removeEventListener('hashchange', onHash))
   // Derived once per open community; Today, Shifts and Me all read it.
   const shiftBoard = createShiftBoard(props.session)
+  const activityBoard = createActivityBoard(props.session)
   const me = (): Person => ({
     id: props.app.device.deviceId,
     name: props.app.device.displayName,
@@ -36,6 +43,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   })
 
   return (
+    <Show when={tab() !== 'poster'} fallback={<Poster board={activityBoard} community={props.session.membership.name} />}>
     <div class="flex min-h-dvh flex-col bg-amber-50">
       <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
         <div class="mx-auto flex max-w-2xl items-center justify-between gap-3">
@@ -48,7 +56,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
       <main class="mx-auto w-full max-w-2xl grow px-3 pb-28 pt-4">
         <Switch>
           <Match when={tab() === 'today'}>
-            <Today app={props.app} session={props.session} board={shiftBoard} me={me()} />
+            <Today app={props.app} session={props.session} board={shiftBoard} activities={activityBoard} me={me()} />
           </Match>
           <Match when={tab() === 'shifts'}>
             <Shifts session={props.session} board={shiftBoard} me={me()} />
@@ -56,7 +64,10 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
           <Match when={tab() === 'me'}>
             <Me app={props.app} session={props.session} board={shiftBoard} me={me()} />
           </Match>
-          <Match when={tab() === 'canteen' || tab() === 'activities' || tab() === 'aid'}>
+          <Match when={tab() === 'activities'}>
+            <Activities session={props.session} board={activityBoard} me={me()} />
+          </Match>
+          <Match when={tab() === 'canteen' || tab() === 'aid'}>
             <ComingSoon tab={tab()} />
           </Match>
         </Switch>
@@ -83,5 +94,6 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
         </ul>
       </nav>
     </div>
+    </Show>
   )
 }

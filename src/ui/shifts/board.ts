@@ -1,24 +1,15 @@
 import { createMemo } from 'solid-js'
-import { statusOf, type PlaceEntry } from '../../domain/places'
+import { statusOf } from '../../domain/places'
 import { shiftView, sortShifts, type Shift, type ShiftView } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
+import { groupBy } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries: the same
 // entries give the same lists on every device.
 
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
-  const signupsByShift = createMemo(() => {
-    const grouped = new Map<string, PlaceEntry[]>()
-    for (const id of data.signups.ids()) {
-      const signup = data.signups.byId[id]
-      if (!signup) continue
-      const list = grouped.get(signup.recordId)
-      if (list) list.push(signup)
-      else grouped.set(signup.recordId, [signup])
-    }
-    return grouped
-  })
+  const signupsByShift = createMemo(() => groupBy(data.signups.ids(), data.signups.byId, (s) => s.recordId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
 
   const viewOf = (id: string): ShiftView | null => {

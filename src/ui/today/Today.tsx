@@ -9,8 +9,10 @@ import { problemText, t } from '../common/i18n'
 import type { ShiftBoard } from '../shifts/board'
 import { MyShifts } from '../shifts/MyShifts'
 import type { Me } from '../shifts/ShiftCard'
+import type { ActivityBoard } from '../activities/board'
+import { MyActivities } from '../activities/MyActivities'
 
-export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Me }) {
+export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; me: Me }) {
   const s = () => props.session
   const isStaff = () => s().membership.role === 'staff'
   const author = () => ({ deviceId: props.app.device.deviceId, name: props.app.device.displayName })
@@ -108,6 +110,7 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
         </Show>
       </Card>
       <MyShifts board={props.board} me={props.me} />
+      <MyActivities board={props.activities} me={props.me} />
       <p class="text-stone-700">{t('today.comingFeatures')}</p>
       <Show when={confirmWithdraw()}>
         {(id) => (

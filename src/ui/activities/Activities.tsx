@@ -1,0 +1,130 @@
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
+import { plusDays, today, weekDays, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field, Select } from '../common/components'
+import { t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { ActivityCard } from './ActivityCard'
+import { ActivityForm } from './ActivityForm'
+import type { ActivityBoard } from './board'
+import { Groups } from './Groups'
+
+export const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+
+export default function Activities(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+  const [section, setSection] = createSignal<'week' | 'groups'>('week')
+  return (
+    <div class="space-y-4">
+      <Chips options={['week', 'groups'] as const} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(s === 'week' ? 'acts.week' : 'acts.groups')} testid="activities-section" />
+      <Switch>
+        <Match when={section() === 'week'}>
+          <Week session={props.session} board={props.board} me={props.me} />
+        </Match>
+        <Match when={section() === 'groups'}>
+          <Groups session={props.session} board={props.board} me={props.me} />
+        </Match>
+      </Switch>
+    </div>
+  )
+}
+
+function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+  const [week, setWeek] = createSignal(weekStart(today()))
+  const [layout, setLayout] = createSignal<'agenda' | 'grid'>('agenda')
+  const [category, setCategory] = createSignal<ActivityCategory | null>(null)
+  const [groupId, setGroupId] = createSignal<string | null>(null)
+  const [words, setWords] = createSignal('')
+  const [publishing, setPublishing] = createSignal(false)
+  const [message, setMessage] = createSignal('')
+
+  const shown = createMemo(() => {
+    const filter = { category: category(), groupId: groupId(), words: words() }
+    return props.board.activities().filter((a) => inWeek(a, week()) && matchesFilter(a, filter, props.board.groupOf(a.groupId)?.name))
+  })
+  const days = createMemo(() => groupByDay(shown(), agendaDays(week(), today())).filter((d) => d.activities.length > 0))
+  const isThisWeek = () => week() === weekStart(today())
+
+  return (
+    <>
+      <Card title={t('acts.title')}>
+        <Show when={props.me.isStaff}>
+          <Show when={publishing()} fallback={<Button class="mb-3" data-testid="publish-activity" onClick={() => { setPublishing(true); setMessage('') }}>{t('acts.publish')}</Button>}>
+            <div class="mb-4">
+              <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={(m) => { setPublishing(false); setMessage(m ?? '') }} />
+            </div>
+          </Show>
+          <Show when={message()}>
+            <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
+          </Show>
+        </Show>
+        <div class="mb-3 flex items-center justify-between gap-2">
+          <Button variant="secondary" aria-label={t('shifts.prevWeek')} onClick={() => setWeek(plusDays(week(), -7))}>‹</Button>
+          <button type="button" class="min-h-12 grow text-center font-bold" onClick={() => setWeek(weekStart(today()))}>
+            {isThisWeek() ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(week()), to: dayLabel(plusDays(week(), 6)) })}
+          </button>
+          <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => setWeek(plusDays(week(), 7))}>›</Button>
+        </div>
+        <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />
+        <Chips
+          options={['all', ...ACTIVITY_CATEGORIES] as const}
+          selected={(c) => (c === 'all' ? category() === null : category() === c)}
+          onToggle={(c) => setCategory(c === 'all' ? null : c)}
+          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`act.cat.${c}` as MessageKey))}
+          testid="activity-filter"
+        />
+        <Show when={props.board.groups().length > 0}>
+          <Select
+            label={t('acts.groups')}
+            name="groupFilter"
+            value={groupId() ?? ''}
+            options={[{ value: '', label: t('acts.allGroups') }, ...props.board.groups().map((g) => ({ value: g.id, label: g.name }))]}
+            onChange={(v) => setGroupId(v || null)}
+          />
+        </Show>
+        <div class="flex flex-wrap gap-2">
+          <Chips options={['agenda', 'grid'] as const} selected={(l) => layout() === l} onToggle={setLayout} text={(l) => t(l === 'agenda' ? 'acts.agenda' : 'acts.grid')} testid="activity-layout" />
+          <a href={`#/poster?week=${week()}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 bg-white px-4 font-semibold" data-testid="poster-link">
+            {t('acts.poster')}
+          </a>
+        </div>
+      </Card>
+      <Show when={days().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="activities-empty">{props.me.isStaff ? t('acts.emptyStaff') : t('acts.empty')}</p>}>
+        <Switch>
+          <Match when={layout() === 'agenda'}>
+            <For each={days()}>
+              {(group) => (
+                <section class="space-y-3" data-testid="agenda-day" data-day={group.day}>
+                  <h3 class={`px-1 text-lg font-bold ${group.day < today() ? 'text-stone-500' : 'text-orange-900'}`}>
+                    {dayLabel(group.day)}
+                    {group.day === today() ? ` · ${t('nav.today')}` : ''}
+                  </h3>
+                  <For each={group.activities}>{(a) => <ActivityCard session={props.session} board={props.board} id={a.id} me={props.me} />}</For>
+                </section>
+              )}
+            </For>
+          </Match>
+          <Match when={layout() === 'grid'}>
+            <div class="grid grid-cols-7 gap-1 overflow-x-auto text-[0.7em]" data-testid="week-grid">
+              <For each={weekDays(week())}>
+                {(day) => (
+                  <div class={`min-w-0 rounded-lg p-1 ${day === today() ? 'bg-orange-100' : 'bg-white'}`}>
+                    <div class="font-bold">{dayLabel(day)}</div>
+                    <For each={shown().filter((a) => a.date === day)}>
+                      {(a) => (
+                        <div class={`mt-1 rounded border border-stone-300 p-1 ${props.board.isCancelled(a.id) ? 'line-through opacity-60' : ''}`}>
+                          <div class="font-semibold">{a.start}</div>
+                          <div class="break-words">{a.title}</div>
+                        </div>
+                      )}
+                    </For>
+                  </div>
+                )}
+              </For>
+            </div>
+          </Match>
+        </Switch>
+      </Show>
+    </>
+  )
+}

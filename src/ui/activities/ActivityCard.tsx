@@ -1,0 +1,230 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { nowTime, today } from '../../domain/calendar'
+import { checkDisplayName } from '../../domain/community'
+import { calendarText } from '../../domain/ics'
+import { offlinePersonId, stampTime, statusOf } from '../../domain/places'
+import { cancelActivity, cancelRsvp, rate, recordHeadcount, rsvp } from '../../store/activities'
+import type { CommunitySession } from '../../session'
+import { Button, Chips, Confirm, Field } from '../common/components'
+import { downloadText } from '../common/download'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { ActivityForm } from './ActivityForm'
+import type { ActivityBoard } from './board'
+
+/** One activity: when and where, who is going, and what this person can do. */
+export function ActivityCard(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me }) {
+  const view = createMemo(() => props.board.viewOf(props.id))
+  const mine = createMemo(() => {
+    const v = view()
+    return v ? statusOf(v, props.me.id) : { status: 'none' as const, position: 0 }
+  })
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const [confirming, setConfirming] = createSignal<'rsvp' | 'cancel' | null>(null)
+  const [reason, setReason] = createSignal('')
+  const [editing, setEditing] = createSignal(false)
+  const doc = () => props.session.publicSpace.doc
+  const clock = () => props.session.clock
+  const person = () => ({ id: props.me.id, name: props.me.name })
+  const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => setProblem(result.ok ? undefined : Object.values(result.problems ?? {})[0])
+  const myRsvp = () => props.board.rsvpOf(props.id, props.me.id)
+  const notShared = () => {
+    const entry = myRsvp()
+    return entry !== undefined && stampTime(entry.updatedAt) > (props.session.publicSpace.status().lastSentAt ?? 0)
+  }
+  const held = () => {
+    const a = view()?.activity
+    return a !== undefined && (a.date < today() || (a.date === today() && a.start <= nowTime()))
+  }
+
+  const addToCalendar = () => {
+    const a = view()!.activity
+    const event = { uid: `${a.id}@neighbours`, title: a.title, date: a.date, start: a.start, end: a.end, location: a.place, description: a.description }
+    downloadText(`activity-${a.date}.ics`, calendarText(a.title, [event]), 'text/calendar')
+  }
+
+  return (
+    <Show when={view()}>
+      {(v) => (
+        <article
+          class={`rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
+          data-testid="activity-card"
+          data-status={mine().status}
+        >
+          <Show when={!editing()} fallback={<ActivityForm session={props.session} board={props.board} by={person()} editing={v().activity} onDone={() => setEditing(false)} />}>
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+              <h3 class="text-xl font-bold text-stone-900">{v().activity.title}</h3>
+              <span class="rounded-full bg-sky-100 px-3 text-[0.85em] font-semibold text-sky-900">{t(`act.cat.${v().activity.category}` as MessageKey)}</span>
+            </div>
+            <p class="text-lg font-semibold">
+              {v().activity.start}–{v().activity.end}
+              <Show when={v().activity.place}> · {v().activity.place}</Show>
+            </p>
+            <Show when={props.board.groupOf(v().activity.groupId)}>{(g) => <p>{t('acts.group', { name: g().name })}</p>}</Show>
+            <Show when={v().activity.leader}>
+              <p>{t('acts.leader', { name: v().activity.leader })}</p>
+            </Show>
+            <Show when={v().activity.description}>
+              <p class="whitespace-pre-wrap text-stone-800">{v().activity.description}</p>
+            </Show>
+            <Show
+              when={!v().cancelled}
+              fallback={
+                <p class="mt-2 font-bold text-red-800" data-testid="activity-cancelled">
+                  {props.board.cancellationOf(props.id)?.reason ? t('shifts.cancelledReason', { reason: props.board.cancellationOf(props.id)!.reason }) : t('shifts.cancelled')}
+                </p>
+              }
+            >
+              <p class="mt-2 font-semibold" data-testid="going">
+                {t('acts.goingCount', { count: v().confirmed.length })}
+                {' · '}
+                {v().activity.capacity === null ? t('acts.openToAll') : v().placesLeft! > 0 ? t('shifts.placesLeft', { count: v().placesLeft! }) : t('shifts.full')}
+                <Show when={v().waitlist.length > 0}> · {t('shifts.waiting', { count: v().waitlist.length })}</Show>
+              </p>
+            </Show>
+
+            <Show when={mine().status === 'promoted'}>
+              <p role="status" class="mt-2 rounded-xl bg-green-50 p-3 font-semibold text-green-900">{t('acts.promoted')}</p>
+            </Show>
+            <Show when={mine().status === 'bumped'}>
+              <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900">{t('acts.bumped', { position: mine().position })}</p>
+            </Show>
+            <Show when={mine().status === 'confirmed'}>
+              <p class="mt-2 font-bold text-green-800">{t('acts.youGo')}</p>
+            </Show>
+            <Show when={mine().status === 'waitlisted'}>
+              <p class="mt-2 font-bold text-amber-800">{t('acts.youWait', { position: mine().position })}</p>
+            </Show>
+            <Show when={mine().status !== 'none' && notShared()}>
+              <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
+            </Show>
+
+            <div class="mt-3 flex flex-wrap gap-2">
+              <Show when={!v().cancelled && !held()}>
+                <Show
+                  when={mine().status === 'none'}
+                  fallback={<Button variant="secondary" data-testid="cancel-rsvp" onClick={() => setConfirming('rsvp')}>{t('acts.cancelRsvp')}</Button>}
+                >
+                  <Button data-testid="rsvp" onClick={() => act(rsvp(doc(), clock(), props.id, person(), person()))}>
+                    {v().placesLeft === null || v().placesLeft! > 0 ? t('acts.rsvp') : t('acts.waitlist')}
+                  </Button>
+                </Show>
+              </Show>
+              <Show when={!v().cancelled}>
+                <Button variant="secondary" data-testid="activity-ics" onClick={addToCalendar}>{t('acts.addToCalendar')}</Button>
+              </Show>
+            </div>
+            <Show when={problem()}>
+              <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
+            </Show>
+
+            <Show when={!v().cancelled && held()}>
+              <RatingForm session={props.session} board={props.board} id={props.id} me={props.me} />
+            </Show>
+            <Show when={props.me.isStaff && !v().cancelled}>
+              <StaffTools session={props.session} board={props.board} id={props.id} me={props.me} held={held()} onEdit={() => setEditing(true)} onCancel={() => setConfirming('cancel')} />
+            </Show>
+          </Show>
+
+          <Show when={confirming() === 'rsvp'}>
+            <Confirm
+              message={t('acts.cancelRsvpConfirm', { title: v().activity.title })}
+              confirmLabel={t('acts.cancelRsvp')}
+              onCancel={() => setConfirming(null)}
+              onConfirm={() => {
+                act(cancelRsvp(doc(), clock(), props.id, props.me.id, person()))
+                setConfirming(null)
+              }}
+            />
+          </Show>
+          <Show when={confirming() === 'cancel'}>
+            <Confirm
+              message={t('acts.cancelConfirm', { title: v().activity.title, date: v().activity.date })}
+              confirmLabel={t('acts.cancel')}
+              onCancel={() => setConfirming(null)}
+              onConfirm={() => {
+                act(cancelActivity(doc(), clock(), person(), props.id, reason()))
+                setConfirming(null)
+              }}
+            >
+              <Field label={t('shifts.cancelReason')} name="reason" value={reason()} onInput={setReason} />
+            </Confirm>
+          </Show>
+        </article>
+      )}
+    </Show>
+  )
+}
+
+function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me }) {
+  const existing = () => props.board.myRating(props.id, props.me.id)
+  const [stars, setStars] = createSignal(existing()?.stars ?? 0)
+  const [comment, setComment] = createSignal(existing()?.comment ?? '')
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const [sent, setSent] = createSignal(false)
+  const send = (event: Event) => {
+    event.preventDefault()
+    const result = rate(props.session.publicSpace.doc, props.session.clock, props.id, { id: props.me.id, name: props.me.name }, stars(), comment(), today(), nowTime())
+    setProblem(result.ok ? undefined : Object.values(result.problems)[0])
+    setSent(result.ok)
+  }
+  return (
+    <form onSubmit={send} class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="rating-form">
+      <Chips label={t('acts.rateIt')} options={[1, 2, 3, 4, 5] as const} selected={(n) => stars() === n} onToggle={setStars} text={(n) => '★'.repeat(n)} problem={problemText(problem())} testid="stars" />
+      <Field label={t('acts.comment')} name="comment" value={comment()} onInput={setComment} />
+      <div class="flex items-center gap-3">
+        <Button type="submit">{t('acts.sendRating')}</Button>
+        <Show when={sent()}>
+          <span role="status">{t('acts.thanks')}</span>
+        </Show>
+      </div>
+    </form>
+  )
+}
+
+function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me; held: boolean; onEdit: () => void; onCancel: () => void }) {
+  const [name, setName] = createSignal('')
+  const [nameProblem, setNameProblem] = createSignal<string | undefined>()
+  const [count, setCount] = createSignal(String(props.board.headcountOf(props.id)?.count ?? ''))
+  const [countProblem, setCountProblem] = createSignal<string | undefined>()
+  const doc = () => props.session.publicSpace.doc
+  const clock = () => props.session.clock
+  const by = () => ({ id: props.me.id, name: props.me.name })
+  const going = () => props.board.viewOf(props.id)?.confirmed ?? []
+  const onBehalf = (event: Event) => {
+    event.preventDefault()
+    const check = checkDisplayName(name())
+    if (!check.ok) return setNameProblem(check.problems.displayName)
+    setNameProblem(undefined)
+    const result = rsvp(doc(), clock(), props.id, { id: offlinePersonId(check.value), name: check.value }, by())
+    if (!result.ok) return setNameProblem(Object.values(result.problems)[0])
+    setName('')
+  }
+  const saveCount = (event: Event) => {
+    event.preventDefault()
+    const result = recordHeadcount(doc(), clock(), props.id, count().trim() === '' ? NaN : Number(count()), by(), today())
+    setCountProblem(result.ok ? undefined : Object.values(result.problems)[0])
+  }
+  return (
+    <details class="mt-3 rounded-xl border border-stone-300 p-3">
+      <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('acts.manage')}</summary>
+      <p class="mt-2">{going().map((e) => e.personName).join('、')}</p>
+      <form onSubmit={onBehalf} class="mt-2">
+        <Field label={t('shifts.onBehalfName')} hint={t('shifts.onBehalfHint')} name="behalfName" value={name()} problem={problemText(nameProblem())} onInput={setName} />
+        <Button type="submit" variant="secondary">{t('shifts.onBehalf')}</Button>
+      </form>
+      <Show when={props.held}>
+        <form onSubmit={saveCount} class="mt-4">
+          <Field label={t('acts.headcount')} name="headcount" type="number" value={count()} problem={problemText(countProblem())} onInput={setCount} />
+          <Button type="submit" variant="secondary">{t('common.save')}</Button>
+          <Show when={props.board.headcountOf(props.id)}>{(h) => <span class="ml-3">{t('acts.headcountSaved', { count: h().count })}</span>}</Show>
+        </form>
+        <For each={props.board.ratingsOf(props.id)}>{(r) => <p class="text-[0.9em]">{'★'.repeat(r.stars)} {r.personName}{r.comment ? `：${r.comment}` : ''}</p>}</For>
+      </Show>
+      <div class="mt-4 flex flex-wrap gap-2">
+        <Button variant="secondary" onClick={() => props.onEdit()}>{t('shifts.edit')}</Button>
+        <Button variant="danger" data-testid="cancel-activity" onClick={() => props.onCancel()}>{t('acts.cancel')}</Button>
+      </div>
+    </details>
+  )
+}

@@ -1,0 +1,137 @@
+import { createSignal, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { ACTIVITY_CATEGORIES, overflowIfCapacity, type Activity, type ActivityCategory, type ActivityDraft } from '../../domain/activities'
+import type { Problems } from '../../domain/validation'
+import { editActivity, publishActivity, publishActivitySeries } from '../../store/activities'
+import type { CommunitySession } from '../../session'
+import { Button, Chips, Confirm, Field, Select } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { ActivityBoard } from './board'
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
+
+/** Publish an activity (once or every week), or edit one occurrence. */
+export function ActivityForm(props: { session: CommunitySession; board: ActivityBoard; by: { id: string; name: string }; editing?: Activity; onDone: (message?: string) => void }) {
+  const e = props.editing
+  const [draft, setDraft] = createSignal<ActivityDraft>({
+    title: e?.title ?? '',
+    groupId: e?.groupId ?? null,
+    category: e?.category ?? 'dance',
+    place: e?.place ?? '',
+    date: e?.date ?? today(),
+    start: e?.start ?? '19:00',
+    end: e?.end ?? '20:30',
+    description: e?.description ?? '',
+    capacity: e?.capacity ?? null,
+    leader: e?.leader ?? '',
+  })
+  const [capacityText, setCapacityText] = createSignal(e?.capacity ? String(e.capacity) : '')
+  const [weekly, setWeekly] = createSignal(false)
+  const [weekdays, setWeekdays] = createSignal<number[]>([])
+  const [until, setUntil] = createSignal('')
+  const [problems, setProblems] = createSignal<Problems>({})
+  const [overflow, setOverflow] = createSignal<{ count: number; value: ActivityDraft } | null>(null)
+  const set = <K extends keyof ActivityDraft>(key: K, value: ActivityDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const problem = (field: string) => problemText(problems()[field])
+  const doc = () => props.session.publicSpace.doc
+  const clock = () => props.session.clock
+
+  const saveEdit = (value: ActivityDraft) => {
+    const result = editActivity(doc(), clock(), props.editing!.id, value, today())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone()
+  }
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const text = capacityText().trim()
+    const value = { ...draft(), capacity: text === '' ? null : Number(text) }
+    if (props.editing) {
+      // Fewer places than people going: say who moves to the waitlist, and ask.
+      const view = props.board.viewOf(props.editing.id)
+      const count = view ? overflowIfCapacity(view, value.capacity) : 0
+      if (count > 0 && Number.isInteger(value.capacity)) return setOverflow({ count, value })
+      return saveEdit(value)
+    }
+    if (weekly()) {
+      const result = publishActivitySeries(doc(), clock(), props.by, value, { weekdays: weekdays(), from: value.date, until: until() }, today())
+      if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
+      return props.onDone(t('acts.published', { count: result.value.length }))
+    }
+    const result = publishActivity(doc(), clock(), props.by, value, today())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone(t('acts.published', { count: 1 }))
+  }
+
+  return (
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="activity-form">
+      <Field label={t('acts.form.title')} name="title" value={draft().title} problem={problem('title')} onInput={(v) => set('title', v)} />
+      <Chips
+        label={t('shifts.form.category')}
+        options={ACTIVITY_CATEGORIES}
+        selected={(c) => draft().category === c}
+        onToggle={(c: ActivityCategory) => set('category', c)}
+        text={(c) => t(`act.cat.${c}` as MessageKey)}
+        testid="activity-category"
+      />
+      <Select
+        label={t('acts.form.group')}
+        name="group"
+        value={draft().groupId ?? ''}
+        options={[{ value: '', label: t('acts.form.noGroup') }, ...props.board.groups().map((g) => ({ value: g.id, label: g.name }))]}
+        onChange={(v) => set('groupId', v || null)}
+      />
+      <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />
+      <Show when={!props.editing}>
+        <Chips
+          options={['once', 'weekly'] as const}
+          selected={(o) => (o === 'weekly') === weekly()}
+          onToggle={(o) => setWeekly(o === 'weekly')}
+          text={(o) => t(o === 'weekly' ? 'acts.form.weekly' : 'shifts.form.once')}
+          testid="activity-repeat"
+        />
+      </Show>
+      <Show when={weekly()}>
+        <Chips
+          label={t('shifts.form.weekdays')}
+          options={WEEKDAYS}
+          selected={(d) => weekdays().includes(d)}
+          onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])}
+          text={(d) => t(`weekday.${d}` as MessageKey)}
+          problem={problem('weekdays')}
+          testid="activity-weekdays"
+        />
+      </Show>
+      <Field label={weekly() ? t('shifts.form.from') : t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
+      <Show when={weekly()}>
+        <Field label={t('shifts.form.until')} name="until" type="date" value={until()} problem={problem('until')} onInput={setUntil} />
+      </Show>
+      <div class="grid grid-cols-2 gap-3">
+        <Field label={t('shifts.form.start')} name="start" type="time" value={draft().start} problem={problem('start')} onInput={(v) => set('start', v)} />
+        <Field label={t('shifts.form.end')} name="end" type="time" value={draft().end} problem={problem('end')} onInput={(v) => set('end', v)} />
+      </div>
+      <Field label={t('acts.form.capacity')} name="capacity" type="number" value={capacityText()} problem={problem('capacity')} onInput={setCapacityText} />
+      <Field label={t('acts.form.leader')} name="leader" value={draft().leader} problem={problem('leader')} onInput={(v) => set('leader', v)} />
+      <Field label={t('acts.form.description')} name="description" multiline value={draft().description} problem={problem('description')} onInput={(v) => set('description', v)} />
+      <div class="flex gap-3">
+        <Button type="submit">{props.editing ? t('common.save') : t('acts.publish')}</Button>
+        <Button variant="secondary" onClick={() => props.onDone()}>
+          {t('common.cancel')}
+        </Button>
+      </div>
+      <Show when={overflow()}>
+        {(o) => (
+          <Confirm
+            message={t('acts.capacityOverflow', { capacity: o().value.capacity ?? 0, count: o().count })}
+            confirmLabel={t('common.confirm')}
+            onCancel={() => setOverflow(null)}
+            onConfirm={() => {
+              setOverflow(null)
+              saveEdit(o().value)
+            }}
+          />
+        )}
+      </Show>
+    </form>
+  )
+}

@@ -1,0 +1,126 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { ACTIVITY_CATEGORIES, calendarEvents, type ActivityCategory, type GroupDraft } from '../../domain/activities'
+import { calendarText } from '../../domain/ics'
+import { weeklyRule } from '../../domain/schedule'
+import type { Problems } from '../../domain/validation'
+import { joinGroup, leaveGroup, publishGroup } from '../../store/activities'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field } from '../common/components'
+import { downloadText } from '../common/download'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { ActivityCard } from './ActivityCard'
+import type { ActivityBoard } from './board'
+
+export function Groups(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+  const [open, setOpen] = createSignal<string | null>(null)
+  const [creating, setCreating] = createSignal(false)
+  return (
+    <Show when={!open()} fallback={<GroupPage session={props.session} board={props.board} me={props.me} id={open()!} onBack={() => setOpen(null)} />}>
+      <Card title={t('acts.groups')}>
+        <Show when={props.me.isStaff}>
+          <Show when={creating()} fallback={<Button class="mb-3" data-testid="create-group" onClick={() => setCreating(true)}>{t('groups.create')}</Button>}>
+            <GroupForm session={props.session} me={props.me} onDone={() => setCreating(false)} />
+          </Show>
+        </Show>
+        <Show when={props.board.groups().length > 0} fallback={<p>{t('groups.empty')}</p>}>
+          <ul class="divide-y divide-stone-200" data-testid="group-list">
+            <For each={props.board.groups()}>
+              {(group) => (
+                <li class="flex items-center justify-between gap-3 py-3">
+                  <div>
+                    <div class="font-bold">{group.name}</div>
+                    <div class="text-[0.85em] text-stone-700">
+                      {t(`act.cat.${group.category}` as MessageKey)} · {t('groups.members', { count: props.board.activeMembers(group.id).length })}
+                    </div>
+                  </div>
+                  <Button variant="secondary" data-testid="open-group" onClick={() => setOpen(group.id)}>{t('groups.open')}</Button>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </Card>
+    </Show>
+  )
+}
+
+function GroupForm(props: { session: CommunitySession; me: Me; onDone: () => void }) {
+  const [draft, setDraft] = createSignal<GroupDraft>({ name: '', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
+  const [problems, setProblems] = createSignal<Problems>({})
+  const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const result = publishGroup(props.session.publicSpace.doc, props.session.clock, { id: props.me.id, name: props.me.name }, draft())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone()
+  }
+  const p = (field: string) => problemText(problems()[field])
+  return (
+    <form onSubmit={submit} class="mb-4 rounded-xl bg-amber-50 p-3" data-testid="group-form">
+      <Field label={t('groups.name')} name="name" value={draft().name} problem={p('name')} onInput={(v) => set('name', v)} />
+      <Chips label={t('shifts.form.category')} options={ACTIVITY_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c: ActivityCategory) => set('category', c)} text={(c) => t(`act.cat.${c}` as MessageKey)} />
+      <Field label={t('groups.meetingPlace')} name="meetingPlace" value={draft().meetingPlace} problem={p('meetingPlace')} onInput={(v) => set('meetingPlace', v)} />
+      <Field label={t('groups.meetingTime')} name="meetingTime" value={draft().meetingTime} problem={p('meetingTime')} onInput={(v) => set('meetingTime', v)} />
+      <Field label={t('groups.contact')} name="contact" value={draft().contact} problem={p('contact')} onInput={(v) => set('contact', v)} />
+      <Field label={t('groups.description')} name="description" multiline value={draft().description} problem={p('description')} onInput={(v) => set('description', v)} />
+      <div class="flex gap-3">
+        <Button type="submit">{t('groups.create')}</Button>
+        <Button variant="secondary" onClick={() => props.onDone()}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  )
+}
+
+function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me: Me; id: string; onBack: () => void }) {
+  const group = () => props.board.groupOf(props.id)
+  const members = () => props.board.activeMembers(props.id)
+  const isMember = () => members().some((m) => m.personId === props.me.id)
+  const upcoming = createMemo(() => props.board.activities().filter((a) => a.groupId === props.id && a.date >= today() && !props.board.isCancelled(a.id)).slice(0, 10))
+  const ratings = createMemo(() => props.board.groupRatings(props.id))
+  const person = () => ({ id: props.me.id, name: props.me.name })
+  const subscribe = () => {
+    const mine = props.board.activities().filter((a) => a.groupId === props.id)
+    const cancelled = new Set(mine.filter((a) => props.board.isCancelled(a.id)).map((a) => a.id))
+    downloadText(`group-${props.id}.ics`, calendarText(group()?.name ?? '', calendarEvents(mine, cancelled, weeklyRule)), 'text/calendar')
+  }
+  return (
+    <Show when={group()}>
+      {(g) => (
+        <div class="space-y-4" data-testid="group-page">
+          <Button variant="secondary" onClick={() => props.onBack()}>‹ {t('groups.back')}</Button>
+          <Card title={g().name}>
+            <p class="font-semibold">{t(`act.cat.${g().category}` as MessageKey)} · {t('groups.members', { count: members().length })}</p>
+            <Show when={g().meetingPlace || g().meetingTime}>
+              <p>{[g().meetingTime, g().meetingPlace].filter(Boolean).join(' · ')}</p>
+            </Show>
+            <Show when={g().contact}>
+              <p>{t('groups.contact')}：{g().contact}</p>
+            </Show>
+            <Show when={g().description}>
+              <p class="mt-2 whitespace-pre-wrap">{g().description}</p>
+            </Show>
+            <div class="mt-3 flex flex-wrap gap-2">
+              <Show when={isMember()} fallback={<Button data-testid="join-group" onClick={() => joinGroup(props.session.publicSpace.doc, props.session.clock, props.id, person())}>{t('groups.join')}</Button>}>
+                <span class="self-center font-bold text-green-800">{t('groups.joined')}</span>
+                <Button variant="secondary" onClick={() => leaveGroup(props.session.publicSpace.doc, props.session.clock, props.id, person())}>{t('groups.leave')}</Button>
+              </Show>
+              <Button variant="secondary" data-testid="group-ics" onClick={subscribe}>{t('groups.subscribe')}</Button>
+            </div>
+          </Card>
+          <h3 class="px-1 text-lg font-bold text-orange-900">{t('groups.upcoming')}</h3>
+          <Show when={upcoming().length > 0} fallback={<p class="px-1">{t('groups.noUpcoming')}</p>}>
+            <For each={upcoming()}>{(a) => <ActivityCard session={props.session} board={props.board} id={a.id} me={props.me} />}</For>
+          </Show>
+          <Card title={t('groups.ratings')}>
+            <Show when={ratings().count > 0} fallback={<p>{t('groups.noRatings')}</p>}>
+              <p class="font-semibold" data-testid="group-average">{t('groups.average', { average: ratings().average ?? 0, count: ratings().count })}</p>
+              <For each={ratings().comments}>{(r) => <p class="mt-1">{'★'.repeat(r.stars)} {r.personName}：{r.comment}</p>}</For>
+            </Show>
+          </Card>
+        </div>
+      )}
+    </Show>
+  )
+}
