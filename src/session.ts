@@ -8,6 +8,7 @@ import { liveNoticeData, type LiveNoticeData } from './store/notices'
 import type { LiveCollection } from './store/reactive'
 import { liveShiftData, type LiveShiftData } from './store/shifts'
 import { liveActivityData, type LiveActivityData } from './store/activities'
+import { liveAidData, type LiveAidData } from './store/aid'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
 import { connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
 
@@ -35,6 +36,7 @@ export interface CommunitySession {
   notices: LiveNoticeData
   shifts: LiveShiftData
   activities: LiveActivityData
+  aid: LiveAidData
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   whenLoaded: Promise<void>
@@ -84,7 +86,8 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const notices = liveNoticeData(pub.doc, clock)
   const shifts = liveShiftData(pub.doc, clock)
   const activities = liveActivityData(pub.doc, clock)
-  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities)]
+  const aid = liveAidData(pub.doc, clock)
+  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid)]
   let closing: Promise<void> | undefined
   const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
   return {
@@ -96,6 +99,7 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     notices,
     shifts,
     activities,
+    aid,
     collections,
     whenLoaded,
     close() {

@@ -18,6 +18,8 @@ export const publicSpace = (doc: Y.Doc) => ({
   rsvps: doc.getMap<unknown>('rsvps'),
   headcounts: doc.getMap<unknown>('headcounts'),
   ratings: doc.getMap<unknown>('ratings'),
+  aidRequests: doc.getMap<unknown>('aidRequests'),
+  aidEvents: doc.getMap<unknown>('aidEvents'),
 })
 
 // The staff space (elder roster, delivery rounds) gets its collections with the

@@ -1,0 +1,147 @@
+import * as Y from 'yjs'
+import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingStars, deriveStatus, errandNumber, eventKey, type AidDraft, type AidEvent, type AidEventType, type AidRequest } from '../domain/aid'
+import { dayOf, type Day } from '../domain/calendar'
+import { parseStamp, type HybridClock } from '../domain/hlc'
+import { newId } from '../domain/ids'
+import { offlinePersonId } from '../domain/places'
+import type { Checked } from '../domain/validation'
+import { inTransaction, putRecord, readCollection, readRecord } from './collection'
+import { publicSpace } from './layout'
+import type { Person } from './places'
+import { liveCollection } from './reactive'
+
+const notFound = { ok: false as const, problems: { request: 'problem.notFound' } }
+
+/** The local day a stamp was made on. */
+export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
+
+function eventsOf(doc: Y.Doc, requestId: string): AidEvent[] {
+  const prefix = `${requestId}|`
+  const events: AidEvent[] = []
+  publicSpace(doc).aidEvents.forEach((raw, key) => {
+    if (!key.startsWith(prefix)) return
+    const event = readRecord(AidEventSchema, key, raw)
+    if (event) events.push(event)
+  })
+  return events
+}
+
+export function findRequest(doc: Y.Doc, id: string): AidRequest | null {
+  return readRecord(AidRequestSchema, id, publicSpace(doc).aidRequests.get(id))
+}
+
+/** Posts a need or an offer, for oneself or on behalf of a resident without a phone. */
+export function postRequest(doc: Y.Doc, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
+  const check = checkAidDraft(draft, today)
+  if (!check.ok) return check
+  const { forName, materials, due, ...rest } = check.value
+  const stamp = clock.tick()
+  const forSomeoneElse = forName !== '' && forName !== by.name
+  const request: AidRequest = {
+    id: newId(),
+    ...rest,
+    forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
+    forName: forSomeoneElse ? forName : by.name,
+    postedBy: by.id,
+    postedByName: by.name,
+    stamp,
+    editedAt: stamp,
+  }
+  if (rest.category === 'paperwork') {
+    // Numbered by this device alone, so no server is needed to keep numbers unique.
+    const mineToday = [...readCollection(publicSpace(doc).aidRequests, AidRequestSchema).records.values()].filter(
+      (r) => r.postedBy === by.id && r.number !== undefined && stampDay(r.stamp) === today,
+    ).length
+    request.number = errandNumber(today, clock.deviceId, mineToday)
+    request.materials = materials
+    if (due) request.due = due
+  }
+  inTransaction(doc, () => putRecord(publicSpace(doc).aidRequests, request.id, request))
+  return { ok: true, value: request }
+}
+
+/** Edits are for the requester (or staff) while nobody has taken it. */
+export function editRequest(doc: Y.Doc, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
+  const request = findRequest(doc, id)
+  if (!request) return notFound
+  const status = deriveStatus(request, eventsOf(doc, id), isStaff)
+  if (status.state !== 'open') return { ok: false, problems: { request: 'problem.notOpen' } }
+  if (by.id !== request.postedBy && by.id !== request.forId && !isStaff(by.id)) return { ok: false, problems: { request: 'problem.notAllowed' } }
+  const check = checkAidDraft(draft, today)
+  if (!check.ok) return check
+  const { forName: _f, materials, due, ...rest } = check.value
+  const edited: AidRequest = { ...request, ...rest, editedAt: clock.tick() }
+  if (request.category === 'paperwork' || rest.category === 'paperwork') {
+    edited.materials = materials
+    if (due) edited.due = due
+    else delete edited.due
+  }
+  inTransaction(doc, () => putRecord(publicSpace(doc).aidRequests, id, edited))
+  return { ok: true, value: edited }
+}
+
+export interface StepDetails {
+  /** dispatch: the volunteer staff name. */
+  volunteer?: Person
+  note?: string
+  stars?: number
+}
+
+const refusal: Record<AidEventType, string> = {
+  take: 'problem.notOpen',
+  dispatch: 'problem.notOpen',
+  withdraw: 'problem.notOpen',
+  received: 'problem.nobodyTook',
+  done: 'problem.nobodyTook',
+  confirm: 'problem.notDoneYet',
+  notDone: 'problem.notDoneYet',
+}
+
+/**
+ * One step of the lifecycle, checked against the state derived on this device.
+ * Offline, two devices may both accept a step; the replay in HLC order then
+ * decides, the same way everywhere, and the loser is told.
+ */
+export function step(doc: Y.Doc, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
+  const request = findRequest(doc, requestId)
+  if (!request) return notFound
+  const status = deriveStatus(request, eventsOf(doc, requestId), isStaff)
+  if (!allowed(status, { type, byId: by.id }, request, isStaff)) {
+    // Would the state allow it for someone with every right? Then it is a matter of who.
+    const stateAllows = allowed(status, { type, byId: by.id }, { forId: by.id, postedBy: by.id }, () => true)
+    return { ok: false, problems: { request: stateAllows ? 'problem.notAllowed' : refusal[type] } }
+  }
+  if (type === 'confirm' && details.stars !== undefined) {
+    const problem = checkRatingStars(details.stars)
+    if (problem) return { ok: false, problems: { stars: problem } }
+  }
+  const stamp = clock.tick()
+  const volunteer = type === 'take' ? by : type === 'dispatch' ? details.volunteer : undefined
+  if (type === 'dispatch' && !volunteer) return { ok: false, problems: { volunteer: 'problem.required' } }
+  const event: AidEvent = { id: eventKey(requestId, stamp), requestId, type, byId: by.id, byName: by.name, stamp }
+  if (volunteer) {
+    event.volunteerId = volunteer.id
+    event.volunteerName = volunteer.name
+  }
+  if (details.note?.trim()) event.note = details.note.trim().slice(0, 500)
+  if (type === 'confirm' && details.stars !== undefined) event.stars = details.stars
+  inTransaction(doc, () => putRecord(publicSpace(doc).aidEvents, event.id, event))
+  return { ok: true, value: event }
+}
+
+export function readAidData(doc: Y.Doc) {
+  const layout = publicSpace(doc)
+  return {
+    requests: [...readCollection(layout.aidRequests, AidRequestSchema).records.values()],
+    events: [...readCollection(layout.aidEvents, AidEventSchema).records.values()],
+  }
+}
+
+export function liveAidData(doc: Y.Doc, clock: HybridClock) {
+  const layout = publicSpace(doc)
+  return {
+    requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt)),
+    events: liveCollection(layout.aidEvents, AidEventSchema, (e) => clock.receive(e.stamp)),
+  }
+}
+export type LiveAidData = ReturnType<typeof liveAidData>
