@@ -74,7 +74,8 @@ export const eventKey = (requestId: string, s: Stamp) => `${requestId}|${s}`
 
 // ---- The lifecycle ----------------------------------------------------------------
 
-export type AidState = 'open' | 'taken' | 'done' | 'closed' | 'withdrawn'
+export const AID_STATES = ['open', 'taken', 'done', 'closed', 'withdrawn'] as const
+export type AidState = (typeof AID_STATES)[number]
 
 export interface AidStatus {
   state: AidState
@@ -257,7 +258,7 @@ const minutesBetween = (a: Stamp, b: Stamp) => ((parseStamp(b)?.wallMs ?? 0) - (
 export function overview(items: readonly { request: AidRequest; status: AidStatus; postedDay: Day }[], month: string, today: Day): AidOverview {
   const inMonth = items.filter((i) => i.postedDay.startsWith(month))
   const byCategory = Object.fromEntries(AID_CATEGORIES.map((c) => [c, 0])) as Record<AidCategory, number>
-  const byState = { open: 0, taken: 0, done: 0, closed: 0, withdrawn: 0 } as Record<AidState, number>
+  const byState = Object.fromEntries(AID_STATES.map((s) => [s, 0])) as Record<AidState, number>
   const durations: number[] = []
   let taken = 0
   let done = 0

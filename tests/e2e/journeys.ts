@@ -149,3 +149,14 @@ export async function publishActivity(page: Page, input: ActivityInput) {
 export function activityCard(page: Page, title: string) {
   return page.locator('[data-testid=activity-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
 }
+
+export async function chooseRole(page: Page, role: 'resident' | 'volunteer') {
+  await page.click('[data-testid=nav-me]')
+  await page.click(`[data-testid=role-${role}]`)
+  await page.waitForSelector(`[data-testid=role-${role}][aria-pressed=true]`)
+  await page.click('[data-testid=nav-today]')
+}
+
+export function aidCard(page: Page, title: string) {
+  return page.locator('[data-testid=aid-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
+}

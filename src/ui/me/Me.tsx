@@ -60,6 +60,7 @@ function Profile(props: { app: AppState; session: CommunitySession }) {
           <For each={roles()}>
             {(role) => (
               <Button
+                data-testid={`role-${role}`}
                 variant={props.app.active()?.role === role ? 'primary' : 'secondary'}
                 aria-pressed={props.app.active()?.role === role}
                 onClick={() => props.app.setRole(role)}

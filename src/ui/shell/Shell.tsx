@@ -1,4 +1,4 @@
-import { createSignal, For, lazy, Match, onCleanup, Show, Switch, type Component } from 'solid-js'
+import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { t, type MessageKey } from '../common/i18n'
@@ -7,6 +7,7 @@ import { Today } from '../today/Today'
 import { ComingSoon } from './ComingSoon'
 import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
+import { createAidBoard } from '../aid/board'
 import type { Me as Person } from '../shifts/ShiftCard'
 
 // Screens other than Today load on demand, keeping the first visit small.
@@ -14,18 +15,21 @@ const Me = lazy(() => import('../me/Me'))
 const Shifts = lazy(() => import('../shifts/Shifts'))
 const Activities = lazy(() => import('../activities/Activities'))
 const Poster = lazy(() => import('../activities/Poster'))
+const Aid = lazy(() => import('../aid/Aid'))
+const Slip = lazy(() => import('../aid/Slip'))
 
 export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
 export type Tab = (typeof TABS)[number]
 
 const icons: Record<Tab, string> = { today: '☀', canteen: '🍚', shifts: '🤝', activities: '🎭', aid: '💬', me: '👤' }
 
-/** The poster is a page of its own (no header or navigation), reached from Activities. */
-type Route = Tab | 'poster'
+/** Printable pages of their own (no header or navigation): the poster and the errand slip. */
+const PAGES = ['poster', 'slip'] as const
+type Route = Tab | (typeof PAGES)[number]
 
 function routeFromHash(): Route {
   const name = location.hash.replace(/^#\/?/, '').split('?')[0]!
-  return name === 'poster' || (TABS as readonly string[]).includes(name) ? (name as Route) : 'today'
+  return [...TABS, ...PAGES].includes(name as Route) ? (name as Route) : 'today'
 }
 
 export const Shell: Component<{ app: AppState; session: CommunitySession }> = (props) => {
@@ -36,6 +40,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   // Derived once per open community; Today, Shifts and Me all read it.
   const shiftBoard = createShiftBoard(props.session)
   const activityBoard = createActivityBoard(props.session)
+  const aidBoard = createAidBoard(props.session)
   const me = (): Person => ({
     id: props.app.device.deviceId,
     name: props.app.device.displayName,
@@ -43,7 +48,14 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   })
 
   return (
-    <Show when={tab() !== 'poster'} fallback={<Poster board={activityBoard} community={props.session.membership.name} />}>
+    <Switch>
+    <Match when={tab() === 'poster'}>
+      <Poster board={activityBoard} community={props.session.membership.name} />
+    </Match>
+    <Match when={tab() === 'slip'}>
+      <Slip board={aidBoard} community={props.session.membership.name} />
+    </Match>
+    <Match when={true}>
     <div class="flex min-h-dvh flex-col bg-amber-50">
       <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
         <div class="mx-auto flex max-w-2xl items-center justify-between gap-3">
@@ -67,7 +79,10 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
           <Match when={tab() === 'activities'}>
             <Activities session={props.session} board={activityBoard} me={me()} />
           </Match>
-          <Match when={tab() === 'canteen' || tab() === 'aid'}>
+          <Match when={tab() === 'aid'}>
+            <Aid session={props.session} board={aidBoard} me={me()} />
+          </Match>
+          <Match when={tab() === 'canteen'}>
             <ComingSoon tab={tab()} />
           </Match>
         </Switch>
@@ -94,6 +109,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
         </ul>
       </nav>
     </div>
-    </Show>
+    </Match>
+    </Switch>
   )
 }

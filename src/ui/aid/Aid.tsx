@@ -1,0 +1,125 @@
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
+import { monthOf, today } from '../../domain/calendar'
+import { AID_CATEGORIES, AID_STATES, overview, type AidCategory } from '../../domain/aid'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field } from '../common/components'
+import { downloadCsv } from '../common/download'
+import { t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { AidForm } from './AidForm'
+import { helpCategories, setHelpCategories, type AidBoard } from './board'
+import { RequestCard } from './RequestCard'
+
+type Section = 'browse' | 'mine' | 'overview'
+
+export default function Aid(props: { session: CommunitySession; board: AidBoard; me: Me }) {
+  const [section, setSection] = createSignal<Section>('browse')
+  const [posting, setPosting] = createSignal(false)
+  const [message, setMessage] = createSignal('')
+  const [category, setCategory] = createSignal<AidCategory | null>(null)
+  const [number, setNumber] = createSignal('')
+  const sections = () => (props.me.isStaff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
+  const open = createMemo(() => props.board.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
+  const found = createMemo(() => (number().trim().length >= 6 ? props.board.byNumber(number()) : undefined))
+
+  return (
+    <div class="space-y-4">
+      <Card title={t('aid.title')}>
+        <Show when={posting()} fallback={<Button class="mb-3" data-testid="post-aid" onClick={() => { setPosting(true); setMessage('') }}>{t('aid.post')}</Button>}>
+          <div class="mb-4">
+            <AidForm session={props.session} me={props.me} onDone={(n) => { setPosting(false); setMessage(n === undefined ? '' : n ? `${t('aid.posted')} · ${t('aid.number', { number: n })}` : t('aid.posted')) }} />
+          </div>
+        </Show>
+        <Show when={message()}>
+          <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
+        </Show>
+        <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}` as MessageKey)} testid="aid-section" />
+      </Card>
+      <Switch>
+        <Match when={section() === 'browse'}>
+          <Card>
+            <Chips
+              options={['all', ...AID_CATEGORIES] as const}
+              selected={(c) => (c === 'all' ? category() === null : category() === c)}
+              onToggle={(c) => setCategory(c === 'all' ? null : c)}
+              text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`aid.cat.${c}` as MessageKey))}
+              testid="aid-filter"
+            />
+            <Show when={props.me.isStaff || props.session.membership.role === 'volunteer'}>
+              <details>
+                <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.myCategories')}</summary>
+                <Chips
+                  options={AID_CATEGORIES}
+                  selected={(c) => helpCategories().includes(c)}
+                  onToggle={(c) => setHelpCategories(helpCategories().includes(c) ? helpCategories().filter((x) => x !== c) : [...helpCategories(), c])}
+                  text={(c) => t(`aid.cat.${c}` as MessageKey)}
+                />
+              </details>
+            </Show>
+            <Field label={t('aid.lookup')} hint={t('aid.lookupHint')} name="receipt" value={number()} onInput={setNumber} />
+            <Show when={number().trim().length >= 6 && !found()}>
+              <p>{t('aid.lookupNone')}</p>
+            </Show>
+          </Card>
+          <Show when={found()}>{(f) => <RequestCard session={props.session} board={props.board} id={f().request.id} me={props.me} />}</Show>
+          <Show when={open().length > 0} fallback={<p class="px-1" data-testid="aid-empty">{t('aid.empty')}</p>}>
+            <For each={open()}>{(i) => <RequestCard session={props.session} board={props.board} id={i.request.id} me={props.me} />}</For>
+          </Show>
+        </Match>
+        <Match when={section() === 'mine'}>
+          <Show when={props.board.mine(props.me.id).length > 0} fallback={<p class="px-1">{t('aid.mineEmpty')}</p>}>
+            <For each={props.board.mine(props.me.id)}>{(i) => <RequestCard session={props.session} board={props.board} id={i.request.id} me={props.me} />}</For>
+          </Show>
+        </Match>
+        <Match when={section() === 'overview'}>
+          <Overview board={props.board} />
+        </Match>
+      </Switch>
+    </div>
+  )
+}
+
+const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`)
+
+function Overview(props: { board: AidBoard }) {
+  const [month, setMonth] = createSignal(monthOf(today()))
+  const o = createMemo(() => overview(props.board.items(), month(), today()))
+  const exportCsv = () =>
+    downloadCsv(`mutual-aid-${month()}.csv`, [
+      [t('aid.csv.metric'), t('aid.csv.value')],
+      [t('aid.total', { count: '' }).trim(), o().total],
+      ...AID_CATEGORIES.map((c) => [t(`aid.cat.${c}` as MessageKey), o().byCategory[c]]),
+      ...AID_STATES.map((s) => [t(`aid.state.${s}` as MessageKey), o().byState[s]]),
+      [t('aid.completion', { rate: '' }).trim(), percent(o().completionRate)],
+      [t('aid.median', { hours: '' }).trim(), o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10],
+      [t('aid.satisfaction', { rate: '' }).trim(), percent(o().satisfactionRate)],
+      [t('aid.overdueList'), o().overdue.map((r) => r.number ?? r.title).join(' ')],
+    ])
+  return (
+    <Card title={t('aid.overview')}>
+      <div data-testid="aid-overview">
+        <Field label={t('aid.month')} name="month" type="month" value={month()} onInput={setMonth} />
+        <p class="font-bold" data-testid="aid-total">{t('aid.total', { count: o().total })}</p>
+        <ul class="my-2 grid grid-cols-2 gap-x-4">
+          <For each={AID_CATEGORIES}>{(c) => <li>{t(`aid.cat.${c}` as MessageKey)}：{o().byCategory[c]}</li>}</For>
+        </ul>
+        <ul class="my-2 grid grid-cols-2 gap-x-4">
+          <For each={AID_STATES}>{(s) => <li>{t(`aid.state.${s}` as MessageKey)}：{o().byState[s]}</li>}</For>
+        </ul>
+        <p data-testid="aid-completion">{t('aid.completion', { rate: percent(o().completionRate) })}</p>
+        <p>{t('aid.median', { hours: o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10 })}</p>
+        <p data-testid="aid-satisfaction">{t('aid.satisfaction', { rate: percent(o().satisfactionRate) })}</p>
+        <Show when={o().satisfactionRate !== null && o().satisfactionRate! < 0.9}>
+          <p role="alert" class="font-bold text-red-800">{t('aid.satisfactionLow')}</p>
+        </Show>
+        <h3 class="mt-3 font-bold">{t('aid.overdueList')}</h3>
+        <Show when={o().overdue.length > 0} fallback={<p>{t('aid.none')}</p>}>
+          <ul>
+            <For each={o().overdue}>{(r) => <li>{r.number} {r.title}（{r.forName}，{t('aid.due', { date: r.due ?? '' })}）</li>}</For>
+          </ul>
+        </Show>
+        <Button class="mt-3" variant="secondary" onClick={() => void exportCsv()}>{t('aid.export')}</Button>
+      </div>
+    </Card>
+  )
+}

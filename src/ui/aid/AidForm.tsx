@@ -1,0 +1,46 @@
+import { createSignal, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { AID_CATEGORIES, AID_KINDS, URGENCIES, type AidDraft } from '../../domain/aid'
+import type { Problems } from '../../domain/validation'
+import { postRequest } from '../../store/aid'
+import type { CommunitySession } from '../../session'
+import { Button, Chips, Field } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+
+/** Post a need or an offer, for oneself or for a resident without a phone. */
+export function AidForm(props: { session: CommunitySession; me: Me; onDone: (number?: string) => void }) {
+  const [draft, setDraft] = createSignal<AidDraft>({ kind: 'need', category: 'errand', title: '', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' })
+  const [materials, setMaterials] = createSignal('')
+  const [problems, setProblems] = createSignal<Problems>({})
+  const set = <K extends keyof AidDraft>(key: K, value: AidDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const p = (field: string) => problemText(problems()[field])
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const result = postRequest(props.session.publicSpace.doc, props.session.clock, { id: props.me.id, name: props.me.name }, { ...draft(), materials: materials().split('\n') }, today())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone(result.value.number)
+  }
+  return (
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form">
+      <Chips label={t('aid.form.kind')} options={AID_KINDS} selected={(k) => draft().kind === k} onToggle={(k) => set('kind', k)} text={(k) => t(`aid.kind.${k}` as MessageKey)} testid="aid-kind" />
+      <Chips label={t('aid.form.category')} options={AID_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`aid.cat.${c}` as MessageKey)} testid="aid-category" />
+      <Field label={t('aid.form.title')} name="title" value={draft().title} problem={p('title')} onInput={(v) => set('title', v)} />
+      <Field label={t('aid.form.details')} name="details" multiline value={draft().details} problem={p('details')} onInput={(v) => set('details', v)} />
+      <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
+      <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
+      <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}` as MessageKey)} testid="aid-urgency" />
+      <Show when={props.me.isStaff || props.session.membership.role === 'volunteer'}>
+        <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
+      </Show>
+      <Show when={draft().category === 'paperwork'}>
+        <Field label={t('aid.form.materials')} name="materials" multiline value={materials()} problem={p('materials')} onInput={setMaterials} />
+        <Field label={t('aid.form.due')} name="due" type="date" value={draft().due} problem={p('due')} onInput={(v) => set('due', v)} />
+      </Show>
+      <div class="flex gap-3">
+        <Button type="submit">{t('today.publish')}</Button>
+        <Button variant="secondary" onClick={() => props.onDone()}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,163 @@
+import { createSignal, For, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { lostTake, type AidEventType } from '../../domain/aid'
+import { stampTime } from '../../domain/places'
+import { step, type StepDetails } from '../../store/aid'
+import type { CommunitySession } from '../../session'
+import { Button, Chips, Confirm, Field, Select } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import type { AidBoard } from './board'
+
+/** One need or offer: what, for whom, where it stands, and the next step this person may take. */
+export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Me }) {
+  const item = () => props.board.item(props.id)
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const [asking, setAsking] = createSignal<AidEventType | null>(null)
+  const [note, setNote] = createSignal('')
+  const [stars, setStars] = createSignal(0)
+  const [volunteerId, setVolunteerId] = createSignal('')
+  const person = () => ({ id: props.me.id, name: props.me.name })
+
+  const go = (type: AidEventType, details: StepDetails = {}) => {
+    const result = step(props.session.publicSpace.doc, props.session.clock, props.id, type, person(), details, props.board.isStaff)
+    setProblem(result.ok ? undefined : Object.values(result.problems)[0])
+    if (result.ok) {
+      setAsking(null)
+      setNote('')
+    }
+  }
+  const isRequester = () => item()?.request.postedBy === props.me.id || item()?.request.forId === props.me.id
+  const isTaker = () => item()?.status.taker?.id === props.me.id
+  const canHelp = () => props.me.isStaff || props.session.membership.role === 'volunteer'
+  // My newest write here (the post itself, or a step I took) is newer than the last send.
+  const notShared = () => {
+    const i = item()
+    if (!i) return false
+    const mine = [i.request.postedBy === props.me.id ? i.request.editedAt : '', ...i.status.history.filter((h) => h.event.byId === props.me.id).map((h) => h.event.stamp)]
+    const newest = mine.filter(Boolean).sort().at(-1)
+    return newest !== undefined && stampTime(newest) > (props.session.publicSpace.status().lastSentAt ?? 0)
+  }
+
+  return (
+    <Show when={item()}>
+      {(i) => (
+        <article class="rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="aid-card" data-state={i().status.state}>
+          <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
+            <span class={`rounded-full px-3 ${i().request.kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${i().request.kind}` as MessageKey)}</span>
+            <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${i().request.category}` as MessageKey)}</span>
+            <Show when={i().request.urgency === 'urgent'}>
+              <span class="rounded-full bg-red-700 px-3 text-white">{t('aid.urgency.urgent')}</span>
+            </Show>
+            <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}` as MessageKey)}</span>
+          </div>
+          <h3 class="mt-1 text-xl font-bold text-stone-900">{i().request.title}</h3>
+          <p class="text-stone-800">
+            {t('aid.for', { name: i().request.forName })}
+            {i().request.where ? ` · ${i().request.where}` : ''}
+            {i().request.when ? ` · ${i().request.when}` : ''}
+          </p>
+          <Show when={i().request.details}>
+            <p class="whitespace-pre-wrap">{i().request.details}</p>
+          </Show>
+          <Show when={i().request.number}>
+            <p class="font-semibold" data-testid="aid-number">{t('aid.number', { number: i().request.number! })}</p>
+          </Show>
+          <Show when={i().request.due}>
+            <p class={i().request.due! < today() && (i().status.state === 'open' || i().status.state === 'taken') ? 'font-bold text-red-800' : ''}>
+              {t('aid.due', { date: i().request.due! })}
+              {i().request.due! < today() && (i().status.state === 'open' || i().status.state === 'taken') ? ` · ${t('aid.overdue')}` : ''}
+            </p>
+          </Show>
+          <Show when={i().status.taker}>
+            {(taker) => <p class="font-semibold" data-testid="aid-taker">{taker().how === 'dispatch' ? t('aid.dispatchedTo', { name: taker().name }) : t('aid.takenBy', { name: taker().name })}</p>}
+          </Show>
+          <Show when={i().status.doneNote}>
+            <p>“{i().status.doneNote}”</p>
+          </Show>
+          <Show when={i().status.rating}>{(r) => <p data-testid="aid-rating">{t('aid.rated', { stars: '★'.repeat(r().stars) })} {r().comment}</p>}</Show>
+          <Show when={lostTake(i().status, props.me.id)}>
+            <p role="alert" class="mt-2 rounded-xl bg-amber-50 p-3 font-semibold text-amber-900" data-testid="lost-take">{t('aid.lostTake')}</p>
+          </Show>
+          <Show when={isTaker()}>
+            <p class="mt-1 font-bold text-green-800">{t('aid.youTook')}</p>
+          </Show>
+          <Show when={notShared()}>
+            <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
+          </Show>
+
+          <div class="mt-3 flex flex-wrap gap-2">
+            <Show when={i().status.state === 'open' && canHelp() && !isRequester()}>
+              <Button data-testid="take" onClick={() => go('take')}>{t('aid.take')}</Button>
+            </Show>
+            <Show when={i().status.state === 'open' && props.me.isStaff}>
+              <Button variant="secondary" onClick={() => setAsking('dispatch')}>{t('aid.dispatch')}</Button>
+            </Show>
+            <Show when={i().status.state === 'open' && (isRequester() || props.me.isStaff)}>
+              <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
+            </Show>
+            <Show when={i().status.state === 'taken' && (isTaker() || props.me.isStaff)}>
+              <Show when={i().request.materials?.length && !i().status.materialsReceived}>
+                <Button variant="secondary" onClick={() => go('received')}>{t('aid.received')}</Button>
+              </Show>
+              <Button data-testid="mark-done" onClick={() => setAsking('done')}>{t('aid.markDone')}</Button>
+            </Show>
+            <Show when={i().status.state === 'done' && (isRequester() || props.me.isStaff)}>
+              <Button data-testid="confirm-done" onClick={() => setAsking('confirm')}>{t('aid.confirm')}</Button>
+              <Button variant="secondary" onClick={() => setAsking('notDone')}>{t('aid.notDone')}</Button>
+            </Show>
+            <Show when={i().request.number}>
+              <a href={`#/slip?id=${props.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('aid.printSlip')}</a>
+            </Show>
+          </div>
+
+          <Show when={asking() === 'dispatch'}>
+            <div class="mt-3 rounded-xl bg-amber-50 p-3">
+              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...props.board.volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
+              <Button onClick={() => {
+                const m = props.board.volunteers().find((x) => x.deviceId === volunteerId())
+                go('dispatch', m ? { volunteer: { id: m.deviceId, name: m.name } } : {})
+              }}>{t('aid.dispatch')}</Button>
+            </div>
+          </Show>
+          <Show when={asking() === 'done' || asking() === 'notDone'}>
+            <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-note-form" onSubmit={(e) => { e.preventDefault(); go(asking()!, { note: note() }) }}>
+              <Field label={asking() === 'done' ? t('aid.doneNote') : t('aid.notDoneNote')} name="note" multiline value={note()} onInput={setNote} />
+              <Button type="submit">{asking() === 'done' ? t('aid.markDone') : t('aid.notDone')}</Button>
+            </form>
+          </Show>
+          <Show when={asking() === 'confirm'}>
+            <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-confirm-form" onSubmit={(e) => { e.preventDefault(); go('confirm', { stars: stars(), note: note() }) }}>
+              <Chips label={t('acts.rateIt')} options={[1, 2, 3, 4, 5] as const} selected={(n) => stars() === n} onToggle={setStars} text={(n) => '★'.repeat(n)} testid="aid-stars" />
+              <Field label={t('aid.ratingComment')} name="comment" value={note()} onInput={setNote} />
+              <Button type="submit">{t('aid.confirm')}</Button>
+            </form>
+          </Show>
+          <Show when={asking() === 'withdraw'}>
+            <Confirm message={t('aid.withdrawConfirm', { title: i().request.title })} confirmLabel={t('aid.withdraw')} onCancel={() => setAsking(null)} onConfirm={() => go('withdraw')} />
+          </Show>
+          <Show when={problem()}>
+            <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
+          </Show>
+
+          <Show when={i().status.history.length > 0}>
+            <details class="mt-3">
+              <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.history')}</summary>
+              <ol class="space-y-1 text-[0.9em]">
+                <For each={i().status.history}>
+                  {(h) => (
+                    <li class={h.applied ? '' : 'text-stone-500'}>
+                      {t(`aid.event.${h.event.type}` as MessageKey, { name: h.event.type === 'dispatch' ? (h.event.volunteerName ?? '') : h.event.byName, by: h.event.byName })}
+                      {h.event.note ? `：${h.event.note}` : ''}
+                      {h.applied ? '' : ` ${t('aid.event.ignored')}`}
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </details>
+          </Show>
+        </article>
+      )}
+    </Show>
+  )
+}

@@ -1,0 +1,46 @@
+import { For, Show } from 'solid-js'
+import { Button } from '../common/components'
+import { t, type MessageKey } from '../common/i18n'
+import type { AidBoard } from './board'
+
+/** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
+export default function Slip(props: { board: AidBoard; community: string }) {
+  const id = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? ''
+  const item = () => props.board.item(id())
+  const part = (title: string) => (
+    <Show when={item()}>
+      {(i) => (
+        <section class="mb-6 break-inside-avoid rounded-xl border-2 border-dashed border-stone-700 p-4" data-testid="slip-part">
+          <h2 class="text-[1.3em] font-bold">{props.community} · {t('aid.slipTitle')}</h2>
+          <p class="font-semibold">{title}</p>
+          <p class="text-[1.4em] font-bold" data-testid="slip-number">{t('aid.number', { number: i().request.number ?? '' })}</p>
+          <p>{i().request.title}</p>
+          <p>{t('aid.for', { name: i().request.forName })} · {t('aid.postedBy', { name: i().request.postedByName })}</p>
+          <Show when={i().request.due}>
+            <p>{t('aid.due', { date: i().request.due! })}</p>
+          </Show>
+          <p>{t(`aid.state.${i().status.state}` as MessageKey)}{i().status.taker ? ` · ${t('aid.takenBy', { name: i().status.taker!.name })}` : ''}</p>
+          <Show when={(i().request.materials ?? []).length > 0}>
+            <h3 class="mt-2 font-bold">{t('aid.materials')}</h3>
+            <ul class="list-disc pl-6">
+              <For each={i().request.materials}>{(m) => <li>{m}</li>}</For>
+            </ul>
+          </Show>
+        </section>
+      )}
+    </Show>
+  )
+  return (
+    <div class="mx-auto max-w-[210mm] bg-white p-6 text-stone-950" data-testid="slip">
+      <div class="no-print mb-4 flex gap-3">
+        <Button variant="secondary" onClick={() => (location.hash = '#/aid')}>‹ {t('acts.back')}</Button>
+        <Button onClick={() => window.print()}>{t('acts.print')}</Button>
+      </div>
+      <Show when={item()} fallback={<p>{t('aid.lookupNone')}</p>}>
+        {part(t('aid.receipt'))}
+        <p class="mb-6 text-center">{t('aid.slipKeep')}</p>
+        {part(t('aid.stub'))}
+      </Show>
+    </div>
+  )
+}

@@ -1,0 +1,59 @@
+import { createMemo, createSignal } from 'solid-js'
+import { AID_CATEGORIES, browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
+import { stampDay } from '../../store/aid'
+import type { CommunitySession } from '../../session'
+import { groupBy } from '../common/derive'
+
+// Requests with their derived lifecycle, for every mutual-aid screen.
+
+export function createAidBoard(session: CommunitySession) {
+  const data = session.aid
+  const isStaff = (id: string) => session.members.byId[id]?.role === 'staff'
+  const eventsBy = createMemo(() => groupBy(data.events.ids(), data.events.byId, (e) => e.requestId))
+  const statusOf = (request: AidRequest): AidStatus => deriveStatus(request, eventsBy().get(request.id) ?? [], isStaff)
+  const items = createMemo(() =>
+    data.requests
+      .ids()
+      .map((id) => data.requests.byId[id])
+      .filter((r): r is AidRequest => r !== undefined)
+      .map((request) => ({ request, status: statusOf(request), postedDay: stampDay(request.stamp) })),
+  )
+  return {
+    isStaff,
+    items,
+    item: (id: string) => items().find((i) => i.request.id === id),
+    open: (helpsWith: ReadonlySet<AidCategory>) => {
+      const open = items().filter((i) => i.status.state === 'open')
+      const byId = new Map(open.map((i) => [i.request.id, i]))
+      return browseOrder(open.map((i) => i.request), helpsWith).map((r) => byId.get(r.id)!)
+    },
+    mine: (personId: string) =>
+      items()
+        .filter((i) => i.request.postedBy === personId || i.request.forId === personId || i.status.taker?.id === personId || i.status.history.some((h) => h.event.byId === personId))
+        .sort((a, b) => (a.request.stamp < b.request.stamp ? 1 : -1)),
+    byNumber: (number: string) => items().find((i) => i.request.number?.toUpperCase() === number.trim().toUpperCase()),
+    volunteers: () =>
+      session.members
+        .ids()
+        .map((id) => session.members.byId[id]!)
+        .filter((m) => m && (m.role === 'volunteer' || m.role === 'staff')),
+  }
+}
+export type AidBoard = ReturnType<typeof createAidBoard>
+
+// Which categories this volunteer helps with: a preference of this device only.
+const KEY = 'neighbours.helpCategories'
+function loadHelpCategories(): AidCategory[] {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY) ?? '[]')
+    return Array.isArray(saved) ? saved.filter((c): c is AidCategory => (AID_CATEGORIES as readonly string[]).includes(c)) : []
+  } catch {
+    return []
+  }
+}
+const [helpCategories, setHelpCategoriesSignal] = createSignal<AidCategory[]>(loadHelpCategories())
+export { helpCategories }
+export function setHelpCategories(categories: AidCategory[]) {
+  localStorage.setItem(KEY, JSON.stringify(categories))
+  setHelpCategoriesSignal(categories)
+}

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { launchDevice, startServers, withCleanup, type Device } from './harness'
+import { aidCard, chooseRole, createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+describe('mutual aid: order, take, done, rated', () => {
+  it('a need posted offline, taken by two volunteers apart, ends with one taker, done, rated and counted', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const devices: Record<'resident' | 'v1' | 'v2', Device> = {
+      resident: await launchDevice('resident'),
+      v1: await launchDevice('v1'),
+      v2: await launchDevice('v2'),
+    }
+    cleanup.add(devices, (all) => Promise.all(Object.values(all).map((d) => d.dispose())))
+    const restart = async (name: keyof typeof devices) => {
+      devices[name] = await devices[name].restart()
+      await devices[name].page.goto(servers.appUrl)
+      return devices[name].page
+    }
+
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(devices.resident.page, link, '张大爷')
+    await joinByLink(devices.v1.page, link, '小刘')
+    await joinByLink(devices.v2.page, link, '小陈')
+    await chooseRole(devices.v1.page, 'volunteer')
+    await chooseRole(devices.v2.page, 'volunteer')
+
+    // The resident posts a need with no connection.
+    await servers.stopSignaling()
+    const resident = await restart('resident')
+    await resident.click('[data-testid=nav-aid]')
+    await resident.click('[data-testid=post-aid]')
+    await resident.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
+    await resident.fill('[data-testid=aid-form] input[name=where]', '3号楼')
+    await resident.click('[data-testid=aid-form] button[type=submit]')
+    await aidCard(resident, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor()
+    await servers.restartSignaling()
+    for (const name of ['v1', 'v2'] as const) {
+      await devices[name].page.click('[data-testid=nav-aid]')
+      await aidCard(devices[name].page, '需要一口新炒锅').waitFor({ timeout: 60_000 })
+    }
+
+    // Both volunteers take it while apart from each other.
+    await servers.stopSignaling()
+    for (const name of ['v1', 'v2'] as const) {
+      const page = await restart(name)
+      await page.click('[data-testid=nav-aid]')
+      await aidCard(page, '需要一口新炒锅').locator('[data-testid=take]').click()
+      await page.click('[data-testid=aid-section] [data-value=mine]')
+      await aidCard(page, '需要一口新炒锅').locator('text=您接了这一单').waitFor()
+    }
+    await servers.restartSignaling()
+    await waitForPeers(devices.v1.page, 3, 60_000)
+    await waitForPeers(devices.v2.page, 3, 60_000)
+
+    const takerOn = (name: 'v1' | 'v2') => aidCard(devices[name].page, '需要一口新炒锅').locator('[data-testid=aid-taker]').textContent()
+    await expect.poll(async () => [await takerOn('v1'), await takerOn('v2')], { timeout: 30_000 }).toEqual(['接单人：小刘', '接单人：小刘'])
+    await aidCard(devices.v2.page, '需要一口新炒锅').locator('[data-testid=lost-take]').waitFor()
+
+    // The taker reports it done; the resident confirms and rates it.
+    const v1 = devices.v1.page
+    await aidCard(v1, '需要一口新炒锅').locator('[data-testid=mark-done]').click()
+    await v1.fill('[data-testid=aid-note-form] textarea[name=note]', '新锅已送到家')
+    await v1.click('[data-testid=aid-note-form] button[type=submit]')
+    await resident.click('[data-testid=aid-section] [data-value=mine]')
+    const card = aidCard(resident, '需要一口新炒锅')
+    await card.locator('[data-testid=confirm-done]').click({ timeout: 30_000 })
+    await card.locator('[data-testid=aid-stars] [data-value="5"]').click()
+    await card.locator('input[name=comment]').fill('谢谢小刘')
+    await card.locator('[data-testid=aid-confirm-form] button[type=submit]').click()
+    await card.locator('[data-testid=aid-state]', { hasText: '已办结' }).waitFor()
+
+    // Staff see it counted.
+    await staff.page.click('[data-testid=nav-aid]')
+    await staff.page.click('[data-testid=aid-section] [data-value=overview]')
+    await staff.page.locator('[data-testid=aid-completion]', { hasText: '100%' }).waitFor({ timeout: 30_000 })
+    expect(await staff.page.textContent('[data-testid=aid-total]')).toContain('1')
+    expect(await staff.page.textContent('[data-testid=aid-satisfaction]')).toContain('100%')
+  })
+})
