@@ -133,7 +133,8 @@ describe('privacy and merging', () => {
     b = await b.restart()
     cleanup.add(b, (d) => d.dispose())
     await b.page.goto(servers.appUrl)
-    await waitForPeers(a.page, 0)
+    // A notices B is gone when ICE gives up on the dead connection (Chromium: up to ~30 s).
+    await waitForPeers(a.page, 0, 90_000)
     await postNotice(a.page, 'A 离线时写的')
     await postNotice(b.page, 'B 离线时写的')
     expect(await b.page.getAttribute('[data-testid=sync-badge]', 'data-unshared')).toBe('yes')
