@@ -9,6 +9,7 @@ import type { LiveCollection } from './store/reactive'
 import { liveShiftData, type LiveShiftData } from './store/shifts'
 import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
+import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
 import { connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
 
@@ -37,6 +38,9 @@ export interface CommunitySession {
   shifts: LiveShiftData
   activities: LiveActivityData
   aid: LiveAidData
+  canteen: LiveCanteenData
+  /** Only on devices that hold the staff space. */
+  staffCanteen: LiveStaffCanteenData | null
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   whenLoaded: Promise<void>
@@ -87,7 +91,9 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const shifts = liveShiftData(pub.doc, clock)
   const activities = liveActivityData(pub.doc, clock)
   const aid = liveAidData(pub.doc, clock)
-  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid)]
+  const canteen = liveCanteenData(pub.doc, clock)
+  const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock) : null
+  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
   return {
@@ -100,6 +106,8 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     shifts,
     activities,
     aid,
+    canteen,
+    staffCanteen,
     collections,
     whenLoaded,
     close() {

@@ -20,8 +20,16 @@ export const publicSpace = (doc: Y.Doc) => ({
   ratings: doc.getMap<unknown>('ratings'),
   aidRequests: doc.getMap<unknown>('aidRequests'),
   aidEvents: doc.getMap<unknown>('aidEvents'),
+  canteenSettings: doc.getMap<unknown>('canteenSettings'),
+  menus: doc.getMap<unknown>('menus'),
+  reservations: doc.getMap<unknown>('reservations'),
+  standingOrders: doc.getMap<unknown>('standingOrders'),
 })
 
-// The staff space (elder roster, delivery rounds) gets its collections with the
-// canteen feature; until then it is an empty, separately encrypted document.
-export const staffSpace = (_doc: Y.Doc) => ({})
+// The staff space: personal data only staff devices hold (its own Y.Doc, room and
+// secret). Reservations in the public space name elders by an opaque code only.
+export const staffSpace = (doc: Y.Doc) => ({
+  elders: doc.getMap<unknown>('elders'),
+  rounds: doc.getMap<unknown>('rounds'),
+  deliveryMarks: doc.getMap<unknown>('deliveryMarks'),
+})

@@ -125,6 +125,8 @@ export interface ConvergenceRun<V> {
   seed: number
   phones: number
   steps: number
+  /** Puts each phone in its starting state (e.g. a shared record from before), not sent as messages. */
+  setup?(phone: Phone): void
   /** One random command on one phone (the harness picks the phone). */
   command(phone: Phone, random: Random, network: Network): void
   /** What a screen would show, computed from one doc. Must be plain data. */
@@ -137,6 +139,7 @@ export interface ConvergenceRun<V> {
 export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network: Network } {
   const random = seededRandom(run.seed)
   const network = new Network(run.phones, random)
+  if (run.setup) for (const phone of network.phones) phone.doc.transact(() => run.setup!(phone), REMOTE)
   for (let i = 0; i < run.steps; i++) {
     const phone = pick(random, network.phones)
     run.command(phone, random, network)

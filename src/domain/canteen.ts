@@ -1,0 +1,401 @@
+import * as v from 'valibot'
+import { isDay, minutesOf, plusDays, weekdayOf, type Day } from './calendar'
+import { compareStamps, isStamp, type Stamp } from './hlc'
+import { DaySchema, TimeSchema } from './schedule'
+import { checked, checkText, type Checked, type Problems } from './validation'
+
+// The elder canteen (助老食堂). Menus, meal reservations and standing orders live in
+// the public space and name elders only by an opaque code; who the code belongs
+// to (name, address, phone, diet, subsidy tier) lives in the staff space alone.
+// Seats go by the same rule as every other place: reservations in HLC order, the
+// first that fit are served, the rest wait, derived on every device alike.
+
+export const MEALS = ['breakfast', 'lunch', 'dinner'] as const
+export type Meal = (typeof MEALS)[number]
+export const MODES = ['eatIn', 'delivery'] as const
+export type Mode = (typeof MODES)[number]
+export const TIERS = ['standard', 'dibao', 'tekun'] as const
+export type Tier = (typeof TIERS)[number]
+export const DIETS = ['lowSalt', 'diabetic', 'soft', 'allergy'] as const
+export type Diet = (typeof DIETS)[number]
+
+const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max))
+export const ElderCodeSchema = v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))
+
+// ---- Public space ---------------------------------------------------------------
+
+/** Prices are community settings: 8 yuan, 2 for low-income (低保) and extreme-hardship (特困) elders. */
+export const PricesSchema = v.object({
+  id: v.literal('prices'),
+  full: v.pipe(v.number(), v.minValue(0), v.maxValue(1000)),
+  subsidised: v.pipe(v.number(), v.minValue(0), v.maxValue(1000)),
+  stamp,
+})
+export type Prices = v.InferOutput<typeof PricesSchema>
+export const DEFAULT_PRICES = { full: 8, subsidised: 2 }
+
+export const MenuSchema = v.object({
+  id: v.string(),
+  day: DaySchema,
+  meal: v.picklist(MEALS),
+  dishes: v.pipe(v.array(text(40)), v.minLength(1), v.maxLength(20)),
+  seats: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000)),
+  /** Reservations close at this time on the day itself. */
+  cutoff: TimeSchema,
+  delivery: v.boolean(),
+  byId: v.string(),
+  stamp,
+})
+export type Menu = v.InferOutput<typeof MenuSchema>
+export const menuKey = (day: Day, meal: Meal) => `${day}|${meal}`
+
+export const ReservationSchema = v.object({
+  id: v.string(),
+  day: DaySchema,
+  meal: v.picklist(MEALS),
+  elderCode: ElderCodeSchema,
+  mode: v.picklist(MODES),
+  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
+  /** Place in the queue for seats. */
+  stamp,
+  updatedAt: stamp,
+  active: v.boolean(),
+  byId: v.string(),
+  byName: v.string(),
+  /** Made by someone for the elder (staff or a volunteer, 代办). */
+  onBehalf: v.boolean(),
+  sawSeat: v.boolean(),
+})
+export type Reservation = v.InferOutput<typeof ReservationSchema>
+export const reservationKey = (day: Day, meal: Meal, code: string) => `${day}|${meal}|${code}`
+
+export const StandingOrderSchema = v.object({
+  id: v.string(),
+  elderCode: ElderCodeSchema,
+  meal: v.picklist(MEALS),
+  weekdays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
+  mode: v.picklist(MODES),
+  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
+  /** First day it applies: the first day whose cutoff had not passed when it was set. */
+  from: DaySchema,
+  /** Paused on these days (e.g. a hospital stay), inclusive. */
+  pausedFrom: v.optional(DaySchema),
+  pausedUntil: v.optional(DaySchema),
+  active: v.boolean(),
+  stamp,
+  updatedAt: stamp,
+  byId: v.string(),
+  byName: v.string(),
+})
+export type StandingOrder = v.InferOutput<typeof StandingOrderSchema>
+export const standingKey = (code: string, meal: Meal) => `${code}|${meal}`
+
+// ---- Staff space ----------------------------------------------------------------
+
+export const ElderSchema = v.object({
+  id: ElderCodeSchema,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
+  building: text(20),
+  unit: text(20),
+  phone: text(30),
+  emergencyName: text(30),
+  emergencyPhone: text(30),
+  diets: v.array(v.picklist(DIETS)),
+  allergies: text(100),
+  tier: v.picklist(TIERS),
+  service: v.picklist(MODES),
+  deliveryNote: text(200),
+  stamp,
+})
+export type Elder = v.InferOutput<typeof ElderSchema>
+
+export const RoundSchema = v.object({
+  id: v.string(),
+  day: DaySchema,
+  meal: v.picklist(MEALS),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
+  /** Elder codes in delivery order. */
+  stops: v.array(ElderCodeSchema),
+  volunteerId: v.string(),
+  volunteerName: v.string(),
+  stamp,
+})
+export type Round = v.InferOutput<typeof RoundSchema>
+
+export const DOOR_RESULTS = ['delivered', 'notHome', 'concern'] as const
+export type DoorResult = (typeof DOOR_RESULTS)[number]
+/** Each device's latest mark for a stop is its own entry; the newest by HLC counts. */
+export const DeliveryMarkSchema = v.object({
+  id: v.string(),
+  roundId: v.string(),
+  elderCode: ElderCodeSchema,
+  result: v.picklist(DOOR_RESULTS),
+  note: text(300),
+  byId: v.string(),
+  byName: v.string(),
+  stamp,
+})
+export type DeliveryMark = v.InferOutput<typeof DeliveryMarkSchema>
+export const markKey = (roundId: string, code: string, deviceId: string) => `${roundId}|${code}|${deviceId}`
+
+// ---- Rules ----------------------------------------------------------------------
+
+export function priceFor(tier: Tier, prices: { full: number; subsidised: number }): number {
+  return tier === 'standard' ? prices.full : prices.subsidised
+}
+
+export function subsidyFor(tier: Tier, prices: { full: number; subsidised: number }): number {
+  return prices.full - priceFor(tier, prices)
+}
+
+/** Reservations for a meal close at its cutoff on the day; any later day is open. */
+export function isPastCutoff(menu: Pick<Menu, 'day' | 'cutoff'>, today: Day, now: string): boolean {
+  if (menu.day < today) return true
+  return menu.day === today && minutesOf(now) >= minutesOf(menu.cutoff)
+}
+
+/** The first day on or after `today` whose cutoff for this meal has not passed. */
+export function firstOpenDay(today: Day, now: string, cutoff: string): Day {
+  return minutesOf(now) >= minutesOf(cutoff) ? plusDays(today, 1) : today
+}
+
+export function standingApplies(order: StandingOrder, day: Day): boolean {
+  if (!order.active || day < order.from || !order.weekdays.includes(weekdayOf(day))) return false
+  if (order.pausedFrom && order.pausedUntil && day >= order.pausedFrom && day <= order.pausedUntil) return false
+  return true
+}
+
+/** What an elder has ordered for a meal: an explicit reservation overrides the standing order. */
+export interface Order {
+  elderCode: string
+  mode: Mode
+  count: number
+  stamp: Stamp
+  source: 'reservation' | 'standing'
+  sawSeat: boolean
+  onBehalf: boolean
+}
+
+export function ordersFor(day: Day, meal: Meal, reservations: readonly Reservation[], standing: readonly StandingOrder[]): Order[] {
+  const explicit = new Map(reservations.filter((r) => r.day === day && r.meal === meal).map((r) => [r.elderCode, r]))
+  const orders: Order[] = []
+  for (const r of explicit.values()) {
+    if (r.active) orders.push({ elderCode: r.elderCode, mode: r.mode, count: r.count, stamp: r.stamp, source: 'reservation', sawSeat: r.sawSeat, onBehalf: r.onBehalf })
+  }
+  for (const s of standing) {
+    if (s.meal !== meal || explicit.has(s.elderCode) || !standingApplies(s, day)) continue
+    orders.push({ elderCode: s.elderCode, mode: s.mode, count: s.count, stamp: s.stamp, source: 'standing', sawSeat: true, onBehalf: false })
+  }
+  return orders
+}
+
+export interface SeatView {
+  served: Order[]
+  waiting: Order[]
+  seatsLeft: number
+}
+
+/**
+ * Seats by HLC order, counting each order's meals: an order that no longer fits
+ * waits whole (a family of two is not split), and later smaller orders may still fit.
+ */
+export function allocateSeats(orders: readonly Order[], seats: number): SeatView {
+  const ordered = [...orders].sort((a, b) => compareStamps(a.stamp, b.stamp) || (a.elderCode < b.elderCode ? -1 : 1))
+  const served: Order[] = []
+  const waiting: Order[] = []
+  let left = seats
+  for (const order of ordered) {
+    if (order.count <= left) {
+      served.push(order)
+      left -= order.count
+    } else waiting.push(order)
+  }
+  return { served, waiting, seatsLeft: left }
+}
+
+export type SeatStatus = 'served' | 'waiting' | 'bumped' | 'none'
+export function seatStatusOf(view: SeatView, code: string): SeatStatus {
+  if (view.served.some((o) => o.elderCode === code)) return 'served'
+  const waiting = view.waiting.find((o) => o.elderCode === code)
+  if (!waiting) return 'none'
+  return waiting.sawSeat ? 'bumped' : 'waiting'
+}
+
+/** The newest mark (by HLC) for each stop of a round. */
+export function doorResults(marks: readonly DeliveryMark[], roundId: string): Map<string, DeliveryMark> {
+  const latest = new Map<string, DeliveryMark>()
+  for (const m of marks) {
+    if (m.roundId !== roundId) continue
+    const current = latest.get(m.elderCode)
+    if (!current || compareStamps(current.stamp, m.stamp) < 0) latest.set(m.elderCode, m)
+  }
+  return latest
+}
+
+/** Stops in delivery order: by building, then unit, then code. */
+export function routeOrder(elders: readonly Pick<Elder, 'id' | 'building' | 'unit'>[]): string[] {
+  const collator = new Intl.Collator('zh-CN', { numeric: true })
+  return [...elders].sort((a, b) => collator.compare(a.building, b.building) || collator.compare(a.unit, b.unit) || (a.id < b.id ? -1 : 1)).map((e) => e.id)
+}
+
+// ---- Drafts and checks -------------------------------------------------------------
+
+export interface MenuDraft {
+  day: Day
+  meal: Meal
+  dishes: string[]
+  seats: number
+  cutoff: string
+  delivery: boolean
+}
+
+export function checkMenuDraft(draft: MenuDraft, today: Day): Checked<MenuDraft, keyof MenuDraft> {
+  const problems: Problems<keyof MenuDraft> = {}
+  const dishes = draft.dishes.map((d) => d.trim()).filter(Boolean)
+  if (dishes.length === 0) problems.dishes = 'problem.noDishes'
+  else if (dishes.length > 20 || dishes.some((d) => d.length > 40)) problems.dishes = 'problem.tooLong'
+  if (!Number.isInteger(draft.seats) || draft.seats < 1) problems.seats = 'problem.noSeats'
+  else if (draft.seats > 5000) problems.seats = 'problem.tooMany'
+  if (!isDay(draft.day)) problems.day = 'problem.badDate'
+  else if (draft.day < today) problems.day = 'problem.dateInPast'
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(draft.cutoff)) problems.cutoff = 'problem.badTime'
+  return checked({ ...draft, dishes }, problems)
+}
+
+export interface ElderDraft {
+  name: string
+  building: string
+  unit: string
+  phone: string
+  emergencyName: string
+  emergencyPhone: string
+  diets: Diet[]
+  allergies: string
+  tier: Tier
+  service: Mode
+  deliveryNote: string
+}
+
+export function checkElderDraft(draft: ElderDraft): Checked<ElderDraft, keyof ElderDraft> {
+  const problems: Problems<keyof ElderDraft> = {}
+  checkText(problems, 'name', draft.name, { required: true, max: 30 })
+  checkText(problems, 'building', draft.building, { required: true, max: 20 })
+  checkText(problems, 'unit', draft.unit, { required: false, max: 20 })
+  checkText(problems, 'phone', draft.phone, { required: false, max: 30 })
+  checkText(problems, 'emergencyName', draft.emergencyName, { required: false, max: 30 })
+  checkText(problems, 'emergencyPhone', draft.emergencyPhone, { required: false, max: 30 })
+  checkText(problems, 'allergies', draft.allergies, { required: false, max: 100 })
+  checkText(problems, 'deliveryNote', draft.deliveryNote, { required: false, max: 200 })
+  const trim = (s: string) => s.trim()
+  return checked(
+    { ...draft, name: trim(draft.name), building: trim(draft.building), unit: trim(draft.unit), phone: trim(draft.phone), emergencyName: trim(draft.emergencyName), emergencyPhone: trim(draft.emergencyPhone), allergies: trim(draft.allergies), deliveryNote: trim(draft.deliveryNote) },
+    problems,
+  )
+}
+
+// ---- Boards and reports ---------------------------------------------------------------
+
+export interface MealBoard {
+  meal: Meal
+  menu: Menu | null
+  eatIn: number
+  delivered: number
+  waiting: number
+  byDiet: Record<Diet | 'none', number>
+  /** Yuan due at the counter by tier, and the subsidy the district owes for this meal. */
+  dueByTier: Record<Tier, number>
+  subsidy: number
+  unknownCodes: number
+}
+
+export function mealBoard(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: { full: number; subsidised: number }): MealBoard {
+  const view = allocateSeats(orders, menu?.seats ?? 0)
+  const board: MealBoard = {
+    meal,
+    menu,
+    eatIn: 0,
+    delivered: 0,
+    waiting: view.waiting.reduce((s, o) => s + o.count, 0),
+    byDiet: { lowSalt: 0, diabetic: 0, soft: 0, allergy: 0, none: 0 },
+    dueByTier: { standard: 0, dibao: 0, tekun: 0 },
+    subsidy: 0,
+    unknownCodes: 0,
+  }
+  for (const order of view.served) {
+    if (order.mode === 'eatIn') board.eatIn += order.count
+    else board.delivered += order.count
+    const elder = elders.get(order.elderCode)
+    if (!elder) {
+      board.unknownCodes++
+      board.dueByTier.standard += order.count * prices.full
+      continue
+    }
+    if (elder.diets.length === 0) board.byDiet.none += order.count
+    for (const diet of elder.diets) board.byDiet[diet] += order.count
+    board.dueByTier[elder.tier] += order.count * priceFor(elder.tier, prices)
+    board.subsidy += order.count * subsidyFor(elder.tier, prices)
+  }
+  return board
+}
+
+export interface MonthReport {
+  month: string
+  served: Record<Meal, Record<Tier, number>>
+  deliveriesMade: number
+  deliveriesMissed: number
+  subsidy: number
+}
+
+/** Meals served (served orders on days up to today), deliveries made and missed, subsidy owed. */
+export function monthReport(
+  month: string,
+  today: Day,
+  menus: readonly Menu[],
+  reservations: readonly Reservation[],
+  standing: readonly StandingOrder[],
+  elders: ReadonlyMap<string, Elder>,
+  results: readonly DoorResult[],
+  prices: { full: number; subsidised: number },
+): MonthReport {
+  const served = Object.fromEntries(MEALS.map((m) => [m, { standard: 0, dibao: 0, tekun: 0 }])) as Record<Meal, Record<Tier, number>>
+  let subsidy = 0
+  for (const menu of menus) {
+    if (!menu.day.startsWith(month) || menu.day > today) continue
+    const view = allocateSeats(ordersFor(menu.day, menu.meal, reservations, standing), menu.seats)
+    for (const order of view.served) {
+      const tier = elders.get(order.elderCode)?.tier ?? 'standard'
+      served[menu.meal][tier] += order.count
+      subsidy += order.count * subsidyFor(tier, prices)
+    }
+  }
+  return {
+    month,
+    served,
+    deliveriesMade: results.filter((r) => r === 'delivered').length,
+    deliveriesMissed: results.filter((r) => r !== 'delivered').length,
+    subsidy,
+  }
+}
+
+/** The opaque code that names an elder in the public space: 6 characters, no meaning. */
+export function newElderCode(randomByte: () => number): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+  return Array.from({ length: 6 }, () => alphabet[randomByte() % alphabet.length]).join('')
+}
+
+/** When reservations close if staff set nothing else (same day). */
+export const DEFAULT_CUTOFF: Record<Meal, string> = { breakfast: '06:30', lunch: '09:00', dinner: '14:00' }
+
+/** Today's delivery orders grouped into one round per building, stops in route order. */
+export function planRounds(orders: readonly Order[], elders: ReadonlyMap<string, Elder>): { name: string; stops: string[] }[] {
+  const byBuilding = new Map<string, Elder[]>()
+  for (const order of orders) {
+    if (order.mode !== 'delivery') continue
+    const elder = elders.get(order.elderCode)
+    if (!elder) continue
+    byBuilding.set(elder.building, [...(byBuilding.get(elder.building) ?? []), elder])
+  }
+  const collator = new Intl.Collator('zh-CN', { numeric: true })
+  return [...byBuilding.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, list]) => ({ name, stops: routeOrder(list) }))
+}
