@@ -4,10 +4,10 @@ import type { AppState } from '../common/app-state'
 import { t, type MessageKey } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
-import { ComingSoon } from './ComingSoon'
 import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
 import { createAidBoard } from '../aid/board'
+import { createCanteenBoard } from '../canteen/board'
 import type { Me as Person } from '../shifts/ShiftCard'
 
 // Screens other than Today load on demand, keeping the first visit small.
@@ -17,14 +17,16 @@ const Activities = lazy(() => import('../activities/Activities'))
 const Poster = lazy(() => import('../activities/Poster'))
 const Aid = lazy(() => import('../aid/Aid'))
 const Slip = lazy(() => import('../aid/Slip'))
+const Canteen = lazy(() => import('../canteen/Canteen'))
+const RouteSheet = lazy(() => import('../canteen/Rounds').then((m) => ({ default: m.RouteSheet })))
 
 export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
 export type Tab = (typeof TABS)[number]
 
 const icons: Record<Tab, string> = { today: '☀', canteen: '🍚', shifts: '🤝', activities: '🎭', aid: '💬', me: '👤' }
 
-/** Printable pages of their own (no header or navigation): the poster and the errand slip. */
-const PAGES = ['poster', 'slip'] as const
+/** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet. */
+const PAGES = ['poster', 'slip', 'route'] as const
 type Route = Tab | (typeof PAGES)[number]
 
 function routeFromHash(): Route {
@@ -41,6 +43,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   const shiftBoard = createShiftBoard(props.session)
   const activityBoard = createActivityBoard(props.session)
   const aidBoard = createAidBoard(props.session)
+  const canteenBoard = createCanteenBoard(props.session)
   const me = (): Person => ({
     id: props.app.device.deviceId,
     name: props.app.device.displayName,
@@ -55,6 +58,9 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
     <Match when={tab() === 'slip'}>
       <Slip board={aidBoard} community={props.session.membership.name} />
     </Match>
+    <Match when={tab() === 'route'}>
+      <RouteSheet board={canteenBoard} community={props.session.membership.name} />
+    </Match>
     <Match when={true}>
     <div class="flex min-h-dvh flex-col bg-amber-50">
       <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
@@ -68,7 +74,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
       <main class="mx-auto w-full max-w-2xl grow px-3 pb-28 pt-4">
         <Switch>
           <Match when={tab() === 'today'}>
-            <Today app={props.app} session={props.session} board={shiftBoard} activities={activityBoard} me={me()} />
+            <Today app={props.app} session={props.session} board={shiftBoard} activities={activityBoard} canteen={canteenBoard} me={me()} />
           </Match>
           <Match when={tab() === 'shifts'}>
             <Shifts session={props.session} board={shiftBoard} me={me()} />
@@ -83,7 +89,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
             <Aid session={props.session} board={aidBoard} me={me()} />
           </Match>
           <Match when={tab() === 'canteen'}>
-            <ComingSoon tab={tab()} />
+            <Canteen session={props.session} board={canteenBoard} me={me()} />
           </Match>
         </Switch>
       </main>

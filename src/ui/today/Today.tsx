@@ -11,8 +11,10 @@ import { MyShifts } from '../shifts/MyShifts'
 import type { Me } from '../shifts/ShiftCard'
 import type { ActivityBoard } from '../activities/board'
 import { MyActivities } from '../activities/MyActivities'
+import type { CanteenBoard } from '../canteen/board'
+import { TodayMenu } from '../canteen/TodayMenu'
 
-export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; me: Me }) {
+export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; canteen: CanteenBoard; me: Me }) {
   const s = () => props.session
   const isStaff = () => s().membership.role === 'staff'
   const author = () => ({ deviceId: props.app.device.deviceId, name: props.app.device.displayName })
@@ -109,9 +111,9 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
           </ul>
         </Show>
       </Card>
+      <TodayMenu board={props.canteen} />
       <MyShifts board={props.board} me={props.me} />
       <MyActivities board={props.activities} me={props.me} />
-      <p class="text-stone-700">{t('today.comingFeatures')}</p>
       <Show when={confirmWithdraw()}>
         {(id) => (
           <Confirm

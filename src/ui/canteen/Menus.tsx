@@ -1,0 +1,128 @@
+import { createSignal, For, Show } from 'solid-js'
+import { nowTime, today, weekDays, weekStart, type Day } from '../../domain/calendar'
+import { DEFAULT_CUTOFF, isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
+import type { Problems } from '../../domain/validation'
+import { copyLastWeek, publishMenu, setPrices } from '../../store/canteen'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { dayLabel } from '../activities/Activities'
+import type { CanteenBoard } from './board'
+
+/** One meal of one day, as residents see it. */
+export function MealLine(props: { board: CanteenBoard; day: Day; meal: Meal }) {
+  const menu = () => props.board.menuOf(props.day, props.meal)
+  const seats = () => props.board.seatsOf(props.day, props.meal)
+  return (
+    <Show when={menu()}>
+      {(m) => (
+        <div class="py-2" data-testid="meal-line" data-meal={props.meal} data-day={props.day}>
+          <p class="font-bold">
+            {t(`meal.${props.meal}` as MessageKey)} · {m().dishes.join('、')}
+          </p>
+          <p class="text-[0.9em] text-stone-700">
+            {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
+            {' · '}
+            {isPastCutoff(m(), today(), nowTime()) ? t('canteen.closed') : t('canteen.cutoff', { time: m().cutoff })}
+            {m().delivery ? ` · ${t('canteen.deliveryOffered')}` : ''}
+          </p>
+        </div>
+      )}
+    </Show>
+  )
+}
+
+export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+  const days = () => weekDays(today())
+  const [editing, setEditing] = createSignal(false)
+  return (
+    <div class="space-y-4">
+      <Card title={t('canteen.menu')}>
+        <p class="mb-2">{t('canteen.prices', { full: props.board.prices().full, subsidised: props.board.prices().subsidised })}</p>
+        <Show when={props.me.isStaff}>
+          <Show when={editing()} fallback={<Button class="mb-2" data-testid="edit-menu" onClick={() => setEditing(true)}>{t('canteen.editMenu')}</Button>}>
+            <MenuEditor session={props.session} board={props.board} me={props.me} onDone={() => setEditing(false)} />
+          </Show>
+        </Show>
+      </Card>
+      <For each={days().filter((d) => d >= today())}>
+        {(day) => (
+          <Card title={`${dayLabel(day)}${day === today() ? ` · ${t('nav.today')}` : ''}`}>
+            <Show when={MEALS.some((m) => props.board.menuOf(day, m))} fallback={<p class="text-stone-700">{t('canteen.noMenu')}</p>}>
+              <div class="divide-y divide-stone-200">
+                <For each={MEALS}>{(meal) => <MealLine board={props.board} day={day} meal={meal} />}</For>
+              </div>
+            </Show>
+          </Card>
+        )}
+      </For>
+    </div>
+  )
+}
+
+function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me: Me; onDone: () => void }) {
+  const [day, setDay] = createSignal(today())
+  const [meal, setMeal] = createSignal<Meal>('lunch')
+  const [dishes, setDishes] = createSignal('')
+  const [seats, setSeats] = createSignal('40')
+  const [cutoff, setCutoff] = createSignal(DEFAULT_CUTOFF.lunch)
+  const [delivery, setDelivery] = createSignal(true)
+  const [problems, setProblems] = createSignal<Problems>({})
+  const [message, setMessage] = createSignal('')
+  const [full, setFull] = createSignal(String(props.board.prices().full))
+  const [subsidised, setSubsidised] = createSignal(String(props.board.prices().subsidised))
+  const doc = () => props.session.publicSpace.doc
+  const by = () => ({ id: props.me.id, name: props.me.name })
+  // Choosing a day and meal loads what is planned there, so editing starts from it.
+  const load = (d: Day, m: Meal) => {
+    const menu = props.board.menuOf(d, m)
+    setDishes(menu?.dishes.join('\n') ?? '')
+    setSeats(String(menu?.seats ?? 40))
+    setCutoff(menu?.cutoff ?? DEFAULT_CUTOFF[m])
+    setDelivery(menu?.delivery ?? true)
+  }
+  load(day(), meal())
+  const save = (event: Event) => {
+    event.preventDefault()
+    const result = publishMenu(doc(), props.session.clock, by(), { day: day(), meal: meal(), dishes: dishes().split('\n'), seats: seats().trim() === '' ? NaN : Number(seats()), cutoff: cutoff(), delivery: delivery() }, today())
+    setProblems(result.ok ? {} : result.problems)
+    setMessage(result.ok ? t('common.saved') : '')
+  }
+  const savePrices = (event: Event) => {
+    event.preventDefault()
+    const result = setPrices(doc(), props.session.clock, Number(full()), Number(subsidised()))
+    setProblems(result.ok ? {} : result.problems)
+  }
+  const p = (f: string) => problemText(problems()[f])
+  return (
+    <div class="space-y-3 rounded-xl bg-amber-50 p-3">
+      <form onSubmit={save} data-testid="menu-form">
+        <Field label={t('canteen.form.day')} name="day" type="date" value={day()} problem={p('day')} onInput={(d) => { setDay(d); load(d, meal()) }} />
+        <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={(m) => { setMeal(m); load(day(), m) }} text={(m) => t(`meal.${m}` as MessageKey)} testid="menu-meal" />
+        <Field label={t('canteen.form.dishes')} name="dishes" multiline value={dishes()} problem={p('dishes')} onInput={setDishes} />
+        <Field label={t('canteen.form.seats')} name="seats" type="number" value={seats()} problem={p('seats')} onInput={setSeats} />
+        <Field label={t('canteen.form.cutoff')} name="cutoff" type="time" value={cutoff()} problem={p('cutoff')} onInput={setCutoff} />
+        <label class="mb-4 flex min-h-12 items-center gap-3">
+          <input type="checkbox" class="h-7 w-7" name="delivery" checked={delivery()} onChange={(e) => setDelivery(e.currentTarget.checked)} />
+          <span class="font-semibold">{t('canteen.form.delivery')}</span>
+        </label>
+        <div class="flex flex-wrap items-center gap-3">
+          <Button type="submit">{t('common.save')}</Button>
+          <Button variant="secondary" onClick={() => setMessage(t('canteen.copied', { count: copyLastWeek(doc(), props.session.clock, by(), weekStart(today()), today()).length }))}>{t('canteen.copyLastWeek')}</Button>
+          <Button variant="secondary" onClick={() => props.onDone()}>{t('common.close')}</Button>
+          <Show when={message()}>
+            <span role="status" class="font-semibold text-green-800">{message()}</span>
+          </Show>
+        </div>
+      </form>
+      <form onSubmit={savePrices} class="border-t border-stone-300 pt-3">
+        <div class="grid grid-cols-2 gap-3">
+          <Field label={t('canteen.form.full')} name="full" type="number" value={full()} problem={p('full')} onInput={setFull} />
+          <Field label={t('canteen.form.subsidised')} name="subsidised" type="number" value={subsidised()} problem={p('subsidised')} onInput={setSubsidised} />
+        </div>
+        <Button type="submit" variant="secondary">{t('canteen.savePrices')}</Button>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,99 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { nowTime, today, weekDays, plusDays, type Day } from '../../domain/calendar'
+import { MEALS, MODES, type Meal, type Mode } from '../../domain/canteen'
+import { cancelReservation, pauseStandingOrder, reserve, setStandingOrder, stopStandingOrder } from '../../store/canteen'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Chips, Field } from '../common/components'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import { dayLabel } from '../activities/Activities'
+import type { CanteenBoard } from './board'
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
+const cardKey = (communityId: string) => `neighbours.mealCard.${communityId}`
+
+/** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
+export function Reserve(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+  const [myCard, setMyCard] = createSignal(localStorage.getItem(cardKey(props.session.membership.id)) ?? '')
+  const [code, setCode] = createSignal(myCard())
+  const [day, setDay] = createSignal<Day>(today())
+  const [meal, setMeal] = createSignal<Meal>('lunch')
+  const [mode, setMode] = createSignal<Mode>('eatIn')
+  const [count, setCount] = createSignal('1')
+  const [problems, setProblems] = createSignal<Record<string, string | undefined>>({})
+  const [weekdays, setWeekdays] = createSignal<number[]>([1, 2, 3, 4, 5])
+  const [until, setUntil] = createSignal('')
+  const doc = () => props.session.publicSpace.doc
+  const clock = () => props.session.clock
+  const by = () => ({ id: props.me.id, name: props.me.name })
+  const cleanCode = () => code().trim().toUpperCase()
+  const days = () => [...weekDays(today()), ...weekDays(plusDays(today(), 7))].filter((d) => d >= today()).slice(0, 8)
+  const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => setProblems(result.ok ? {} : (result.problems ?? {}))
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    // The first card number used on this phone is remembered as this person's own.
+    if (!myCard() && /^[A-Z0-9]{6}$/.test(cleanCode())) {
+      localStorage.setItem(cardKey(props.session.membership.id), cleanCode())
+      setMyCard(cleanCode())
+    }
+    act(reserve(doc(), clock(), { elderCode: cleanCode(), day: day(), meal: meal(), mode: mode(), count: count().trim() === '' ? NaN : Number(count()) }, by(), cleanCode() !== myCard(), today(), nowTime()))
+  }
+  const mine = createMemo(() =>
+    days().flatMap((d) =>
+      MEALS.map((m) => ({ day: d, meal: m, order: props.board.ordersOf(d, m).find((o) => o.elderCode === cleanCode()), status: props.board.seatStatus(d, m, cleanCode()) })).filter((x) => x.order),
+    ),
+  )
+  const standing = () => props.board.standingOf(cleanCode())
+
+  return (
+    <div class="space-y-4">
+      <Card title={t('canteen.reserve')}>
+        <form onSubmit={submit} data-testid="reserve-form">
+          <Field label={t('canteen.card')} hint={t('canteen.cardHint')} name="card" value={code()} problem={problemText(problems().elderCode)} onInput={setCode} />
+          <Chips label={t('canteen.form.day')} options={days()} selected={(d) => day() === d} onToggle={setDay} text={dayLabel} testid="reserve-day" />
+          <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={setMeal} text={(m) => t(`meal.${m}` as MessageKey)} problem={problemText(problems().meal)} testid="reserve-meal" />
+          <Chips label={t('canteen.mode')} options={MODES} selected={(m) => mode() === m} onToggle={setMode} text={(m) => t(`mode.${m}` as MessageKey)} problem={problemText(problems().mode)} testid="reserve-mode" />
+          <Field label={t('canteen.count')} name="count" type="number" value={count()} problem={problemText(problems().count)} onInput={setCount} />
+          <Button type="submit" data-testid="reserve-submit">{t('canteen.reserveButton')}</Button>
+        </form>
+      </Card>
+      <Card title={t('canteen.myMeals')}>
+        <Show when={mine().length > 0} fallback={<p>{t('canteen.noMeals')}</p>}>
+          <ul class="divide-y divide-stone-200" data-testid="my-meals">
+            <For each={mine()}>
+              {(x) => (
+                <li class="py-2" data-testid="my-meal" data-status={x.status}>
+                  <p class="font-bold">{dayLabel(x.day)} {t(`meal.${x.meal}` as MessageKey)} · {t(`mode.${x.order!.mode}` as MessageKey)} × {x.order!.count} {x.order!.onBehalf ? t('canteen.onBehalf') : ''}</p>
+                  <Show when={x.status === 'waiting'}><p class="text-amber-800">{t('canteen.waitingSeat')}</p></Show>
+                  <Show when={x.status === 'bumped'}><p role="alert" class="font-semibold text-red-900">{t('canteen.bumpedSeat')}</p></Show>
+                  <Button variant="secondary" onClick={() => act(cancelReservation(doc(), clock(), cleanCode(), x.day, x.meal, by(), today(), nowTime()))}>{t('canteen.cancelMeal')}</Button>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </Card>
+      <Card title={t('canteen.standing')}>
+        <p class="mb-2 text-stone-700">{t('canteen.standingHint')}</p>
+        <For each={standing()}>
+          {(s) => (
+            <div class="mb-3 rounded-xl border border-stone-300 p-3" data-testid="standing-order">
+              <p class="font-bold">{t('canteen.standingNow', { meal: t(`meal.${s.meal}` as MessageKey), days: s.weekdays.map((d) => t(`weekday.${d}` as MessageKey)).join('、'), mode: t(`mode.${s.mode}` as MessageKey), count: s.count })}</p>
+              <Show when={s.pausedUntil && s.pausedUntil >= today()}><p class="text-amber-800">{t('canteen.pausedUntil', { date: s.pausedUntil! })}</p></Show>
+              <Field label={t('canteen.pauseUntil')} name="until" type="date" value={until()} problem={problemText(problems().until)} onInput={setUntil} />
+              <div class="flex flex-wrap gap-2">
+                <Button variant="secondary" onClick={() => act(pauseStandingOrder(doc(), clock(), s.elderCode, s.meal, until(), by(), today(), nowTime()))}>{t('canteen.pause')}</Button>
+                <Button variant="danger" onClick={() => act(stopStandingOrder(doc(), clock(), s.elderCode, s.meal, by()))}>{t('canteen.stop')}</Button>
+              </div>
+            </div>
+          )}
+        </For>
+        <Chips label={t('shifts.form.weekdays')} options={WEEKDAYS} selected={(d) => weekdays().includes(d)} onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])} text={(d) => t(`weekday.${d}` as MessageKey)} problem={problemText(problems().weekdays)} />
+        <Button variant="secondary" onClick={() => act(setStandingOrder(doc(), clock(), { elderCode: cleanCode(), meal: meal(), weekdays: weekdays(), mode: mode(), count: Number(count()) }, by(), today(), nowTime()))}>
+          {t('canteen.standingSet')}
+        </Button>
+      </Card>
+    </div>
+  )
+}

@@ -1,0 +1,169 @@
+import { createSignal, For, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { MEALS, planRounds, type DoorResult, type Round } from '../../domain/canteen'
+import { markDoor, saveRound } from '../../store/canteen'
+import type { CommunitySession } from '../../session'
+import { Button, Card, Field, Select } from '../common/components'
+import { downloadCsv } from '../common/download'
+import { problemText, t, type MessageKey } from '../common/i18n'
+import type { Me } from '../shifts/ShiftCard'
+import type { CanteenBoard } from './board'
+
+/** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
+export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+  const [message, setMessage] = createSignal('')
+  const todays = () => props.board.rounds().filter((r) => r.day === today())
+  const staffDoc = () => props.session.staffSpace!.doc
+  const plan = () => {
+    let count = 0
+    for (const meal of MEALS) {
+      const served = props.board.seatsOf(today(), meal).served
+      const planned = new Set(todays().filter((r) => r.meal === meal).flatMap((r) => r.stops))
+      for (const round of planRounds(served.filter((o) => !planned.has(o.elderCode)), props.board.elders())) {
+        const saved = saveRound(staffDoc(), props.session.clock, { day: today(), meal, name: `${t(`meal.${meal}` as MessageKey)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
+        if (saved.ok) count++
+      }
+    }
+    setMessage(count > 0 ? t('canteen.planned', { count }) : t('canteen.noDeliveries'))
+  }
+  const members = () => props.session.members.ids().map((id) => props.session.members.byId[id]!).filter(Boolean)
+  const assign = (round: Round, deviceId: string) => {
+    const m = members().find((x) => x.deviceId === deviceId)
+    saveRound(staffDoc(), props.session.clock, { ...round, volunteerId: m?.deviceId ?? '', volunteerName: m?.name ?? '' })
+  }
+  return (
+    <div class="space-y-4">
+      <Card title={t('canteen.rounds')}>
+        <Button data-testid="plan-rounds" onClick={plan}>{t('canteen.planRounds')}</Button>
+        <Show when={message()}><p role="status" class="mt-2 font-semibold">{message()}</p></Show>
+      </Card>
+      <Show when={todays().length > 0} fallback={<p class="px-1">{t('canteen.noRounds')}</p>}>
+        <For each={todays()}>
+          {(round) => {
+            const results = () => props.board.resultsOf(round.id)
+            const done = () => [...results().values()].filter((m) => m.result === 'delivered').length
+            return (
+              <Card title={round.name}>
+                <div data-testid="round" data-round={round.id}>
+                  <p class="font-bold" data-testid="round-progress">{t('canteen.progress', { done: done(), total: round.stops.length })}</p>
+                  <Select label={t('canteen.assign')} name="volunteer" value={round.volunteerId} options={[{ value: '', label: t('canteen.unassigned') }, ...members().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={(id) => assign(round, id)} />
+                  <ol class="list-decimal pl-6">
+                    <For each={round.stops}>
+                      {(code) => (
+                        <li>
+                          {props.board.elders().get(code)?.name ?? code}
+                          <Show when={results().get(code)}>{(m) => <span class={m().result === 'delivered' ? 'text-green-800' : 'font-bold text-red-800'}> · {t(`door.${m().result}` as MessageKey)}</span>}</Show>
+                        </li>
+                      )}
+                    </For>
+                  </ol>
+                  <div class="mt-3 flex flex-wrap gap-2">
+                    <a href={`#/route?id=${round.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('canteen.printRoute')}</a>
+                    <Button variant="secondary" onClick={() => void exportRoute(props.board, round)}>{t('canteen.exportRoute')}</Button>
+                  </div>
+                </div>
+              </Card>
+            )
+          }}
+        </For>
+      </Show>
+    </div>
+  )
+}
+
+function exportRoute(board: CanteenBoard, round: Round) {
+  const results = board.resultsOf(round.id)
+  return downloadCsv(`route-${round.day}-${round.id}.csv`, [
+    [t('canteen.csv.stop'), t('canteen.csv.name'), t('canteen.csv.address'), t('canteen.csv.diet'), t('canteen.csv.note'), t('canteen.csv.result')],
+    ...round.stops.map((code, i) => {
+      const e = board.elders().get(code)
+      const result = results.get(code)
+      return [i + 1, e?.name ?? code, `${e?.building ?? ''} ${e?.unit ?? ''}`, (e?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)).join(' '), e?.deliveryNote ?? '', result ? t(`door.${result.result}` as MessageKey) : '']
+    }),
+  ])
+}
+
+/** The delivery volunteer's round on their phone: in order, with notes and diet flags, offline. */
+export function MyRound(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+  const mine = () => props.board.rounds().filter((r) => r.day === today() && r.volunteerId === props.me.id)
+  return (
+    <For each={mine()}>
+      {(round) => (
+        <Card title={`${t('canteen.myRound')} · ${round.name}`}>
+          <ol class="space-y-3" data-testid="my-round">
+            <For each={round.stops}>{(code, i) => <Stop session={props.session} board={props.board} me={props.me} round={round} code={code} index={i() + 1} />}</For>
+          </ol>
+        </Card>
+      )}
+    </For>
+  )
+}
+
+function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; round: Round; code: string; index: number }) {
+  const elder = () => props.board.elders().get(props.code)
+  const result = () => props.board.resultsOf(props.round.id).get(props.code)
+  const [note, setNote] = createSignal('')
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const mark = (r: DoorResult) => {
+    const outcome = markDoor(props.session.staffSpace!.doc, props.session.clock, props.round.id, props.code, r, note(), { id: props.me.id, name: props.me.name })
+    setProblem(outcome.ok ? undefined : Object.values(outcome.problems)[0])
+  }
+  return (
+    <li class="rounded-xl border-2 border-stone-300 p-3" data-testid="stop" data-code={props.code} data-result={result()?.result ?? ''}>
+      <p class="text-lg font-bold">{props.index}. {elder()?.name ?? props.code} · {elder()?.building} {elder()?.unit}</p>
+      <Show when={elder()?.diets.length || elder()?.allergies}>
+        <p class="font-semibold text-red-900">{[...(elder()?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)), elder()?.allergies].filter(Boolean).join('，')}</p>
+      </Show>
+      <Show when={elder()?.deliveryNote}><p>{elder()!.deliveryNote}</p></Show>
+      <Show when={result()}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}` as MessageKey)} {m().note}</p>}</Show>
+      <Show when={result() && result()!.result !== 'delivered'}>
+        <p role="alert" class="font-bold text-red-900" data-testid="call-emergency">{t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}</p>
+      </Show>
+      <Field label={t('canteen.concernNote')} name="note" value={note()} problem={problemText(problem())} onInput={setNote} />
+      <div class="flex flex-wrap gap-2">
+        <Button data-testid="mark-delivered" onClick={() => mark('delivered')}>{t('door.delivered')}</Button>
+        <Button variant="secondary" data-testid="mark-not-home" onClick={() => mark('notHome')}>{t('door.notHome')}</Button>
+        <Button variant="danger" data-testid="mark-concern" onClick={() => mark('concern')}>{t('door.concern')}</Button>
+      </div>
+    </li>
+  )
+}
+
+/** The route sheet, printable on A4. */
+export function RouteSheet(props: { board: CanteenBoard; community: string }) {
+  const id = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? ''
+  const round = () => props.board.rounds().find((r) => r.id === id())
+  return (
+    <div class="mx-auto max-w-[210mm] bg-white p-6 text-stone-950" data-testid="route-sheet">
+      <div class="no-print mb-4 flex gap-3">
+        <Button variant="secondary" onClick={() => (location.hash = '#/canteen')}>‹ {t('acts.back')}</Button>
+        <Button onClick={() => window.print()}>{t('acts.print')}</Button>
+      </div>
+      <Show when={round()} fallback={<p>{t('problem.notFound')}</p>}>
+        {(r) => (
+          <>
+            <h1 class="text-[1.6em] font-bold">{props.community} · {r().name} · {r().day}</h1>
+            <p>{t('canteen.assign')}：{r().volunteerName || t('canteen.unassigned')}</p>
+            <table class="mt-3 w-full border-collapse text-left">
+              <thead><tr><th>{t('canteen.csv.stop')}</th><th>{t('canteen.csv.name')}</th><th>{t('canteen.csv.address')}</th><th>{t('canteen.csv.diet')}</th><th>{t('canteen.csv.note')}</th><th>✓</th></tr></thead>
+              <tbody>
+                <For each={r().stops}>
+                  {(code, i) => {
+                    const e = () => props.board.elders().get(code)
+                    return (
+                      <tr class="border-t border-stone-400">
+                        <td>{i() + 1}</td><td>{e()?.name ?? code}</td><td>{e()?.building} {e()?.unit}</td>
+                        <td>{(e()?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)).join(' ')} {e()?.allergies}</td>
+                        <td>{e()?.deliveryNote} {e()?.emergencyName} {e()?.emergencyPhone}</td><td>☐</td>
+                      </tr>
+                    )
+                  }}
+                </For>
+              </tbody>
+            </table>
+          </>
+        )}
+      </Show>
+    </div>
+  )
+}

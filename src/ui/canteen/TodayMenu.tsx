@@ -1,0 +1,20 @@
+import { For, Show } from 'solid-js'
+import { today } from '../../domain/calendar'
+import { MEALS } from '../../domain/canteen'
+import { Card } from '../common/components'
+import { t } from '../common/i18n'
+import type { CanteenBoard } from './board'
+import { MealLine } from './Menus'
+
+/** On Today: what the canteen serves today, offline like everything else. */
+export function TodayMenu(props: { board: CanteenBoard }) {
+  return (
+    <Show when={MEALS.some((m) => props.board.menuOf(today(), m))}>
+      <Card title={t('canteen.todayMenu')}>
+        <div class="divide-y divide-stone-200" data-testid="today-menu">
+          <For each={MEALS}>{(meal) => <MealLine board={props.board} day={today()} meal={meal} />}</For>
+        </div>
+      </Card>
+    </Show>
+  )
+}

@@ -1,0 +1,44 @@
+import { createMemo } from 'solid-js'
+import { allocateSeats, DEFAULT_PRICES, doorResults, mealBoard, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
+import type { Day } from '../../domain/calendar'
+import type { CommunitySession } from '../../session'
+
+// Canteen views for every screen, derived from the merged entries. The staff
+// parts exist only where the device holds the staff space.
+
+export function createCanteenBoard(session: CommunitySession) {
+  const data = session.canteen
+  const staff = session.staffCanteen
+  const values = <T,>(c: { ids: () => readonly string[]; byId: Readonly<Record<string, T>> }) => c.ids().map((id) => c.byId[id]!).filter(Boolean)
+  const reservations = createMemo<Reservation[]>(() => values(data.reservations))
+  const standing = createMemo<StandingOrder[]>(() => values(data.standing))
+  const menus = createMemo<Menu[]>(() => values(data.menus))
+  const elders = createMemo(() => new Map<string, Elder>(staff ? values(staff.elders).map((e) => [e.id, e]) : []))
+  const rounds = createMemo<Round[]>(() => (staff ? values(staff.rounds) : []))
+  const marks = createMemo(() => (staff ? values(staff.marks) : []))
+  const prices = () => data.settings.byId['prices'] ?? DEFAULT_PRICES
+
+  const menuOf = (day: Day, meal: Meal): Menu | undefined => data.menus.byId[menuKey(day, meal)]
+  const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, reservations(), standing())
+  const seatsOf = (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), menuOf(day, meal)?.seats ?? 0)
+
+  return {
+    hasStaffSpace: staff !== null,
+    prices,
+    menus,
+    menuOf,
+    ordersOf,
+    seatsOf,
+    reservations,
+    standing,
+    elders,
+    rounds,
+    reservationOf: (day: Day, meal: Meal, code: string) => reservations().find((r) => r.day === day && r.meal === meal && r.elderCode === code),
+    seatStatus: (day: Day, meal: Meal, code: string) => seatStatusOf(seatsOf(day, meal), code),
+    standingOf: (code: string) => standing().filter((s) => s.elderCode === code && s.active),
+    board: (day: Day, meal: Meal) => mealBoard(menuOf(day, meal) ?? null, meal, ordersOf(day, meal), elders(), prices()),
+    resultsOf: (roundId: string) => doorResults(marks(), roundId),
+    allResults: () => rounds().flatMap((r) => [...doorResults(marks(), r.id).values()]),
+  }
+}
+export type CanteenBoard = ReturnType<typeof createCanteenBoard>

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+const localDay = () => {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** Everything this browser stores (every IndexedDB value and localStorage), as text to search. */
+async function storedText(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const chunks: string[] = [JSON.stringify({ ...localStorage })]
+    const decoder = new TextDecoder()
+    const toText = (value: unknown): string => {
+      if (value instanceof Uint8Array || value instanceof ArrayBuffer) return decoder.decode(value)
+      if (Array.isArray(value)) return value.map(toText).join(' ')
+      return typeof value === 'string' ? value : JSON.stringify(value)
+    }
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(info.name!)
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      for (const store of Array.from(db.objectStoreNames)) {
+        const values = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result)
+          request.onerror = () => reject(request.error)
+        })
+        chunks.push(...values.map(toText))
+      }
+      db.close()
+    }
+    return chunks.join('\n')
+  })
+}
+
+describe('elder canteen', () => {
+  it('menu → offline reservation by a resident → staff board → delivery marked offline → board shows it delivered; the resident never holds the staff space', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let resident = await launchDevice('resident')
+    let driver = await launchDevice('driver')
+    cleanup.add({ get: () => [resident, driver] }, (all) => Promise.all(all.get().map((d) => d.dispose())))
+
+    // Staff publish today's lunch (open until 23:59) and register an elder.
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const s = staff.page
+    await s.click('[data-testid=nav-canteen]')
+    await s.click('[data-testid=edit-menu]')
+    await s.fill('[data-testid=menu-form] input[name=day]', localDay())
+    await s.fill('[data-testid=menu-form] textarea[name=dishes]', '红烧豆腐\n清炒菜心\n米饭')
+    await s.fill('[data-testid=menu-form] input[name=seats]', '30')
+    await s.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')
+    await s.click('[data-testid=menu-form] button[type=submit]')
+    await s.click('[data-testid=canteen-section] [data-value=roster]')
+    await s.click('[data-testid=add-elder]')
+    await s.fill('[data-testid=elder-form] input[name=name]', '张大爷')
+    await s.fill('[data-testid=elder-form] input[name=building]', '3号楼')
+    await s.fill('[data-testid=elder-form] input[name=unit]', '2单元501')
+    await s.fill('[data-testid=elder-form] input[name=phone]', '13812345678')
+    await s.fill('[data-testid=elder-form] input[name=emergencyName]', '张小明')
+    await s.fill('[data-testid=elder-form] input[name=emergencyPhone]', '13987654321')
+    await s.click('[data-testid=elder-service] [data-value=delivery]')
+    await s.click('[data-testid=elder-form] button[type=submit]')
+    const code = (await s.getAttribute('[data-testid=elder-row]', 'data-code'))!
+    expect(code).toMatch(/^[A-Z0-9]{6}$/)
+
+    const residentLink = await inviteLink(s, 'resident')
+    const staffLink = await inviteLink(s, 'staff')
+    await joinByLink(resident.page, residentLink, '小张（家属）')
+    await joinByLink(driver.page, staffLink, '送餐员小刘')
+    await resident.page.click('[data-testid=nav-canteen]')
+    await resident.page.locator('[data-testid=meal-line][data-meal=lunch]').first().waitFor({ timeout: 30_000 })
+
+    // The resident reserves lunch with no connection.
+    await servers.stopSignaling()
+    resident = await resident.restart()
+    const r = resident.page
+    await r.goto(servers.appUrl)
+    await r.click('[data-testid=nav-canteen]')
+    await r.click('[data-testid=canteen-section] [data-value=reserve]')
+    await r.fill('[data-testid=reserve-form] input[name=card]', code)
+    await r.click(`[data-testid=reserve-day] [data-value="${localDay()}"]`)
+    await r.click('[data-testid=reserve-meal] [data-value=lunch]')
+    await r.click('[data-testid=reserve-mode] [data-value=delivery]')
+    await r.click('[data-testid=reserve-submit]')
+    await r.locator('[data-testid=my-meal][data-status=served]').waitFor()
+    await servers.restartSignaling()
+    await waitForPeers(r, 2, 60_000)
+
+    // Staff see it on today's board and plan the round for the driver.
+    await s.click('[data-testid=nav-canteen]')
+    await s.click('[data-testid=canteen-section] [data-value=board]')
+    await s.locator('[data-testid=meal-board][data-meal=lunch] [data-testid=delivered]', { hasText: '送餐 1' }).waitFor({ timeout: 30_000 })
+    await s.click('[data-testid=canteen-section] [data-value=rounds]')
+    await s.click('[data-testid=plan-rounds]')
+    await s.locator('[data-testid=round] select[name=volunteer]').selectOption({ label: '送餐员小刘' })
+    await driver.page.click('[data-testid=nav-canteen]')
+    await driver.page.locator('[data-testid=my-round] [data-testid=stop]').waitFor({ timeout: 30_000 })
+
+    // The driver marks the door while offline; the board shows it after sync.
+    await servers.stopSignaling()
+    driver = await driver.restart()
+    const d = driver.page
+    await d.goto(servers.appUrl)
+    await d.click('[data-testid=nav-canteen]')
+    await d.locator(`[data-testid=stop][data-code="${code}"]`).locator('text=2单元501').waitFor()
+    await d.click(`[data-testid=stop][data-code="${code}"] [data-testid=mark-delivered]`)
+    await d.locator(`[data-testid=stop][data-code="${code}"][data-result=delivered]`).waitFor()
+    await servers.restartSignaling()
+    await s.locator('[data-testid=round-progress]', { hasText: '1/1' }).waitFor({ timeout: 60_000 })
+
+    // The resident's phone never received the staff space: no name, door or phone of the elder.
+    const stored = await storedText(r)
+    expect(stored).toContain(code)
+    for (const secret of ['张大爷', '2单元501', '13812345678', '13987654321', '张小明']) expect(stored).not.toContain(secret)
+    expect(await r.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
+    // The staff device does hold them (so the search above could have found them).
+    expect(await storedText(s)).toContain('13812345678')
+  })
+})
