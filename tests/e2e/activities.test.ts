@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { activityCard, createCommunity, inviteLink, joinByLink, publishActivity, waitForPeers } from './journeys'
+import { activityCard, createCommunity, inviteLink, joinByLink, publishActivity, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
-const localDay = (offsetDays = 0) => {
-  const d = new Date()
-  d.setDate(d.getDate() + offsetDays)
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
 
 describe('the weekly activity preview on a 360 px phone', () => {
   it('a resident browses this week, filters to dance, RSVPs offline and the organiser sees it; the poster prints on one A4 page', async () => {

@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
+import { createCommunity, inviteLink, joinByLink, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
-const localDay = () => {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
 
 /** Everything this browser stores (every IndexedDB value and localStorage), as text to search. */
 async function storedText(page: Page): Promise<string> {

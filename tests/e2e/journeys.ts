@@ -3,6 +3,13 @@ import type { Servers } from './harness'
 
 // What a person does, step by step, as the tests need it again and again.
 
+/** A local calendar day as YYYY-MM-DD, `offsetDays` from today (browser and tests share the clock). */
+export function localDay(offsetDays = 0): string {
+  const d = new Date()
+  d.setDate(d.getDate() + offsetDays)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
 export async function createCommunity(page: Page, servers: Servers, person: string, community: string) {
   await page.goto(servers.appUrl)
   await page.fill('input[name=displayName]', person)

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, openShiftsWeekOf, publishShift, shiftCard, waitForPeers } from './journeys'
+import { createCommunity, inviteLink, joinByLink, openShiftsWeekOf, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
-const localDay = (offsetDays = 0) => {
-  const d = new Date()
-  d.setDate(d.getDate() + offsetDays)
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
 const isoWeekday = (day: string) => ((new Date(`${day}T12:00:00`).getDay() + 6) % 7) + 1
 
 describe('volunteer shifts', () => {

@@ -1,16 +1,15 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
-import { plusDays, today, weekDays, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { today, weekDays, weekStart } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, Select } from '../common/components'
+import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { ActivityCard } from './ActivityCard'
 import { ActivityForm } from './ActivityForm'
 import type { ActivityBoard } from './board'
 import { Groups } from './Groups'
-
-export const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
 
 export default function Activities(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
   const [section, setSection] = createSignal<'week' | 'groups'>('week')
@@ -43,7 +42,6 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
     return props.board.activities().filter((a) => inWeek(a, week()) && matchesFilter(a, filter, props.board.groupOf(a.groupId)?.name))
   })
   const days = createMemo(() => groupByDay(shown(), agendaDays(week(), today())).filter((d) => d.activities.length > 0))
-  const isThisWeek = () => week() === weekStart(today())
 
   return (
     <>
@@ -58,13 +56,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
             <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
           </Show>
         </Show>
-        <div class="mb-3 flex items-center justify-between gap-2">
-          <Button variant="secondary" aria-label={t('shifts.prevWeek')} onClick={() => setWeek(plusDays(week(), -7))}>‹</Button>
-          <button type="button" class="min-h-12 grow text-center font-bold" onClick={() => setWeek(weekStart(today()))}>
-            {isThisWeek() ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(week()), to: dayLabel(plusDays(week(), 6)) })}
-          </button>
-          <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => setWeek(plusDays(week(), 7))}>›</Button>
-        </div>
+        <WeekNav week={week()} onWeek={setWeek} />
         <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />
         <Chips
           options={['all', ...ACTIVITY_CATEGORIES] as const}

@@ -1,11 +1,11 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { nowTime, today } from '../../domain/calendar'
-import { checkDisplayName } from '../../domain/community'
 import { calendarText } from '../../domain/ics'
-import { offlinePersonId, stampTime, statusOf } from '../../domain/places'
+import { stampTime, statusOf } from '../../domain/places'
 import { cancelActivity, cancelRsvp, rate, recordHeadcount, rsvp } from '../../store/activities'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field } from '../common/components'
+import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
@@ -21,7 +21,6 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
   })
   const [problem, setProblem] = createSignal<string | undefined>()
   const [confirming, setConfirming] = createSignal<'rsvp' | 'cancel' | null>(null)
-  const [reason, setReason] = createSignal('')
   const [editing, setEditing] = createSignal(false)
   const doc = () => props.session.publicSpace.doc
   const clock = () => props.session.clock
@@ -138,17 +137,15 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
             />
           </Show>
           <Show when={confirming() === 'cancel'}>
-            <Confirm
+            <CancelWithReason
               message={t('acts.cancelConfirm', { title: v().activity.title, date: v().activity.date })}
               confirmLabel={t('acts.cancel')}
               onCancel={() => setConfirming(null)}
-              onConfirm={() => {
-                act(cancelActivity(doc(), clock(), person(), props.id, reason()))
+              onConfirm={(reason) => {
+                act(cancelActivity(doc(), clock(), person(), props.id, reason))
                 setConfirming(null)
               }}
-            >
-              <Field label={t('shifts.cancelReason')} name="reason" value={reason()} onInput={setReason} />
-            </Confirm>
+            />
           </Show>
         </article>
       )}
@@ -183,23 +180,12 @@ function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id
 }
 
 function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me; held: boolean; onEdit: () => void; onCancel: () => void }) {
-  const [name, setName] = createSignal('')
-  const [nameProblem, setNameProblem] = createSignal<string | undefined>()
   const [count, setCount] = createSignal(String(props.board.headcountOf(props.id)?.count ?? ''))
   const [countProblem, setCountProblem] = createSignal<string | undefined>()
   const doc = () => props.session.publicSpace.doc
   const clock = () => props.session.clock
   const by = () => ({ id: props.me.id, name: props.me.name })
   const going = () => props.board.viewOf(props.id)?.confirmed ?? []
-  const onBehalf = (event: Event) => {
-    event.preventDefault()
-    const check = checkDisplayName(name())
-    if (!check.ok) return setNameProblem(check.problems.displayName)
-    setNameProblem(undefined)
-    const result = rsvp(doc(), clock(), props.id, { id: offlinePersonId(check.value), name: check.value }, by())
-    if (!result.ok) return setNameProblem(Object.values(result.problems)[0])
-    setName('')
-  }
   const saveCount = (event: Event) => {
     event.preventDefault()
     const result = recordHeadcount(doc(), clock(), props.id, count().trim() === '' ? NaN : Number(count()), by(), today())
@@ -209,10 +195,10 @@ function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id
     <details class="mt-3 rounded-xl border border-stone-300 p-3">
       <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('acts.manage')}</summary>
       <p class="mt-2">{going().map((e) => e.personName).join('、')}</p>
-      <form onSubmit={onBehalf} class="mt-2">
-        <Field label={t('shifts.onBehalfName')} hint={t('shifts.onBehalfHint')} name="behalfName" value={name()} problem={problemText(nameProblem())} onInput={setName} />
-        <Button type="submit" variant="secondary">{t('shifts.onBehalf')}</Button>
-      </form>
+      <OnBehalfForm onPerson={(person) => {
+        const result = rsvp(doc(), clock(), props.id, person, by())
+        return result.ok ? undefined : Object.values(result.problems)[0]
+      }} />
       <Show when={props.held}>
         <form onSubmit={saveCount} class="mt-4">
           <Field label={t('acts.headcount')} name="headcount" type="number" value={count()} problem={problemText(countProblem())} onInput={setCount} />

@@ -5,10 +5,9 @@ import type { Problems } from '../../domain/validation'
 import { editActivity, publishActivity, publishActivitySeries } from '../../store/activities'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
+import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { ActivityBoard } from './board'
-
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
 
 /** Publish an activity (once or every week), or edit one occurrence. */
 export function ActivityForm(props: { session: CommunitySession; board: ActivityBoard; by: { id: string; name: string }; editing?: Activity; onDone: (message?: string) => void }) {
@@ -26,9 +25,7 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
     leader: e?.leader ?? '',
   })
   const [capacityText, setCapacityText] = createSignal(e?.capacity ? String(e.capacity) : '')
-  const [weekly, setWeekly] = createSignal(false)
-  const [weekdays, setWeekdays] = createSignal<number[]>([])
-  const [until, setUntil] = createSignal('')
+  const [repeat, setRepeat] = createSignal<RepeatState>({ weekly: false, weekdays: [], until: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const [overflow, setOverflow] = createSignal<{ count: number; value: ActivityDraft } | null>(null)
   const set = <K extends keyof ActivityDraft>(key: K, value: ActivityDraft[K]) => setDraft({ ...draft(), [key]: value })
@@ -53,8 +50,8 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
       if (count > 0 && Number.isInteger(value.capacity)) return setOverflow({ count, value })
       return saveEdit(value)
     }
-    if (weekly()) {
-      const result = publishActivitySeries(doc(), clock(), props.by, value, { weekdays: weekdays(), from: value.date, until: until() }, today())
+    if (repeat().weekly) {
+      const result = publishActivitySeries(doc(), clock(), props.by, value, { weekdays: repeat().weekdays, from: value.date, until: repeat().until }, today())
       if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
       return props.onDone(t('acts.published', { count: result.value.length }))
     }
@@ -82,29 +79,9 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
         onChange={(v) => set('groupId', v || null)}
       />
       <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />
+      <Field label={repeat().weekly ? t('shifts.form.from') : t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
       <Show when={!props.editing}>
-        <Chips
-          options={['once', 'weekly'] as const}
-          selected={(o) => (o === 'weekly') === weekly()}
-          onToggle={(o) => setWeekly(o === 'weekly')}
-          text={(o) => t(o === 'weekly' ? 'acts.form.weekly' : 'shifts.form.once')}
-          testid="activity-repeat"
-        />
-      </Show>
-      <Show when={weekly()}>
-        <Chips
-          label={t('shifts.form.weekdays')}
-          options={WEEKDAYS}
-          selected={(d) => weekdays().includes(d)}
-          onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])}
-          text={(d) => t(`weekday.${d}` as MessageKey)}
-          problem={problem('weekdays')}
-          testid="activity-weekdays"
-        />
-      </Show>
-      <Field label={weekly() ? t('shifts.form.from') : t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
-      <Show when={weekly()}>
-        <Field label={t('shifts.form.until')} name="until" type="date" value={until()} problem={problem('until')} onInput={setUntil} />
+        <RepeatFields value={repeat()} onChange={setRepeat} weeklyLabel={t('acts.form.weekly')} problem={problem} testid="activity" />
       </Show>
       <div class="grid grid-cols-2 gap-3">
         <Field label={t('shifts.form.start')} name="start" type="time" value={draft().start} problem={problem('start')} onInput={(v) => set('start', v)} />

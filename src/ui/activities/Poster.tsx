@@ -3,7 +3,7 @@ import { isDay, plusDays, today, weekDays, weekStart } from '../../domain/calend
 import { groupByDay } from '../../domain/activities'
 import { Button } from '../common/components'
 import { t } from '../common/i18n'
-import { dayLabel } from './Activities'
+import { dayLabel } from '../common/calendar-parts'
 import type { ActivityBoard } from './board'
 
 /** The weekly preview (每周活动预告) as one A4 page for the notice board: large type, by day. */

@@ -7,7 +7,7 @@ import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
-import { dayLabel } from '../activities/Activities'
+import { dayLabel } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
 
 /** One meal of one day, as residents see it. */

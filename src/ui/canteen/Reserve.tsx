@@ -6,10 +6,9 @@ import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
-import { dayLabel } from '../activities/Activities'
+import { dayLabel, WeekdayChips } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
 
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
 const cardKey = (communityId: string) => `neighbours.mealCard.${communityId}`
 
 /** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
@@ -89,7 +88,7 @@ export function Reserve(props: { session: CommunitySession; board: CanteenBoard;
             </div>
           )}
         </For>
-        <Chips label={t('shifts.form.weekdays')} options={WEEKDAYS} selected={(d) => weekdays().includes(d)} onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])} text={(d) => t(`weekday.${d}` as MessageKey)} problem={problemText(problems().weekdays)} />
+        <WeekdayChips label={t('shifts.form.weekdays')} selected={weekdays()} onChange={setWeekdays} problem={problemText(problems().weekdays)} />
         <Button variant="secondary" onClick={() => act(setStandingOrder(doc(), clock(), { elderCode: cleanCode(), meal: meal(), weekdays: weekdays(), mode: mode(), count: Number(count()) }, by(), today(), nowTime()))}>
           {t('canteen.standingSet')}
         </Button>

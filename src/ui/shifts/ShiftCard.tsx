@@ -1,10 +1,10 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
-import { entryKey, isIn, offlinePersonId, stampTime, statusOf } from '../../domain/places'
-import { checkDisplayName } from '../../domain/community'
+import { entryKey, isIn, stampTime, statusOf } from '../../domain/places'
 import { cancelShift, markAttendance, signUp, withdraw } from '../../store/shifts'
 import type { CommunitySession } from '../../session'
-import { Button, Confirm, Field } from '../common/components'
+import { Button, Confirm } from '../common/components'
+import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { ShiftBoard } from './board'
 import { ShiftForm } from './ShiftForm'
@@ -20,10 +20,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
   const view = createMemo(() => props.board.viewOf(props.id))
   const [problem, setProblem] = createSignal<string | undefined>()
   const [confirming, setConfirming] = createSignal<'withdraw' | 'cancel' | null>(null)
-  const [reason, setReason] = createSignal('')
   const [editing, setEditing] = createSignal(false)
-  const [behalfName, setBehalfName] = createSignal('')
-  const [behalfProblem, setBehalfProblem] = createSignal<string | undefined>()
   const doc = () => props.session.publicSpace.doc
   const clock = () => props.session.clock
   const person = () => ({ id: props.me.id, name: props.me.name })
@@ -42,14 +39,6 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
 
   const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => {
     setProblem(result.ok ? undefined : Object.values(result.problems ?? {})[0])
-  }
-  const signUpOnBehalf = (event: Event) => {
-    event.preventDefault()
-    const check = checkDisplayName(behalfName())
-    if (!check.ok) return setBehalfProblem(check.problems.displayName)
-    setBehalfProblem(undefined)
-    act(signUp(doc(), clock(), props.id, { id: offlinePersonId(check.value), name: check.value }, person()))
-    setBehalfName('')
   }
 
   return (
@@ -136,10 +125,10 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
             <Show when={props.me.isStaff && !v().cancelled}>
               <details class="mt-3 rounded-xl border border-stone-300 p-3">
                 <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
-                <form onSubmit={signUpOnBehalf} class="mt-2">
-                  <Field label={t('shifts.onBehalfName')} hint={t('shifts.onBehalfHint')} name="behalfName" value={behalfName()} problem={problemText(behalfProblem())} onInput={setBehalfName} />
-                  <Button type="submit" variant="secondary">{t('shifts.onBehalf')}</Button>
-                </form>
+                <OnBehalfForm onPerson={(volunteer) => {
+                  const result = signUp(doc(), clock(), props.id, volunteer, person())
+                  return result.ok ? undefined : Object.values(result.problems)[0]
+                }} />
                 <Show when={v().shift.date <= today() && v().confirmed.length > 0}>
                   <h4 class="mt-4 font-bold">{t('shifts.attendance')}</h4>
                   <ul class="divide-y divide-stone-200" data-testid="attendance">
@@ -180,17 +169,15 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
             />
           </Show>
           <Show when={confirming() === 'cancel'}>
-            <Confirm
+            <CancelWithReason
               message={t('shifts.cancelConfirm', { title: v().shift.title, date: v().shift.date })}
               confirmLabel={t('shifts.cancel')}
               onCancel={() => setConfirming(null)}
-              onConfirm={() => {
-                act(cancelShift(doc(), clock(), person(), props.id, reason()))
+              onConfirm={(reason) => {
+                act(cancelShift(doc(), clock(), person(), props.id, reason))
                 setConfirming(null)
               }}
-            >
-              <Field label={t('shifts.cancelReason')} name="reason" value={reason()} onInput={setReason} />
-            </Confirm>
+            />
           </Show>
         </article>
       )}

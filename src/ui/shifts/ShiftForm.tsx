@@ -1,13 +1,12 @@
-import { createSignal, Match, Show, Switch } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
 import { SHIFT_CATEGORIES, type Shift, type ShiftCategory, type ShiftDraft } from '../../domain/shifts'
 import type { Problems } from '../../domain/validation'
 import { editShift, publishSeries, publishShift } from '../../store/shifts'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
+import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
-
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
 
 /** Publish a shift (once or every week), or edit one occurrence. */
 export function ShiftForm(props: { session: CommunitySession; by: { id: string; name: string }; editing?: Shift; onDone: (message?: string) => void }) {
@@ -23,9 +22,7 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
     notes: start?.notes ?? '',
     skill: start?.skill ?? '',
   })
-  const [weekly, setWeekly] = createSignal(false)
-  const [weekdays, setWeekdays] = createSignal<number[]>([])
-  const [until, setUntil] = createSignal('')
+  const [repeat, setRepeat] = createSignal<RepeatState>({ weekly: false, weekdays: [], until: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const [placesText, setPlacesText] = createSignal(String(draft().places))
   const set = <K extends keyof ShiftDraft>(key: K, value: ShiftDraft[K]) => setDraft({ ...draft(), [key]: value })
@@ -42,9 +39,9 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
       if (!result.ok) return setProblems(result.problems)
       return props.onDone()
     }
-    if (weekly()) {
+    if (repeat().weekly) {
       const { date, ...common } = value
-      const result = publishSeries(doc, clock, props.by, { ...common, weekdays: weekdays(), from: date, until: until() }, today())
+      const result = publishSeries(doc, clock, props.by, { ...common, weekdays: repeat().weekdays, from: date, until: repeat().until }, today())
       if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
       return props.onDone(t('shifts.published', { count: result.value.length }))
     }
@@ -65,33 +62,10 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
         testid="shift-category"
       />
       <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />
+      <Field label={repeat().weekly ? t('shifts.form.from') : t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
       <Show when={!props.editing}>
-        <Chips
-          options={['once', 'weekly'] as const}
-          selected={(o) => (o === 'weekly') === weekly()}
-          onToggle={(o) => setWeekly(o === 'weekly')}
-          text={(o) => t(o === 'weekly' ? 'shifts.form.weekly' : 'shifts.form.once')}
-          testid="shift-repeat"
-        />
+        <RepeatFields value={repeat()} onChange={setRepeat} weeklyLabel={t('shifts.form.weekly')} problem={problem} testid="shift" />
       </Show>
-      <Switch>
-        <Match when={!weekly()}>
-          <Field label={t('shifts.form.date')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
-        </Match>
-        <Match when={weekly()}>
-          <Chips
-            label={t('shifts.form.weekdays')}
-            options={WEEKDAYS}
-            selected={(d) => weekdays().includes(d)}
-            onToggle={(d) => setWeekdays(weekdays().includes(d) ? weekdays().filter((x) => x !== d) : [...weekdays(), d])}
-            text={(d) => t(`weekday.${d}` as MessageKey)}
-            problem={problem('weekdays')}
-            testid="shift-weekdays"
-          />
-          <Field label={t('shifts.form.from')} name="date" type="date" value={draft().date} problem={problem('date')} onInput={(v) => set('date', v)} />
-          <Field label={t('shifts.form.until')} name="until" type="date" value={until()} problem={problem('until')} onInput={setUntil} />
-        </Match>
-      </Switch>
       <div class="grid grid-cols-2 gap-3">
         <Field label={t('shifts.form.start')} name="start" type="time" value={draft().start} problem={problem('start')} onInput={(v) => set('start', v)} />
         <Field label={t('shifts.form.end')} name="end" type="time" value={draft().end} problem={problem('end')} onInput={(v) => set('end', v)} />

@@ -1,15 +1,14 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { monthOf, plusDays, today, weekDays, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { monthOf, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
+import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
 import { t, type MessageKey } from '../common/i18n'
 import type { ShiftBoard } from './board'
 import { ShiftCard, type Me } from './ShiftCard'
 import { ShiftForm } from './ShiftForm'
-
-const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
 
 export default function Shifts(props: { session: CommunitySession; board: ShiftBoard; me: Me }) {
   const [week, setWeek] = createSignal(weekStart(today()))
@@ -41,13 +40,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
             <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
           </Show>
         </Show>
-        <div class="mb-3 flex items-center justify-between gap-2">
-          <Button variant="secondary" aria-label={t('shifts.prevWeek')} onClick={() => { setWeek(plusDays(week(), -7)); setDay(null) }}>‹</Button>
-          <button type="button" class="min-h-12 grow text-center font-bold" onClick={() => { setWeek(weekStart(today())); setDay(null) }}>
-            {week() === weekStart(today()) ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(week()), to: dayLabel(plusDays(week(), 6)) })}
-          </button>
-          <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => { setWeek(plusDays(week(), 7)); setDay(null) }}>›</Button>
-        </div>
+        <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
         <Chips
           options={['week', ...days()] as const}
           selected={(d) => (d === 'week' ? day() === null : day() === d)}

@@ -1,0 +1,97 @@
+import { createSignal, Show } from 'solid-js'
+import { checkDisplayName } from '../../domain/community'
+import { offlinePersonId } from '../../domain/places'
+import { plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { Button, Chips, Confirm, Field } from './components'
+import { problemText, t, type MessageKey } from './i18n'
+
+// Pieces that shifts, activities and the canteen share: the way a day is named,
+// moving between weeks, a weekly repeat, cancelling with a reason, and acting on
+// behalf of someone without a phone.
+
+export const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+
+/** ‹ this week › — tapping the middle returns to this week. */
+export function WeekNav(props: { week: Day; onWeek: (monday: Day) => void }) {
+  const thisWeek = () => weekStart(today())
+  return (
+    <div class="mb-3 flex items-center justify-between gap-2">
+      <Button variant="secondary" aria-label={t('shifts.prevWeek')} onClick={() => props.onWeek(plusDays(props.week, -7))}>‹</Button>
+      <button type="button" class="min-h-12 grow text-center font-bold" onClick={() => props.onWeek(thisWeek())}>
+        {props.week === thisWeek() ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(props.week), to: dayLabel(plusDays(props.week, 6)) })}
+      </button>
+      <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => props.onWeek(plusDays(props.week, 7))}>›</Button>
+    </div>
+  )
+}
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
+
+export function WeekdayChips(props: { label?: string; selected: number[]; onChange: (days: number[]) => void; problem?: string; testid?: string }) {
+  return (
+    <Chips
+      label={props.label}
+      options={WEEKDAYS}
+      selected={(d) => props.selected.includes(d)}
+      onToggle={(d) => props.onChange(props.selected.includes(d) ? props.selected.filter((x) => x !== d) : [...props.selected, d])}
+      text={(d) => t(`weekday.${d}` as MessageKey)}
+      problem={props.problem}
+      testid={props.testid}
+    />
+  )
+}
+
+export interface RepeatState {
+  weekly: boolean
+  weekdays: number[]
+  until: string
+}
+
+/** Once or every week; for every week, which weekdays and until when. The start day is the form's date field. */
+export function RepeatFields(props: { value: RepeatState; onChange: (value: RepeatState) => void; weeklyLabel: string; problem: (field: string) => string; testid: string }) {
+  return (
+    <>
+      <Chips
+        options={['once', 'weekly'] as const}
+        selected={(o) => (o === 'weekly') === props.value.weekly}
+        onToggle={(o) => props.onChange({ ...props.value, weekly: o === 'weekly' })}
+        text={(o) => (o === 'weekly' ? props.weeklyLabel : t('shifts.form.once'))}
+        testid={`${props.testid}-repeat`}
+      />
+      <Show when={props.value.weekly}>
+        <WeekdayChips label={t('shifts.form.weekdays')} selected={props.value.weekdays} onChange={(weekdays) => props.onChange({ ...props.value, weekdays })} problem={props.problem('weekdays')} testid={`${props.testid}-weekdays`} />
+        <Field label={t('shifts.form.until')} name="until" type="date" value={props.value.until} problem={props.problem('until')} onInput={(until) => props.onChange({ ...props.value, until })} />
+      </Show>
+    </>
+  )
+}
+
+/** "Cancel this shift/activity?" with a reason that those signed up will see. */
+export function CancelWithReason(props: { message: string; confirmLabel: string; onConfirm: (reason: string) => void; onCancel: () => void }) {
+  const [reason, setReason] = createSignal('')
+  return (
+    <Confirm message={props.message} confirmLabel={props.confirmLabel} onCancel={props.onCancel} onConfirm={() => props.onConfirm(reason())}>
+      <Field label={t('shifts.cancelReason')} name="reason" value={reason()} onInput={setReason} />
+    </Confirm>
+  )
+}
+
+/** Staff sign up or RSVP a person without a phone (代办), known by name. */
+export function OnBehalfForm(props: { onPerson: (person: { id: string; name: string }) => string | undefined }) {
+  const [name, setName] = createSignal('')
+  const [problem, setProblem] = createSignal<string | undefined>()
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const check = checkDisplayName(name())
+    if (!check.ok) return setProblem(check.problems.displayName)
+    const refused = props.onPerson({ id: offlinePersonId(check.value), name: check.value })
+    setProblem(refused)
+    if (!refused) setName('')
+  }
+  return (
+    <form onSubmit={submit} class="mt-2">
+      <Field label={t('shifts.onBehalfName')} hint={t('shifts.onBehalfHint')} name="behalfName" value={name()} problem={problemText(problem())} onInput={setName} />
+      <Button type="submit" variant="secondary">{t('shifts.onBehalf')}</Button>
+    </form>
+  )
+}
