@@ -38,10 +38,15 @@ describe('mutual aid: order, take, done, rated', () => {
     await resident.fill('[data-testid=aid-form] input[name=where]', '3号楼')
     await resident.click('[data-testid=aid-form] button[type=submit]')
     await aidCard(resident, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor()
+    // While nobody has taken it, the requester may still change it.
+    await aidCard(resident, '需要一口新炒锅').locator('[data-testid=edit-aid]').click()
+    await aidCard(resident, '需要一口新炒锅').locator('[data-testid=aid-form] textarea[name=details]').fill('旧锅漏了，要能炒菜的')
+    await aidCard(resident, '需要一口新炒锅').locator('[data-testid=aid-form] button[type=submit]').click()
+    await aidCard(resident, '需要一口新炒锅').locator('text=旧锅漏了，要能炒菜的').waitFor()
     await servers.restartSignaling()
     for (const name of ['v1', 'v2'] as const) {
       await devices[name].page.click('[data-testid=nav-aid]')
-      await aidCard(devices[name].page, '需要一口新炒锅').waitFor({ timeout: 60_000 })
+      await aidCard(devices[name].page, '需要一口新炒锅').locator('text=旧锅漏了，要能炒菜的').waitFor({ timeout: 60_000 })
     }
 
     // Both volunteers take it while apart from each other.

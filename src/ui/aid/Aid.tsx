@@ -27,7 +27,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
       <Card title={t('aid.title')}>
         <Show when={posting()} fallback={<Button class="mb-3" data-testid="post-aid" onClick={() => { setPosting(true); setMessage('') }}>{t('aid.post')}</Button>}>
           <div class="mb-4">
-            <AidForm session={props.session} me={props.me} onDone={(n) => { setPosting(false); setMessage(n === undefined ? '' : n ? `${t('aid.posted')} · ${t('aid.number', { number: n })}` : t('aid.posted')) }} />
+            <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={(n) => { setPosting(false); setMessage(n === undefined ? '' : n ? `${t('aid.posted')} · ${t('aid.number', { number: n })}` : t('aid.posted')) }} />
           </div>
         </Show>
         <Show when={message()}>

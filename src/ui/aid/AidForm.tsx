@@ -1,25 +1,42 @@
 import { createSignal, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
-import { AID_CATEGORIES, AID_KINDS, URGENCIES, type AidDraft } from '../../domain/aid'
+import { AID_CATEGORIES, AID_KINDS, URGENCIES, type AidDraft, type AidRequest } from '../../domain/aid'
 import type { Problems } from '../../domain/validation'
-import { postRequest } from '../../store/aid'
+import { editRequest, postRequest } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 
-/** Post a need or an offer, for oneself or for a resident without a phone. */
-export function AidForm(props: { session: CommunitySession; me: Me; onDone: (number?: string) => void }) {
-  const [draft, setDraft] = createSignal<AidDraft>({ kind: 'need', category: 'errand', title: '', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' })
-  const [materials, setMaterials] = createSignal('')
+/** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
+export function AidForm(props: { session: CommunitySession; me: Me; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (number?: string) => void }) {
+  const e = props.editing
+  const [draft, setDraft] = createSignal<AidDraft>({
+    kind: e?.kind ?? 'need',
+    category: e?.category ?? 'errand',
+    title: e?.title ?? '',
+    details: e?.details ?? '',
+    when: e?.when ?? '',
+    where: e?.where ?? '',
+    urgency: e?.urgency ?? 'normal',
+    forName: e && e.forId !== e.postedBy ? e.forName : '',
+    materials: e?.materials ?? [],
+    due: e?.due ?? '',
+  })
+  const [materials, setMaterials] = createSignal((e?.materials ?? []).join('\n'))
   const [problems, setProblems] = createSignal<Problems>({})
   const set = <K extends keyof AidDraft>(key: K, value: AidDraft[K]) => setDraft({ ...draft(), [key]: value })
   const p = (field: string) => problemText(problems()[field])
   const submit = (event: Event) => {
     event.preventDefault()
-    const result = postRequest(props.session.publicSpace.doc, props.session.clock, { id: props.me.id, name: props.me.name }, { ...draft(), materials: materials().split('\n') }, today())
+    const by = { id: props.me.id, name: props.me.name }
+    const value = { ...draft(), materials: materials().split('\n') }
+    const { doc } = props.session.publicSpace
+    const result = props.editing
+      ? editRequest(doc, props.session.clock, by, props.editing.id, value, today(), props.isStaff)
+      : postRequest(doc, props.session.clock, by, value, today())
     if (!result.ok) return setProblems(result.problems)
-    props.onDone(result.value.number)
+    props.onDone(props.editing ? undefined : result.value.number)
   }
   return (
     <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form">
@@ -30,7 +47,7 @@ export function AidForm(props: { session: CommunitySession; me: Me; onDone: (num
       <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
       <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
       <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}` as MessageKey)} testid="aid-urgency" />
-      <Show when={props.me.isStaff || props.session.membership.role === 'volunteer'}>
+      <Show when={!props.editing && (props.me.isStaff || props.session.membership.role === 'volunteer')}>
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>
@@ -38,7 +55,7 @@ export function AidForm(props: { session: CommunitySession; me: Me; onDone: (num
         <Field label={t('aid.form.due')} name="due" type="date" value={draft().due} problem={p('due')} onInput={(v) => set('due', v)} />
       </Show>
       <div class="flex gap-3">
-        <Button type="submit">{t('today.publish')}</Button>
+        <Button type="submit">{props.editing ? t('common.save') : t('today.publish')}</Button>
         <Button variant="secondary" onClick={() => props.onDone()}>{t('common.cancel')}</Button>
       </div>
     </form>

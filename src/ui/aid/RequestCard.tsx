@@ -8,6 +8,7 @@ import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import type { AidBoard } from './board'
+import { AidForm } from './AidForm'
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
 export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Me }) {
@@ -17,6 +18,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
   const [note, setNote] = createSignal('')
   const [stars, setStars] = createSignal(0)
   const [volunteerId, setVolunteerId] = createSignal('')
+  const [editing, setEditing] = createSignal(false)
   const person = () => ({ id: props.me.id, name: props.me.name })
 
   const go = (type: AidEventType, details: StepDetails = {}) => {
@@ -94,6 +96,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
               <Button variant="secondary" onClick={() => setAsking('dispatch')}>{t('aid.dispatch')}</Button>
             </Show>
             <Show when={i().status.state === 'open' && (isRequester() || props.me.isStaff)}>
+              <Button variant="secondary" data-testid="edit-aid" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
               <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
             </Show>
             <Show when={i().status.state === 'taken' && (isTaker() || props.me.isStaff)}>
@@ -111,6 +114,11 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
             </Show>
           </div>
 
+          <Show when={editing()}>
+            <div class="mt-3">
+              <AidForm session={props.session} me={props.me} editing={i().request} isStaff={props.board.isStaff} onDone={() => setEditing(false)} />
+            </div>
+          </Show>
           <Show when={asking() === 'dispatch'}>
             <div class="mt-3 rounded-xl bg-amber-50 p-3">
               <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...props.board.volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
