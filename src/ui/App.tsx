@@ -23,7 +23,10 @@ export function App() {
         <Match when={app.device.communities.length === 0 || inviteIsNew()}>
           <Onboarding app={app} invite={invite()} onDone={() => setInvite(null)} />
         </Match>
-        <Match when={app.session()}>{(session) => <Shell app={app} session={session()} />}</Match>
+        {/* keyed: a new community gets a new shell, with boards derived from its own session */}
+        <Match when={app.session()} keyed>
+          {(session) => <Shell app={app} session={session} />}
+        </Match>
       </Switch>
       <UpdatePrompt />
     </>

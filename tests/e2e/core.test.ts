@@ -37,6 +37,25 @@ describe('two devices, one community, no central server', () => {
     await b.page.waitForSelector('[data-testid=skipped-count][data-count="1"]')
   })
 
+  it('one device in two communities switches between them, each with its own data', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    await postNotice(a.page, '幸福里的公告')
+    await a.page.click('[data-testid=nav-me]')
+    await a.page.click('text=加入另一个社区 / 新建另一个社区')
+    await a.page.fill('input[name=communityName]', '和平村')
+    await a.page.click('[data-testid=create-community]')
+    await a.page.locator('[data-testid=community-name]', { hasText: '和平村' }).waitFor()
+    await postNotice(a.page, '和平村的公告')
+    expect(await noticeTitles(a.page)).toEqual(['和平村的公告'])
+    await a.page.click('[data-testid=nav-me]')
+    await a.page.locator('[data-testid=community-row]', { hasText: '幸福里社区' }).locator('button', { hasText: '切换到这里' }).click()
+    await a.page.locator('[data-testid=community-name]', { hasText: '幸福里社区' }).waitFor()
+    await waitForNotice(a.page, '幸福里的公告')
+    expect(await noticeTitles(a.page)).toEqual(['幸福里的公告'])
+  })
+
   it('leaving a community asks first, then deletes its data from this device only', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
