@@ -11,7 +11,7 @@ import { Report, Roster, StaffBoard } from './Staff'
 
 type Section = 'menu' | 'reserve' | 'board' | 'roster' | 'rounds' | 'report'
 
-export default function Canteen(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+export default function Canteen(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
   const [section, setSection] = createSignal<Section>('menu')
   // The roster, rounds and money exist only on devices that hold the staff space.
   const sections = (): Section[] => (props.board.hasStaffSpace ? ['menu', 'reserve', 'board', 'roster', 'rounds', 'report'] : ['menu', 'reserve'])
@@ -35,7 +35,7 @@ export default function Canteen(props: { session: CommunitySession; board: Cante
           <Roster session={props.session} board={props.board} />
         </Match>
         <Match when={section() === 'rounds'}>
-          <Rounds session={props.session} board={props.board} me={props.me} />
+          <Rounds session={props.session} board={props.board} me={props.me} deliveryVolunteers={props.deliveryVolunteers} />
         </Match>
         <Match when={section() === 'report'}>
           <Report board={props.board} />

@@ -10,7 +10,7 @@ import type { Me } from '../shifts/ShiftCard'
 import type { CanteenBoard } from './board'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
-export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
   const [message, setMessage] = createSignal('')
   const todays = () => props.board.rounds().filter((r) => r.day === today())
   const staffDoc = () => props.session.staffSpace!.doc
@@ -26,10 +26,19 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
     }
     setMessage(count > 0 ? t('canteen.planned', { count }) : t('canteen.noDeliveries'))
   }
-  const members = () => props.session.members.ids().map((id) => props.session.members.byId[id]!).filter(Boolean)
-  const assign = (round: Round, deviceId: string) => {
-    const m = members().find((x) => x.deviceId === deviceId)
-    saveRound(staffDoc(), props.session.clock, { ...round, volunteerId: m?.deviceId ?? '', volunteerName: m?.name ?? '' })
+  // Volunteers on today's meal-delivery shift come first; then everyone else.
+  const candidates = () => {
+    const onShift = props.deliveryVolunteers()
+    const others = props.session.members
+      .ids()
+      .map((id) => props.session.members.byId[id]!)
+      .filter((m) => m && !onShift.some((v) => v.id === m.deviceId))
+      .map((m) => ({ id: m.deviceId, name: m.name }))
+    return [...onShift.map((v) => ({ ...v, label: `${v.name} · ${t('shift.cat.delivery')}` })), ...others.map((m) => ({ ...m, label: m.name }))]
+  }
+  const assign = (round: Round, id: string) => {
+    const v = candidates().find((x) => x.id === id)
+    saveRound(staffDoc(), props.session.clock, { ...round, volunteerId: v?.id ?? '', volunteerName: v?.name ?? '' })
   }
   return (
     <div class="space-y-4">
@@ -46,7 +55,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
               <Card title={round.name}>
                 <div data-testid="round" data-round={round.id}>
                   <p class="font-bold" data-testid="round-progress">{t('canteen.progress', { done: done(), total: round.stops.length })}</p>
-                  <Select label={t('canteen.assign')} name="volunteer" value={round.volunteerId} options={[{ value: '', label: t('canteen.unassigned') }, ...members().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={(id) => assign(round, id)} />
+                  <Select label={t('canteen.assign')} name="volunteer" value={round.volunteerId} options={[{ value: '', label: t('canteen.unassigned') }, ...candidates().map((c) => ({ value: c.id, label: c.label }))]} onChange={(id) => assign(round, id)} />
                   <ol class="list-decimal pl-6">
                     <For each={round.stops}>
                       {(code) => (

@@ -8,6 +8,7 @@ import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
 import { createAidBoard } from '../aid/board'
 import { createCanteenBoard } from '../canteen/board'
+import { today } from '../../domain/calendar'
 import type { Me as Person } from '../shifts/ShiftCard'
 
 // Screens other than Today load on demand, keeping the first visit small.
@@ -89,7 +90,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
             <Aid session={props.session} board={aidBoard} me={me()} />
           </Match>
           <Match when={tab() === 'canteen'}>
-            <Canteen session={props.session} board={canteenBoard} me={me()} />
+            <Canteen session={props.session} board={canteenBoard} me={me()} deliveryVolunteers={() => shiftBoard.deliveryVolunteers(today())} />
           </Match>
         </Switch>
       </main>

@@ -38,6 +38,11 @@ export function createShiftBoard(session: CommunitySession) {
     mine,
     signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.personId === volunteerId),
     cancellationOf: (id: string) => data.cancellations.byId[id],
+    /** Who is confirmed on a meal-delivery shift that day (the canteen assigns rounds from them). */
+    deliveryVolunteers: (day: string) =>
+      allViews()
+        .filter((v) => v.shift.date === day && v.shift.category === 'delivery' && !v.cancelled)
+        .flatMap((v) => v.confirmed.map((e) => ({ id: e.personId, name: e.personName }))),
     attendanceOf: (key: string) => data.attendance.byId[key],
     attendance: () => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean),
   }
