@@ -5,7 +5,7 @@ import { parseStamp, type HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
 import type { Checked } from '../domain/validation'
-import { inTransaction, putRecord, readCollection, readRecord } from './collection'
+import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection } from './reactive'
@@ -15,16 +15,7 @@ const notFound = { ok: false as const, problems: { request: 'problem.notFound' }
 /** The local day a stamp was made on. */
 export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
 
-function eventsOf(doc: Y.Doc, requestId: string): AidEvent[] {
-  const prefix = `${requestId}|`
-  const events: AidEvent[] = []
-  publicSpace(doc).aidEvents.forEach((raw, key) => {
-    if (!key.startsWith(prefix)) return
-    const event = readRecord(AidEventSchema, key, raw)
-    if (event) events.push(event)
-  })
-  return events
-}
+const eventsOf = (doc: Y.Doc, requestId: string): AidEvent[] => readByPrefix(publicSpace(doc).aidEvents, AidEventSchema, `${requestId}|`)
 
 export function findRequest(doc: Y.Doc, id: string): AidRequest | null {
   return readRecord(AidRequestSchema, id, publicSpace(doc).aidRequests.get(id))
@@ -49,9 +40,13 @@ export function postRequest(doc: Y.Doc, clock: HybridClock, by: Person, draft: A
   }
   if (rest.category === 'paperwork') {
     // Numbered by this device alone, so no server is needed to keep numbers unique.
-    const mineToday = [...readCollection(publicSpace(doc).aidRequests, AidRequestSchema).records.values()].filter(
-      (r) => r.postedBy === by.id && r.number !== undefined && stampDay(r.stamp) === today,
-    ).length
+    // Only this device's own errands are validated, not the whole year's requests.
+    let mineToday = 0
+    publicSpace(doc).aidRequests.forEach((raw, key) => {
+      if (typeof raw !== 'object' || raw === null || (raw as { postedBy?: unknown }).postedBy !== by.id) return
+      const r = readRecord(AidRequestSchema, key, raw)
+      if (r?.number !== undefined && stampDay(r.stamp) === today) mineToday++
+    })
     request.number = errandNumber(today, clock.deviceId, mineToday)
     request.materials = materials
     if (due) request.due = due

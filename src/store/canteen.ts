@@ -37,7 +37,7 @@ import { isDay, plusDays, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import type { Checked } from '../domain/validation'
-import { inTransaction, putRecord, readCollection, readRecord } from './collection'
+import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection } from './reactive'
@@ -124,7 +124,10 @@ export function reserve(doc: Y.Doc, clock: HybridClock, request: ReservationRequ
   if (request.mode === 'delivery' && !menu.delivery) return fail('mode', 'problem.noDelivery')
   const key = reservationKey(request.day, request.meal, code)
   const existing = readRecord(ReservationSchema, key, publicSpace(doc).reservations.get(key))
-  const { reservations, standing } = readPublic(doc)
+  // Only this meal's reservations are read (by key prefix), not the whole year.
+  const layout = publicSpace(doc)
+  const reservations = readByPrefix(layout.reservations, ReservationSchema, `${request.day}|${request.meal}|`)
+  const standing = [...readCollection(layout.standingOrders, StandingOrderSchema).records.values()]
   const others = ordersFor(request.day, request.meal, reservations, standing).filter((o) => o.elderCode !== code)
   const stamp = clock.tick()
   const keepsPlace = existing?.active ? existing.stamp : stamp

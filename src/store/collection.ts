@@ -39,6 +39,17 @@ export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>):
   return { records, skipped }
 }
 
+/** The valid records whose keys start with a prefix (e.g. one record's entries): only those are validated. */
+export function readByPrefix<T>(map: Y.Map<unknown>, schema: RecordSchema<T>, prefix: string): T[] {
+  const found: T[] = []
+  for (const key of map.keys()) {
+    if (!key.startsWith(prefix)) continue
+    const record = readRecord(schema, key, map.get(key))
+    if (record !== null) found.push(record)
+  }
+  return found
+}
+
 /** Writes one whole record: an edit replaces the object, which stays small to store. */
 export function putRecord<T extends object>(map: Y.Map<unknown>, key: string, record: T): void {
   map.set(key, { ...record })

@@ -2,23 +2,14 @@ import * as Y from 'yjs'
 import type { HybridClock } from '../domain/hlc'
 import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import type { Checked } from '../domain/validation'
-import { putRecord, readRecord } from './collection'
+import { putRecord, readByPrefix, readRecord } from './collection'
 
 export interface Person {
   id: string
   name: string
 }
 
-export function entriesOf(map: Y.Map<unknown>, recordId: string): PlaceEntry[] {
-  const prefix = `${recordId}|`
-  const list: PlaceEntry[] = []
-  map.forEach((raw, key) => {
-    if (!key.startsWith(prefix)) return
-    const entry = readRecord(PlaceEntrySchema, key, raw)
-    if (entry) list.push(entry)
-  })
-  return list
-}
+export const entriesOf = (map: Y.Map<unknown>, recordId: string): PlaceEntry[] => readByPrefix(map, PlaceEntrySchema, `${recordId}|`)
 
 /**
  * Joins the line for a record (or does nothing if already in it). Works offline:
