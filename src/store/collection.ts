@@ -39,11 +39,39 @@ export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>):
   return { records, skipped }
 }
 
-/** The valid records whose keys start with a prefix (e.g. one record's entries): only those are validated. */
+// Entry keys start with the id of what they belong to ("<shift id>|<person id>",
+// "<day>|<meal>|<elder code>"). Keys are grouped by that first part, kept up to date
+// by an observer, so a command finds one record's entries without walking a year.
+const keyGroups = new WeakMap<Y.Map<unknown>, Map<string, Set<string>>>()
+const firstPart = (key: string) => {
+  const bar = key.indexOf('|')
+  return bar < 0 ? key : key.slice(0, bar)
+}
+
+function groupsOf(map: Y.Map<unknown>): Map<string, Set<string>> {
+  let groups = keyGroups.get(map)
+  if (groups) return groups
+  const index = (groups = new Map<string, Set<string>>())
+  const add = (key: string) => {
+    const part = firstPart(key)
+    let keys = index.get(part)
+    if (!keys) index.set(part, (keys = new Set()))
+    keys.add(key)
+  }
+  for (const key of map.keys()) add(key)
+  map.observe((event) => event.keysChanged.forEach((key) => (map.has(key) ? add(key) : index.get(firstPart(key))?.delete(key))))
+  keyGroups.set(map, index)
+  return index
+}
+
+/** The valid records whose keys start with a prefix such as "<record id>|": only those are read. */
 export function readByPrefix<T>(map: Y.Map<unknown>, schema: RecordSchema<T>, prefix: string): T[] {
+  const candidates = new Set(groupsOf(map).get(firstPart(prefix)))
+  // Keys written in the transaction still running are not in the index yet.
+  map.doc?._transaction?.changed.get(map as Y.AbstractType<any>)?.forEach((key) => key !== null && candidates.add(key))
   const found: T[] = []
-  for (const key of map.keys()) {
-    if (!key.startsWith(prefix)) continue
+  for (const key of candidates) {
+    if (!key.startsWith(prefix) || !map.has(key)) continue
     const record = readRecord(schema, key, map.get(key))
     if (record !== null) found.push(record)
   }

@@ -5,12 +5,18 @@
 // frames and put them back together on the other side. The frames' first byte says
 // whether more follow. Channels are ordered and reliable, so frames arrive in order.
 // Sending also waits while the browser's send buffer is full, instead of letting
-// Chromium close the channel.
+// Chromium close the channel. And a small keepalive frame goes out every few
+// seconds: a phone that walks away or is switched off says no goodbye, and ICE can
+// take a minute to notice, so a channel that hears nothing for a while is closed
+// and the peer count on screen tells the truth.
 
 export const FRAME_PAYLOAD = 64 * 1024 - 1
 const MORE = 0
 const LAST = 1
+const KEEPALIVE = 2
 const HIGH_WATER = 1024 * 1024
+export const KEEPALIVE_EVERY_MS = 4_000
+export const SILENCE_LIMIT_MS = 15_000
 
 export interface ChannelTraffic {
   /** A whole message went out (all its frames were handed to the browser). */
@@ -64,11 +70,13 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView | Blob): Uint8Arra
 type Handler = ((event: any) => void) | null
 
 /** The parts of RTCDataChannel that simple-peer uses, with framing in between. */
-class FramedDataChannel {
+export class FramedDataChannel {
   private queue: Uint8Array<ArrayBuffer>[] = []
   private queuedBytes = 0
   private assembler = new FrameAssembler()
   private messageHandler: Handler = null
+  private lastHeard = Date.now()
+  private keepalive: ReturnType<typeof setInterval> | undefined
 
   constructor(
     private readonly channel: RTCDataChannel,
@@ -76,9 +84,21 @@ class FramedDataChannel {
   ) {
     channel.binaryType = 'arraybuffer'
     channel.addEventListener('bufferedamountlow', () => this.flush())
+    const start = () => {
+      this.lastHeard = Date.now()
+      clearInterval(this.keepalive)
+      this.keepalive = setInterval(() => this.checkAlive(), KEEPALIVE_EVERY_MS)
+    }
+    // A channel handed over by the other side may be open already.
+    if (channel.readyState === 'open') start()
+    else channel.addEventListener('open', start)
+    channel.addEventListener('close', () => clearInterval(this.keepalive))
     channel.addEventListener('message', (event: MessageEvent) => {
       if (!(event.data instanceof ArrayBuffer)) return
-      const whole = this.assembler.push(new Uint8Array(event.data))
+      this.lastHeard = Date.now()
+      const frame = new Uint8Array(event.data)
+      if (frame[0] === KEEPALIVE) return
+      const whole = this.assembler.push(frame)
       if (!whole) return
       this.traffic.received(whole.length)
       this.messageHandler?.({ data: whole.buffer })
@@ -95,6 +115,16 @@ class FramedDataChannel {
     this.traffic.sent(bytes.length)
   }
 
+  private checkAlive(): void {
+    if (this.channel.readyState !== 'open') return
+    if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) {
+      clearInterval(this.keepalive)
+      this.channel.close()
+      return
+    }
+    if (this.queue.length === 0 && this.channel.bufferedAmount < HIGH_WATER) this.channel.send(new Uint8Array([KEEPALIVE]))
+  }
+
   private flush(): void {
     while (this.queue.length > 0 && this.channel.readyState === 'open' && this.channel.bufferedAmount < HIGH_WATER) {
       const frame = this.queue.shift()!
@@ -104,6 +134,7 @@ class FramedDataChannel {
   }
 
   close(): void {
+    clearInterval(this.keepalive)
     this.queue = []
     this.queuedBytes = 0
     this.channel.close()

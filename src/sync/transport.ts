@@ -54,6 +54,8 @@ export function forgetActivity(room: string): void {
   localStorage.removeItem(activityKey(room))
 }
 
+const HANDSHAKE_LIMIT_MS = 30_000
+
 export function connectSpace(
   doc: Y.Doc,
   room: string,
@@ -107,12 +109,24 @@ export function connectSpace(
     return { conn, listener }
   })
 
+  // y-webrtc lists a peer as soon as it is announced over signaling. One that is
+  // never reached (it left, or signaling went down mid-handshake) would wait there
+  // forever, so it is given up after a while; only connected peers are counted.
+  const firstSeen = new WeakMap<object, number>()
+  const sweep = setInterval(() => {
+    for (const conn of provider.room?.webrtcConns.values() ?? []) {
+      if (conn.connected) continue
+      if (!firstSeen.has(conn)) firstSeen.set(conn, Date.now())
+      else if (Date.now() - firstSeen.get(conn)! > HANDSHAKE_LIMIT_MS) conn.peer.destroy()
+    }
+  }, HANDSHAKE_LIMIT_MS / 3)
+
   return {
     provider,
     connections,
     status: () => ({
       ...activity,
-      peers: provider.room ? provider.room.webrtcConns.size : 0,
+      peers: provider.room ? [...provider.room.webrtcConns.values()].filter((conn) => conn.connected).length : 0,
       signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
       signalingServers: provider.signalingConns.length,
     }),
@@ -122,6 +136,7 @@ export function connectSpace(
     },
     async destroy() {
       clearTimeout(saveTimer)
+      clearInterval(sweep)
       localStorage.setItem(activityKey(room), JSON.stringify(activity))
       doc.off('update', onUpdate)
       for (const { conn, listener } of signalingListeners) {

@@ -48,10 +48,25 @@ export interface Servers {
 
 export async function startServers(): Promise<Servers> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` before the end-to-end tests')
-  const appPort = await freePort()
-  const signalingPort = await freePort()
-  let signaling: Running | null = await startSignaling(signalingPort)
-  let app: Running | null = await startApp(appPort, '127.0.0.1')
+  // One port at a time, each taken right after it was found free; a port another
+  // process grabbed in between is simply tried again with a new one.
+  const retry = async <T>(start: (port: number) => Promise<T>): Promise<[number, T]> => {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort()
+      try {
+        return [port, await start(port)]
+      } catch (error) {
+        if (attempt >= 5) throw error
+      }
+    }
+  }
+  const [signalingPort, firstSignaling] = await retry(startSignaling)
+  const [appPort, firstApp] = await retry((port) => startApp(port, '127.0.0.1')).catch(async (error) => {
+    await firstSignaling.stop() // never leave a server behind
+    throw error
+  })
+  let signaling: Running | null = firstSignaling
+  let app: Running | null = firstApp
   const servers: Servers = {
     app,
     signaling,
@@ -93,7 +108,12 @@ export interface Device {
   dispose(): Promise<void>
 }
 
-export async function launchDevice(name: string, profileDir?: string): Promise<Device> {
+export interface LaunchOptions {
+  /** Benchmarks route their own pages on the app's origin, which a service worker would answer instead. */
+  blockServiceWorkers?: boolean
+}
+
+export async function launchDevice(name: string, profileDir?: string, options: LaunchOptions = {}): Promise<Device> {
   const dir = profileDir ?? mkdtempSync(join(tmpdir(), `neighbours-${name}-`))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: chromiumPath(),
@@ -102,6 +122,7 @@ export async function launchDevice(name: string, profileDir?: string): Promise<D
     permissions: ['microphone'],
     viewport: { width: 360, height: 740 },
     locale: 'zh-CN',
+    serviceWorkers: options.blockServiceWorkers ? 'block' : 'allow',
   })
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message))
@@ -118,7 +139,7 @@ export async function launchDevice(name: string, profileDir?: string): Promise<D
     },
     async restart() {
       await device.close()
-      return launchDevice(name, dir)
+      return launchDevice(name, dir, options)
     },
     async dispose() {
       await device.close()

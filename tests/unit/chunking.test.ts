@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { FRAME_PAYLOAD, FrameAssembler, splitIntoFrames } from '../../src/sync/chunking'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FRAME_PAYLOAD, FrameAssembler, FramedDataChannel, KEEPALIVE_EVERY_MS, SILENCE_LIMIT_MS, splitIntoFrames } from '../../src/sync/chunking'
 
 function bytes(length: number): Uint8Array {
   const data = new Uint8Array(length)
@@ -31,5 +31,57 @@ describe('framing large messages for a data channel', () => {
     const second = bytes(10)
     const out = [...splitIntoFrames(first), ...splitIntoFrames(second)].map((f) => assembler.push(f)).filter(Boolean)
     expect(out).toEqual([first, second])
+  })
+})
+
+describe('noticing a peer that went away', () => {
+  class FakeChannel extends EventTarget {
+    readyState: RTCDataChannelState = 'connecting'
+    bufferedAmount = 0
+    bufferedAmountLowThreshold = 0
+    binaryType = 'arraybuffer'
+    label = 'fake'
+    sent: Uint8Array[] = []
+    closed = false
+    onopen = null
+    onclose = null
+    onerror = null
+    onbufferedamountlow = null
+    send(frame: Uint8Array) {
+      this.sent.push(frame)
+    }
+    close() {
+      this.closed = true
+      this.readyState = 'closed'
+      this.dispatchEvent(new Event('close'))
+    }
+    open() {
+      this.readyState = 'open'
+      this.dispatchEvent(new Event('open'))
+    }
+    hear(frame: Uint8Array) {
+      this.dispatchEvent(new MessageEvent('message', { data: frame.buffer }))
+    }
+  }
+
+  afterEach(() => vi.useRealTimers())
+
+  it('sends keepalives while open and closes after hearing nothing for too long', () => {
+    vi.useFakeTimers()
+    const channel = new FakeChannel()
+    const received: number[] = []
+    const framed = new FramedDataChannel(channel as unknown as RTCDataChannel, { sent: () => {}, received: (n) => received.push(n) })
+    channel.open()
+    vi.advanceTimersByTime(KEEPALIVE_EVERY_MS + 1)
+    expect(channel.sent.some((f) => f.length === 1 && f[0] === 2)).toBe(true)
+    // Hearing a keepalive keeps it open; keepalives are not messages.
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS - KEEPALIVE_EVERY_MS)
+    channel.hear(new Uint8Array([2]))
+    vi.advanceTimersByTime(KEEPALIVE_EVERY_MS * 2)
+    expect(channel.closed).toBe(false)
+    expect(received).toEqual([])
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS + KEEPALIVE_EVERY_MS)
+    expect(channel.closed).toBe(true)
+    expect(framed.readyState).toBe('closed')
   })
 })

@@ -1,10 +1,11 @@
 import * as Y from 'yjs'
 import { createComputed, createRoot, mapArray } from 'solid-js'
 import { describe, expect, it } from 'vitest'
+import * as v from 'valibot'
 import { HybridClock } from '../../src/domain/hlc'
 import { NoticeSchema, type Notice } from '../../src/domain/notices'
 import { MemberSchema } from '../../src/domain/members'
-import { readCollection } from '../../src/store/collection'
+import { readByPrefix, readCollection } from '../../src/store/collection'
 import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
 import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
@@ -48,6 +49,30 @@ describe('store commands', () => {
     const members = readCollection(publicSpace(doc).members, MemberSchema).records
     expect([...members.keys()]).toEqual(['dev1'])
     expect(members.get('dev1')?.role).toBe('resident')
+  })
+})
+
+describe('reading one record\'s entries by key prefix', () => {
+  it('finds entries written before, in the running transaction, and from a peer; forgets deleted ones', () => {
+    const doc = new Y.Doc()
+    const map = doc.getMap<unknown>('entries')
+    const entry = (id: string) => ({ id, text: id })
+    const Schema = v.object({ id: v.string(), text: v.string() })
+    const keys = (prefix: string) => readByPrefix(map, Schema, prefix).map((e) => e.id).sort()
+    map.set('a|1', entry('a|1'))
+    map.set('ab|1', entry('ab|1'))
+    expect(keys('a|')).toEqual(['a|1'])
+    doc.transact(() => {
+      map.set('a|2', entry('a|2'))
+      // Not yet seen by the index's observer, still found.
+      expect(keys('a|')).toEqual(['a|1', 'a|2'])
+    })
+    const peer = new Y.Doc()
+    peer.getMap('entries').set('a|3', entry('a|3'))
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer))
+    map.delete('a|1')
+    expect(keys('a|')).toEqual(['a|2', 'a|3'])
+    expect(keys('2026-01-05|lunch|')).toEqual([])
   })
 })
 

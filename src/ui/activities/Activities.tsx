@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { today, weekDays, weekStart } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
 import type { CommunitySession } from '../../session'
-import { Button, Card, Chips, Field, Select } from '../common/components'
+import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
@@ -34,8 +34,6 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
   const [category, setCategory] = createSignal<ActivityCategory | null>(null)
   const [groupId, setGroupId] = createSignal<string | null>(null)
   const [words, setWords] = createSignal('')
-  const [publishing, setPublishing] = createSignal(false)
-  const [message, setMessage] = createSignal('')
 
   const shown = createMemo(() => {
     const filter = { category: category(), groupId: groupId(), words: words() }
@@ -47,14 +45,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
     <>
       <Card title={t('acts.title')}>
         <Show when={props.me.isStaff}>
-          <Show when={publishing()} fallback={<Button class="mb-3" data-testid="publish-activity" onClick={() => { setPublishing(true); setMessage('') }}>{t('acts.publish')}</Button>}>
-            <div class="mb-4">
-              <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={(m) => { setPublishing(false); setMessage(m ?? '') }} />
-            </div>
-          </Show>
-          <Show when={message()}>
-            <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
-          </Show>
+          <PublishPanel label={t('acts.publish')} testid="publish-activity" form={(done) => <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={setWeek} />
         <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />

@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { AID_CATEGORIES, AID_STATES, overview, type AidCategory } from '../../domain/aid'
 import type { CommunitySession } from '../../session'
-import { Button, Card, Chips, Field } from '../common/components'
+import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
@@ -14,8 +14,6 @@ type Section = 'browse' | 'mine' | 'overview'
 
 export default function Aid(props: { session: CommunitySession; board: AidBoard; me: Me }) {
   const [section, setSection] = createSignal<Section>('browse')
-  const [posting, setPosting] = createSignal(false)
-  const [message, setMessage] = createSignal('')
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
   const sections = () => (props.me.isStaff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
@@ -25,14 +23,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
   return (
     <div class="space-y-4">
       <Card title={t('aid.title')}>
-        <Show when={posting()} fallback={<Button class="mb-3" data-testid="post-aid" onClick={() => { setPosting(true); setMessage('') }}>{t('aid.post')}</Button>}>
-          <div class="mb-4">
-            <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={(n) => { setPosting(false); setMessage(n === undefined ? '' : n ? `${t('aid.posted')} · ${t('aid.number', { number: n })}` : t('aid.posted')) }} />
-          </div>
-        </Show>
-        <Show when={message()}>
-          <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
-        </Show>
+        <PublishPanel label={t('aid.post')} testid="post-aid" form={(done) => <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={done} />} />
         <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}` as MessageKey)} testid="aid-section" />
       </Card>
       <Switch>

@@ -9,7 +9,7 @@ import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 
 /** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
-export function AidForm(props: { session: CommunitySession; me: Me; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (number?: string) => void }) {
+export function AidForm(props: { session: CommunitySession; me: Me; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (message?: string) => void }) {
   const e = props.editing
   const [draft, setDraft] = createSignal<AidDraft>({
     kind: e?.kind ?? 'need',
@@ -36,7 +36,8 @@ export function AidForm(props: { session: CommunitySession; me: Me; editing?: Ai
       ? editRequest(doc, props.session.clock, by, props.editing.id, value, today(), props.isStaff)
       : postRequest(doc, props.session.clock, by, value, today())
     if (!result.ok) return setProblems(result.problems)
-    props.onDone(props.editing ? undefined : result.value.number)
+    const number = props.editing ? undefined : result.value.number
+    props.onDone(props.editing ? undefined : number ? `${t('aid.posted')} · ${t('aid.number', { number })}` : t('aid.posted'))
   }
   return (
     <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form">

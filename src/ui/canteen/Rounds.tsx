@@ -8,6 +8,7 @@ import { downloadCsv } from '../common/download'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import type { CanteenBoard } from './board'
+import { dietText } from './labels'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
 export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
@@ -87,7 +88,7 @@ function exportRoute(board: CanteenBoard, round: Round) {
     ...round.stops.map((code, i) => {
       const e = board.elders().get(code)
       const result = results.get(code)
-      return [i + 1, e?.name ?? code, `${e?.building ?? ''} ${e?.unit ?? ''}`, (e?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)).join(' '), e?.deliveryNote ?? '', result ? t(`door.${result.result}` as MessageKey) : '']
+      return [i + 1, e?.name ?? code, `${e?.building ?? ''} ${e?.unit ?? ''}`, dietText(e, ' '), e?.deliveryNote ?? '', result ? t(`door.${result.result}` as MessageKey) : '']
     }),
   ])
 }
@@ -121,7 +122,7 @@ function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; r
     <li class="rounded-xl border-2 border-stone-300 p-3" data-testid="stop" data-code={props.code} data-result={result()?.result ?? ''}>
       <p class="text-lg font-bold">{props.index}. {elder()?.name ?? props.code} · {elder()?.building} {elder()?.unit}</p>
       <Show when={elder()?.diets.length || elder()?.allergies}>
-        <p class="font-semibold text-red-900">{[...(elder()?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)), elder()?.allergies].filter(Boolean).join('，')}</p>
+        <p class="font-semibold text-red-900">{dietText(elder())}</p>
       </Show>
       <Show when={elder()?.deliveryNote}><p>{elder()!.deliveryNote}</p></Show>
       <Show when={result()}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}` as MessageKey)} {m().note}</p>}</Show>
@@ -162,7 +163,7 @@ export function RouteSheet(props: { board: CanteenBoard; community: string }) {
                     return (
                       <tr class="border-t border-stone-400">
                         <td>{i() + 1}</td><td>{e()?.name ?? code}</td><td>{e()?.building} {e()?.unit}</td>
-                        <td>{(e()?.diets ?? []).map((d) => t(`diet.${d}` as MessageKey)).join(' ')} {e()?.allergies}</td>
+                        <td>{dietText(e(), ' ')}</td>
                         <td>{e()?.deliveryNote} {e()?.emergencyName} {e()?.emergencyPhone}</td><td>☐</td>
                       </tr>
                     )

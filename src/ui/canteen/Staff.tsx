@@ -8,6 +8,7 @@ import { Button, Card, Chips, Field } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { CanteenBoard } from './board'
+import { dietText } from './labels'
 
 /** Today's meals for staff: counts, diets, the kitchen sheet, money due and subsidy. */
 export function StaffBoard(props: { board: CanteenBoard }) {
@@ -113,7 +114,7 @@ export function Roster(props: { session: CommunitySession; board: CanteenBoard }
                 <p class="font-bold">{e.name} · <span data-testid="elder-code">{t('canteen.elder.code', { code: e.id })}</span></p>
                 <p class="text-[0.9em]">{e.building} {e.unit} · {e.phone} · {t(`tier.${e.tier}` as MessageKey)} · {t(`mode.${e.service}` as MessageKey)}</p>
                 <Show when={e.diets.length > 0 || e.allergies}>
-                  <p class="text-[0.9em] text-red-900">{[...e.diets.map((d) => t(`diet.${d}` as MessageKey)), e.allergies].filter(Boolean).join('，')}</p>
+                  <p class="text-[0.9em] text-red-900">{dietText(e)}</p>
                 </Show>
               </li>
             )}

@@ -1,4 +1,4 @@
-import { For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
+import { createSignal, For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
 import { t } from './i18n'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
@@ -166,5 +166,30 @@ export function Select(props: { label: string; name: string; value: string; opti
         <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
       </select>
     </div>
+  )
+}
+
+/** "Publish …" button that opens a form in place, then says what was done. */
+export function PublishPanel(props: { label: string; testid: string; form: (done: (message?: string) => void) => JSX.Element }) {
+  const [open, setOpen] = createSignal(false)
+  const [message, setMessage] = createSignal('')
+  return (
+    <>
+      <Show
+        when={open()}
+        fallback={
+          <Button class="mb-3" data-testid={props.testid} onClick={() => { setOpen(true); setMessage('') }}>
+            {props.label}
+          </Button>
+        }
+      >
+        <div class="mb-4">{props.form((m) => { setOpen(false); setMessage(m ?? '') })}</div>
+      </Show>
+      <Show when={message()}>
+        <p role="status" class="mb-3 font-semibold text-green-800">
+          {message()}
+        </p>
+      </Show>
+    </>
   )
 }

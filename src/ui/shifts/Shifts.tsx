@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js'
 import { monthOf, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
-import { Button, Card, Chips, Field } from '../common/components'
+import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
 import { t, type MessageKey } from '../common/i18n'
@@ -14,8 +14,6 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
   const [week, setWeek] = createSignal(weekStart(today()))
   const [day, setDay] = createSignal<Day | null>(null)
   const [category, setCategory] = createSignal<ShiftCategory | null>(null)
-  const [publishing, setPublishing] = createSignal(false)
-  const [message, setMessage] = createSignal('')
 
   const days = createMemo(() => weekDays(week()))
   const shown = createMemo(() => {
@@ -31,14 +29,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
     <div class="space-y-4">
       <Card title={t('shifts.title')}>
         <Show when={props.me.isStaff}>
-          <Show when={publishing()} fallback={<Button class="mb-3" data-testid="publish-shift" onClick={() => { setPublishing(true); setMessage('') }}>{t('shifts.publish')}</Button>}>
-            <div class="mb-4">
-              <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={(m) => { setPublishing(false); setMessage(m ?? '') }} />
-            </div>
-          </Show>
-          <Show when={message()}>
-            <p role="status" class="mb-3 font-semibold text-green-800">{message()}</p>
-          </Show>
+          <PublishPanel label={t('shifts.publish')} testid="publish-shift" form={(done) => <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
         <Chips
