@@ -59,6 +59,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run bench`, never part of `npm test`: figures, not pass/fail.
+        test: {
+          name: 'bench',
+          include: ['tests/bench/**/*.bench.test.ts'],
+          environment: 'node',
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

@@ -1,6 +1,6 @@
 // After `vite build`: how much gzipped JavaScript a first visit loads (the entry
 // script and what it preloads) and how much there is in all.
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 const html = readFileSync('dist/index.html', 'utf8')
@@ -14,3 +14,5 @@ const report = {
   firstScreenFiles: firstScreen,
 }
 console.log(JSON.stringify(report))
+// Kept beside the build for the bundle benchmark (tests/bench/size.bench.test.ts).
+writeFileSync('dist/bundle-report.json', JSON.stringify(report))

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
+import { createCommunity } from '../e2e/journeys'
+import { buildBaseline, heapMB, median, percentile, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+
+// One phone that already holds the year in IndexedDB: how long the built app takes
+// to show Today, how much heap it then holds, how many bytes the year takes on
+// disk, and how quickly a sign-up shows. Each figure beside its bare baseline,
+// measured in the same run, alternating, so a noisy machine hurts both alike.
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const CLICKS = 100
+
+let servers: Servers
+let phone: Device
+let year: YearFiles
+let dbNames: string[]
+
+beforeAll(async () => {
+  year = yearFiles()
+  buildBaseline()
+  servers = await startServers()
+  phone = await launchDevice('bench', undefined, { blockServiceWorkers: true })
+  await routeBench(phone.page, year)
+  // When Today first shows today's menu (it needs the year's menus), in ms since navigation.
+  await phone.page.addInitScript(() => {
+    const seen = () => {
+      if (!document.querySelector('[data-testid=today-menu]')) return
+      ;(window as unknown as { todayShownAt: number }).todayShownAt = performance.now()
+      observer.disconnect()
+    }
+    const observer = new MutationObserver(seen)
+    observer.observe(document, { childList: true, subtree: true })
+  })
+  await createCommunity(phone.page, servers, '王主任', '幸福里社区')
+  const device = await phone.page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
+  const membership = device.communities[0]
+  dbNames = [`neighbours-${membership.public.room}`, `neighbours-${membership.staff.room}`]
+  // The year arrives in the space's own y-indexeddb database, while the app is closed.
+  await phone.page.goto(`${servers.appUrl}/__bench/`)
+  await phone.page.evaluate(async ([pub, staff]) => {
+    const bench = (window as any).bench
+    await bench.store(pub, '/__bench/year-public.bin')
+    await bench.store(staff, '/__bench/year-staff.bin')
+  }, dbNames)
+}, 1_800_000)
+
+afterAll(async () => {
+  await phone?.dispose()
+  await servers?.stop()
+})
+
+async function appColdStart(): Promise<number> {
+  await phone.page.goto(servers.appUrl)
+  await phone.page.waitForFunction(() => (window as any).todayShownAt !== undefined, undefined, { timeout: 120_000, polling: 100 })
+  return phone.page.evaluate(() => (window as any).todayShownAt as number)
+}
+
+async function baselineColdStart(): Promise<{ ms: number; entries: number }> {
+  await phone.page.goto(`${servers.appUrl}/__bench/`)
+  await phone.page.waitForFunction(() => (window as any).bench !== undefined)
+  return phone.page.evaluate((db) => (window as any).bench.load(db), dbNames[0]!)
+}
+
+it('cold start, heap and bytes on disk with the year in IndexedDB', async () => {
+  const app: number[] = []
+  const bare: number[] = []
+  let entries = 0
+  // The first open of each is a warm-up (the disk cache, y-indexeddb's first compaction).
+  await appColdStart()
+  await baselineColdStart()
+  for (let i = 0; i < RUNS; i++) {
+    app.push(await appColdStart())
+    const baseline = await baselineColdStart()
+    bare.push(baseline.ms)
+    entries = baseline.entries
+  }
+  const baselineHeap = await heapMB(phone.page)
+  await appColdStart()
+  await phone.page.waitForTimeout(1000)
+  const appHeap = await heapMB(phone.page)
+
+  await phone.page.goto(`${servers.appUrl}/__bench/`)
+  const stored = await phone.page.evaluate(async (names) => {
+    const estimate = await navigator.storage.estimate()
+    return { updates: await (window as any).bench.storedBytes(names), usage: estimate.usage ?? 0 }
+  }, dbNames)
+
+  expect(entries).toBeGreaterThan(0)
+  report('cold-start', {
+    appMs: median(app),
+    baselineMs: median(bare),
+    ratio: ratio(median(app), median(bare)),
+    runs: { app: app.map(Math.round), baseline: bare.map(Math.round) },
+    budget: { ratioAtMost: 1.5, appMsUnder: 1500 },
+  })
+  report('memory', { appHeapMB: appHeap, baselineHeapMB: baselineHeap, budget: { appHeapMBUnder: 60 } })
+  report('stored-bytes', {
+    indexedDbUpdateBytes: stored.updates,
+    storageEstimateBytes: stored.usage,
+    publicEntries: year.entries,
+    note: 'JSON size and growth are in the size benchmark',
+  })
+})
+
+it('a sign-up shows on its card: p50 and p95 over 100 clicks with the year loaded', async () => {
+  const page = phone.page
+  await appColdStart()
+  await page.click('[data-testid=nav-shifts]')
+  await page.waitForSelector('[data-testid=shift-card] [data-testid=sign-up]')
+  const toDom: number[] = []
+  const toFrame: number[] = []
+  for (let i = 0; i < CLICKS; i++) {
+    const timing = await page.evaluate((n) => {
+      const cards = [...document.querySelectorAll('[data-testid=shift-card]')].filter((c) => c.querySelector('[data-testid=sign-up]'))
+      const card = cards[n % cards.length]!
+      const shown = () => card.querySelector('[data-testid=withdraw]') !== null
+      return new Promise<{ dom: number; frame: number; id: string }>((resolve) => {
+        let dom = 0
+        const start = performance.now()
+        const finish = () => {
+          dom = performance.now() - start
+          requestAnimationFrame(() => resolve({ dom, frame: performance.now() - start, id: card.getAttribute('data-shift-id')! }))
+        }
+        const observer = new MutationObserver(() => {
+          if (!shown()) return
+          observer.disconnect()
+          finish()
+        })
+        observer.observe(card, { childList: true, subtree: true })
+        ;(card.querySelector('[data-testid=sign-up]') as HTMLButtonElement).click()
+        if (shown()) {
+          observer.disconnect()
+          finish()
+        }
+      })
+    }, i)
+    toDom.push(timing.dom)
+    toFrame.push(timing.frame)
+    // Withdraw again through the screen (not timed), so the next click signs up afresh.
+    const card = page.locator(`[data-testid=shift-card][data-shift-id="${timing.id}"]`)
+    await card.locator('[data-testid=withdraw]').click()
+    await page.locator('[role=dialog] button').last().click()
+    await card.locator('[data-testid=sign-up]').waitFor()
+  }
+  report('interaction', {
+    signUpToDomMs: { p50: percentile(toDom, 50), p95: percentile(toDom, 95) },
+    signUpToNextFrameMs: { p50: percentile(toFrame, 50), p95: percentile(toFrame, 95) },
+    clicks: CLICKS,
+    budget: { p95MsUnder: 50 },
+  })
+})
