@@ -1,11 +1,12 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
+import { periodsAround, today } from './domain/calendar'
 import type { Membership, SpaceKey, SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
 import { liveMembers } from './store/members'
 import { liveNoticeData, type LiveNoticeData } from './store/notices'
-import type { LiveCollection } from './store/reactive'
+import { ShownPeriods, type LiveCollection } from './store/reactive'
 import { liveShiftData, type LiveShiftData } from './store/shifts'
 import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
@@ -26,6 +27,7 @@ export interface OpenSpace {
   /** Why sync could not start (e.g. no WebCrypto over plain http), if it could not. */
   syncProblem: string | null
   status: Accessor<SpaceSyncStatus>
+  closed: boolean
 }
 
 export interface CommunitySession {
@@ -33,6 +35,8 @@ export interface CommunitySession {
   clock: HybridClock
   publicSpace: OpenSpace
   staffSpace: OpenSpace | null
+  /** The months each feature's screens read; a screen that shows another month adds it. */
+  periods: { shifts: ShownPeriods; activities: ShownPeriods; canteen: ShownPeriods }
   members: LiveCollection<Member>
   notices: LiveNoticeData
   shifts: LiveShiftData
@@ -60,21 +64,25 @@ function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[]): OpenSpa
   const doc = new Y.Doc()
   const storage = persistSpace(doc, key.room)
   const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus)
-  let sync: SpaceSync | null = null
-  let syncProblem: string | null = null
   // y-webrtc encrypts with WebCrypto, which browsers offer only to https and localhost.
-  if (typeof crypto === 'undefined' || !crypto.subtle) {
-    syncProblem = 'problem.noCrypto'
-  } else {
-    sync = connectSpace(doc, key.room, key.secret, signaling, storage.isFromStorage)
-    const current = sync
-    setStatus(current.status())
-    current.onChange(() => setStatus(current.status()))
+  const noCrypto = typeof crypto === 'undefined' || !crypto.subtle
+  const space: OpenSpace = { kind, key, doc, storage, sync: null, syncProblem: noCrypto ? 'problem.noCrypto' : null, status, closed: false }
+  // Peers are met once what this device holds is loaded: a provider listening while
+  // the stored year is applied would re-encode, encrypt and echo all of it.
+  if (!noCrypto) {
+    void storage.whenLoaded.then(() => {
+      if (space.closed) return
+      const sync = connectSpace(doc, key.room, key.secret, signaling, storage.isFromStorage)
+      space.sync = sync
+      setStatus(sync.status())
+      sync.onChange(() => setStatus(sync.status()))
+    })
   }
-  return { kind, key, doc, storage, sync, syncProblem, status }
+  return space
 }
 
 async function closeSpace(space: OpenSpace): Promise<void> {
+  space.closed = true
   await space.sync?.destroy()
   await space.storage.destroy()
   space.doc.destroy()
@@ -88,17 +96,21 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.doc, clock)
   const notices = liveNoticeData(pub.doc, clock)
-  const shifts = liveShiftData(pub.doc, clock)
-  const activities = liveActivityData(pub.doc, clock)
+  // Screens show last month to two months ahead; older months stay stored, unread.
+  const around = periodsAround(today())
+  const periods = { shifts: new ShownPeriods(around), activities: new ShownPeriods(around), canteen: new ShownPeriods(around) }
+  const shifts = liveShiftData(pub.doc, clock, periods.shifts)
+  const activities = liveActivityData(pub.doc, clock, periods.activities)
   const aid = liveAidData(pub.doc, clock)
-  const canteen = liveCanteenData(pub.doc, clock)
-  const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock) : null
+  const canteen = liveCanteenData(pub.doc, clock, periods.canteen)
+  const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock, periods.canteen) : null
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
   return {
     membership,
     clock,
+    periods,
     publicSpace: pub,
     staffSpace: staff,
     members,

@@ -1,4 +1,4 @@
-import { addDays, differenceInCalendarDays, format, getISODay, parseISO, startOfISOWeek } from 'date-fns'
+import { addDays, addMonths, differenceInCalendarDays, format, getISODay, parseISO, startOfISOWeek } from 'date-fns'
 
 // Local calendar days as 'YYYY-MM-DD' and times as 'HH:mm', as the design card says.
 // date-fns does the arithmetic; these helpers keep the string forms in one place.
@@ -25,3 +25,30 @@ export const weekDays = (day: Day): Day[] => Array.from({ length: 7 }, (_, i) =>
 export const minutesOf = (time: Time): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
 export const monthOf = (day: Day): string => day.slice(0, 7)
 export const yearOf = (day: Day): string => day.slice(0, 4)
+
+// A month ("period") is how a year of entries is split: dated records get ids that
+// begin with their month, and every entry keyed under them or under a day does too,
+// so a phone can keep to the months it shows without reading the rest.
+export type Period = string
+const PERIOD_KEY = /^(\d{4}-\d{2})[-_]/
+
+/** The month a key belongs to, or null for records that belong to no month (members, groups …). */
+export const periodOfKey = (key: string): Period | null => PERIOD_KEY.exec(key)?.[1] ?? null
+
+/** The months a phone shows: last month (recent history) through the next two (what is coming). */
+export function periodsAround(day: Day): Set<Period> {
+  const first = parseISO(`${monthOf(day)}-01`)
+  return new Set([-1, 0, 1, 2].map((months) => format(addMonths(first, months), 'yyyy-MM')))
+}
+
+/** A dated record stays in the month its id names, so an edit may move it within that month only. */
+export const staysInItsMonth = (id: string, day: Day): boolean => {
+  const period = periodOfKey(id)
+  return period === null || period === monthOf(day)
+}
+
+/** The months a week touches (one, or two when it straddles a month's end). */
+export const monthsOfWeek = (monday: Day): Period[] => [...new Set([monthOf(monday), monthOf(plusDays(monday, 6))])]
+
+/** The twelve months of a day's year. */
+export const monthsOfYear = (day: Day): Period[] => Array.from({ length: 12 }, (_, i) => `${yearOf(day)}-${String(i + 1).padStart(2, '0')}`)

@@ -14,3 +14,6 @@ export function newSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
+
+/** The id of a dated record (a shift, an activity, a delivery round): its month, then a random id. */
+export const datedId = (day: string): string => `${day.slice(0, 7)}_${newId()}`

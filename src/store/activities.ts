@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
-import type { Day } from '../domain/calendar'
+import { staysInItsMonth, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
-import { newId } from '../domain/ids'
+import { datedId, newId } from '../domain/ids'
 import {
   ActivitySchema,
   checkActivityDraft,
@@ -24,7 +24,7 @@ import type { Checked } from '../domain/validation'
 import { inTransaction, putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
-import { liveCollection } from './reactive'
+import { liveCollection, type ShownPeriods } from './reactive'
 import { writeCancellation } from './schedule'
 
 const notFound = { ok: false as const, problems: { activity: 'problem.notFound' } }
@@ -75,7 +75,7 @@ export function publishActivity(doc: Y.Doc, clock: HybridClock, by: Person, draf
   const check = checkActivityDraft(draft, today, false)
   if (!check.ok) return check
   const stamp = clock.tick()
-  const activity: Activity = { id: newId(), ...withoutEmptyGroup(check.value), createdBy: by.id, stamp, editedAt: stamp }
+  const activity: Activity = { id: datedId(check.value.date), ...withoutEmptyGroup(check.value), createdBy: by.id, stamp, editedAt: stamp }
   inTransaction(doc, () => putRecord(publicSpace(doc).activities, activity.id, activity))
   return { ok: true, value: activity }
 }
@@ -88,7 +88,7 @@ export function publishActivitySeries(doc: Y.Doc, clock: HybridClock, by: Person
   const rule = check.value.repeat
   const activities = seriesDates(rule.weekdays, rule.from, rule.until).map((date): Activity => {
     const stamp = clock.tick()
-    return { id: newId(), seriesId, repeat: rule, ...withoutEmptyGroup(check.value.draft), date, createdBy: by.id, stamp, editedAt: stamp }
+    return { id: datedId(date), seriesId, repeat: rule, ...withoutEmptyGroup(check.value.draft), date, createdBy: by.id, stamp, editedAt: stamp }
   })
   inTransaction(doc, () => activities.forEach((a) => putRecord(publicSpace(doc).activities, a.id, a)))
   return { ok: true, value: activities }
@@ -100,6 +100,7 @@ export function editActivity(doc: Y.Doc, clock: HybridClock, id: string, draft: 
   if (!activity) return notFound
   const check = checkActivityDraft(draft, today, draft.date === activity.date)
   if (!check.ok) return check
+  if (!staysInItsMonth(id, check.value.date)) return { ok: false, problems: { date: 'problem.otherMonth' } }
   const { groupId: _old, ...kept } = activity
   const edited: Activity = { ...kept, ...withoutEmptyGroup(check.value), editedAt: clock.tick() }
   inTransaction(doc, () => putRecord(publicSpace(doc).activities, id, edited))
@@ -164,16 +165,16 @@ export function readActivityData(doc: Y.Doc) {
   }
 }
 
-export function liveActivityData(doc: Y.Doc, clock: HybridClock) {
+export function liveActivityData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
-    groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt)),
-    groupMembers: liveCollection(layout.groupMembers, PlaceEntrySchema, (m) => clock.receive(m.updatedAt)),
-    activities: liveCollection(layout.activities, ActivitySchema, (a) => clock.receive(a.editedAt)),
-    cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp)),
-    rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt)),
-    headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp)),
-    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp)),
+    groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt), periods),
+    groupMembers: liveCollection(layout.groupMembers, PlaceEntrySchema, (m) => clock.receive(m.updatedAt), periods),
+    activities: liveCollection(layout.activities, ActivitySchema, (a) => clock.receive(a.editedAt), periods),
+    cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp), periods),
+    rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt), periods),
+    headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp), periods),
+    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), periods),
   }
 }
 export type LiveActivityData = ReturnType<typeof liveActivityData>

@@ -35,12 +35,12 @@ import {
 } from '../domain/canteen'
 import { isDay, plusDays, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
-import { newId } from '../domain/ids'
+import { datedId } from '../domain/ids'
 import type { Checked } from '../domain/validation'
 import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
-import { liveCollection } from './reactive'
+import { liveCollection, type ShownPeriods } from './reactive'
 
 const fail = (field: string, problem: string) => ({ ok: false as const, problems: { [field]: problem } })
 const CODE = /^[A-Z0-9]{6}$/
@@ -252,7 +252,7 @@ export function editElder(staffDoc: Y.Doc, clock: HybridClock, code: string, dra
 export function saveRound(staffDoc: Y.Doc, clock: HybridClock, round: Omit<Round, 'id' | 'stamp'> & { id?: string }): Checked<Round> {
   if (round.stops.length === 0) return fail('stops', 'problem.noStops')
   if (!round.name.trim()) return fail('name', 'problem.required')
-  const saved: Round = { ...round, id: round.id ?? newId(), name: round.name.trim(), stamp: clock.tick() }
+  const saved: Round = { ...round, id: round.id ?? datedId(round.day), name: round.name.trim(), stamp: clock.tick() }
   inTransaction(staffDoc, () => putRecord(staffSpace(staffDoc).rounds, saved.id, saved))
   return { ok: true, value: saved }
 }
@@ -280,23 +280,23 @@ export function readCanteen(doc: Y.Doc, staffDoc?: Y.Doc) {
   }
 }
 
-export function liveCanteenData(doc: Y.Doc, clock: HybridClock) {
+export function liveCanteenData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
-    settings: liveCollection(layout.canteenSettings, PricesSchema, (p) => clock.receive(p.stamp)),
-    menus: liveCollection(layout.menus, MenuSchema, (m) => clock.receive(m.stamp)),
-    reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt)),
-    standing: liveCollection(layout.standingOrders, StandingOrderSchema, (s) => clock.receive(s.updatedAt)),
+    settings: liveCollection(layout.canteenSettings, PricesSchema, (p) => clock.receive(p.stamp), periods),
+    menus: liveCollection(layout.menus, MenuSchema, (m) => clock.receive(m.stamp), periods),
+    reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt), periods),
+    standing: liveCollection(layout.standingOrders, StandingOrderSchema, (s) => clock.receive(s.updatedAt), periods),
   }
 }
 export type LiveCanteenData = ReturnType<typeof liveCanteenData>
 
-export function liveStaffCanteenData(staffDoc: Y.Doc, clock: HybridClock) {
+export function liveStaffCanteenData(staffDoc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = staffSpace(staffDoc)
   return {
-    elders: liveCollection(layout.elders, ElderSchema, (e) => clock.receive(e.stamp)),
-    rounds: liveCollection(layout.rounds, RoundSchema, (r) => clock.receive(r.stamp)),
-    marks: liveCollection(layout.deliveryMarks, DeliveryMarkSchema, (m) => clock.receive(m.stamp)),
+    elders: liveCollection(layout.elders, ElderSchema, (e) => clock.receive(e.stamp), periods),
+    rounds: liveCollection(layout.rounds, RoundSchema, (r) => clock.receive(r.stamp), periods),
+    marks: liveCollection(layout.deliveryMarks, DeliveryMarkSchema, (m) => clock.receive(m.stamp), periods),
   }
 }
 export type LiveStaffCanteenData = ReturnType<typeof liveStaffCanteenData>

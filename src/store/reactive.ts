@@ -2,11 +2,14 @@ import * as Y from 'yjs'
 import { batch, createSignal, type Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { readRecord, type RecordSchema } from './collection'
+import { periodOfKey, type Period } from '../domain/calendar'
 
 // The Y → Solid bridge. Records sit in a Solid store keyed by id; when Yjs reports
 // which keys changed, only those entries are re-read and reconciled, so a screen
 // that shows one row per id re-renders the one row that changed, not the whole list.
 // The id list itself changes only when a record appears or disappears.
+// Given the months a phone shows, entries of other months are not read at all
+// (their keys say their month), so a year of history costs little to open.
 
 export interface LiveCollection<T> {
   /** Valid records by id (a read-only Solid store). */
@@ -18,14 +21,50 @@ export interface LiveCollection<T> {
   dispose(): void
 }
 
+/**
+ * The months whose entries live collections read. It starts with the months a phone
+ * shows and grows when a screen asks for another (a report on an older month); it
+ * never shrinks while the community is open.
+ */
+export class ShownPeriods {
+  private readonly months: Set<Period>
+  private readonly listeners = new Set<(added: ReadonlySet<Period>) => void>()
+
+  constructor(months: Iterable<Period>) {
+    this.months = new Set(months)
+  }
+
+  /** Entries that belong to no month (members, groups …) are always shown. */
+  covers(key: string): boolean {
+    const period = periodOfKey(key)
+    return period === null || this.months.has(period)
+  }
+
+  show(months: Iterable<Period>): void {
+    const added = new Set([...months].filter((m) => !this.months.has(m)))
+    if (added.size === 0) return
+    added.forEach((m) => this.months.add(m))
+    this.listeners.forEach((listener) => listener(added))
+  }
+
+  onShow(listener: (added: ReadonlySet<Period>) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+}
+
 export function liveCollection<T extends object>(
   map: Y.Map<unknown>,
   schema: RecordSchema<T>,
   onValidRecord?: (record: T) => void,
+  periods?: ShownPeriods,
 ): LiveCollection<T> {
+  const shown = (key: string) => !periods || periods.covers(key)
+  // The first read builds the store in one go (far cheaper than a set per record).
   const initial: Record<string, T> = {}
   const skippedKeys = new Set<string>()
   map.forEach((raw, key) => {
+    if (!shown(key)) return
     const record = readRecord(schema, key, raw)
     if (record === null) skippedKeys.add(key)
     else {
@@ -38,9 +77,10 @@ export function liveCollection<T extends object>(
   const [skipped, setSkipped] = createSignal(skippedKeys.size)
   const present = new Set(Object.keys(initial))
 
-  const observer = (event: Y.YMapEvent<unknown>) => batch(() => {
+  // Re-reads these keys from the map: each is then shown, replaced, skipped or gone.
+  const refresh = (keys: Iterable<string>) => batch(() => {
     let idsChanged = false
-    for (const key of event.keysChanged) {
+    for (const key of keys) {
       const record = map.has(key) ? readRecord(schema, key, map.get(key)) : null
       if (record === null) {
         if (map.has(key)) skippedKeys.add(key)
@@ -64,7 +104,18 @@ export function liveCollection<T extends object>(
     if (idsChanged) setIds([...present])
     setSkipped(skippedKeys.size)
   })
-  map.observe(observer)
 
-  return { byId, ids, skipped, dispose: () => map.unobserve(observer) }
+  const observer = (event: Y.YMapEvent<unknown>) => refresh([...event.keysChanged].filter(shown))
+  map.observe(observer)
+  const stopShowing = periods?.onShow((added) => refresh([...map.keys()].filter((key) => added.has(periodOfKey(key) ?? ''))))
+
+  return {
+    byId,
+    ids,
+    skipped,
+    dispose: () => {
+      map.unobserve(observer)
+      stopShowing?.()
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { HybridClock } from '../domain/hlc'
-import { newId } from '../domain/ids'
+import { datedId, newId } from '../domain/ids'
 import {
   AttendanceSchema,
   checkSeriesDraft,
@@ -13,13 +13,13 @@ import {
 } from '../domain/shifts'
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
-import type { Day } from '../domain/calendar'
+import { staysInItsMonth, type Day } from '../domain/calendar'
 import type { Checked } from '../domain/validation'
 import { inTransaction, putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
-import { liveCollection } from './reactive'
+import { liveCollection, type ShownPeriods } from './reactive'
 
 const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
 
@@ -27,7 +27,7 @@ export function publishShift(doc: Y.Doc, clock: HybridClock, by: Person, draft: 
   const check = checkShiftDraft(draft, today, true)
   if (!check.ok) return check
   const stamp = clock.tick()
-  const shift: Shift = { id: newId(), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
+  const shift: Shift = { id: datedId(check.value.date), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
   doc.transact(() => putRecord(publicSpace(doc).shifts, shift.id, shift))
   return { ok: true, value: shift }
 }
@@ -40,7 +40,7 @@ export function publishSeries(doc: Y.Doc, clock: HybridClock, by: Person, draft:
   const seriesId = newId()
   const shifts = seriesDates(weekdays, from, until).map((date): Shift => {
     const stamp = clock.tick()
-    return { id: newId(), seriesId, ...common, date, createdBy: by.id, stamp, editedAt: stamp }
+    return { id: datedId(date), seriesId, ...common, date, createdBy: by.id, stamp, editedAt: stamp }
   })
   doc.transact(() => shifts.forEach((shift) => putRecord(publicSpace(doc).shifts, shift.id, shift)))
   return { ok: true, value: shifts }
@@ -55,6 +55,7 @@ export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: Shi
   if (!shift) return notFound
   const check = checkShiftDraft(draft, today, draft.date !== shift.date)
   if (!check.ok) return check
+  if (!staysInItsMonth(id, check.value.date)) return { ok: false, problems: { date: 'problem.otherMonth' } }
   const edited: Shift = { ...shift, ...check.value, editedAt: clock.tick() }
   doc.transact(() => putRecord(publicSpace(doc).shifts, id, edited))
   return { ok: true, value: edited }
@@ -108,13 +109,13 @@ export function readShiftData(doc: Y.Doc) {
 }
 
 /** The live collections the shift screens read. */
-export function liveShiftData(doc: Y.Doc, clock: HybridClock) {
+export function liveShiftData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
-    shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt)),
-    cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp)),
-    signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt)),
-    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp)),
+    shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt), periods),
+    cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp), periods),
+    signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt), periods),
+    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp), periods),
   }
 }
 export type LiveShiftData = ReturnType<typeof liveShiftData>

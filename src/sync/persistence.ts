@@ -14,6 +14,13 @@ export const databaseName = (room: string) => `neighbours-${room}`
 
 export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
   const persistence = new IndexeddbPersistence(databaseName(room), doc)
+  // y-indexeddb listens for updates from the start, so Yjs encodes the whole stored
+  // state into one update nobody needs (it skips its own). Listen once it has loaded:
+  // writes made before then are kept, as y-indexeddb stores the doc's state just
+  // before it applies what was stored.
+  const storeUpdate = (persistence as unknown as { _storeUpdate: (update: Uint8Array, origin: unknown) => void })._storeUpdate
+  doc.off('update', storeUpdate)
+  persistence.once('synced', () => doc.on('update', storeUpdate))
   return {
     whenLoaded: persistence.whenSynced.then(() => undefined),
     isFromStorage: (origin) => origin === persistence,

@@ -54,7 +54,11 @@ export function forgetActivity(room: string): void {
   localStorage.removeItem(activityKey(room))
 }
 
-const HANDSHAKE_LIMIT_MS = 30_000
+// On a local network a WebRTC handshake takes well under a second. One that is not
+// done after 10 s is stuck: most often both peers announced at the same moment
+// (after the signaling server came back) and both started as initiator, which
+// y-webrtc does not recover from. Dropping it makes both sides announce again.
+const HANDSHAKE_LIMIT_MS = 10_000
 
 export function connectSpace(
   doc: Y.Doc,

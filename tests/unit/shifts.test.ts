@@ -81,6 +81,19 @@ describe('series expansion', () => {
   })
 })
 
+describe('a shift is filed under its month', () => {
+  it('gets an id that begins with its month, and an edit may move it within that month only', () => {
+    const { doc, clock } = setup()
+    const shift = publishShift(doc, clock, staff, draft({ date: '2026-11-30' }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    expect(shift.value.id.startsWith('2026-11_')).toBe(true)
+    expect(editShift(doc, clock, shift.value.id, draft({ date: '2026-11-28' }), TODAY).ok).toBe(true)
+    const moved = editShift(doc, clock, shift.value.id, draft({ date: '2026-12-01' }), TODAY)
+    expect(moved).toEqual({ ok: false, problems: { date: 'problem.otherMonth' } })
+    expect(readShiftData(doc).shifts[0]!.date).toBe('2026-11-28')
+  })
+})
+
 describe('places, waitlist and promotion', () => {
   it('confirms the first sign-ups, waitlists the rest, promotes on withdrawal', () => {
     const { doc, clock } = setup()

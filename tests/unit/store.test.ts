@@ -9,7 +9,8 @@ import { readByPrefix, readCollection } from '../../src/store/collection'
 import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
 import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
-import { liveCollection } from '../../src/store/reactive'
+import { liveCollection, ShownPeriods } from '../../src/store/reactive'
+import { monthsOfWeek, periodOfKey, periodsAround } from '../../src/domain/calendar'
 
 const author = { deviceId: 'dev1', name: '王主任' }
 const fresh = () => ({ doc: new Y.Doc(), clock: new HybridClock('dev1') })
@@ -142,6 +143,41 @@ describe('the Y → Solid bridge is fine-grained', () => {
       expect(rowRuns.get(target)).toBe(2)
       expect([...rowRuns.values()].reduce((a, b) => a + b, 0)).toBe(before.total + 1)
       expect(listRuns).toBe(before.list)
+      dispose()
+    })
+  })
+})
+
+describe('a phone reads only the months it shows', () => {
+  it('knows the month of a dated key and which months are around a day', () => {
+    expect(periodOfKey('2026-11-23|lunch|E12')).toBe('2026-11')
+    expect(periodOfKey('2026-11_k2j3h4g5f6d7s8a9q0w1|p1')).toBe('2026-11')
+    expect(periodOfKey('k2j3h4g5f6d7s8a9q0w1|p1')).toBeNull()
+    expect(periodOfKey('2026-11')).toBeNull()
+    expect([...periodsAround('2026-12-15')]).toEqual(['2026-11', '2026-12', '2027-01', '2027-02'])
+    expect(monthsOfWeek('2026-11-30')).toEqual(['2026-11', '2026-12'])
+  })
+
+  it('skips entries of other months unread, and reads them when a screen asks for their month', () => {
+    createRoot((dispose) => {
+      const doc = new Y.Doc()
+      const map = doc.getMap<unknown>('entries')
+      const Entry = v.object({ id: v.string() })
+      for (const key of ['2026-10-31|a', '2026-11-01|b', '2026-03-02|c', 'standing']) map.set(key, { id: key })
+      map.set('2026-03-03|bad', { id: 'wrong key' })
+      const periods = new ShownPeriods(['2026-10', '2026-11'])
+      const live = liveCollection(map, Entry, undefined, periods)
+      expect([...live.ids()].sort()).toEqual(['2026-10-31|a', '2026-11-01|b', 'standing'])
+      expect(live.skipped()).toBe(0)
+
+      map.set('2026-03-09|d', { id: '2026-03-09|d' })
+      expect(live.ids()).not.toContain('2026-03-09|d')
+
+      periods.show(['2026-03'])
+      expect([...live.ids()].sort()).toEqual(['2026-03-02|c', '2026-03-09|d', '2026-10-31|a', '2026-11-01|b', 'standing'])
+      expect(live.skipped()).toBe(1)
+      map.delete('2026-03-02|c')
+      expect(live.ids()).not.toContain('2026-03-02|c')
       dispose()
     })
   })

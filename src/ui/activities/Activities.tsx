@@ -1,5 +1,5 @@
-import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
-import { today, weekDays, weekStart } from '../../domain/calendar'
+import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
+import { monthsOfWeek, today, weekDays, weekStart } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
 import type { CommunitySession } from '../../session'
 import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
@@ -34,6 +34,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
   const [category, setCategory] = createSignal<ActivityCategory | null>(null)
   const [groupId, setGroupId] = createSignal<string | null>(null)
   const [words, setWords] = createSignal('')
+  createEffect(() => props.board.showMonths(monthsOfWeek(week())))
 
   const shown = createMemo(() => {
     const filter = { category: category(), groupId: groupId(), words: words() }

@@ -35,6 +35,8 @@ export function createActivityBoard(session: CommunitySession) {
   const ratingsOf = (activityId: string): Rating[] => ratingsBy().get(activityId) ?? []
 
   return {
+    /** Makes sure the entries of these months are read (a week or report outside the usual months). */
+    showMonths: (months: Iterable<string>) => session.periods.activities.show(months),
     activities,
     groups,
     viewOf,

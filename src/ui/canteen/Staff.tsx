@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { DIETS, MEALS, MODES, monthReport, TIERS, type Diet, type ElderDraft, type Mode, type Tier } from '../../domain/canteen'
 import type { Problems } from '../../domain/validation'
@@ -127,6 +127,7 @@ export function Roster(props: { session: CommunitySession; board: CanteenBoard }
 
 export function Report(props: { board: CanteenBoard }) {
   const [month, setMonth] = createSignal(monthOf(today()))
+  createEffect(() => props.board.showMonths([month()]))
   const report = createMemo(() => monthReport(month(), today(), props.board.menus(), props.board.reservations(), props.board.standing(), props.board.elders(), props.board.allResults().filter((m) => m.roundId && props.board.rounds().some((r) => r.id === m.roundId && r.day.startsWith(month()))).map((m) => m.result), props.board.prices()))
   const exportCsv = () =>
     downloadCsv(`canteen-${month()}.csv`, [

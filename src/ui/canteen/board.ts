@@ -23,6 +23,8 @@ export function createCanteenBoard(session: CommunitySession) {
   const seatsOf = (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), menuOf(day, meal)?.seats ?? 0)
 
   return {
+    /** Makes sure the entries of these months are read (a week or report outside the usual months). */
+    showMonths: (months: Iterable<string>) => session.periods.canteen.show(months),
     hasStaffSpace: staff !== null,
     prices,
     menus,

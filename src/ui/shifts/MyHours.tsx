@@ -1,5 +1,5 @@
 import { createMemo } from 'solid-js'
-import { monthOf, today, yearOf } from '../../domain/calendar'
+import { monthOf, monthsOfYear, today, yearOf } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
 import { isIn } from '../../domain/places'
 import { hoursByVolunteer } from '../../domain/shifts'
@@ -11,6 +11,8 @@ import type { Me } from './ShiftCard'
 
 /** On Me: this person's hours, and their confirmed shifts as a calendar file. */
 export function MyHours(props: { board: ShiftBoard; me: Me }) {
+  // The year's total needs the year's shifts, not only the months screens show.
+  props.board.showMonths(monthsOfYear(today()))
   const hoursIn = (period: string) => {
     const mine = hoursByVolunteer(props.board.allViews(), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
     return Math.round(((mine?.minutes ?? 0) / 60) * 10) / 10

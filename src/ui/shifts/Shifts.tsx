@@ -1,5 +1,5 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
-import { monthOf, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
+import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
+import { monthOf, monthsOfWeek, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
@@ -14,6 +14,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
   const [week, setWeek] = createSignal(weekStart(today()))
   const [day, setDay] = createSignal<Day | null>(null)
   const [category, setCategory] = createSignal<ShiftCategory | null>(null)
+  createEffect(() => props.board.showMonths(monthsOfWeek(week())))
 
   const days = createMemo(() => weekDays(week()))
   const shown = createMemo(() => {
@@ -66,6 +67,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
 
 function HoursReport(props: { board: ShiftBoard }) {
   const [month, setMonth] = createSignal(monthOf(today()))
+  createEffect(() => props.board.showMonths([month()]))
   const rows = createMemo(() => hoursByVolunteer(props.board.allViews(), props.board.attendance(), month()))
   const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
   const exportCsv = () =>

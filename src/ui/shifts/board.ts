@@ -32,6 +32,8 @@ export function createShiftBoard(session: CommunitySession) {
       .filter((entry) => entry.signedUp)
 
   return {
+    /** Makes sure the entries of these months are read (a week or report outside the usual months). */
+    showMonths: (months: Iterable<string>) => session.periods.shifts.show(months),
     viewOf,
     shifts,
     allViews,
