@@ -14,7 +14,7 @@ export function MyHours(props: { board: ShiftBoard; me: Me }) {
   // The year's total needs the year's shifts, not only the months screens show.
   props.board.showMonths(monthsOfYear(today()))
   const hoursIn = (period: string) => {
-    const mine = hoursByVolunteer(props.board.allViews(), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
+    const mine = hoursByVolunteer(props.board.viewsIn(period), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
     return Math.round(((mine?.minutes ?? 0) / 60) * 10) / 10
   }
   const month = createMemo(() => hoursIn(monthOf(today())))

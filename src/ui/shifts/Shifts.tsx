@@ -68,7 +68,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
 function HoursReport(props: { board: ShiftBoard }) {
   const [month, setMonth] = createSignal(monthOf(today()))
   createEffect(() => props.board.showMonths([month()]))
-  const rows = createMemo(() => hoursByVolunteer(props.board.allViews(), props.board.attendance(), month()))
+  const rows = createMemo(() => hoursByVolunteer(props.board.viewsIn(month()), props.board.attendance(), month()))
   const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
   const exportCsv = () =>
     downloadCsv(`volunteer-hours-${month()}.csv`, [

@@ -23,7 +23,12 @@ export function createShiftBoard(session: CommunitySession) {
       .filter((s): s is Shift => s !== undefined)
       .sort(sortShifts),
   )
-  const allViews = createMemo(() => shifts().map((s) => viewOf(s.id)!))
+  // Views are worked out when a screen reads them, not on every change: a sign-up
+  // would otherwise recompute every shift of the months shown.
+  const allViews = () => shifts().map((s) => viewOf(s.id)!)
+  /** Views of the shifts in a month ('YYYY-MM') or a year ('YYYY'). */
+  const viewsIn = (period: string) => shifts().filter((s) => s.date.startsWith(period)).map((s) => viewOf(s.id)!)
+  const attendance = createMemo(() => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean))
 
   /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
   const mine = (volunteerId: string) =>
@@ -37,6 +42,7 @@ export function createShiftBoard(session: CommunitySession) {
     viewOf,
     shifts,
     allViews,
+    viewsIn,
     mine,
     signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.personId === volunteerId),
     cancellationOf: (id: string) => data.cancellations.byId[id],
@@ -46,7 +52,7 @@ export function createShiftBoard(session: CommunitySession) {
         .filter((v) => v.shift.date === day && v.shift.category === 'delivery' && !v.cancelled)
         .flatMap((v) => v.confirmed.map((e) => ({ id: e.personId, name: e.personName }))),
     attendanceOf: (key: string) => data.attendance.byId[key],
-    attendance: () => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean),
+    attendance,
   }
 }
 export type ShiftBoard = ReturnType<typeof createShiftBoard>
