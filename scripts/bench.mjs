@@ -1,16 +1,19 @@
 // `npm run bench`: runs every benchmark in tests/bench/ (after `npm run build`) and
 // gathers what each printed into bench-results.json, with the budgets of issue 7
 // checked against the figures. BENCH_SCALE (0.1, 1, 3), BENCH_SEED and BENCH_RUNS
-// choose the year and how many times each timing is taken.
+// choose the year and how many times each timing is taken. Given file filters
+// (`npm run bench -- sync`), only those benchmarks run again and the other results
+// of the last run are kept.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 const results = join('.bench', 'results')
-rmSync(results, { recursive: true, force: true })
+const filters = process.argv.slice(2)
+if (filters.length === 0) rmSync(results, { recursive: true, force: true })
 
-const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench'], { stdio: 'inherit' })
+const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', ...filters], { stdio: 'inherit' })
 
 const figures = {}
 if (existsSync(results)) {
@@ -34,7 +37,7 @@ const budgets = {
 
 const out = {
   date: new Date().toISOString(),
-  command: `BENCH_SCALE=${process.env.BENCH_SCALE ?? 1} npm run bench`,
+  command: `BENCH_SCALE=${process.env.BENCH_SCALE ?? 1} BENCH_RUNS=${process.env.BENCH_RUNS ?? 'default'} npm run bench${filters.length ? ` -- ${filters.join(' ')}` : ''}`,
   machine: { cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30) },
   complete: run.status === 0,
   budgets,
