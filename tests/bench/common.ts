@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { addDays, format, startOfWeek } from 'date-fns'
 import type { Page, Route } from 'playwright-core'
+import type { Servers } from '../e2e/harness'
+import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
 
 // What every benchmark shares: the scale and seed, the year (built once through
@@ -101,4 +103,34 @@ export async function heapMB(page: Page): Promise<number> {
   const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
   await cdp.detach()
   return Math.round((usedSize / 1024 / 1024) * 10) / 10
+}
+
+/**
+ * Creates a community on this page and puts the year into its two spaces' y-indexeddb
+ * databases, as if it had been synced there while the app was closed. Returns the
+ * databases' names (public, staff).
+ */
+export async function communityWithYear(page: Page, servers: Servers, year: YearFiles): Promise<string[]> {
+  await routeBench(page, year)
+  await createCommunity(page, servers, '王主任', '幸福里社区')
+  const device = await page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
+  const membership = device.communities[0]
+  const dbNames = [`neighbours-${membership.public.room}`, `neighbours-${membership.staff.room}`]
+  await page.goto(`${servers.appUrl}/__bench/`)
+  await page.evaluate(async ([pub, staff]) => {
+    const bench = (window as any).bench
+    await bench.store(pub, '/__bench/year-public.bin')
+    await bench.store(staff, '/__bench/year-staff.bin')
+  }, dbNames)
+  return dbNames
+}
+
+/** An init script: when Today first shows today's menu (it needs the year's menus), in ms since navigation. */
+export function markTodayShown(): void {
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[data-testid=today-menu]')) return
+    ;(window as unknown as { todayShownAt: number }).todayShownAt = performance.now()
+    observer.disconnect()
+  })
+  observer.observe(document, { childList: true, subtree: true })
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
-import { createCommunity } from '../e2e/journeys'
-import { buildBaseline, heapMB, median, percentile, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+import { buildBaseline, communityWithYear, heapMB, markTodayShown, median, percentile, ratio, report, yearFiles, type YearFiles } from './common'
 
 // One phone that already holds the year in IndexedDB: how long the built app takes
 // to show Today, how much heap it then holds, how many bytes the year takes on
@@ -21,28 +20,8 @@ beforeAll(async () => {
   buildBaseline()
   servers = await startServers()
   phone = await launchDevice('bench', undefined, { blockServiceWorkers: true })
-  await routeBench(phone.page, year)
-  // When Today first shows today's menu (it needs the year's menus), in ms since navigation.
-  await phone.page.addInitScript(() => {
-    const seen = () => {
-      if (!document.querySelector('[data-testid=today-menu]')) return
-      ;(window as unknown as { todayShownAt: number }).todayShownAt = performance.now()
-      observer.disconnect()
-    }
-    const observer = new MutationObserver(seen)
-    observer.observe(document, { childList: true, subtree: true })
-  })
-  await createCommunity(phone.page, servers, '王主任', '幸福里社区')
-  const device = await phone.page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
-  const membership = device.communities[0]
-  dbNames = [`neighbours-${membership.public.room}`, `neighbours-${membership.staff.room}`]
-  // The year arrives in the space's own y-indexeddb database, while the app is closed.
-  await phone.page.goto(`${servers.appUrl}/__bench/`)
-  await phone.page.evaluate(async ([pub, staff]) => {
-    const bench = (window as any).bench
-    await bench.store(pub, '/__bench/year-public.bin')
-    await bench.store(staff, '/__bench/year-staff.bin')
-  }, dbNames)
+  await phone.page.addInitScript(markTodayShown)
+  dbNames = await communityWithYear(phone.page, servers, year)
 }, 1_800_000)
 
 afterAll(async () => {

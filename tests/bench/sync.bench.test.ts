@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
-import { createCommunity, inviteLink, waitForPeers } from '../e2e/journeys'
-import { buildBaseline, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+import { inviteLink, waitForPeers } from '../e2e/journeys'
+import { buildBaseline, communityWithYear, markTodayShown, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
 
 // A fresh phone joins a phone that holds the year: from tapping "join" to the Today
 // screen showing today's menu. Baseline: two bare Y.Docs over y-webrtc (with the
@@ -15,17 +15,11 @@ let holder: Device
 let year: YearFiles
 let link: string
 
-const markToday = () => {
-  const w = window as unknown as { todayShownAt?: number; joinClickedAt?: number }
+// When the joiner taps "join"; markTodayShown notes when Today first shows the menu.
+const markJoinClicked = () => {
   document.addEventListener('click', (event) => {
-    if ((event.target as Element).closest?.('[data-testid=accept-invite]')) w.joinClickedAt = performance.now()
+    if ((event.target as Element).closest?.('[data-testid=accept-invite]')) (window as unknown as { joinClickedAt: number }).joinClickedAt = performance.now()
   }, true)
-  const observer = new MutationObserver(() => {
-    if (!document.querySelector('[data-testid=today-menu]')) return
-    w.todayShownAt = performance.now()
-    observer.disconnect()
-  })
-  observer.observe(document, { childList: true, subtree: true })
 }
 
 async function openHolderApp() {
@@ -42,15 +36,7 @@ beforeAll(async () => {
   buildBaseline()
   servers = await startServers()
   holder = await launchDevice('holder', undefined, { blockServiceWorkers: true })
-  await routeBench(holder.page, year)
-  await createCommunity(holder.page, servers, '王主任', '幸福里社区')
-  const device = await holder.page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
-  const rooms = [device.communities[0].public.room, device.communities[0].staff.room]
-  await holder.page.goto(`${servers.appUrl}/__bench/`)
-  await holder.page.evaluate(async ([pub, staff]) => {
-    await (window as any).bench.store(`neighbours-${pub}`, '/__bench/year-public.bin')
-    await (window as any).bench.store(`neighbours-${staff}`, '/__bench/year-staff.bin')
-  }, rooms)
+  await communityWithYear(holder.page, servers, year)
   await openHolderApp()
   link = await inviteLink(holder.page, 'resident')
 }, 1_800_000)
@@ -64,7 +50,8 @@ async function appJoin(run: number): Promise<number> {
   await openHolderApp()
   const joiner = await launchDevice(`joiner${run}`, undefined, { blockServiceWorkers: true })
   try {
-    await joiner.page.addInitScript(markToday)
+    await joiner.page.addInitScript(markJoinClicked)
+    await joiner.page.addInitScript(markTodayShown)
     await joiner.page.goto(link)
     await joiner.page.fill('input[name=displayName]', '李阿姨')
     await joiner.page.click('[data-testid=accept-invite]')

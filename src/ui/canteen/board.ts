@@ -2,6 +2,7 @@ import { createMemo } from 'solid-js'
 import { allocateSeats, DEFAULT_PRICES, doorResults, mealBoard, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
 import type { Day } from '../../domain/calendar'
 import type { CommunitySession } from '../../session'
+import { groupBy } from '../common/derive'
 
 // Canteen views for every screen, derived from the merged entries. The staff
 // parts exist only where the device holds the staff space.
@@ -19,7 +20,11 @@ export function createCanteenBoard(session: CommunitySession) {
   const prices = () => data.settings.byId['prices'] ?? DEFAULT_PRICES
 
   const menuOf = (day: Day, meal: Meal): Menu | undefined => data.menus.byId[menuKey(day, meal)]
-  const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, reservations(), standing())
+  // Reservations by day and meal, grouped once per change, so each meal line and each
+  // elder's row reads its own few instead of scanning every reservation shown.
+  const byMeal = createMemo(() => groupBy(data.reservations.ids(), data.reservations.byId, (r) => menuKey(r.day, r.meal)))
+  const reservationsFor = (day: Day, meal: Meal) => byMeal().get(menuKey(day, meal)) ?? []
+  const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, reservationsFor(day, meal), standing())
   const seatsOf = (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), menuOf(day, meal)?.seats ?? 0)
 
   return {
@@ -35,7 +40,7 @@ export function createCanteenBoard(session: CommunitySession) {
     standing,
     elders,
     rounds,
-    reservationOf: (day: Day, meal: Meal, code: string) => reservations().find((r) => r.day === day && r.meal === meal && r.elderCode === code),
+    reservationOf: (day: Day, meal: Meal, code: string) => reservationsFor(day, meal).find((r) => r.elderCode === code),
     seatStatus: (day: Day, meal: Meal, code: string) => seatStatusOf(seatsOf(day, meal), code),
     standingOf: (code: string) => standing().filter((s) => s.elderCode === code && s.active),
     board: (day: Day, meal: Meal) => mealBoard(menuOf(day, meal) ?? null, meal, ordersOf(day, meal), elders(), prices()),
