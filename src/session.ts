@@ -1,6 +1,5 @@
-import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
-import { periodsAround, today } from './domain/calendar'
+import { periodsAround, today, type Period } from './domain/calendar'
 import type { Membership, SpaceKey, SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
@@ -12,22 +11,32 @@ import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
 import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
-import { connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
+import { combineStatus, connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
+import { docRoom, SpaceDoc, type DocName } from './store/space-doc'
 
-// The composition root for one community on this device: each space's Y.Doc with
-// its storage and its peer-to-peer room, the clock, and the live collections that
+// The composition root for one community on this device: each space's docs (a
+// standing doc and one per month, see store/space-doc.ts), each with its storage and
+// its peer-to-peer room, the clock, and the live collections that
 // screens read. Screens call store commands with `doc` and `clock` from here.
 
 export interface OpenSpace {
   kind: SpaceKind
   key: SpaceKey
-  doc: Y.Doc
-  storage: SpaceStorage
-  sync: SpaceSync | null
+  doc: SpaceDoc
+  /** Each open doc's storage and peer room, by doc name (STANDING or a month). */
+  parts: Map<DocName, SpacePart>
   /** Why sync could not start (e.g. no WebCrypto over plain http), if it could not. */
   syncProblem: string | null
+  /** All of the space's rooms taken together. */
   status: Accessor<SpaceSyncStatus>
+  /** Resolves once the named docs (all open ones if none are named) have loaded what this device stored. */
+  loaded(names?: Iterable<DocName>): Promise<void>
   closed: boolean
+}
+
+export interface SpacePart {
+  storage: SpaceStorage
+  sync: SpaceSync | null
 }
 
 export interface CommunitySession {
@@ -47,44 +56,51 @@ export interface CommunitySession {
   staffCanteen: LiveStaffCanteenData | null
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
+  /** The standing docs and the months shown at start, loaded from storage. */
   whenLoaded: Promise<void>
   close(): Promise<void>
 }
 
-const idleStatus: SpaceSyncStatus = {
-  peers: 0,
-  signalingConnected: 0,
-  signalingServers: 0,
-  lastReceivedAt: null,
-  lastSentAt: null,
-  lastLocalChangeAt: null,
-}
-
 function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[]): OpenSpace {
-  const doc = new Y.Doc()
-  const storage = persistSpace(doc, key.room)
-  const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus)
+  const doc = new SpaceDoc()
+  const parts = new Map<DocName, SpacePart>()
+  const [status, setStatus] = createSignal<SpaceSyncStatus>(combineStatus([]))
+  const refreshStatus = () => setStatus(combineStatus([...parts.values()].flatMap((p) => (p.sync ? [p.sync.status()] : []))))
   // y-webrtc encrypts with WebCrypto, which browsers offer only to https and localhost.
   const noCrypto = typeof crypto === 'undefined' || !crypto.subtle
-  const space: OpenSpace = { kind, key, doc, storage, sync: null, syncProblem: noCrypto ? 'problem.noCrypto' : null, status, closed: false }
-  // Peers are met once what this device holds is loaded: a provider listening while
-  // the stored year is applied would re-encode, encrypt and echo all of it.
-  if (!noCrypto) {
-    void storage.whenLoaded.then(() => {
-      if (space.closed) return
-      const sync = connectSpace(doc, key.room, key.secret, signaling, storage.isFromStorage)
-      space.sync = sync
-      setStatus(sync.status())
-      sync.onChange(() => setStatus(sync.status()))
-    })
+  const space: OpenSpace = {
+    kind,
+    key,
+    doc,
+    parts,
+    syncProblem: noCrypto ? 'problem.noCrypto' : null,
+    status,
+    loaded: (names = parts.keys()) => Promise.all([...names].map((name) => parts.get(name)?.storage.whenLoaded)).then(() => undefined),
+    closed: false,
   }
+  doc.onOpen((name, ydoc) => {
+    const room = docRoom(key.room, name)
+    const part: SpacePart = { storage: persistSpace(ydoc, room), sync: null }
+    parts.set(name, part)
+    // Peers are met once what this device holds is loaded: a provider listening while
+    // the stored month is applied would re-encode, encrypt and echo all of it.
+    if (noCrypto) return
+    void part.storage.whenLoaded.then(() => {
+      if (space.closed) return
+      part.sync = connectSpace(ydoc, room, key.secret, signaling, part.storage.isFromStorage)
+      part.sync.onChange(refreshStatus)
+      refreshStatus()
+    })
+  })
   return space
 }
 
 async function closeSpace(space: OpenSpace): Promise<void> {
   space.closed = true
-  await space.sync?.destroy()
-  await space.storage.destroy()
+  await Promise.all([...space.parts.values()].map(async (part) => {
+    await part.sync?.destroy()
+    await part.storage.destroy()
+  }))
   space.doc.destroy()
 }
 
@@ -99,6 +115,16 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   // Screens show last month to two months ahead; older months stay stored, unread.
   const around = periodsAround(today())
   const periods = { shifts: new ShownPeriods(around), activities: new ShownPeriods(around), canteen: new ShownPeriods(around) }
+  // A month a screen shows is opened (loaded, and met with peers) in the spaces that
+  // feature reads: only the canteen keeps anything by month in the staff space.
+  const openIn = (spaces: OpenSpace[]) => (months: Iterable<Period>) => {
+    for (const month of months) spaces.forEach((space) => space.doc.open(month))
+  }
+  const both = staff ? [pub, staff] : [pub]
+  openIn(both)(around)
+  periods.shifts.onShow(openIn([pub]))
+  periods.activities.onShow(openIn([pub]))
+  periods.canteen.onShow(openIn(both))
   const shifts = liveShiftData(pub.doc, clock, periods.shifts)
   const activities = liveActivityData(pub.doc, clock, periods.activities)
   const aid = liveAidData(pub.doc, clock)
@@ -106,7 +132,7 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock, periods.canteen) : null
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
-  const whenLoaded = Promise.all([pub.storage.whenLoaded, staff?.storage.whenLoaded]).then(() => undefined)
+  const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
   return {
     membership,
     clock,

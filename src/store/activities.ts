@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 import { staysInItsMonth, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { datedId, newId } from '../domain/ids'
@@ -31,7 +31,7 @@ const notFound = { ok: false as const, problems: { activity: 'problem.notFound' 
 
 // ---- Groups ---------------------------------------------------------------------
 
-export function publishGroup(doc: Y.Doc, clock: HybridClock, by: Person, draft: GroupDraft): Checked<Group> {
+export function publishGroup(doc: SpaceDoc, clock: HybridClock, by: Person, draft: GroupDraft): Checked<Group> {
   const check = checkGroupDraft(draft)
   if (!check.ok) return check
   const stamp = clock.tick()
@@ -40,7 +40,7 @@ export function publishGroup(doc: Y.Doc, clock: HybridClock, by: Person, draft: 
   return { ok: true, value: group }
 }
 
-export function editGroup(doc: Y.Doc, clock: HybridClock, id: string, draft: GroupDraft): Checked<Group> {
+export function editGroup(doc: SpaceDoc, clock: HybridClock, id: string, draft: GroupDraft): Checked<Group> {
   const group = readRecord(GroupSchema, id, publicSpace(doc).groups.get(id))
   if (!group) return notFound
   const check = checkGroupDraft(draft)
@@ -51,18 +51,18 @@ export function editGroup(doc: Y.Doc, clock: HybridClock, id: string, draft: Gro
 }
 
 /** Membership has no limit; it uses the same per-person entries as places. */
-export function joinGroup(doc: Y.Doc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
+export function joinGroup(doc: SpaceDoc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
   if (!publicSpace(doc).groups.has(groupId)) return notFound
   return inTransaction(doc, () => joinLine(publicSpace(doc).groupMembers, clock, groupId, null, person, person))
 }
 
-export function leaveGroup(doc: Y.Doc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
+export function leaveGroup(doc: SpaceDoc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
   return inTransaction(doc, () => leaveLine(publicSpace(doc).groupMembers, clock, groupId, person.id, person))
 }
 
 // ---- Activities -----------------------------------------------------------------
 
-export function findActivity(doc: Y.Doc, id: string): Activity | null {
+export function findActivity(doc: SpaceDoc, id: string): Activity | null {
   return readRecord(ActivitySchema, id, publicSpace(doc).activities.get(id))
 }
 
@@ -71,7 +71,7 @@ function withoutEmptyGroup(draft: ActivityDraft) {
   return groupId ? { ...rest, groupId } : rest
 }
 
-export function publishActivity(doc: Y.Doc, clock: HybridClock, by: Person, draft: ActivityDraft, today: Day): Checked<Activity> {
+export function publishActivity(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ActivityDraft, today: Day): Checked<Activity> {
   const check = checkActivityDraft(draft, today, false)
   if (!check.ok) return check
   const stamp = clock.tick()
@@ -81,7 +81,7 @@ export function publishActivity(doc: Y.Doc, clock: HybridClock, by: Person, draf
 }
 
 /** Weekly rehearsals and classes: one record per date, each remembering the rule. */
-export function publishActivitySeries(doc: Y.Doc, clock: HybridClock, by: Person, draft: ActivityDraft, repeat: Repeat, today: Day): Checked<Activity[]> {
+export function publishActivitySeries(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ActivityDraft, repeat: Repeat, today: Day): Checked<Activity[]> {
   const check = checkActivitySeries(draft, repeat, today)
   if (!check.ok) return check
   const seriesId = newId()
@@ -95,7 +95,7 @@ export function publishActivitySeries(doc: Y.Doc, clock: HybridClock, by: Person
 }
 
 /** Edits one occurrence. A smaller capacity moves the latest to the waitlist (the screen asks first). */
-export function editActivity(doc: Y.Doc, clock: HybridClock, id: string, draft: ActivityDraft, today: Day): Checked<Activity> {
+export function editActivity(doc: SpaceDoc, clock: HybridClock, id: string, draft: ActivityDraft, today: Day): Checked<Activity> {
   const activity = findActivity(doc, id)
   if (!activity) return notFound
   const check = checkActivityDraft(draft, today, draft.date === activity.date)
@@ -107,20 +107,20 @@ export function editActivity(doc: Y.Doc, clock: HybridClock, id: string, draft: 
   return { ok: true, value: edited }
 }
 
-export function cancelActivity(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
+export function cancelActivity(doc: SpaceDoc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
   if (!findActivity(doc, id)) return notFound
   return { ok: true, value: inTransaction(doc, () => writeCancellation(publicSpace(doc).activityCancellations, clock, by.id, id, reason)) }
 }
 
 /** Going (or waitlisted when full); staff may RSVP for a resident without a phone. */
-export function rsvp(doc: Y.Doc, clock: HybridClock, activityId: string, person: Person, by: Person): Checked<PlaceEntry> {
+export function rsvp(doc: SpaceDoc, clock: HybridClock, activityId: string, person: Person, by: Person): Checked<PlaceEntry> {
   const activity = findActivity(doc, activityId)
   if (!activity) return notFound
   if (publicSpace(doc).activityCancellations.has(activityId)) return { ok: false, problems: { activity: 'problem.activityCancelled' } }
   return inTransaction(doc, () => joinLine(publicSpace(doc).rsvps, clock, activityId, activity.capacity, person, by))
 }
 
-export function cancelRsvp(doc: Y.Doc, clock: HybridClock, activityId: string, personId: string, by: Person): Checked<PlaceEntry> {
+export function cancelRsvp(doc: SpaceDoc, clock: HybridClock, activityId: string, personId: string, by: Person): Checked<PlaceEntry> {
   return inTransaction(doc, () => leaveLine(publicSpace(doc).rsvps, clock, activityId, personId, by))
 }
 
@@ -129,7 +129,7 @@ function startedBy(activity: Activity, today: Day, time = '23:59') {
   return activity.date < today || (activity.date === today && activity.start <= time)
 }
 
-export function recordHeadcount(doc: Y.Doc, clock: HybridClock, activityId: string, count: number, by: Person, today: Day): Checked<Headcount> {
+export function recordHeadcount(doc: SpaceDoc, clock: HybridClock, activityId: string, count: number, by: Person, today: Day): Checked<Headcount> {
   const activity = findActivity(doc, activityId)
   if (!activity) return notFound
   if (!startedBy(activity, today)) return { ok: false, problems: { count: 'problem.notYetHeld' } }
@@ -140,7 +140,7 @@ export function recordHeadcount(doc: Y.Doc, clock: HybridClock, activityId: stri
 }
 
 /** A participant's 1–5 rating with an optional comment; rating again replaces it. */
-export function rate(doc: Y.Doc, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day, time?: string): Checked<Rating> {
+export function rate(doc: SpaceDoc, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day, time?: string): Checked<Rating> {
   const activity = findActivity(doc, activityId)
   if (!activity) return notFound
   if (!startedBy(activity, today, time)) return { ok: false, problems: { stars: 'problem.notYetHeld' } }
@@ -152,7 +152,7 @@ export function rate(doc: Y.Doc, clock: HybridClock, activityId: string, person:
   return { ok: true, value: rating }
 }
 
-export function readActivityData(doc: Y.Doc) {
+export function readActivityData(doc: SpaceDoc) {
   const layout = publicSpace(doc)
   return {
     groups: [...readCollection(layout.groups, GroupSchema).records.values()],
@@ -165,7 +165,7 @@ export function readActivityData(doc: Y.Doc) {
   }
 }
 
-export function liveActivityData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
+export function liveActivityData(doc: SpaceDoc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
     groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt), periods),

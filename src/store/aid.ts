@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingStars, deriveStatus, errandNumber, eventKey, type AidDraft, type AidEvent, type AidEventType, type AidRequest } from '../domain/aid'
 import { dayOf, type Day } from '../domain/calendar'
 import { parseStamp, type HybridClock } from '../domain/hlc'
@@ -15,14 +15,14 @@ const notFound = { ok: false as const, problems: { request: 'problem.notFound' }
 /** The local day a stamp was made on. */
 export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
 
-const eventsOf = (doc: Y.Doc, requestId: string): AidEvent[] => readByPrefix(publicSpace(doc).aidEvents, AidEventSchema, `${requestId}|`)
+const eventsOf = (doc: SpaceDoc, requestId: string): AidEvent[] => readByPrefix(publicSpace(doc).aidEvents, AidEventSchema, `${requestId}|`)
 
-export function findRequest(doc: Y.Doc, id: string): AidRequest | null {
+export function findRequest(doc: SpaceDoc, id: string): AidRequest | null {
   return readRecord(AidRequestSchema, id, publicSpace(doc).aidRequests.get(id))
 }
 
 /** Posts a need or an offer, for oneself or on behalf of a resident without a phone. */
-export function postRequest(doc: Y.Doc, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
+export function postRequest(doc: SpaceDoc, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
   const check = checkAidDraft(draft, today)
   if (!check.ok) return check
   const { forName, materials, due, ...rest } = check.value
@@ -56,7 +56,7 @@ export function postRequest(doc: Y.Doc, clock: HybridClock, by: Person, draft: A
 }
 
 /** Edits are for the requester (or staff) while nobody has taken it. */
-export function editRequest(doc: Y.Doc, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
+export function editRequest(doc: SpaceDoc, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
   const request = findRequest(doc, id)
   if (!request) return notFound
   const status = deriveStatus(request, eventsOf(doc, id), isStaff)
@@ -97,7 +97,7 @@ const refusal: Record<AidEventType, string> = {
  * Offline, two devices may both accept a step; the replay in HLC order then
  * decides, the same way everywhere, and the loser is told.
  */
-export function step(doc: Y.Doc, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
+export function step(doc: SpaceDoc, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
   const request = findRequest(doc, requestId)
   if (!request) return notFound
   const status = deriveStatus(request, eventsOf(doc, requestId), isStaff)
@@ -124,7 +124,7 @@ export function step(doc: Y.Doc, clock: HybridClock, requestId: string, type: Ai
   return { ok: true, value: event }
 }
 
-export function readAidData(doc: Y.Doc) {
+export function readAidData(doc: SpaceDoc) {
   const layout = publicSpace(doc)
   return {
     requests: [...readCollection(layout.aidRequests, AidRequestSchema).records.values()],
@@ -132,7 +132,7 @@ export function readAidData(doc: Y.Doc) {
   }
 }
 
-export function liveAidData(doc: Y.Doc, clock: HybridClock) {
+export function liveAidData(doc: SpaceDoc, clock: HybridClock) {
   const layout = publicSpace(doc)
   return {
     requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt)),

@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 import {
   allocateSeats,
   checkElderDraft,
@@ -47,11 +47,11 @@ const CODE = /^[A-Z0-9]{6}$/
 
 // ---- Public space: prices, menus, reservations, standing orders --------------------
 
-export function readPrices(doc: Y.Doc): { full: number; subsidised: number } {
+export function readPrices(doc: SpaceDoc): { full: number; subsidised: number } {
   return readRecord(PricesSchema, 'prices', publicSpace(doc).canteenSettings.get('prices')) ?? DEFAULT_PRICES
 }
 
-export function setPrices(doc: Y.Doc, clock: HybridClock, full: number, subsidised: number): Checked<Prices> {
+export function setPrices(doc: SpaceDoc, clock: HybridClock, full: number, subsidised: number): Checked<Prices> {
   if (!Number.isFinite(full) || full < 0 || full > 1000) return fail('full', 'problem.badPrice')
   if (!Number.isFinite(subsidised) || subsidised < 0 || subsidised > full) return fail('subsidised', 'problem.badPrice')
   const prices: Prices = { id: 'prices', full, subsidised, stamp: clock.tick() }
@@ -59,13 +59,13 @@ export function setPrices(doc: Y.Doc, clock: HybridClock, full: number, subsidis
   return { ok: true, value: prices }
 }
 
-export function findMenu(doc: Y.Doc, day: Day, meal: Meal): Menu | null {
+export function findMenu(doc: SpaceDoc, day: Day, meal: Meal): Menu | null {
   const key = menuKey(day, meal)
   return readRecord(MenuSchema, key, publicSpace(doc).menus.get(key))
 }
 
 /** Publishes (or replaces) the menu for one day and meal. */
-export function publishMenu(doc: Y.Doc, clock: HybridClock, by: Person, draft: MenuDraft, today: Day): Checked<Menu> {
+export function publishMenu(doc: SpaceDoc, clock: HybridClock, by: Person, draft: MenuDraft, today: Day): Checked<Menu> {
   const check = checkMenuDraft(draft, today)
   if (!check.ok) return check
   const menu: Menu = { id: menuKey(check.value.day, check.value.meal), ...check.value, byId: by.id, stamp: clock.tick() }
@@ -74,7 +74,7 @@ export function publishMenu(doc: Y.Doc, clock: HybridClock, by: Person, draft: M
 }
 
 /** Copies last week's menus to the week starting `monday`, for days not yet past and not yet planned. */
-export function copyLastWeek(doc: Y.Doc, clock: HybridClock, by: Person, monday: Day, today: Day): Menu[] {
+export function copyLastWeek(doc: SpaceDoc, clock: HybridClock, by: Person, monday: Day, today: Day): Menu[] {
   const copied: Menu[] = []
   inTransaction(doc, () => {
     for (let i = 0; i < 7; i++) {
@@ -92,7 +92,7 @@ export function copyLastWeek(doc: Y.Doc, clock: HybridClock, by: Person, monday:
   return copied
 }
 
-function readPublic(doc: Y.Doc) {
+function readPublic(doc: SpaceDoc) {
   const layout = publicSpace(doc)
   return {
     reservations: [...readCollection(layout.reservations, ReservationSchema).records.values()],
@@ -113,7 +113,7 @@ export interface ReservationRequest {
  * behalf (代办). Refused after the cutoff, for a meal not on the menu, a count of 0,
  * or delivery where none is offered. A change keeps its place in the queue.
  */
-export function reserve(doc: Y.Doc, clock: HybridClock, request: ReservationRequest, by: Person, onBehalf: boolean, today: Day, now: string): Checked<Reservation> {
+export function reserve(doc: SpaceDoc, clock: HybridClock, request: ReservationRequest, by: Person, onBehalf: boolean, today: Day, now: string): Checked<Reservation> {
   const code = request.elderCode.trim().toUpperCase()
   if (!CODE.test(code)) return fail('elderCode', 'problem.badCode')
   if (!Number.isInteger(request.count) || request.count < 1) return fail('count', 'problem.countAtLeastOne')
@@ -152,7 +152,7 @@ export function reserve(doc: Y.Doc, clock: HybridClock, request: ReservationRequ
 }
 
 /** Cancels one meal (also one day of a standing order), until the cutoff. */
-export function cancelReservation(doc: Y.Doc, clock: HybridClock, code: string, day: Day, meal: Meal, by: Person, today: Day, now: string): Checked<Reservation> {
+export function cancelReservation(doc: SpaceDoc, clock: HybridClock, code: string, day: Day, meal: Meal, by: Person, today: Day, now: string): Checked<Reservation> {
   const menu = findMenu(doc, day, meal)
   if (!menu) return fail('meal', 'problem.noMenu')
   if (isPastCutoff(menu, today, now)) return fail('meal', 'problem.pastCutoff')
@@ -175,7 +175,7 @@ export interface StandingRequest {
 }
 
 /** Every chosen weekday, this meal, from the first day whose cutoff has not passed. */
-export function setStandingOrder(doc: Y.Doc, clock: HybridClock, request: StandingRequest, by: Person, today: Day, now: string): Checked<StandingOrder> {
+export function setStandingOrder(doc: SpaceDoc, clock: HybridClock, request: StandingRequest, by: Person, today: Day, now: string): Checked<StandingOrder> {
   const code = request.elderCode.trim().toUpperCase()
   if (!CODE.test(code)) return fail('elderCode', 'problem.badCode')
   const weekdays = [...new Set(request.weekdays)].filter((d) => d >= 1 && d <= 7).sort()
@@ -205,7 +205,7 @@ export function setStandingOrder(doc: Y.Doc, clock: HybridClock, request: Standi
 }
 
 /** Pauses a standing order until a date (a hospital stay), from the first day still open. */
-export function pauseStandingOrder(doc: Y.Doc, clock: HybridClock, code: string, meal: Meal, until: Day, by: Person, today: Day, now: string): Checked<StandingOrder> {
+export function pauseStandingOrder(doc: SpaceDoc, clock: HybridClock, code: string, meal: Meal, until: Day, by: Person, today: Day, now: string): Checked<StandingOrder> {
   const key = standingKey(code, meal)
   const existing = readRecord(StandingOrderSchema, key, publicSpace(doc).standingOrders.get(key))
   if (!existing || !existing.active) return fail('standing', 'problem.notFound')
@@ -217,7 +217,7 @@ export function pauseStandingOrder(doc: Y.Doc, clock: HybridClock, code: string,
   return { ok: true, value: paused }
 }
 
-export function stopStandingOrder(doc: Y.Doc, clock: HybridClock, code: string, meal: Meal, by: Person): Checked<StandingOrder> {
+export function stopStandingOrder(doc: SpaceDoc, clock: HybridClock, code: string, meal: Meal, by: Person): Checked<StandingOrder> {
   const key = standingKey(code, meal)
   const existing = readRecord(StandingOrderSchema, key, publicSpace(doc).standingOrders.get(key))
   if (!existing) return fail('standing', 'problem.notFound')
@@ -228,7 +228,7 @@ export function stopStandingOrder(doc: Y.Doc, clock: HybridClock, code: string, 
 
 // ---- Staff space: the elder roster, delivery rounds, door marks -------------------
 
-export function addElder(staffDoc: Y.Doc, clock: HybridClock, draft: ElderDraft): Checked<Elder> {
+export function addElder(staffDoc: SpaceDoc, clock: HybridClock, draft: ElderDraft): Checked<Elder> {
   const check = checkElderDraft(draft)
   if (!check.ok) return check
   const elders = staffSpace(staffDoc).elders
@@ -240,7 +240,7 @@ export function addElder(staffDoc: Y.Doc, clock: HybridClock, draft: ElderDraft)
   return { ok: true, value: elder }
 }
 
-export function editElder(staffDoc: Y.Doc, clock: HybridClock, code: string, draft: ElderDraft): Checked<Elder> {
+export function editElder(staffDoc: SpaceDoc, clock: HybridClock, code: string, draft: ElderDraft): Checked<Elder> {
   if (!staffSpace(staffDoc).elders.has(code)) return fail('elder', 'problem.notFound')
   const check = checkElderDraft(draft)
   if (!check.ok) return check
@@ -249,7 +249,7 @@ export function editElder(staffDoc: Y.Doc, clock: HybridClock, code: string, dra
   return { ok: true, value: elder }
 }
 
-export function saveRound(staffDoc: Y.Doc, clock: HybridClock, round: Omit<Round, 'id' | 'stamp'> & { id?: string }): Checked<Round> {
+export function saveRound(staffDoc: SpaceDoc, clock: HybridClock, round: Omit<Round, 'id' | 'stamp'> & { id?: string }): Checked<Round> {
   if (round.stops.length === 0) return fail('stops', 'problem.noStops')
   if (!round.name.trim()) return fail('name', 'problem.required')
   const saved: Round = { ...round, id: round.id ?? datedId(round.day), name: round.name.trim(), stamp: clock.tick() }
@@ -258,7 +258,7 @@ export function saveRound(staffDoc: Y.Doc, clock: HybridClock, round: Omit<Round
 }
 
 /** The volunteer at the door: delivered, not home, or a concern (with a note). */
-export function markDoor(staffDoc: Y.Doc, clock: HybridClock, roundId: string, code: string, result: DoorResult, note: string, by: Person): Checked<DeliveryMark> {
+export function markDoor(staffDoc: SpaceDoc, clock: HybridClock, roundId: string, code: string, result: DoorResult, note: string, by: Person): Checked<DeliveryMark> {
   const round = readRecord(RoundSchema, roundId, staffSpace(staffDoc).rounds.get(roundId))
   if (!round || !round.stops.includes(code)) return fail('stop', 'problem.notFound')
   if (result === 'concern' && !note.trim()) return fail('note', 'problem.concernNeedsNote')
@@ -267,7 +267,7 @@ export function markDoor(staffDoc: Y.Doc, clock: HybridClock, roundId: string, c
   return { ok: true, value: mark }
 }
 
-export function readCanteen(doc: Y.Doc, staffDoc?: Y.Doc) {
+export function readCanteen(doc: SpaceDoc, staffDoc?: SpaceDoc) {
   const layout = publicSpace(doc)
   const staff = staffDoc ? staffSpace(staffDoc) : null
   return {
@@ -280,7 +280,7 @@ export function readCanteen(doc: Y.Doc, staffDoc?: Y.Doc) {
   }
 }
 
-export function liveCanteenData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
+export function liveCanteenData(doc: SpaceDoc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
     settings: liveCollection(layout.canteenSettings, PricesSchema, (p) => clock.receive(p.stamp), periods),
@@ -291,7 +291,7 @@ export function liveCanteenData(doc: Y.Doc, clock: HybridClock, periods?: ShownP
 }
 export type LiveCanteenData = ReturnType<typeof liveCanteenData>
 
-export function liveStaffCanteenData(staffDoc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
+export function liveStaffCanteenData(staffDoc: SpaceDoc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = staffSpace(staffDoc)
   return {
     elders: liveCollection(layout.elders, ElderSchema, (e) => clock.receive(e.stamp), periods),

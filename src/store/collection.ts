@@ -1,7 +1,8 @@
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import * as v from 'valibot'
+import type { SpaceDoc, SpaceMap } from './space-doc'
 
-// A collection is a Y.Map from id to a plain object. Anything may arrive from a
+// A collection is a map from id to a plain object (a SpaceMap, spread over docs by month). Anything may arrive from a
 // peer (an old version, a buggy device, a hostile one), so every record is checked
 // against its schema on the way out; a record that fails is skipped and counted,
 // and the screen shows the rest.
@@ -28,7 +29,7 @@ export interface CollectionSnapshot<T> {
   skipped: Set<string>
 }
 
-export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>): CollectionSnapshot<T> {
+export function readCollection<T>(map: SpaceMap, schema: RecordSchema<T>): CollectionSnapshot<T> {
   const records = new Map<string, T>()
   const skipped = new Set<string>()
   map.forEach((raw, key) => {
@@ -40,8 +41,9 @@ export function readCollection<T>(map: Y.Map<unknown>, schema: RecordSchema<T>):
 }
 
 // Entry keys start with the id of what they belong to ("<shift id>|<person id>",
-// "<day>|<meal>|<elder code>"). Keys are grouped by that first part, kept up to date
-// by an observer, so a command finds one record's entries without walking a year.
+// "<day>|<meal>|<elder code>"), so they live in that record's doc. Each doc's keys
+// are grouped by that first part, kept up to date by an observer, so a command finds
+// one record's entries without walking a month.
 const keyGroups = new WeakMap<Y.Map<unknown>, Map<string, Set<string>>>()
 const firstPart = (key: string) => {
   const bar = key.indexOf('|')
@@ -65,7 +67,9 @@ function groupsOf(map: Y.Map<unknown>): Map<string, Set<string>> {
 }
 
 /** The valid records whose keys start with a prefix such as "<record id>|": only those are read. */
-export function readByPrefix<T>(map: Y.Map<unknown>, schema: RecordSchema<T>, prefix: string): T[] {
+export function readByPrefix<T>(spaceMap: SpaceMap, schema: RecordSchema<T>, prefix: string): T[] {
+  const map = spaceMap.shardOf(prefix)
+  if (!map) return []
   const candidates = new Set(groupsOf(map).get(firstPart(prefix)))
   // Keys written in the transaction still running are not in the index yet.
   map.doc?._transaction?.changed.get(map as Y.AbstractType<any>)?.forEach((key) => key !== null && candidates.add(key))
@@ -79,13 +83,11 @@ export function readByPrefix<T>(map: Y.Map<unknown>, schema: RecordSchema<T>, pr
 }
 
 /** Writes one whole record: an edit replaces the object, which stays small to store. */
-export function putRecord<T extends object>(map: Y.Map<unknown>, key: string, record: T): void {
+export function putRecord<T extends object>(map: SpaceMap, key: string, record: T): void {
   map.set(key, { ...record })
 }
 
 /** Runs a command's writes as one transaction and hands back its result. */
-export function inTransaction<T>(doc: Y.Doc, write: () => T): T {
-  let result!: T
-  doc.transact(() => (result = write()))
-  return result
+export function inTransaction<T>(doc: SpaceDoc, write: () => T): T {
+  return doc.transact(write)
 }

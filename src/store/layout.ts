@@ -1,35 +1,36 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 
-// How each space is laid out in its Y.Doc: one top-level Y.Map per collection.
+// How each space is laid out: one map per collection (each spread over the
+// space's docs by month, see space-doc.ts).
 // Feature issues add their collections here, so this file is the whole map.
 
-export const publicSpace = (doc: Y.Doc) => ({
-  members: doc.getMap<unknown>('members'),
-  notices: doc.getMap<unknown>('notices'),
-  noticeWithdrawals: doc.getMap<unknown>('noticeWithdrawals'),
-  shifts: doc.getMap<unknown>('shifts'),
-  shiftCancellations: doc.getMap<unknown>('shiftCancellations'),
-  signups: doc.getMap<unknown>('signups'),
-  attendance: doc.getMap<unknown>('attendance'),
-  groups: doc.getMap<unknown>('groups'),
-  groupMembers: doc.getMap<unknown>('groupMembers'),
-  activities: doc.getMap<unknown>('activities'),
-  activityCancellations: doc.getMap<unknown>('activityCancellations'),
-  rsvps: doc.getMap<unknown>('rsvps'),
-  headcounts: doc.getMap<unknown>('headcounts'),
-  ratings: doc.getMap<unknown>('ratings'),
-  aidRequests: doc.getMap<unknown>('aidRequests'),
-  aidEvents: doc.getMap<unknown>('aidEvents'),
-  canteenSettings: doc.getMap<unknown>('canteenSettings'),
-  menus: doc.getMap<unknown>('menus'),
-  reservations: doc.getMap<unknown>('reservations'),
-  standingOrders: doc.getMap<unknown>('standingOrders'),
+export const publicSpace = (doc: SpaceDoc) => ({
+  members: doc.getMap('members'),
+  notices: doc.getMap('notices'),
+  noticeWithdrawals: doc.getMap('noticeWithdrawals'),
+  shifts: doc.getMap('shifts'),
+  shiftCancellations: doc.getMap('shiftCancellations'),
+  signups: doc.getMap('signups'),
+  attendance: doc.getMap('attendance'),
+  groups: doc.getMap('groups'),
+  groupMembers: doc.getMap('groupMembers'),
+  activities: doc.getMap('activities'),
+  activityCancellations: doc.getMap('activityCancellations'),
+  rsvps: doc.getMap('rsvps'),
+  headcounts: doc.getMap('headcounts'),
+  ratings: doc.getMap('ratings'),
+  aidRequests: doc.getMap('aidRequests'),
+  aidEvents: doc.getMap('aidEvents'),
+  canteenSettings: doc.getMap('canteenSettings'),
+  menus: doc.getMap('menus'),
+  reservations: doc.getMap('reservations'),
+  standingOrders: doc.getMap('standingOrders'),
 })
 
-// The staff space: personal data only staff devices hold (its own Y.Doc, room and
+// The staff space: personal data only staff devices hold (its own docs, rooms and
 // secret). Reservations in the public space name elders by an opaque code only.
-export const staffSpace = (doc: Y.Doc) => ({
-  elders: doc.getMap<unknown>('elders'),
-  rounds: doc.getMap<unknown>('rounds'),
-  deliveryMarks: doc.getMap<unknown>('deliveryMarks'),
+export const staffSpace = (doc: SpaceDoc) => ({
+  elders: doc.getMap('elders'),
+  rounds: doc.getMap('rounds'),
+  deliveryMarks: doc.getMap('deliveryMarks'),
 })

@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { checkNoticeDraft, NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
@@ -12,7 +12,7 @@ export interface Author {
   name: string
 }
 
-export function postNotice(doc: Y.Doc, clock: HybridClock, author: Author, draft: NoticeDraft): Checked<Notice> {
+export function postNotice(doc: SpaceDoc, clock: HybridClock, author: Author, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
   if (!check.ok) return check
   const stamp = clock.tick()
@@ -28,12 +28,12 @@ export function postNotice(doc: Y.Doc, clock: HybridClock, author: Author, draft
   return { ok: true, value: notice }
 }
 
-function currentNotice(doc: Y.Doc, id: string): Notice | null {
+function currentNotice(doc: SpaceDoc, id: string): Notice | null {
   const notices = publicSpace(doc).notices
   return readRecord(NoticeSchema, id, notices.get(id))
 }
 
-export function editNotice(doc: Y.Doc, clock: HybridClock, id: string, draft: NoticeDraft): Checked<Notice> {
+export function editNotice(doc: SpaceDoc, clock: HybridClock, id: string, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
   if (!check.ok) return check
   const notice = currentNotice(doc, id)
@@ -43,7 +43,7 @@ export function editNotice(doc: Y.Doc, clock: HybridClock, id: string, draft: No
   return { ok: true, value: edited }
 }
 
-export function withdrawNotice(doc: Y.Doc, clock: HybridClock, by: Author, id: string): Checked<NoticeWithdrawal> {
+export function withdrawNotice(doc: SpaceDoc, clock: HybridClock, by: Author, id: string): Checked<NoticeWithdrawal> {
   if (!currentNotice(doc, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
   const withdrawal: NoticeWithdrawal = { id, byId: by.deviceId, stamp: clock.tick() }
   doc.transact(() => putRecord(publicSpace(doc).noticeWithdrawals, id, withdrawal))
@@ -51,7 +51,7 @@ export function withdrawNotice(doc: Y.Doc, clock: HybridClock, by: Author, id: s
 }
 
 /** The live collections the notice screens read. */
-export function liveNoticeData(doc: Y.Doc, clock: HybridClock) {
+export function liveNoticeData(doc: SpaceDoc, clock: HybridClock) {
   const layout = publicSpace(doc)
   return {
     notices: liveCollection(layout.notices, NoticeSchema, (n) => clock.receive(n.editedAt)),

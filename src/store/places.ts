@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceMap } from './space-doc'
 import type { HybridClock } from '../domain/hlc'
 import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import type { Checked } from '../domain/validation'
@@ -9,14 +9,14 @@ export interface Person {
   name: string
 }
 
-export const entriesOf = (map: Y.Map<unknown>, recordId: string): PlaceEntry[] => readByPrefix(map, PlaceEntrySchema, `${recordId}|`)
+export const entriesOf = (map: SpaceMap, recordId: string): PlaceEntry[] => readByPrefix(map, PlaceEntrySchema, `${recordId}|`)
 
 /**
  * Joins the line for a record (or does nothing if already in it). Works offline:
  * the entry notes whether this device saw a free place, for the bumped/promoted
  * notices after a merge.
  */
-export function joinLine(map: Y.Map<unknown>, clock: HybridClock, recordId: string, places: number | null, person: Person, by: Person): Checked<PlaceEntry> {
+export function joinLine(map: SpaceMap, clock: HybridClock, recordId: string, places: number | null, person: Person, by: Person): Checked<PlaceEntry> {
   const entries = entriesOf(map, recordId)
   const existing = entries.find((e) => e.personId === person.id)
   if (existing?.active) return { ok: true, value: existing }
@@ -39,7 +39,7 @@ export function joinLine(map: Y.Map<unknown>, clock: HybridClock, recordId: stri
 }
 
 /** Leaves the line; the first one waiting moves up, by the same derived rule. */
-export function leaveLine(map: Y.Map<unknown>, clock: HybridClock, recordId: string, personId: string, by: Person): Checked<PlaceEntry> {
+export function leaveLine(map: SpaceMap, clock: HybridClock, recordId: string, personId: string, by: Person): Checked<PlaceEntry> {
   const key = entryKey(recordId, personId)
   const existing = readRecord(PlaceEntrySchema, key, map.get(key))
   if (!existing || !existing.active) return { ok: false, problems: { entry: 'problem.notSignedUp' } }

@@ -1,7 +1,7 @@
-import * as Y from 'yjs'
 import { batch, createSignal, type Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { readRecord, type RecordSchema } from './collection'
+import type { MapChange, SpaceMap } from './space-doc'
 import { periodOfKey, type Period } from '../domain/calendar'
 
 // The Y → Solid bridge. Records sit in a Solid store keyed by id; when Yjs reports
@@ -9,7 +9,7 @@ import { periodOfKey, type Period } from '../domain/calendar'
 // that shows one row per id re-renders the one row that changed, not the whole list.
 // The id list itself changes only when a record appears or disappears.
 // Given the months a phone shows, entries of other months are not read at all
-// (their keys say their month), so a year of history costs little to open.
+// (their keys say their month), even when their doc is open for another screen.
 
 export interface LiveCollection<T> {
   /** Valid records by id (a read-only Solid store). */
@@ -54,7 +54,7 @@ export class ShownPeriods {
 }
 
 export function liveCollection<T extends object>(
-  map: Y.Map<unknown>,
+  map: SpaceMap,
   schema: RecordSchema<T>,
   onValidRecord?: (record: T) => void,
   periods?: ShownPeriods,
@@ -105,7 +105,7 @@ export function liveCollection<T extends object>(
     setSkipped(skippedKeys.size)
   })
 
-  const observer = (event: Y.YMapEvent<unknown>) => refresh([...event.keysChanged].filter(shown))
+  const observer = (event: MapChange) => refresh([...event.keysChanged].filter(shown))
   map.observe(observer)
   const stopShowing = periods?.onShow((added) => refresh([...map.keys()].filter((key) => added.has(periodOfKey(key) ?? ''))))
 

@@ -1,10 +1,10 @@
-import * as Y from 'yjs'
+import type { SpaceMap } from './space-doc'
 import type { HybridClock } from '../domain/hlc'
 import type { Cancellation } from '../domain/schedule'
 import { putRecord } from './collection'
 
 /** Cancels a calendar record (shift, activity) with a reason: an entry of its own. */
-export function writeCancellation(map: Y.Map<unknown>, clock: HybridClock, byId: string, id: string, reason: string): Cancellation {
+export function writeCancellation(map: SpaceMap, clock: HybridClock, byId: string, id: string, reason: string): Cancellation {
   const cancellation: Cancellation = { id, byId, reason: reason.trim().slice(0, 200), stamp: clock.tick() }
   putRecord(map, id, cancellation)
   return cancellation

@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import type { SpaceDoc } from './space-doc'
 import type { HybridClock } from '../domain/hlc'
 import { datedId, newId } from '../domain/ids'
 import {
@@ -23,7 +23,7 @@ import { liveCollection, type ShownPeriods } from './reactive'
 
 const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
 
-export function publishShift(doc: Y.Doc, clock: HybridClock, by: Person, draft: ShiftDraft, today: Day): Checked<Shift> {
+export function publishShift(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ShiftDraft, today: Day): Checked<Shift> {
   const check = checkShiftDraft(draft, today, true)
   if (!check.ok) return check
   const stamp = clock.tick()
@@ -33,7 +33,7 @@ export function publishShift(doc: Y.Doc, clock: HybridClock, by: Person, draft: 
 }
 
 /** A weekly series becomes one record per date, so each can be edited or cancelled alone. */
-export function publishSeries(doc: Y.Doc, clock: HybridClock, by: Person, draft: SeriesDraft, today: Day): Checked<Shift[]> {
+export function publishSeries(doc: SpaceDoc, clock: HybridClock, by: Person, draft: SeriesDraft, today: Day): Checked<Shift[]> {
   const check = checkSeriesDraft(draft, today)
   if (!check.ok) return check
   const { weekdays, from, until, ...common } = check.value
@@ -46,11 +46,11 @@ export function publishSeries(doc: Y.Doc, clock: HybridClock, by: Person, draft:
   return { ok: true, value: shifts }
 }
 
-export function findShift(doc: Y.Doc, id: string): Shift | null {
+export function findShift(doc: SpaceDoc, id: string): Shift | null {
   return readRecord(ShiftSchema, id, publicSpace(doc).shifts.get(id))
 }
 
-export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: ShiftDraft, today: Day): Checked<Shift> {
+export function editShift(doc: SpaceDoc, clock: HybridClock, id: string, draft: ShiftDraft, today: Day): Checked<Shift> {
   const shift = findShift(doc, id)
   if (!shift) return notFound
   const check = checkShiftDraft(draft, today, draft.date !== shift.date)
@@ -61,13 +61,13 @@ export function editShift(doc: Y.Doc, clock: HybridClock, id: string, draft: Shi
   return { ok: true, value: edited }
 }
 
-export function cancelShift(doc: Y.Doc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
+export function cancelShift(doc: SpaceDoc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
   if (!findShift(doc, id)) return notFound
   return { ok: true, value: inTransaction(doc, () => writeCancellation(publicSpace(doc).shiftCancellations, clock, by.id, id, reason)) }
 }
 
 /** Signs a volunteer up (their own or on someone's behalf, 代办); works offline. */
-export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<PlaceEntry> {
+export function signUp(doc: SpaceDoc, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<PlaceEntry> {
   const shift = findShift(doc, shiftId)
   if (!shift) return notFound
   const layout = publicSpace(doc)
@@ -75,12 +75,12 @@ export function signUp(doc: Y.Doc, clock: HybridClock, shiftId: string, voluntee
   return inTransaction(doc, () => joinLine(layout.signups, clock, shiftId, shift.places, volunteer, by))
 }
 
-export function withdraw(doc: Y.Doc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
+export function withdraw(doc: SpaceDoc, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
   return inTransaction(doc, () => leaveLine(publicSpace(doc).signups, clock, shiftId, volunteerId, by))
 }
 
 export function markAttendance(
-  doc: Y.Doc,
+  doc: SpaceDoc,
   clock: HybridClock,
   shiftId: string,
   volunteerId: string,
@@ -98,7 +98,7 @@ export function markAttendance(
 }
 
 /** Everything about shifts in one doc, read fresh (tests and exports). */
-export function readShiftData(doc: Y.Doc) {
+export function readShiftData(doc: SpaceDoc) {
   const layout = publicSpace(doc)
   return {
     shifts: [...readCollection(layout.shifts, ShiftSchema).records.values()],
@@ -109,7 +109,7 @@ export function readShiftData(doc: Y.Doc) {
 }
 
 /** The live collections the shift screens read. */
-export function liveShiftData(doc: Y.Doc, clock: HybridClock, periods?: ShownPeriods) {
+export function liveShiftData(doc: SpaceDoc, clock: HybridClock, periods?: ShownPeriods) {
   const layout = publicSpace(doc)
   return {
     shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt), periods),

@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 
-// Each space lives in its own IndexedDB database, named by its room. Writes go to
+// Each doc of a space (standing, and each month) lives in its own IndexedDB
+// database, named by its room. Writes go to
 // the Y.Doc first and y-indexeddb stores them; nothing waits for the network.
 
 export interface SpaceStorage {
@@ -28,10 +29,17 @@ export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
   }
 }
 
-/** Removes a space's stored data from this device (leaving a community). */
-export function deleteSpaceData(room: string): Promise<void> {
+/** Removes a space's stored data from this device (leaving a community): its room's database and its months'. */
+export async function deleteSpaceData(room: string): Promise<void> {
+  const own = databaseName(room)
+  const stored = (await indexedDB.databases?.()) ?? []
+  const names = new Set([own, ...stored.flatMap((db) => (db.name?.startsWith(`${own}.`) ? [db.name] : []))])
+  await Promise.all([...names].map(deleteDatabase))
+}
+
+function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(databaseName(room))
+    const request = indexedDB.deleteDatabase(name)
     request.onsuccess = () => resolve()
     request.onerror = () => reject(request.error)
     // Another tab still has it open: it is deleted once that tab lets go.

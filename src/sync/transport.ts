@@ -20,6 +20,8 @@ export interface SpaceSyncStatus extends SyncActivity {
   peers: number
   signalingConnected: number
   signalingServers: number
+  /** Changes made here that no peer has been sent yet. */
+  unshared: boolean
 }
 
 export interface SpaceSync {
@@ -50,8 +52,10 @@ function loadActivity(room: string): SyncActivity {
   return { lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null }
 }
 
+/** Forgets the sync times of a space's room and of its month rooms ("<room>.<month>"). */
 export function forgetActivity(room: string): void {
-  localStorage.removeItem(activityKey(room))
+  const own = activityKey(room)
+  for (const key of Object.keys(localStorage)) if (key === own || key.startsWith(`${own}.`)) localStorage.removeItem(key)
 }
 
 // On a local network a WebRTC handshake takes well under a second. One that is not
@@ -133,6 +137,7 @@ export function connectSpace(
       peers: provider.room ? [...provider.room.webrtcConns.values()].filter((conn) => conn.connected).length : 0,
       signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
       signalingServers: provider.signalingConns.length,
+      unshared: hasUnsharedChanges(activity),
     }),
     onChange(listener) {
       listeners.add(listener)
@@ -157,8 +162,26 @@ export function connectSpace(
   }
 }
 
-/** Changes made here that no peer has been sent yet. */
-export function hasUnsharedChanges(status: SyncActivity): boolean {
+function hasUnsharedChanges(status: SyncActivity): boolean {
   if (status.lastLocalChangeAt === null) return false
   return status.lastSentAt === null || status.lastLocalChangeAt > status.lastSentAt
+}
+
+const latest = (times: (number | null)[]): number | null => times.reduce<number | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null)
+
+/**
+ * A space's rooms (its standing doc and each open month) taken together. The same
+ * phones are in every room, and y-webrtc shares one connection per signaling server
+ * among rooms, so the largest counts are the space's.
+ */
+export function combineStatus(rooms: SpaceSyncStatus[]): SpaceSyncStatus {
+  return {
+    peers: Math.max(0, ...rooms.map((r) => r.peers)),
+    signalingConnected: Math.max(0, ...rooms.map((r) => r.signalingConnected)),
+    signalingServers: Math.max(0, ...rooms.map((r) => r.signalingServers)),
+    lastReceivedAt: latest(rooms.map((r) => r.lastReceivedAt)),
+    lastSentAt: latest(rooms.map((r) => r.lastSentAt)),
+    lastLocalChangeAt: latest(rooms.map((r) => r.lastLocalChangeAt)),
+    unshared: rooms.some((r) => r.unshared),
+  }
 }

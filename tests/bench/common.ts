@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { addDays, format, startOfWeek } from 'date-fns'
@@ -7,6 +7,9 @@ import type { Page, Route } from 'playwright-core'
 import type { Servers } from '../e2e/harness'
 import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
+import { periodsAround, today } from '../../src/domain/calendar'
+import { publicSpace } from '../../src/store/layout'
+import { docRoom, STANDING, type DocName, type SpaceDoc } from '../../src/store/space-doc'
 
 // What every benchmark shares: the scale and seed, the year (built once through
 // the store commands and kept in .bench/ between runs), and how a figure is reported.
@@ -20,44 +23,73 @@ export function firstMonday(): Date {
   return startOfWeek(addDays(new Date(), -300), { weekStartsOn: 1 })
 }
 
+type SpaceFiles = Record<DocName, Buffer>
+
 export interface YearFiles {
-  publicBytes: Buffer
-  staffBytes: Buffer
+  /** Each doc's encoded state (the standing doc and one per month), by space and doc name. */
+  public: SpaceFiles
+  staff: SpaceFiles
   /** Entries (map keys) per collection in the public space. */
   counts: Record<string, number>
+  /** Entries per doc of the public space. */
+  docEntries: Record<DocName, number>
   entries: number
   commands: number
   refused: number
   buildMs: number
 }
 
-export function entryCounts(doc: Y.Doc): Record<string, number> {
+export function entryCounts(space: SpaceDoc): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const name of [...doc.share.keys()]) counts[name] = doc.getMap(name).size
+  for (const name of Object.keys(publicSpace(space))) counts[name] = space.getMap(name).size
   return counts
+}
+
+const docEntries = (doc: Y.Doc) => [...doc.share.keys()].reduce((sum, name) => sum + doc.getMap(name).size, 0)
+
+/** The public docs a phone opens at start: the standing doc and the months it shows. */
+export const docsAtStart = (year: YearFiles): DocName[] => [STANDING, ...periodsAround(today())].filter((name) => name in year.public)
+
+function readSpaceFiles(dir: string, space: string): SpaceFiles {
+  const files: SpaceFiles = {}
+  for (const file of readdirSync(dir)) if (file.startsWith(`${space}.`)) files[file.slice(space.length + 1, -'.bin'.length)] = readFileSync(join(dir, file))
+  return files
+}
+
+function writeSpaceFiles(dir: string, space: string, doc: SpaceDoc): SpaceFiles {
+  const files: SpaceFiles = {}
+  for (const [name, ydoc] of doc.opened) {
+    files[name] = Buffer.from(Y.encodeStateAsUpdate(ydoc))
+    writeFileSync(join(dir, `${space}.${name}.bin`), files[name])
+  }
+  return files
 }
 
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const name = join(CACHE, `year-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
-  if (!onBuilt && existsSync(`${name}.json`)) {
-    const meta = JSON.parse(readFileSync(`${name}.json`, 'utf8'))
-    return { ...meta, publicBytes: readFileSync(`${name}.public.bin`), staffBytes: readFileSync(`${name}.staff.bin`) }
+  const dir = join(CACHE, `year-by-month-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
+    return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }
   }
   const start = performance.now()
   const year = buildYear(SCALE, SEED, monday)
   const buildMs = Math.round(performance.now() - start)
   onBuilt?.(year, buildMs)
   const counts = entryCounts(year.publicDoc)
-  const meta = { counts, entries: Object.values(counts).reduce((a, b) => a + b, 0), commands: year.commands, refused: year.refused, buildMs }
-  mkdirSync(CACHE, { recursive: true })
-  const publicBytes = Buffer.from(Y.encodeStateAsUpdate(year.publicDoc))
-  const staffBytes = Buffer.from(Y.encodeStateAsUpdate(year.staffDoc))
-  writeFileSync(`${name}.public.bin`, publicBytes)
-  writeFileSync(`${name}.staff.bin`, staffBytes)
-  writeFileSync(`${name}.json`, JSON.stringify(meta))
-  return { ...meta, publicBytes, staffBytes }
+  const meta = {
+    counts,
+    docEntries: Object.fromEntries([...year.publicDoc.opened].map(([name, doc]) => [name, docEntries(doc)])),
+    entries: Object.values(counts).reduce((a, b) => a + b, 0),
+    commands: year.commands,
+    refused: year.refused,
+    buildMs,
+  }
+  mkdirSync(dir, { recursive: true })
+  const files = { public: writeSpaceFiles(dir, 'public', year.publicDoc), staff: writeSpaceFiles(dir, 'staff', year.staffDoc) }
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta))
+  return { ...meta, ...files }
 }
 
 /** Prints one benchmark's figures as one JSON object and keeps them for bench-results.json. */
@@ -88,11 +120,12 @@ export function buildBaseline(): void {
   execFileSync('npx', ['vite', 'build', '--config', 'tests/bench/vite.baseline.config.ts'], { stdio: 'inherit' })
 }
 
-/** Hands the year's bytes to pages under /__bench/ (bench browsers block service workers). */
+/** Hands the year's bytes to pages as /__bench/year/<space>/<doc>.bin (bench browsers block service workers). */
 export async function routeBench(page: Page, year: YearFiles): Promise<void> {
-  await page.route('**/__bench/year-*.bin', (route: Route) => {
-    const bytes = route.request().url().endsWith('year-staff.bin') ? year.staffBytes : year.publicBytes
-    return route.fulfill({ body: bytes, contentType: 'application/octet-stream' })
+  await page.route('**/__bench/year/**', (route: Route) => {
+    const [space, file] = new URL(route.request().url()).pathname.split('/').slice(-2) as ['public' | 'staff', string]
+    const bytes = year[space][file.slice(0, -'.bin'.length)]
+    return bytes ? route.fulfill({ body: bytes, contentType: 'application/octet-stream' }) : route.fulfill({ status: 404 })
   })
 }
 
@@ -105,24 +138,29 @@ export async function heapMB(page: Page): Promise<number> {
   return Math.round((usedSize / 1024 / 1024) * 10) / 10
 }
 
+export interface YearDatabases {
+  /** The y-indexeddb database of each doc, by space and doc name. */
+  public: Record<DocName, string>
+  staff: Record<DocName, string>
+}
+
 /**
  * Creates a community on this page and puts the year into its two spaces' y-indexeddb
- * databases, as if it had been synced there while the app was closed. Returns the
- * databases' names (public, staff).
+ * databases (one per doc), as if it had been synced there while the app was closed.
  */
-export async function communityWithYear(page: Page, servers: Servers, year: YearFiles): Promise<string[]> {
+export async function communityWithYear(page: Page, servers: Servers, year: YearFiles): Promise<YearDatabases> {
   await routeBench(page, year)
   await createCommunity(page, servers, '王主任', '幸福里社区')
   const device = await page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
   const membership = device.communities[0]
-  const dbNames = [`neighbours-${membership.public.room}`, `neighbours-${membership.staff.room}`]
+  const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, `neighbours-${docRoom(membership[space].room, name)}`]))
+  const dbs: YearDatabases = { public: databases('public'), staff: databases('staff') }
+  const stores = (['public', 'staff'] as const).flatMap((space) => Object.entries(dbs[space]).map(([name, db]) => [db, `/__bench/year/${space}/${name}.bin`]))
   await page.goto(`${servers.appUrl}/__bench/`)
-  await page.evaluate(async ([pub, staff]) => {
-    const bench = (window as any).bench
-    await bench.store(pub, '/__bench/year-public.bin')
-    await bench.store(staff, '/__bench/year-staff.bin')
-  }, dbNames)
-  return dbNames
+  await page.evaluate(async (list) => {
+    for (const [db, url] of list) await (window as any).bench.store(db, url)
+  }, stores)
+  return dbs
 }
 
 /** An init script: when Today first shows today's menu (it needs the year's menus), in ms since navigation. */

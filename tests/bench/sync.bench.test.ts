@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
 import { inviteLink, waitForPeers } from '../e2e/journeys'
-import { buildBaseline, communityWithYear, markTodayShown, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+import { buildBaseline, communityWithYear, docsAtStart, markTodayShown, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
 
 // A fresh phone joins a phone that holds the year: from tapping "join" to the Today
-// screen showing today's menu. Baseline: two bare Y.Docs over y-webrtc (with the
-// same framed data channels, since stock y-webrtc cannot carry the year at all),
-// from connecting until every entry has arrived. Both over the same signaling server.
+// screen showing today's menu. Baseline: two bare peers over y-webrtc holding the
+// docs a joining phone fetches (the standing doc and the months it shows, one room
+// each, with the same framed data channels, since stock y-webrtc cannot carry a
+// month at all), from connecting until every entry has arrived. Both over the same
+// signaling server.
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 
@@ -67,14 +69,17 @@ async function bareJoin(run: number): Promise<number> {
   const room = `bench-bare-${Date.now()}-${run}`
   const password = 'bench-secret-for-the-bare-baseline'
   await holder.page.goto(`${servers.appUrl}/__bench/`)
-  await holder.page.evaluate(([r, p, s]) => (window as any).bench.hold('/__bench/year-public.bin', r, p, s), [room, password, servers.signalingUrl])
+  const docs = docsAtStart(year)
+  const urls = Object.fromEntries(docs.map((name) => [name, `/__bench/year/public/${name}.bin`]))
+  const entries = Object.fromEntries(docs.map((name) => [name, year.docEntries[name]!]))
+  await holder.page.evaluate(([u, r, p, s]) => (window as any).bench.hold(u, r, p, s), [urls, room, password, servers.signalingUrl] as const)
   const joiner = await launchDevice(`bare${run}`, undefined, { blockServiceWorkers: true })
   try {
     await routeBench(joiner.page, year)
     await joiner.page.goto(`${servers.appUrl}/__bench/`)
     return await joiner.page.evaluate(
-      ([r, p, s, n]) => (window as any).bench.join(r, p, s, 'reservations', n),
-      [room, password, servers.signalingUrl, year.counts.reservations!] as const,
+      ([r, p, s, e]) => (window as any).bench.join(r, p, s, e),
+      [room, password, servers.signalingUrl, entries] as const,
     )
   } finally {
     await joiner.dispose()
@@ -94,7 +99,9 @@ it('a fresh phone joins a phone holding the year', async () => {
     baselineMs: median(bare),
     ratio: ratio(median(app), median(bare)),
     runs: { app: app.map(Math.round), baseline: bare.map(Math.round) },
-    publicEncodedBytes: year.publicBytes.length,
+    baselineDocs: docsAtStart(year),
+    baselineEncodedBytes: docsAtStart(year).reduce((sum, name) => sum + year.public[name]!.length, 0),
+    publicEncodedBytes: Object.values(year.public).reduce((sum, bytes) => sum + bytes.length, 0),
     budget: { ratioAtMost: 2 },
   })
 })

@@ -1,7 +1,7 @@
-import * as Y from 'yjs'
 import { addDays, format } from 'date-fns'
 import { HybridClock } from '../../src/domain/hlc'
-import type { Day } from '../../src/domain/calendar'
+import { monthOf, type Day } from '../../src/domain/calendar'
+import { SpaceDoc } from '../../src/store/space-doc'
 import { ACTIVITY_CATEGORIES } from '../../src/domain/activities'
 import { SHIFT_CATEGORIES } from '../../src/domain/shifts'
 import { AID_CATEGORIES, URGENCIES } from '../../src/domain/aid'
@@ -24,8 +24,8 @@ import { addElder, cancelReservation, publishMenu, reserve, setStandingOrder } f
 // requests a day through their whole lifecycle, and the edits a real year has.
 
 export interface Year {
-  publicDoc: Y.Doc
-  staffDoc: Y.Doc
+  publicDoc: SpaceDoc
+  staffDoc: SpaceDoc
   /** The first and last day of the year. */
   first: Day
   last: Day
@@ -69,8 +69,8 @@ const GIVEN = ['建国', '秀英', '桂兰', '志强', '丽华', '玉珍', '国�
 /** Builds the 364 days from `firstMonday` on. */
 export function buildYear(scale: number, seed: number, firstMonday: Date): Year {
   const random = seeded(seed)
-  const publicDoc = new Y.Doc()
-  const staffDoc = new Y.Doc()
+  const publicDoc = new SpaceDoc()
+  const staffDoc = new SpaceDoc()
   const firstDate = new Date(firstMonday.getFullYear(), firstMonday.getMonth(), firstMonday.getDate(), 8, 0)
   let simNow = firstDate.getTime()
   const dayOf = (date: Date) => format(date, 'yyyy-MM-dd') as Day
@@ -233,11 +233,12 @@ export function buildYear(scale: number, seed: number, firstMonday: Date): Year 
   return { publicDoc, staffDoc, first: startDay, last, commands, refused, refusedWhy }
 }
 
-/** The day's shifts and activities, as a phone would look them up (ids only). */
-function todaysRecords(doc: Y.Doc, day: Day) {
+/** The day's shifts and activities, as a phone would look them up (ids only, from the day's month). */
+function todaysRecords(space: SpaceDoc, day: Day) {
   const shifts: { id: string }[] = []
   const activities: { id: string }[] = []
-  doc.getMap<{ id: string; date: string }>('shifts').forEach((s) => s.date === day && shifts.push(s))
-  doc.getMap<{ id: string; date: string }>('activities').forEach((a) => a.date === day && activities.push(a))
+  const month = space.get(monthOf(day))
+  month?.getMap<{ id: string; date: string }>('shifts').forEach((s) => s.date === day && shifts.push(s))
+  month?.getMap<{ id: string; date: string }>('activities').forEach((a) => a.date === day && activities.push(a))
   return { shifts, activities }
 }

@@ -1,9 +1,9 @@
-import * as Y from 'yjs'
+import { SpaceDoc } from '../../src/store/space-doc'
 import { describe, expect, it } from 'vitest'
 import { allocateSeats, doorResults, ordersFor } from '../../src/domain/canteen'
 import { HybridClock } from '../../src/domain/hlc'
 import { cancelReservation, markDoor, publishMenu, readCanteen, reserve, saveRound, setStandingOrder } from '../../src/store/canteen'
-import { pick, runConvergence } from './harness'
+import { copySpace, pick, runConvergence } from './harness'
 
 // Reservations racing for the last seats, and door marks made at once by the
 // volunteer and staff: every phone must end with the same board.
@@ -51,23 +51,22 @@ describe('meal seats converge', () => {
 
 describe('door marks converge', () => {
   it('staff and the volunteer mark the same doors at once: the newest mark by HLC counts everywhere', () => {
-    const base = new Y.Doc()
+    const base = new SpaceDoc()
     const setupClock = new HybridClock('setup', () => 1)
     const round = saveRound(base, setupClock, { day: TODAY, meal: 'lunch', name: '3号楼', stops: CODES, volunteerId: 'phone1', volunteerName: 'v' })
     if (!round.ok) throw new Error('round failed')
-    const seedUpdate = Y.encodeStateAsUpdate(base)
     for (const seed of [51, 52, 53]) {
       const { views } = runConvergence({
         seed,
         phones: 4,
         steps: 300,
-        setup: (phone) => Y.applyUpdate(phone.doc, seedUpdate),
+        setup: (phone) => copySpace(base, phone.doc),
         command(phone, random) {
           const result = pick(random, ['delivered', 'notHome', 'concern'] as const)
           markDoor(phone.doc, phone.clock, round.value.id, pick(random, CODES), result, result === 'concern' ? '没应门' : '', { id: phone.deviceId, name: 'p' })
         },
         view(phone) {
-          const marks = readCanteen(new Y.Doc(), phone.doc).marks
+          const marks = readCanteen(new SpaceDoc(), phone.doc).marks
           return [...doorResults(marks, round.value.id).entries()].sort().map(([code, m]) => `${code}:${m.result}:${m.byId}`)
         },
       })

@@ -1,11 +1,14 @@
 import * as Y from 'yjs'
 import { HybridClock } from '../../src/domain/hlc'
+import { SpaceDoc, type DocName } from '../../src/store/space-doc'
 
-// A reusable convergence harness. Several Y.Docs ("phones") run seeded random
+// A reusable convergence harness. Several phones, each with a space (a standing
+// doc and one doc per month, each synced in its own room), run seeded random
 // commands; their updates travel as messages over links that go down and up at
 // random and are delivered in random order. A message sent over a link that is
-// down is lost, as with y-webrtc; when the link comes back the two docs exchange
-// what the other lacks (state vector + diff), as y-webrtc's sync step does. At the
+// down is lost, as with y-webrtc; when the link comes back the two phones exchange
+// what the other lacks in each doc (state vector + diff), as y-webrtc's sync step
+// does in each room. At the
 // end every link comes up, everything is delivered, and the caller compares views.
 
 export type Random = () => number
@@ -27,17 +30,24 @@ export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.fl
 export interface Phone {
   index: number
   deviceId: string
-  doc: Y.Doc
+  doc: SpaceDoc
   clock: HybridClock
 }
 
 interface Message {
   from: number
   to: number
+  /** Which of the space's docs (rooms) it belongs to. */
+  name: DocName
   update: Uint8Array
 }
 
 const REMOTE = Symbol('remote')
+
+/** Puts everything one space holds into another (every doc), as a sync would; not sent on. */
+export function copySpace(from: SpaceDoc, to: SpaceDoc): void {
+  for (const [name, doc] of from.opened) Y.applyUpdate(to.open(name), Y.encodeStateAsUpdate(doc), REMOTE)
+}
 
 export class Network {
   readonly phones: Phone[]
@@ -52,15 +62,17 @@ export class Network {
     private readonly random: Random,
   ) {
     this.phones = Array.from({ length: count }, (_, index) => {
-      const doc = new Y.Doc()
+      const doc = new SpaceDoc()
       const deviceId = `phone${index}`
       // Each phone's wall clock is off by up to ±5 minutes, as real phones are.
       const skew = Math.floor((random() - 0.5) * 600_000)
       const phone: Phone = { index, deviceId, doc, clock: new HybridClock(deviceId, () => this.time + skew) }
-      doc.on('update', (update: Uint8Array, origin: unknown) => {
-        if (origin === REMOTE) return
-        for (let to = 0; to < count; to++) if (to !== index) this.send({ from: index, to, update })
-      })
+      doc.onOpen((name, ydoc) =>
+        ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+          if (origin === REMOTE) return
+          for (let to = 0; to < count; to++) if (to !== index) this.send({ from: index, to, name, update })
+        }),
+      )
       return phone
     })
   }
@@ -75,15 +87,18 @@ export class Network {
   }
 
   private apply(message: Message) {
-    Y.applyUpdate(this.phones[message.to]!.doc, message.update, REMOTE)
+    Y.applyUpdate(this.phones[message.to]!.doc.open(message.name), message.update, REMOTE)
     this.delivered++
   }
 
-  /** What each side lacks, sent both ways (y-webrtc's sync steps 1 and 2). */
+  /** What each side lacks in each doc either has, sent both ways (y-webrtc's sync steps 1 and 2). */
   private exchange(a: number, b: number) {
-    const [docA, docB] = [this.phones[a]!.doc, this.phones[b]!.doc]
-    this.inFlight.push({ from: a, to: b, update: Y.encodeStateAsUpdate(docA, Y.encodeStateVector(docB)) })
-    this.inFlight.push({ from: b, to: a, update: Y.encodeStateAsUpdate(docB, Y.encodeStateVector(docA)) })
+    const [spaceA, spaceB] = [this.phones[a]!.doc, this.phones[b]!.doc]
+    for (const name of new Set([...spaceA.opened.keys(), ...spaceB.opened.keys()])) {
+      const [docA, docB] = [spaceA.open(name), spaceB.open(name)]
+      this.inFlight.push({ from: a, to: b, name, update: Y.encodeStateAsUpdate(docA, Y.encodeStateVector(docB)) })
+      this.inFlight.push({ from: b, to: a, name, update: Y.encodeStateAsUpdate(docB, Y.encodeStateVector(docA)) })
+    }
   }
 
   /** Time passes, a few messages arrive in random order, links fail and recover. */
@@ -129,9 +144,9 @@ export interface ConvergenceRun<V> {
   setup?(phone: Phone): void
   /** One random command on one phone (the harness picks the phone). */
   command(phone: Phone, random: Random, network: Network): void
-  /** What a screen would show, computed from one doc. Must be plain data. */
+  /** What a screen would show, computed from one phone's space. Must be plain data. */
   view(phone: Phone): V
-  /** Rules that must hold on every doc's view, e.g. "no shift over capacity". */
+  /** Rules that must hold on every phone's view, e.g. "no shift over capacity". */
   invariant?(view: V, phone: Phone): void
 }
 

@@ -6,9 +6,12 @@ import { pick, runConvergence, type Phone } from './harness'
 // Five phones, hundreds of random sign-ups, withdrawals, capacity edits and
 // cancellations, delivered in random order over links that fail. Afterwards every
 // phone must show the same confirmed list and waitlist for every shift, and no
-// shift may ever show more confirmed volunteers than places.
+// shift may ever show more confirmed volunteers than places. Shifts fall in three
+// months, each month a doc of its own, delivered independently of the others.
 
 const TODAY = '2026-11-23'
+// Shifts in three months, so their entries travel in three docs (rooms) of their own.
+const DATES = ['2026-11-23', '2026-12-05', '2027-01-10']
 
 function views(phone: Phone) {
   const data = readShiftData(phone.doc)
@@ -20,7 +23,7 @@ function views(phone: Phone) {
 describe('shift places converge', () => {
   for (const seed of [11, 12, 13, 14, 15]) {
     it(`seed ${seed}: same confirmed list and waitlist everywhere, never over capacity`, () => {
-      const { views: all } = runConvergence({
+      const { views: all, network } = runConvergence({
         seed,
         phones: 5,
         steps: 500,
@@ -30,7 +33,7 @@ describe('shift places converge', () => {
           const roll = random()
           if (roll < 0.08 || data.shifts.length === 0) {
             const places = 1 + Math.floor(random() * 3)
-            publishShift(phone.doc, phone.clock, volunteer, { title: '帮厨', category: 'canteen', place: '', date: TODAY, start: '10:00', end: '12:00', places, notes: '', skill: '' }, TODAY)
+            publishShift(phone.doc, phone.clock, volunteer, { title: '帮厨', category: 'canteen', place: '', date: pick(random, DATES), start: '10:00', end: '12:00', places, notes: '', skill: '' }, TODAY)
             return
           }
           const shift = pick(random, data.shifts)
@@ -73,6 +76,7 @@ describe('shift places converge', () => {
       expect(all[0]!.length).toBeGreaterThan(3)
       expect(all[0]!.some((s) => s.waitlist.length > 0)).toBe(true)
       for (const view of all) expect(view).toEqual(all[0])
+      for (const phone of network.phones) expect([...phone.doc.opened.keys()].sort()).toEqual(['2026-11', '2026-12', '2027-01', 'standing'])
     })
   }
 })

@@ -61,11 +61,12 @@ export async function noticeTitles(page: Page): Promise<string[]> {
   return page.locator('[data-testid=notice] h3').allTextContents()
 }
 
-/** Bytes that crossed this page's WebRTC data channels, read from getStats(). */
+/** Bytes that crossed this page's WebRTC data channels (every room of the public space), read from getStats(). */
 export async function dataChannelBytes(page: Page): Promise<{ received: number; sent: number; connections: number }> {
   return page.evaluate(async () => {
     const session = (window as any).neighbours?.session
-    const connections: Set<RTCPeerConnection> = session?.publicSpace.sync?.connections ?? new Set()
+    const parts: { sync: { connections: Set<RTCPeerConnection> } | null }[] = [...(session?.publicSpace.parts.values() ?? [])]
+    const connections = parts.flatMap((part) => [...(part.sync?.connections ?? [])])
     let received = 0
     let sent = 0
     for (const pc of connections) {
@@ -77,7 +78,7 @@ export async function dataChannelBytes(page: Page): Promise<{ received: number; 
         }
       })
     }
-    return { received, sent, connections: connections.size }
+    return { received, sent, connections: connections.length }
   })
 }
 

@@ -98,6 +98,8 @@ describe('volunteer shifts', () => {
     // The volunteer's own hours reach their phone too.
     await volunteer.page.click('[data-testid=nav-me]')
     await volunteer.page.locator('[data-testid=hours-month]', { hasText: '2.5' }).waitFor({ timeout: 30_000 })
+    await volunteer.page.click('[data-testid=count-year]')
+    await volunteer.page.locator('[data-testid=hours-year]', { hasText: '2.5' }).waitFor()
 
     // Staff cancel tomorrow's occurrence; the volunteer signed up for it hears on Today.
     const tomorrow = localDay(1)

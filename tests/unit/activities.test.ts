@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import { SpaceDoc } from '../../src/store/space-doc'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import {
@@ -50,7 +50,7 @@ const staff = { id: 'staff', name: '王主任' }
 const resident = (n: number) => ({ id: `r${n}`, name: `居民${n}` })
 function setup() {
   let wall = 1_800_000_000_000
-  return { doc: new Y.Doc(), clock: new HybridClock('dev', () => (wall += 1000)) }
+  return { doc: new SpaceDoc(), clock: new HybridClock('dev', () => (wall += 1000)) }
 }
 
 describe('activity drafts', () => {

@@ -1,4 +1,5 @@
-import * as Y from 'yjs'
+import { SpaceDoc } from '../../src/store/space-doc'
+import { copySpace } from '../convergence/harness'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { allowed, browseOrder, checkAidDraft, deriveStatus, errandNumber, looksLikeFullAddress, lostTake, overview, type AidDraft, type AidEventType, type AidRequest } from '../../src/domain/aid'
@@ -26,7 +27,7 @@ const isStaff = (id: string) => id === 'staff'
 
 function setup(wallStart = new Date(`${TODAY}T09:00:00`).getTime()) {
   let wall = wallStart
-  return { doc: new Y.Doc(), clock: (device: string) => new HybridClock(device, () => (wall += 60_000)) }
+  return { doc: new SpaceDoc(), clock: (device: string) => new HybridClock(device, () => (wall += 60_000)) }
 }
 
 describe('posting', () => {
@@ -109,14 +110,14 @@ describe('the lifecycle: every allowed and refused step', () => {
     const { doc, clock } = setup()
     const posted = postRequest(doc, clock('res'), resident, draft(), TODAY)
     if (!posted.ok) throw new Error('post failed')
-    const a = new Y.Doc()
-    const b = new Y.Doc()
-    Y.applyUpdate(a, Y.encodeStateAsUpdate(doc))
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(doc))
+    const a = new SpaceDoc()
+    const b = new SpaceDoc()
+    copySpace(doc, a)
+    copySpace(doc, b)
     step(b, clock('v2'), posted.value.id, 'take', v2, {}, isStaff) // later by the clock
     step(a, new HybridClock('v1', () => 1), posted.value.id, 'take', v1, {}, isStaff) // earliest stamp
-    Y.applyUpdate(a, Y.encodeStateAsUpdate(b))
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    copySpace(b, a)
+    copySpace(a, b)
     for (const d of [a, b]) {
       const data = readAidData(d)
       const status = deriveStatus(data.requests[0]!, data.events, isStaff)

@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import { SpaceDoc } from '../../src/store/space-doc'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { allocateSeats, isPastCutoff, mealBoard, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
@@ -9,7 +9,7 @@ const staff = { id: 'staff', name: '王主任' }
 const prices = { full: 8, subsidised: 2 }
 function setup() {
   let wall = 1_800_000_000_000
-  return { doc: new Y.Doc(), staffDoc: new Y.Doc(), clock: new HybridClock('dev', () => (wall += 1000)) }
+  return { doc: new SpaceDoc(), staffDoc: new SpaceDoc(), clock: new HybridClock('dev', () => (wall += 1000)) }
 }
 const lunch = (day = TODAY, seats = 3) => ({ day, meal: 'lunch' as const, dishes: ['红烧豆腐', '青菜', '米饭'], seats, cutoff: '09:00', delivery: true })
 const elder = (over: Partial<ElderDraft> = {}): ElderDraft => ({ name: '张大爷', building: '3号楼', unit: '2单元501', phone: '13800000000', emergencyName: '张小明', emergencyPhone: '13900000000', diets: [], allergies: '', tier: 'standard', service: 'eatIn', deliveryNote: '', ...over })

@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import { SpaceDoc } from '../../src/store/space-doc'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, shiftView, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
@@ -29,7 +29,7 @@ const vol = (n: number) => ({ id: `v${n}`, name: `志愿者${n}` })
 
 function setup() {
   let wall = 1_800_000_000_000
-  const doc = new Y.Doc()
+  const doc = new SpaceDoc()
   const clock = new HybridClock('dev1', () => (wall += 1000))
   return { doc, clock }
 }

@@ -1,4 +1,5 @@
-import * as Y from 'yjs'
+import { SpaceDoc, STANDING } from '../../src/store/space-doc'
+import { copySpace } from '../convergence/harness'
 import { createComputed, createRoot, mapArray } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import * as v from 'valibot'
@@ -13,13 +14,13 @@ import { liveCollection, ShownPeriods } from '../../src/store/reactive'
 import { monthsOfWeek, periodOfKey, periodsAround } from '../../src/domain/calendar'
 
 const author = { deviceId: 'dev1', name: '王主任' }
-const fresh = () => ({ doc: new Y.Doc(), clock: new HybridClock('dev1') })
+const fresh = () => ({ doc: new SpaceDoc(), clock: new HybridClock('dev1') })
 
 describe('store commands', () => {
   it('posts a valid notice in one transaction and refuses an invalid one without writing', () => {
     const { doc, clock } = fresh()
     let transactions = 0
-    doc.on('afterTransaction', () => transactions++)
+    doc.get(STANDING)!.on('afterTransaction', () => transactions++)
     const bad = postNotice(doc, clock, author, { title: '   ', body: '' })
     expect(bad).toEqual({ ok: false, problems: { title: 'problem.required' } })
     expect(publicSpace(doc).notices.size).toBe(0)
@@ -55,8 +56,8 @@ describe('store commands', () => {
 
 describe('reading one record\'s entries by key prefix', () => {
   it('finds entries written before, in the running transaction, and from a peer; forgets deleted ones', () => {
-    const doc = new Y.Doc()
-    const map = doc.getMap<unknown>('entries')
+    const doc = new SpaceDoc()
+    const map = doc.getMap('entries')
     const entry = (id: string) => ({ id, text: id })
     const Schema = v.object({ id: v.string(), text: v.string() })
     const keys = (prefix: string) => readByPrefix(map, Schema, prefix).map((e) => e.id).sort()
@@ -68,9 +69,9 @@ describe('reading one record\'s entries by key prefix', () => {
       // Not yet seen by the index's observer, still found.
       expect(keys('a|')).toEqual(['a|1', 'a|2'])
     })
-    const peer = new Y.Doc()
+    const peer = new SpaceDoc()
     peer.getMap('entries').set('a|3', entry('a|3'))
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer))
+    copySpace(peer, doc)
     map.delete('a|1')
     expect(keys('a|')).toEqual(['a|2', 'a|3'])
     expect(keys('2026-01-05|lunch|')).toEqual([])
@@ -160,8 +161,8 @@ describe('a phone reads only the months it shows', () => {
 
   it('skips entries of other months unread, and reads them when a screen asks for their month', () => {
     createRoot((dispose) => {
-      const doc = new Y.Doc()
-      const map = doc.getMap<unknown>('entries')
+      const doc = new SpaceDoc()
+      const map = doc.getMap('entries')
       const Entry = v.object({ id: v.string() })
       for (const key of ['2026-10-31|a', '2026-11-01|b', '2026-03-02|c', 'standing']) map.set(key, { id: key })
       map.set('2026-03-03|bad', { id: 'wrong key' })

@@ -1,4 +1,3 @@
-import * as Y from 'yjs'
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
 import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
@@ -21,7 +20,7 @@ import { setLanguage } from './i18n'
 function exposeForDiagnostics(session: CommunitySession) {
   ;(window as unknown as { neighbours: unknown }).neighbours = {
     session,
-    publicDocBytes: () => Y.encodeStateAsUpdate(session.publicSpace.doc).length,
+    publicDocBytes: () => session.publicSpace.doc.encodedBytes(),
     postNotices(author: { deviceId: string; name: string }, drafts: { title: string; body: string }[]) {
       session.publicSpace.doc.transact(() => drafts.forEach((d) => postNotice(session.publicSpace.doc, session.clock, author, d)))
     },

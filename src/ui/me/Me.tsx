@@ -1,10 +1,8 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { renderSVG } from 'uqr'
-import * as Y from 'yjs'
 import { checkDisplayName, type Role } from '../../domain/community'
 import { LANGUAGES, parseSignalingList } from '../../sync/device'
 import { inviteLink, type InviteKind } from '../../sync/invite'
-import { hasUnsharedChanges } from '../../sync/transport'
 import type { CommunitySession, OpenSpace } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
@@ -222,7 +220,7 @@ function SpaceStatus(props: { space: OpenSpace }) {
           <div>{status().peers > 0 ? t('sync.peers', { count: status().peers }) : t('sync.lookingForPeers')}</div>
           <div>{t('me.signalingStatus', { connected: status().signalingConnected, total: status().signalingServers })}</div>
           <div>{status().lastReceivedAt ? t('sync.lastExchange', { when: timeAgo(status().lastReceivedAt!, now()) }) : t('sync.never')}</div>
-          <div class={hasUnsharedChanges(status()) ? 'font-semibold text-amber-800' : ''}>{hasUnsharedChanges(status()) ? t('sync.unshared') : t('sync.allShared')}</div>
+          <div class={status().unshared ? 'font-semibold text-amber-800' : ''}>{status().unshared ? t('sync.unshared') : t('sync.allShared')}</div>
         </>
       }>
         <p class="font-semibold text-red-800">{problemText(props.space.syncProblem!)}</p>
@@ -248,7 +246,7 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
   const size = createMemo(() => {
     s().members.ids()
     s().notices.notices.ids()
-    return spaces(s()).reduce((sum, space) => sum + Y.encodeStateAsUpdate(space.doc).length, 0)
+    return spaces(s()).reduce((sum, space) => sum + space.doc.encodedBytes(), 0)
   })
   return (
     <Card title={t('me.diagnostics')}>

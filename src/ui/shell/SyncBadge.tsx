@@ -1,5 +1,4 @@
 import { Show } from 'solid-js'
-import { hasUnsharedChanges } from '../../sync/transport'
 import type { CommunitySession, OpenSpace } from '../../session'
 import { t } from '../common/i18n'
 import { now, timeAgo } from '../common/time'
@@ -13,7 +12,7 @@ export function spaces(session: CommunitySession): OpenSpace[] {
 
 export function SyncBadge(props: { session: CommunitySession }) {
   const peers = () => props.session.publicSpace.status().peers
-  const unshared = () => spaces(props.session).some((s) => hasUnsharedChanges(s.status()))
+  const unshared = () => spaces(props.session).some((s) => s.status().unshared)
   const lastExchange = () => {
     const times = spaces(props.session).map((s) => s.status().lastReceivedAt ?? 0)
     const latest = Math.max(...times)

@@ -1,4 +1,4 @@
-import { createMemo } from 'solid-js'
+import { createMemo, createSignal, Show } from 'solid-js'
 import { monthOf, monthsOfYear, today, yearOf } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
 import { isIn } from '../../domain/places'
@@ -11,8 +11,13 @@ import type { Me } from './ShiftCard'
 
 /** On Me: this person's hours, and their confirmed shifts as a calendar file. */
 export function MyHours(props: { board: ShiftBoard; me: Me }) {
-  // The year's total needs the year's shifts, not only the months screens show.
-  props.board.showMonths(monthsOfYear(today()))
+  // The year's total needs every month of the year opened (each its own stored doc
+  // and peer room), so it is counted when asked for, not on every visit to Me.
+  const [yearAsked, setYearAsked] = createSignal(false)
+  const askYear = () => {
+    props.board.showMonths(monthsOfYear(today()))
+    setYearAsked(true)
+  }
   const hoursIn = (period: string) => {
     const mine = hoursByVolunteer(props.board.viewsIn(period), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
     return Math.round(((mine?.minutes ?? 0) / 60) * 10) / 10
@@ -35,7 +40,9 @@ export function MyHours(props: { board: ShiftBoard; me: Me }) {
   return (
     <Card title={t('me.hours')}>
       <p data-testid="hours-month">{t('me.hoursMonth', { hours: month() })}</p>
-      <p data-testid="hours-year">{t('me.hoursYear', { hours: year() })}</p>
+      <Show when={yearAsked()} fallback={<Button variant="secondary" data-testid="count-year" onClick={askYear}>{t('me.countYear')}</Button>}>
+        <p data-testid="hours-year">{t('me.hoursYear', { hours: year() })}</p>
+      </Show>
       <Button class="mt-3" variant="secondary" data-testid="export-ics" onClick={exportCalendar}>
         {t('me.exportCalendar')}
       </Button>

@@ -3,8 +3,9 @@ import { WebrtcProvider } from 'y-webrtc'
 import { framedWebRTC } from '../../../src/sync/chunking'
 
 // The bare baselines the benchmarks compare the app with, in a page of their own:
-// the same bytes read from IndexedDB into a Y.Doc, and two bare Y.Docs over
-// y-webrtc. y-webrtc as shipped cannot carry a message over 256 KB at all, so the
+// the same bytes read from IndexedDB into Y.Docs (one per database, as the app
+// keeps one per month), and two bare peers whose Y.Docs meet over y-webrtc, one
+// room per doc. y-webrtc as shipped cannot carry a message over 256 KB at all, so the
 // bare sync uses the same framed data channels as the app, and nothing else of it.
 
 const UPDATES = 'updates'
@@ -60,42 +61,56 @@ const bench = {
     return total
   },
 
-  /** Cold-start baseline: read the updates and apply them; ms since navigation. */
-  async load(dbName: string): Promise<{ ms: number; entries: number }> {
-    const db = await openDb(dbName)
-    const updates = await all(db)
-    const doc = new Y.Doc()
-    doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)))
-    ;(window as unknown as { doc: Y.Doc }).doc = doc
+  /** Cold-start baseline: read each database's updates and apply them to a doc of its own; ms since navigation. */
+  async load(dbNames: string[]): Promise<{ ms: number; entries: number }> {
+    const docs = await Promise.all(dbNames.map(async (name) => {
+      const db = await openDb(name)
+      const updates = await all(db)
+      db.close()
+      const doc = new Y.Doc()
+      doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)))
+      return doc
+    }))
+    ;(window as unknown as { docs: Y.Doc[] }).docs = docs
     const ms = performance.now()
-    let entries = 0
-    for (const name of [...doc.share.keys()]) entries += doc.getMap(name).size
-    return { ms, entries }
+    return { ms, entries: docs.reduce((sum, doc) => sum + entriesOf(doc), 0) }
   },
 
-  /** A bare peer that holds the year (the bytes come from `url`). */
-  async hold(url: string, room: string, password: string, signaling: string): Promise<number> {
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, await fetchBytes(url))
-    const provider = connect(doc, room, password, signaling)
+  /** A bare peer that holds these docs (name → url of its bytes), each in room "<room>.<name>". */
+  async hold(urls: Record<string, string>, room: string, password: string, signaling: string): Promise<number> {
+    const providers = await Promise.all(Object.entries(urls).map(async ([name, url]) => {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, await fetchBytes(url))
+      return connect(doc, `${room}.${name}`, password, signaling)
+    }))
     // Wait until it has announced itself: two peers announcing at the same moment
     // both start as initiator, and y-webrtc does not recover from that glare.
-    while (!provider.room || !provider.signalingConns.every((c) => c.connected)) await new Promise((r) => setTimeout(r, 50))
+    while (providers.some((p) => !p.room || !p.signalingConns.every((c) => c.connected))) await new Promise((r) => setTimeout(r, 50))
     await new Promise((r) => setTimeout(r, 500))
-    return doc.share.size
+    return providers.length
   },
 
-  /** A fresh bare peer: ms from connecting until it has `entries` entries in `map`. */
-  join(room: string, password: string, signaling: string, map: string, entries: number): Promise<number> {
-    const doc = new Y.Doc()
+  /** A fresh bare peer: ms from connecting until every doc (name → entries) has all its entries. */
+  join(room: string, password: string, signaling: string, entries: Record<string, number>): Promise<number> {
     const start = performance.now()
+    let missing = Object.keys(entries).length
     return new Promise((resolve) => {
-      doc.on('update', () => {
-        if (doc.getMap(map).size >= entries) resolve(performance.now() - start)
-      })
-      connect(doc, room, password, signaling)
+      for (const [name, expected] of Object.entries(entries)) {
+        const doc = new Y.Doc()
+        const arrived = () => {
+          if (entriesOf(doc) < expected) return
+          doc.off('update', arrived)
+          if (--missing === 0) resolve(performance.now() - start)
+        }
+        doc.on('update', arrived)
+        connect(doc, `${room}.${name}`, password, signaling)
+      }
     })
   },
+}
+
+function entriesOf(doc: Y.Doc): number {
+  return [...doc.share.keys()].reduce((sum, name) => sum + doc.getMap(name).size, 0)
 }
 
 function connect(doc: Y.Doc, room: string, password: string, signaling: string) {

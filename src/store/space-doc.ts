@@ -1,0 +1,177 @@
+import * as Y from 'yjs'
+import { periodOfKey } from '../domain/calendar'
+
+// One space's data is filed in several Y.Docs: a standing doc for what belongs to no
+// month (members, groups, help requests, standing orders …) and one doc per month
+// for dated records and every entry keyed under them. Each doc gets its own storage
+// and peer room (session.ts), so a phone opens the months it shows and a year of
+// history costs nothing until someone asks for it. Keys say their month
+// (`periodOfKey`), so every read and write is routed by its key alone; store code
+// sees one map per collection, as if the space were a single doc.
+
+export const STANDING = 'standing'
+/** A doc's name: STANDING or a month ("2026-11"). */
+export type DocName = string
+
+export const docNameOf = (key: string): DocName => periodOfKey(key) ?? STANDING
+
+/** Each doc has its own database and peer room; the standing doc keeps the space's room name. */
+export const docRoom = (room: string, name: DocName): string => (name === STANDING ? room : `${room}.${name}`)
+
+export interface MapChange {
+  keysChanged: Set<string>
+}
+
+export class SpaceDoc {
+  private readonly docs = new Map<DocName, Y.Doc>()
+  private readonly maps = new Map<string, SpaceMap>()
+  private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
+  /** The origin of the transaction running in `transact`, for docs opened inside it. */
+  private running: { origin: unknown } | null = null
+
+  constructor() {
+    this.open(STANDING)
+  }
+
+  /** The docs open on this device, by name. */
+  get opened(): ReadonlyMap<DocName, Y.Doc> {
+    return this.docs
+  }
+
+  get(name: DocName): Y.Doc | undefined {
+    return this.docs.get(name)
+  }
+
+  /** Opens a doc if it is not open yet; listeners give it storage and a room. */
+  open(name: DocName): Y.Doc {
+    const existing = this.docs.get(name)
+    if (existing) return existing
+    const doc = new Y.Doc()
+    this.docs.set(name, doc)
+    this.openListeners.forEach((listener) => listener(name, doc))
+    return doc
+  }
+
+  /** Called for every doc already open and every doc opened later. */
+  onOpen(listener: (name: DocName, doc: Y.Doc) => void): () => void {
+    this.openListeners.add(listener)
+    this.docs.forEach((doc, name) => listener(name, doc))
+    return () => this.openListeners.delete(listener)
+  }
+
+  getMap(name: string): SpaceMap {
+    let map = this.maps.get(name)
+    if (!map) this.maps.set(name, (map = new SpaceMap(this, name)))
+    return map
+  }
+
+  /**
+   * Runs writes as one transaction in every open doc, so each doc sends one update
+   * and observers see the command's writes together. A doc first opened by a write
+   * inside gets that write in a transaction of its own, with the same origin.
+   */
+  transact<T>(write: () => T, origin: unknown = null): T {
+    if (this.running) return write()
+    const docs = [...this.docs.values()]
+    let result!: T
+    const nest = (i: number): void => {
+      if (i < docs.length) docs[i]!.transact(() => nest(i + 1), origin)
+      else result = write()
+    }
+    this.running = { origin }
+    try {
+      nest(0)
+    } finally {
+      this.running = null
+    }
+    return result
+  }
+
+  /** Writes to one doc, inside the running command's transaction if there is one. */
+  writeTo(doc: Y.Doc, write: () => void): void {
+    if (this.running && !doc._transaction) doc.transact(write, this.running.origin)
+    else write()
+  }
+
+  /** The encoded size of the open docs, in bytes (diagnostics). */
+  encodedBytes(): number {
+    return [...this.docs.values()].reduce((sum, doc) => sum + Y.encodeStateAsUpdate(doc).length, 0)
+  }
+
+  destroy(): void {
+    this.openListeners.clear()
+    this.docs.forEach((doc) => doc.destroy())
+  }
+}
+
+/** One collection across a space's open docs; each key lives in the doc of its month. */
+export class SpaceMap {
+  private readonly listeners = new Set<(change: MapChange) => void>()
+
+  constructor(
+    private readonly space: SpaceDoc,
+    readonly name: string,
+  ) {
+    space.onOpen((docName, doc) =>
+      doc.getMap<unknown>(name).observe((event) => {
+        const change = { keysChanged: new Set([...event.keysChanged].filter((key) => docNameOf(key) === docName)) }
+        this.listeners.forEach((l) => l(change))
+      }),
+    )
+  }
+
+  /** The Y.Map that holds this key, if its doc is open here. */
+  shardOf(key: string): Y.Map<unknown> | undefined {
+    return this.space.get(docNameOf(key))?.getMap<unknown>(this.name)
+  }
+
+  // A key filed in the wrong doc (only a buggy or hostile peer writes one) is not read.
+  private *filed(): IterableIterator<[string, Y.Map<unknown>]> {
+    for (const [docName, doc] of this.space.opened) {
+      const shard = doc.getMap<unknown>(this.name)
+      for (const key of shard.keys()) if (docNameOf(key) === docName) yield [key, shard]
+    }
+  }
+
+  get(key: string): unknown {
+    return this.shardOf(key)?.get(key)
+  }
+
+  has(key: string): boolean {
+    return this.shardOf(key)?.has(key) ?? false
+  }
+
+  /** Writing to a month that is not open opens it: the write is stored and shared. */
+  set(key: string, value: unknown): void {
+    const doc = this.space.open(docNameOf(key))
+    this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).set(key, value))
+  }
+
+  delete(key: string): void {
+    const doc = this.space.get(docNameOf(key))
+    if (doc) this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).delete(key))
+  }
+
+  get size(): number {
+    let size = 0
+    for (const _ of this.filed()) size++
+    return size
+  }
+
+  forEach(visit: (value: unknown, key: string) => void): void {
+    for (const [key, shard] of this.filed()) visit(shard.get(key), key)
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [key] of this.filed()) yield key
+  }
+
+  /** Called with the keys that changed in one doc's transaction (local or from a peer). */
+  observe(listener: (change: MapChange) => void): void {
+    this.listeners.add(listener)
+  }
+
+  unobserve(listener: (change: MapChange) => void): void {
+    this.listeners.delete(listener)
+  }
+}

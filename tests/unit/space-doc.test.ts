@@ -1,0 +1,90 @@
+import * as Y from 'yjs'
+import * as v from 'valibot'
+import { createRoot } from 'solid-js'
+import { describe, expect, it } from 'vitest'
+import { HybridClock } from '../../src/domain/hlc'
+import { readByPrefix } from '../../src/store/collection'
+import { publicSpace } from '../../src/store/layout'
+import { publishMember } from '../../src/store/members'
+import { liveCollection } from '../../src/store/reactive'
+import { publishShift, signUp } from '../../src/store/shifts'
+import { SpaceDoc, STANDING } from '../../src/store/space-doc'
+import { copySpace } from '../convergence/harness'
+
+// A space is a standing doc plus one doc per month; store code sees one map per
+// collection. These pin the routing, the transactions and what a phone that has
+// not opened a month sees.
+
+const Entry = v.object({ id: v.string() })
+const TODAY = '2026-11-23'
+const person = { id: 'p1', name: '小王' }
+const draft = (date: string) => ({ title: '帮厨', category: 'canteen' as const, place: '', date, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' })
+
+describe('a space split by month', () => {
+  it('files each record in the doc of its month, and what belongs to no month in the standing doc', () => {
+    const space = new SpaceDoc()
+    const clock = new HybridClock('dev1')
+    publishMember(space, clock, '小王', 'volunteer')
+    const shift = publishShift(space, clock, person, draft('2026-12-05'), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    expect(signUp(space, clock, shift.value.id, person, person).ok).toBe(true)
+    expect([...space.opened.keys()].sort()).toEqual(['2026-12', STANDING])
+    expect(space.get('2026-12')!.getMap('shifts').has(shift.value.id)).toBe(true)
+    expect(space.get('2026-12')!.getMap('signups').size).toBe(1)
+    expect(space.get(STANDING)!.getMap('shifts').size).toBe(0)
+    expect(space.get(STANDING)!.getMap('members').has('dev1')).toBe(true)
+    expect(publicSpace(space).shifts.get(shift.value.id)).toMatchObject({ date: '2026-12-05' })
+  })
+
+  it('runs a command as one transaction per open doc, and keeps its origin in a doc it opens', () => {
+    const space = new SpaceDoc()
+    space.open('2026-11')
+    space.open('2026-12')
+    const updates: [string, unknown][] = []
+    space.onOpen((name, doc) => doc.on('update', (_u: Uint8Array, origin: unknown) => updates.push([name, origin])))
+    const map = space.getMap('entries')
+    space.transact(() => {
+      for (const key of ['2026-11-01|a', '2026-11-02|b', '2026-12-01|c', '2027-03-01|d', '2027-03-02|e', 'k']) map.set(key, { id: key })
+    }, 'me')
+    // One update each for the docs open before; the doc opened inside gets one per write.
+    expect(updates.filter(([name]) => name !== '2027-03').sort()).toEqual([['2026-11', 'me'], ['2026-12', 'me'], [STANDING, 'me']])
+    expect(updates.filter(([name]) => name === '2027-03')).toEqual([['2027-03', 'me'], ['2027-03', 'me']])
+  })
+
+  it('reads nothing of a month that is not open, and sees it once it is opened and loaded', () => {
+    createRoot((dispose) => {
+      const peer = new SpaceDoc()
+      const mine = new SpaceDoc()
+      const peerMap = peer.getMap('entries')
+      for (const key of ['2026-03-02|old', '2026-11-01|now', 'standing']) peerMap.set(key, { id: key })
+      // The phone holds only the standing doc and this month.
+      Y.applyUpdate(mine.open('2026-11'), Y.encodeStateAsUpdate(peer.get('2026-11')!))
+      Y.applyUpdate(mine.get(STANDING)!, Y.encodeStateAsUpdate(peer.get(STANDING)!))
+      const map = mine.getMap('entries')
+      const live = liveCollection(map, Entry)
+      expect([...live.ids()].sort()).toEqual(['2026-11-01|now', 'standing'])
+      expect(map.has('2026-03-02|old')).toBe(false)
+      expect(readByPrefix(map, Entry, '2026-03-02|')).toEqual([])
+
+      copySpace(peer, mine)
+      expect([...live.ids()].sort()).toEqual(['2026-03-02|old', '2026-11-01|now', 'standing'])
+      expect(readByPrefix(map, Entry, '2026-03-02|').map((e) => e.id)).toEqual(['2026-03-02|old'])
+      dispose()
+    })
+  })
+
+  it('ignores a key filed in the wrong doc (only a buggy or hostile peer writes one)', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDoc()
+      const map = space.getMap('entries')
+      const live = liveCollection(map, Entry)
+      space.get(STANDING)!.getMap('entries').set('2026-11-01|misfiled', { id: '2026-11-01|misfiled' })
+      space.open('2026-11').getMap('entries').set('standing-key', { id: 'standing-key' })
+      map.set('2026-11-02|ok', { id: '2026-11-02|ok' })
+      expect([...map.keys()]).toEqual(['2026-11-02|ok'])
+      expect(map.size).toBe(1)
+      expect(live.ids()).toEqual(['2026-11-02|ok'])
+      dispose()
+    })
+  })
+})
