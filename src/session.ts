@@ -56,7 +56,7 @@ export interface CommunitySession {
   staffCanteen: LiveStaffCanteenData | null
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
-  /** The standing docs and the months shown at start, loaded from storage. */
+  /** The standing docs and this month, loaded from storage. */
   whenLoaded: Promise<void>
   close(): Promise<void>
 }
@@ -104,6 +104,9 @@ async function closeSpace(space: OpenSpace): Promise<void> {
   space.doc.destroy()
 }
 
+/** Resolves after the browser has drawn what the screen shows now. */
+const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+
 export function openCommunity(membership: Membership, deviceId: string, signaling: string[]): CommunitySession {
   const clock = new HybridClock(deviceId)
   const pub = openSpace('public', membership.public, signaling)
@@ -112,19 +115,25 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.doc, clock)
   const notices = liveNoticeData(pub.doc, clock)
-  // Screens show last month to two months ahead; older months stay stored, unread.
-  const around = periodsAround(today())
-  const periods = { shifts: new ShownPeriods(around), activities: new ShownPeriods(around), canteen: new ShownPeriods(around) }
+  // Screens show this month and the next; other months stay stored, unopened, until
+  // a screen asks for one (a week further on, last month's report).
+  const [thisMonth, ...later] = periodsAround(today())
+  const periods = { shifts: new ShownPeriods([thisMonth!, ...later]), activities: new ShownPeriods([thisMonth!, ...later]), canteen: new ShownPeriods([thisMonth!, ...later]) }
   // A month a screen shows is opened (loaded, and met with peers) in the spaces that
   // feature reads: only the canteen keeps anything by month in the staff space.
   const openIn = (spaces: OpenSpace[]) => (months: Iterable<Period>) => {
     for (const month of months) spaces.forEach((space) => space.doc.open(month))
   }
   const both = staff ? [pub, staff] : [pub]
-  openIn(both)(around)
   periods.shifts.onShow(openIn([pub]))
   periods.activities.onShow(openIn([pub]))
   periods.canteen.onShow(openIn(both))
+  // The first screen (Today) needs this month; the next is opened once it is drawn.
+  openIn(both)([thisMonth!])
+  const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
+  void whenLoaded.then(afterPaint).then(() => {
+    if (!pub.closed) openIn(both)(later)
+  })
   const shifts = liveShiftData(pub.doc, clock, periods.shifts)
   const activities = liveActivityData(pub.doc, clock, periods.activities)
   const aid = liveAidData(pub.doc, clock)
@@ -132,7 +141,6 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock, periods.canteen) : null
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
-  const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
   return {
     membership,
     clock,

@@ -35,10 +35,10 @@ const PERIOD_KEY = /^(\d{4}-\d{2})[-_]/
 /** The month a key belongs to, or null for records that belong to no month (members, groups …). */
 export const periodOfKey = (key: string): Period | null => PERIOD_KEY.exec(key)?.[1] ?? null
 
-/** The months a phone shows: last month (recent history) through the next two (what is coming). */
-export function periodsAround(day: Day): Set<Period> {
+/** The months a phone shows without being asked: this month, then the next (what is coming). */
+export function periodsAround(day: Day): Period[] {
   const first = parseISO(`${monthOf(day)}-01`)
-  return new Set([-1, 0, 1, 2].map((months) => format(addMonths(first, months), 'yyyy-MM')))
+  return [0, 1].map((months) => format(addMonths(first, months), 'yyyy-MM'))
 }
 
 /** A dated record stays in the month its id names, so an edit may move it within that month only. */

@@ -101,6 +101,10 @@ export function connectSpace(
     password: secret,
     peerOpts: { wrtc, config: { iceServers: [] } },
   })
+  // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): on joining it y-webrtc
+  // encodes the whole doc, encrypts it and reads it back, which costs a phone a
+  // third of a second per month opened. Two tabs of the app meet over WebRTC instead.
+  ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin instanceof Room || isFromStorage(origin)) return

@@ -7,7 +7,7 @@ import type { Page, Route } from 'playwright-core'
 import type { Servers } from '../e2e/harness'
 import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
-import { periodsAround, today } from '../../src/domain/calendar'
+import { monthOf, periodsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
 import { docRoom, STANDING, type DocName, type SpaceDoc } from '../../src/store/space-doc'
 
@@ -47,8 +47,11 @@ export function entryCounts(space: SpaceDoc): Record<string, number> {
 
 const docEntries = (doc: Y.Doc) => [...doc.share.keys()].reduce((sum, name) => sum + doc.getMap(name).size, 0)
 
-/** The public docs a phone opens at start: the standing doc and the months it shows. */
-export const docsAtStart = (year: YearFiles): DocName[] => [STANDING, ...periodsAround(today())].filter((name) => name in year.public)
+/** The docs a phone reads before it shows Today: the standing doc and this month (next month follows once Today is drawn). */
+export const docsAtStart = (year: YearFiles): DocName[] => [STANDING, monthOf(today())].filter((name) => name in year.public)
+
+/** The docs a phone opens without being asked: the standing doc, this month and the next. */
+export const docsShown = (year: YearFiles): DocName[] => [STANDING, ...periodsAround(today())].filter((name) => name in year.public)
 
 function readSpaceFiles(dir: string, space: string): SpaceFiles {
   const files: SpaceFiles = {}

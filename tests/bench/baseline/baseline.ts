@@ -115,11 +115,14 @@ function entriesOf(doc: Y.Doc): number {
 
 function connect(doc: Y.Doc, room: string, password: string, signaling: string) {
   const traffic = { sent: () => {}, received: () => {} }
-  return new WebrtcProvider(room, doc, {
+  const provider = new WebrtcProvider(room, doc, {
     signaling: [signaling],
     password,
     peerOpts: { wrtc: framedWebRTC(traffic, new Set()), config: { iceServers: [] } },
   })
+  // Without BroadcastChannel, as the app runs y-webrtc (see src/sync/transport.ts).
+  ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
+  return provider
 }
 
 ;(window as unknown as { bench: typeof bench }).bench = bench
