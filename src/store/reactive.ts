@@ -1,18 +1,19 @@
-import { batch, createSignal, type Accessor } from 'solid-js'
-import { createStore, reconcile } from 'solid-js/store'
+import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
 import { readRecord, type RecordSchema } from './collection'
 import type { MapChange, SpaceMap } from './space-doc'
 import { periodOfKey, type Period } from '../domain/calendar'
 
-// The Y → Solid bridge. Records sit in a Solid store keyed by id; when Yjs reports
-// which keys changed, only those entries are re-read and reconciled, so a screen
-// that shows one row per id re-renders the one row that changed, not the whole list.
-// The id list itself changes only when a record appears or disappears.
+// The Y → Solid bridge. Each record is a plain object behind a signal of its own,
+// made the first time a screen reads it; when Yjs reports which keys changed, only
+// those records are re-read, so a screen that shows one row per id re-renders the
+// one row that changed, not the whole list. The id list itself changes only when a
+// record appears or disappears. (A Solid store did the same, but wrapping a month of
+// records in store proxies cost a phone a third of its start.)
 // Given the months a phone shows, entries of other months are not read at all
 // (their keys say their month), even when their doc is open for another screen.
 
 export interface LiveCollection<T> {
-  /** Valid records by id (a read-only Solid store). */
+  /** Valid records by id (read-only; reading one in a reactive scope tracks that record). */
   readonly byId: Readonly<Record<string, T>>
   /** Ids of valid records; a new array only when the set of ids changes. */
   readonly ids: Accessor<readonly string[]>
@@ -60,22 +61,34 @@ export function liveCollection<T extends object>(
   periods?: ShownPeriods,
 ): LiveCollection<T> {
   const shown = (key: string) => !periods || periods.covers(key)
-  // The first read builds the store in one go (far cheaper than a set per record).
-  const initial: Record<string, T> = {}
+  const records = new Map<string, T>()
   const skippedKeys = new Set<string>()
   map.forEach((raw, key) => {
     if (!shown(key)) return
     const record = readRecord(schema, key, raw)
     if (record === null) skippedKeys.add(key)
     else {
-      initial[key] = record
+      records.set(key, record)
       onValidRecord?.(record)
     }
   })
-  const [byId, setById] = createStore<Record<string, T>>(initial)
-  const [ids, setIds] = createSignal<readonly string[]>(Object.keys(initial))
+  const [ids, setIds] = createSignal<readonly string[]>([...records.keys()])
   const [skipped, setSkipped] = createSignal(skippedKeys.size)
-  const present = new Set(Object.keys(initial))
+
+  // A record's signal exists once something reactive has read it.
+  const signals = new Map<string, [Accessor<T | undefined>, Setter<T | undefined>]>()
+  const read = (key: string): T | undefined => {
+    if (!getListener()) return records.get(key)
+    let signal = signals.get(key)
+    if (!signal) signals.set(key, (signal = createSignal(records.get(key), { equals: false })))
+    return signal[0]()
+  }
+  const byId = new Proxy({} as Record<string, T>, { get: (_, key) => (typeof key === 'string' ? read(key) : undefined) })
+  const put = (key: string, record: T | undefined) => {
+    if (record === undefined) records.delete(key)
+    else records.set(key, record)
+    signals.get(key)?.[1](() => record)
+  }
 
   // Re-reads these keys from the map: each is then shown, replaced, skipped or gone.
   const refresh = (keys: Iterable<string>) => batch(() => {
@@ -85,23 +98,20 @@ export function liveCollection<T extends object>(
       if (record === null) {
         if (map.has(key)) skippedKeys.add(key)
         else skippedKeys.delete(key)
-        if (present.delete(key)) {
+        if (records.has(key)) {
           idsChanged = true
-          setById(key, undefined as unknown as T)
+          put(key, undefined)
         }
       } else {
         skippedKeys.delete(key)
         onValidRecord?.(record)
-        if (!present.has(key)) {
-          present.add(key)
-          idsChanged = true
-          setById(key, record)
-        } else {
-          setById(key, reconcile(record))
-        }
+        const before = records.get(key)
+        if (before === undefined) idsChanged = true
+        // The same record again (a peer re-sent it) changes nothing on screen.
+        if (before === undefined || !samePlainData(before, record)) put(key, record)
       }
     }
-    if (idsChanged) setIds([...present])
+    if (idsChanged) setIds([...records.keys()])
     setSkipped(skippedKeys.size)
   })
 
@@ -118,4 +128,14 @@ export function liveCollection<T extends object>(
       stopShowing?.()
     },
   }
+}
+
+/** Equal JSON-like values (records are plain data: strings, numbers, lists, objects). */
+function samePlainData(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((key) => samePlainData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
 }
