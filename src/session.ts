@@ -117,8 +117,9 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   const notices = liveNoticeData(pub.doc, clock)
   // Screens show this month and the next; other months stay stored, unopened, until
   // a screen asks for one (a week further on, last month's report).
-  const [thisMonth, ...later] = periodsAround(today())
-  const periods = { shifts: new ShownPeriods([thisMonth!, ...later]), activities: new ShownPeriods([thisMonth!, ...later]), canteen: new ShownPeriods([thisMonth!, ...later]) }
+  const around = periodsAround(today())
+  const [thisMonth, ...later] = around
+  const periods = { shifts: new ShownPeriods(around), activities: new ShownPeriods(around), canteen: new ShownPeriods(around) }
   // A month a screen shows is opened (loaded, and met with peers) in the spaces that
   // feature reads: only the canteen keeps anything by month in the staff space.
   const openIn = (spaces: OpenSpace[]) => (months: Iterable<Period>) => {

@@ -9,7 +9,13 @@ export type Time = string
 export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/
 
-export const isDay = (value: string): boolean => DAY_PATTERN.test(value) && !Number.isNaN(parseISO(value).getTime())
+/** A real calendar day (not 2026-02-30). Checked by hand: it runs for every dated record read. */
+export const isDay = (value: string): boolean => {
+  if (!DAY_PATTERN.test(value)) return false
+  const [year, month, day] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
 export const isTime = (value: string): boolean => TIME_PATTERN.test(value)
 
 export const dayOf = (date: Date): Day => format(date, 'yyyy-MM-dd')

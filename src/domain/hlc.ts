@@ -48,6 +48,8 @@ export function compareStamps(a: Stamp, b: Stamp): number {
 
 export class HybridClock {
   private state: ClockState = { wallMs: 0, counter: 0 }
+  /** The newest stamp taken in; an older one cannot move the clock (stamps sort as strings). */
+  private newestReceived = ''
 
   constructor(
     readonly deviceId: string,
@@ -67,8 +69,11 @@ export class HybridClock {
 
   /** Take in a stamp seen from another device, so our next stamp comes after it. */
   receive(stamp: Stamp): void {
+    // A phone opening a month takes in thousands of stamps; most are older than one already seen.
+    if (stamp <= this.newestReceived) return
     const remote = parseStamp(stamp)
     if (!remote) return
+    this.newestReceived = stamp
     const wall = this.now()
     const maxWall = Math.max(wall, this.state.wallMs, remote.wallMs)
     let counter: number

@@ -31,6 +31,16 @@ describe('hybrid logical clock', () => {
     expect(parseStamp(next)).toMatchObject({ wallMs: 9000 })
   })
 
+  it('an older stamp after a newer one leaves the clock where it was, and still ahead of both', () => {
+    const clock = new HybridClock('dev', () => 1000)
+    const newer = formatStamp(9_000, 3, 'a')
+    clock.receive(newer)
+    const before = clock.current
+    clock.receive(formatStamp(5_000, 7, 'b'))
+    expect(clock.current).toEqual(before)
+    expect(compareStamps(newer, clock.tick())).toBeLessThan(0)
+  })
+
   it('ignores a malformed stamp from a peer', () => {
     const clock = new HybridClock('dev', () => 1000)
     clock.receive('zzzz')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isDay } from '../../src/domain/calendar'
 import { canChooseRole, checkCommunityName, checkDisplayName, type Membership } from '../../src/domain/community'
 import { checkNoticeDraft } from '../../src/domain/notices'
 import { parseSignalingList, defaultSignaling } from '../../src/sync/device'
@@ -69,5 +70,12 @@ describe('invites', () => {
     expect(readInvite('https://app.example/')).toBeNull()
     expect(readInvite('https://app.example/#join=%%%')).toBeNull()
     expect(readInvite('#join=' + btoa('{"v":1,"id":"x"}'))).toBeNull()
+  })
+})
+
+describe('calendar days', () => {
+  it('accepts real days only', () => {
+    for (const day of ['2026-11-23', '2028-02-29', '2026-12-31']) expect(isDay(day)).toBe(true)
+    for (const day of ['2026-02-29', '2026-02-30', '2026-13-01', '2026-00-10', '2026-11-31', '2026-11-3', ' 2026-11-23', '']) expect(isDay(day)).toBe(false)
   })
 })
