@@ -59,9 +59,10 @@ export function forgetActivity(room: string): void {
 }
 
 // On a local network a WebRTC handshake takes well under a second. One that is not
-// done after 10 s is stuck: most often both peers announced at the same moment
-// (after the signaling server came back) and both started as initiator, which
-// y-webrtc does not recover from. Dropping it makes both sides announce again.
+// done after 10 s is stuck (the other side left, or signaling went down mid-way), and
+// dropping it makes both sides announce again. Two peers announcing at the same
+// moment no longer both start a handshake: y-webrtc is patched so only the peer with
+// the greater id starts (patches/y-webrtc+10.3.0.patch).
 const HANDSHAKE_LIMIT_MS = 10_000
 
 export function connectSpace(

@@ -27,8 +27,7 @@ const markJoinClicked = () => {
 async function openHolderApp() {
   await holder.page.goto(servers.appUrl)
   await holder.page.waitForSelector('[data-testid=today-menu]', { timeout: 120_000 })
-  // The holder is online before the joiner comes, as the bare holder is: two peers
-  // announcing at the same moment both start as initiator (see transport.ts).
+  // The holder is online before the joiner comes, as the bare holder is.
   await holder.page.waitForFunction(() => (window as any).neighbours?.session?.publicSpace.status().signalingConnected > 0, undefined, { timeout: 60_000 })
   await holder.page.waitForTimeout(500)
 }

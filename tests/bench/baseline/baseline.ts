@@ -83,8 +83,7 @@ const bench = {
       Y.applyUpdate(doc, await fetchBytes(url))
       return connect(doc, `${room}.${name}`, password, signaling)
     }))
-    // Wait until it has announced itself: two peers announcing at the same moment
-    // both start as initiator, and y-webrtc does not recover from that glare.
+    // Online before the joiner comes, as the app's holder is.
     while (providers.some((p) => !p.room || !p.signalingConns.every((c) => c.connected))) await new Promise((r) => setTimeout(r, 50))
     await new Promise((r) => setTimeout(r, 500))
     return providers.length
