@@ -11,7 +11,8 @@ import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
 import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { persistSpace, type SpaceStorage } from './sync/persistence'
-import { combineStatus, connectSpace, type SpaceSync, type SpaceSyncStatus } from './sync/transport'
+import { combineStatus, type SpaceSyncStatus } from './sync/activity'
+import type { SpaceSync } from './sync/transport'
 import { docRoom, SpaceDoc, type DocName } from './store/space-doc'
 
 // The composition root for one community on this device: each space's docs (a
@@ -61,7 +62,9 @@ export interface CommunitySession {
   close(): Promise<void>
 }
 
-function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[]): OpenSpace {
+type Transport = typeof import('./sync/transport')
+
+function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[], transport: Promise<Transport>): OpenSpace {
   const doc = new SpaceDoc()
   const parts = new Map<DocName, SpacePart>()
   const [status, setStatus] = createSignal<SpaceSyncStatus>(combineStatus([]))
@@ -85,7 +88,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[]): OpenSpa
     // Peers are met once what this device holds is loaded: a provider listening while
     // the stored month is applied would re-encode, encrypt and echo all of it.
     if (noCrypto) return
-    void part.storage.whenLoaded.then(() => {
+    void Promise.all([part.storage.whenLoaded, transport]).then(([, { connectSpace }]) => {
       if (space.closed) return
       part.sync = connectSpace(ydoc, room, key.secret, signaling, part.storage.isFromStorage)
       part.sync.onChange(refreshStatus)
@@ -109,8 +112,12 @@ const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(()
 
 export function openCommunity(membership: Membership, deviceId: string, signaling: string[]): CommunitySession {
   const clock = new HybridClock(deviceId)
-  const pub = openSpace('public', membership.public, signaling)
-  const staff = membership.staff ? openSpace('staff', membership.staff, signaling) : null
+  // The transport (y-webrtc, a third of the app's code) is loaded once the first
+  // screen is drawn from storage, so it neither delays nor competes with it.
+  let firstScreenDrawn!: () => void
+  const transport = new Promise<void>((resolve) => (firstScreenDrawn = resolve)).then(() => import('./sync/transport'))
+  const pub = openSpace('public', membership.public, signaling, transport)
+  const staff = membership.staff ? openSpace('staff', membership.staff, signaling, transport) : null
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.doc, clock)
@@ -133,7 +140,9 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
   openIn(both)([thisMonth!])
   const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
   void whenLoaded.then(afterPaint).then(() => {
-    if (!pub.closed) openIn(both)(later)
+    if (pub.closed) return
+    firstScreenDrawn()
+    openIn(both)(later)
   })
   const shifts = liveShiftData(pub.doc, clock, periods.shifts)
   const activities = liveActivityData(pub.doc, clock, periods.activities)

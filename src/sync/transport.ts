@@ -1,28 +1,14 @@
 import * as Y from 'yjs'
 import { WebrtcProvider, Room } from 'y-webrtc'
 import { framedWebRTC } from './chunking'
+import { hasUnsharedChanges, loadActivity, saveActivity, type SpaceSyncStatus } from './activity'
 
 // One space = one y-webrtc room, encrypted with the space secret (y-webrtc derives
 // a key from `password`; signaling servers and anyone without the secret see only
 // ciphertext). No STUN or TURN servers: peers meet on the same network or through
 // the community's own signaling server, and no outside service learns who talks.
-
-export interface SyncActivity {
-  /** Wall time (ms) when a whole message last came from a peer. */
-  lastReceivedAt: number | null
-  /** Wall time (ms) when this device last handed a message to a peer. */
-  lastSentAt: number | null
-  /** Wall time (ms) of the newest change made on this device. */
-  lastLocalChangeAt: number | null
-}
-
-export interface SpaceSyncStatus extends SyncActivity {
-  peers: number
-  signalingConnected: number
-  signalingServers: number
-  /** Changes made here that no peer has been sent yet. */
-  unshared: boolean
-}
+// This module (y-webrtc and simple-peer with it) is loaded once the first screen is
+// drawn from storage; nothing on that screen waits for the network.
 
 export interface SpaceSync {
   readonly provider: WebrtcProvider
@@ -32,30 +18,6 @@ export interface SpaceSync {
   /** Called whenever status() may have changed. */
   onChange(listener: () => void): () => void
   destroy(): Promise<void>
-}
-
-const activityKey = (room: string) => `neighbours.sync.${room}`
-
-function loadActivity(room: string): SyncActivity {
-  try {
-    const saved = JSON.parse(localStorage.getItem(activityKey(room)) ?? 'null')
-    if (saved && typeof saved === 'object') {
-      return {
-        lastReceivedAt: typeof saved.lastReceivedAt === 'number' ? saved.lastReceivedAt : null,
-        lastSentAt: typeof saved.lastSentAt === 'number' ? saved.lastSentAt : null,
-        lastLocalChangeAt: typeof saved.lastLocalChangeAt === 'number' ? saved.lastLocalChangeAt : null,
-      }
-    }
-  } catch {
-    // A broken entry only loses the "last exchanged" time; start afresh.
-  }
-  return { lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null }
-}
-
-/** Forgets the sync times of a space's room and of its month rooms ("<room>.<month>"). */
-export function forgetActivity(room: string): void {
-  const own = activityKey(room)
-  for (const key of Object.keys(localStorage)) if (key === own || key.startsWith(`${own}.`)) localStorage.removeItem(key)
 }
 
 // On a local network a WebRTC handshake takes well under a second. One that is not
@@ -79,7 +41,7 @@ export function connectSpace(
 
   const changed = () => {
     clearTimeout(saveTimer)
-    saveTimer = setTimeout(() => localStorage.setItem(activityKey(room), JSON.stringify(activity)), 300)
+    saveTimer = setTimeout(() => saveActivity(room, activity), 300)
     listeners.forEach((l) => l())
   }
 
@@ -151,7 +113,7 @@ export function connectSpace(
     async destroy() {
       clearTimeout(saveTimer)
       clearInterval(sweep)
-      localStorage.setItem(activityKey(room), JSON.stringify(activity))
+      saveActivity(room, activity)
       doc.off('update', onUpdate)
       for (const { conn, listener } of signalingListeners) {
         conn.off('connect', listener)
@@ -164,29 +126,5 @@ export function connectSpace(
       await provider.key
       await new Promise((resolve) => setTimeout(resolve, 0))
     },
-  }
-}
-
-function hasUnsharedChanges(status: SyncActivity): boolean {
-  if (status.lastLocalChangeAt === null) return false
-  return status.lastSentAt === null || status.lastLocalChangeAt > status.lastSentAt
-}
-
-const latest = (times: (number | null)[]): number | null => times.reduce<number | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null)
-
-/**
- * A space's rooms (its standing doc and each open month) taken together. The same
- * phones are in every room, and y-webrtc shares one connection per signaling server
- * among rooms, so the largest counts are the space's.
- */
-export function combineStatus(rooms: SpaceSyncStatus[]): SpaceSyncStatus {
-  return {
-    peers: Math.max(0, ...rooms.map((r) => r.peers)),
-    signalingConnected: Math.max(0, ...rooms.map((r) => r.signalingConnected)),
-    signalingServers: Math.max(0, ...rooms.map((r) => r.signalingServers)),
-    lastReceivedAt: latest(rooms.map((r) => r.lastReceivedAt)),
-    lastSentAt: latest(rooms.map((r) => r.lastSentAt)),
-    lastLocalChangeAt: latest(rooms.map((r) => r.lastLocalChangeAt)),
-    unshared: rooms.some((r) => r.unshared),
   }
 }

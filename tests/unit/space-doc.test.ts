@@ -10,6 +10,7 @@ import { liveCollection } from '../../src/store/reactive'
 import { publishShift, signUp } from '../../src/store/shifts'
 import { SpaceDoc, STANDING } from '../../src/store/space-doc'
 import { copySpace } from '../convergence/harness'
+import { combineStatus, type SpaceSyncStatus } from '../../src/sync/activity'
 
 // A space is a standing doc plus one doc per month; store code sees one map per
 // collection. These pin the routing, the transactions and what a phone that has
@@ -86,5 +87,20 @@ describe('a space split by month', () => {
       expect(live.ids()).toEqual(['2026-11-02|ok'])
       dispose()
     })
+  })
+})
+
+describe('a space synced in several rooms', () => {
+  const room = (over: Partial<SpaceSyncStatus>): SpaceSyncStatus => ({
+    peers: 0, signalingConnected: 1, signalingServers: 1, lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, unshared: false, ...over,
+  })
+
+  it('counts the phones met in any room, the latest exchange, and changes unshared in any room', () => {
+    const standing = room({ peers: 2, lastReceivedAt: 100, lastSentAt: 300, lastLocalChangeAt: 250 })
+    const month = room({ peers: 1, lastReceivedAt: 200, lastSentAt: 150, lastLocalChangeAt: 290, unshared: true })
+    expect(combineStatus([standing, month])).toEqual({
+      peers: 2, signalingConnected: 1, signalingServers: 1, lastReceivedAt: 200, lastSentAt: 300, lastLocalChangeAt: 290, unshared: true,
+    })
+    expect(combineStatus([])).toMatchObject({ peers: 0, lastReceivedAt: null, unshared: false })
   })
 })

@@ -7,7 +7,7 @@ import { postNotice } from '../../store/notices'
 import { defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
-import { forgetActivity } from '../../sync/transport'
+import { forgetActivity } from '../../sync/activity'
 import { openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
