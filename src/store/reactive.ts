@@ -1,6 +1,6 @@
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
 import { readRecord, type RecordSchema } from './collection'
-import type { MapChange, SpaceMap } from './space-doc'
+import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-doc'
 import { periodOfKey, type Period } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
@@ -39,6 +39,11 @@ export class ShownPeriods {
   covers(key: string): boolean {
     const period = periodOfKey(key)
     return period === null || this.months.has(period)
+  }
+
+  /** Whether the entries of a doc (STANDING or a month) are shown. */
+  coversDoc(docName: DocName): boolean {
+    return docName === STANDING || this.months.has(docName)
   }
 
   show(months: Iterable<Period>): void {
@@ -90,13 +95,15 @@ export function liveCollection<T extends object>(
     signals.get(key)?.[1](() => record)
   }
 
-  // Re-reads these keys from the map: each is then shown, replaced, skipped or gone.
-  const refresh = (keys: Iterable<string>) => batch(() => {
+  // Re-reads these keys (from the doc they changed in, if known): each is then shown,
+  // replaced, skipped or gone.
+  const refresh = (keys: Iterable<string>, from: Pick<SpaceMap, 'has' | 'get'> = map) => batch(() => {
     let idsChanged = false
     for (const key of keys) {
-      const record = map.has(key) ? readRecord(schema, key, map.get(key)) : null
+      const stored = from.has(key)
+      const record = stored ? readRecord(schema, key, from.get(key)) : null
       if (record === null) {
-        if (map.has(key)) skippedKeys.add(key)
+        if (stored) skippedKeys.add(key)
         else skippedKeys.delete(key)
         if (records.has(key)) {
           idsChanged = true
@@ -115,7 +122,9 @@ export function liveCollection<T extends object>(
     setSkipped(skippedKeys.size)
   })
 
-  const observer = (event: MapChange) => refresh([...event.keysChanged].filter(shown))
+  const observer = (change: MapChange) => {
+    if (!periods || periods.coversDoc(change.docName)) refresh(change.keysChanged, change.shard)
+  }
   map.observe(observer)
   const stopShowing = periods?.onShow((added) => refresh([...map.keys()].filter((key) => added.has(periodOfKey(key) ?? ''))))
 

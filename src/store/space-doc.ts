@@ -18,8 +18,15 @@ export const docNameOf = (key: string): DocName => periodOfKey(key) ?? STANDING
 /** Each doc has its own database and peer room; the standing doc keeps the space's room name. */
 export const docRoom = (room: string, name: DocName): string => (name === STANDING ? room : `${room}.${name}`)
 
+/** Whether a key belongs in this doc (checked without a regex for months: it runs per key read). */
+const isFiledIn = (key: string, docName: DocName): boolean =>
+  docName === STANDING ? periodOfKey(key) === null : key.startsWith(docName) && (key[7] === '-' || key[7] === '_')
+
 export interface MapChange {
   keysChanged: Set<string>
+  /** The doc the change happened in, and its part of the collection. */
+  docName: DocName
+  shard: Y.Map<unknown>
 }
 
 export class SpaceDoc {
@@ -112,12 +119,13 @@ export class SpaceMap {
     private readonly space: SpaceDoc,
     readonly name: string,
   ) {
-    space.onOpen((docName, doc) =>
-      doc.getMap<unknown>(name).observe((event) => {
-        const change = { keysChanged: new Set([...event.keysChanged].filter((key) => docNameOf(key) === docName)) }
+    space.onOpen((docName, doc) => {
+      const shard = doc.getMap<unknown>(name)
+      shard.observe((event) => {
+        const change = { keysChanged: new Set([...event.keysChanged].filter((key) => isFiledIn(key, docName))), docName, shard }
         this.listeners.forEach((l) => l(change))
-      }),
-    )
+      })
+    })
   }
 
   /** The Y.Map that holds this key, if its doc is open here. */
@@ -129,7 +137,7 @@ export class SpaceMap {
   private *filed(): IterableIterator<[string, Y.Map<unknown>]> {
     for (const [docName, doc] of this.space.opened) {
       const shard = doc.getMap<unknown>(this.name)
-      for (const key of shard.keys()) if (docNameOf(key) === docName) yield [key, shard]
+      for (const key of shard.keys()) if (isFiledIn(key, docName)) yield [key, shard]
     }
   }
 
