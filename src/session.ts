@@ -17,8 +17,8 @@ import { docRoom, SpaceDoc, type DocName } from './store/space-doc'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-doc.ts), each with its storage and
-// its peer-to-peer room, the clock, and the live collections that
-// screens read. Screens call store commands with `doc` and `clock` from here.
+// its peer-to-peer room, the clock, and the live collections that screens read.
+// Screens call store commands with `doc` and `clock` from here.
 
 export interface OpenSpace {
   kind: SpaceKind
@@ -30,8 +30,8 @@ export interface OpenSpace {
   syncProblem: string | null
   /** All of the space's rooms taken together. */
   status: Accessor<SpaceSyncStatus>
-  /** Resolves once the named docs (all open ones if none are named) have loaded what this device stored. */
-  loaded(names?: Iterable<DocName>): Promise<void>
+  /** Resolves once the docs open now have loaded what this device stored. */
+  loaded(): Promise<void>
   closed: boolean
 }
 
@@ -78,7 +78,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[], transpor
     parts,
     syncProblem: noCrypto ? 'problem.noCrypto' : null,
     status,
-    loaded: (names = parts.keys()) => Promise.all([...names].map((name) => parts.get(name)?.storage.whenLoaded)).then(() => undefined),
+    loaded: () => Promise.all([...parts.values()].map((part) => part.storage.whenLoaded)).then(() => undefined),
     closed: false,
   }
   doc.onOpen((name, ydoc) => {

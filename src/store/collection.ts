@@ -2,10 +2,10 @@ import type * as Y from 'yjs'
 import * as v from 'valibot'
 import type { SpaceDoc, SpaceMap } from './space-doc'
 
-// A collection is a map from id to a plain object (a SpaceMap, spread over docs by month). Anything may arrive from a
-// peer (an old version, a buggy device, a hostile one), so every record is checked
-// against its schema on the way out; a record that fails is skipped and counted,
-// and the screen shows the rest.
+// A collection is a map from id to a plain object (a SpaceMap, spread over docs by
+// month). Anything may arrive from a peer (an old version, a buggy device, a hostile
+// one), so every record is checked against its schema on the way out; a record that
+// fails is skipped and counted, and the screen shows the rest.
 
 export type RecordSchema<T> = v.GenericSchema<unknown, T>
 

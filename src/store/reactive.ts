@@ -1,16 +1,17 @@
+import type * as Y from 'yjs'
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
 import { readRecord, type RecordSchema } from './collection'
 import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-doc'
-import { periodOfKey, type Period } from '../domain/calendar'
+import type { Period } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
 // made the first time a screen reads it; when Yjs reports which keys changed, only
 // those records are re-read, so a screen that shows one row per id re-renders the
 // one row that changed, not the whole list. The id list itself changes only when a
 // record appears or disappears. (A Solid store did the same, but wrapping a month of
-// records in store proxies cost a phone a third of its start.)
-// Given the months a phone shows, entries of other months are not read at all
-// (their keys say their month), even when their doc is open for another screen.
+// records in store proxies cost a phone a quarter of its start.)
+// Given the months a phone shows, the docs of other months are not read at all, even
+// when they are open for another screen.
 
 export interface LiveCollection<T> {
   /** Valid records by id (read-only; reading one in a reactive scope tracks that record). */
@@ -35,14 +36,8 @@ export class ShownPeriods {
     this.months = new Set(months)
   }
 
-  /** Entries that belong to no month (members, groups …) are always shown. */
-  covers(key: string): boolean {
-    const period = periodOfKey(key)
-    return period === null || this.months.has(period)
-  }
-
-  /** Whether the entries of a doc (STANDING or a month) are shown. */
-  coversDoc(docName: DocName): boolean {
+  /** Whether a doc's entries are shown: the standing doc's (members, groups …) always are. */
+  shows(docName: DocName): boolean {
     return docName === STANDING || this.months.has(docName)
   }
 
@@ -65,20 +60,11 @@ export function liveCollection<T extends object>(
   onValidRecord?: (record: T) => void,
   periods?: ShownPeriods,
 ): LiveCollection<T> {
-  const shown = (key: string) => !periods || periods.covers(key)
+  const shown = (docName: DocName) => !periods || periods.shows(docName)
   const records = new Map<string, T>()
   const skippedKeys = new Set<string>()
-  map.forEach((raw, key) => {
-    if (!shown(key)) return
-    const record = readRecord(schema, key, raw)
-    if (record === null) skippedKeys.add(key)
-    else {
-      records.set(key, record)
-      onValidRecord?.(record)
-    }
-  })
-  const [ids, setIds] = createSignal<readonly string[]>([...records.keys()])
-  const [skipped, setSkipped] = createSignal(skippedKeys.size)
+  const [ids, setIds] = createSignal<readonly string[]>([])
+  const [skipped, setSkipped] = createSignal(0)
 
   // A record's signal exists once something reactive has read it.
   const signals = new Map<string, [Accessor<T | undefined>, Setter<T | undefined>]>()
@@ -95,9 +81,9 @@ export function liveCollection<T extends object>(
     signals.get(key)?.[1](() => record)
   }
 
-  // Re-reads these keys (from the doc they changed in, if known): each is then shown,
-  // replaced, skipped or gone.
-  const refresh = (keys: Iterable<string>, from: Pick<SpaceMap, 'has' | 'get'> = map) => batch(() => {
+  // Re-reads these keys from the doc they are filed in: each is then shown, replaced,
+  // skipped or gone.
+  const refresh = (keys: Iterable<string>, from: Y.Map<unknown>) => batch(() => {
     let idsChanged = false
     for (const key of keys) {
       const stored = from.has(key)
@@ -122,11 +108,18 @@ export function liveCollection<T extends object>(
     setSkipped(skippedKeys.size)
   })
 
+  // A doc's whole part of the collection is read when it is first shown (at start, or
+  // when a screen asks for its month); after that, its changes as they come.
+  const readDoc = (docName: DocName) => {
+    const shard = map.shardIn(docName)
+    if (shard) refresh(map.keysIn(docName), shard)
+  }
+  for (const docName of map.docNames()) if (shown(docName)) readDoc(docName)
   const observer = (change: MapChange) => {
-    if (!periods || periods.coversDoc(change.docName)) refresh(change.keysChanged, change.shard)
+    if (shown(change.docName)) refresh(change.keysChanged, change.shard)
   }
   map.observe(observer)
-  const stopShowing = periods?.onShow((added) => refresh([...map.keys()].filter((key) => added.has(periodOfKey(key) ?? ''))))
+  const stopShowing = periods?.onShow((added) => added.forEach(readDoc))
 
   return {
     byId,

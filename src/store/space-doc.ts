@@ -18,9 +18,12 @@ export const docNameOf = (key: string): DocName => periodOfKey(key) ?? STANDING
 /** Each doc has its own database and peer room; the standing doc keeps the space's room name. */
 export const docRoom = (room: string, name: DocName): string => (name === STANDING ? room : `${room}.${name}`)
 
-/** Whether a key belongs in this doc (checked without a regex for months: it runs per key read). */
-const isFiledIn = (key: string, docName: DocName): boolean =>
-  docName === STANDING ? periodOfKey(key) === null : key.startsWith(docName) && (key[7] === '-' || key[7] === '_')
+/** Whether a key belongs in this doc (`docNameOf`, without its regex for months: it runs per key read). */
+const isFiledIn = (key: string, docName: DocName): boolean => {
+  if (docName === STANDING) return periodOfKey(key) === null
+  const after = key[docName.length]
+  return key.startsWith(docName) && (after === '-' || after === '_')
+}
 
 export interface MapChange {
   keysChanged: Set<string>
@@ -130,14 +133,28 @@ export class SpaceMap {
 
   /** The Y.Map that holds this key, if its doc is open here. */
   shardOf(key: string): Y.Map<unknown> | undefined {
-    return this.space.get(docNameOf(key))?.getMap<unknown>(this.name)
+    return this.shardIn(docNameOf(key))
   }
 
-  // A key filed in the wrong doc (only a buggy or hostile peer writes one) is not read.
+  /** The docs open on this device (STANDING and months). */
+  docNames(): IterableIterator<DocName> {
+    return this.space.opened.keys()
+  }
+
+  /** This collection's part of one open doc. */
+  shardIn(docName: DocName): Y.Map<unknown> | undefined {
+    return this.space.get(docName)?.getMap<unknown>(this.name)
+  }
+
+  /** The keys filed in one doc. A key filed in the wrong doc (only a buggy or hostile peer writes one) is not read. */
+  *keysIn(docName: DocName): IterableIterator<string> {
+    for (const key of this.shardIn(docName)?.keys() ?? []) if (isFiledIn(key, docName)) yield key
+  }
+
   private *filed(): IterableIterator<[string, Y.Map<unknown>]> {
-    for (const [docName, doc] of this.space.opened) {
-      const shard = doc.getMap<unknown>(this.name)
-      for (const key of shard.keys()) if (isFiledIn(key, docName)) yield [key, shard]
+    for (const docName of this.docNames()) {
+      const shard = this.shardIn(docName)!
+      for (const key of this.keysIn(docName)) yield [key, shard]
     }
   }
 

@@ -2,8 +2,8 @@ import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 
 // Each doc of a space (standing, and each month) lives in its own IndexedDB
-// database, named by its room. Writes go to
-// the Y.Doc first and y-indexeddb stores them; nothing waits for the network.
+// database, named by its room. Writes go to the Y.Doc first and y-indexeddb stores
+// them; nothing waits for the network.
 
 export interface SpaceStorage {
   readonly whenLoaded: Promise<void>

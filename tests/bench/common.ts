@@ -39,7 +39,7 @@ export interface YearFiles {
   buildMs: number
 }
 
-export function entryCounts(space: SpaceDoc): Record<string, number> {
+function entryCounts(space: SpaceDoc): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const name of Object.keys(publicSpace(space))) counts[name] = space.getMap(name).size
   return counts
