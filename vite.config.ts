@@ -52,6 +52,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/chromium.setup.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
@@ -64,6 +65,7 @@ export default defineConfig({
         test: {
           name: 'bench',
           include: ['tests/bench/**/*.bench.test.ts'],
+          globalSetup: ['tests/e2e/chromium.setup.ts'],
           environment: 'node',
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,

@@ -197,6 +197,10 @@ describe('large documents', () => {
     await c.page.waitForFunction(() => (window as any).neighbours?.session?.notices.notices.ids().length === 5400, null, { timeout: 120_000 })
     const traffic = await dataChannelBytes(c.page)
     expect(traffic.received).toBeGreaterThan(5 * 1024 * 1024)
+    // Today lays out the newest notices a page at a time, not all 5,400.
+    await expect.poll(() => c.page.locator('[data-testid=notice]').count()).toBe(10)
+    await c.page.click('[data-testid=more-notices]')
+    await expect.poll(() => c.page.locator('[data-testid=notice]').count()).toBe(20)
   })
 })
 

@@ -1,25 +1,15 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { inject } from 'vitest'
 import { freePort, startApp, startSignaling, type Running } from '../../scripts/servers.mjs'
 
 // Real parts only: the built app from dist/, y-webrtc's own signaling server on a
-// free loopback port, and Debian's Chromium driven by playwright-core. Every
-// "device" is its own Chromium process with its own profile, so two devices can
-// reach each other only over WebRTC, never over a BroadcastChannel between tabs.
-
-export function chromiumPath(): string {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium']) {
-    if (candidate && existsSync(candidate)) return candidate
-  }
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim()
-  } catch {
-    throw new Error('Chromium is not installed: the end-to-end tests need Debian\'s "chromium" package (apt-get install chromium). They do not pass without it.')
-  }
-}
+// free loopback port, and Chromium (found by chromium.setup.ts) driven by
+// playwright-core. Every "device" is its own Chromium process with its own profile,
+// so two devices can reach each other only over WebRTC, never over a
+// BroadcastChannel between tabs.
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -116,7 +106,7 @@ export interface LaunchOptions {
 export async function launchDevice(name: string, profileDir?: string, options: LaunchOptions = {}): Promise<Device> {
   const dir = profileDir ?? mkdtempSync(join(tmpdir(), `neighbours-${name}-`))
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: chromiumPath(),
+    executablePath: inject('chromiumPath'),
     headless: true,
     args: CHROMIUM_ARGS,
     permissions: ['microphone'],

@@ -14,6 +14,8 @@ import { MyActivities } from '../activities/MyActivities'
 import type { CanteenBoard } from '../canteen/board'
 import { TodayMenu } from '../canteen/TodayMenu'
 
+const NOTICE_PAGE = 10
+
 export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; canteen: CanteenBoard; me: Me }) {
   const s = () => props.session
   const isStaff = () => s().membership.role === 'staff'
@@ -26,6 +28,9 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
     const present = s().notices.notices.ids().map((id) => byId[id]!).filter(Boolean)
     return visibleNotices(present, withdrawn()).map((n) => n.id)
   })
+  // The newest first, a page at a time: a board with years of notices would
+  // otherwise lay out every one of them before Today could scroll.
+  const [noticesShown, setNoticesShown] = createSignal(NOTICE_PAGE)
 
   const [composing, setComposing] = createSignal(false)
   const [draft, setDraft] = createSignal<NoticeDraft>({ title: '', body: '' })
@@ -83,7 +88,7 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
         </Show>
         <Show when={noticeIds().length > 0} fallback={<p class="text-stone-700">{isStaff() ? t('today.noNoticesStaff') : t('today.noNotices')}</p>}>
           <ul class="divide-y divide-stone-200" data-testid="notice-list">
-            <For each={noticeIds()}>
+            <For each={noticeIds().slice(0, noticesShown())}>
               {(id) => {
                 const notice = () => s().notices.notices.byId[id]
                 return (
@@ -109,6 +114,11 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
               }}
             </For>
           </ul>
+          <Show when={noticeIds().length > noticesShown()}>
+            <Button variant="secondary" class="mt-2" data-testid="more-notices" onClick={() => setNoticesShown(noticesShown() + NOTICE_PAGE)}>
+              {t('today.moreNotices', { count: noticeIds().length - noticesShown() })}
+            </Button>
+          </Show>
         </Show>
       </Card>
       <TodayMenu board={props.canteen} />
