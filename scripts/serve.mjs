@@ -1,22 +1,66 @@
 // `npm start`: serve the built app and the signaling server, and say where to open it.
+// HTTPS=1 serves phones over https with this computer's own certificate authority
+// (scripts/certs.mjs), plus a plain-http page that tells a phone how to trust it.
+import { createServer } from 'node:http'
+import { hostname } from 'node:os'
+import { dataDir, localAuthority, serverCertificate } from './certs.mjs'
+import { lanAddresses, startMessage, trustPage } from './lan.mjs'
 import { startApp, startSignaling } from './servers.mjs'
 
-const appPort = Number(process.env.PORT ?? 8080)
+const https = ['1', 'true', 'yes'].includes(String(process.env.HTTPS ?? '').toLowerCase())
+const port = Number(process.env.PORT ?? 8080)
+const httpsPort = Number(process.env.HTTPS_PORT ?? 8443)
 const signalingPort = Number(process.env.SIGNALING_PORT ?? 4444)
+const addresses = lanAddresses()
 
-const signaling = await startSignaling(signalingPort)
-const app = await startApp(appPort, true)
-
-console.log('\n邻里 Neighbours is running.')
-console.log('Open the app on this computer or on a phone on the same network:')
-app.server.printUrls()
-console.log(`Signaling server (y-webrtc): port ${signaling.port} on every address above (ws://…:${signaling.port})`)
-console.log('Phones on the network need https for encrypted sync; see README "Other devices".')
-console.log('Press Ctrl+C to stop.\n')
-
+const running = []
 const stop = async () => {
-  await Promise.allSettled([app.stop(), signaling.stop()])
+  await Promise.allSettled(running.map((server) => server.stop()))
   process.exit(0)
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
+
+try {
+  if (https) {
+    const authority = localAuthority()
+    const tls = serverCertificate(authority, ['localhost', hostname(), '127.0.0.1', ...addresses])
+    running.push(await startSignaling(signalingPort, { tls }))
+    running.push(await startApp(httpsPort, true, { https: tls }))
+    const appUrl = `https://${addresses[0] ?? 'localhost'}:${httpsPort}/`
+    running.push(await startTrustPage(port, { appUrl, authority }))
+    console.log(startMessage({ scheme: 'https', appPort: httpsPort, signalingPort, addresses, trustPort: port, fingerprint: authority.fingerprint }))
+    console.log(`证书机构保存在 The certificate authority is kept in: ${dataDir()}`)
+  } else {
+    running.push(await startSignaling(signalingPort))
+    running.push(await startApp(port, true))
+    console.log(startMessage({ scheme: 'http', appPort: port, signalingPort, addresses }))
+  }
+} catch (error) {
+  console.error(error.code === 'EADDRINUSE' ? `端口已被占用 A port is in use: ${error.message}. PORT=… HTTPS_PORT=… SIGNALING_PORT=… npm start picks others.` : error)
+  await Promise.allSettled(running.map((server) => server.stop()))
+  process.exit(1)
+}
+
+/** Plain http: the trust page at /, the authority's certificate to download, and nothing else. */
+function startTrustPage(port, { appUrl, authority }) {
+  const page = trustPage({ appUrl, fingerprint: authority.fingerprint })
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname
+    if (path === '/neighbours-ca.crt') {
+      // DER with this type is what Android's installer and iOS's profile download expect.
+      response.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="neighbours-ca.crt"' })
+      response.end(authority.certDer)
+    } else if (path === '/') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+      response.end(page)
+    } else {
+      response.writeHead(302, { Location: '/' })
+      response.end()
+    }
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, () => resolve({ port, stop: () => new Promise((r) => server.close(() => r())) }))
+  })
+}

@@ -1,5 +1,6 @@
 import type { PreviewServer } from 'vite'
+export interface Tls { key: string; cert: string }
 export function freePort(): Promise<number>
 export interface Running { port: number; url: string; stop(): Promise<void> }
-export function startSignaling(port: number): Promise<Running>
-export function startApp(port: number, host: string | boolean): Promise<Running & { server: PreviewServer }>
+export function startSignaling(port: number, options?: { tls?: Tls; host?: string | boolean }): Promise<Running>
+export function startApp(port: number, host: string | boolean, options?: { https?: Tls; outDir?: string }): Promise<Running & { server: PreviewServer }>

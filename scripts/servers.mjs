@@ -1,8 +1,10 @@
 // Starts the two servers the app needs: y-webrtc's own signaling server (it only
 // introduces peers to each other and sees nothing but ciphertext) and a static
-// server for the built app (vite preview). Used by `npm start` and by the tests.
+// server for the built app (vite preview), each over TLS when given a certificate.
+// Used by `npm start` and by the tests.
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { preview } from 'vite'
@@ -40,31 +42,81 @@ async function waitForHttp(url, child, timeoutMs = 15_000) {
 /**
  * y-webrtc's bin/server.js, unchanged, in a child process. It listens on every
  * interface (it has no host option) so phones on the same network reach it.
+ * With `tls` ({ key, cert }) it listens on a free loopback port instead and a TLS
+ * front on `port` passes each wss:// connection through to it, so pages served
+ * over https reach it as wss:// on the same certificate.
  */
-export async function startSignaling(port) {
+export async function startSignaling(port, { tls, host } = {}) {
+  const innerPort = tls ? await freePort() : port
   // y-webrtc's main entry is dist/y-webrtc.cjs; the server sits in bin/ beside dist/.
   const script = join(dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js')
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(innerPort) }, stdio: ['ignore', 'pipe', 'inherit'] })
   child.stdout.resume()
-  await waitForHttp(`http://127.0.0.1:${port}`, child)
+  const exited = new Promise((resolve) => {
+    if (child.exitCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+  const stopChild = () => {
+    if (child.exitCode === null) child.kill('SIGTERM')
+    return exited
+  }
+  try {
+    await waitForHttp(`http://127.0.0.1:${innerPort}`, child)
+  } catch (error) {
+    await stopChild()
+    throw error
+  }
+  if (!tls) return { port, url: `ws://127.0.0.1:${port}`, stop: stopChild }
+
+  const sockets = new Set()
+  const front = createTlsServer(tls, (outer) => {
+    const inner = connect(innerPort, '127.0.0.1')
+    for (const socket of [outer, inner]) {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      socket.on('error', () => { outer.destroy(); inner.destroy() })
+    }
+    outer.pipe(inner).pipe(outer)
+  })
+  try {
+    await listen(front, port, host)
+  } catch (error) {
+    await stopChild()
+    throw error
+  }
   return {
     port,
-    url: `ws://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
+    url: `wss://127.0.0.1:${port}`,
+    stop: async () => {
+      for (const socket of sockets) socket.destroy()
+      await Promise.all([new Promise((resolve) => front.close(() => resolve())), stopChild()])
+    },
   }
 }
 
-/** Serves dist/ (run `vite build` first). host: '127.0.0.1' for tests, true for the LAN. */
-export async function startApp(port, host) {
-  const server = await preview({ preview: { port, strictPort: true, host, open: false }, logLevel: 'warn' })
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host === true || host === undefined ? undefined : host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+/**
+ * Serves the built app (run `vite build` first) from `outDir` (default dist/).
+ * host: '127.0.0.1' for tests, true for the LAN. https: { key, cert } serves it over TLS.
+ */
+export async function startApp(port, host, { https, outDir } = {}) {
+  const server = await preview({
+    build: outDir ? { outDir } : undefined,
+    preview: { port, strictPort: true, host, open: false, https },
+    logLevel: 'warn',
+  })
   return {
     port,
-    url: `http://127.0.0.1:${port}/`,
+    url: `${https ? 'https' : 'http'}://127.0.0.1:${port}/`,
     server,
     stop: () => server.close(),
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { inject } from 'vitest'
-import { freePort, startApp, startSignaling, type Running } from '../../scripts/servers.mjs'
+import { localAuthority, serverCertificate } from '../../scripts/certs.mjs'
+import { freePort, startApp, startSignaling, type Running, type Tls } from '../../scripts/servers.mjs'
 
 // Real parts only: the built app from dist/, y-webrtc's own signaling server on a
 // free loopback port, and Chromium (found by chromium.setup.ts) driven by
@@ -29,6 +30,8 @@ export interface Servers {
   signaling: Running
   appUrl: string
   signalingUrl: string
+  /** With `https`: the local authority's key hash, for launchDevice's `trustSpki`. */
+  spki?: string
   stopApp(): Promise<void>
   restartApp(): Promise<void>
   stopSignaling(): Promise<void>
@@ -36,8 +39,27 @@ export interface Servers {
   stop(): Promise<void>
 }
 
-export async function startServers(): Promise<Servers> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` before the end-to-end tests')
+export interface ServerOptions {
+  /** Serve the app over https and signaling over wss, with a certificate from a new local authority. */
+  https?: boolean
+  /** A build other than dist/ (the update test serves two builds in turn). */
+  outDir?: string
+}
+
+export async function startServers(options: ServerOptions = {}): Promise<Servers> {
+  const outDir = options.outDir ?? 'dist'
+  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`${outDir}/ is missing: run \`vite build\` before the end-to-end tests`)
+  let tls: Tls | undefined
+  let spki: string | undefined
+  if (options.https) {
+    const dir = mkdtempSync(join(tmpdir(), 'neighbours-ca-'))
+    const authority = localAuthority(dir)
+    tls = serverCertificate(authority, ['127.0.0.1', 'localhost'], dir)
+    spki = authority.spki
+    rmSync(dir, { recursive: true, force: true }) // the key and certificate are in memory now
+  }
+  const appOn = (port: number) => startApp(port, '127.0.0.1', { https: tls, outDir })
+  const signalingOn = (port: number) => startSignaling(port, { tls, host: '127.0.0.1' })
   // One port at a time, each taken right after it was found free; a port another
   // process grabbed in between is simply tried again with a new one.
   const retry = async <T>(start: (port: number) => Promise<T>): Promise<[number, T]> => {
@@ -50,8 +72,8 @@ export async function startServers(): Promise<Servers> {
       }
     }
   }
-  const [signalingPort, firstSignaling] = await retry(startSignaling)
-  const [appPort, firstApp] = await retry((port) => startApp(port, '127.0.0.1')).catch(async (error) => {
+  const [signalingPort, firstSignaling] = await retry(signalingOn)
+  const [appPort, firstApp] = await retry(appOn).catch(async (error) => {
     await firstSignaling.stop() // never leave a server behind
     throw error
   })
@@ -62,19 +84,20 @@ export async function startServers(): Promise<Servers> {
     signaling,
     appUrl: app.url,
     signalingUrl: signaling.url,
+    spki,
     async stopApp() {
       await app?.stop()
       app = null
     },
     async restartApp() {
-      app = await startApp(appPort, '127.0.0.1')
+      app = await appOn(appPort)
     },
     async stopSignaling() {
       await signaling?.stop()
       signaling = null
     },
     async restartSignaling() {
-      signaling = await startSignaling(signalingPort)
+      signaling = await signalingOn(signalingPort)
     },
     async stop() {
       await Promise.allSettled([app?.stop(), signaling?.stop()])
@@ -101,6 +124,8 @@ export interface Device {
 export interface LaunchOptions {
   /** Benchmarks route their own pages on the app's origin, which a service worker would answer instead. */
   blockServiceWorkers?: boolean
+  /** Trust certificates whose chain holds this key (a local authority's), as a phone that installed it would. */
+  trustSpki?: string
 }
 
 export async function launchDevice(name: string, profileDir?: string, options: LaunchOptions = {}): Promise<Device> {
@@ -108,7 +133,7 @@ export async function launchDevice(name: string, profileDir?: string, options: L
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: inject('chromiumPath'),
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: options.trustSpki ? [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${options.trustSpki}`] : CHROMIUM_ARGS,
     permissions: ['microphone'],
     viewport: { width: 360, height: 740 },
     locale: 'zh-CN',
