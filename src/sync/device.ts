@@ -13,7 +13,7 @@ const DeviceSchema = v.object({
   displayName: v.optional(v.string(), ''),
   language: v.optional(v.picklist(LANGUAGES), 'zh-CN'),
   largeText: v.optional(v.boolean(), false),
-  /** null means "the server this app was served from, on port 4444". */
+  /** null means the default: the build's choice, else port 4444 of the app's host. */
   signaling: v.optional(v.nullable(v.array(v.string())), null),
   communities: v.optional(v.array(MembershipSchema), []),
   activeCommunityId: v.optional(v.nullable(v.string()), null),
@@ -24,7 +24,12 @@ const KEY = 'neighbours.device'
 
 export const DEFAULT_SIGNALING_PORT = 4444
 
+/** Signaling chosen when the app was built (VITE_SIGNALING_URL); carried in invites. */
+export const BUILT_SIGNALING: string[] = parseSignalingList(import.meta.env.VITE_SIGNALING_URL ?? '').urls
+
+/** The build's choice, else port 4444 of the host the app came from (ws, or wss on an https page). */
 export function defaultSignaling(location: { protocol: string; hostname: string }): string[] {
+  if (BUILT_SIGNALING.length > 0) return BUILT_SIGNALING
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   return [`${scheme}://${location.hostname}:${DEFAULT_SIGNALING_PORT}`]
 }

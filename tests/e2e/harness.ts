@@ -33,7 +33,8 @@ export interface Servers {
   /** With `https`: the local authority's key hash, for launchDevice's `trustSpki`. */
   spki?: string
   stopApp(): Promise<void>
-  restartApp(): Promise<void>
+  /** Starts the app server again on the same port, serving `outDir` if given (a newer build). */
+  restartApp(outDir?: string): Promise<void>
   stopSignaling(): Promise<void>
   restartSignaling(): Promise<void>
   stop(): Promise<void>
@@ -58,7 +59,7 @@ export async function startServers(options: ServerOptions = {}): Promise<Servers
     spki = authority.spki
     rmSync(dir, { recursive: true, force: true }) // the key and certificate are in memory now
   }
-  const appOn = (port: number) => startApp(port, '127.0.0.1', { https: tls, outDir })
+  const appOn = (port: number, dir = outDir) => startApp(port, '127.0.0.1', { https: tls, outDir: dir })
   const signalingOn = (port: number) => startSignaling(port, { tls, host: '127.0.0.1' })
   // One port at a time, each taken right after it was found free; a port another
   // process grabbed in between is simply tried again with a new one.
@@ -73,7 +74,7 @@ export async function startServers(options: ServerOptions = {}): Promise<Servers
     }
   }
   const [signalingPort, firstSignaling] = await retry(signalingOn)
-  const [appPort, firstApp] = await retry(appOn).catch(async (error) => {
+  const [appPort, firstApp] = await retry((port) => appOn(port)).catch(async (error) => {
     await firstSignaling.stop() // never leave a server behind
     throw error
   })
@@ -89,8 +90,8 @@ export async function startServers(options: ServerOptions = {}): Promise<Servers
       await app?.stop()
       app = null
     },
-    async restartApp() {
-      app = await appOn(appPort)
+    async restartApp(dir?: string) {
+      app = await appOn(appPort, dir)
     },
     async stopSignaling() {
       await signaling?.stop()

@@ -46,7 +46,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
     <>
       <Card title={t('acts.title')}>
         <Show when={props.me.isStaff}>
-          <PublishPanel label={t('acts.publish')} testid="publish-activity" form={(done) => <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
+          <PublishPanel label={t('acts.publish')} testid="publish-activity" draft="activity" form={(done) => <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={setWeek} />
         <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />

@@ -5,6 +5,7 @@ import type { Problems } from '../../domain/validation'
 import { editActivity, publishActivity, publishActivitySeries } from '../../store/activities'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
+import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { ActivityBoard } from './board'
@@ -61,7 +62,7 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
   }
 
   return (
-    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="activity-form">
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="activity-form" data-draft={props.editing ? `activity-${props.editing.id}` : 'activity'} ref={restoreDraft}>
       <Field label={t('acts.form.title')} name="title" value={draft().title} problem={problem('title')} onInput={(v) => set('title', v)} />
       <Chips
         label={t('shifts.form.category')}

@@ -23,7 +23,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
   return (
     <div class="space-y-4">
       <Card title={t('aid.title')}>
-        <PublishPanel label={t('aid.post')} testid="post-aid" form={(done) => <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={done} />} />
+        <PublishPanel label={t('aid.post')} testid="post-aid" draft="aid" form={(done) => <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={done} />} />
         <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}` as MessageKey)} testid="aid-section" />
       </Card>
       <Switch>

@@ -5,6 +5,7 @@ import type { Problems } from '../../domain/validation'
 import { editRequest, postRequest } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
+import { restoreDraft } from '../common/drafts'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 
@@ -40,7 +41,7 @@ export function AidForm(props: { session: CommunitySession; me: Me; editing?: Ai
     props.onDone(props.editing ? undefined : number ? `${t('aid.posted')} · ${t('aid.number', { number })}` : t('aid.posted'))
   }
   return (
-    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form">
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form" data-draft={props.editing ? `aid-${props.editing.id}` : 'aid'} ref={restoreDraft}>
       <Chips label={t('aid.form.kind')} options={AID_KINDS} selected={(k) => draft().kind === k} onToggle={(k) => set('kind', k)} text={(k) => t(`aid.kind.${k}` as MessageKey)} testid="aid-kind" />
       <Chips label={t('aid.form.category')} options={AID_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`aid.cat.${c}` as MessageKey)} testid="aid-category" />
       <Field label={t('aid.form.title')} name="title" value={draft().title} problem={p('title')} onInput={(v) => set('title', v)} />

@@ -4,7 +4,7 @@ import { canChooseRole, roleForInvite, type Membership, type Role } from '../../
 import { newId, newSecret } from '../../domain/ids'
 import { publishMember } from '../../store/members'
 import { postNotice } from '../../store/notices'
-import { defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
+import { BUILT_SIGNALING, defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
@@ -149,7 +149,7 @@ export function createAppState() {
     invite(kind: InviteKind): Invite | null {
       const membership = active()
       if (!membership) return null
-      return makeInvite(unwrap(membership), kind, device.signaling ?? [])
+      return makeInvite(unwrap(membership), kind, device.signaling ?? BUILT_SIGNALING)
     },
   }
 }

@@ -1,5 +1,6 @@
 import { createSignal, For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
 import { t } from './i18n'
+import { hasDraft } from './drafts'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
 // high contrast, labels above fields and problems said in words under them.
@@ -170,8 +171,9 @@ export function Select(props: { label: string; name: string; value: string; opti
 }
 
 /** "Publish …" button that opens a form in place, then says what was done. */
-export function PublishPanel(props: { label: string; testid: string; form: (done: (message?: string) => void) => JSX.Element }) {
-  const [open, setOpen] = createSignal(false)
+export function PublishPanel(props: { label: string; testid: string; draft: string; form: (done: (message?: string) => void) => JSX.Element }) {
+  // Open again after an update's reload if its form held a draft.
+  const [open, setOpen] = createSignal(hasDraft(props.draft))
   const [message, setMessage] = createSignal('')
   return (
     <>

@@ -7,6 +7,7 @@ import type { CommunitySession, OpenSpace } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
+import { install, installOffered, isInstalled, isIPhone } from '../common/install'
 import { byteSize, now, timeAgo } from '../common/time'
 import { spaces } from '../shell/SyncBadge'
 import { JoinOrCreate } from '../onboarding/Onboarding'
@@ -20,6 +21,7 @@ export default function Me(props: { app: AppState; session: CommunitySession; bo
       <Profile app={props.app} session={props.session} />
       <MyHours board={props.board} me={props.me} />
       <Invites app={props.app} session={props.session} />
+      <Install />
       <Communities app={props.app} />
       <Settings app={props.app} />
       <SyncDetails session={props.session} />
@@ -239,6 +241,22 @@ function SyncDetails(props: { session: CommunitySession }) {
   )
 }
 
+/** Add to home screen: the browser's own offer where it makes one, else how to do it by hand. */
+function Install() {
+  return (
+    <Card title={t('me.install')}>
+      <Show when={!isInstalled()} fallback={<p data-testid="installed">{t('me.installed')}</p>}>
+        <p class="mb-3">{t('me.installHint')}</p>
+        <Show when={installOffered()} fallback={<p class="font-semibold">{isIPhone() ? t('me.installIPhone') : t('me.installMenu')}</p>}>
+          <Button data-testid="install-app" onClick={() => void install()}>
+            {t('me.install')}
+          </Button>
+        </Show>
+      </Show>
+    </Card>
+  )
+}
+
 function Diagnostics(props: { app: AppState; session: CommunitySession }) {
   const s = () => props.session
   const skipped = () => s().collections.reduce((sum, c) => sum + c.skipped(), 0)
@@ -255,6 +273,7 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
       <p>{t('me.members', { count: s().members.ids().length })}</p>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
       <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: props.app.device.deviceId })}</p>
+      <p class="text-[0.85em] text-stone-700" data-testid="app-version">{t('me.version', { version: __APP_BUILD__ })}</p>
     </Card>
   )
 }

@@ -5,6 +5,7 @@ import type { Problems } from '../../domain/validation'
 import { editShift, publishSeries, publishShift } from '../../store/shifts'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
+import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
 
@@ -51,7 +52,7 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
   }
 
   return (
-    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="shift-form">
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="shift-form" data-draft={props.editing ? `shift-${props.editing.id}` : 'shift'} ref={restoreDraft}>
       <Field label={t('shifts.form.title')} name="title" value={draft().title} problem={problem('title')} onInput={(v) => set('title', v)} />
       <Chips
         label={t('shifts.form.category')}

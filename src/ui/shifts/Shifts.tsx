@@ -30,7 +30,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
     <div class="space-y-4">
       <Card title={t('shifts.title')}>
         <Show when={props.me.isStaff}>
-          <PublishPanel label={t('shifts.publish')} testid="publish-shift" form={(done) => <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
+          <PublishPanel label={t('shifts.publish')} testid="publish-shift" draft="shift" form={(done) => <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
         <Chips

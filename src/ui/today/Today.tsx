@@ -5,6 +5,7 @@ import { postNotice, withdrawNotice } from '../../store/notices'
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
+import { hasDraft, restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
 import type { ShiftBoard } from '../shifts/board'
 import { MyShifts } from '../shifts/MyShifts'
@@ -32,7 +33,7 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
   // otherwise lay out every one of them before Today could scroll.
   const [noticesShown, setNoticesShown] = createSignal(NOTICE_PAGE)
 
-  const [composing, setComposing] = createSignal(false)
+  const [composing, setComposing] = createSignal(hasDraft('notice'))
   const [draft, setDraft] = createSignal<NoticeDraft>({ title: '', body: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const [confirmWithdraw, setConfirmWithdraw] = createSignal<string | null>(null)
@@ -61,7 +62,7 @@ export function Today(props: { app: AppState; session: CommunitySession; board: 
               </Button>
             }
           >
-            <form onSubmit={publish} class="mb-4 rounded-xl bg-amber-50 p-3" data-testid="notice-form">
+            <form onSubmit={publish} class="mb-4 rounded-xl bg-amber-50 p-3" data-testid="notice-form" data-draft="notice" ref={restoreDraft}>
               <Field
                 label={t('today.noticeTitle')}
                 name="title"
