@@ -3,11 +3,11 @@ import { defineConfig } from 'vite'
 import solid from 'vite-plugin-solid'
 import tailwindcss from '@tailwindcss/vite'
 import { VitePWA } from 'vite-plugin-pwa'
-import { version } from './package.json' with { type: 'json' }
+import manifest from './package.json' with { type: 'json' }
 
 export default defineConfig({
   // Shown in Me → Diagnostics; a build given NEIGHBOURS_BUILD differs from the last (the update test builds twice).
-  define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || version) },
+  define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || manifest.version) },
   plugins: [
     solid(),
     tailwindcss(),
