@@ -5,6 +5,11 @@ import tailwindcss from '@tailwindcss/vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import manifest from './package.json' with { type: 'json' }
 
+// A typo in the build-time signaling address would leave every phone without sync: refuse it.
+for (const address of (process.env.VITE_SIGNALING_URL ?? '').split(/[\s,]+/).filter(Boolean)) {
+  if (!/^wss?:\/\/[^/\s]+/.test(address)) throw new Error(`VITE_SIGNALING_URL: "${address}" is not a ws:// or wss:// address`)
+}
+
 export default defineConfig({
   // Shown in Me → Diagnostics; a build given NEIGHBOURS_BUILD differs from the last (the update test builds twice).
   define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || manifest.version) },

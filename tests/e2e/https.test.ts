@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, postNotice, waitForNotice, waitForPeers } from './journeys'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, postNotice, serviceWorkerActivated, waitForNotice, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -17,12 +17,8 @@ describe('https on the LAN', () => {
     const b = cleanup.add(await launchDevice('b', undefined, { trustSpki: servers.spki }), (d) => d.dispose())
 
     await createCommunity(a.page, servers, '王主任', '幸福里社区')
-    const page = await a.page.evaluate(async () => {
-      const worker = (await navigator.serviceWorker.ready).active!
-      while (worker.state === 'activating') await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }))
-      return { protocol: location.protocol, secure: isSecureContext, worker: worker.state }
-    })
-    expect(page).toEqual({ protocol: 'https:', secure: true, worker: 'activated' })
+    expect(await serviceWorkerActivated(a.page)).toBe('activated')
+    expect(await a.page.evaluate(() => ({ protocol: location.protocol, secure: isSecureContext }))).toEqual({ protocol: 'https:', secure: true })
 
     const link = await inviteLink(a.page, 'resident')
     expect(link.startsWith(servers.appUrl)).toBe(true)

@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity } from './journeys'
+import { createCommunity, serviceWorkerActivated } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
 const folder = (name: string) => cleanup.add(mkdtempSync(join(tmpdir(), `neighbours-${name}-`)), async (dir) => rmSync(dir, { recursive: true, force: true }))
-const activated = () =>
-  navigator.serviceWorker.ready.then(async ({ active }) => {
-    while (active!.state === 'activating') await new Promise((resolve) => active!.addEventListener('statechange', resolve, { once: true }))
-    return active!.state
-  })
 
 describe('install and update', () => {
   it('a new build is offered after a reload, and accepting it keeps a half-filled notice', async () => {
@@ -29,7 +24,7 @@ describe('install and update', () => {
     const servers = cleanup.add(await startServers({ outDir: first }), (s) => s.stop())
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
     await createCommunity(a.page, servers, '王主任', '幸福里社区')
-    expect(await a.page.evaluate(activated)).toBe('activated')
+    expect(await serviceWorkerActivated(a.page)).toBe('activated')
     await a.page.click('[data-testid=nav-me]')
     expect(await a.page.textContent('[data-testid=app-version]')).not.toContain('update-test-2')
     expect(await a.page.locator('[data-testid=update-prompt]').count()).toBe(0)

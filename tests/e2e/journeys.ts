@@ -27,6 +27,15 @@ export async function useSignaling(page: Page, url: string) {
   await page.click('[data-testid=nav-today]')
 }
 
+/** Waits until the page's service worker has installed its precache and taken over; its state. */
+export async function serviceWorkerActivated(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const worker = (await navigator.serviceWorker.ready).active!
+    while (worker.state === 'activating') await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }))
+    return worker.state
+  })
+}
+
 export async function inviteLink(page: Page, kind: 'resident' | 'staff'): Promise<string> {
   await page.click('[data-testid=nav-me]')
   await page.click(`[data-testid=invite-${kind}]`)
