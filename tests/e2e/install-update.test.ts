@@ -40,10 +40,15 @@ describe('install and update', () => {
     await a.page.click('[data-testid=compose-notice]')
     await a.page.fill('[data-testid=notice-form] input[name=title]', '周五停水')
     await a.page.fill('[data-testid=notice-form] textarea[name=body]', '上午九点到')
+    await a.page.evaluate(() => ((window as unknown as { oldPage: boolean }).oldPage = true))
     await a.page.click('[data-testid=update-now]')
 
     // The page reloads into the new build with the notice form open and its text back.
-    await a.page.waitForFunction(() => (document.querySelector('[data-testid=notice-form] input[name=title]') as HTMLInputElement | null)?.value === '周五停水', null, { timeout: 30_000 })
+    await a.page.waitForFunction(
+      () => !(window as unknown as { oldPage?: boolean }).oldPage && (document.querySelector('[data-testid=notice-form] input[name=title]') as HTMLInputElement | null)?.value === '周五停水',
+      null,
+      { timeout: 30_000 },
+    )
     expect(await a.page.inputValue('[data-testid=notice-form] textarea[name=body]')).toBe('上午九点到')
     expect(await a.page.locator('[data-testid=update-prompt]').count()).toBe(0)
     // The restored text is in the form's state, not only on screen: publishing it works.
