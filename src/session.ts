@@ -10,10 +10,12 @@ import { liveShiftData, type LiveShiftData } from './store/shifts'
 import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
 import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
-import { persistSpace, type SpaceStorage } from './sync/persistence'
+import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
+import { openFile, sealFile, type FileProblem, type FileSpace } from './sync/file'
 import { combineStatus, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
-import { docRoom, SpaceDoc, type DocName } from './store/space-doc'
+import { docRoom, SpaceDoc, STANDING, type DocName } from './store/space-doc'
+import * as Y from 'yjs'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-doc.ts), each with its storage and
@@ -59,10 +61,39 @@ export interface CommunitySession {
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
   whenLoaded: Promise<void>
+  /** Every doc of each space this device holds (open or only stored), sealed as one file. */
+  saveFile(): Promise<Uint8Array<ArrayBuffer>>
+  /** Merges a community file: open docs take it in, stored months are written without opening. */
+  loadFile(bytes: Uint8Array): Promise<FileLoaded>
   close(): Promise<void>
 }
 
+export type FileLoaded = { ok: true; community: string; changed: number } | { ok: false; problem: FileProblem; community?: string }
+
 type Transport = typeof import('./sync/transport')
+
+/** Where a file's docs come from: the open doc if there is one, else its database. */
+async function spaceDocs(space: OpenSpace): Promise<Map<DocName, Uint8Array>> {
+  const names = new Set([STANDING, ...space.doc.opened.keys(), ...(await storedMonths(space.key.room))])
+  const docs = new Map<DocName, Uint8Array>()
+  for (const name of [...names].sort()) {
+    const open = space.doc.get(name)
+    docs.set(name, open ? Y.encodeStateAsUpdate(open) : await readStoredDoc(docRoom(space.key.room, name)))
+  }
+  return docs
+}
+
+const FROM_FILE = 'file'
+
+/** Into the open doc (screens and peers see it at once), or into storage for a month not open. */
+async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>): Promise<number> {
+  let changed = 0
+  for (const [name, update] of docs) {
+    const open = space.doc.get(name)
+    if (open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update)) changed++
+  }
+  return changed
+}
 
 function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[], transport: Promise<Transport>): OpenSpace {
   const doc = new SpaceDoc()
@@ -166,6 +197,17 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     staffCanteen,
     collections,
     whenLoaded,
+    async saveFile() {
+      const spaces = await Promise.all(both.map(async (space): Promise<FileSpace> => ({ kind: space.kind, ...space.key, docs: await spaceDocs(space) })))
+      return sealFile({ community: membership.id, name: membership.name, made: new Date().toISOString() }, spaces)
+    },
+    async loadFile(bytes) {
+      const opened = await openFile(bytes, membership.id, both.map((space) => ({ kind: space.kind, ...space.key })))
+      if (!opened.ok) return { ok: false, problem: opened.problem, community: opened.header?.name }
+      let changed = 0
+      for (const part of opened.spaces) changed += await mergeIntoSpace(both.find((space) => space.key.room === part.room)!, part.docs)
+      return { ok: true, community: opened.header.name, changed }
+    },
     close() {
       // Idempotent: switching and leaving may both ask to close the same session.
       closing ??= (async () => {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { IndexeddbPersistence } from 'y-indexeddb'
+import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 
 // Each doc of a space (standing, and each month) lives in its own IndexedDB
 // database, named by its room. Writes go to the Y.Doc first and y-indexeddb stores
@@ -27,6 +27,48 @@ export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
     isFromStorage: (origin) => origin === persistence,
     destroy: () => persistence.destroy(),
   }
+}
+
+/** The months this device has stored for a space's room, open or not (their databases). */
+export async function storedMonths(room: string): Promise<string[]> {
+  const prefix = `${databaseName(room)}.`
+  const stored = (await indexedDB.databases?.()) ?? []
+  return stored.flatMap((db) => (db.name?.startsWith(prefix) ? [db.name.slice(prefix.length)] : []))
+}
+
+/** A doc that is not open: read from its database into a doc of its own, then let go. */
+async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
+  const doc = new Y.Doc()
+  const persistence = new IndexeddbPersistence(databaseName(room), doc)
+  try {
+    await persistence.whenSynced
+    return await use(doc, persistence)
+  } finally {
+    await persistence.destroy()
+    doc.destroy()
+  }
+}
+
+/** The whole stored state of a doc that is not open. */
+export const readStoredDoc = (room: string): Promise<Uint8Array> => withStoredDoc(room, (doc) => Y.encodeStateAsUpdate(doc))
+
+/**
+ * Merges an update into a doc that is not open, without opening it for screens or
+ * peers (a month received from a file). Resolves once it is written; true if it
+ * brought anything this device did not have.
+ */
+export const storeIntoDoc = (room: string, update: Uint8Array): Promise<boolean> =>
+  withStoredDoc(room, async (doc, persistence) => {
+    if (!mergeUpdate(doc, update)) return false
+    await storeState(persistence, true)
+    return true
+  })
+
+/** Applies an update; true if the doc changed (new items or new deletions, as a snapshot tells). */
+export function mergeUpdate(doc: Y.Doc, update: Uint8Array, origin?: unknown): boolean {
+  const before = Y.snapshot(doc)
+  Y.applyUpdate(doc, update, origin)
+  return !Y.equalSnapshots(before, Y.snapshot(doc))
 }
 
 /** Removes a space's stored data from this device (leaving a community): its room's database and its months'. */

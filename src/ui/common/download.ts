@@ -1,6 +1,11 @@
 /** Hands a text file to the browser as a download (CSV, iCalendar). */
 export function downloadText(filename: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }))
+  download(filename, new Blob([text], { type: `${mime};charset=utf-8` }))
+}
+
+/** Hands a file to the browser as a download. */
+export function download(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
   link.download = filename

@@ -8,6 +8,7 @@ import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import { install, installOffered, isInstalled, isIPhone } from '../common/install'
+import { download } from '../common/download'
 import { byteSize, now, timeAgo } from '../common/time'
 import { spaces } from '../shell/SyncBadge'
 import { JoinOrCreate } from '../onboarding/Onboarding'
@@ -23,6 +24,7 @@ export default function Me(props: { app: AppState; session: CommunitySession; bo
       <Invites app={props.app} session={props.session} />
       <Install />
       <Communities app={props.app} />
+      <FileExchange session={props.session} />
       <Settings app={props.app} />
       <SyncDetails session={props.session} />
       <Diagnostics app={props.app} session={props.session} />
@@ -237,6 +239,71 @@ function SyncDetails(props: { session: CommunitySession }) {
       <div class="space-y-2">
         <For each={spaces(props.session)}>{(space) => <SpaceStatus space={space} />}</For>
       </div>
+    </Card>
+  )
+}
+
+/**
+ * For devices that never meet: this community's data as an encrypted file, passed on
+ * by hand (a chat, a USB stick) and loaded on the other device, where it merges.
+ */
+function FileExchange(props: { session: CommunitySession }) {
+  const [busy, setBusy] = createSignal(false)
+  const [said, setSaid] = createSignal<{ text: string; problem: boolean } | null>(null)
+  const run = async (work: () => Promise<{ text: string; problem: boolean }>) => {
+    setBusy(true)
+    setSaid(null)
+    try {
+      setSaid(await work())
+    } catch {
+      setSaid({ text: t('file.failed'), problem: true })
+    } finally {
+      setBusy(false)
+    }
+  }
+  const save = () =>
+    run(async () => {
+      const s = props.session
+      const file = new File([await s.saveFile()], `neighbours-${s.membership.name}-${new Date().toISOString().slice(0, 10)}.neighbours`, { type: 'application/octet-stream' })
+      // On phones, the share sheet (chat apps, nearby sharing); elsewhere a download.
+      if (navigator.canShare?.({ files: [file] })) {
+        await navigator.share({ files: [file], title: s.membership.name }).catch((error: DOMException) => {
+          if (error.name !== 'AbortError') throw error
+        })
+      } else download(file.name, file)
+      return { text: t('file.saved'), problem: false }
+    })
+  const load = (file: File) =>
+    run(async () => {
+      const result = await props.session.loadFile(new Uint8Array(await file.arrayBuffer()))
+      if (!result.ok) return { text: t(result.problem, { name: result.community ?? '' }), problem: true }
+      return { text: result.changed > 0 ? t('file.loaded', { count: result.changed }) : t('file.nothingNew'), problem: false }
+    })
+  return (
+    <Card title={t('file.title')}>
+      <p class="mb-3">{t('file.hint')}</p>
+      <Show when={!props.session.publicSpace.syncProblem} fallback={<p class="font-semibold">{problemText(props.session.publicSpace.syncProblem ?? undefined)}</p>}>
+        <div class="flex flex-wrap gap-3">
+          <Button data-testid="file-save" disabled={busy()} onClick={() => void save()}>
+            {t('file.save')}
+          </Button>
+          <label class="inline-flex min-h-12 cursor-pointer items-center rounded-xl border-2 border-stone-700 bg-white px-5 py-2 font-semibold text-stone-900 hover:bg-stone-100 focus-within:outline-4 focus-within:outline-offset-2 focus-within:outline-blue-700">
+            {t('file.load')}
+            <input type="file" class="sr-only" data-testid="file-load" disabled={busy()} onChange={(e) => {
+              const file = e.currentTarget.files?.[0]
+              e.currentTarget.value = '' // the same file may be chosen again
+              if (file) void load(file)
+            }} />
+          </label>
+        </div>
+      </Show>
+      <Show when={said()}>
+        {(s) => (
+          <p role={s().problem ? 'alert' : 'status'} data-testid="file-said" class={`mt-3 font-semibold ${s().problem ? 'text-red-800' : 'text-green-800'}`}>
+            {s().text}
+          </p>
+        )}
+      </Show>
     </Card>
   )
 }
