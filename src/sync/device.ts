@@ -3,7 +3,8 @@ import { MembershipSchema, type Membership } from '../domain/community'
 import { newId } from '../domain/ids'
 
 // What this device keeps for itself (never synced): its id, its person's name and
-// preferences, and the communities it belongs to with their secrets.
+// preferences, and the communities it belongs to with their secrets. Kept in
+// IndexedDB, not localStorage, which the browser writes to disk late.
 
 export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -34,12 +35,36 @@ export function defaultSignaling(location: { protocol: string; hostname: string 
   return [`${scheme}://${location.hostname}:${DEFAULT_SIGNALING_PORT}`]
 }
 
-export function loadDevice(): DeviceSettings {
-  try {
-    const parsed = v.safeParse(DeviceSchema, JSON.parse(localStorage.getItem(KEY) ?? 'null'))
-    if (parsed.success) return parsed.output
-  } catch {
-    // fall through: unreadable settings are replaced, the id is new
+const DATABASE = 'neighbours-device'
+const STORE = 'settings'
+
+function openSettings(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DATABASE, 1)
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+}
+
+let database: Promise<IDBDatabase> | null = null
+
+/**
+ * This device's settings, from IndexedDB. A device that kept them in localStorage
+ * (earlier builds) has them moved over once; a device with none gets a new id.
+ */
+export async function loadDevice(): Promise<DeviceSettings> {
+  database ??= openSettings()
+  const db = await database
+  const stored = await new Promise<unknown>((resolve, reject) => {
+    const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(KEY)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  const parsed = v.safeParse(DeviceSchema, stored ?? fromLocalStorage())
+  if (parsed.success) {
+    if (stored === undefined) await saveDevice(parsed.output)
+    return parsed.output
   }
   const fresh: DeviceSettings = {
     deviceId: newId(),
@@ -50,12 +75,34 @@ export function loadDevice(): DeviceSettings {
     communities: [],
     activeCommunityId: null,
   }
-  saveDevice(fresh)
+  await saveDevice(fresh)
   return fresh
 }
 
-export function saveDevice(settings: DeviceSettings): void {
-  localStorage.setItem(KEY, JSON.stringify(settings))
+function fromLocalStorage(): unknown {
+  try {
+    return JSON.parse(localStorage.getItem(KEY) ?? 'null')
+  } catch {
+    return null // unreadable: replaced, the id is new
+  }
+}
+
+/**
+ * Resolves once the settings are on disk: a 'strict' transaction completes only
+ * after the browser has flushed it, so a phone that kills the browser a moment
+ * later still has the community it was told it joined. Rejects on a storage error.
+ */
+export async function saveDevice(settings: DeviceSettings): Promise<void> {
+  database ??= openSettings()
+  const db = await database
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' })
+    tx.objectStore(STORE).put(settings, KEY)
+    tx.oncomplete = () => resolve()
+    tx.onerror = () => reject(tx.error)
+    tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'))
+  })
+  localStorage.removeItem(KEY) // moved for good
 }
 
 /** Signaling addresses one per line, as typed in settings; bad lines are reported. */

@@ -1,4 +1,5 @@
-import { createSignal, Match, Switch } from 'solid-js'
+import { createSignal, Match, Show, Switch } from 'solid-js'
+import type { DeviceSettings } from '../sync/device'
 import { readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
 import { t } from './common/i18n'
@@ -6,8 +7,8 @@ import { Onboarding } from './onboarding/Onboarding'
 import { Shell } from './shell/Shell'
 import { UpdatePrompt } from './shell/UpdatePrompt'
 
-export function App() {
-  const app = createAppState()
+export function App(props: { device: DeviceSettings }) {
+  const app = createAppState(props.device)
   // An invite arrives in the URL fragment; take it out of the address bar at once so
   // the secret is not left in history or shared again by accident.
   const [invite, setInvite] = createSignal(readInvite(location.hash))
@@ -28,6 +29,11 @@ export function App() {
           {(session) => <Shell app={app} session={session} />}
         </Match>
       </Switch>
+      <Show when={app.storageFailed()}>
+        <p role="alert" data-testid="storage-failed" class="fixed inset-x-0 top-0 z-50 bg-red-800 p-3 text-center font-semibold text-white">
+          {t('storage.failed')}
+        </p>
+      </Show>
       <UpdatePrompt />
     </>
   )

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -116,6 +116,8 @@ export interface Device {
   profileDir: string
   /** Ends the browser process, keeping its profile (a phone switched off). */
   close(): Promise<void>
+  /** Ends the browser process with SIGKILL, as a phone's system does to a background browser: nothing gets to flush. */
+  kill(): Promise<void>
   /** Starts the browser again with the same profile. */
   restart(): Promise<Device>
   /** Ends the browser and deletes its profile. */
@@ -152,6 +154,22 @@ export async function launchDevice(name: string, profileDir?: string, options: L
       if (closed) return
       closed = true
       await context.close()
+    },
+    async kill() {
+      // The browser process is the one started with this profile and no --type= (renderers and helpers have one).
+      const browser = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).find((pid) => {
+        try {
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+          return args.includes(`--user-data-dir=${dir}`) && !args.some((arg) => arg.startsWith('--type='))
+        } catch {
+          return false // the process ended while we looked
+        }
+      })
+      if (!browser) throw new Error(`no browser process found for ${dir}`)
+      const gone = new Promise<void>((resolve) => context.once('close', () => resolve()))
+      process.kill(Number(browser), 'SIGKILL')
+      await gone
+      closed = true
     },
     async restart() {
       await device.close()

@@ -4,14 +4,14 @@ import { canChooseRole, roleForInvite, type Membership, type Role } from '../../
 import { newId, newSecret } from '../../domain/ids'
 import { publishMember } from '../../store/members'
 import { postNotice } from '../../store/notices'
-import { BUILT_SIGNALING, defaultSignaling, loadDevice, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
+import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
 import { openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
-// Device-wide state for the screens: this device's settings (kept in localStorage),
+// Device-wide state for the screens: this device's settings (kept in IndexedDB),
 // the community that is open now, and the actions that change them. Screens call
 // these; none of them touches storage or Yjs directly.
 
@@ -27,12 +27,23 @@ function exposeForDiagnostics(session: CommunitySession) {
   }
 }
 
-export function createAppState() {
-  const [device, setDevice] = createStore<DeviceSettings>(loadDevice())
+/** A browser storage failure: the disk is full, or IndexedDB refused a write. */
+const isStorageError = (error: unknown) => error instanceof DOMException && ['QuotaExceededError', 'UnknownError', 'InvalidStateError', 'DataError'].includes(error.name)
+
+export function createAppState(stored: DeviceSettings) {
+  const [device, setDevice] = createStore<DeviceSettings>(stored)
   const [session, setSession] = createSignal<CommunitySession | null>(null)
+  const [storageFailed, setStorageFailed] = createSignal(false)
 
   // Stringifying the store proxy reads (and so tracks) every field: any change saves.
-  createEffect(() => saveDevice(JSON.parse(JSON.stringify(device)) as DeviceSettings))
+  const snapshot = () => JSON.parse(JSON.stringify(device)) as DeviceSettings
+  createEffect(() => saveDevice(snapshot()).catch(() => setStorageFailed(true)))
+  // y-indexeddb writes a doc's changes without telling anyone when that fails.
+  const onRejection = (event: PromiseRejectionEvent) => isStorageError(event.reason) && setStorageFailed(true)
+  addEventListener('unhandledrejection', onRejection)
+  onCleanup(() => removeEventListener('unhandledrejection', onRejection))
+  // Once the device holds a community, ask the browser not to evict it under pressure.
+  createEffect(on(() => device.communities.length > 0, (holds) => holds && void navigator.storage?.persist?.()))
   createEffect(() => setLanguage(device.language))
   createEffect(() => {
     document.documentElement.classList.toggle('large-text', device.largeText)
@@ -76,14 +87,17 @@ export function createAppState() {
     }
   }
 
-  function join(membership: Membership) {
-    setDevice('communities', (list) => upsertCommunity(list, membership))
-    setDevice('activeCommunityId', membership.id)
+  /** On disk before the screen says so: a killed browser still has what it joined. */
+  async function join(membership: Membership, also: Partial<DeviceSettings> = {}) {
+    const next = { ...snapshot(), ...also, communities: upsertCommunity(device.communities, membership), activeCommunityId: membership.id }
+    await saveDevice(next)
+    setDevice(next)
   }
 
   return {
     device,
     session,
+    storageFailed,
     signaling,
     active,
     setDisplayName(name: string) {
@@ -104,8 +118,8 @@ export function createAppState() {
         announceMyself(s)
       }
     },
-    createCommunity(name: string) {
-      join({
+    createCommunity(name: string): Promise<void> {
+      return join({
         id: newId(),
         name,
         role: 'staff',
@@ -114,21 +128,20 @@ export function createAppState() {
         joinedAt: new Date().toISOString(),
       })
     },
-    joinFromInvite(invite: Invite) {
+    joinFromInvite(invite: Invite): Promise<void> {
       const existing = device.communities.find((c) => c.id === invite.id)
       // A staff invite upgrades a resident; a resident invite never downgrades staff.
       const staff = invite.staff ?? existing?.staff
-      join({
+      // An invite's signaling list is taken where this device has chosen none.
+      const signaling = device.signaling === null && invite.signaling && invite.signaling.length > 0 ? { signaling: invite.signaling } : {}
+      return join({
         id: invite.id,
         name: invite.name,
         role: existing?.role === 'staff' || invite.staff ? 'staff' : (existing?.role ?? roleForInvite(false)),
         public: invite.public,
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
-      })
-      if (device.signaling === null && invite.signaling && invite.signaling.length > 0) {
-        setDevice('signaling', invite.signaling)
-      }
+      }, signaling)
     },
     switchTo: (id: string) => setDevice('activeCommunityId', id),
     async leave(id: string) {

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
 import { renderSVG } from 'uqr'
 import { checkDisplayName, type Role } from '../../domain/community'
 import { LANGUAGES, parseSignalingList } from '../../sync/device'
@@ -333,6 +333,11 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
     s().notices.notices.ids()
     return spaces(s()).reduce((sum, space) => sum + space.doc.encodedBytes(), 0)
   })
+  // Whether the browser promised to keep this device's data, and how much room is left.
+  const [storage] = createResource(async () => {
+    const [persisted, estimate] = await Promise.all([navigator.storage?.persisted?.() ?? false, navigator.storage?.estimate?.() ?? {}])
+    return { persisted, used: estimate.usage ?? 0, left: Math.max(0, (estimate.quota ?? 0) - (estimate.usage ?? 0)) }
+  })
   return (
     <Card title={t('me.diagnostics')}>
       <p data-testid="skipped-count" data-count={skipped()}>{t('me.skipped', { count: skipped() })}</p>
@@ -340,6 +345,13 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
       <p>{t('me.members', { count: s().members.ids().length })}</p>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
       <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: props.app.device.deviceId })}</p>
+      <Show when={storage()}>
+        {(s) => (
+          <p data-testid="storage" data-persisted={String(s().persisted)}>
+            {t('me.storage', { used: byteSize(s().used), left: byteSize(s().left) })} {s().persisted ? t('me.storageKept') : t('me.storageMayGo')}
+          </p>
+        )}
+      </Show>
       <p class="text-[0.85em] text-stone-700" data-testid="app-version">{t('me.version', { version: __APP_BUILD__ })}</p>
     </Card>
   )

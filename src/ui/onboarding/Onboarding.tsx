@@ -14,8 +14,7 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
 
   const joinInvite = (invite: Invite) => {
     if (props.beforeJoin && !props.beforeJoin()) return
-    props.app.joinFromInvite(invite)
-    props.onDone?.()
+    void props.app.joinFromInvite(invite).then(() => props.onDone?.(), () => setLinkProblem('storage.notSaved'))
   }
   const join = (event: Event) => {
     event.preventDefault()
@@ -31,8 +30,7 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
     setNameProblem(check.ok ? undefined : check.problems.name)
     const readyToJoin = props.beforeJoin ? props.beforeJoin() : true
     if (!check.ok || !readyToJoin) return
-    props.app.createCommunity(check.value)
-    props.onDone?.()
+    void props.app.createCommunity(check.value).then(() => props.onDone?.(), () => setNameProblem('storage.notSaved'))
   }
 
   return (
