@@ -46,8 +46,17 @@ export function compareStamps(a: Stamp, b: Stamp): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/**
+ * How far ahead of this device's wall clock a peer's stamp may be and still move it.
+ * Phones disagree by minutes; a stamp a day ahead is a wrong clock or a forged
+ * record, and taking it in would move every device's clock (and order) for good.
+ */
+export const MAX_DRIFT_MS = 24 * 60 * 60 * 1000
+
 export class HybridClock {
   private state: ClockState = { wallMs: 0, counter: 0 }
+  /** Stamps seen too far ahead to take in, for Diagnostics (a record keeps its stamp and place in order). */
+  private readonly tooFarAhead = new Set<Stamp>()
   /** The newest stamp taken in; an older one cannot move the clock (stamps sort as strings). */
   private newestReceived = ''
 
@@ -73,8 +82,12 @@ export class HybridClock {
     if (stamp <= this.newestReceived) return
     const remote = parseStamp(stamp)
     if (!remote) return
-    this.newestReceived = stamp
     const wall = this.now()
+    if (remote.wallMs > wall + MAX_DRIFT_MS) {
+      if (this.tooFarAhead.size < 10_000) this.tooFarAhead.add(stamp)
+      return
+    }
+    this.newestReceived = stamp
     const maxWall = Math.max(wall, this.state.wallMs, remote.wallMs)
     let counter: number
     if (maxWall === this.state.wallMs && maxWall === remote.wallMs) {
@@ -87,6 +100,11 @@ export class HybridClock {
       counter = 0
     }
     this.state = { wallMs: maxWall, counter }
+  }
+
+  /** How many different stamps were too far ahead to take in. */
+  get stampsTooFarAhead(): number {
+    return this.tooFarAhead.size
   }
 
   get current(): ClockState {

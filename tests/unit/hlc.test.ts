@@ -64,3 +64,28 @@ describe('hybrid logical clock', () => {
     expect(compareStamps(formatStamp(1, 35, 'a'), formatStamp(1, 36, 'a'))).toBeLessThan(0)
   })
 })
+
+describe('a bounded clock', () => {
+  const day = 24 * 60 * 60 * 1000
+  it('does not take in a stamp more than a day ahead of its wall clock, and counts it once', () => {
+    const now = 1_800_000_000_000
+    const clock = new HybridClock('dev', () => now)
+    const from2099 = formatStamp(4_070_908_800_000, 0, 'forged')
+    clock.receive(from2099)
+    clock.receive(from2099) // read again when a screen re-reads the record
+    expect(clock.stampsTooFarAhead).toBe(1)
+    expect(parseStamp(clock.tick())).toMatchObject({ wallMs: now, counter: 0 })
+    // The far stamp still sorts after what this device does now: the record keeps its place.
+    expect(compareStamps(clock.tick(), from2099)).toBeLessThan(0)
+  })
+
+  it('still takes in a stamp up to a day ahead, and later ones after a refused one', () => {
+    const now = 1_800_000_000_000
+    const clock = new HybridClock('dev', () => now)
+    clock.receive(formatStamp(now + 2 * day, 0, 'far'))
+    const nearlyADay = formatStamp(now + day - 1000, 4, 'skewed')
+    clock.receive(nearlyADay)
+    expect(clock.stampsTooFarAhead).toBe(1)
+    expect(compareStamps(nearlyADay, clock.tick())).toBeLessThan(0)
+  })
+})

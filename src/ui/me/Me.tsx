@@ -342,6 +342,10 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
     <Card title={t('me.diagnostics')}>
       <p data-testid="skipped-count" data-count={skipped()}>{t('me.skipped', { count: skipped() })}</p>
       <p class="text-[0.85em] text-stone-700">{t('me.skippedHint')}</p>
+      {/* Read when Me opens: stamps are taken in as records are read, not as a signal. */}
+      <Show when={s().clock.stampsTooFarAhead > 0}>
+        <p data-testid="far-ahead">{t('me.farAhead', { count: s().clock.stampsTooFarAhead })}</p>
+      </Show>
       <p>{t('me.members', { count: s().members.ids().length })}</p>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
       <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: props.app.device.deviceId })}</p>
