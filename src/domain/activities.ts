@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { plusDays, weekDays, type Day } from './calendar'
 import { isStamp, type Stamp } from './hlc'
-import { allocatePlaces, type PlaceEntry, type PlaceView } from './places'
+import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
 
@@ -72,15 +72,18 @@ export const HeadcountSchema = v.object({ id, count: v.pipe(v.number(), v.intege
 export type Headcount = v.InferOutput<typeof HeadcountSchema>
 
 /** One rating per person per activity, keyed like a place entry. */
-export const RatingSchema = v.object({
-  id: v.string(),
-  activityId: id,
-  personId: v.string(),
-  personName: v.string(),
-  stars: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
-  comment: text(COMMENT_MAX),
-  stamp,
-})
+export const RatingSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    activityId: id,
+    personId: v.string(),
+    personName: v.string(),
+    stars: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+    comment: text(COMMENT_MAX),
+    stamp,
+  }),
+  v.check((r) => r.id === entryKey(r.activityId, r.personId), 'id does not match what it belongs to'),
+)
 export type Rating = v.InferOutput<typeof RatingSchema>
 
 // ---- Drafts -----------------------------------------------------------------

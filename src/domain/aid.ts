@@ -55,19 +55,22 @@ export type AidRequest = v.InferOutput<typeof AidRequestSchema>
 export const AID_EVENTS = ['take', 'dispatch', 'withdraw', 'received', 'done', 'confirm', 'notDone'] as const
 export type AidEventType = (typeof AID_EVENTS)[number]
 
-export const AidEventSchema = v.object({
-  id: v.string(),
-  requestId: id,
-  type: v.picklist(AID_EVENTS),
-  byId: v.string(),
-  byName: v.string(),
-  stamp,
-  /** take / dispatch: the volunteer who will do it. */
-  volunteerId: v.optional(v.string()),
-  volunteerName: v.optional(v.string()),
-  note: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  stars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
-})
+export const AidEventSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    requestId: id,
+    type: v.picklist(AID_EVENTS),
+    byId: v.string(),
+    byName: v.string(),
+    stamp,
+    /** take / dispatch: the volunteer who will do it. */
+    volunteerId: v.optional(v.string()),
+    volunteerName: v.optional(v.string()),
+    note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+    stars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
+  }),
+  v.check((e) => e.id === eventKey(e.requestId, e.stamp), 'id does not match what it belongs to'),
+)
 export type AidEvent = v.InferOutput<typeof AidEventSchema>
 
 export const eventKey = (requestId: string, s: Stamp) => `${requestId}|${s}`

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { isDay, minutesOf, plusDays, weekdayOf, type Day } from './calendar'
-import { compareStamps, isStamp, type Stamp } from './hlc'
+import { compareStamps, isStamp, parseStamp, type Stamp } from './hlc'
 import { DaySchema, TimeSchema } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
 
@@ -35,59 +35,68 @@ export const PricesSchema = v.object({
 export type Prices = v.InferOutput<typeof PricesSchema>
 export const DEFAULT_PRICES = { full: 8, subsidised: 2 }
 
-export const MenuSchema = v.object({
-  id: v.string(),
-  day: DaySchema,
-  meal: v.picklist(MEALS),
-  dishes: v.pipe(v.array(text(40)), v.minLength(1), v.maxLength(20)),
-  seats: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000)),
-  /** Reservations close at this time on the day itself. */
-  cutoff: TimeSchema,
-  delivery: v.boolean(),
-  byId: v.string(),
-  stamp,
-})
+export const MenuSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    day: DaySchema,
+    meal: v.picklist(MEALS),
+    dishes: v.pipe(v.array(text(40)), v.minLength(1), v.maxLength(20)),
+    seats: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000)),
+    /** Reservations close at this time on the day itself. */
+    cutoff: TimeSchema,
+    delivery: v.boolean(),
+    byId: v.string(),
+    stamp,
+  }),
+  v.check((m) => m.id === menuKey(m.day, m.meal), 'id does not match what it belongs to'),
+)
 export type Menu = v.InferOutput<typeof MenuSchema>
 export const menuKey = (day: Day, meal: Meal) => `${day}|${meal}`
 
-export const ReservationSchema = v.object({
-  id: v.string(),
-  day: DaySchema,
-  meal: v.picklist(MEALS),
-  elderCode: ElderCodeSchema,
-  mode: v.picklist(MODES),
-  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
-  /** Place in the queue for seats. */
-  stamp,
-  updatedAt: stamp,
-  active: v.boolean(),
-  byId: v.string(),
-  byName: v.string(),
-  /** Made by someone for the elder (staff or a volunteer, 代办). */
-  onBehalf: v.boolean(),
-  sawSeat: v.boolean(),
-})
+export const ReservationSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    day: DaySchema,
+    meal: v.picklist(MEALS),
+    elderCode: ElderCodeSchema,
+    mode: v.picklist(MODES),
+    count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
+    /** Place in the queue for seats. */
+    stamp,
+    updatedAt: stamp,
+    active: v.boolean(),
+    byId: v.string(),
+    byName: v.string(),
+    /** Made by someone for the elder (staff or a volunteer, 代办). */
+    onBehalf: v.boolean(),
+    sawSeat: v.boolean(),
+  }),
+  v.check((r) => r.id === reservationKey(r.day, r.meal, r.elderCode), 'id does not match what it belongs to'),
+)
 export type Reservation = v.InferOutput<typeof ReservationSchema>
 export const reservationKey = (day: Day, meal: Meal, code: string) => `${day}|${meal}|${code}`
 
-export const StandingOrderSchema = v.object({
-  id: v.string(),
-  elderCode: ElderCodeSchema,
-  meal: v.picklist(MEALS),
-  weekdays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
-  mode: v.picklist(MODES),
-  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
-  /** First day it applies: the first day whose cutoff had not passed when it was set. */
-  from: DaySchema,
-  /** Paused on these days (e.g. a hospital stay), inclusive. */
-  pausedFrom: v.optional(DaySchema),
-  pausedUntil: v.optional(DaySchema),
-  active: v.boolean(),
-  stamp,
-  updatedAt: stamp,
-  byId: v.string(),
-  byName: v.string(),
-})
+export const StandingOrderSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    elderCode: ElderCodeSchema,
+    meal: v.picklist(MEALS),
+    weekdays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
+    mode: v.picklist(MODES),
+    count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
+    /** First day it applies: the first day whose cutoff had not passed when it was set. */
+    from: DaySchema,
+    /** Paused on these days (e.g. a hospital stay), inclusive. */
+    pausedFrom: v.optional(DaySchema),
+    pausedUntil: v.optional(DaySchema),
+    active: v.boolean(),
+    stamp,
+    updatedAt: stamp,
+    byId: v.string(),
+    byName: v.string(),
+  }),
+  v.check((o) => o.id === standingKey(o.elderCode, o.meal), 'id does not match what it belongs to'),
+)
 export type StandingOrder = v.InferOutput<typeof StandingOrderSchema>
 export const standingKey = (code: string, meal: Meal) => `${code}|${meal}`
 
@@ -126,16 +135,19 @@ export type Round = v.InferOutput<typeof RoundSchema>
 export const DOOR_RESULTS = ['delivered', 'notHome', 'concern'] as const
 export type DoorResult = (typeof DOOR_RESULTS)[number]
 /** Each device's latest mark for a stop is its own entry; the newest by HLC counts. */
-export const DeliveryMarkSchema = v.object({
-  id: v.string(),
-  roundId: v.string(),
-  elderCode: ElderCodeSchema,
-  result: v.picklist(DOOR_RESULTS),
-  note: text(300),
-  byId: v.string(),
-  byName: v.string(),
-  stamp,
-})
+export const DeliveryMarkSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    roundId: v.string(),
+    elderCode: ElderCodeSchema,
+    result: v.picklist(DOOR_RESULTS),
+    note: text(300),
+    byId: v.string(),
+    byName: v.string(),
+    stamp,
+  }),
+  v.check((m) => m.id === markKey(m.roundId, m.elderCode, parseStamp(m.stamp)?.deviceId ?? ''), 'id does not match what it belongs to'),
+)
 export type DeliveryMark = v.InferOutput<typeof DeliveryMarkSchema>
 export const markKey = (roundId: string, code: string, deviceId: string) => `${roundId}|${code}|${deviceId}`
 

@@ -9,23 +9,26 @@ import { isStamp, parseStamp, type Stamp } from './hlc'
 
 const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
 
-export const PlaceEntrySchema = v.object({
-  id: v.string(),
-  recordId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
-  personName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
-  /** When this entry joined the line: its place in the queue. */
-  stamp,
-  active: v.boolean(),
-  updatedAt: stamp,
-  /** Who wrote it: the person, or someone acting on their behalf (代办). */
-  byId: v.string(),
-  byName: v.string(),
-  /** Whether the device that wrote it saw a free place. If it did and the merged
-   * queue says "waitlist", the person was bumped; if it did not and the queue now
-   * says "in", they were promoted. Either way they must be told. */
-  sawPlace: v.boolean(),
-})
+export const PlaceEntrySchema = v.pipe(
+  v.object({
+    id: v.string(),
+    recordId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+    personName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
+    /** When this entry joined the line: its place in the queue. */
+    stamp,
+    active: v.boolean(),
+    updatedAt: stamp,
+    /** Who wrote it: the person, or someone acting on their behalf (代办). */
+    byId: v.string(),
+    byName: v.string(),
+    /** Whether the device that wrote it saw a free place. If it did and the merged
+     * queue says "waitlist", the person was bumped; if it did not and the queue now
+     * says "in", they were promoted. Either way they must be told. */
+    sawPlace: v.boolean(),
+  }),
+  v.check((e) => e.id === entryKey(e.recordId, e.personId), 'id does not match what it belongs to'),
+)
 export type PlaceEntry = v.InferOutput<typeof PlaceEntrySchema>
 
 export const entryKey = (recordId: string, personId: string) => `${recordId}|${personId}`

@@ -42,14 +42,17 @@ export const ShiftSchema = v.object({
 export type Shift = v.InferOutput<typeof ShiftSchema>
 
 export const ATTENDANCE = ['attended', 'noshow'] as const
-export const AttendanceSchema = v.object({
-  id: v.string(),
-  shiftId: v.string(),
-  volunteerId: personId,
-  status: v.picklist(ATTENDANCE),
-  byId: v.string(),
-  stamp,
-})
+export const AttendanceSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    shiftId: v.string(),
+    volunteerId: personId,
+    status: v.picklist(ATTENDANCE),
+    byId: v.string(),
+    stamp,
+  }),
+  v.check((a) => a.id === entryKey(a.shiftId, a.volunteerId), 'id does not match what it belongs to'),
+)
 export type Attendance = v.InferOutput<typeof AttendanceSchema>
 
 // ---- Drafts and their checks -------------------------------------------------
