@@ -35,7 +35,8 @@ export function defaultSignaling(location: { protocol: string; hostname: string 
   return [`${scheme}://${location.hostname}:${DEFAULT_SIGNALING_PORT}`]
 }
 
-const DATABASE = 'neighbours-device'
+// Not 'neighbours-…': those are the spaces' databases, which leaving a community deletes.
+const DATABASE = 'neighbours'
 const STORE = 'settings'
 
 function openSettings(): Promise<IDBDatabase> {

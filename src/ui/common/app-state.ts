@@ -89,7 +89,9 @@ export function createAppState(stored: DeviceSettings) {
 
   /** On disk before the screen says so: a killed browser still has what it joined. */
   async function join(membership: Membership, also: Partial<DeviceSettings> = {}) {
-    const next = { ...snapshot(), ...also, communities: upsertCommunity(device.communities, membership), activeCommunityId: membership.id }
+    // Plain copies only: IndexedDB cannot store the store's proxies.
+    const now = snapshot()
+    const next = { ...now, ...also, communities: upsertCommunity(now.communities, membership), activeCommunityId: membership.id }
     await saveDevice(next)
     setDevice(next)
   }
