@@ -11,7 +11,7 @@ import { liveActivityData, type LiveActivityData } from './store/activities'
 import { liveAidData, type LiveAidData } from './store/aid'
 import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
-import { openFile, sealFile, type FileProblem, type FileSpace } from './sync/file'
+import type { FileProblem, FileSpace } from './sync/file'
 import { combineStatus, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
 import { docRoom, SpaceDoc, STANDING, type DocName } from './store/space-doc'
@@ -197,11 +197,14 @@ export function openCommunity(membership: Membership, deviceId: string, signalin
     staffCanteen,
     collections,
     whenLoaded,
+    // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {
+      const { sealFile } = await import('./sync/file')
       const spaces = await Promise.all(both.map(async (space): Promise<FileSpace> => ({ kind: space.kind, ...space.key, docs: await spaceDocs(space) })))
       return sealFile({ community: membership.id, name: membership.name, made: new Date().toISOString() }, spaces)
     },
     async loadFile(bytes) {
+      const { openFile } = await import('./sync/file')
       const opened = await openFile(bytes, membership.id, both.map((space) => ({ kind: space.kind, ...space.key })))
       if (!opened.ok) return { ok: false, problem: opened.problem, community: opened.header?.name }
       let changed = 0

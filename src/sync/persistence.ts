@@ -74,9 +74,8 @@ export function mergeUpdate(doc: Y.Doc, update: Uint8Array, origin?: unknown): b
 /** Removes a space's stored data from this device (leaving a community): its room's database and its months'. */
 export async function deleteSpaceData(room: string): Promise<void> {
   const own = databaseName(room)
-  const stored = (await indexedDB.databases?.()) ?? []
-  const names = new Set([own, ...stored.flatMap((db) => (db.name?.startsWith(`${own}.`) ? [db.name] : []))])
-  await Promise.all([...names].map(deleteDatabase))
+  const months = await storedMonths(room)
+  await Promise.all([own, ...months.map((month) => `${own}.${month}`)].map(deleteDatabase))
 }
 
 function deleteDatabase(name: string): Promise<void> {

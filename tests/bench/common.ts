@@ -154,8 +154,7 @@ export interface YearDatabases {
 export async function communityWithYear(page: Page, servers: Servers, year: YearFiles): Promise<YearDatabases> {
   await routeBench(page, year)
   await createCommunity(page, servers, '王主任', '幸福里社区')
-  const device = await page.evaluate(() => JSON.parse(localStorage.getItem('neighbours.device')!))
-  const membership = device.communities[0]
+  const membership = await page.evaluate(() => (window as any).neighbours.session.membership)
   const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, `neighbours-${docRoom(membership[space].room, name)}`]))
   const dbs: YearDatabases = { public: databases('public'), staff: databases('staff') }
   const stores = (['public', 'staff'] as const).flatMap((space) => Object.entries(dbs[space]).map(([name, db]) => [db, `/__bench/year/${space}/${name}.bin`]))

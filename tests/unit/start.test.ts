@@ -46,3 +46,20 @@ describe('what npm start prints', () => {
     }
   })
 })
+
+describe('the browser the tests bring', () => {
+  it('names a missing CHROMIUM_PATH and says what to run instead', async () => {
+    const { findChromium } = await import('../../scripts/chromium.mjs')
+    const before = process.env.CHROMIUM_PATH
+    process.env.CHROMIUM_PATH = '/nowhere/chrome'
+    try {
+      const failure = await findChromium().then(() => null, (error: Error) => error.message)
+      expect(failure).toContain('/nowhere/chrome')
+      expect(failure).toContain('npm install')
+      expect(failure).toContain('apt-get install chromium')
+    } finally {
+      if (before === undefined) delete process.env.CHROMIUM_PATH
+      else process.env.CHROMIUM_PATH = before
+    }
+  })
+})
