@@ -23,6 +23,8 @@ export const MembershipSchema = v.object({
   public: SpaceKeySchema,
   staff: v.optional(SpaceKeySchema),
   joinedAt: v.string(),
+  /** This person's own meal card number, remembered on this device only (never in an invite). */
+  mealCard: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>
 

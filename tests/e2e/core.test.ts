@@ -67,6 +67,20 @@ describe('two devices, one community, no central server', () => {
     expect(stored.filter((name) => !name!.includes('.'))).toHaveLength(2)
     expect(stored.length).toBeGreaterThan(2)
 
+    // The meal card number this person reserves with is remembered with the community.
+    await a.page.click('[data-testid=nav-canteen]')
+    await a.page.click('[data-testid=canteen-section] [data-value=reserve]')
+    await a.page.fill('[data-testid=reserve-form] input[name=card]', 'AB12CD')
+    await a.page.click('[data-testid=reserve-submit]')
+    const kept = () =>
+      a.page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => (indexedDB.open('neighbours').onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result)))
+        const all = await new Promise<unknown[]>((resolve) => (db.transaction('settings').objectStore('settings').getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result)))
+        db.close()
+        return JSON.stringify(all) + JSON.stringify({ ...localStorage })
+      })
+    await expect.poll(kept).toContain('AB12CD')
+
     await a.page.click('[data-testid=nav-me]')
     await a.page.click('[data-testid=leave-community]')
     await a.page.click('[role=dialog] >> text=取消')
@@ -75,6 +89,7 @@ describe('two devices, one community, no central server', () => {
     await a.page.click('[role=dialog] button:has-text("退出社区")')
     await a.page.waitForSelector('input[name=communityName]')
     await expect.poll(databases).toEqual([])
+    expect(await kept()).not.toContain('AB12CD')
   })
 })
 

@@ -1,5 +1,6 @@
 import { createSignal, Match, Show, Switch } from 'solid-js'
 import type { CommunitySession } from '../../session'
+import type { AppState } from '../common/app-state'
 import { Chips } from '../common/components'
 import { t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
@@ -11,7 +12,7 @@ import { Report, Roster, StaffBoard } from './Staff'
 
 type Section = 'menu' | 'reserve' | 'board' | 'roster' | 'rounds' | 'report'
 
-export default function Canteen(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
+export default function Canteen(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
   const [section, setSection] = createSignal<Section>('menu')
   // The roster, rounds and money exist only on devices that hold the staff space.
   const sections = (): Section[] => (props.board.hasStaffSpace ? ['menu', 'reserve', 'board', 'roster', 'rounds', 'report'] : ['menu', 'reserve'])
@@ -26,7 +27,7 @@ export default function Canteen(props: { session: CommunitySession; board: Cante
           <MenuWeek session={props.session} board={props.board} me={props.me} />
         </Match>
         <Match when={section() === 'reserve'}>
-          <Reserve session={props.session} board={props.board} me={props.me} />
+          <Reserve app={props.app} session={props.session} board={props.board} me={props.me} />
         </Match>
         <Match when={section() === 'board'}>
           <StaffBoard board={props.board} />

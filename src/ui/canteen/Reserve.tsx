@@ -3,17 +3,16 @@ import { nowTime, today, weekDays, plusDays, type Day } from '../../domain/calen
 import { MEALS, MODES, type Meal, type Mode } from '../../domain/canteen'
 import { cancelReservation, pauseStandingOrder, reserve, setStandingOrder, stopStandingOrder } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
+import type { AppState } from '../common/app-state'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { dayLabel, WeekdayChips } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
 
-const cardKey = (communityId: string) => `neighbours.mealCard.${communityId}`
-
 /** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
-export function Reserve(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
-  const [myCard, setMyCard] = createSignal(localStorage.getItem(cardKey(props.session.membership.id)) ?? '')
+export function Reserve(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Me }) {
+  const myCard = () => props.app.mealCard()
   const [code, setCode] = createSignal(myCard())
   const [day, setDay] = createSignal<Day>(today())
   const [meal, setMeal] = createSignal<Meal>('lunch')
@@ -32,10 +31,7 @@ export function Reserve(props: { session: CommunitySession; board: CanteenBoard;
   const submit = (event: Event) => {
     event.preventDefault()
     // The first card number used on this phone is remembered as this person's own.
-    if (!myCard() && /^[A-Z0-9]{6}$/.test(cleanCode())) {
-      localStorage.setItem(cardKey(props.session.membership.id), cleanCode())
-      setMyCard(cleanCode())
-    }
+    if (!myCard() && /^[A-Z0-9]{6}$/.test(cleanCode())) props.app.setMealCard(cleanCode())
     act(reserve(doc(), clock(), { elderCode: cleanCode(), day: day(), meal: meal(), mode: mode(), count: count().trim() === '' ? NaN : Number(count()) }, by(), cleanCode() !== myCard(), today(), nowTime()))
   }
   const mine = createMemo(() =>

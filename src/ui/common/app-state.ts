@@ -143,9 +143,16 @@ export function createAppState(stored: DeviceSettings) {
         public: invite.public,
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
+        ...(existing?.mealCard ? { mealCard: existing.mealCard } : {}),
       }, signaling)
     },
     switchTo: (id: string) => setDevice('activeCommunityId', id),
+    /** The meal card number this person reserves with in the open community; it goes when they leave. */
+    mealCard: () => active()?.mealCard ?? '',
+    setMealCard(code: string) {
+      const membership = active()
+      if (membership) setDevice('communities', (c) => c.id === membership.id, 'mealCard', code)
+    },
     async leave(id: string) {
       const membership = device.communities.find((c) => c.id === id)
       if (!membership) return

@@ -90,7 +90,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
             <Aid session={props.session} board={aidBoard} me={me()} />
           </Match>
           <Match when={tab() === 'canteen'}>
-            <Canteen session={props.session} board={canteenBoard} me={me()} deliveryVolunteers={() => shiftBoard.deliveryVolunteers(today())} />
+            <Canteen app={props.app} session={props.session} board={canteenBoard} me={me()} deliveryVolunteers={() => shiftBoard.deliveryVolunteers(today())} />
           </Match>
         </Switch>
       </main>
