@@ -107,7 +107,15 @@ describe('elder canteen', () => {
     const d = driver.page
     await d.goto(servers.appUrl)
     await d.click('[data-testid=nav-canteen]')
-    await d.locator(`[data-testid=stop][data-code="${code}"]`).locator('text=2单元501').waitFor()
+    // This wait failed once in five full-suite runs (2026-11-26): say what the driver held then.
+    await d.locator(`[data-testid=stop][data-code="${code}"]`).locator('text=2单元501').waitFor().catch(async (error: Error) => {
+      const held = await d.evaluate(() => {
+        const session = (window as any).neighbours?.session
+        const canteen = session?.staffCanteen
+        return { months: session ? [...session.staffSpace.doc.opened.keys()] : null, elders: canteen?.elders.ids().length, rounds: canteen?.rounds.ids().map((id: string) => canteen.rounds.byId[id]) }
+      }).catch((reason: Error) => `unreadable (${reason.message})`)
+      throw new Error(`${error.message}\nthe driver held: ${JSON.stringify(held)}`)
+    })
     await d.click(`[data-testid=stop][data-code="${code}"] [data-testid=mark-delivered]`)
     await d.locator(`[data-testid=stop][data-code="${code}"][data-result=delivered]`).waitFor()
     await servers.restartSignaling()
