@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { WebrtcProvider, Room } from 'y-webrtc'
 import { framedWebRTC } from './chunking'
-import { hasUnsharedChanges, loadActivity, saveActivity, type SpaceSyncStatus } from './activity'
+import { fromBase64, toBase64 } from 'lib0/buffer'
+import { hasUnsharedChanges, holdsAll, loadActivity, saveActivity, type SpaceSyncStatus } from './activity'
 
 // One space = one y-webrtc room, encrypted with the space secret (y-webrtc derives
 // a key from `password`; signaling servers and anyone without the secret see only
@@ -69,8 +70,35 @@ export function connectSpace(
   // third of a second per month opened. Two tabs of the app meet over WebRTC instead.
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
+  // Each device tells the room what it holds (its state vector, as awareness), again
+  // whenever that grows. A peer whose state vector covers everything held here has
+  // this device's changes: only that clears "on this phone only", not a send.
+  const { awareness } = provider
+  let heldTimer: ReturnType<typeof setTimeout> | undefined
+  const tellHeld = () => {
+    clearTimeout(heldTimer)
+    heldTimer = setTimeout(() => awareness.setLocalStateField('held', toBase64(Y.encodeStateVector(doc))), 300)
+  }
+  const onAwareness = ({ added, updated }: { added: number[]; updated: number[] }) => {
+    for (const client of [...added, ...updated]) {
+      const held = client === awareness.clientID ? undefined : awareness.getStates().get(client)?.held
+      if (typeof held !== 'string') continue
+      try {
+        if (!holdsAll(Y.decodeStateVector(fromBase64(held)), Y.decodeStateVector(Y.encodeStateVector(doc)))) continue
+      } catch {
+        continue // a peer's unreadable state vector confirms nothing
+      }
+      activity.confirmedAt = Date.now()
+      changed()
+    }
+  }
+  awareness.on('change', onAwareness)
+  tellHeld()
+
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
-    if (origin instanceof Room || isFromStorage(origin)) return
+    if (isFromStorage(origin)) return
+    tellHeld()
+    if (origin instanceof Room) return
     activity.lastLocalChangeAt = Date.now()
     changed()
   }
@@ -112,7 +140,9 @@ export function connectSpace(
     },
     async destroy() {
       clearTimeout(saveTimer)
+      clearTimeout(heldTimer)
       clearInterval(sweep)
+      awareness.off('change', onAwareness)
       saveActivity(room, activity)
       doc.off('update', onUpdate)
       for (const { conn, listener } of signalingListeners) {

@@ -49,6 +49,9 @@ describe('volunteer shifts', () => {
     await waitForPeers(c.page, 2, 60_000)
     const statusOn = (page: typeof b.page) => shiftCard(page, '送餐上门').getAttribute('data-status')
     await expect.poll(async () => [await statusOn(b.page), await statusOn(c.page)].sort(), { timeout: 30_000 }).toEqual(['bumped', 'confirmed'])
+    // Each sign-up is now held by the other phones, and they said so (their state
+    // vectors cover it): "saved on this phone only" clears.
+    for (const device of [b, c]) await shiftCard(device.page, '送餐上门').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
     const coming = await Promise.all([b, c, staff].map(async (d) => {
       await openShiftsWeekOf(d.page, tomorrow)
       return shiftCard(d.page, '送餐上门').locator('[data-testid=coming]').textContent()

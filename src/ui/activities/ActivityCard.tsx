@@ -8,6 +8,7 @@ import { Button, Chips, Confirm, Field } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
 import { problemText, t, type MessageKey } from '../common/i18n'
+import { isConfirmed } from '../../sync/activity'
 import type { Me } from '../shifts/ShiftCard'
 import { ActivityForm } from './ActivityForm'
 import type { ActivityBoard } from './board'
@@ -29,7 +30,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
   const myRsvp = () => props.board.rsvpOf(props.id, props.me.id)
   const notShared = () => {
     const entry = myRsvp()
-    return entry !== undefined && stampTime(entry.updatedAt) > (props.session.publicSpace.status().lastSentAt ?? 0)
+    return entry !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(entry.updatedAt))
   }
   const held = () => {
     const a = view()?.activity

@@ -6,6 +6,7 @@ import { step, type StepDetails } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { problemText, t, type MessageKey } from '../common/i18n'
+import { isConfirmed } from '../../sync/activity'
 import type { Me } from '../shifts/ShiftCard'
 import type { AidBoard } from './board'
 import { AidForm } from './AidForm'
@@ -32,13 +33,13 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
   const isRequester = () => item()?.request.postedBy === props.me.id || item()?.request.forId === props.me.id
   const isTaker = () => item()?.status.taker?.id === props.me.id
   const canHelp = () => props.me.isStaff || props.session.membership.role === 'volunteer'
-  // My newest write here (the post itself, or a step I took) is newer than the last send.
+  // My newest write here (the post itself, or a step I took) is not yet held by a peer.
   const notShared = () => {
     const i = item()
     if (!i) return false
     const mine = [i.request.postedBy === props.me.id ? i.request.editedAt : '', ...i.status.history.filter((h) => h.event.byId === props.me.id).map((h) => h.event.stamp)]
     const newest = mine.filter(Boolean).sort().at(-1)
-    return newest !== undefined && stampTime(newest) > (props.session.publicSpace.status().lastSentAt ?? 0)
+    return newest !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(newest))
   }
 
   return (

@@ -6,6 +6,7 @@ import type { CommunitySession } from '../../session'
 import { Button, Confirm } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { problemText, t, type MessageKey } from '../common/i18n'
+import { isConfirmed } from '../../sync/activity'
 import type { ShiftBoard } from './board'
 import { ShiftForm } from './ShiftForm'
 
@@ -30,11 +31,10 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
     return v ? statusOf(v, props.me.id) : { status: 'none' as const, position: 0 }
   })
   const mySignup = () => props.board.signupOf(props.id, props.me.id)
-  // "Saved on this phone only": my entry is newer than the last message this device sent.
+  // "Saved on this phone only": no peer has confirmed holding my entry yet.
   const notShared = () => {
     const signup = mySignup()
-    const sentAt = props.session.publicSpace.status().lastSentAt ?? 0
-    return signup !== undefined && stampTime(signup.updatedAt) > sentAt
+    return signup !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(signup.updatedAt))
   }
 
   const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => {
