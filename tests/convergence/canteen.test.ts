@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { allocateSeats, doorResults, ordersFor } from '../../src/domain/canteen'
 import { HybridClock } from '../../src/domain/hlc'
 import { cancelReservation, markDoor, publishMenu, readCanteen, reserve, saveRound, setStandingOrder } from '../../src/store/canteen'
-import { copySpace, pick, runConvergence } from './harness'
+import { convergenceProperty, convergenceRun, copySpace, pick, runConvergence } from './harness'
 
 // Reservations racing for the last seats, and door marks made at once by the
 // volunteer and staff: every phone must end with the same board.
@@ -12,41 +12,42 @@ const TODAY = '2026-11-23'
 const DAYS = ['2026-11-24', '2026-11-25']
 const CODES = ['AAAAAA', 'BBBBBB', 'CCCCCC', 'DDDDDD', 'EEEEEE', 'FFFFFF', 'GGGGGG']
 
+const seatRun = convergenceRun({
+  phones: 5,
+  command(phone, random) {
+    const me = { id: phone.deviceId, name: `p${phone.index}` }
+    const day = pick(random, DAYS)
+    const roll = random()
+    if (roll < 0.08) publishMenu(phone.doc, phone.clock, me, { day, meal: 'lunch', dishes: ['饭'], seats: 2 + Math.floor(random() * 4), cutoff: '09:00', delivery: true }, TODAY)
+    else if (roll < 0.7) reserve(phone.doc, phone.clock, { elderCode: pick(random, CODES), day, meal: 'lunch', mode: random() < 0.5 ? 'eatIn' : 'delivery', count: 1 + Math.floor(random() * 2) }, me, random() < 0.3, TODAY, '08:00')
+    else if (roll < 0.9) cancelReservation(phone.doc, phone.clock, pick(random, CODES), day, 'lunch', me, TODAY, '08:00')
+    else setStandingOrder(phone.doc, phone.clock, { elderCode: pick(random, CODES), meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
+  },
+  view(phone) {
+    const data = readCanteen(phone.doc)
+    return DAYS.map((day) => {
+      const menu = data.menus.find((m) => m.day === day && m.meal === 'lunch')
+      const view = allocateSeats(ordersFor(day, 'lunch', data.reservations, data.standing), menu?.seats ?? 0)
+      return { day, seats: menu?.seats ?? 0, served: view.served.map((o) => `${o.elderCode}×${o.count}:${o.mode}`), waiting: view.waiting.map((o) => o.elderCode) }
+    })
+  },
+  invariant(view) {
+    for (const day of view) {
+      const used = day.served.reduce((s, o) => s + Number(o.split('×')[1]!.split(':')[0]), 0)
+      expect(used).toBeLessThanOrEqual(day.seats)
+    }
+  },
+})
+
 describe('meal seats converge', () => {
   for (const seed of [41, 42, 43, 44]) {
     it(`seed ${seed}: the same served and waiting lists everywhere, never over the seats`, () => {
-      const { views } = runConvergence({
-        seed,
-        phones: 5,
-        steps: 400,
-        command(phone, random) {
-          const me = { id: phone.deviceId, name: `p${phone.index}` }
-          const day = pick(random, DAYS)
-          const roll = random()
-          if (roll < 0.08) publishMenu(phone.doc, phone.clock, me, { day, meal: 'lunch', dishes: ['饭'], seats: 2 + Math.floor(random() * 4), cutoff: '09:00', delivery: true }, TODAY)
-          else if (roll < 0.7) reserve(phone.doc, phone.clock, { elderCode: pick(random, CODES), day, meal: 'lunch', mode: random() < 0.5 ? 'eatIn' : 'delivery', count: 1 + Math.floor(random() * 2) }, me, random() < 0.3, TODAY, '08:00')
-          else if (roll < 0.9) cancelReservation(phone.doc, phone.clock, pick(random, CODES), day, 'lunch', me, TODAY, '08:00')
-          else setStandingOrder(phone.doc, phone.clock, { elderCode: pick(random, CODES), meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
-        },
-        view(phone) {
-          const data = readCanteen(phone.doc)
-          return DAYS.map((day) => {
-            const menu = data.menus.find((m) => m.day === day && m.meal === 'lunch')
-            const view = allocateSeats(ordersFor(day, 'lunch', data.reservations, data.standing), menu?.seats ?? 0)
-            return { day, seats: menu?.seats ?? 0, served: view.served.map((o) => `${o.elderCode}×${o.count}:${o.mode}`), waiting: view.waiting.map((o) => o.elderCode) }
-          })
-        },
-        invariant(view) {
-          for (const day of view) {
-            const used = day.served.reduce((s, o) => s + Number(o.split('×')[1]!.split(':')[0]), 0)
-            expect(used).toBeLessThanOrEqual(day.seats)
-          }
-        },
-      })
+      const { views } = runConvergence({ ...seatRun, seed, steps: 400 })
       expect(views[0]!.some((d) => d.waiting.length > 0)).toBe(true)
       for (const view of views) expect(view).toEqual(views[0])
     })
   }
+  convergenceProperty('any schedule: same served and waiting lists everywhere, never over the seats', seatRun)
 })
 
 describe('door marks converge', () => {
