@@ -215,7 +215,7 @@ const RUNS = Number(process.env.FC_RUNS ?? 200)
  * shrinks to the shortest schedule that still fails and prints how to replay it.
  * FC_RUNS sets the number of runs (200 here; `npm run soak` runs 10,000).
  */
-export function convergenceProperty<V>(name: string, run: ConvergenceSetup<V>): void {
+export function convergenceProperty<V>(name: string, setup: ConvergenceSetup<V> | (() => ConvergenceSetup<V>)): void {
   it(`${name} (${RUNS} random schedules)`, () => {
     const started = Date.now()
     // Uniform numbers (fast-check leans toward edge values by default, which would pick
@@ -224,6 +224,8 @@ export function convergenceProperty<V>(name: string, run: ConvergenceSetup<V>): 
     const tapes = fc.array(number, { minLength: 50, maxLength: 2000 })
     const result = fc.check(
       fc.property(tapes, (tape) => {
+        // A setup with state of its own (what was ever withdrawn, say) is made fresh for each schedule.
+        const run = typeof setup === 'function' ? setup() : setup
         const { views, network } = runConvergence({ ...run, random: tapeRandom(tape), steps: Math.ceil(tape.length / 8), everyStep: true })
         for (const view of views) expect(view).toEqual(views[0])
         expectSameDocs(network)

@@ -6,7 +6,7 @@ import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
 import { editNotice, liveNoticeData, postNotice, withdrawNotice, type LiveNoticeData } from '../../src/store/notices'
 import { MemberSchema } from '../../src/domain/members'
-import { pick, runConvergence, type Phone } from './harness'
+import { convergenceProperty, convergenceRun, pick, runConvergence, type Phone } from './harness'
 
 // Store-level convergence: notices posted, edited and withdrawn on five phones,
 // in random merge orders. Every phone must end with the same notice board, read
@@ -76,4 +76,34 @@ describe('notices converge', () => {
       })
     })
   }
+
+  // The same commands, read straight from the docs, over many short random schedules.
+  // Checked after every step, so each phone answers for what it withdrew itself (a
+  // withdrawal made elsewhere may not have reached it yet); all boards end the same.
+  convergenceProperty('any schedule: the same board and members everywhere, withdrawn stays withdrawn', () => {
+    const withdrawnOn = new Map<number, Set<string>>()
+    return convergenceRun({
+      phones: 5,
+      command(phone, random) {
+        const ids = [...readCollection(publicSpace(phone.doc).notices, NoticeSchema).records.keys()]
+        const author = { deviceId: phone.deviceId, name: `phone ${phone.index}` }
+        const roll = random()
+        if (roll < 0.4 || ids.length === 0) {
+          postNotice(phone.doc, phone.clock, author, { title: `notice ${Math.floor(random() * 1e6)}`, body: '' })
+        } else if (roll < 0.75) {
+          editNotice(phone.doc, phone.clock, pick(random, ids), { title: `edited ${Math.floor(random() * 1e6)}`, body: 'changed' })
+        } else if (roll < 0.9) {
+          const id = pick(random, ids)
+          withdrawNotice(phone.doc, phone.clock, author, id)
+          withdrawnOn.set(phone.index, (withdrawnOn.get(phone.index) ?? new Set()).add(id))
+        } else {
+          publishMember(phone.doc, phone.clock, `name ${Math.floor(random() * 100)}`, 'volunteer')
+        }
+      },
+      view: (phone) => ({ board: boardFromDoc(phone), members: [...readCollection(publicSpace(phone.doc).members, MemberSchema).records.entries()].sort() }),
+      invariant(view, phone) {
+        for (const notice of view.board) expect(withdrawnOn.get(phone.index)?.has(notice.id) ?? false).toBe(false)
+      },
+    })
+  })
 })
