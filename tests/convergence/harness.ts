@@ -150,8 +150,8 @@ export interface ConvergenceRun<V> {
   command(phone: Phone, random: Random, network: Network): void
   /** What a screen would show, computed from one phone's space. Must be plain data. */
   view(phone: Phone): V
-  /** Rules that must hold on every phone's view, e.g. "no shift over capacity". */
-  invariant?(view: V, phone: Phone): void
+  /** Rules that must hold on every phone's view, e.g. "no shift over capacity"; `settled` once every message has arrived. */
+  invariant?(view: V, phone: Phone, settled: boolean): void
   /** Check the invariant on the acting phone after every step too, not only at the end. */
   everyStep?: boolean
 }
@@ -170,12 +170,12 @@ export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network
     const phone = pick(random, network.phones)
     run.command(phone, random, network)
     network.step()
-    if (run.everyStep) run.invariant?.(run.view(phone), phone)
+    if (run.everyStep) run.invariant?.(run.view(phone), phone, false)
   }
   network.settle()
   const views = network.phones.map((phone) => {
     const view = run.view(phone)
-    run.invariant?.(view, phone)
+    run.invariant?.(view, phone, true)
     return view
   })
   return { views, network }

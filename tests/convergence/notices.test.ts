@@ -78,10 +78,13 @@ describe('notices converge', () => {
   }
 
   // The same commands, read straight from the docs, over many short random schedules.
-  // Checked after every step, so each phone answers for what it withdrew itself (a
-  // withdrawal made elsewhere may not have reached it yet); all boards end the same.
+  // "Withdrawn" is checked once everything has arrived: before that even the phone
+  // that withdrew a notice may show it again for a while. When two phones withdraw
+  // the same notice and the second one's withdrawal arrives before the changes it
+  // follows, Yjs applies its removal of the first withdrawal at once and holds the
+  // second back until the rest arrives (fast-check found this).
   convergenceProperty('any schedule: the same board and members everywhere, withdrawn stays withdrawn', () => {
-    const withdrawnOn = new Map<number, Set<string>>()
+    const everWithdrawn = new Set<string>()
     return convergenceRun({
       phones: 5,
       command(phone, random) {
@@ -95,14 +98,14 @@ describe('notices converge', () => {
         } else if (roll < 0.9) {
           const id = pick(random, ids)
           withdrawNotice(phone.doc, phone.clock, author, id)
-          withdrawnOn.set(phone.index, (withdrawnOn.get(phone.index) ?? new Set()).add(id))
+          everWithdrawn.add(id)
         } else {
           publishMember(phone.doc, phone.clock, `name ${Math.floor(random() * 100)}`, 'volunteer')
         }
       },
       view: (phone) => ({ board: boardFromDoc(phone), members: [...readCollection(publicSpace(phone.doc).members, MemberSchema).records.entries()].sort() }),
-      invariant(view, phone) {
-        for (const notice of view.board) expect(withdrawnOn.get(phone.index)?.has(notice.id) ?? false).toBe(false)
+      invariant(view, _phone, settled) {
+        if (settled) for (const notice of view.board) expect(everWithdrawn.has(notice.id)).toBe(false)
       },
     })
   })
