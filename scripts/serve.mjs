@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import { hostname } from 'node:os'
 import { dataDir, localAuthority, serverCertificate } from './certs.mjs'
 import { lanAddresses, startMessage, trustPage } from './lan.mjs'
-import { startApp, startSignaling } from './servers.mjs'
+import { listen, startApp, startSignaling } from './servers.mjs'
 
 const https = ['1', 'true', 'yes'].includes(String(process.env.HTTPS ?? '').toLowerCase())
 const port = Number(process.env.PORT ?? 8080)
@@ -59,8 +59,5 @@ function startTrustPage(port, { appUrl, authority }) {
       response.end()
     }
   })
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, () => resolve({ port, stop: () => new Promise((r) => server.close(() => r())) }))
-  })
+  return listen(server, port).then(() => ({ port, stop: () => new Promise((r) => server.close(() => r())) }))
 }

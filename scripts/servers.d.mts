@@ -4,3 +4,4 @@ export function freePort(): Promise<number>
 export interface Running { port: number; url: string; stop(): Promise<void> }
 export function startSignaling(port: number, options?: { tls?: Tls; host?: string | boolean }): Promise<Running>
 export function startApp(port: number, host: string | boolean, options?: { https?: Tls; outDir?: string }): Promise<Running & { server: PreviewServer }>
+export function listen(server: import("node:net").Server, port: number, host?: string | boolean): Promise<void>

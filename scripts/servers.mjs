@@ -94,7 +94,8 @@ export async function startSignaling(port, { tls, host } = {}) {
   }
 }
 
-function listen(server, port, host) {
+/** Resolves once a node server listens on `port` (every interface unless `host` names one). */
+export function listen(server, port, host) {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host === true || host === undefined ? undefined : host, () => {
