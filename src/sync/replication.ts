@@ -1,0 +1,428 @@
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+
+// Replication of all of a space's docs (the standing doc and every month) over one
+// connection per peer. It knows nothing of WebRTC: a peer is something to send bytes
+// to, so the same code runs in the app, in the hub process and in tests.
+//
+// When two devices meet, each sends a digest of every doc it holds (a hash of the
+// doc's state vector and delete set). For every doc it holds or keeps whose digest
+// differs, a device answers with its state (digest + state vector); whoever holds
+// something the other lacks sends the difference. After taking data in, a device
+// tells the sender its new state, and that is the only thing that confirms a change
+// is held elsewhere. Later changes go straight to the peers that hold that doc; a
+// peer that does not hold it yet hears the new doc's digest and decides for itself.
+//
+// A device sends a peer the same state of a doc at most once per connection, so
+// two devices that cannot agree (a change waiting for one neither has) stop talking.
+
+export type DocName = string
+
+/** What this device holds of one space, open for screens or only stored. */
+export interface Shelf {
+  /** Every doc this device holds now. */
+  names(): DocName[]
+  holds(name: DocName): boolean
+  /** Whether this device wants a doc it may not hold yet (its window of months, a doc on screen, or every doc on a hub). */
+  keeps(name: DocName): boolean
+  /** The doc's state vector and digest (an empty doc's, if not held). */
+  state(name: DocName): Promise<DocState>
+  /** What a holder of `stateVector` lacks (structs after it, and the whole delete set). */
+  diff(name: DocName, stateVector: Uint8Array): Promise<Uint8Array>
+  /** Merges an update; resolves once it is applied (and for a stored doc, written). */
+  apply(name: DocName, update: Uint8Array, origin: PeerOrigin): Promise<void>
+  /** Every change to any held doc except loads from storage, with the update and its origin. */
+  onChange(listener: (name: DocName, update: Uint8Array, origin: unknown) => void): () => void
+}
+
+export interface DocState {
+  stateVector: Uint8Array
+  digest: string
+}
+
+/** The origin of updates taken from a peer, so they are not sent back to it. */
+export class PeerOrigin {
+  constructor(readonly peer: string) {}
+}
+
+const DIGESTS = 0
+const STATE = 1
+const DATA = 2
+/** More doc names than a space could hold in decades; a peer listing more is ignored past it. */
+const MAX_NAMES = 2000
+/** How long a device waits after taking data in before it says what it now holds. */
+const SETTLE_MS = 150
+
+/** The device on the other end, as it introduced itself. */
+export interface PeerInfo {
+  device: string
+  label: string
+}
+
+export interface PeerView extends PeerInfo {
+  id: string
+  connectedAt: number
+  /** When a doc last came in from or went to this peer, or a digest matched. */
+  syncedAt: number | null
+  /** Docs this peer said it holds. */
+  holds: number
+}
+
+interface Peer extends PeerView {
+  send: (message: Uint8Array) => void
+  /** Digest of each doc the peer holds, as it last told us. */
+  digests: Map<DocName, string>
+  /** The last state of each doc told to this peer (sent at most once each). */
+  told: Map<DocName, string>
+  /** Docs whose state the peer should hear once data settles. */
+  pendingState: Set<DocName>
+  stateTimer: unknown
+  /** New docs to announce to this peer. */
+  announce: Set<DocName>
+  announceTimer: unknown
+  queue: Promise<void>
+}
+
+export interface ReplicatorOptions {
+  /** Who this device is, told to every peer when they meet. */
+  self: PeerInfo
+  /** A hub passes on what it receives to every other peer that holds the doc. */
+  relay?: boolean
+  /** What peers confirmed holding before (persisted by the caller). */
+  confirmed?: Map<DocName, Map<number, number>>
+  now?: () => number
+  /** Timers for the short waits (tests pass their own clock). */
+  timers?: Timers
+}
+
+export interface Timers {
+  set(run: () => void, ms: number): unknown
+  clear(handle: unknown): void
+}
+
+const realTimers: Timers = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+type StateVector = Map<number, number>
+
+/** A digest of a doc's state vector and delete set: equal digests, equal docs. */
+export function docDigest(doc: Y.Doc): string {
+  return hashBytes(Y.encodeSnapshot(Y.snapshot(doc)))
+}
+
+/** 64-bit FNV-1a in two 32-bit lanes, as hex; not cryptographic, only a quick "same or not". */
+export function hashBytes(bytes: Uint8Array): string {
+  let a = 0x811c9dc5
+  let b = 0x01000193 ^ bytes.length
+  for (let i = 0; i < bytes.length; i++) {
+    a = Math.imul(a ^ bytes[i]!, 0x01000193)
+    b = Math.imul(b ^ bytes[i]!, 0x5bd1e995) ^ (b >>> 15)
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
+}
+
+/** Whether `holder` has every change `of` has (client → clock). */
+export function covers(holder: StateVector, of: StateVector): boolean {
+  for (const [client, clock] of of) if ((holder.get(client) ?? 0) < clock) return false
+  return true
+}
+
+function mergeInto(into: StateVector, from: StateVector): boolean {
+  let grew = false
+  for (const [client, clock] of from) {
+    if ((into.get(client) ?? 0) < clock) {
+      into.set(client, clock)
+      grew = true
+    }
+  }
+  return grew
+}
+
+export class Replicator {
+  private readonly peers = new Map<string, Peer>()
+  /** Per doc, the newest state any peer showed it holds: what is confirmed to be elsewhere. */
+  readonly confirmed: Map<DocName, StateVector>
+  /** Messages from peers that could not be read (skipped, counted). */
+  unreadable = 0
+  private readonly listeners = new Set<() => void>()
+  private readonly stopWatching: () => void
+  private readonly now: () => number
+  private readonly timers: Timers
+
+  constructor(
+    private readonly shelf: Shelf,
+    private readonly options: ReplicatorOptions,
+  ) {
+    this.confirmed = options.confirmed ?? new Map()
+    this.now = options.now ?? Date.now
+    this.timers = options.timers ?? realTimers
+    this.stopWatching = shelf.onChange((name, update, origin) => this.changed(name, update, origin))
+  }
+
+  /** A peer's data channel is open: introduce ourselves with what we hold. */
+  connect(id: string, send: (message: Uint8Array) => void): void {
+    this.disconnect(id)
+    const peer: Peer = {
+      id, send, device: '', label: '', connectedAt: this.now(), syncedAt: null, holds: 0,
+      digests: new Map(), told: new Map(), pendingState: new Set(), stateTimer: undefined,
+      announce: new Set(), announceTimer: undefined, queue: Promise.resolve(),
+    }
+    this.peers.set(id, peer)
+    this.enqueue(peer, async () => this.sendDigests(peer, this.shelf.names()))
+    this.emit()
+  }
+
+  disconnect(id: string): void {
+    const peer = this.peers.get(id)
+    if (!peer) return
+    this.timers.clear(peer.stateTimer)
+    this.timers.clear(peer.announceTimer)
+    this.peers.delete(id)
+    this.emit()
+  }
+
+  receive(id: string, message: Uint8Array): void {
+    const peer = this.peers.get(id)
+    if (peer) this.enqueue(peer, () => this.read(peer, message))
+  }
+
+  /** A doc was just opened on a screen here: ask every peer for what it has of it. */
+  fetch(name: DocName): void {
+    for (const peer of this.peers.values()) this.enqueue(peer, () => this.tellState(peer, name, true))
+  }
+
+  /** The peers connected now. */
+  connected(): PeerView[] {
+    return [...this.peers.values()].map(({ id, device, label, connectedAt, syncedAt, digests }) => ({ id, device, label, connectedAt, syncedAt, holds: digests.size }))
+  }
+
+  /** Held docs with changes no peer has confirmed holding. */
+  async unconfirmed(): Promise<DocName[]> {
+    const names: DocName[] = []
+    for (const name of this.shelf.names()) {
+      const { stateVector } = await this.shelf.state(name)
+      if (!covers(this.confirmed.get(name) ?? new Map(), Y.decodeStateVector(stateVector))) names.push(name)
+    }
+    return names
+  }
+
+  /** Resolves once every message received so far has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.peers.values()].map((peer) => peer.queue))
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  destroy(): void {
+    for (const id of [...this.peers.keys()]) this.disconnect(id)
+    this.stopWatching()
+    this.listeners.clear()
+  }
+
+  private emit() {
+    this.listeners.forEach((listener) => listener())
+  }
+
+  private enqueue(peer: Peer, work: () => Promise<void>): void {
+    peer.queue = peer.queue.then(work).catch((error) => {
+      this.unreadable++
+      console.warn('replication: skipped a message', error)
+    })
+  }
+
+  private confirm(name: DocName, stateVector: StateVector, peer: Peer): void {
+    let held = this.confirmed.get(name)
+    if (!held) this.confirmed.set(name, (held = new Map()))
+    mergeInto(held, stateVector)
+    peer.syncedAt = this.now()
+    this.emit()
+  }
+
+  private wanted(name: DocName): boolean {
+    return this.shelf.holds(name) || this.shelf.keeps(name)
+  }
+
+  // ---- sending
+
+  private async sendDigests(peer: Peer, names: DocName[]): Promise<void> {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, DIGESTS)
+    encoding.writeVarString(encoder, this.options.self.device)
+    encoding.writeVarString(encoder, this.options.self.label)
+    const states = await Promise.all(names.map(async (name) => [name, (await this.shelf.state(name)).digest] as const))
+    encoding.writeVarUint(encoder, states.length)
+    for (const [name, digest] of states) {
+      encoding.writeVarString(encoder, name)
+      encoding.writeVarString(encoder, digest)
+    }
+    peer.send(encoding.toUint8Array(encoder))
+  }
+
+  /** Tells a peer what this device holds of a doc, unless it was told exactly that already. */
+  private async tellState(peer: Peer, name: DocName, evenIfTold = false): Promise<void> {
+    const { stateVector, digest } = await this.shelf.state(name)
+    if (!evenIfTold && peer.told.get(name) === digest) return
+    peer.told.set(name, digest)
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, STATE)
+    encoding.writeVarString(encoder, name)
+    encoding.writeVarString(encoder, digest)
+    encoding.writeVarUint8Array(encoder, stateVector)
+    peer.send(encoding.toUint8Array(encoder))
+  }
+
+  private sendData(peer: Peer, name: DocName, update: Uint8Array): void {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, DATA)
+    encoding.writeVarString(encoder, name)
+    encoding.writeVarUint8Array(encoder, update)
+    peer.send(encoding.toUint8Array(encoder))
+    peer.syncedAt = this.now()
+  }
+
+  /** After data comes in from a peer, say what we now hold (once it settles): that confirms it. */
+  private stateSoon(peer: Peer, name: DocName): void {
+    peer.pendingState.add(name)
+    this.timers.clear(peer.stateTimer)
+    peer.stateTimer = this.timers.set(() => {
+      const names = [...peer.pendingState]
+      peer.pendingState.clear()
+      for (const n of names) this.enqueue(peer, () => this.tellState(peer, n))
+    }, SETTLE_MS)
+  }
+
+  private announceSoon(peer: Peer, name: DocName): void {
+    peer.announce.add(name)
+    this.timers.clear(peer.announceTimer)
+    peer.announceTimer = this.timers.set(() => {
+      const names = [...peer.announce]
+      peer.announce.clear()
+      this.enqueue(peer, () => this.sendDigests(peer, names))
+    }, SETTLE_MS)
+  }
+
+  /** A change to a held doc: to every peer holding it, except where it came from. */
+  private changed(name: DocName, update: Uint8Array, origin: unknown): void {
+    const from = origin instanceof PeerOrigin ? origin.peer : null
+    if (from !== null && !this.options.relay) {
+      this.emit()
+      return
+    }
+    for (const peer of this.peers.values()) {
+      if (peer.id === from) continue
+      if (peer.digests.has(name)) this.sendData(peer, name, update)
+      else this.announceSoon(peer, name)
+    }
+    this.emit()
+  }
+
+  // ---- receiving
+
+  private async read(peer: Peer, message: Uint8Array): Promise<void> {
+    const decoder = decoding.createDecoder(message)
+    switch (decoding.readVarUint(decoder)) {
+      case DIGESTS: {
+        peer.device = decoding.readVarString(decoder).slice(0, 64)
+        peer.label = decoding.readVarString(decoder).slice(0, 64)
+        const count = decoding.readVarUint(decoder)
+        const offered: [DocName, string][] = []
+        for (let i = 0; i < count; i++) {
+          const name = decoding.readVarString(decoder)
+          const digest = decoding.readVarString(decoder)
+          if (peer.digests.size < MAX_NAMES || peer.digests.has(name)) peer.digests.set(name, digest)
+          offered.push([name, digest])
+        }
+        for (const [name, digest] of offered) {
+          if (!this.wanted(name)) continue
+          const mine = await this.shelf.state(name)
+          if (mine.digest === digest) this.confirm(name, Y.decodeStateVector(mine.stateVector), peer)
+          else await this.tellState(peer, name)
+        }
+        this.emit()
+        return
+      }
+      case STATE: {
+        const name = decoding.readVarString(decoder)
+        const digest = decoding.readVarString(decoder)
+        const stateVector = decoding.readVarUint8Array(decoder)
+        const theirs = Y.decodeStateVector(stateVector)
+        peer.digests.set(name, digest)
+        this.confirm(name, theirs, peer)
+        if (!this.shelf.holds(name)) {
+          // Not held here: ask for it if this device keeps such a doc.
+          if (this.shelf.keeps(name)) await this.tellState(peer, name)
+          return
+        }
+        const mine = await this.shelf.state(name)
+        if (mine.digest === digest) return
+        // Different: send what they lack (the delete set always rides along), and say
+        // what we hold so they can send what we lack.
+        this.sendData(peer, name, await this.shelf.diff(name, stateVector))
+        await this.tellState(peer, name)
+        return
+      }
+      case DATA: {
+        const name = decoding.readVarString(decoder)
+        const update = decoding.readVarUint8Array(decoder)
+        if (!this.wanted(name)) return
+        await this.shelf.apply(name, update, new PeerOrigin(peer.id))
+        // The sender holds what it sent and everything before it from the same writers
+        // (it sends only what it has taken in whole).
+        peer.digests.set(name, peer.digests.get(name) ?? '')
+        this.confirm(name, Y.parseUpdateMeta(update).to, peer)
+        this.stateSoon(peer, name)
+        return
+      }
+      default:
+        throw new Error('unknown replication message')
+    }
+  }
+}
+
+/** A shelf over docs held in memory (tests, and the hub process before it writes to disk). */
+export class MemoryShelf implements Shelf {
+  readonly docs = new Map<DocName, Y.Doc>()
+  private readonly listeners = new Set<(name: DocName, update: Uint8Array, origin: unknown) => void>()
+
+  constructor(private readonly keepsDoc: (name: DocName) => boolean) {}
+
+  /** Opens (or creates) a doc; it is held from now on. */
+  open(name: DocName): Y.Doc {
+    let doc = this.docs.get(name)
+    if (doc) return doc
+    doc = new Y.Doc()
+    this.docs.set(name, doc)
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.listeners.forEach((l) => l(name, update, origin)))
+    return doc
+  }
+
+  names(): DocName[] {
+    return [...this.docs.keys()]
+  }
+  holds(name: DocName): boolean {
+    return this.docs.has(name)
+  }
+  keeps(name: DocName): boolean {
+    return this.keepsDoc(name)
+  }
+  async state(name: DocName): Promise<DocState> {
+    const doc = this.docs.get(name) ?? new Y.Doc()
+    return { stateVector: Y.encodeStateVector(doc), digest: docDigest(doc) }
+  }
+  async diff(name: DocName, stateVector: Uint8Array): Promise<Uint8Array> {
+    return Y.encodeStateAsUpdate(this.docs.get(name) ?? new Y.Doc(), stateVector)
+  }
+  async apply(name: DocName, update: Uint8Array, origin: PeerOrigin): Promise<void> {
+    Y.applyUpdate(this.open(name), update, origin)
+  }
+  onChange(listener: (name: DocName, update: Uint8Array, origin: unknown) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+}
