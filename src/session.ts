@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js'
-import { periodsAround, today, type Period } from './domain/calendar'
+import { keptMonths, periodsAround, today, type Period } from './domain/calendar'
 import type { Membership, SpaceKey, SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
@@ -12,8 +12,9 @@ import { liveAidData, type LiveAidData } from './store/aid'
 import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
-import { combineStatus, type SpaceSyncStatus } from './sync/activity'
+import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
+import type { PeerInfo } from './sync/replication'
 import { docRoom, SpaceDoc, STANDING, type DocName } from './store/space-doc'
 import * as Y from 'yjs'
 
@@ -26,20 +27,16 @@ export interface OpenSpace {
   kind: SpaceKind
   key: SpaceKey
   doc: SpaceDoc
-  /** Each open doc's storage and peer room, by doc name (STANDING or a month). */
-  parts: Map<DocName, SpacePart>
+  /** Each open doc's storage, by doc name (STANDING or a month). */
+  storage: Map<DocName, SpaceStorage>
+  /** The space's one peer-to-peer room, carrying all its docs; null until the transport has loaded. */
+  sync: SpaceSync | null
   /** Why sync could not start (e.g. no WebCrypto over plain http), if it could not. */
   syncProblem: string | null
-  /** All of the space's rooms taken together. */
   status: Accessor<SpaceSyncStatus>
   /** Resolves once the docs open now have loaded what this device stored. */
   loaded(): Promise<void>
   closed: boolean
-}
-
-export interface SpacePart {
-  storage: SpaceStorage
-  sync: SpaceSync | null
 }
 
 export interface CommunitySession {
@@ -70,7 +67,7 @@ export interface CommunitySession {
 
 export type FileLoaded = { ok: true; community: string; changed: number } | { ok: false; problem: FileProblem; community?: string }
 
-type Transport = typeof import('./sync/transport')
+type Transport = typeof import('./sync/connect')
 
 /** Where a file's docs come from: the open doc if there is one, else its database. */
 async function spaceDocs(space: OpenSpace): Promise<Map<DocName, Uint8Array>> {
@@ -95,60 +92,81 @@ async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>):
   return changed
 }
 
-function openSpace(kind: SpaceKind, key: SpaceKey, signaling: string[], transport: Promise<Transport>): OpenSpace {
+interface SpacePlan {
+  signaling: string[]
+  transport: Promise<Transport>
+  self: PeerInfo
+  /** This device is the community's hub: it keeps every doc and passes on what it receives. */
+  hub: boolean
+}
+
+function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self, hub }: SpacePlan): OpenSpace {
   const doc = new SpaceDoc()
-  const parts = new Map<DocName, SpacePart>()
-  const [status, setStatus] = createSignal<SpaceSyncStatus>(combineStatus([]))
-  const refreshStatus = () => setStatus(combineStatus([...parts.values()].flatMap((p) => (p.sync ? [p.sync.status()] : []))))
+  const storage = new Map<DocName, SpaceStorage>()
+  const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus(loadActivity(key.room)))
   // y-webrtc encrypts with WebCrypto, which browsers offer only to https and localhost.
   const noCrypto = typeof crypto === 'undefined' || !crypto.subtle
   const space: OpenSpace = {
     kind,
     key,
     doc,
-    parts,
+    storage,
+    sync: null,
     syncProblem: noCrypto ? 'problem.noCrypto' : null,
     status,
-    loaded: () => Promise.all([...parts.values()].map((part) => part.storage.whenLoaded)).then(() => undefined),
+    loaded: () => Promise.all([...storage.values()].map((part) => part.whenLoaded)).then(() => undefined),
     closed: false,
   }
   doc.onOpen((name, ydoc) => {
-    const room = docRoom(key.room, name)
-    const part: SpacePart = { storage: persistSpace(ydoc, room), sync: null }
-    parts.set(name, part)
-    // Peers are met once what this device holds is loaded: a provider listening while
-    // the stored month is applied would re-encode, encrypt and echo all of it.
-    if (noCrypto) return
-    void Promise.all([part.storage.whenLoaded, transport]).then(([, { connectSpace }]) => {
-      if (space.closed) return
-      part.sync = connectSpace(ydoc, room, key.secret, signaling, part.storage.isFromStorage)
-      part.sync.onChange(refreshStatus)
-      refreshStatus()
-    })
+    const stored = persistSpace(ydoc, docRoom(key.room, name))
+    storage.set(name, stored)
+    // A month opened on a screen later asks peers for what they hold of it.
+    void stored.whenLoaded.then(() => space.sync?.replicator.fetch(name))
+  })
+  if (noCrypto) return space
+  // Every device keeps last month to six months ahead, and whatever a screen opened; a hub keeps all.
+  const kept = new Set(keptMonths(today()))
+  const keeps = (name: DocName) => hub || name === STANDING || kept.has(name) || doc.opened.has(name)
+  // Peers are met once what this device holds of the standing doc is loaded.
+  void Promise.all([storage.get(STANDING)!.whenLoaded, transport]).then(async ([, { connectSpace, makeSpaceShelf }]) => {
+    if (space.closed) return
+    const docs = {
+      opened: doc.opened,
+      onOpen: (listener: (name: DocName, ydoc: Y.Doc) => void) => doc.onOpen(listener),
+      whenLoaded: (name: DocName) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
+      isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
+    }
+    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs, keeps })
+    if (space.closed) return shelf.destroy()
+    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub })
+    space.sync = sync
+    sync.onChange(() => setStatus(sync.status()))
+    setStatus(sync.status())
   })
   return space
 }
 
 async function closeSpace(space: OpenSpace): Promise<void> {
   space.closed = true
-  await Promise.all([...space.parts.values()].map(async (part) => {
-    await part.sync?.destroy()
-    await part.storage.destroy()
-  }))
+  await space.sync?.destroy()
+  await Promise.all([...space.storage.values()].map((part) => part.destroy()))
   space.doc.destroy()
 }
 
 /** Resolves after the browser has drawn what the screen shows now. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 
-export function openCommunity(membership: Membership, deviceId: string, signaling: string[]): CommunitySession {
+/** Who this device is to its peers: its id, and its person's name if they gave one. */
+export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[]): CommunitySession {
+  const deviceId = self.device
   const clock = new HybridClock(deviceId)
   // The transport (y-webrtc, a third of the app's code) is loaded once the first
   // screen is drawn from storage, so it neither delays nor competes with it.
   let firstScreenDrawn!: () => void
-  const transport = new Promise<void>((resolve) => (firstScreenDrawn = resolve)).then(() => import('./sync/transport'))
-  const pub = openSpace('public', membership.public, signaling, transport)
-  const staff = membership.staff ? openSpace('staff', membership.staff, signaling, transport) : null
+  const transport = new Promise<void>((resolve) => (firstScreenDrawn = resolve)).then(() => import('./sync/connect'))
+  const plan = { signaling, transport, self, hub: membership.hub === true }
+  const pub = openSpace('public', membership.public, plan)
+  const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.doc, clock)

@@ -47,6 +47,16 @@ export function periodsAround(day: Day): Period[] {
   return [0, 1].map((months) => format(addMonths(first, months), 'yyyy-MM'))
 }
 
+/**
+ * The months every device keeps and offers even when no screen shows them: last
+ * month (reports, late attendance) through six months ahead (what is published ahead:
+ * shifts, activities, menus).
+ */
+export function keptMonths(day: Day): Period[] {
+  const first = parseISO(`${monthOf(day)}-01`)
+  return [-1, 0, 1, 2, 3, 4, 5, 6].map((months) => format(addMonths(first, months), 'yyyy-MM'))
+}
+
 /** A dated record stays in the month its id names, so an edit may move it within that month only. */
 export const staysInItsMonth = (id: string, day: Day): boolean => {
   const period = periodOfKey(id)

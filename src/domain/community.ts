@@ -25,6 +25,8 @@ export const MembershipSchema = v.object({
   joinedAt: v.string(),
   /** This person's own meal card number, remembered on this device only (never in an invite). */
   mealCard: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))),
+  /** This device is the community's hub: it keeps every month and stays online (staff choose this). */
+  hub: v.optional(v.boolean()),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>
 

@@ -1,6 +1,10 @@
+import { fromBase64, toBase64 } from 'lib0/buffer'
+import { decodeStateVector, encodeStateVector } from 'yjs'
+
 // What a space's sync status says: peers, signaling, and when data last came and
-// went, kept per room in localStorage so "last exchange" survives a restart. Small
-// and free of y-webrtc, so the first screen can show it before the transport loads.
+// went, kept per space in localStorage so "last exchange" and "on this phone only"
+// survive a restart. Small and free of y-webrtc, so the first screen can show it
+// before the transport loads.
 
 export interface SyncActivity {
   /** Wall time (ms) when a whole message last came from a peer. */
@@ -10,82 +14,72 @@ export interface SyncActivity {
   /** Wall time (ms) of the newest change made on this device. */
   lastLocalChangeAt: number | null
   /**
-   * Wall time (ms) when a peer last showed it holds everything this device holds
-   * here (its state vector covered ours). Sent is not held: a message can be lost.
+   * Wall time (ms) when peers had last confirmed holding everything this device
+   * holds (their state vectors covered ours, doc by doc). Sent is not held.
    */
   confirmedAt: number | null
+  /** Some doc holds changes no peer has confirmed holding yet. */
+  unshared: boolean
 }
 
 export interface SpaceSyncStatus extends SyncActivity {
   peers: number
   signalingConnected: number
   signalingServers: number
-  /** Changes made here that no peer has confirmed holding yet. */
-  unshared: boolean
 }
 
 const activityKey = (room: string) => `neighbours.sync.${room}`
+const confirmedKey = (room: string) => `${activityKey(room)}.confirmed`
+
+const timeOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null)
 
 export function loadActivity(room: string): SyncActivity {
   try {
     const saved = JSON.parse(localStorage.getItem(activityKey(room)) ?? 'null')
     if (saved && typeof saved === 'object') {
       return {
-        lastReceivedAt: typeof saved.lastReceivedAt === 'number' ? saved.lastReceivedAt : null,
-        lastSentAt: typeof saved.lastSentAt === 'number' ? saved.lastSentAt : null,
-        lastLocalChangeAt: typeof saved.lastLocalChangeAt === 'number' ? saved.lastLocalChangeAt : null,
-        confirmedAt: typeof saved.confirmedAt === 'number' ? saved.confirmedAt : null,
+        lastReceivedAt: timeOrNull(saved.lastReceivedAt),
+        lastSentAt: timeOrNull(saved.lastSentAt),
+        lastLocalChangeAt: timeOrNull(saved.lastLocalChangeAt),
+        confirmedAt: timeOrNull(saved.confirmedAt),
+        unshared: saved.unshared === true,
       }
     }
   } catch {
     // A broken entry only loses the "last exchanged" time; start afresh.
   }
-  return { lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, confirmedAt: null }
-}
-
-/** Forgets the sync times of a space's room and of its month rooms ("<room>.<month>"). */
-export function forgetActivity(room: string): void {
-  const own = activityKey(room)
-  for (const key of Object.keys(localStorage)) if (key === own || key.startsWith(`${own}.`)) localStorage.removeItem(key)
+  return { lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, confirmedAt: null, unshared: false }
 }
 
 export function saveActivity(room: string, activity: SyncActivity): void {
   localStorage.setItem(activityKey(room), JSON.stringify(activity))
 }
 
-export function hasUnsharedChanges(status: SyncActivity): boolean {
-  if (status.lastLocalChangeAt === null) return false
-  return status.confirmedAt === null || status.lastLocalChangeAt > status.confirmedAt
+/** Before the transport runs: what was saved, with nobody connected. */
+export const idleStatus = (activity: SyncActivity): SpaceSyncStatus => ({ ...activity, peers: 0, signalingConnected: 0, signalingServers: 0 })
+
+/** Per doc, the newest state vector a peer confirmed holding. */
+export function loadConfirmed(room: string): Map<string, Map<number, number>> {
+  const confirmed = new Map<string, Map<number, number>>()
+  try {
+    const saved = JSON.parse(localStorage.getItem(confirmedKey(room)) ?? '{}')
+    for (const [name, encoded] of Object.entries(saved)) if (typeof encoded === 'string') confirmed.set(name, decodeStateVector(fromBase64(encoded)))
+  } catch {
+    // Forgotten confirmations only mean a doc is offered again; start afresh.
+  }
+  return confirmed
 }
 
-/** Whether a peer's state vector holds every change this one holds (client id → clock). */
-export function holdsAll(peer: Map<number, number>, mine: Map<number, number>): boolean {
-  for (const [client, clock] of mine) if ((peer.get(client) ?? 0) < clock) return false
-  return true
+export function saveConfirmed(room: string, confirmed: Map<string, Map<number, number>>): void {
+  const saved = Object.fromEntries([...confirmed].map(([name, vector]) => [name, toBase64(encodeStateVector(vector))]))
+  localStorage.setItem(confirmedKey(room), JSON.stringify(saved))
+}
+
+/** Forgets a space's sync times and confirmations (leaving a community). */
+export function forgetActivity(room: string): void {
+  const own = activityKey(room)
+  for (const key of Object.keys(localStorage)) if (key === own || key.startsWith(`${own}.`)) localStorage.removeItem(key)
 }
 
 /** Whether something this device wrote at `wallMs` is known to be held by a peer. */
-export const isConfirmed = (status: SyncActivity, wallMs: number): boolean => status.confirmedAt !== null && wallMs <= status.confirmedAt
-
-const latest = (times: (number | null)[]): number | null => times.reduce<number | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null)
-
-/**
- * A space's rooms (its standing doc and each open month) taken together. The same
- * phones are in every room, and y-webrtc shares one connection per signaling server
- * among rooms, so the largest counts are the space's.
- */
-export function combineStatus(rooms: SpaceSyncStatus[]): SpaceSyncStatus {
-  return {
-    peers: Math.max(0, ...rooms.map((r) => r.peers)),
-    signalingConnected: Math.max(0, ...rooms.map((r) => r.signalingConnected)),
-    signalingServers: Math.max(0, ...rooms.map((r) => r.signalingServers)),
-    lastReceivedAt: latest(rooms.map((r) => r.lastReceivedAt)),
-    lastSentAt: latest(rooms.map((r) => r.lastSentAt)),
-    lastLocalChangeAt: latest(rooms.map((r) => r.lastLocalChangeAt)),
-    // Up to the earliest confirmation of a room that still has unconfirmed changes
-    // (a mark may stay a moment too long, never clear too early); with no room yet,
-    // nothing is known to be held.
-    confirmedAt: rooms.length === 0 ? null : rooms.some((r) => r.unshared) ? Math.min(...rooms.filter((r) => r.unshared).map((r) => r.confirmedAt ?? 0)) : Number.POSITIVE_INFINITY,
-    unshared: rooms.some((r) => r.unshared),
-  }
-}
+export const isConfirmed = (status: SyncActivity, wallMs: number): boolean => !status.unshared || (status.confirmedAt !== null && wallMs <= status.confirmedAt)

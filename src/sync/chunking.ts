@@ -159,13 +159,20 @@ export class FramedDataChannel {
   set onbufferedamountlow(handler: Handler) { this.channel.onbufferedamountlow = handler }
 }
 
+/** The WebRTC classes simple-peer needs: the browser's, or a Node.js implementation's. */
+export interface WebRTCClasses {
+  RTCPeerConnection: typeof RTCPeerConnection
+  RTCSessionDescription: unknown
+  RTCIceCandidate: unknown
+}
+
 /**
- * The `wrtc` option for simple-peer: the browser's own WebRTC classes, except that
- * data channels are framed. Every connection made through it is kept in `open`
- * so status and tests can read its getStats().
+ * The `wrtc` option for simple-peer: the given WebRTC classes (the browser's own by
+ * default), except that data channels are framed. Every connection made through it
+ * is kept in `open` so status and tests can read its getStats().
  */
-export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnection>) {
-  class FramedPeerConnection extends RTCPeerConnection {
+export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnection>, base: WebRTCClasses = globalThis): WebRTCClasses {
+  class FramedPeerConnection extends base.RTCPeerConnection {
     private dataChannelHandler: Handler = null
 
     constructor(config?: RTCConfiguration) {
@@ -192,7 +199,7 @@ export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnectio
   }
   return {
     RTCPeerConnection: FramedPeerConnection,
-    RTCSessionDescription: globalThis.RTCSessionDescription,
-    RTCIceCandidate: globalThis.RTCIceCandidate,
+    RTCSessionDescription: base.RTCSessionDescription,
+    RTCIceCandidate: base.RTCIceCandidate,
   }
 }

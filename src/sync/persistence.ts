@@ -37,7 +37,7 @@ export async function storedMonths(room: string): Promise<string[]> {
 }
 
 /** A doc that is not open: read from its database into a doc of its own, then let go. */
-async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
+export async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
   const doc = new Y.Doc()
   const persistence = new IndexeddbPersistence(databaseName(room), doc)
   try {

@@ -108,6 +108,17 @@ const realTimers: Timers = {
 
 type StateVector = Map<number, number>
 
+/** A doc's state, with the digest worked out only if asked for (it walks the whole doc). */
+export function stateOf(doc: Y.Doc): DocState {
+  let digest: string | undefined
+  return {
+    stateVector: Y.encodeStateVector(doc),
+    get digest() {
+      return (digest ??= docDigest(doc))
+    },
+  }
+}
+
 /** A digest of a doc's state vector and delete set: equal digests, equal docs. */
 export function docDigest(doc: Y.Doc): string {
   return hashBytes(Y.encodeSnapshot(Y.snapshot(doc)))
@@ -412,8 +423,7 @@ export class MemoryShelf implements Shelf {
     return this.keepsDoc(name)
   }
   async state(name: DocName): Promise<DocState> {
-    const doc = this.docs.get(name) ?? new Y.Doc()
-    return { stateVector: Y.encodeStateVector(doc), digest: docDigest(doc) }
+    return stateOf(this.docs.get(name) ?? new Y.Doc())
   }
   async diff(name: DocName, stateVector: Uint8Array): Promise<Uint8Array> {
     return Y.encodeStateAsUpdate(this.docs.get(name) ?? new Y.Doc(), stateVector)

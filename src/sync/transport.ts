@@ -1,18 +1,23 @@
 import * as Y from 'yjs'
-import { WebrtcProvider, Room } from 'y-webrtc'
-import { framedWebRTC } from './chunking'
-import { fromBase64, toBase64 } from 'lib0/buffer'
-import { hasUnsharedChanges, holdsAll, loadActivity, saveActivity, type SpaceSyncStatus } from './activity'
+import { WebrtcProvider } from 'y-webrtc'
+import { framedWebRTC, type WebRTCClasses } from './chunking'
+import { idleStatus, loadActivity, loadConfirmed, saveActivity, saveConfirmed, type SpaceSyncStatus } from './activity'
+import { PeerOrigin, Replicator, type PeerInfo, type PeerView, type Shelf } from './replication'
 
-// One space = one y-webrtc room, encrypted with the space secret (y-webrtc derives
-// a key from `password`; signaling servers and anyone without the secret see only
-// ciphertext). No STUN or TURN servers: peers meet on the same network or through
-// the community's own signaling server, and no outside service learns who talks.
-// This module (y-webrtc and simple-peer with it) is loaded once the first screen is
-// drawn from storage; nothing on that screen waits for the network.
+// One space = one y-webrtc room, so one connection per pair of devices whatever the
+// number of docs; all of the space's docs travel over it (replication.ts), as
+// messages of a type of their own (patches/y-webrtc+10.3.0.patch: y-webrtc has no way
+// to carry several docs over one connection). y-webrtc still finds peers through the
+// signaling server and encrypts signaling with a key derived from the space secret,
+// so the signaling server sees only ciphertext and the data channels' DTLS
+// fingerprints cannot be swapped. No STUN or TURN servers: peers meet on the same
+// network or through the community's own signaling server, and no outside service
+// learns who talks. This module (y-webrtc and simple-peer with it) is loaded once the
+// first screen is drawn from storage; nothing on that screen waits for the network.
 
 export interface SpaceSync {
   readonly provider: WebrtcProvider
+  readonly replicator: Replicator
   /** Open WebRTC connections, for status and for tests to read getStats(). */
   readonly connections: Set<RTCPeerConnection>
   status(): SpaceSyncStatus
@@ -21,29 +26,74 @@ export interface SpaceSync {
   destroy(): Promise<void>
 }
 
+export interface SpaceLink {
+  /** The space's room; the y-webrtc room is named after it. */
+  room: string
+  secret: string
+  signaling: string[]
+  shelf: Shelf
+  self: PeerInfo
+  /** A hub passes on what it receives. */
+  relay: boolean
+  /** The WebRTC classes to use (the browser's, or node-datachannel's in the hub process). */
+  webrtc?: WebRTCClasses
+}
+
 // On a local network a WebRTC handshake takes well under a second. One that is not
 // done after 10 s is stuck (the other side left, or signaling went down mid-way), and
 // dropping it makes both sides announce again. Two peers announcing at the same
 // moment no longer both start a handshake: y-webrtc is patched so only the peer with
-// the greater id starts (patches/y-webrtc+10.3.0.patch).
+// the greater id starts.
 const HANDSHAKE_LIMIT_MS = 10_000
+/** How long status waits for changes to settle before checking what peers hold. */
+const CHECK_MS = 300
 
-export function connectSpace(
-  doc: Y.Doc,
-  room: string,
-  secret: string,
-  signaling: string[],
-  isFromStorage: (origin: unknown) => boolean,
-): SpaceSync {
+/** What patches/y-webrtc+10.3.0.patch adds to y-webrtc's connection and provider. */
+interface CarryingConn {
+  remotePeerId: string
+  carry(message: Uint8Array): boolean
+}
+interface CarryingEvents {
+  on(event: 'connection', listener: (conn: CarryingConn, open: boolean) => void): void
+  on(event: 'carried', listener: (conn: CarryingConn, message: Uint8Array) => void): void
+  off(event: 'connection', listener: (conn: CarryingConn, open: boolean) => void): void
+  off(event: 'carried', listener: (conn: CarryingConn, message: Uint8Array) => void): void
+}
+
+/** The y-webrtc room of a space. Earlier builds had one room per doc under the space's room name; this one speaks another protocol. */
+export const transportRoom = (room: string) => `${room}:docs`
+
+export function connectSpace({ room, secret, signaling, shelf, self, relay, webrtc }: SpaceLink): SpaceSync {
   const listeners = new Set<() => void>()
   const connections = new Set<RTCPeerConnection>()
   const activity = loadActivity(room)
+  const confirmed = loadConfirmed(room)
   let saveTimer: ReturnType<typeof setTimeout> | undefined
+  let checkTimer: ReturnType<typeof setTimeout> | undefined
+  let destroyed = false
 
   const changed = () => {
     clearTimeout(saveTimer)
-    saveTimer = setTimeout(() => saveActivity(room, activity), 300)
+    saveTimer = setTimeout(() => {
+      saveActivity(room, activity)
+      saveConfirmed(room, confirmed)
+    }, 300)
     listeners.forEach((l) => l())
+  }
+
+  // "On this phone only" clears when every held doc is covered by what peers confirmed.
+  const check = () => {
+    clearTimeout(checkTimer)
+    checkTimer = setTimeout(async () => {
+      const checkedAt = Date.now()
+      const unconfirmed = await replicator.unconfirmed()
+      if (destroyed) return
+      // A change made while checking is not known to be held yet.
+      const newer = activity.lastLocalChangeAt !== null && activity.lastLocalChangeAt > checkedAt
+      activity.unshared = newer || unconfirmed.length > 0
+      if (!activity.unshared) activity.confirmedAt = checkedAt
+      changed()
+    }, CHECK_MS)
   }
 
   const wrtc = framedWebRTC(
@@ -58,51 +108,47 @@ export function connectSpace(
       },
     },
     connections,
+    webrtc,
   )
 
-  const provider = new WebrtcProvider(room, doc, {
+  // y-webrtc needs a doc of its own; it stays empty, and nothing is said in awareness.
+  const carrier = new Y.Doc()
+  const provider = new WebrtcProvider(transportRoom(room), carrier, {
     signaling,
     password: secret,
     peerOpts: { wrtc, config: { iceServers: [] } },
   })
-  // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): on joining it y-webrtc
-  // encodes the whole doc, encrypts it and reads it back, which costs a phone a
-  // third of a second per month opened. Two tabs of the app meet over WebRTC instead.
+  provider.awareness.setLocalState(null)
+  // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): two tabs of the app meet over WebRTC instead.
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
-  // Each device tells the room what it holds (its state vector, as awareness), again
-  // whenever that grows. A peer whose state vector covers everything held here has
-  // this device's changes: only that clears "on this phone only", not a send.
-  const { awareness } = provider
-  let heldTimer: ReturnType<typeof setTimeout> | undefined
-  const tellHeld = () => {
-    clearTimeout(heldTimer)
-    heldTimer = setTimeout(() => awareness.setLocalStateField('held', toBase64(Y.encodeStateVector(doc))), 300)
-  }
-  const onAwareness = ({ added, updated }: { added: number[]; updated: number[] }) => {
-    for (const client of [...added, ...updated]) {
-      const held = client === awareness.clientID ? undefined : awareness.getStates().get(client)?.held
-      if (typeof held !== 'string') continue
-      try {
-        if (!holdsAll(Y.decodeStateVector(fromBase64(held)), Y.decodeStateVector(Y.encodeStateVector(doc)))) continue
-      } catch {
-        continue // a peer's unreadable state vector confirms nothing
-      }
-      activity.confirmedAt = Date.now()
-      changed()
-    }
-  }
-  awareness.on('change', onAwareness)
-  tellHeld()
-
-  const onUpdate = (_update: Uint8Array, origin: unknown) => {
-    if (isFromStorage(origin)) return
-    tellHeld()
-    if (origin instanceof Room) return
+  const replicator = new Replicator(shelf, { self, relay, confirmed })
+  const stopReplicator = replicator.onChange(check)
+  const stopShelf = shelf.onChange((_name, _update, origin) => {
+    if (origin instanceof PeerOrigin) return
     activity.lastLocalChangeAt = Date.now()
+    activity.unshared = true
+    changed()
+  })
+
+  /** The connection each peer is replicated over (a newer one replaces an older). */
+  const carrying = new Map<string, CarryingConn>()
+  const onConnection = (conn: CarryingConn, open: boolean) => {
+    if (open) {
+      carrying.set(conn.remotePeerId, conn)
+      replicator.connect(conn.remotePeerId, (message) => conn.carry(message))
+    } else if (carrying.get(conn.remotePeerId) === conn) {
+      carrying.delete(conn.remotePeerId)
+      replicator.disconnect(conn.remotePeerId)
+    }
     changed()
   }
-  doc.on('update', onUpdate)
+  const onCarried = (conn: CarryingConn, message: Uint8Array) => {
+    if (carrying.get(conn.remotePeerId) === conn) replicator.receive(conn.remotePeerId, message)
+  }
+  const carrier$ = provider as unknown as CarryingEvents
+  carrier$.on('connection', onConnection)
+  carrier$.on('carried', onCarried)
   provider.on('peers', changed)
   provider.on('status', changed)
   const signalingListeners = provider.signalingConns.map((conn) => {
@@ -123,28 +169,34 @@ export function connectSpace(
       else if (Date.now() - firstSeen.get(conn)! > HANDSHAKE_LIMIT_MS) conn.peer.destroy()
     }
   }, HANDSHAKE_LIMIT_MS / 3)
+  check()
 
   return {
     provider,
+    replicator,
     connections,
     status: () => ({
-      ...activity,
-      peers: provider.room ? [...provider.room.webrtcConns.values()].filter((conn) => conn.connected).length : 0,
+      ...idleStatus(activity),
+      peers: carrying.size,
       signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
       signalingServers: provider.signalingConns.length,
-      unshared: hasUnsharedChanges(activity),
     }),
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     async destroy() {
+      destroyed = true
       clearTimeout(saveTimer)
-      clearTimeout(heldTimer)
+      clearTimeout(checkTimer)
       clearInterval(sweep)
-      awareness.off('change', onAwareness)
       saveActivity(room, activity)
-      doc.off('update', onUpdate)
+      saveConfirmed(room, confirmed)
+      stopReplicator()
+      stopShelf()
+      replicator.destroy()
+      carrier$.off('connection', onConnection)
+      carrier$.off('carried', onCarried)
       for (const { conn, listener } of signalingListeners) {
         conn.off('connect', listener)
         conn.off('disconnect', listener)
@@ -155,6 +207,9 @@ export function connectSpace(
       // the same space can be opened again straight away (switching back).
       await provider.key
       await new Promise((resolve) => setTimeout(resolve, 0))
+      carrier.destroy()
     },
   }
 }
+
+export type { PeerView }

@@ -70,12 +70,11 @@ export async function noticeTitles(page: Page): Promise<string[]> {
   return page.locator('[data-testid=notice] h3').allTextContents()
 }
 
-/** Bytes that crossed this page's WebRTC data channels (every room of the public space), read from getStats(). */
+/** Bytes that crossed this page's WebRTC data channels (the public space's one room), read from getStats(). */
 export async function dataChannelBytes(page: Page): Promise<{ received: number; sent: number; connections: number }> {
   return page.evaluate(async () => {
     const session = (window as any).neighbours?.session
-    const parts: { sync: { connections: Set<RTCPeerConnection> } | null }[] = [...(session?.publicSpace.parts.values() ?? [])]
-    const connections = parts.flatMap((part) => [...(part.sync?.connections ?? [])])
+    const connections: RTCPeerConnection[] = [...(session?.publicSpace.sync?.connections ?? [])]
     let received = 0
     let sent = 0
     for (const pc of connections) {

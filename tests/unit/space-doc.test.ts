@@ -10,7 +10,6 @@ import { liveCollection } from '../../src/store/reactive'
 import { publishShift, signUp } from '../../src/store/shifts'
 import { SpaceDoc, STANDING } from '../../src/store/space-doc'
 import { copySpace } from '../convergence/harness'
-import { combineStatus, hasUnsharedChanges, holdsAll, isConfirmed, type SpaceSyncStatus } from '../../src/sync/activity'
 
 // A space is a standing doc plus one doc per month; store code sees one map per
 // collection. These pin the routing, the transactions and what a phone that has
@@ -87,40 +86,5 @@ describe('a space split by month', () => {
       expect(live.ids()).toEqual(['2026-11-02|ok'])
       dispose()
     })
-  })
-})
-
-describe('a space synced in several rooms', () => {
-  const room = (over: Partial<SpaceSyncStatus>): SpaceSyncStatus => ({
-    peers: 0, signalingConnected: 1, signalingServers: 1, lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, confirmedAt: null, unshared: false, ...over,
-  })
-
-  it('counts the phones met in any room, the latest exchange, and changes unshared in any room', () => {
-    const standing = room({ peers: 2, lastReceivedAt: 100, lastSentAt: 300, lastLocalChangeAt: 250, confirmedAt: 260 })
-    const month = room({ peers: 1, lastReceivedAt: 200, lastSentAt: 150, lastLocalChangeAt: 290, confirmedAt: 120, unshared: true })
-    expect(combineStatus([standing, month])).toEqual({
-      peers: 2, signalingConnected: 1, signalingServers: 1, lastReceivedAt: 200, lastSentAt: 300, lastLocalChangeAt: 290, confirmedAt: 120, unshared: true,
-    })
-    expect(combineStatus([])).toMatchObject({ peers: 0, lastReceivedAt: null, confirmedAt: null, unshared: false })
-  })
-
-  it('calls a change held elsewhere only once a peer has confirmed it, not once it was sent', () => {
-    // Sent at 300, but the last confirmation came at 200: the change at 250 is still only here.
-    expect(hasUnsharedChanges({ lastReceivedAt: null, lastSentAt: 300, lastLocalChangeAt: 250, confirmedAt: 200 })).toBe(true)
-    expect(hasUnsharedChanges({ lastReceivedAt: null, lastSentAt: 300, lastLocalChangeAt: 250, confirmedAt: 260 })).toBe(false)
-    // Every room confirmed: whatever was written is held; one room not: only up to its confirmation.
-    const all = combineStatus([room({ lastLocalChangeAt: 250, confirmedAt: 260 })])
-    expect([isConfirmed(all, 250), isConfirmed(all, 10_000)]).toEqual([true, true])
-    const some = combineStatus([room({ lastLocalChangeAt: 250, confirmedAt: 260 }), room({ lastLocalChangeAt: 400, confirmedAt: 300, unshared: true })])
-    expect([isConfirmed(some, 300), isConfirmed(some, 350)]).toEqual([true, false])
-    expect(isConfirmed(combineStatus([]), 1)).toBe(false)
-  })
-
-  it('a peer holds all when its state vector reaches every clock of ours', () => {
-    const mine = new Map([[1, 5], [2, 3]])
-    expect(holdsAll(new Map([[1, 5], [2, 3], [9, 1]]), mine)).toBe(true)
-    expect(holdsAll(new Map([[1, 5], [2, 2]]), mine)).toBe(false)
-    expect(holdsAll(new Map([[1, 5]]), mine)).toBe(false)
-    expect(holdsAll(new Map(), new Map())).toBe(true)
   })
 })

@@ -68,7 +68,7 @@ export function createAppState(stored: DeviceSettings) {
         current = null
         const membership = active()
         if (mine !== generation || !membership) return
-        const opened = openCommunity(structuredClone(unwrap(membership)), device.deviceId, [...signaling()])
+        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()])
         current = opened
         setSession(opened)
         exposeForDiagnostics(opened)

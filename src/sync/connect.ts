@@ -1,0 +1,3 @@
+// What the session loads once the first screen is drawn: the transport and the shelf it replicates.
+export { connectSpace } from './transport'
+export { makeSpaceShelf } from './shelf'

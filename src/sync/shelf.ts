@@ -1,0 +1,126 @@
+import * as Y from 'yjs'
+import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
+import { mergeUpdate, storedMonths, withStoredDoc } from './persistence'
+import { storeState } from 'y-indexeddb'
+
+// What a device holds of one space, for replication: the docs open on screen (in
+// memory, stored by y-indexeddb as they change) and the months only stored (each in
+// its own database). A stored month is read when a peer needs it and let go again,
+// and what peers send for it is written straight to its database: a month received
+// in the background never reaches a screen or stays in memory. Only each stored
+// doc's state vector and digest are kept, to answer the next peer quickly.
+
+export interface OpenDocs {
+  readonly opened: ReadonlyMap<DocName, Y.Doc>
+  onOpen(listener: (name: DocName, doc: Y.Doc) => void): () => void
+  /** Resolves once an open doc holds what was stored for it. */
+  whenLoaded(name: DocName): Promise<void>
+  /** Whether an update was a load from this device's storage (not a change). */
+  isFromStorage(name: DocName, origin: unknown): boolean
+}
+
+type Listener = (name: DocName, update: Uint8Array, origin: unknown) => void
+
+export interface SpaceShelf extends Shelf {
+  destroy(): void
+}
+
+export interface ShelfPlan {
+  /** The space's room; a doc's database is named by `roomOf(name)`. */
+  room: string
+  roomOf: (name: DocName) => string
+  standing: DocName
+  docs: OpenDocs
+  keeps: (name: DocName) => boolean
+}
+
+export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: ShelfPlan): Promise<SpaceShelf> {
+  const stored = new Set<DocName>([standing, ...(await storedMonths(room))])
+  const states = new Map<DocName, DocState>()
+  const listeners = new Set<Listener>()
+  /** Work on a stored doc, one at a time per doc (a read must not overlap a write). */
+  const chains = new Map<DocName, Promise<unknown>>()
+  const inTurn = <T>(name: DocName, work: () => Promise<T>): Promise<T> => {
+    const next = (chains.get(name) ?? Promise.resolve()).then(work, work)
+    chains.set(name, next.catch(() => undefined))
+    return next
+  }
+  /** A stored doc is let go after reading, so its digest is worked out while it is here. */
+  const storedState = (doc: Y.Doc): DocState => {
+    const { stateVector, digest } = stateOf(doc)
+    return { stateVector, digest }
+  }
+  const emit: Listener = (name, update, origin) => listeners.forEach((l) => l(name, update, origin))
+
+  const watched: [Y.Doc, (update: Uint8Array, origin: unknown) => void][] = []
+  const stopOpen = docs.onOpen((name, doc) => {
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (docs.isFromStorage(name, origin)) return
+      stored.add(name)
+      emit(name, update, origin)
+    }
+    doc.on('update', onUpdate)
+    watched.push([doc, onUpdate])
+  })
+
+  const openLoaded = async (name: DocName): Promise<Y.Doc | undefined> => {
+    const doc = docs.opened.get(name)
+    if (doc) await docs.whenLoaded(name)
+    return doc
+  }
+
+  return {
+    names: () => [...new Set([...stored, ...docs.opened.keys()])],
+    holds: (name) => stored.has(name) || docs.opened.has(name),
+    keeps,
+    async state(name) {
+      const open = await openLoaded(name)
+      if (open) return stateOf(open)
+      if (!stored.has(name)) return stateOf(new Y.Doc())
+      const known = states.get(name)
+      if (known) return known
+      return inTurn(name, () =>
+        withStoredDoc(roomOf(name), (doc) => {
+          const state = storedState(doc)
+          states.set(name, state)
+          return state
+        }),
+      )
+    },
+    async diff(name, stateVector) {
+      const open = await openLoaded(name)
+      if (open) return Y.encodeStateAsUpdate(open, stateVector)
+      if (!stored.has(name)) return Y.encodeStateAsUpdate(new Y.Doc(), stateVector)
+      return inTurn(name, () => withStoredDoc(roomOf(name), (doc) => Y.encodeStateAsUpdate(doc, stateVector)))
+    },
+    async apply(name, update, origin: PeerOrigin) {
+      const open = await openLoaded(name)
+      if (open) {
+        Y.applyUpdate(open, update, origin)
+        return
+      }
+      await inTurn(name, () =>
+        withStoredDoc(roomOf(name), async (doc, persistence) => {
+          if (!mergeUpdate(doc, update)) return
+          await storeState(persistence, true)
+          stored.add(name)
+          states.set(name, storedState(doc))
+        }),
+      )
+      // Opened on a screen while this was being written: it may have read the database first.
+      const openedSince = docs.opened.get(name)
+      if (openedSince) Y.applyUpdate(openedSince, update, origin)
+      else emit(name, update, origin)
+    },
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    destroy() {
+      stopOpen()
+      watched.forEach(([doc, onUpdate]) => doc.off('update', onUpdate))
+      listeners.clear()
+    },
+  }
+}
+
