@@ -75,6 +75,32 @@ export function saveConfirmed(room: string, confirmed: Map<string, Map<number, n
   localStorage.setItem(confirmedKey(room), JSON.stringify(saved))
 }
 
+/** A device this one has exchanged docs with, and when (for the hub's screen). */
+export interface PeerSeen {
+  device: string
+  label: string
+  syncedAt: number
+}
+
+const peersKey = (room: string) => `${activityKey(room)}.peers`
+
+export function loadPeersSeen(room: string): Map<string, PeerSeen> {
+  const seen = new Map<string, PeerSeen>()
+  try {
+    const saved = JSON.parse(localStorage.getItem(peersKey(room)) ?? '[]')
+    if (Array.isArray(saved)) {
+      for (const p of saved) if (p && typeof p.device === 'string' && typeof p.label === 'string' && typeof p.syncedAt === 'number') seen.set(p.device, p)
+    }
+  } catch {
+    // Only the list of past peers is lost.
+  }
+  return seen
+}
+
+export function savePeersSeen(room: string, seen: Map<string, PeerSeen>): void {
+  localStorage.setItem(peersKey(room), JSON.stringify([...seen.values()]))
+}
+
 /** Forgets a space's sync times and confirmations (leaving a community). */
 export function forgetActivity(room: string): void {
   const own = activityKey(room)

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import { framedWebRTC, type WebRTCClasses } from './chunking'
-import { idleStatus, loadActivity, loadConfirmed, saveActivity, saveConfirmed, type SpaceSyncStatus } from './activity'
+import { idleStatus, loadActivity, loadConfirmed, loadPeersSeen, saveActivity, saveConfirmed, savePeersSeen, type PeerSeen, type SpaceSyncStatus } from './activity'
 import { PeerOrigin, Replicator, type PeerInfo, type PeerView, type Shelf } from './replication'
 
 // One space = one y-webrtc room, so one connection per pair of devices whatever the
@@ -21,6 +21,10 @@ export interface SpaceSync {
   /** Open WebRTC connections, for status and for tests to read getStats(). */
   readonly connections: Set<RTCPeerConnection>
   status(): SpaceSyncStatus
+  /** The docs this device holds of the space (open or stored). */
+  held(): string[]
+  /** Every device this one has exchanged docs with, newest first. */
+  peersSeen(): PeerSeen[]
   /** Called whenever status() may have changed. */
   onChange(listener: () => void): () => void
   destroy(): Promise<void>
@@ -68,16 +72,19 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
   const connections = new Set<RTCPeerConnection>()
   const activity = loadActivity(room)
   const confirmed = loadConfirmed(room)
+  const seen = loadPeersSeen(room)
   let saveTimer: ReturnType<typeof setTimeout> | undefined
   let checkTimer: ReturnType<typeof setTimeout> | undefined
   let destroyed = false
 
+  const save = () => {
+    saveActivity(room, activity)
+    saveConfirmed(room, confirmed)
+    savePeersSeen(room, seen)
+  }
   const changed = () => {
     clearTimeout(saveTimer)
-    saveTimer = setTimeout(() => {
-      saveActivity(room, activity)
-      saveConfirmed(room, confirmed)
-    }, 300)
+    saveTimer = setTimeout(save, 300)
     listeners.forEach((l) => l())
   }
 
@@ -123,7 +130,10 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
   const replicator = new Replicator(shelf, { self, relay, confirmed })
-  const stopReplicator = replicator.onChange(check)
+  const stopReplicator = replicator.onChange(() => {
+    for (const peer of replicator.connected()) if (peer.device && peer.syncedAt !== null) seen.set(peer.device, { device: peer.device, label: peer.label, syncedAt: peer.syncedAt })
+    check()
+  })
   const stopShelf = shelf.onChange((_name, _update, origin) => {
     if (origin instanceof PeerOrigin) return
     activity.lastLocalChangeAt = Date.now()
@@ -135,6 +145,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
   const carrying = new Map<string, CarryingConn>()
   const onConnection = (conn: CarryingConn, open: boolean) => {
     if (open) {
+      if (carrying.get(conn.remotePeerId) === conn) return
       carrying.set(conn.remotePeerId, conn)
       replicator.connect(conn.remotePeerId, (message) => conn.carry(message))
     } else if (carrying.get(conn.remotePeerId) === conn) {
@@ -144,7 +155,9 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
     changed()
   }
   const onCarried = (conn: CarryingConn, message: Uint8Array) => {
-    if (carrying.get(conn.remotePeerId) === conn) replicator.receive(conn.remotePeerId, message)
+    // The other side may speak before simple-peer tells this side the channel is up.
+    if (carrying.get(conn.remotePeerId) !== conn) onConnection(conn, true)
+    replicator.receive(conn.remotePeerId, message)
   }
   const carrier$ = provider as unknown as CarryingEvents
   carrier$.on('connection', onConnection)
@@ -181,6 +194,8 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
       signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
       signalingServers: provider.signalingConns.length,
     }),
+    held: () => shelf.names().sort(),
+    peersSeen: () => [...seen.values()].sort((a, b) => b.syncedAt - a.syncedAt),
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -190,8 +205,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
       clearTimeout(saveTimer)
       clearTimeout(checkTimer)
       clearInterval(sweep)
-      saveActivity(room, activity)
-      saveConfirmed(room, confirmed)
+      save()
       stopReplicator()
       stopShelf()
       replicator.destroy()

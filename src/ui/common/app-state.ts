@@ -60,7 +60,7 @@ export function createAppState(stored: DeviceSettings) {
   let generation = 0
   let queue: Promise<void> = Promise.resolve()
   createEffect(
-    on([() => active()?.id, () => active()?.staff?.room, () => signaling().join('\n')], () => {
+    on([() => active()?.id, () => active()?.staff?.room, () => active()?.hub, () => signaling().join('\n')], () => {
       const mine = ++generation
       setSession(null)
       queue = queue.then(async () => {
@@ -147,6 +147,13 @@ export function createAppState(stored: DeviceSettings) {
       }, signaling)
     },
     switchTo: (id: string) => setDevice('activeCommunityId', id),
+    /** Makes this device the open community's hub (or an ordinary device again); the community reopens. */
+    setHub(on: boolean) {
+      const membership = active()
+      if (!membership?.staff) return
+      setDevice('communities', (c) => c.id === membership.id, 'hub', on)
+      if (on) void navigator.storage?.persist?.()
+    },
     /** The meal card number this person reserves with in the open community; it goes when they leave. */
     mealCard: () => active()?.mealCard ?? '',
     setMealCard(code: string) {

@@ -12,6 +12,7 @@ import { download } from '../common/download'
 import { byteSize, now, timeAgo } from '../common/time'
 import { spaces } from '../shell/SyncBadge'
 import { JoinOrCreate } from '../onboarding/Onboarding'
+import { Hub } from './Hub'
 import type { ShiftBoard } from '../shifts/board'
 import { MyHours } from '../shifts/MyHours'
 import type { Me as Person } from '../shifts/ShiftCard'
@@ -25,6 +26,7 @@ export default function Me(props: { app: AppState; session: CommunitySession; bo
       <Install />
       <Communities app={props.app} />
       <FileExchange session={props.session} />
+      <Hub app={props.app} session={props.session} />
       <Settings app={props.app} />
       <SyncDetails session={props.session} />
       <Diagnostics app={props.app} session={props.session} />

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, startServers, withCleanup, type Device } from './harness'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, postNotice, publishShift, shiftCard, waitForNotice, waitForPeers } from './journeys'
+
+// Reach: a change gets to every device that needs it, not only to phones that happen
+// to show the same month at the same moment.
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+/** The months this page's device has stored for the public space (its databases), read from the browser. */
+async function storedMonths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const room: string = (window as any).neighbours.session.publicSpace.key.room
+    const prefix = `neighbours-${room}.`
+    return (await indexedDB.databases()).flatMap((db) => (db.name?.startsWith(prefix) ? [db.name.slice(prefix.length)] : [])).sort()
+  })
+}
+
+const monthOf = (day: string) => day.slice(0, 7)
+
+describe('reach', () => {
+  it('a shift published two months ahead while a volunteer’s phone is off reaches it after the publisher restarts, before the week is opened', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    let staff = await launchDevice('staff')
+    cleanup.add(staff, (d) => d.dispose())
+    let volunteer = await launchDevice('volunteer')
+    cleanup.add(volunteer, (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(volunteer.page, await inviteLink(staff.page, 'resident'), '小刘')
+    await waitForPeers(volunteer.page, 1)
+
+    await volunteer.close()
+    const farDay = localDay(62)
+    await publishShift(staff.page, { title: '重阳节助老', places: 4, date: farDay })
+    // The publisher restarts: that month is now only stored on it, shown on no screen.
+    staff = await staff.restart()
+    cleanup.add(staff, (d) => d.dispose())
+    await staff.page.goto(servers.appUrl)
+    await staff.page.waitForSelector('[data-testid=community-name]')
+
+    volunteer = await launchDevice('volunteer', volunteer.profileDir)
+    cleanup.add(volunteer, (d) => d.dispose())
+    await volunteer.page.goto(servers.appUrl)
+    await waitForPeers(volunteer.page, 1)
+    // Replicated in the background: the month is stored before any screen asks for it.
+    await expect.poll(() => storedMonths(volunteer.page), { timeout: 30_000 }).toContain(monthOf(farDay))
+    expect(await volunteer.page.evaluate(() => [...(window as any).neighbours.session.publicSpace.doc.opened.keys()])).not.toContain(monthOf(farDay))
+    await openShiftsWeekOf(volunteer.page, farDay)
+    await shiftCard(volunteer.page, '重阳节助老').waitFor({ timeout: 30_000 })
+  })
+
+  it('six phones with three months open each hold one connection per other phone for the public space', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const devices: Device[] = []
+    for (let i = 0; i < 6; i++) devices.push(cleanup.add(await launchDevice(`p${i}`), (d) => d.dispose()))
+    const [first, ...others] = devices as [Device, ...Device[]]
+    await createCommunity(first.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(first.page, 'resident')
+    for (const [i, device] of others.entries()) await joinByLink(device.page, link, `居民${i + 1}`)
+    const farDay = localDay(62)
+    for (const device of devices) {
+      await openShiftsWeekOf(device.page, farDay)
+      expect((await device.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.opened.size)) as number).toBeGreaterThanOrEqual(3)
+    }
+    for (const device of devices) await waitForPeers(device.page, 5, 60_000)
+    // Let any second handshake that would be made show itself, then count what is open.
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    for (const device of devices) {
+      const { connections } = await dataChannelBytes(device.page)
+      expect({ phone: device.name, connections, peers: await peerCount(device.page) }).toEqual({ phone: device.name, connections: 5, peers: 5 })
+    }
+  })
+
+  it('two phones never online together exchange a notice through the in-app hub', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const hub = cleanup.add(await launchDevice('hub'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const staffLink = await inviteLink(staff.page, 'staff')
+    const residentLink = await inviteLink(staff.page, 'resident')
+    await joinByLink(hub.page, staffLink, '办公室平板')
+    await hub.page.click('[data-testid=nav-me]')
+    await hub.page.click('[data-testid=hub-on]')
+    await hub.page.locator('[data-testid=hub-is-on]').waitFor()
+    await staff.close()
+
+    // A is online with only the hub; it writes, the hub confirms holding it, A goes off.
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    await joinByLink(a.page, residentLink, '李阿姨')
+    await waitForPeers(a.page, 1)
+    await postNotice(a.page, '周六换季衣物捐赠')
+    await a.page.locator('[data-testid=sync-badge][data-unshared=no]').waitFor({ timeout: 30_000 })
+    await a.close()
+
+    // B comes online for the first time, when A is long gone: the hub passes it on.
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+    await joinByLink(b.page, residentLink, '赵大爷')
+    await waitForNotice(b.page, '周六换季衣物捐赠')
+    await hub.page.locator('[data-testid=hub-peers] li', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
+    await hub.page.locator('[data-testid=hub-peers] li', { hasText: '李阿姨' }).waitFor()
+  })
+})
