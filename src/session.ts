@@ -15,7 +15,7 @@ import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
 import type { PeerInfo } from './sync/replication'
-import { docRoom, SpaceDoc, STANDING, type DocName } from './store/space-doc'
+import { docRoom, isDocName, SpaceDoc, STANDING, type DocName } from './store/space-doc'
 import * as Y from 'yjs'
 
 // The composition root for one community on this device: each space's docs (a
@@ -138,7 +138,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     }
     const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs, keeps })
     if (space.closed) return shelf.destroy()
-    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub })
+    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName })
     space.sync = sync
     sync.onChange(() => setStatus(sync.status()))
     setStatus(sync.status())

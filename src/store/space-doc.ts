@@ -15,6 +15,9 @@ export type DocName = string
 
 export const docNameOf = (key: string): DocName => periodOfKey(key) ?? STANDING
 
+/** Whether a name a peer sent can be a doc's (it also names a database or a file). */
+export const isDocName = (name: string): boolean => name === STANDING || /^\d{4}-(0[1-9]|1[0-2])$/.test(name)
+
 /** Each doc has its own database and peer room; the standing doc keeps the space's room name. */
 export const docRoom = (room: string, name: DocName): string => (name === STANDING ? room : `${room}.${name}`)
 

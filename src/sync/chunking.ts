@@ -181,7 +181,15 @@ export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnectio
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'closed' || this.connectionState === 'failed') open.delete(this)
       })
-      super.ondatachannel = (event) => this.dataChannelHandler?.({ channel: new FramedDataChannel(event.channel, traffic) })
+      // simple-peer assigns ondatachannel; it gets framed channels. The property is this
+      // object's own (node-datachannel defines one on each instance, which would hide an
+      // accessor on the class), and reads as unset, so only the listener hands channels out.
+      this.addEventListener('datachannel', (event) => this.dataChannelHandler?.({ channel: new FramedDataChannel(event.channel, traffic) }))
+      Object.defineProperty(this, 'ondatachannel', {
+        configurable: true,
+        get: () => null,
+        set: (handler: Handler) => (this.dataChannelHandler = handler),
+      })
     }
 
     override createDataChannel(label: string, options?: RTCDataChannelInit): RTCDataChannel {
@@ -192,10 +200,6 @@ export function framedWebRTC(traffic: ChannelTraffic, open: Set<RTCPeerConnectio
       open.delete(this)
       super.close()
     }
-
-    // simple-peer assigns ondatachannel; hand it framed channels.
-    override get ondatachannel(): Handler { return this.dataChannelHandler }
-    override set ondatachannel(handler: Handler) { this.dataChannelHandler = handler }
   }
   return {
     RTCPeerConnection: FramedPeerConnection,

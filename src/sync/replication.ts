@@ -89,6 +89,8 @@ export interface ReplicatorOptions {
   self: PeerInfo
   /** A hub passes on what it receives to every other peer that holds the doc. */
   relay?: boolean
+  /** Doc names a peer may mention; anything else it says about docs is ignored. */
+  isDocName?: (name: DocName) => boolean
   /** What peers confirmed holding before (persisted by the caller). */
   confirmed?: Map<DocName, Map<number, number>>
   now?: () => number
@@ -256,7 +258,11 @@ export class Replicator {
   }
 
   private wanted(name: DocName): boolean {
-    return this.shelf.holds(name) || this.shelf.keeps(name)
+    return this.validName(name) && (this.shelf.holds(name) || this.shelf.keeps(name))
+  }
+
+  private validName(name: DocName): boolean {
+    return this.options.isDocName?.(name) ?? true
   }
 
   // ---- sending
@@ -346,6 +352,7 @@ export class Replicator {
         for (let i = 0; i < count; i++) {
           const name = decoding.readVarString(decoder)
           const digest = decoding.readVarString(decoder)
+          if (!this.validName(name)) continue
           if (peer.digests.size < MAX_NAMES || peer.digests.has(name)) peer.digests.set(name, digest)
           offered.push([name, digest])
         }
@@ -362,6 +369,7 @@ export class Replicator {
         const name = decoding.readVarString(decoder)
         const digest = decoding.readVarString(decoder)
         const stateVector = decoding.readVarUint8Array(decoder)
+        if (!this.validName(name)) return
         const theirs = Y.decodeStateVector(stateVector)
         peer.digests.set(name, digest)
         this.confirm(name, theirs, peer)

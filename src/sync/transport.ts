@@ -39,6 +39,10 @@ export interface SpaceLink {
   self: PeerInfo
   /** A hub passes on what it receives. */
   relay: boolean
+  /** Doc names a peer may mention. */
+  isDocName: (name: string) => boolean
+  /** More peer connection settings (the hub process binds to one address). */
+  rtcConfig?: Record<string, unknown>
   /** The WebRTC classes to use (the browser's, or node-datachannel's in the hub process). */
   webrtc?: WebRTCClasses
 }
@@ -67,7 +71,7 @@ interface CarryingEvents {
 /** The y-webrtc room of a space. Earlier builds had one room per doc under the space's room name; this one speaks another protocol. */
 export const transportRoom = (room: string) => `${room}:docs`
 
-export function connectSpace({ room, secret, signaling, shelf, self, relay, webrtc }: SpaceLink): SpaceSync {
+export function connectSpace({ room, secret, signaling, shelf, self, relay, isDocName, webrtc, rtcConfig }: SpaceLink): SpaceSync {
   const listeners = new Set<() => void>()
   const connections = new Set<RTCPeerConnection>()
   const activity = loadActivity(room)
@@ -123,13 +127,13 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
   const provider = new WebrtcProvider(transportRoom(room), carrier, {
     signaling,
     password: secret,
-    peerOpts: { wrtc, config: { iceServers: [] } },
+    peerOpts: { wrtc, config: { iceServers: [], ...rtcConfig } },
   })
   provider.awareness.setLocalState(null)
   // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): two tabs of the app meet over WebRTC instead.
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
-  const replicator = new Replicator(shelf, { self, relay, confirmed })
+  const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName })
   const stopReplicator = replicator.onChange(() => {
     for (const peer of replicator.connected()) if (peer.device && peer.syncedAt !== null) seen.set(peer.device, { device: peer.device, label: peer.label, syncedAt: peer.syncedAt })
     check()
@@ -216,6 +220,8 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, webr
         conn.off('disconnect', listener)
       }
       listeners.clear()
+      // Disconnect first: destroy alone leaves the signaling socket open (it would keep a Node process alive).
+      provider.disconnect()
       provider.destroy()
       // y-webrtc frees the room name only after its key promise settles; wait, so
       // the same space can be opened again straight away (switching back).

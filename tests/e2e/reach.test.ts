@@ -1,7 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, postNotice, publishShift, shiftCard, waitForNotice, waitForPeers } from './journeys'
+import { aidCard, createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers } from './journeys'
 
 // Reach: a change gets to every device that needs it, not only to phones that happen
 // to show the same month at the same moment.
@@ -19,6 +23,32 @@ async function storedMonths(page: Page): Promise<string[]> {
 }
 
 const monthOf = (day: string) => day.slice(0, 7)
+
+interface HubProcess {
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** The hub process (dist-hub/hub.mjs, built by `npm test`), kept to loopback, with its data in `dataDir`. */
+async function startHubProcess(dataDir: string, link?: string): Promise<HubProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['dist-hub/hub.mjs', ...(link ? [link] : [])], {
+    env: { ...process.env, NEIGHBOURS_DATA: dataDir, HUB_BIND_ADDRESS: '127.0.0.1', HUB_NAME: '办公室中转站' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Hub for|Usage|not a Neighbours/)
+  if (!output.includes('Hub for')) throw new Error(`the hub process did not start:\n${output}`)
+  return {
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
 
 describe('reach', () => {
   it('a shift published two months ahead while a volunteer’s phone is off reaches it after the publisher restarts, before the week is opened', async () => {
@@ -73,7 +103,7 @@ describe('reach', () => {
     }
   })
 
-  it('two phones never online together exchange a notice through the in-app hub', async () => {
+  it('two phones never online together exchange a help request through the in-app hub', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
     const hub = cleanup.add(await launchDevice('hub'), (d) => d.dispose())
@@ -90,15 +120,56 @@ describe('reach', () => {
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
     await joinByLink(a.page, residentLink, '李阿姨')
     await waitForPeers(a.page, 1)
-    await postNotice(a.page, '周六换季衣物捐赠')
-    await a.page.locator('[data-testid=sync-badge][data-unshared=no]').waitFor({ timeout: 30_000 })
+    await a.page.click('[data-testid=nav-aid]')
+    await a.page.click('[data-testid=post-aid]')
+    await a.page.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
+    await a.page.fill('[data-testid=aid-form] input[name=where]', '3号楼')
+    await a.page.click('[data-testid=aid-form] button[type=submit]')
+    // "On this phone only" clears once the hub says it holds the request.
+    await aidCard(a.page, '需要一口新炒锅').waitFor()
+    await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
     await a.close()
 
     // B comes online for the first time, when A is long gone: the hub passes it on.
     const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
     await joinByLink(b.page, residentLink, '赵大爷')
-    await waitForNotice(b.page, '周六换季衣物捐赠')
+    await b.page.click('[data-testid=nav-aid]')
+    await aidCard(b.page, '需要一口新炒锅').waitFor({ timeout: 30_000 })
     await hub.page.locator('[data-testid=hub-peers] li', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
     await hub.page.locator('[data-testid=hub-peers] li', { hasText: '李阿姨' }).waitFor()
+  })
+
+  it('two phones never online together exchange a help request through the hub process, which keeps it across its own restart', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const staffLink = await inviteLink(staff.page, 'staff')
+    const residentLink = await inviteLink(staff.page, 'resident')
+    await staff.close()
+    const dataDir = cleanup.add(mkdtempSync(join(tmpdir(), 'neighbours-hub-')), async (dir) => rmSync(dir, { recursive: true, force: true }))
+    let hub = await startHubProcess(dataDir, staffLink)
+    cleanup.add(null, () => hub.stop())
+
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    await joinByLink(a.page, residentLink, '李阿姨')
+    await waitForPeers(a.page, 1)
+    await a.page.click('[data-testid=nav-aid]')
+    await a.page.click('[data-testid=post-aid]')
+    await a.page.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
+    await a.page.fill('[data-testid=aid-form] input[name=where]', '3号楼')
+    await a.page.click('[data-testid=aid-form] button[type=submit]')
+    await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
+    await a.close()
+    expect(hub.output()).toMatch(/public (standing|\d{4}-\d{2}) ← 李阿姨/)
+
+    // The hub restarts with no link: it resumes from what it stored.
+    await hub.stop()
+    hub = await startHubProcess(dataDir)
+    expect(hub.output()).toMatch(/public space: holding [1-9]\d* docs/)
+
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+    await joinByLink(b.page, residentLink, '赵大爷')
+    await b.page.click('[data-testid=nav-aid]')
+    await aidCard(b.page, '需要一口新炒锅').waitFor({ timeout: 30_000 })
   })
 })
