@@ -26,6 +26,8 @@ export interface Shelf {
   holds(name: DocName): boolean
   /** Whether this device wants a doc it may not hold yet (its window of months, a doc on screen, or every doc on a hub). */
   keeps(name: DocName): boolean
+  /** Whether a screen shows this doc now: such docs are asked for first. */
+  shown(name: DocName): boolean
   /** The doc's state vector and digest (an empty doc's, if not held). */
   state(name: DocName): Promise<DocState>
   /** What a holder of `stateVector` lacks (structs after it, and the whole delete set). */
@@ -356,6 +358,8 @@ export class Replicator {
           if (peer.digests.size < MAX_NAMES || peer.digests.has(name)) peer.digests.set(name, digest)
           offered.push([name, digest])
         }
+        // What a screen shows first: the rest arrives after it, on the same ordered channel.
+        offered.sort(([a], [b]) => Number(this.shelf.shown(b)) - Number(this.shelf.shown(a)))
         for (const [name, digest] of offered) {
           if (!this.wanted(name)) continue
           const mine = await this.shelf.state(name)
@@ -429,6 +433,9 @@ export class MemoryShelf implements Shelf {
   }
   keeps(name: DocName): boolean {
     return this.keepsDoc(name)
+  }
+  shown(): boolean {
+    return false
   }
   async state(name: DocName): Promise<DocState> {
     return stateOf(this.docs.get(name) ?? new Y.Doc())

@@ -73,6 +73,7 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
     names: () => [...new Set([...stored, ...docs.opened.keys()])],
     holds: (name) => stored.has(name) || docs.opened.has(name),
     keeps,
+    shown: (name) => docs.opened.has(name),
     async state(name) {
       const open = await openLoaded(name)
       if (open) return stateOf(open)
