@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark in tests/bench/ (after `npm run build`) and
-// gathers what each printed into bench-results.json, with the budgets of issue 7
+// gathers what each printed into bench-results.json, with the budgets of issues 7 and 14
 // checked against the figures. BENCH_SCALE (0.1, 1, 3), BENCH_SEED and BENCH_RUNS
 // choose the year and how many times each timing is taken. Given file filters
 // (`npm run bench -- sync`), only those benchmarks run again and the other results
@@ -23,7 +23,7 @@ if (existsSync(results)) {
   }
 }
 
-const { 'cold-start': cold, 'two-peer-sync': sync, interaction, size, memory, 'stored-bytes': stored, bundle } = figures
+const { 'cold-start': cold, 'two-peer-sync': sync, interaction, size, memory, 'stored-bytes': stored, bundle, 'hub-takes-year': hubYear, 'join-hub': joinHub, 'ten-peers': tenPeers } = figures
 const budget = (value, holds) => (value === undefined || Number.isNaN(value) ? { value: null, met: null } : { value, met: holds(value) })
 const budgets = {
   coldStartRatio: budget(cold?.ratio, (v) => v <= 1.5),
@@ -33,6 +33,11 @@ const budgets = {
   storedToJson: budget(stored && size ? Math.round((stored.indexedDbUpdateBytes / (size.jsonBytes + size.staffJsonBytes)) * 100) / 100 : undefined, (v) => v <= 2),
   heapMB: budget(memory?.appHeapMB, (v) => v < 60),
   firstScreenJsGzipKB: budget(bundle?.firstScreenJsGzipKB, (v) => v < 120),
+  // Issue 14: the hub and one connection per peer.
+  hubTakesYearRatio: budget(hubYear?.ratio, (v) => v <= 2),
+  joinHubRatio: budget(joinHub?.ratio, (v) => v <= 1.5),
+  tenPeersConnections: budget(tenPeers?.connections, (v) => v === 10),
+  tenPeersHeapMB: budget(tenPeers?.heapWithPeersMB, (v) => v < 60),
 }
 
 const out = {

@@ -14,6 +14,7 @@ import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, t
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
+import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
 import { docRoom, isDocName, SpaceDoc, STANDING, type DocName } from './store/space-doc'
 import * as Y from 'yjs'
@@ -31,6 +32,8 @@ export interface OpenSpace {
   storage: Map<DocName, SpaceStorage>
   /** The space's one peer-to-peer room, carrying all its docs; null until the transport has loaded. */
   sync: SpaceSync | null
+  /** What this device holds of the space, for replication (with the transport). */
+  shelf: SpaceShelf | null
   /** Why sync could not start (e.g. no WebCrypto over plain http), if it could not. */
   syncProblem: string | null
   status: Accessor<SpaceSyncStatus>
@@ -88,6 +91,7 @@ async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>):
   for (const [name, update] of docs) {
     const open = space.doc.get(name)
     if (open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update)) changed++
+    if (!open) space.shelf?.written(name)
   }
   return changed
 }
@@ -112,6 +116,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     doc,
     storage,
     sync: null,
+    shelf: null,
     syncProblem: noCrypto ? 'problem.noCrypto' : null,
     status,
     loaded: () => Promise.all([...storage.values()].map((part) => part.whenLoaded)).then(() => undefined),
@@ -137,7 +142,8 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
       isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
     }
     const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs, keeps })
-    if (space.closed) return shelf.destroy()
+    if (space.closed) return shelf.close()
+    space.shelf = shelf
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName })
     space.sync = sync
     sync.onChange(() => setStatus(sync.status()))
@@ -149,6 +155,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
 async function closeSpace(space: OpenSpace): Promise<void> {
   space.closed = true
   await space.sync?.destroy()
+  await space.shelf?.close()
   await Promise.all([...space.storage.values()].map((part) => part.destroy()))
   space.doc.destroy()
 }

@@ -71,6 +71,79 @@ export function mergeUpdate(doc: Y.Doc, update: Uint8Array, origin?: unknown): b
   return !Y.equalSnapshots(before, Y.snapshot(doc))
 }
 
+/** A doc's state vector and digest, as replication asks for them. */
+export interface RecordedState {
+  stateVector: Uint8Array
+  digest: string
+}
+
+const RECORD_KEY = 'neighbours.state'
+
+/** Opens an existing doc database (never creates one); null if there is none. */
+function openExisting(name: string): Promise<IDBDatabase | null> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name)
+    request.onupgradeneeded = () => request.transaction?.abort()
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => (request.error?.name === 'AbortError' ? resolve(null) : reject(request.error))
+  })
+}
+
+/** The key of the newest update stored (y-indexeddb appends, and replaces all when it compacts). */
+function lastUpdateKey(updates: IDBObjectStore): Promise<IDBValidKey | null> {
+  return new Promise((resolve, reject) => {
+    const request = updates.openKeyCursor(null, 'prev')
+    request.onsuccess = () => resolve(request.result?.key ?? null)
+    request.onerror = () => reject(request.error)
+  })
+}
+
+/**
+ * Notes a doc's state beside its updates, with the key of the newest update it covers,
+ * so the next session can answer a peer without reading the whole doc. Any update
+ * stored after it (a change, or a compaction) makes the note stale, and it is not used.
+ */
+export async function recordState(room: string, state: RecordedState): Promise<void> {
+  const db = await openExisting(databaseName(room))
+  if (!db) return
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(['updates', 'custom'], 'readwrite')
+      void lastUpdateKey(tx.objectStore('updates')).then((lastKey) => {
+        if (lastKey !== null) tx.objectStore('custom').put({ lastKey, stateVector: state.stateVector, digest: state.digest }, RECORD_KEY)
+      }, reject)
+      tx.oncomplete = () => resolve()
+      tx.onerror = () => reject(tx.error)
+    })
+  } finally {
+    db.close()
+  }
+}
+
+/** The state noted for a doc, if nothing has been stored in it since; null otherwise. */
+export async function recordedState(room: string): Promise<RecordedState | null> {
+  const db = await openExisting(databaseName(room))
+  if (!db) return null
+  try {
+    const tx = db.transaction(['updates', 'custom'], 'readonly')
+    const [lastKey, note] = await Promise.all([
+      lastUpdateKey(tx.objectStore('updates')),
+      new Promise<unknown>((resolve, reject) => {
+        const request = tx.objectStore('custom').get(RECORD_KEY)
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      }),
+    ])
+    const n = note as { lastKey?: unknown; stateVector?: unknown; digest?: unknown } | undefined
+    if (!n || lastKey === null || n.lastKey !== lastKey || !(n.stateVector instanceof Uint8Array) || typeof n.digest !== 'string') return null
+    return { stateVector: n.stateVector, digest: n.digest }
+  } catch {
+    return null // no such stores (not a doc database): read the doc instead
+  } finally {
+    db.close()
+  }
+}
+
 /** Removes a space's stored data from this device (leaving a community): its room's database and its months'. */
 export async function deleteSpaceData(room: string): Promise<void> {
   const own = databaseName(room)

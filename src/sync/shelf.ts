@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
-import { mergeUpdate, storedMonths, withStoredDoc } from './persistence'
+import { mergeUpdate, recordedState, recordState, storedMonths, withStoredDoc } from './persistence'
 import { storeState } from 'y-indexeddb'
 
 // What a device holds of one space, for replication: the docs open on screen (in
@@ -22,7 +22,10 @@ export interface OpenDocs {
 type Listener = (name: DocName, update: Uint8Array, origin: unknown) => void
 
 export interface SpaceShelf extends Shelf {
-  destroy(): void
+  /** A doc was written outside the shelf (a file was loaded): forget what was known of it. */
+  written(name: DocName): void
+  /** Notes each open doc's state in its database (the next session reads it instead of the doc), and stops. */
+  close(): Promise<void>
 }
 
 export interface ShelfPlan {
@@ -80,13 +83,14 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
       if (!stored.has(name)) return stateOf(new Y.Doc())
       const known = states.get(name)
       if (known) return known
-      return inTurn(name, () =>
-        withStoredDoc(roomOf(name), (doc) => {
-          const state = storedState(doc)
-          states.set(name, state)
-          return state
-        }),
-      )
+      return inTurn(name, async () => {
+        // Noted by an earlier session, and nothing stored since: no need to read the doc.
+        const recorded = await recordedState(roomOf(name))
+        const state = recorded ?? (await withStoredDoc(roomOf(name), storedState))
+        states.set(name, state)
+        if (!recorded) await recordState(roomOf(name), state)
+        return state
+      })
     },
     async diff(name, stateVector) {
       const open = await openLoaded(name)
@@ -105,7 +109,9 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
           if (!mergeUpdate(doc, update)) return
           await storeState(persistence, true)
           stored.add(name)
-          states.set(name, storedState(doc))
+          const state = storedState(doc)
+          states.set(name, state)
+          await recordState(roomOf(name), state)
         }),
       )
       // Opened on a screen while this was being written: it may have read the database first.
@@ -117,10 +123,18 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    destroy() {
+    written(name) {
+      stored.add(name)
+      states.delete(name)
+    },
+    async close() {
       stopOpen()
       watched.forEach(([doc, onUpdate]) => doc.off('update', onUpdate))
       listeners.clear()
+      for (const [name, doc] of docs.opened) {
+        await docs.whenLoaded(name)
+        await recordState(roomOf(name), storedState(doc)).catch(() => undefined)
+      }
     },
   }
 }

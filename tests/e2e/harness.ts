@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -194,6 +195,33 @@ export function withCleanup() {
     async run() {
       for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error('cleanup failed:', e))
       cleanups.length = 0
+    },
+  }
+}
+
+export interface HubProcess {
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** The hub process (dist-hub/hub.mjs, built by `npm test`), kept to loopback, with its data in `dataDir`. */
+export async function startHubProcess(dataDir: string, link?: string, name = '办公室中转站'): Promise<HubProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['dist-hub/hub.mjs', ...(link ? [link] : [])], {
+    env: { ...process.env, NEIGHBOURS_DATA: dataDir, HUB_BIND_ADDRESS: '127.0.0.1', HUB_NAME: name },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const started = Date.now()
+  while (!/Hub for|Usage|not a Neighbours/.test(output) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  if (!output.includes('Hub for')) throw new Error(`the hub process did not start:\n${output}`)
+  return {
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
     },
   }
 }

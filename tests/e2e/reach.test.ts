@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { launchDevice, startServers, withCleanup, type Device } from './harness'
+import { launchDevice, startHubProcess, startServers, withCleanup, type Device } from './harness'
 import { aidCard, createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers } from './journeys'
 
 // Reach: a change gets to every device that needs it, not only to phones that happen
@@ -23,32 +22,6 @@ async function storedMonths(page: Page): Promise<string[]> {
 }
 
 const monthOf = (day: string) => day.slice(0, 7)
-
-interface HubProcess {
-  output: () => string
-  stop(): Promise<void>
-}
-
-/** The hub process (dist-hub/hub.mjs, built by `npm test`), kept to loopback, with its data in `dataDir`. */
-async function startHubProcess(dataDir: string, link?: string): Promise<HubProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['dist-hub/hub.mjs', ...(link ? [link] : [])], {
-    env: { ...process.env, NEIGHBOURS_DATA: dataDir, HUB_BIND_ADDRESS: '127.0.0.1', HUB_NAME: '办公室中转站' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Hub for|Usage|not a Neighbours/)
-  if (!output.includes('Hub for')) throw new Error(`the hub process did not start:\n${output}`)
-  return {
-    output: () => output,
-    async stop() {
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
 
 describe('reach', () => {
   it('a shift published two months ahead while a volunteer’s phone is off reaches it after the publisher restarts, before the week is opened', async () => {
