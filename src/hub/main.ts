@@ -108,6 +108,8 @@ async function main() {
     }))
     process.exit(0)
   }
+  // A hub stays up: one peer's broken connection must not end it for everyone.
+  process.on('uncaughtException', (error) => log('error (the hub carries on):', error instanceof Error ? error.message : error))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
 }

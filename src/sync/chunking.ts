@@ -122,14 +122,25 @@ export class FramedDataChannel {
       this.channel.close()
       return
     }
-    if (this.queue.length === 0 && this.channel.bufferedAmount < HIGH_WATER) this.channel.send(new Uint8Array([KEEPALIVE]))
+    if (this.queue.length === 0 && this.channel.bufferedAmount < HIGH_WATER) this.sendFrame(new Uint8Array([KEEPALIVE]))
+  }
+
+  /** A channel can close before its readyState says so; a send then throws, and the channel is done. */
+  private sendFrame(frame: Uint8Array<ArrayBuffer>): boolean {
+    try {
+      this.channel.send(frame)
+      return true
+    } catch {
+      this.close()
+      return false
+    }
   }
 
   private flush(): void {
     while (this.queue.length > 0 && this.channel.readyState === 'open' && this.channel.bufferedAmount < HIGH_WATER) {
       const frame = this.queue.shift()!
       this.queuedBytes -= frame.length
-      this.channel.send(frame)
+      if (!this.sendFrame(frame)) return
     }
   }
 
@@ -137,7 +148,11 @@ export class FramedDataChannel {
     clearInterval(this.keepalive)
     this.queue = []
     this.queuedBytes = 0
-    this.channel.close()
+    try {
+      this.channel.close()
+    } catch {
+      // closed already
+    }
   }
 
   get label() { return this.channel.label }

@@ -38,6 +38,7 @@ beforeAll(async () => {
   servers = await startServers()
   holder = await launchDevice('holder', undefined, { blockServiceWorkers: true })
   await communityWithYear(holder.page, servers, year)
+  await openHolderApp()
   link = await inviteLink(holder.page, 'resident')
 }, 1_800_000)
 
@@ -134,7 +135,10 @@ it('a fresh phone joins a hub that holds the year', async () => {
       await joiner.page.goto(link)
       await joiner.page.fill('input[name=displayName]', '李阿姨')
       await joiner.page.click('[data-testid=accept-invite]')
-      await joiner.page.waitForFunction(() => (window as any).todayShownAt !== undefined, undefined, { timeout: 300_000, polling: 100 })
+      await joiner.page.waitForFunction(() => (window as any).todayShownAt !== undefined, undefined, { timeout: Number(process.env.BENCH_JOIN_TIMEOUT ?? 300_000), polling: 100 }).catch(async (error) => {
+        const seen = await joiner.page.evaluate(() => JSON.stringify({ status: (window as any).neighbours?.session?.publicSpace.status(), held: (window as any).neighbours?.session?.publicSpace.sync?.held() }))
+        throw new Error(`Today never showed the menu: ${seen}\nhub: ${hubs.at(-1)?.output().slice(-3000)}`, { cause: error })
+      })
       toToday.push(await joiner.page.evaluate(() => (window as any).todayShownAt - (window as any).joinClickedAt))
       // The window is stored when the shelf holds every kept month the year has.
       await joiner.page.waitForFunction((names) => {
