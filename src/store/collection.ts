@@ -15,7 +15,26 @@ export interface Keyed {
   deviceId?: string
 }
 
+/**
+ * No text the app writes is longer than 1,000 characters (a notice's body, a
+ * description), nor a list longer than a round's stops. A peer's record with a far
+ * longer string or list is skipped before its schema is even tried, so no screen lays
+ * out a 200,000-character name.
+ */
+const LONGEST_TEXT = 2_000
+const LONGEST_LIST = 2_000
+const DEEPEST = 6
+
+function withinBounds(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.length <= LONGEST_TEXT
+  if (value === null || typeof value !== 'object') return true
+  if (depth >= DEEPEST) return false
+  const items = Array.isArray(value) ? value : Object.values(value)
+  return items.length <= LONGEST_LIST && items.every((item) => withinBounds(item, depth + 1))
+}
+
 export function readRecord<T>(schema: RecordSchema<T>, key: string, raw: unknown): T | null {
+  if (!withinBounds(raw)) return null
   const parsed = v.safeParse(schema, raw)
   if (!parsed.success) return null
   const record = parsed.output as T & Keyed

@@ -75,6 +75,19 @@ describe('replication between two devices', () => {
     expect(await ra.unconfirmed()).toEqual([])
   })
 
+  it('a screen that opens an older month fetches it from a peer that holds it', async () => {
+    const { a, b, rb, meet, flush } = pair(() => true, (name) => name === 'standing' || b.holds(name))
+    a.open('2025-01').getMap('m').set('2025-01-old', 1)
+    meet()
+    await flush()
+    expect(b.holds('2025-01')).toBe(false)
+    // The screen opens it (so now it is held, empty), and asks.
+    b.open('2025-01')
+    rb.fetch('2025-01')
+    await flush()
+    expect(b.docs.get('2025-01')!.getMap('m').get('2025-01-old')).toBe(1)
+  })
+
   it('a deletion alone (no new writes) still reaches a peer that missed it', async () => {
     const { a, b, meet, flush } = pair()
     a.open('standing').getMap('m').set('gone', 1)

@@ -1,0 +1,209 @@
+import { createRoot } from 'solid-js'
+import { describe, expect, it } from 'vitest'
+import { deriveStatus } from '../../src/domain/aid'
+import { allocateSeats, ordersFor } from '../../src/domain/canteen'
+import { formatStamp, HybridClock } from '../../src/domain/hlc'
+import { shiftView } from '../../src/domain/shifts'
+import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, liveActivityData, rate } from '../../src/store/activities'
+import { liveAidData, postRequest, readAidData, step } from '../../src/store/aid'
+import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
+import { publicSpace, staffSpace } from '../../src/store/layout'
+import { liveMembers, publishMember } from '../../src/store/members'
+import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/notices'
+import { ShownPeriods, type LiveCollection } from '../../src/store/reactive'
+import { liveShiftData, markAttendance, publishShift, readShiftData, signUp } from '../../src/store/shifts'
+import { SpaceDoc, type SpaceMap } from '../../src/store/space-doc'
+import { pick, seededRandom, type Random } from '../convergence/harness'
+
+// What a modified app or a broken peer could write: 1,000 records mutated field by
+// field (wrong types, huge strings, NaN, far-future stamps, script tags, keys of other
+// months, not records at all) written into every collection of both spaces. Every
+// live collection must read them without an exception, count each one it does not
+// show, and still show every good record; what screens derive from them must not throw.
+
+const TODAY = '2026-11-23'
+const MONTHS = ['2026-10', '2026-11', '2026-12', '2027-01']
+const FAR_FUTURE = formatStamp(4_102_444_800_000, 0, 'evil') // the year 2100
+const SCRIPT = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+
+/** A community with records in as many collections as the commands reach. */
+function community() {
+  const doc = new SpaceDoc()
+  const staff = new SpaceDoc()
+  const clock = new HybridClock('staffdev1', () => Date.parse(`${TODAY}T08:00:00Z`))
+  const me = { id: 'staffdev1', name: '王主任' }
+  const v = { id: 'vol1', name: '小刘' }
+  publishMember(doc, clock, '王主任', 'staff')
+  const notice = postNotice(doc, clock, { deviceId: me.id, name: me.name }, { title: '停水通知', body: '周三' })
+  postNotice(doc, clock, { deviceId: me.id, name: me.name }, { title: '体检', body: '' })
+  if (notice.ok) withdrawNotice(doc, clock, { deviceId: me.id, name: me.name }, notice.value.id)
+  for (const date of ['2026-11-24', '2026-12-05', '2027-01-10']) {
+    const shift = publishShift(doc, clock, me, { title: '帮厨', category: 'canteen', place: '', date, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    if (!shift.ok) throw new Error('shift')
+    signUp(doc, clock, shift.value.id, v, v)
+    signUp(doc, clock, shift.value.id, { id: 'vol2', name: '小张' }, { id: 'vol2', name: '小张' })
+    markAttendance(doc, clock, shift.value.id, v.id, 'attended', me, date)
+  }
+  const group = publishGroup(doc, clock, me, { name: '腰鼓队', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
+  if (group.ok) joinGroup(doc, clock, group.value.id, v)
+  const activity = publishActivity(doc, clock, me, { title: '排练', groupId: null, category: 'dance', place: '', date: TODAY, start: '07:00', end: '08:00', description: '', capacity: 10, leader: '' }, TODAY)
+  if (activity.ok) {
+    rsvp(doc, clock, activity.value.id, v, v)
+    rate(doc, clock, activity.value.id, v, 5, '好', TODAY, '09:00')
+  }
+  const request = postRequest(doc, clock, v, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
+  if (request.ok) step(doc, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
+  setPrices(doc, clock, 12, 6)
+  publishMenu(doc, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
+  reserve(doc, clock, { elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, me, true, TODAY, '08:00')
+  setStandingOrder(doc, clock, { elderCode: 'EF34GH', meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
+  addElder(staff, clock, { name: '李奶奶', building: '3', unit: '1', phone: '13800000000', emergencyName: '', emergencyPhone: '', diets: [], allergies: '', tier: 'standard', service: 'delivery', deliveryNote: '' })
+  const round = saveRound(staff, clock, { day: '2026-11-24', meal: 'lunch', name: '3号楼', stops: ['EF34GH'], volunteerId: v.id, volunteerName: v.name })
+  if (round.ok) markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
+  return { doc, staff, clock }
+}
+
+/** Every record of every collection of a space, by map, with the key it is stored under. */
+function recordsOf(maps: Record<string, SpaceMap>) {
+  return Object.entries(maps).map(([name, map]) => ({ name, map, records: [...map.docNames()].flatMap((docName) => [...map.keysIn(docName)].map((key) => ({ key, value: map.shardIn(docName)!.get(key) }))) }))
+}
+
+type Mutation = (value: Record<string, unknown>, field: string, random: Random) => unknown
+
+const mutations: Record<string, Mutation> = {
+  wrongType: (value, field) => ({ ...value, [field]: typeof value[field] === 'string' ? 12345 : typeof value[field] === 'number' ? '12' : Array.isArray(value[field]) ? 'list' : typeof value[field] === 'boolean' ? 'yes' : [] }),
+  hugeString: (value, field) => ({ ...value, [field]: '长'.repeat(200_000) }),
+  notANumber: (value, field) => ({ ...value, [field]: Number.NaN }),
+  infinity: (value, field) => ({ ...value, [field]: Number.POSITIVE_INFINITY }),
+  farFutureStamp: (value, field) => ({ ...value, [field]: FAR_FUTURE }),
+  scriptTag: (value, field) => ({ ...value, [field]: SCRIPT }),
+  missing: (value, field) => Object.fromEntries(Object.entries(value).filter(([k]) => k !== field)),
+  nulled: (value, field) => ({ ...value, [field]: null }),
+  notARecord: (_value, _field, random) => pick(random, [42, 'text', null, true, [1, 2], { nothing: 'here' }]),
+}
+
+/**
+ * A copy of a good record under a key of its own (so the original still shows): the
+ * key's last part, and every field holding it, get a suffix, so the copy unmutated is
+ * as valid as the original (checked by the control copies below).
+ */
+function rekey(key: string, value: unknown, suffix: string): { key: string; value: unknown } {
+  const last = key.split(/[|_]/).pop()!
+  const newLast = `${last}${suffix}`
+  const newKey = key.slice(0, key.length - last.length) + newLast
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { key: newKey, value }
+  const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === key ? newKey : v === last ? newLast : v]))
+  return { key: newKey, value: copy }
+}
+
+/** Moves a key into another month (the record's fields still name the old one). */
+const otherMonth = (key: string, random: Random) => {
+  const month = key.slice(0, 7)
+  return MONTHS.includes(month) ? pick(random, MONTHS.filter((m) => m !== month)) + key.slice(7) : key
+}
+
+function live(doc: SpaceDoc, staff: SpaceDoc, clock: HybridClock): LiveCollection<object>[] {
+  const periods = new ShownPeriods(MONTHS)
+  return [
+    liveMembers(doc, clock),
+    ...Object.values(liveNoticeData(doc, clock)),
+    ...Object.values(liveShiftData(doc, clock, periods)),
+    ...Object.values(liveActivityData(doc, clock, periods)),
+    ...Object.values(liveAidData(doc, clock)),
+    ...Object.values(liveCanteenData(doc, clock, periods)),
+    ...Object.values(liveStaffCanteenData(staff, clock, periods)),
+  ] as LiveCollection<object>[]
+}
+
+/** What the screens derive from the records (the convergence tests' views). */
+function screens(doc: SpaceDoc, staff: SpaceDoc) {
+  const shifts = readShiftData(doc)
+  shifts.shifts.forEach((shift) => shiftView(shift, shifts.signups, shifts.cancellations.has(shift.id)))
+  readActivityData(doc)
+  const aid = readAidData(doc)
+  aid.requests.forEach((r) => deriveStatus(r, aid.events, () => true))
+  const canteen = readCanteen(doc, staff)
+  canteen.menus.forEach((m) => allocateSeats(ordersFor(m.day, m.meal, canteen.reservations, canteen.standing), m.seats))
+}
+
+const totals = (collections: LiveCollection<object>[]) => ({
+  shown: collections.reduce((sum, c) => sum + c.ids().length, 0),
+  skipped: collections.reduce((sum, c) => sum + c.skipped(), 0),
+})
+
+describe('records from peers are checked on read', () => {
+  it('1,000 mutated records in every collection: no exception, each counted, the good ones still shown', () => {
+    createRoot((dispose) => {
+      const random = seededRandom(2026)
+      const { doc, staff, clock } = community()
+      const spaces = [...recordsOf(publicSpace(doc)), ...recordsOf(staffSpace(staff))]
+      const withRecords = spaces.filter((s) => s.records.length > 0)
+      expect(withRecords.length).toBeGreaterThanOrEqual(20)
+      const collections = live(doc, staff, clock)
+      const good = collections.map((c) => [...c.ids()])
+      const before = totals(collections)
+      expect(before.skipped).toBe(0)
+
+      // Control: a good record copied under a key of its own shows, not skipped, in every
+      // collection whose ids are free (a reservation's id is its day, meal and card, say:
+      // there a copy cannot be valid, and those collections get junk and moved keys instead).
+      const rekeyable = new Set<(typeof spaces)[number]>()
+      let controls = 0
+      for (const space of withRecords) {
+        const { key, value } = space.records[0]!
+        const copy = rekey(key, value, `ok${controls++}`)
+        const was = totals(collections)
+        space.map.set(copy.key, copy.value)
+        const now = totals(collections)
+        if (now.shown === was.shown + 1 && now.skipped === was.skipped) rekeyable.add(space)
+        else expect(now).toEqual({ shown: was.shown, skipped: was.skipped + 1 })
+      }
+      expect(rekeyable.size).toBeGreaterThanOrEqual(12)
+      const afterControls = totals(collections)
+
+      // 1,000 mutated copies, spread over every collection (junk where it has no records).
+      let injected = 0
+      const kinds: Record<string, number> = {}
+      const shownKinds: Record<string, string[]> = {}
+      for (let i = 0; i < 1000; i++) {
+        const space = spaces[i % spaces.length]!
+        const kind = pick(random, Object.keys(mutations))
+        kinds[kind] = (kinds[kind] ?? 0) + 1
+        let key: string
+        let value: unknown
+        if (!rekeyable.has(space)) {
+          key = `${pick(random, MONTHS)}-fuzz${i}`
+          value = mutations.notARecord!({}, 'id', random)
+        } else {
+          const original = pick(random, space.records)
+          const copy = rekey(original.key, original.value, `fz${i}`)
+          const record = copy.value && typeof copy.value === 'object' ? (copy.value as Record<string, unknown>) : {}
+          const field = pick(random, Object.keys(record).length > 0 ? Object.keys(record) : ['id'])
+          key = random() < 0.1 ? otherMonth(copy.key, random) : copy.key
+          value = mutations[kind]!(record, field, random)
+        }
+        // A key of a month no screen shows is not read at all: it cannot reach a screen.
+        if (!MONTHS.includes(key.slice(0, 7)) && /^\d{4}-\d{2}/.test(key)) continue
+        const was = totals(collections).shown
+        expect(() => space.map.set(key, value)).not.toThrow()
+        if (totals(collections).shown > was) shownKinds[kind] = [...(shownKinds[kind] ?? []), space.name]
+        injected++
+      }
+      expect(injected).toBeGreaterThan(900)
+      expect(() => screens(doc, staff)).not.toThrow()
+
+      const after = totals(collections)
+      expect(after.skipped - afterControls.skipped).toBeGreaterThan(injected / 2)
+      // Every injected record is either shown (still a valid record, e.g. a name that
+      // is a script tag, shown as text) or skipped and counted; none vanishes unseen.
+      expect(after.shown - afterControls.shown + after.skipped - afterControls.skipped).toBe(injected)
+      // What still shows is valid data: text that looks like markup (shown as text), a
+      // stamp far ahead (ordered by it, kept out of the clock), an optional field left out.
+      expect(Object.keys(shownKinds).filter((kind) => !['scriptTag', 'farFutureStamp', 'missing'].includes(kind))).toEqual([])
+      // Every good record still shows.
+      collections.forEach((c, i) => expect(c.ids()).toEqual(expect.arrayContaining(good[i]!)))
+      console.log(JSON.stringify({ fuzz: { collections: spaces.length, rekeyable: rekeyable.size, injected, skipped: after.skipped - afterControls.skipped, shownAnyway: after.shown - afterControls.shown, kinds, shownKinds } }))
+      dispose()
+    })
+  })
+})
