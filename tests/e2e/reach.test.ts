@@ -48,7 +48,12 @@ describe('reach', () => {
     await volunteer.page.goto(servers.appUrl)
     await waitForPeers(volunteer.page, 1)
     // Replicated in the background: the month is stored before any screen asks for it.
-    await expect.poll(() => storedMonths(volunteer.page), { timeout: 30_000 }).toContain(monthOf(farDay))
+    await expect.poll(() => storedMonths(volunteer.page), { timeout: 30_000 }).toContain(monthOf(farDay)).catch(async (error) => {
+      // What each side held, to tell a lost write from a lost message.
+      const held = (page: Page) => page.evaluate(() => ({ held: (window as any).neighbours.session.publicSpace.sync?.held(), peers: (window as any).neighbours.session.publicSpace.sync?.replicator.connected() }))
+      console.error('far month not replicated', JSON.stringify({ staffStored: await storedMonths(staff.page), staff: await held(staff.page), volunteer: await held(volunteer.page) }))
+      throw error
+    })
     expect(await volunteer.page.evaluate(() => [...(window as any).neighbours.session.publicSpace.doc.opened.keys()])).not.toContain(monthOf(farDay))
     await openShiftsWeekOf(volunteer.page, farDay)
     await shiftCard(volunteer.page, '重阳节助老').waitFor({ timeout: 30_000 })
