@@ -61,6 +61,8 @@ export interface CommunitySession {
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
   whenLoaded: Promise<void>
+  /** Resolves once every change made so far on this device is written to storage. */
+  flushed(): Promise<void>
   /** Every doc of each space this device holds (open or only stored), sealed as one file. */
   saveFile(): Promise<Uint8Array<ArrayBuffer>>
   /** Merges a community file: open docs take it in, stored months are written without opening. */
@@ -140,6 +142,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
       onOpen: (listener: (name: DocName, ydoc: Y.Doc) => void) => doc.onOpen(listener),
       whenLoaded: (name: DocName) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
       isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
+      flushed: (name: DocName) => storage.get(name)?.flushed() ?? Promise.resolve(),
     }
     const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs, keeps })
     if (space.closed) return shelf.close()
@@ -222,6 +225,7 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
     staffCanteen,
     collections,
     whenLoaded,
+    flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),
     // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {
       const { sealFile } = await import('./sync/file')

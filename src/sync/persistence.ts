@@ -8,6 +8,8 @@ import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 export interface SpaceStorage {
   readonly whenLoaded: Promise<void>
   isFromStorage(origin: unknown): boolean
+  /** Resolves once every change made so far is written (its transaction has completed). */
+  flushed(): Promise<void>
   destroy(): Promise<void>
 }
 
@@ -25,8 +27,24 @@ export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
   return {
     whenLoaded: persistence.whenSynced.then(() => undefined),
     isFromStorage: (origin) => origin === persistence,
+    flushed: () => persistence.whenSynced.then(() => flush(persistence)),
     destroy: () => persistence.destroy(),
   }
+}
+
+/**
+ * Waits for y-indexeddb's writes queued so far: a transaction on the same store
+ * created later runs only after every earlier write has completed.
+ */
+export function flush(persistence: IndexeddbPersistence): Promise<void> {
+  const db = persistence.db
+  if (!db) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(['updates'], 'readonly')
+    tx.oncomplete = () => resolve()
+    tx.onabort = () => resolve()
+    tx.onerror = () => reject(tx.error)
+  })
 }
 
 /** The months this device has stored for a space's room, open or not (their databases). */
@@ -61,6 +79,7 @@ export const storeIntoDoc = (room: string, update: Uint8Array): Promise<boolean>
   withStoredDoc(room, async (doc, persistence) => {
     if (!mergeUpdate(doc, update)) return false
     await storeState(persistence, true)
+    await flush(persistence)
     return true
   })
 

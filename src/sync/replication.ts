@@ -71,7 +71,7 @@ export interface PeerView extends PeerInfo {
   holds: number
 }
 
-interface Peer extends PeerView {
+interface Peer extends Omit<PeerView, 'holds'> {
   send: (message: Uint8Array) => void
   /** Digest of each doc the peer holds, as it last told us. */
   digests: Map<DocName, string>
@@ -145,15 +145,8 @@ export function covers(holder: StateVector, of: StateVector): boolean {
   return true
 }
 
-function mergeInto(into: StateVector, from: StateVector): boolean {
-  let grew = false
-  for (const [client, clock] of from) {
-    if ((into.get(client) ?? 0) < clock) {
-      into.set(client, clock)
-      grew = true
-    }
-  }
-  return grew
+function mergeInto(into: StateVector, from: StateVector): void {
+  for (const [client, clock] of from) if ((into.get(client) ?? 0) < clock) into.set(client, clock)
 }
 
 export class Replicator {
@@ -181,7 +174,7 @@ export class Replicator {
   connect(id: string, send: (message: Uint8Array) => void): void {
     this.disconnect(id)
     const peer: Peer = {
-      id, send, device: '', label: '', connectedAt: this.now(), syncedAt: null, holds: 0,
+      id, send, device: '', label: '', connectedAt: this.now(), syncedAt: null,
       digests: new Map(), told: new Map(), pendingState: new Set(), stateTimer: undefined,
       announce: new Set(), announceTimer: undefined, queue: Promise.resolve(),
     }

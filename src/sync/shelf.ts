@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
-import { mergeUpdate, recordedState, recordState, storedMonths, withStoredDoc } from './persistence'
+import { flush, mergeUpdate, recordedState, recordState, storedMonths, withStoredDoc } from './persistence'
 import { storeState } from 'y-indexeddb'
 
 // What a device holds of one space, for replication: the docs open on screen (in
@@ -17,6 +17,8 @@ export interface OpenDocs {
   whenLoaded(name: DocName): Promise<void>
   /** Whether an update was a load from this device's storage (not a change). */
   isFromStorage(name: DocName, origin: unknown): boolean
+  /** Resolves once an open doc's changes so far are written. */
+  flushed(name: DocName): Promise<void>
 }
 
 type Listener = (name: DocName, update: Uint8Array, origin: unknown) => void
@@ -100,14 +102,16 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
     },
     async apply(name, update, origin: PeerOrigin) {
       const open = await openLoaded(name)
+      // Resolves once written: only then may this device tell the sender it holds it.
       if (open) {
         Y.applyUpdate(open, update, origin)
-        return
+        return docs.flushed(name)
       }
       await inTurn(name, () =>
         withStoredDoc(roomOf(name), async (doc, persistence) => {
           if (!mergeUpdate(doc, update)) return
           await storeState(persistence, true)
+          await flush(persistence)
           stored.add(name)
           const state = storedState(doc)
           states.set(name, state)

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import { framedWebRTC, type WebRTCClasses } from './chunking'
 import { idleStatus, loadActivity, loadConfirmed, loadPeersSeen, saveActivity, saveConfirmed, savePeersSeen, type PeerSeen, type SpaceSyncStatus } from './activity'
-import { PeerOrigin, Replicator, type PeerInfo, type PeerView, type Shelf } from './replication'
+import { PeerOrigin, Replicator, type PeerInfo, type Shelf } from './replication'
 
 // One space = one y-webrtc room, so one connection per pair of devices whatever the
 // number of docs; all of the space's docs travel over it (replication.ts), as
@@ -232,4 +232,3 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
   }
 }
 
-export type { PeerView }

@@ -100,6 +100,10 @@ describe('elder canteen', () => {
     await s.locator('[data-testid=round] select[name=volunteer]').selectOption({ label: '送餐员小刘' })
     await driver.page.click('[data-testid=nav-canteen]')
     await driver.page.locator('[data-testid=my-round] [data-testid=stop]').waitFor({ timeout: 30_000 })
+    // The driver's phone is switched off only once the staff phone says all is shared:
+    // the driver's phone has then written the round, not just shown it (a phone closed
+    // a moment after the round appeared could lose it, and offline nothing brings it back).
+    await s.locator('[data-testid=sync-badge][data-unshared=no]').waitFor({ timeout: 30_000 })
 
     // The driver marks the door while offline; the board shows it after sync.
     await servers.stopSignaling()
@@ -107,7 +111,7 @@ describe('elder canteen', () => {
     const d = driver.page
     await d.goto(servers.appUrl)
     await d.click('[data-testid=nav-canteen]')
-    // This wait failed once in five full-suite runs (2026-11-26): say what the driver held then.
+    // If the round is not there after the restart, say what the driver held.
     await d.locator(`[data-testid=stop][data-code="${code}"]`).locator('text=2单元501').waitFor().catch(async (error: Error) => {
       const held = await d.evaluate(() => {
         const session = (window as any).neighbours?.session

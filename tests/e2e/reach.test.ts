@@ -37,6 +37,8 @@ describe('reach', () => {
     await volunteer.close()
     const farDay = localDay(62)
     await publishShift(staff.page, { title: '重阳节助老', places: 4, date: farDay })
+    // Later (not in the same instant) the publisher restarts: what it wrote is on disk by then.
+    await staff.page.evaluate(() => (window as any).neighbours.session.flushed())
     // The publisher restarts: that month is now only stored on it, shown on no screen.
     staff = await staff.restart()
     cleanup.add(staff, (d) => d.dispose())
