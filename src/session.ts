@@ -18,6 +18,7 @@ import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
 import { docRoom, isDocName, SpaceDoc, STANDING, type DocName } from './store/space-doc'
 import * as Y from 'yjs'
+import type { ProblemKey } from './domain/validation'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-doc.ts), each with its storage and
@@ -35,7 +36,7 @@ export interface OpenSpace {
   /** What this device holds of the space, for replication (with the transport). */
   shelf: SpaceShelf | null
   /** Why sync could not start (e.g. no WebCrypto over plain http), if it could not. */
-  syncProblem: string | null
+  syncProblem: ProblemKey | null
   status: Accessor<SpaceSyncStatus>
   /** Resolves once the docs open now have loaded what this device stored. */
   loaded(): Promise<void>

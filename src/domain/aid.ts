@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { compareStamps, isStamp, parseStamp, type Stamp } from './hlc'
 import { DaySchema } from './schedule'
 import { isDay, type Day } from './calendar'
-import { checked, checkText, type Checked, type Problems } from './validation'
+import { checked, checkText, type Checked, type ProblemKey, type Problems } from './validation'
 
 // Mutual aid (邻里互助): needs and offers, micro-wishes (微心愿), order → dispatch →
 // take (点单、派单、接单), and errands on a resident's behalf (全程代办) with a stub and
@@ -209,7 +209,7 @@ export function checkAidDraft(draft: AidDraft, today: Day): Checked<AidDraft, Ai
   )
 }
 
-export function checkRatingStars(stars: number): string | undefined {
+export function checkRatingStars(stars: number): ProblemKey | undefined {
   return Number.isInteger(stars) && stars >= 1 && stars <= 5 ? undefined : 'problem.starsOneToFive'
 }
 

@@ -20,14 +20,14 @@ import {
 } from '../domain/activities'
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation, type Repeat } from '../domain/schedule'
-import type { Checked } from '../domain/validation'
+import { failed, type Checked } from '../domain/validation'
 import { inTransaction, putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { liveCollection, type ShownPeriods } from './reactive'
 import { writeCancellation } from './schedule'
 
-const notFound = { ok: false as const, problems: { activity: 'problem.notFound' } }
+const notFound = failed('activity', 'problem.notFound')
 
 // ---- Groups ---------------------------------------------------------------------
 

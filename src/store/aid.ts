@@ -4,13 +4,13 @@ import { dayOf, type Day } from '../domain/calendar'
 import { parseStamp, type HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
-import type { Checked } from '../domain/validation'
+import { failed, type Checked, type ProblemKey } from '../domain/validation'
 import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection } from './reactive'
 
-const notFound = { ok: false as const, problems: { request: 'problem.notFound' } }
+const notFound = failed('request', 'problem.notFound')
 
 /** The local day a stamp was made on. */
 export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
@@ -82,7 +82,7 @@ export interface StepDetails {
   stars?: number
 }
 
-const refusal: Record<AidEventType, string> = {
+const refusal: Record<AidEventType, ProblemKey> = {
   take: 'problem.notOpen',
   dispatch: 'problem.notOpen',
   withdraw: 'problem.notOpen',

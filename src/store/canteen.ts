@@ -36,13 +36,13 @@ import {
 import { isDay, plusDays, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { datedId } from '../domain/ids'
-import type { Checked } from '../domain/validation'
+import { failed, type Checked } from '../domain/validation'
 import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection, type ShownPeriods } from './reactive'
 
-const fail = (field: string, problem: string) => ({ ok: false as const, problems: { [field]: problem } })
+const fail = failed
 const CODE = /^[A-Z0-9]{6}$/
 
 // ---- Public space: prices, menus, reservations, standing orders --------------------

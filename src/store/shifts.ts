@@ -14,14 +14,14 @@ import {
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import { staysInItsMonth, type Day } from '../domain/calendar'
-import type { Checked } from '../domain/validation'
+import { failed, type Checked } from '../domain/validation'
 import { inTransaction, putRecord, readCollection, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
 import { liveCollection, type ShownPeriods } from './reactive'
 
-const notFound = { ok: false as const, problems: { shift: 'problem.notFound' } }
+const notFound = failed('shift', 'problem.notFound')
 
 export function publishShift(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ShiftDraft, today: Day): Checked<Shift> {
   const check = checkShiftDraft(draft, today, true)

@@ -4,7 +4,7 @@ import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, typ
 import type { CommunitySession } from '../../session'
 import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { ActivityCard } from './ActivityCard'
 import { ActivityForm } from './ActivityForm'
@@ -54,7 +54,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
           options={['all', ...ACTIVITY_CATEGORIES] as const}
           selected={(c) => (c === 'all' ? category() === null : category() === c)}
           onToggle={(c) => setCategory(c === 'all' ? null : c)}
-          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`act.cat.${c}` as MessageKey))}
+          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`act.cat.${c}`))}
           testid="activity-filter"
         />
         <Show when={props.board.groups().length > 0}>

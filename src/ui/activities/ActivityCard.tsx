@@ -7,11 +7,12 @@ import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import { isConfirmed } from '../../sync/activity'
 import type { Me } from '../shifts/ShiftCard'
 import { ActivityForm } from './ActivityForm'
 import type { ActivityBoard } from './board'
+import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 
 /** One activity: when and where, who is going, and what this person can do. */
 export function ActivityCard(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me }) {
@@ -20,13 +21,13 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
     const v = view()
     return v ? statusOf(v, props.me.id) : { status: 'none' as const, position: 0 }
   })
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal<'rsvp' | 'cancel' | null>(null)
   const [editing, setEditing] = createSignal(false)
   const doc = () => props.session.publicSpace.doc
   const clock = () => props.session.clock
   const person = () => ({ id: props.me.id, name: props.me.name })
-  const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => setProblem(result.ok ? undefined : Object.values(result.problems ?? {})[0])
+  const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
   const myRsvp = () => props.board.rsvpOf(props.id, props.me.id)
   const notShared = () => {
     const entry = myRsvp()
@@ -54,7 +55,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
           <Show when={!editing()} fallback={<ActivityForm session={props.session} board={props.board} by={person()} editing={v().activity} onDone={() => setEditing(false)} />}>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
               <h3 class="text-xl font-bold text-stone-900">{v().activity.title}</h3>
-              <span class="rounded-full bg-sky-100 px-3 text-[0.85em] font-semibold text-sky-900">{t(`act.cat.${v().activity.category}` as MessageKey)}</span>
+              <span class="rounded-full bg-sky-100 px-3 text-[0.85em] font-semibold text-sky-900">{t(`act.cat.${v().activity.category}`)}</span>
             </div>
             <p class="text-lg font-semibold">
               {v().activity.start}–{v().activity.end}
@@ -158,12 +159,12 @@ function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id
   const existing = () => props.board.myRating(props.id, props.me.id)
   const [stars, setStars] = createSignal(existing()?.stars ?? 0)
   const [comment, setComment] = createSignal(existing()?.comment ?? '')
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [sent, setSent] = createSignal(false)
   const send = (event: Event) => {
     event.preventDefault()
     const result = rate(props.session.publicSpace.doc, props.session.clock, props.id, { id: props.me.id, name: props.me.name }, stars(), comment(), today(), nowTime())
-    setProblem(result.ok ? undefined : Object.values(result.problems)[0])
+    setProblem(firstProblem(result))
     setSent(result.ok)
   }
   return (
@@ -182,7 +183,7 @@ function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id
 
 function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me; held: boolean; onEdit: () => void; onCancel: () => void }) {
   const [count, setCount] = createSignal(String(props.board.headcountOf(props.id)?.count ?? ''))
-  const [countProblem, setCountProblem] = createSignal<string | undefined>()
+  const [countProblem, setCountProblem] = createSignal<ProblemKey | undefined>()
   const doc = () => props.session.publicSpace.doc
   const clock = () => props.session.clock
   const by = () => ({ id: props.me.id, name: props.me.name })
@@ -190,7 +191,7 @@ function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id
   const saveCount = (event: Event) => {
     event.preventDefault()
     const result = recordHeadcount(doc(), clock(), props.id, count().trim() === '' ? NaN : Number(count()), by(), today())
-    setCountProblem(result.ok ? undefined : Object.values(result.problems)[0])
+    setCountProblem(firstProblem(result))
   }
   return (
     <details class="mt-3 rounded-xl border border-stone-300 p-3">
@@ -198,7 +199,7 @@ function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id
       <p class="mt-2">{going().map((e) => e.personName).join('、')}</p>
       <OnBehalfForm onPerson={(person) => {
         const result = rsvp(doc(), clock(), props.id, person, by())
-        return result.ok ? undefined : Object.values(result.problems)[0]
+        return firstProblem(result)
       }} />
       <Show when={props.held}>
         <form onSubmit={saveCount} class="mt-4">

@@ -7,7 +7,7 @@ import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { ActivityBoard } from './board'
 
 /** Publish an activity (once or every week), or edit one occurrence. */
@@ -69,7 +69,7 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
         options={ACTIVITY_CATEGORIES}
         selected={(c) => draft().category === c}
         onToggle={(c: ActivityCategory) => set('category', c)}
-        text={(c) => t(`act.cat.${c}` as MessageKey)}
+        text={(c) => t(`act.cat.${c}`)}
         testid="activity-category"
       />
       <Select

@@ -8,7 +8,7 @@ import { joinGroup, leaveGroup, publishGroup } from '../../store/activities'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { downloadText } from '../common/download'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { ActivityCard } from './ActivityCard'
 import type { ActivityBoard } from './board'
@@ -32,7 +32,7 @@ export function Groups(props: { session: CommunitySession; board: ActivityBoard;
                   <div>
                     <div class="font-bold">{group.name}</div>
                     <div class="text-[0.85em] text-stone-700">
-                      {t(`act.cat.${group.category}` as MessageKey)} · {t('groups.members', { count: props.board.activeMembers(group.id).length })}
+                      {t(`act.cat.${group.category}`)} · {t('groups.members', { count: props.board.activeMembers(group.id).length })}
                     </div>
                   </div>
                   <Button variant="secondary" data-testid="open-group" onClick={() => setOpen(group.id)}>{t('groups.open')}</Button>
@@ -60,7 +60,7 @@ function GroupForm(props: { session: CommunitySession; me: Me; onDone: () => voi
   return (
     <form onSubmit={submit} class="mb-4 rounded-xl bg-amber-50 p-3" data-testid="group-form">
       <Field label={t('groups.name')} name="name" value={draft().name} problem={p('name')} onInput={(v) => set('name', v)} />
-      <Chips label={t('shifts.form.category')} options={ACTIVITY_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c: ActivityCategory) => set('category', c)} text={(c) => t(`act.cat.${c}` as MessageKey)} />
+      <Chips label={t('shifts.form.category')} options={ACTIVITY_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c: ActivityCategory) => set('category', c)} text={(c) => t(`act.cat.${c}`)} />
       <Field label={t('groups.meetingPlace')} name="meetingPlace" value={draft().meetingPlace} problem={p('meetingPlace')} onInput={(v) => set('meetingPlace', v)} />
       <Field label={t('groups.meetingTime')} name="meetingTime" value={draft().meetingTime} problem={p('meetingTime')} onInput={(v) => set('meetingTime', v)} />
       <Field label={t('groups.contact')} name="contact" value={draft().contact} problem={p('contact')} onInput={(v) => set('contact', v)} />
@@ -91,7 +91,7 @@ function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me:
         <div class="space-y-4" data-testid="group-page">
           <Button variant="secondary" onClick={() => props.onBack()}>‹ {t('groups.back')}</Button>
           <Card title={g().name}>
-            <p class="font-semibold">{t(`act.cat.${g().category}` as MessageKey)} · {t('groups.members', { count: members().length })}</p>
+            <p class="font-semibold">{t(`act.cat.${g().category}`)} · {t('groups.members', { count: members().length })}</p>
             <Show when={g().meetingPlace || g().meetingTime}>
               <p>{[g().meetingTime, g().meetingPlace].filter(Boolean).join(' · ')}</p>
             </Show>

@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js'
 import { today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
-import { t, type MessageKey } from '../common/i18n'
+import { t, weekdayName } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import type { ActivityBoard } from './board'
 
@@ -17,7 +17,7 @@ export function MyActivities(props: { board: ActivityBoard; me: Me }) {
             {(e) => (
               <li class="py-3" data-testid="my-activity" data-status={e.view.cancelled ? 'cancelled' : e.status}>
                 <p class="font-bold">
-                  {t(`weekday.${weekdayOf(e.view.activity.date)}` as MessageKey)} {e.view.activity.date.slice(5)} {e.view.activity.start} · {e.view.activity.title}
+                  {weekdayName(weekdayOf(e.view.activity.date))} {e.view.activity.date.slice(5)} {e.view.activity.start} · {e.view.activity.title}
                 </p>
                 <Show when={e.view.cancelled}>
                   <p role="alert" class="font-bold text-red-800">{t('shifts.cancelled')}</p>

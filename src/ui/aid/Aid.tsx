@@ -4,7 +4,7 @@ import { AID_CATEGORIES, AID_STATES, overview, type AidCategory } from '../../do
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { AidForm } from './AidForm'
 import { helpCategories, setHelpCategories, type AidBoard } from './board'
@@ -24,7 +24,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
     <div class="space-y-4">
       <Card title={t('aid.title')}>
         <PublishPanel label={t('aid.post')} testid="post-aid" draft="aid" form={(done) => <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={done} />} />
-        <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}` as MessageKey)} testid="aid-section" />
+        <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}`)} testid="aid-section" />
       </Card>
       <Switch>
         <Match when={section() === 'browse'}>
@@ -33,7 +33,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
               options={['all', ...AID_CATEGORIES] as const}
               selected={(c) => (c === 'all' ? category() === null : category() === c)}
               onToggle={(c) => setCategory(c === 'all' ? null : c)}
-              text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`aid.cat.${c}` as MessageKey))}
+              text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`aid.cat.${c}`))}
               testid="aid-filter"
             />
             <Show when={props.me.isStaff || props.session.membership.role === 'volunteer'}>
@@ -43,7 +43,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
                   options={AID_CATEGORIES}
                   selected={(c) => helpCategories().includes(c)}
                   onToggle={(c) => setHelpCategories(helpCategories().includes(c) ? helpCategories().filter((x) => x !== c) : [...helpCategories(), c])}
-                  text={(c) => t(`aid.cat.${c}` as MessageKey)}
+                  text={(c) => t(`aid.cat.${c}`)}
                 />
               </details>
             </Show>
@@ -79,8 +79,8 @@ function Overview(props: { board: AidBoard }) {
     downloadCsv(`mutual-aid-${month()}.csv`, [
       [t('aid.csv.metric'), t('aid.csv.value')],
       [t('aid.total', { count: '' }).trim(), o().total],
-      ...AID_CATEGORIES.map((c) => [t(`aid.cat.${c}` as MessageKey), o().byCategory[c]]),
-      ...AID_STATES.map((s) => [t(`aid.state.${s}` as MessageKey), o().byState[s]]),
+      ...AID_CATEGORIES.map((c) => [t(`aid.cat.${c}`), o().byCategory[c]]),
+      ...AID_STATES.map((s) => [t(`aid.state.${s}`), o().byState[s]]),
       [t('aid.completion', { rate: '' }).trim(), percent(o().completionRate)],
       [t('aid.median', { hours: '' }).trim(), o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10],
       [t('aid.satisfaction', { rate: '' }).trim(), percent(o().satisfactionRate)],
@@ -92,10 +92,10 @@ function Overview(props: { board: AidBoard }) {
         <Field label={t('aid.month')} name="month" type="month" value={month()} onInput={setMonth} />
         <p class="font-bold" data-testid="aid-total">{t('aid.total', { count: o().total })}</p>
         <ul class="my-2 grid grid-cols-2 gap-x-4">
-          <For each={AID_CATEGORIES}>{(c) => <li>{t(`aid.cat.${c}` as MessageKey)}：{o().byCategory[c]}</li>}</For>
+          <For each={AID_CATEGORIES}>{(c) => <li>{t(`aid.cat.${c}`)}：{o().byCategory[c]}</li>}</For>
         </ul>
         <ul class="my-2 grid grid-cols-2 gap-x-4">
-          <For each={AID_STATES}>{(s) => <li>{t(`aid.state.${s}` as MessageKey)}：{o().byState[s]}</li>}</For>
+          <For each={AID_STATES}>{(s) => <li>{t(`aid.state.${s}`)}：{o().byState[s]}</li>}</For>
         </ul>
         <p data-testid="aid-completion">{t('aid.completion', { rate: percent(o().completionRate) })}</p>
         <p>{t('aid.median', { hours: o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10 })}</p>

@@ -6,7 +6,7 @@ import { editRequest, postRequest } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 
 /** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
@@ -42,13 +42,13 @@ export function AidForm(props: { session: CommunitySession; me: Me; editing?: Ai
   }
   return (
     <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="aid-form" data-draft={props.editing ? `aid-${props.editing.id}` : 'aid'} ref={restoreDraft}>
-      <Chips label={t('aid.form.kind')} options={AID_KINDS} selected={(k) => draft().kind === k} onToggle={(k) => set('kind', k)} text={(k) => t(`aid.kind.${k}` as MessageKey)} testid="aid-kind" />
-      <Chips label={t('aid.form.category')} options={AID_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`aid.cat.${c}` as MessageKey)} testid="aid-category" />
+      <Chips label={t('aid.form.kind')} options={AID_KINDS} selected={(k) => draft().kind === k} onToggle={(k) => set('kind', k)} text={(k) => t(`aid.kind.${k}`)} testid="aid-kind" />
+      <Chips label={t('aid.form.category')} options={AID_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`aid.cat.${c}`)} testid="aid-category" />
       <Field label={t('aid.form.title')} name="title" value={draft().title} problem={p('title')} onInput={(v) => set('title', v)} />
       <Field label={t('aid.form.details')} name="details" multiline value={draft().details} problem={p('details')} onInput={(v) => set('details', v)} />
       <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
       <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
-      <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}` as MessageKey)} testid="aid-urgency" />
+      <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}`)} testid="aid-urgency" />
       <Show when={!props.editing && (props.me.isStaff || props.session.membership.role === 'volunteer')}>
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>

@@ -5,16 +5,17 @@ import { stampTime } from '../../domain/places'
 import { step, type StepDetails } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import { isConfirmed } from '../../sync/activity'
 import type { Me } from '../shifts/ShiftCard'
 import type { AidBoard } from './board'
 import { AidForm } from './AidForm'
+import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
 export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Me }) {
   const item = () => props.board.item(props.id)
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [asking, setAsking] = createSignal<AidEventType | null>(null)
   const [note, setNote] = createSignal('')
   const [stars, setStars] = createSignal(0)
@@ -24,7 +25,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
 
   const go = (type: AidEventType, details: StepDetails = {}) => {
     const result = step(props.session.publicSpace.doc, props.session.clock, props.id, type, person(), details, props.board.isStaff)
-    setProblem(result.ok ? undefined : Object.values(result.problems)[0])
+    setProblem(firstProblem(result))
     if (result.ok) {
       setAsking(null)
       setNote('')
@@ -47,12 +48,12 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
       {(i) => (
         <article class="rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="aid-card" data-state={i().status.state}>
           <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
-            <span class={`rounded-full px-3 ${i().request.kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${i().request.kind}` as MessageKey)}</span>
-            <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${i().request.category}` as MessageKey)}</span>
+            <span class={`rounded-full px-3 ${i().request.kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${i().request.kind}`)}</span>
+            <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${i().request.category}`)}</span>
             <Show when={i().request.urgency === 'urgent'}>
               <span class="rounded-full bg-red-700 px-3 text-white">{t('aid.urgency.urgent')}</span>
             </Show>
-            <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}` as MessageKey)}</span>
+            <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}`)}</span>
           </div>
           <h3 class="mt-1 text-xl font-bold text-stone-900">{i().request.title}</h3>
           <p class="text-stone-800">
@@ -156,7 +157,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
                 <For each={i().status.history}>
                   {(h) => (
                     <li class={h.applied ? '' : 'text-stone-500'}>
-                      {t(`aid.event.${h.event.type}` as MessageKey, { name: h.event.type === 'dispatch' ? (h.event.volunteerName ?? '') : h.event.byName, by: h.event.byName })}
+                      {t(`aid.event.${h.event.type}`, { name: h.event.type === 'dispatch' ? (h.event.volunteerName ?? '') : h.event.byName, by: h.event.byName })}
                       {h.event.note ? `：${h.event.note}` : ''}
                       {h.applied ? '' : ` ${t('aid.event.ignored')}`}
                     </li>

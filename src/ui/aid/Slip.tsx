@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js'
 import { Button } from '../common/components'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import type { AidBoard } from './board'
 
 /** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
@@ -19,7 +19,7 @@ export default function Slip(props: { board: AidBoard; community: string }) {
           <Show when={i().request.due}>
             <p>{t('aid.due', { date: i().request.due! })}</p>
           </Show>
-          <p>{t(`aid.state.${i().status.state}` as MessageKey)}{i().status.taker ? ` · ${t('aid.takenBy', { name: i().status.taker!.name })}` : ''}</p>
+          <p>{t(`aid.state.${i().status.state}`)}{i().status.taker ? ` · ${t('aid.takenBy', { name: i().status.taker!.name })}` : ''}</p>
           <Show when={(i().request.materials ?? []).length > 0}>
             <h3 class="mt-2 font-bold">{t('aid.materials')}</h3>
             <ul class="list-disc pl-6">

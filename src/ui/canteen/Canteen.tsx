@@ -2,7 +2,7 @@ import { createSignal, Match, Show, Switch } from 'solid-js'
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Chips } from '../common/components'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import type { CanteenBoard } from './board'
 import { MenuWeek } from './Menus'
@@ -21,7 +21,7 @@ export default function Canteen(props: { app: AppState; session: CommunitySessio
       <Show when={props.board.hasStaffSpace}>
         <MyRound session={props.session} board={props.board} me={props.me} />
       </Show>
-      <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`canteen.${s}` as MessageKey)} testid="canteen-section" />
+      <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`canteen.${s}`)} testid="canteen-section" />
       <Switch>
         <Match when={section() === 'menu'}>
           <MenuWeek session={props.session} board={props.board} me={props.me} />

@@ -5,7 +5,7 @@ import type { Problems } from '../../domain/validation'
 import { copyLastWeek, publishMenu, setPrices } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { dayLabel } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
@@ -19,7 +19,7 @@ export function MealLine(props: { board: CanteenBoard; day: Day; meal: Meal }) {
       {(m) => (
         <div class="py-2" data-testid="meal-line" data-meal={props.meal} data-day={props.day}>
           <p class="font-bold">
-            {t(`meal.${props.meal}` as MessageKey)} · {m().dishes.join('、')}
+            {t(`meal.${props.meal}`)} · {m().dishes.join('、')}
           </p>
           <p class="text-[0.9em] text-stone-700">
             {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
@@ -99,7 +99,7 @@ function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me:
     <div class="space-y-3 rounded-xl bg-amber-50 p-3">
       <form onSubmit={save} data-testid="menu-form">
         <Field label={t('canteen.form.day')} name="day" type="date" value={day()} problem={p('day')} onInput={(d) => { setDay(d); load(d, meal()) }} />
-        <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={(m) => { setMeal(m); load(day(), m) }} text={(m) => t(`meal.${m}` as MessageKey)} testid="menu-meal" />
+        <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={(m) => { setMeal(m); load(day(), m) }} text={(m) => t(`meal.${m}`)} testid="menu-meal" />
         <Field label={t('canteen.form.dishes')} name="dishes" multiline value={dishes()} problem={p('dishes')} onInput={setDishes} />
         <Field label={t('canteen.form.seats')} name="seats" type="number" value={seats()} problem={p('seats')} onInput={setSeats} />
         <Field label={t('canteen.form.cutoff')} name="cutoff" type="time" value={cutoff()} problem={p('cutoff')} onInput={setCutoff} />

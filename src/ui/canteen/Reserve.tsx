@@ -5,10 +5,11 @@ import { cancelReservation, pauseStandingOrder, reserve, setStandingOrder, stopS
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Chips, Field } from '../common/components'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t, weekdayName } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import { dayLabel, WeekdayChips } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
+import type { Checked, Problems } from '../../domain/validation'
 
 /** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
 export function Reserve(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Me }) {
@@ -18,7 +19,7 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
   const [meal, setMeal] = createSignal<Meal>('lunch')
   const [mode, setMode] = createSignal<Mode>('eatIn')
   const [count, setCount] = createSignal('1')
-  const [problems, setProblems] = createSignal<Record<string, string | undefined>>({})
+  const [problems, setProblems] = createSignal<Problems>({})
   const [weekdays, setWeekdays] = createSignal<number[]>([1, 2, 3, 4, 5])
   const [until, setUntil] = createSignal('')
   const doc = () => props.session.publicSpace.doc
@@ -26,7 +27,7 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
   const by = () => ({ id: props.me.id, name: props.me.name })
   const cleanCode = () => code().trim().toUpperCase()
   const days = () => [...weekDays(today()), ...weekDays(plusDays(today(), 7))].filter((d) => d >= today()).slice(0, 8)
-  const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => setProblems(result.ok ? {} : (result.problems ?? {}))
+  const act = (result: Checked<unknown>) => setProblems(result.ok ? {} : result.problems)
 
   const submit = (event: Event) => {
     event.preventDefault()
@@ -47,8 +48,8 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
         <form onSubmit={submit} data-testid="reserve-form">
           <Field label={t('canteen.card')} hint={t('canteen.cardHint')} name="card" value={code()} problem={problemText(problems().elderCode)} onInput={setCode} />
           <Chips label={t('canteen.form.day')} options={days()} selected={(d) => day() === d} onToggle={setDay} text={dayLabel} testid="reserve-day" />
-          <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={setMeal} text={(m) => t(`meal.${m}` as MessageKey)} problem={problemText(problems().meal)} testid="reserve-meal" />
-          <Chips label={t('canteen.mode')} options={MODES} selected={(m) => mode() === m} onToggle={setMode} text={(m) => t(`mode.${m}` as MessageKey)} problem={problemText(problems().mode)} testid="reserve-mode" />
+          <Chips label={t('canteen.form.meal')} options={MEALS} selected={(m) => meal() === m} onToggle={setMeal} text={(m) => t(`meal.${m}`)} problem={problemText(problems().meal)} testid="reserve-meal" />
+          <Chips label={t('canteen.mode')} options={MODES} selected={(m) => mode() === m} onToggle={setMode} text={(m) => t(`mode.${m}`)} problem={problemText(problems().mode)} testid="reserve-mode" />
           <Field label={t('canteen.count')} name="count" type="number" value={count()} problem={problemText(problems().count)} onInput={setCount} />
           <Button type="submit" data-testid="reserve-submit">{t('canteen.reserveButton')}</Button>
         </form>
@@ -59,7 +60,7 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
             <For each={mine()}>
               {(x) => (
                 <li class="py-2" data-testid="my-meal" data-status={x.status}>
-                  <p class="font-bold">{dayLabel(x.day)} {t(`meal.${x.meal}` as MessageKey)} · {t(`mode.${x.order!.mode}` as MessageKey)} × {x.order!.count} {x.order!.onBehalf ? t('canteen.onBehalf') : ''}</p>
+                  <p class="font-bold">{dayLabel(x.day)} {t(`meal.${x.meal}`)} · {t(`mode.${x.order!.mode}`)} × {x.order!.count} {x.order!.onBehalf ? t('canteen.onBehalf') : ''}</p>
                   <Show when={x.status === 'waiting'}><p class="text-amber-800">{t('canteen.waitingSeat')}</p></Show>
                   <Show when={x.status === 'bumped'}><p role="alert" class="font-semibold text-red-900">{t('canteen.bumpedSeat')}</p></Show>
                   <Button variant="secondary" onClick={() => act(cancelReservation(doc(), clock(), cleanCode(), x.day, x.meal, by(), today(), nowTime()))}>{t('canteen.cancelMeal')}</Button>
@@ -74,7 +75,7 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
         <For each={standing()}>
           {(s) => (
             <div class="mb-3 rounded-xl border border-stone-300 p-3" data-testid="standing-order">
-              <p class="font-bold">{t('canteen.standingNow', { meal: t(`meal.${s.meal}` as MessageKey), days: s.weekdays.map((d) => t(`weekday.${d}` as MessageKey)).join('、'), mode: t(`mode.${s.mode}` as MessageKey), count: s.count })}</p>
+              <p class="font-bold">{t('canteen.standingNow', { meal: t(`meal.${s.meal}`), days: s.weekdays.map((d) => weekdayName(d)).join('、'), mode: t(`mode.${s.mode}`), count: s.count })}</p>
               <Show when={s.pausedUntil && s.pausedUntil >= today()}><p class="text-amber-800">{t('canteen.pausedUntil', { date: s.pausedUntil! })}</p></Show>
               <Field label={t('canteen.pauseUntil')} name="until" type="date" value={until()} problem={problemText(problems().until)} onInput={setUntil} />
               <div class="flex flex-wrap gap-2">

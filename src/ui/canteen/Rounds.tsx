@@ -5,10 +5,11 @@ import { markDoor, saveRound } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Field, Select } from '../common/components'
 import { downloadCsv } from '../common/download'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { Me } from '../shifts/ShiftCard'
 import type { CanteenBoard } from './board'
 import { dietText } from './labels'
+import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
 export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
@@ -21,7 +22,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
       const served = props.board.seatsOf(today(), meal).served
       const planned = new Set(todays().filter((r) => r.meal === meal).flatMap((r) => r.stops))
       for (const round of planRounds(served.filter((o) => !planned.has(o.elderCode)), props.board.elders())) {
-        const saved = saveRound(staffDoc(), props.session.clock, { day: today(), meal, name: `${t(`meal.${meal}` as MessageKey)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
+        const saved = saveRound(staffDoc(), props.session.clock, { day: today(), meal, name: `${t(`meal.${meal}`)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
         if (saved.ok) count++
       }
     }
@@ -62,7 +63,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
                       {(code) => (
                         <li>
                           {props.board.elders().get(code)?.name ?? code}
-                          <Show when={results().get(code)}>{(m) => <span class={m().result === 'delivered' ? 'text-green-800' : 'font-bold text-red-800'}> · {t(`door.${m().result}` as MessageKey)}</span>}</Show>
+                          <Show when={results().get(code)}>{(m) => <span class={m().result === 'delivered' ? 'text-green-800' : 'font-bold text-red-800'}> · {t(`door.${m().result}`)}</span>}</Show>
                         </li>
                       )}
                     </For>
@@ -88,7 +89,7 @@ function exportRoute(board: CanteenBoard, round: Round) {
     ...round.stops.map((code, i) => {
       const e = board.elders().get(code)
       const result = results.get(code)
-      return [i + 1, e?.name ?? code, `${e?.building ?? ''} ${e?.unit ?? ''}`, dietText(e, ' '), e?.deliveryNote ?? '', result ? t(`door.${result.result}` as MessageKey) : '']
+      return [i + 1, e?.name ?? code, `${e?.building ?? ''} ${e?.unit ?? ''}`, dietText(e, ' '), e?.deliveryNote ?? '', result ? t(`door.${result.result}`) : '']
     }),
   ])
 }
@@ -113,10 +114,10 @@ function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; r
   const elder = () => props.board.elders().get(props.code)
   const result = () => props.board.resultsOf(props.round.id).get(props.code)
   const [note, setNote] = createSignal('')
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const mark = (r: DoorResult) => {
     const outcome = markDoor(props.session.staffSpace!.doc, props.session.clock, props.round.id, props.code, r, note(), { id: props.me.id, name: props.me.name })
-    setProblem(outcome.ok ? undefined : Object.values(outcome.problems)[0])
+    setProblem(firstProblem(outcome))
   }
   return (
     <li class="rounded-xl border-2 border-stone-300 p-3" data-testid="stop" data-code={props.code} data-result={result()?.result ?? ''}>
@@ -125,7 +126,7 @@ function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; r
         <p class="font-semibold text-red-900">{dietText(elder())}</p>
       </Show>
       <Show when={elder()?.deliveryNote}><p>{elder()!.deliveryNote}</p></Show>
-      <Show when={result()}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}` as MessageKey)} {m().note}</p>}</Show>
+      <Show when={result()}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}`)} {m().note}</p>}</Show>
       <Show when={result() && result()!.result !== 'delivered'}>
         <p role="alert" class="font-bold text-red-900" data-testid="call-emergency">{t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}</p>
       </Show>

@@ -6,7 +6,7 @@ import { addElder } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { downloadCsv } from '../common/download'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import type { CanteenBoard } from './board'
 import { dietText } from './labels'
 
@@ -23,14 +23,14 @@ export function StaffBoard(props: { board: CanteenBoard }) {
         {(meal) => {
           const b = () => props.board.board(today(), meal)
           return (
-            <Card title={`${t(`meal.${meal}` as MessageKey)} · ${b().menu?.dishes.join('、') ?? ''}`}>
+            <Card title={`${t(`meal.${meal}`)} · ${b().menu?.dishes.join('、') ?? ''}`}>
               <div data-testid="meal-board" data-meal={meal}>
                 <p class="text-lg font-bold">
                   <span data-testid="eat-in">{t('canteen.eatIn', { count: b().eatIn })}</span> · <span data-testid="delivered">{t('canteen.deliveredCount', { count: b().delivered })}</span>
                   <Show when={b().waiting > 0}> · {t('canteen.waitingCount', { count: b().waiting })}</Show>
                 </p>
                 <h3 class="mt-2 font-semibold">{t('canteen.byDiet')} · {t('canteen.kitchen')}</h3>
-                <p>{DIETS.filter((d) => b().byDiet[d] > 0).map((d) => `${t(`diet.${d}` as MessageKey)} ${b().byDiet[d]}`).join('，') || '—'}</p>
+                <p>{DIETS.filter((d) => b().byDiet[d] > 0).map((d) => `${t(`diet.${d}`)} ${b().byDiet[d]}`).join('，') || '—'}</p>
                 <p class="mt-2">{t('canteen.due', b().dueByTier)}</p>
                 <p>{t('canteen.subsidy', { amount: b().subsidy })}</p>
                 <Show when={b().unknownCodes > 0}>
@@ -52,7 +52,7 @@ export function StaffBoard(props: { board: CanteenBoard }) {
                 const elder = () => props.board.elders().get(m.elderCode)
                 return (
                   <li class="py-1 font-semibold text-red-900">
-                    {elder()?.name ?? m.elderCode} · {t(`door.${m.result}` as MessageKey)} {m.note} · {t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}
+                    {elder()?.name ?? m.elderCode} · {t(`door.${m.result}`)} {m.note} · {t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}
                   </li>
                 )
               }}
@@ -95,10 +95,10 @@ export function Roster(props: { session: CommunitySession; board: CanteenBoard }
             <Field label={t('canteen.elder.emergencyName')} name="emergencyName" value={draft().emergencyName} problem={p('emergencyName')} onInput={(v) => set('emergencyName', v)} />
             <Field label={t('canteen.elder.emergencyPhone')} name="emergencyPhone" value={draft().emergencyPhone} problem={p('emergencyPhone')} onInput={(v) => set('emergencyPhone', v)} />
           </div>
-          <Chips label={t('canteen.elder.diets')} options={DIETS} selected={(d) => draft().diets.includes(d)} onToggle={(d: Diet) => set('diets', draft().diets.includes(d) ? draft().diets.filter((x) => x !== d) : [...draft().diets, d])} text={(d) => t(`diet.${d}` as MessageKey)} />
+          <Chips label={t('canteen.elder.diets')} options={DIETS} selected={(d) => draft().diets.includes(d)} onToggle={(d: Diet) => set('diets', draft().diets.includes(d) ? draft().diets.filter((x) => x !== d) : [...draft().diets, d])} text={(d) => t(`diet.${d}`)} />
           <Field label={t('canteen.elder.allergies')} name="allergies" value={draft().allergies} problem={p('allergies')} onInput={(v) => set('allergies', v)} />
-          <Chips label={t('canteen.elder.tier')} options={TIERS} selected={(x) => draft().tier === x} onToggle={(x: Tier) => set('tier', x)} text={(x) => t(`tier.${x}` as MessageKey)} testid="elder-tier" />
-          <Chips label={t('canteen.elder.service')} options={MODES} selected={(x) => draft().service === x} onToggle={(x: Mode) => set('service', x)} text={(x) => t(`mode.${x}` as MessageKey)} testid="elder-service" />
+          <Chips label={t('canteen.elder.tier')} options={TIERS} selected={(x) => draft().tier === x} onToggle={(x: Tier) => set('tier', x)} text={(x) => t(`tier.${x}`)} testid="elder-tier" />
+          <Chips label={t('canteen.elder.service')} options={MODES} selected={(x) => draft().service === x} onToggle={(x: Mode) => set('service', x)} text={(x) => t(`mode.${x}`)} testid="elder-service" />
           <Field label={t('canteen.elder.deliveryNote')} name="deliveryNote" value={draft().deliveryNote} problem={p('deliveryNote')} onInput={(v) => set('deliveryNote', v)} />
           <div class="flex gap-3">
             <Button type="submit">{t('common.save')}</Button>
@@ -112,7 +112,7 @@ export function Roster(props: { session: CommunitySession; board: CanteenBoard }
             {(e) => (
               <li class="py-2" data-testid="elder-row" data-code={e.id}>
                 <p class="font-bold">{e.name} · <span data-testid="elder-code">{t('canteen.elder.code', { code: e.id })}</span></p>
-                <p class="text-[0.9em]">{e.building} {e.unit} · {e.phone} · {t(`tier.${e.tier}` as MessageKey)} · {t(`mode.${e.service}` as MessageKey)}</p>
+                <p class="text-[0.9em]">{e.building} {e.unit} · {e.phone} · {t(`tier.${e.tier}`)} · {t(`mode.${e.service}`)}</p>
                 <Show when={e.diets.length > 0 || e.allergies}>
                   <p class="text-[0.9em] text-red-900">{dietText(e)}</p>
                 </Show>
@@ -132,7 +132,7 @@ export function Report(props: { board: CanteenBoard }) {
   const exportCsv = () =>
     downloadCsv(`canteen-${month()}.csv`, [
       [t('canteen.csv.meal'), t('canteen.csv.tier'), t('canteen.csv.count')],
-      ...MEALS.flatMap((m) => TIERS.map((tier) => [t(`meal.${m}` as MessageKey), t(`tier.${tier}` as MessageKey), report().served[m][tier]])),
+      ...MEALS.flatMap((m) => TIERS.map((tier) => [t(`meal.${m}`), t(`tier.${tier}`), report().served[m][tier]])),
       [t('door.delivered'), '', report().deliveriesMade],
       [t('door.notHome') + '/' + t('door.concern'), '', report().deliveriesMissed],
       [t('canteen.csv.subsidy'), '', report().subsidy],
@@ -142,10 +142,10 @@ export function Report(props: { board: CanteenBoard }) {
       <Field label={t('aid.month')} name="month" type="month" value={month()} onInput={setMonth} />
       <table class="mb-3 w-full text-left" data-testid="report-table">
         <thead>
-          <tr><th>{t('canteen.csv.meal')}</th><For each={TIERS}>{(tier) => <th>{t(`tier.${tier}` as MessageKey)}</th>}</For></tr>
+          <tr><th>{t('canteen.csv.meal')}</th><For each={TIERS}>{(tier) => <th>{t(`tier.${tier}`)}</th>}</For></tr>
         </thead>
         <tbody>
-          <For each={MEALS}>{(m) => <tr><td>{t(`meal.${m}` as MessageKey)}</td><For each={TIERS}>{(tier) => <td>{report().served[m][tier]}</td>}</For></tr>}</For>
+          <For each={MEALS}>{(m) => <tr><td>{t(`meal.${m}`)}</td><For each={TIERS}>{(tier) => <td>{report().served[m][tier]}</td>}</For></tr>}</For>
         </tbody>
       </table>
       <p>{t('canteen.deliveriesMade', { count: report().deliveriesMade })} · {t('canteen.deliveriesMissed', { count: report().deliveriesMissed })}</p>

@@ -3,13 +3,14 @@ import { checkDisplayName } from '../../domain/community'
 import { offlinePersonId } from '../../domain/places'
 import { plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
 import { Button, Chips, Confirm, Field } from './components'
-import { problemText, t, type MessageKey } from './i18n'
+import { problemText, t, weekdayName } from './i18n'
+import type { ProblemKey } from '../../domain/validation'
 
 // Pieces that shifts, activities and the canteen share: the way a day is named,
 // moving between weeks, a weekly repeat, cancelling with a reason, and acting on
 // behalf of someone without a phone.
 
-export const dayLabel = (day: Day) => `${t(`weekday.${weekdayOf(day)}` as MessageKey)} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+export const dayLabel = (day: Day) => `${weekdayName(weekdayOf(day))} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
 
 /** ‹ this week › — tapping the middle returns to this week. */
 export function WeekNav(props: { week: Day; onWeek: (monday: Day) => void }) {
@@ -34,7 +35,7 @@ export function WeekdayChips(props: { label?: string; selected: number[]; onChan
       options={WEEKDAYS}
       selected={(d) => props.selected.includes(d)}
       onToggle={(d) => props.onChange(props.selected.includes(d) ? props.selected.filter((x) => x !== d) : [...props.selected, d])}
-      text={(d) => t(`weekday.${d}` as MessageKey)}
+      text={(d) => weekdayName(d)}
       problem={props.problem}
       testid={props.testid}
     />
@@ -77,9 +78,9 @@ export function CancelWithReason(props: { message: string; confirmLabel: string;
 }
 
 /** Staff sign up or RSVP a person without a phone (代办), known by name. */
-export function OnBehalfForm(props: { onPerson: (person: { id: string; name: string }) => string | undefined }) {
+export function OnBehalfForm(props: { onPerson: (person: { id: string; name: string }) => ProblemKey | undefined }) {
   const [name, setName] = createSignal('')
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const submit = (event: Event) => {
     event.preventDefault()
     const check = checkDisplayName(name())

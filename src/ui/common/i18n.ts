@@ -1,8 +1,11 @@
 import { createSignal } from 'solid-js'
 import type { Language } from '../../sync/device'
+import type { ProblemKey } from '../../domain/validation'
 
 // Every word on screen comes from here: zh-CN first (the words residents already
-// use), English second. A key missing from English falls back to Chinese.
+// use), English second. A key missing from English falls back to Chinese. Chinese
+// must say every problem the domain can name (ProblemKey): a missing one fails the
+// type check.
 
 const zh = {
   'app.name': '邻里',
@@ -543,7 +546,7 @@ const zh = {
   'canteen.csv.tier': '价格档',
   'canteen.csv.count': '份数',
   'canteen.csv.subsidy': '补贴（元）',
-} as const
+} as const satisfies Record<ProblemKey, string> & Record<string, string>
 
 export type MessageKey = keyof typeof zh
 
@@ -1093,17 +1096,17 @@ const dictionaries: Record<Language, Partial<Record<MessageKey, string>>> = { 'z
 const [language, setLanguage] = createSignal<Language>('zh-CN')
 export { language, setLanguage }
 
-export function isMessageKey(key: string): key is MessageKey {
-  return key in zh
-}
+const WEEKDAY_KEYS = ['weekday.1', 'weekday.2', 'weekday.3', 'weekday.4', 'weekday.5', 'weekday.6', 'weekday.7'] as const
+
+/** An ISO weekday's name (1 = Monday … 7 = Sunday; records are checked to hold only these). */
+export const weekdayName = (isoWeekday: number): string => t(WEEKDAY_KEYS[isoWeekday - 1] ?? 'weekday.7')
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const template = dictionaries[language()][key] ?? zh[key]
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`))
 }
 
-/** Problem keys from the domain (e.g. 'problem.required') in the current language. */
-export function problemText(key: string | undefined): string {
-  if (!key) return ''
-  return isMessageKey(key) ? t(key) : key
+/** A problem the domain named (e.g. 'problem.required'), in the current language. */
+export function problemText(key: ProblemKey | undefined): string {
+  return key ? t(key) : ''
 }

@@ -6,7 +6,7 @@ import { inviteLink, type InviteKind } from '../../sync/invite'
 import type { CommunitySession, OpenSpace } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Confirm, Field } from '../common/components'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import { install, installOffered, isInstalled, isIPhone } from '../common/install'
 import { download } from '../common/download'
 import { byteSize, now, timeAgo } from '../common/time'
@@ -16,6 +16,7 @@ import { Hub } from './Hub'
 import type { ShiftBoard } from '../shifts/board'
 import { MyHours } from '../shifts/MyHours'
 import type { Me as Person } from '../shifts/ShiftCard'
+import type { ProblemKey } from '../../domain/validation'
 
 export default function Me(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Person }) {
   return (
@@ -36,7 +37,7 @@ export default function Me(props: { app: AppState; session: CommunitySession; bo
 
 function Profile(props: { app: AppState; session: CommunitySession }) {
   const [name, setName] = createSignal(props.app.device.displayName)
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [saved, setSaved] = createSignal(false)
   const roles = (): Role[] => (props.session.membership.role === 'staff' ? ['staff'] : ['resident', 'volunteer'])
   const save = (event: Event) => {
@@ -69,7 +70,7 @@ function Profile(props: { app: AppState; session: CommunitySession }) {
                 aria-pressed={props.app.active()?.role === role}
                 onClick={() => props.app.setRole(role)}
               >
-                {t(`role.${role}` as MessageKey)}
+                {t(`role.${role}`)}
               </Button>
             )}
           </For>
@@ -128,7 +129,7 @@ function Communities(props: { app: AppState }) {
           {(community) => (
             <li class="rounded-xl border border-stone-300 p-3" data-testid="community-row">
               <div class="font-bold">{community.name}</div>
-              <div class="text-[0.85em] text-stone-700">{t(`role.${community.role}` as MessageKey)}</div>
+              <div class="text-[0.85em] text-stone-700">{t(`role.${community.role}`)}</div>
               <div class="mt-2 flex flex-wrap gap-2">
                 <Show when={props.app.device.activeCommunityId !== community.id} fallback={<span class="self-center font-semibold text-green-800">{t('me.current')}</span>}>
                   <Button variant="secondary" onClick={() => props.app.switchTo(community.id)}>
@@ -167,6 +168,7 @@ function Communities(props: { app: AppState }) {
 
 function Settings(props: { app: AppState }) {
   const [servers, setServers] = createSignal((props.app.device.signaling ?? []).join('\n'))
+  // A sentence naming the lines that are not addresses, not just a key.
   const [problem, setProblem] = createSignal<string | undefined>()
   const [saved, setSaved] = createSignal(false)
   const saveServers = (event: Event) => {
@@ -220,7 +222,7 @@ function SpaceStatus(props: { space: OpenSpace }) {
   const status = () => props.space.status()
   return (
     <div class="rounded-xl border border-stone-300 p-3" data-testid={`space-status-${props.space.kind}`}>
-      <div class="font-bold">{t(`me.space.${props.space.kind}` as MessageKey)}</div>
+      <div class="font-bold">{t(`me.space.${props.space.kind}`)}</div>
       <Show when={props.space.syncProblem} fallback={
         <>
           <div>{status().peers > 0 ? t('sync.peers', { count: status().peers }) : t('sync.lookingForPeers')}</div>

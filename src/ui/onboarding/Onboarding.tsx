@@ -4,13 +4,14 @@ import { readInvite, type Invite } from '../../sync/invite'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
+import type { ProblemKey } from '../../domain/validation'
 
 /** Join from an invite link, or create a new community: first run, and from Me. */
 export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; beforeJoin?: () => boolean; onDone?: () => void }) {
   const [link, setLink] = createSignal('')
-  const [linkProblem, setLinkProblem] = createSignal<string | undefined>()
+  const [linkProblem, setLinkProblem] = createSignal<ProblemKey | undefined>()
   const [name, setName] = createSignal('')
-  const [nameProblem, setNameProblem] = createSignal<string | undefined>()
+  const [nameProblem, setNameProblem] = createSignal<ProblemKey | undefined>()
 
   const joinInvite = (invite: Invite) => {
     if (props.beforeJoin && !props.beforeJoin()) return
@@ -69,7 +70,7 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
 /** First run: who you are, then which community. */
 export function Onboarding(props: { app: AppState; invite: Invite | null; onDone: () => void }) {
   const [name, setName] = createSignal(props.app.device.displayName)
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   // The name is asked first; joining or creating checks it before going on.
   const nameIsFine = () => {
     const check = checkDisplayName(name())

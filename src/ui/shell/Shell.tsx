@@ -1,7 +1,7 @@
 import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
 import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
 import { createShiftBoard } from '../shifts/board'
@@ -108,7 +108,7 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
                   <span aria-hidden="true" class="text-[1.3em] leading-none">
                     {icons[name]}
                   </span>
-                  {t(`nav.${name}` as MessageKey)}
+                  {t(`nav.${name}`)}
                 </a>
               </li>
             )}

@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js'
 import { plusDays, today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
-import { t, type MessageKey } from '../common/i18n'
+import { t, weekdayName } from '../common/i18n'
 import type { ShiftBoard } from './board'
 import type { Me } from './ShiftCard'
 
@@ -22,7 +22,7 @@ export function MyShifts(props: { board: ShiftBoard; me: Me }) {
                   fallback={<p role="alert" class="font-bold text-red-800">{t('today.shiftCancelled', { date: entry.view.shift.date, title: entry.view.shift.title })}</p>}
                 >
                   <p class="font-bold">
-                    {t(`weekday.${weekdayOf(entry.view.shift.date)}` as MessageKey)} {entry.view.shift.date.slice(5)} {entry.view.shift.start}–{entry.view.shift.end} · {entry.view.shift.title}
+                    {weekdayName(weekdayOf(entry.view.shift.date))} {entry.view.shift.date.slice(5)} {entry.view.shift.start}–{entry.view.shift.end} · {entry.view.shift.title}
                   </p>
                   <Show when={isIn(entry.status)}>
                     <p class="text-green-800">{t('shifts.youAreIn')}</p>

@@ -5,10 +5,11 @@ import { cancelShift, markAttendance, signUp, withdraw } from '../../store/shift
 import type { CommunitySession } from '../../session'
 import { Button, Confirm } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 import { isConfirmed } from '../../sync/activity'
 import type { ShiftBoard } from './board'
 import { ShiftForm } from './ShiftForm'
+import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 
 export interface Me {
   id: string
@@ -19,7 +20,7 @@ export interface Me {
 /** One shift: what it is, who is coming, and what this person can do about it. */
 export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard; id: string; me: Me }) {
   const view = createMemo(() => props.board.viewOf(props.id))
-  const [problem, setProblem] = createSignal<string | undefined>()
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal<'withdraw' | 'cancel' | null>(null)
   const [editing, setEditing] = createSignal(false)
   const doc = () => props.session.publicSpace.doc
@@ -37,8 +38,8 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
     return signup !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(signup.updatedAt))
   }
 
-  const act = (result: { ok: boolean; problems?: Record<string, string | undefined> }) => {
-    setProblem(result.ok ? undefined : Object.values(result.problems ?? {})[0])
+  const act = (result: Checked<unknown>) => {
+    setProblem(firstProblem(result))
   }
 
   return (
@@ -53,7 +54,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
           <Show when={!editing()} fallback={<ShiftForm session={props.session} by={person()} editing={v().shift} onDone={() => setEditing(false)} />}>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
               <h3 class="text-xl font-bold text-stone-900">{v().shift.title}</h3>
-              <span class="rounded-full bg-amber-100 px-3 text-[0.85em] font-semibold text-amber-900">{t(`shift.cat.${v().shift.category}` as MessageKey)}</span>
+              <span class="rounded-full bg-amber-100 px-3 text-[0.85em] font-semibold text-amber-900">{t(`shift.cat.${v().shift.category}`)}</span>
             </div>
             <p class="text-lg font-semibold">
               {v().shift.start}–{v().shift.end}
@@ -127,7 +128,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
                 <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
                 <OnBehalfForm onPerson={(volunteer) => {
                   const result = signUp(doc(), clock(), props.id, volunteer, person())
-                  return result.ok ? undefined : Object.values(result.problems)[0]
+                  return firstProblem(result)
                 }} />
                 <Show when={v().shift.date <= today() && v().confirmed.length > 0}>
                   <h4 class="mt-4 font-bold">{t('shifts.attendance')}</h4>

@@ -7,7 +7,7 @@ import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
-import { problemText, t, type MessageKey } from '../common/i18n'
+import { problemText, t } from '../common/i18n'
 
 /** Publish a shift (once or every week), or edit one occurrence. */
 export function ShiftForm(props: { session: CommunitySession; by: { id: string; name: string }; editing?: Shift; onDone: (message?: string) => void }) {
@@ -59,7 +59,7 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
         options={SHIFT_CATEGORIES}
         selected={(c) => draft().category === c}
         onToggle={(c: ShiftCategory) => set('category', c)}
-        text={(c) => t(`shift.cat.${c}` as MessageKey)}
+        text={(c) => t(`shift.cat.${c}`)}
         testid="shift-category"
       />
       <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />

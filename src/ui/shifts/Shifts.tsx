@@ -5,7 +5,7 @@ import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
-import { t, type MessageKey } from '../common/i18n'
+import { t } from '../common/i18n'
 import type { ShiftBoard } from './board'
 import { ShiftCard, type Me } from './ShiftCard'
 import { ShiftForm } from './ShiftForm'
@@ -44,7 +44,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
           options={['all', ...SHIFT_CATEGORIES] as const}
           selected={(c) => (c === 'all' ? category() === null : category() === c)}
           onToggle={(c) => setCategory(c === 'all' ? null : c)}
-          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`shift.cat.${c}` as MessageKey))}
+          text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`shift.cat.${c}`))}
           testid="category-filter"
         />
       </Card>
