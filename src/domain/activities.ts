@@ -1,6 +1,7 @@
 import * as v from 'valibot'
+import { IdSchema } from './ids'
 import { plusDays, weekDays, type Day } from './calendar'
-import { isStamp, type Stamp } from './hlc'
+import { StampSchema } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
@@ -13,8 +14,8 @@ import { checked, checkText, type Checked, type Problems } from './validation'
 export const ACTIVITY_CATEGORIES = ['dance', 'crafts', 'photography', 'cooking', 'calligraphy', 'papercut', 'health', 'clinic', 'firstaid', 'market', 'other'] as const
 export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number]
 
-const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+const stamp = StampSchema
+const id = IdSchema
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max))
 
 export const NAME_MAX = 40

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { compareStamps, isStamp, parseStamp, type Stamp } from './hlc'
+import { IdSchema } from './ids'
+import { compareStamps, parseStamp, StampSchema, type Stamp } from './hlc'
 import { DaySchema } from './schedule'
 import { isDay, type Day } from './calendar'
 import { checked, checkText, type Checked, type ProblemKey, type Problems } from './validation'
@@ -25,8 +26,8 @@ export const WHEN_MAX = 40
 export const MATERIAL_MAX = 40
 export const MATERIALS_MAX = 20
 
-const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+const stamp = StampSchema
+const id = IdSchema
 
 export const AidRequestSchema = v.object({
   id,

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { isDay, minutesOf, plusDays, weekdayOf, type Day } from './calendar'
-import { compareStamps, isStamp, parseStamp, type Stamp } from './hlc'
+import { compareStamps, parseStamp, StampSchema, type Stamp } from './hlc'
 import { DaySchema, TimeSchema } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
 
@@ -19,7 +19,7 @@ export type Tier = (typeof TIERS)[number]
 export const DIETS = ['lowSalt', 'diabetic', 'soft', 'allergy'] as const
 export type Diet = (typeof DIETS)[number]
 
-const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
+const stamp = StampSchema
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max))
 export const ElderCodeSchema = v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))
 

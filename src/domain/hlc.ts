@@ -1,3 +1,4 @@
+import * as v from 'valibot'
 // Hybrid logical clock. A stamp orders "who came first" across devices whose wall
 // clocks disagree: it never goes backwards, and it moves past every stamp this
 // device has seen from others. Stamps are strings that sort in HLC order, with the
@@ -40,6 +41,9 @@ export function parseStamp(stamp: string): ParsedStamp | null {
 export function isStamp(value: unknown): value is Stamp {
   return typeof value === 'string' && parseStamp(value) !== null
 }
+
+/** A stamp field in a record's schema: a record whose stamp is not one is skipped. */
+export const StampSchema = v.custom<Stamp>(isStamp, 'not an HLC stamp')
 
 /** Earlier stamp first; equal wall time and counter fall back to the device id. */
 export function compareStamps(a: Stamp, b: Stamp): number {

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { isStamp } from './hlc'
+import { IdSchema } from './ids'
+import { StampSchema } from './hlc'
 import { checked, checkText, type Checked, type Problems } from './validation'
 
 // Community notices (社区公告): staff post short news that residents read on Today.
@@ -10,20 +11,20 @@ export const NOTICE_TITLE_MAX = 60
 export const NOTICE_BODY_MAX = 1000
 
 export const NoticeSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  id: IdSchema,
   title: v.pipe(v.string(), v.minLength(1), v.maxLength(NOTICE_TITLE_MAX)),
   body: v.pipe(v.string(), v.maxLength(NOTICE_BODY_MAX)),
   authorId: v.string(),
   authorName: v.string(),
-  postedAt: v.custom<string>(isStamp, 'not an HLC stamp'),
-  editedAt: v.custom<string>(isStamp, 'not an HLC stamp'),
+  postedAt: StampSchema,
+  editedAt: StampSchema,
 })
 export type Notice = v.InferOutput<typeof NoticeSchema>
 
 export const NoticeWithdrawalSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  id: IdSchema,
   byId: v.string(),
-  stamp: v.custom<string>(isStamp, 'not an HLC stamp'),
+  stamp: StampSchema,
 })
 export type NoticeWithdrawal = v.InferOutput<typeof NoticeWithdrawalSchema>
 

@@ -1,18 +1,19 @@
 import * as v from 'valibot'
+import { IdSchema } from './ids'
 import { firstCome } from './firstCome'
-import { isStamp, parseStamp, type Stamp } from './hlc'
+import { parseStamp, StampSchema, type Stamp } from './hlc'
 
 // Places with a queue: shift places, activity places, meal seats. Each person's
 // place in line is their own entry keyed by (record, person), so two people acting
 // at once never write the same key. Who is in and who waits is derived from all
 // entries by HLC order (see firstCome), the same on every device.
 
-const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
+const stamp = StampSchema
 
 export const PlaceEntrySchema = v.pipe(
   v.object({
     id: v.string(),
-    recordId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    recordId: IdSchema,
     personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
     personName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
     /** When this entry joined the line: its place in the queue. */

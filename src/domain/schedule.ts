@@ -1,6 +1,7 @@
 import * as v from 'valibot'
+import { IdSchema } from './ids'
 import { daysBetween, isDay, isTime, minutesOf, plusDays, weekdayOf, type Day } from './calendar'
-import { isStamp, type Stamp } from './hlc'
+import { StampSchema } from './hlc'
 import type { Problems } from './validation'
 
 // What shifts and activities share as things on a calendar: a day with a start
@@ -13,10 +14,10 @@ export const DaySchema = v.custom<Day>((x) => typeof x === 'string' && isDay(x),
 export const TimeSchema = v.custom<string>((x) => typeof x === 'string' && isTime(x), 'not a time')
 
 export const CancellationSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  id: IdSchema,
   byId: v.string(),
   reason: v.pipe(v.string(), v.maxLength(200)),
-  stamp: v.custom<Stamp>(isStamp, 'not an HLC stamp'),
+  stamp: StampSchema,
 })
 export type Cancellation = v.InferOutput<typeof CancellationSchema>
 

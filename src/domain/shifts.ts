@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { isStamp, type Stamp } from './hlc'
+import { IdSchema } from './ids'
+import { StampSchema } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
 import { minutesOf, monthOf, yearOf, type Day } from './calendar'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
@@ -14,7 +15,7 @@ import { checked, checkText, type Checked, type Problems } from './validation'
 export const SHIFT_CATEGORIES = ['canteen', 'delivery', 'afterschool', 'patrol', 'event', 'other'] as const
 export type ShiftCategory = (typeof SHIFT_CATEGORIES)[number]
 
-const stamp = v.custom<Stamp>(isStamp, 'not an HLC stamp')
+const stamp = StampSchema
 const personId = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
 
 export const TITLE_MAX = 60
@@ -24,7 +25,7 @@ export const SKILL_MAX = 40
 export const PLACES_MAX = 500
 
 export const ShiftSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  id: IdSchema,
   seriesId: v.optional(v.string()),
   title: v.pipe(v.string(), v.minLength(1), v.maxLength(TITLE_MAX)),
   category: v.picklist(SHIFT_CATEGORIES),
