@@ -1,7 +1,7 @@
 import { createMemo, For, Show } from 'solid-js'
 import { isDay, plusDays, today, weekDays, weekStart } from '../../domain/calendar'
 import { groupByDay } from '../../domain/activities'
-import { Button } from '../common/components'
+import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
 import { dayLabel } from '../common/calendar-parts'
 import type { ActivityBoard } from './board'
@@ -9,7 +9,7 @@ import type { ActivityBoard } from './board'
 /** The weekly preview (每周活动预告) as one A4 page for the notice board: large type, by day. */
 export default function Poster(props: { board: ActivityBoard; community: string }) {
   const week = () => {
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('week') ?? ''
+    const asked = hashParam('week')
     return isDay(asked) ? weekStart(asked) : weekStart(today())
   }
   const days = createMemo(() =>
@@ -19,11 +19,7 @@ export default function Poster(props: { board: ActivityBoard; community: string 
     ).filter((d) => d.activities.length > 0),
   )
   return (
-    <div class="poster mx-auto max-w-[210mm] bg-white p-6 text-stone-950" data-testid="poster">
-      <div class="no-print mb-4 flex gap-3">
-        <Button variant="secondary" onClick={() => (location.hash = '#/activities')}>‹ {t('acts.back')}</Button>
-        <Button onClick={() => window.print()}>{t('acts.print')}</Button>
-      </div>
+    <PrintPage back="#/activities" testid="poster" class="poster">
       <h1 class="text-center text-[2em] font-bold">{t('acts.posterTitle', { community: props.community })}</h1>
       <p class="mb-4 text-center text-[1.2em]">{t('acts.posterWeek', { from: week(), to: plusDays(week(), 6) })}</p>
       <Show when={days().length > 0} fallback={<p class="text-center text-[1.3em]">{t('acts.empty')}</p>}>
@@ -44,6 +40,6 @@ export default function Poster(props: { board: ActivityBoard; community: string 
         </For>
       </Show>
       <p class="mt-4 text-center">{t('acts.posterFooter')}</p>
-    </div>
+    </PrintPage>
   )
 }

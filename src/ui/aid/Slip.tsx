@@ -1,12 +1,11 @@
 import { For, Show } from 'solid-js'
-import { Button } from '../common/components'
+import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
 import type { AidBoard } from './board'
 
 /** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
 export default function Slip(props: { board: AidBoard; community: string }) {
-  const id = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? ''
-  const item = () => props.board.item(id())
+  const item = () => props.board.item(hashParam('id'))
   const part = (title: string) => (
     <Show when={item()}>
       {(i) => (
@@ -31,16 +30,12 @@ export default function Slip(props: { board: AidBoard; community: string }) {
     </Show>
   )
   return (
-    <div class="mx-auto max-w-[210mm] bg-white p-6 text-stone-950" data-testid="slip">
-      <div class="no-print mb-4 flex gap-3">
-        <Button variant="secondary" onClick={() => (location.hash = '#/aid')}>‹ {t('acts.back')}</Button>
-        <Button onClick={() => window.print()}>{t('acts.print')}</Button>
-      </div>
+    <PrintPage back="#/aid" testid="slip">
       <Show when={item()} fallback={<p>{t('aid.lookupNone')}</p>}>
         {part(t('aid.receipt'))}
         <p class="mb-6 text-center">{t('aid.slipKeep')}</p>
         {part(t('aid.stub'))}
       </Show>
-    </div>
+    </PrintPage>
   )
 }

@@ -3,6 +3,7 @@ import { today } from '../../domain/calendar'
 import { MEALS, planRounds, type DoorResult, type Round } from '../../domain/canteen'
 import { markDoor, saveRound } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
+import { hashParam, PrintPage } from '../common/PrintPage'
 import { Button, Card, Field, Select } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
@@ -142,14 +143,9 @@ function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; r
 
 /** The route sheet, printable on A4. */
 export function RouteSheet(props: { board: CanteenBoard; community: string }) {
-  const id = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('id') ?? ''
-  const round = () => props.board.rounds().find((r) => r.id === id())
+  const round = () => props.board.rounds().find((r) => r.id === hashParam('id'))
   return (
-    <div class="mx-auto max-w-[210mm] bg-white p-6 text-stone-950" data-testid="route-sheet">
-      <div class="no-print mb-4 flex gap-3">
-        <Button variant="secondary" onClick={() => (location.hash = '#/canteen')}>‹ {t('acts.back')}</Button>
-        <Button onClick={() => window.print()}>{t('acts.print')}</Button>
-      </div>
+    <PrintPage back="#/canteen" testid="route-sheet">
       <Show when={round()} fallback={<p>{t('problem.notFound')}</p>}>
         {(r) => (
           <>
@@ -175,6 +171,6 @@ export function RouteSheet(props: { board: CanteenBoard; community: string }) {
           </>
         )}
       </Show>
-    </div>
+    </PrintPage>
   )
 }
