@@ -6,20 +6,17 @@ import type { Checked } from '../domain/validation'
 import { putRecord, readRecord } from './collection'
 import { publicSpace } from './layout'
 import { liveCollection } from './reactive'
+import type { Person } from '../domain/actor'
 
-export interface Author {
-  deviceId: string
-  name: string
-}
 
-export function postNotice(doc: SpaceDoc, clock: HybridClock, author: Author, draft: NoticeDraft): Checked<Notice> {
+export function postNotice(doc: SpaceDoc, clock: HybridClock, author: Person, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
   if (!check.ok) return check
   const stamp = clock.tick()
   const notice: Notice = {
     id: newId(),
     ...check.value,
-    authorId: author.deviceId,
+    authorId: author.id,
     authorName: author.name,
     postedAt: stamp,
     editedAt: stamp,
@@ -43,9 +40,9 @@ export function editNotice(doc: SpaceDoc, clock: HybridClock, id: string, draft:
   return { ok: true, value: edited }
 }
 
-export function withdrawNotice(doc: SpaceDoc, clock: HybridClock, by: Author, id: string): Checked<NoticeWithdrawal> {
+export function withdrawNotice(doc: SpaceDoc, clock: HybridClock, by: Person, id: string): Checked<NoticeWithdrawal> {
   if (!currentNotice(doc, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
-  const withdrawal: NoticeWithdrawal = { id, byId: by.deviceId, stamp: clock.tick() }
+  const withdrawal: NoticeWithdrawal = { id, byId: by.id, stamp: clock.tick() }
   doc.transact(() => putRecord(publicSpace(doc).noticeWithdrawals, id, withdrawal))
   return { ok: true, value: withdrawal }
 }

@@ -4,10 +4,8 @@ import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } 
 import type { Checked } from '../domain/validation'
 import { putRecord, readByPrefix, readRecord } from './collection'
 
-export interface Person {
-  id: string
-  name: string
-}
+import type { Person } from '../domain/actor'
+export type { Person }
 
 export const entriesOf = (map: SpaceMap, recordId: string): PlaceEntry[] => readByPrefix(map, PlaceEntrySchema, `${recordId}|`)
 

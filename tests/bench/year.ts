@@ -227,7 +227,7 @@ export function buildYear(scale: number, seed: number, firstMonday: Date): Year 
       if (random.chance(0.05)) run(step(publicDoc, clockOf(by), request.id, 'withdraw', by, {}, isStaff))
       else openRequests.push({ id: request.id, by, stage: 0 })
     }
-    if (date.getDay() === 1) run(postNotice(publicDoc, clockOf(staffer), { deviceId: staffer.id, name: staffer.name }, { title: `本周通知 ${d}`, body: '本周五下午社区中心停水，请提前准备。' }))
+    if (date.getDay() === 1) run(postNotice(publicDoc, clockOf(staffer), staffer, { title: `本周通知 ${d}`, body: '本周五下午社区中心停水，请提前准备。' }))
   }
   const last = dayOf(addDays(firstDate, 363))
   return { publicDoc, staffDoc, first: startDay, last, commands, refused, refusedWhy }

@@ -38,7 +38,7 @@ describe('notices converge', () => {
           command(phone, random) {
             const views = liveFor(phone)
             const ids = views.notices.ids()
-            const author = { deviceId: phone.deviceId, name: `phone ${phone.index}` }
+            const author = { id: phone.deviceId, name: `phone ${phone.index}` }
             const roll = random()
             if (roll < 0.4 || ids.length === 0) {
               const result = postNotice(phone.doc, phone.clock, author, { title: `notice ${Math.floor(random() * 1e6)}`, body: '' })
@@ -89,7 +89,7 @@ describe('notices converge', () => {
       phones: 5,
       command(phone, random) {
         const ids = [...readCollection(publicSpace(phone.doc).notices, NoticeSchema).records.keys()]
-        const author = { deviceId: phone.deviceId, name: `phone ${phone.index}` }
+        const author = { id: phone.deviceId, name: `phone ${phone.index}` }
         const roll = random()
         if (roll < 0.4 || ids.length === 0) {
           postNotice(phone.doc, phone.clock, author, { title: `notice ${Math.floor(random() * 1e6)}`, body: '' })

@@ -65,6 +65,13 @@ describe('mutual aid: order, take, done, rated', () => {
     const takerOn = (name: 'v1' | 'v2') => aidCard(devices[name].page, '需要一口新炒锅').locator('[data-testid=aid-taker]').textContent()
     await expect.poll(async () => [await takerOn('v1'), await takerOn('v2')], { timeout: 30_000 }).toEqual(['接单人：小刘', '接单人：小刘'])
     await aidCard(devices.v2.page, '需要一口新炒锅').locator('[data-testid=lost-take]').waitFor()
+    // The registration slip: a receipt and a stub with the same number, printable.
+    await aidCard(devices.v1.page, '需要一口新炒锅').locator('a[href^="#/slip"]').click()
+    expect(await devices.v1.page.locator('[data-testid=slip-part]').count()).toBe(2)
+    const numbers = await devices.v1.page.locator('[data-testid=slip-number]').allTextContents()
+    expect(numbers[0]).toBe(numbers[1])
+    await devices.v1.page.click('[data-testid=slip] button:has-text("返回")')
+    await devices.v1.page.locator('[data-testid=aid-section]').waitFor()
 
     // The taker reports it done; the resident confirms and rates it.
     const v1 = devices.v1.page

@@ -124,6 +124,11 @@ describe('elder canteen', () => {
     await d.locator(`[data-testid=stop][data-code="${code}"][data-result=delivered]`).waitFor()
     await servers.restartSignaling()
     await s.locator('[data-testid=round-progress]', { hasText: '1/1' }).waitFor({ timeout: 60_000 })
+    // The route sheet prints the stop with its address, and leads back.
+    await s.click('a[href^="#/route"]')
+    await s.locator('[data-testid=route-sheet] tbody tr', { hasText: '2单元501' }).waitFor()
+    await s.click('[data-testid=route-sheet] button:has-text("返回")')
+    await s.locator('[data-testid=round-progress]').waitFor()
 
     // The resident's phone never received the staff space: no name, door or phone of the elder.
     const stored = await storedText(r)

@@ -202,7 +202,7 @@ describe('large documents', () => {
       const alphabet = '邻里食堂志愿活动互助公告社区长者送餐报名abcdefghijklmnopqrstuvwxyz0123456789'
       const text = () => Array.from({ length: 1000 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')
       const drafts = Array.from({ length: 5400 }, (_, i) => ({ title: `批量公告 ${i}`, body: text() }))
-      api.postNotices({ deviceId: 'seed', name: '测试' }, drafts)
+      api.postNotices({ id: 'seed', name: '测试' }, drafts)
       return api.publicDocBytes() as number
     })
     expect(docBytes).toBeGreaterThan(5 * 1024 * 1024)

@@ -34,9 +34,9 @@ function community() {
   const me = { id: 'staffdev1', name: '王主任' }
   const v = { id: 'vol1', name: '小刘' }
   publishMember(doc, clock, '王主任', 'staff')
-  const notice = postNotice(doc, clock, { deviceId: me.id, name: me.name }, { title: '停水通知', body: '周三' })
-  postNotice(doc, clock, { deviceId: me.id, name: me.name }, { title: '体检', body: '' })
-  if (notice.ok) withdrawNotice(doc, clock, { deviceId: me.id, name: me.name }, notice.value.id)
+  const notice = postNotice(doc, clock, me, { title: '停水通知', body: '周三' })
+  postNotice(doc, clock, me, { title: '体检', body: '' })
+  if (notice.ok) withdrawNotice(doc, clock, me, notice.value.id)
   for (const date of ['2026-11-24', '2026-12-05', '2027-01-10']) {
     const shift = publishShift(doc, clock, me, { title: '帮厨', category: 'canteen', place: '', date, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
     if (!shift.ok) throw new Error('shift')

@@ -13,7 +13,7 @@ import { editNotice, postNotice, withdrawNotice } from '../../src/store/notices'
 import { liveCollection, ShownPeriods } from '../../src/store/reactive'
 import { monthsOfWeek, periodOfKey, periodsAround } from '../../src/domain/calendar'
 
-const author = { deviceId: 'dev1', name: '王主任' }
+const author = { id: 'dev1', name: '王主任' }
 const fresh = () => ({ doc: new SpaceDoc(), clock: new HybridClock('dev1') })
 
 describe('store commands', () => {

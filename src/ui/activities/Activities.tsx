@@ -5,13 +5,13 @@ import type { CommunitySession } from '../../session'
 import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { ActivityCard } from './ActivityCard'
 import { ActivityForm } from './ActivityForm'
 import type { ActivityBoard } from './board'
 import { Groups } from './Groups'
 
-export default function Activities(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+export default function Activities(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
   const [section, setSection] = createSignal<'week' | 'groups'>('week')
   return (
     <div class="space-y-4">
@@ -28,7 +28,7 @@ export default function Activities(props: { session: CommunitySession; board: Ac
   )
 }
 
-function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+function Week(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
   const [week, setWeek] = createSignal(weekStart(today()))
   const [layout, setLayout] = createSignal<'agenda' | 'grid'>('agenda')
   const [category, setCategory] = createSignal<ActivityCategory | null>(null)
@@ -45,7 +45,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
   return (
     <>
       <Card title={t('acts.title')}>
-        <Show when={props.me.isStaff}>
+        <Show when={props.me.staff}>
           <PublishPanel label={t('acts.publish')} testid="publish-activity" draft="activity" form={(done) => <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={setWeek} />
@@ -73,7 +73,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Me }
           </a>
         </div>
       </Card>
-      <Show when={days().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="activities-empty">{props.me.isStaff ? t('acts.emptyStaff') : t('acts.empty')}</p>}>
+      <Show when={days().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="activities-empty">{props.me.staff ? t('acts.emptyStaff') : t('acts.empty')}</p>}>
         <Switch>
           <Match when={layout() === 'agenda'}>
             <For each={days()}>

@@ -9,13 +9,13 @@ import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
 import { isConfirmed } from '../../sync/activity'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { ActivityForm } from './ActivityForm'
 import type { ActivityBoard } from './board'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 
 /** One activity: when and where, who is going, and what this person can do. */
-export function ActivityCard(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me }) {
+export function ActivityCard(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor }) {
   const view = createMemo(() => props.board.viewOf(props.id))
   const mine = createMemo(() => {
     const v = view()
@@ -122,7 +122,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
             <Show when={!v().cancelled && held()}>
               <RatingForm session={props.session} board={props.board} id={props.id} me={props.me} />
             </Show>
-            <Show when={props.me.isStaff && !v().cancelled}>
+            <Show when={props.me.staff && !v().cancelled}>
               <StaffTools session={props.session} board={props.board} id={props.id} me={props.me} held={held()} onEdit={() => setEditing(true)} onCancel={() => setConfirming('cancel')} />
             </Show>
           </Show>
@@ -155,7 +155,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
   )
 }
 
-function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me }) {
+function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor }) {
   const existing = () => props.board.myRating(props.id, props.me.id)
   const [stars, setStars] = createSignal(existing()?.stars ?? 0)
   const [comment, setComment] = createSignal(existing()?.comment ?? '')
@@ -181,7 +181,7 @@ function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id
   )
 }
 
-function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Me; held: boolean; onEdit: () => void; onCancel: () => void }) {
+function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor; held: boolean; onEdit: () => void; onCancel: () => void }) {
   const [count, setCount] = createSignal(String(props.board.headcountOf(props.id)?.count ?? ''))
   const [countProblem, setCountProblem] = createSignal<ProblemKey | undefined>()
   const doc = () => props.session.publicSpace.doc

@@ -9,17 +9,17 @@ import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { ActivityCard } from './ActivityCard'
 import type { ActivityBoard } from './board'
 
-export function Groups(props: { session: CommunitySession; board: ActivityBoard; me: Me }) {
+export function Groups(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
   const [open, setOpen] = createSignal<string | null>(null)
   const [creating, setCreating] = createSignal(false)
   return (
     <Show when={!open()} fallback={<GroupPage session={props.session} board={props.board} me={props.me} id={open()!} onBack={() => setOpen(null)} />}>
       <Card title={t('acts.groups')}>
-        <Show when={props.me.isStaff}>
+        <Show when={props.me.staff}>
           <Show when={creating()} fallback={<Button class="mb-3" data-testid="create-group" onClick={() => setCreating(true)}>{t('groups.create')}</Button>}>
             <GroupForm session={props.session} me={props.me} onDone={() => setCreating(false)} />
           </Show>
@@ -46,7 +46,7 @@ export function Groups(props: { session: CommunitySession; board: ActivityBoard;
   )
 }
 
-function GroupForm(props: { session: CommunitySession; me: Me; onDone: () => void }) {
+function GroupForm(props: { session: CommunitySession; me: Actor; onDone: () => void }) {
   const [draft, setDraft] = createSignal<GroupDraft>({ name: '', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => setDraft({ ...draft(), [key]: value })
@@ -73,7 +73,7 @@ function GroupForm(props: { session: CommunitySession; me: Me; onDone: () => voi
   )
 }
 
-function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me: Me; id: string; onBack: () => void }) {
+function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me: Actor; id: string; onBack: () => void }) {
   const group = () => props.board.groupOf(props.id)
   const members = () => props.board.activeMembers(props.id)
   const isMember = () => members().some((m) => m.personId === props.me.id)

@@ -3,11 +3,11 @@ import { today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { ActivityBoard } from './board'
 
 /** On Today: the activities this person is going to or waiting for; promotions called out. */
-export function MyActivities(props: { board: ActivityBoard; me: Me }) {
+export function MyActivities(props: { board: ActivityBoard; me: Actor }) {
   const entries = createMemo(() => props.board.mine(props.me.id, today()).slice(0, 8))
   return (
     <Show when={entries().length > 0}>

@@ -5,18 +5,18 @@ import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { AidForm } from './AidForm'
 import { helpCategories, setHelpCategories, type AidBoard } from './board'
 import { RequestCard } from './RequestCard'
 
 type Section = 'browse' | 'mine' | 'overview'
 
-export default function Aid(props: { session: CommunitySession; board: AidBoard; me: Me }) {
+export default function Aid(props: { session: CommunitySession; board: AidBoard; me: Actor }) {
   const [section, setSection] = createSignal<Section>('browse')
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
-  const sections = () => (props.me.isStaff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
+  const sections = () => (props.me.staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
   const open = createMemo(() => props.board.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
   const found = createMemo(() => (number().trim().length >= 6 ? props.board.byNumber(number()) : undefined))
 
@@ -36,7 +36,7 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
               text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`aid.cat.${c}`))}
               testid="aid-filter"
             />
-            <Show when={props.me.isStaff || props.session.membership.role === 'volunteer'}>
+            <Show when={props.me.staff || props.session.membership.role === 'volunteer'}>
               <details>
                 <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.myCategories')}</summary>
                 <Chips

@@ -7,10 +7,10 @@ import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 
 /** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
-export function AidForm(props: { session: CommunitySession; me: Me; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (message?: string) => void }) {
+export function AidForm(props: { session: CommunitySession; me: Actor; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (message?: string) => void }) {
   const e = props.editing
   const [draft, setDraft] = createSignal<AidDraft>({
     kind: e?.kind ?? 'need',
@@ -49,7 +49,7 @@ export function AidForm(props: { session: CommunitySession; me: Me; editing?: Ai
       <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
       <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
       <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}`)} testid="aid-urgency" />
-      <Show when={!props.editing && (props.me.isStaff || props.session.membership.role === 'volunteer')}>
+      <Show when={!props.editing && (props.me.staff || props.session.membership.role === 'volunteer')}>
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>

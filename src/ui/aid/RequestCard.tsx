@@ -7,13 +7,13 @@ import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { problemText, t } from '../common/i18n'
 import { isConfirmed } from '../../sync/activity'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { AidBoard } from './board'
 import { AidForm } from './AidForm'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
-export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Me }) {
+export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Actor }) {
   const item = () => props.board.item(props.id)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [asking, setAsking] = createSignal<AidEventType | null>(null)
@@ -33,7 +33,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
   }
   const isRequester = () => item()?.request.postedBy === props.me.id || item()?.request.forId === props.me.id
   const isTaker = () => item()?.status.taker?.id === props.me.id
-  const canHelp = () => props.me.isStaff || props.session.membership.role === 'volunteer'
+  const canHelp = () => props.me.staff || props.session.membership.role === 'volunteer'
   // My newest write here (the post itself, or a step I took) is not yet held by a peer.
   const notShared = () => {
     const i = item()
@@ -94,20 +94,20 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
             <Show when={i().status.state === 'open' && canHelp() && !isRequester()}>
               <Button data-testid="take" onClick={() => go('take')}>{t('aid.take')}</Button>
             </Show>
-            <Show when={i().status.state === 'open' && props.me.isStaff}>
+            <Show when={i().status.state === 'open' && props.me.staff}>
               <Button variant="secondary" onClick={() => setAsking('dispatch')}>{t('aid.dispatch')}</Button>
             </Show>
-            <Show when={i().status.state === 'open' && (isRequester() || props.me.isStaff)}>
+            <Show when={i().status.state === 'open' && (isRequester() || props.me.staff)}>
               <Button variant="secondary" data-testid="edit-aid" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
               <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
             </Show>
-            <Show when={i().status.state === 'taken' && (isTaker() || props.me.isStaff)}>
+            <Show when={i().status.state === 'taken' && (isTaker() || props.me.staff)}>
               <Show when={i().request.materials?.length && !i().status.materialsReceived}>
                 <Button variant="secondary" onClick={() => go('received')}>{t('aid.received')}</Button>
               </Show>
               <Button data-testid="mark-done" onClick={() => setAsking('done')}>{t('aid.markDone')}</Button>
             </Show>
-            <Show when={i().status.state === 'done' && (isRequester() || props.me.isStaff)}>
+            <Show when={i().status.state === 'done' && (isRequester() || props.me.staff)}>
               <Button data-testid="confirm-done" onClick={() => setAsking('confirm')}>{t('aid.confirm')}</Button>
               <Button variant="secondary" onClick={() => setAsking('notDone')}>{t('aid.notDone')}</Button>
             </Show>

@@ -3,7 +3,7 @@ import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Chips } from '../common/components'
 import { t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { CanteenBoard } from './board'
 import { MenuWeek } from './Menus'
 import { Reserve } from './Reserve'
@@ -12,7 +12,7 @@ import { Report, Roster, StaffBoard } from './Staff'
 
 type Section = 'menu' | 'reserve' | 'board' | 'roster' | 'rounds' | 'report'
 
-export default function Canteen(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
+export default function Canteen(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Actor; deliveryVolunteers: () => { id: string; name: string }[] }) {
   const [section, setSection] = createSignal<Section>('menu')
   // The roster, rounds and money exist only on devices that hold the staff space.
   const sections = (): Section[] => (props.board.hasStaffSpace ? ['menu', 'reserve', 'board', 'roster', 'rounds', 'report'] : ['menu', 'reserve'])

@@ -6,7 +6,7 @@ import { copyLastWeek, publishMenu, setPrices } from '../../store/canteen'
 import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { dayLabel } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
 
@@ -33,14 +33,14 @@ export function MealLine(props: { board: CanteenBoard; day: Day; meal: Meal }) {
   )
 }
 
-export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard; me: Actor }) {
   const days = () => weekDays(today())
   const [editing, setEditing] = createSignal(false)
   return (
     <div class="space-y-4">
       <Card title={t('canteen.menu')}>
         <p class="mb-2">{t('canteen.prices', { full: props.board.prices().full, subsidised: props.board.prices().subsidised })}</p>
-        <Show when={props.me.isStaff}>
+        <Show when={props.me.staff}>
           <Show when={editing()} fallback={<Button class="mb-2" data-testid="edit-menu" onClick={() => setEditing(true)}>{t('canteen.editMenu')}</Button>}>
             <MenuEditor session={props.session} board={props.board} me={props.me} onDone={() => setEditing(false)} />
           </Show>
@@ -61,7 +61,7 @@ export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard
   )
 }
 
-function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me: Me; onDone: () => void }) {
+function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me: Actor; onDone: () => void }) {
   const [day, setDay] = createSignal(today())
   const [meal, setMeal] = createSignal<Meal>('lunch')
   const [dishes, setDishes] = createSignal('')

@@ -6,13 +6,13 @@ import type { CommunitySession } from '../../session'
 import type { AppState } from '../common/app-state'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t, weekdayName } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { dayLabel, WeekdayChips } from '../common/calendar-parts'
 import type { CanteenBoard } from './board'
 import type { Checked, Problems } from '../../domain/validation'
 
 /** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
-export function Reserve(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Me }) {
+export function Reserve(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Actor }) {
   const myCard = () => props.app.mealCard()
   const [code, setCode] = createSignal(myCard())
   const [day, setDay] = createSignal<Day>(today())

@@ -7,13 +7,13 @@ import { hashParam, PrintPage } from '../common/PrintPage'
 import { Button, Card, Field, Select } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { CanteenBoard } from './board'
 import { dietText } from './labels'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
-export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Me; deliveryVolunteers: () => { id: string; name: string }[] }) {
+export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Actor; deliveryVolunteers: () => { id: string; name: string }[] }) {
   const [message, setMessage] = createSignal('')
   const todays = () => props.board.rounds().filter((r) => r.day === today())
   const staffDoc = () => props.session.staffSpace!.doc
@@ -96,7 +96,7 @@ function exportRoute(board: CanteenBoard, round: Round) {
 }
 
 /** The delivery volunteer's round on their phone: in order, with notes and diet flags, offline. */
-export function MyRound(props: { session: CommunitySession; board: CanteenBoard; me: Me }) {
+export function MyRound(props: { session: CommunitySession; board: CanteenBoard; me: Actor }) {
   const mine = () => props.board.rounds().filter((r) => r.day === today() && r.volunteerId === props.me.id)
   return (
     <For each={mine()}>
@@ -111,7 +111,7 @@ export function MyRound(props: { session: CommunitySession; board: CanteenBoard;
   )
 }
 
-function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Me; round: Round; code: string; index: number }) {
+function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Actor; round: Round; code: string; index: number }) {
   const elder = () => props.board.elders().get(props.code)
   const result = () => props.board.resultsOf(props.round.id).get(props.code)
   const [note, setNote] = createSignal('')

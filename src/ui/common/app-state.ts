@@ -21,7 +21,7 @@ function exposeForDiagnostics(session: CommunitySession) {
   ;(window as unknown as { neighbours: unknown }).neighbours = {
     session,
     publicDocBytes: () => session.publicSpace.doc.encodedBytes(),
-    postNotices(author: { deviceId: string; name: string }, drafts: { title: string; body: string }[]) {
+    postNotices(author: { id: string; name: string }, drafts: { title: string; body: string }[]) {
       session.publicSpace.doc.transact(() => drafts.forEach((d) => postNotice(session.publicSpace.doc, session.clock, author, d)))
     },
   }

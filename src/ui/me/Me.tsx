@@ -15,10 +15,10 @@ import { JoinOrCreate } from '../onboarding/Onboarding'
 import { Hub } from './Hub'
 import type { ShiftBoard } from '../shifts/board'
 import { MyHours } from '../shifts/MyHours'
-import type { Me as Person } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { ProblemKey } from '../../domain/validation'
 
-export default function Me(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Person }) {
+export default function Me(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Actor }) {
   return (
     <div class="space-y-4">
       <Profile app={props.app} session={props.session} />

@@ -9,7 +9,7 @@ import { createActivityBoard } from '../activities/board'
 import { createAidBoard } from '../aid/board'
 import { createCanteenBoard } from '../canteen/board'
 import { today } from '../../domain/calendar'
-import type { Me as Person } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 
 // Screens other than Today load on demand, keeping the first visit small.
 const Me = lazy(() => import('../me/Me'))
@@ -45,10 +45,10 @@ export const Shell: Component<{ app: AppState; session: CommunitySession }> = (p
   const activityBoard = createActivityBoard(props.session)
   const aidBoard = createAidBoard(props.session)
   const canteenBoard = createCanteenBoard(props.session)
-  const me = (): Person => ({
+  const me = (): Actor => ({
     id: props.app.device.deviceId,
     name: props.app.device.displayName,
-    isStaff: props.session.membership.role === 'staff',
+    staff: props.session.membership.role === 'staff',
   })
 
   return (

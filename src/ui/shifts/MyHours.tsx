@@ -7,10 +7,10 @@ import { Button, Card } from '../common/components'
 import { downloadText } from '../common/download'
 import { t } from '../common/i18n'
 import type { ShiftBoard } from './board'
-import type { Me } from './ShiftCard'
+import type { Actor } from '../../domain/actor'
 
 /** On Me: this person's hours, and their confirmed shifts as a calendar file. */
-export function MyHours(props: { board: ShiftBoard; me: Me }) {
+export function MyHours(props: { board: ShiftBoard; me: Actor }) {
   // The year's total needs every month of the year opened (each its own stored doc
   // and peer room), so it is counted when asked for, not on every visit to Me.
   const [yearAsked, setYearAsked] = createSignal(false)

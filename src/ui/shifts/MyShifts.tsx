@@ -4,10 +4,10 @@ import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
 import type { ShiftBoard } from './board'
-import type { Me } from './ShiftCard'
+import type { Actor } from '../../domain/actor'
 
 /** Today's list of this person's coming shifts, with cancellations and bumps called out. */
-export function MyShifts(props: { board: ShiftBoard; me: Me }) {
+export function MyShifts(props: { board: ShiftBoard; me: Actor }) {
   // Cancellations stay listed for a week so nobody misses one.
   const entries = createMemo(() => props.board.mine(props.me.id).filter((e) => e.view.shift.date >= (e.view.cancelled ? plusDays(today(), -7) : today())))
   return (

@@ -10,15 +10,11 @@ import { isConfirmed } from '../../sync/activity'
 import type { ShiftBoard } from './board'
 import { ShiftForm } from './ShiftForm'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
+import type { Actor } from '../../domain/actor'
 
-export interface Me {
-  id: string
-  name: string
-  isStaff: boolean
-}
 
 /** One shift: what it is, who is coming, and what this person can do about it. */
-export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard; id: string; me: Me }) {
+export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard; id: string; me: Actor }) {
   const view = createMemo(() => props.board.viewOf(props.id))
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal<'withdraw' | 'cancel' | null>(null)
@@ -123,7 +119,7 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
               <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
             </Show>
 
-            <Show when={props.me.isStaff && !v().cancelled}>
+            <Show when={props.me.staff && !v().cancelled}>
               <details class="mt-3 rounded-xl border border-stone-300 p-3">
                 <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
                 <OnBehalfForm onPerson={(volunteer) => {

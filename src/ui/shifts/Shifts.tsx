@@ -7,10 +7,11 @@ import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
 import type { ShiftBoard } from './board'
-import { ShiftCard, type Me } from './ShiftCard'
+import { ShiftCard } from './ShiftCard'
+import type { Actor } from '../../domain/actor'
 import { ShiftForm } from './ShiftForm'
 
-export default function Shifts(props: { session: CommunitySession; board: ShiftBoard; me: Me }) {
+export default function Shifts(props: { session: CommunitySession; board: ShiftBoard; me: Actor }) {
   const [week, setWeek] = createSignal(weekStart(today()))
   const [day, setDay] = createSignal<Day | null>(null)
   const [category, setCategory] = createSignal<ShiftCategory | null>(null)
@@ -29,7 +30,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
   return (
     <div class="space-y-4">
       <Card title={t('shifts.title')}>
-        <Show when={props.me.isStaff}>
+        <Show when={props.me.staff}>
           <PublishPanel label={t('shifts.publish')} testid="publish-shift" draft="shift" form={(done) => <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
         </Show>
         <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
@@ -48,7 +49,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
           testid="category-filter"
         />
       </Card>
-      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{props.me.isStaff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
+      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{props.me.staff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
         <For each={byDay()}>
           {(group) => (
             <section class="space-y-3">
@@ -58,7 +59,7 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
           )}
         </For>
       </Show>
-      <Show when={props.me.isStaff}>
+      <Show when={props.me.staff}>
         <HoursReport board={props.board} />
       </Show>
     </div>

@@ -9,7 +9,7 @@ import { hasDraft, restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
 import type { ShiftBoard } from '../shifts/board'
 import { MyShifts } from '../shifts/MyShifts'
-import type { Me } from '../shifts/ShiftCard'
+import type { Actor } from '../../domain/actor'
 import type { ActivityBoard } from '../activities/board'
 import { MyActivities } from '../activities/MyActivities'
 import type { CanteenBoard } from '../canteen/board'
@@ -17,10 +17,10 @@ import { TodayMenu } from '../canteen/TodayMenu'
 
 const NOTICE_PAGE = 10
 
-export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; canteen: CanteenBoard; me: Me }) {
+export function Today(props: { app: AppState; session: CommunitySession; board: ShiftBoard; activities: ActivityBoard; canteen: CanteenBoard; me: Actor }) {
   const s = () => props.session
   const isStaff = () => s().membership.role === 'staff'
-  const author = () => ({ deviceId: props.app.device.deviceId, name: props.app.device.displayName })
+  const author = () => ({ id: props.app.device.deviceId, name: props.app.device.displayName })
 
   const withdrawn = createMemo(() => new Set(s().notices.withdrawals.ids()))
   // Order changes only when notices come or go; each row reads its own record.
