@@ -65,13 +65,6 @@ describe('mutual aid: order, take, done, rated', () => {
     const takerOn = (name: 'v1' | 'v2') => aidCard(devices[name].page, '需要一口新炒锅').locator('[data-testid=aid-taker]').textContent()
     await expect.poll(async () => [await takerOn('v1'), await takerOn('v2')], { timeout: 30_000 }).toEqual(['接单人：小刘', '接单人：小刘'])
     await aidCard(devices.v2.page, '需要一口新炒锅').locator('[data-testid=lost-take]').waitFor()
-    // The registration slip: a receipt and a stub with the same number, printable.
-    await aidCard(devices.v1.page, '需要一口新炒锅').locator('a[href^="#/slip"]').click()
-    expect(await devices.v1.page.locator('[data-testid=slip-part]').count()).toBe(2)
-    const numbers = await devices.v1.page.locator('[data-testid=slip-number]').allTextContents()
-    expect(numbers[0]).toBe(numbers[1])
-    await devices.v1.page.click('[data-testid=slip] button:has-text("返回")')
-    await devices.v1.page.locator('[data-testid=aid-section]').waitFor()
 
     // The taker reports it done; the resident confirms and rates it.
     const v1 = devices.v1.page
@@ -93,4 +86,25 @@ describe('mutual aid: order, take, done, rated', () => {
     expect(await staff.page.textContent('[data-testid=aid-total]')).toContain('1')
     expect(await staff.page.textContent('[data-testid=aid-satisfaction]')).toContain('100%')
   })
+
+  it('staff register an errand (代办) and print its slip: a receipt and a stub with the same number', async () => {
+    const servers = cleanup.add(await startServers(), (x) => x.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const page = staff.page
+    await createCommunity(page, servers, '王主任', '幸福里社区')
+    await page.click('[data-testid=nav-aid]')
+    await page.click('[data-testid=post-aid]')
+    await page.click('[data-testid=aid-form] [data-testid=aid-category] [data-value=paperwork]')
+    await page.fill('[data-testid=aid-form] input[name=title]', '代办养老金认证')
+    await page.fill('[data-testid=aid-form] input[name=where]', '5号楼')
+    await page.click('[data-testid=aid-form] button[type=submit]')
+    const number = await aidCard(page, '代办养老金认证').locator('[data-testid=aid-number]').textContent()
+    await aidCard(page, '代办养老金认证').locator('a[href^="#/slip"]').click()
+    await page.locator('[data-testid=slip-part]').first().waitFor()
+    expect(await page.locator('[data-testid=slip-part]').count()).toBe(2)
+    expect(await page.locator('[data-testid=slip-number]').allTextContents()).toEqual([number, number])
+    await page.click('[data-testid=slip] button:has-text("返回")')
+    await aidCard(page, '代办养老金认证').waitFor()
+  })
 })
+

@@ -128,7 +128,7 @@ describe('elder canteen', () => {
     await s.click('a[href^="#/route"]')
     await s.locator('[data-testid=route-sheet] tbody tr', { hasText: '2单元501' }).waitFor()
     await s.click('[data-testid=route-sheet] button:has-text("返回")')
-    await s.locator('[data-testid=round-progress]').waitFor()
+    await s.locator('[data-testid=canteen-section]').waitFor()
 
     // The resident's phone never received the staff space: no name, door or phone of the elder.
     const stored = await storedText(r)
