@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
-import { aidCard, chooseRole, createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
+import { aidCard, postAidRequest, chooseRole, createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -32,11 +32,7 @@ describe('mutual aid: order, take, done, rated', () => {
     // The resident posts a need with no connection.
     await servers.stopSignaling()
     const resident = await restart('resident')
-    await resident.click('[data-testid=nav-aid]')
-    await resident.click('[data-testid=post-aid]')
-    await resident.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
-    await resident.fill('[data-testid=aid-form] input[name=where]', '3号楼')
-    await resident.click('[data-testid=aid-form] button[type=submit]')
+    await postAidRequest(resident, '需要一口新炒锅', '3号楼')
     await aidCard(resident, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor()
     // While nobody has taken it, the requester may still change it.
     await aidCard(resident, '需要一口新炒锅').locator('[data-testid=edit-aid]').click()
@@ -92,12 +88,7 @@ describe('mutual aid: order, take, done, rated', () => {
     const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
     const page = staff.page
     await createCommunity(page, servers, '王主任', '幸福里社区')
-    await page.click('[data-testid=nav-aid]')
-    await page.click('[data-testid=post-aid]')
-    await page.click('[data-testid=aid-form] [data-testid=aid-category] [data-value=paperwork]')
-    await page.fill('[data-testid=aid-form] input[name=title]', '代办养老金认证')
-    await page.fill('[data-testid=aid-form] input[name=where]', '5号楼')
-    await page.click('[data-testid=aid-form] button[type=submit]')
+    await postAidRequest(page, '代办养老金认证', '5号楼', 'paperwork')
     const number = await aidCard(page, '代办养老金认证').locator('[data-testid=aid-number]').textContent()
     await aidCard(page, '代办养老金认证').locator('a[href^="#/slip"]').click()
     await page.locator('[data-testid=slip-part]').first().waitFor()

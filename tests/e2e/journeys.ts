@@ -173,6 +173,17 @@ export async function chooseRole(page: Page, role: 'resident' | 'volunteer') {
   await page.click('[data-testid=nav-today]')
 }
 
+/** Help → post a need with a title and a place (and, optionally, a category such as 'paperwork'). */
+export async function postAidRequest(page: Page, title: string, where: string, category?: string) {
+  await page.click('[data-testid=nav-aid]')
+  await page.click('[data-testid=post-aid]')
+  if (category) await page.click(`[data-testid=aid-form] [data-testid=aid-category] [data-value=${category}]`)
+  await page.fill('[data-testid=aid-form] input[name=title]', title)
+  await page.fill('[data-testid=aid-form] input[name=where]', where)
+  await page.click('[data-testid=aid-form] button[type=submit]')
+  await aidCard(page, title).waitFor()
+}
+
 export function aidCard(page: Page, title: string) {
   return page.locator('[data-testid=aid-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
 }

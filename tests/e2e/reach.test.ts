@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startHubProcess, startServers, withCleanup, type Device } from './harness'
-import { aidCard, createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers } from './journeys'
+import { aidCard, postAidRequest, createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers } from './journeys'
 
 // Reach: a change gets to every device that needs it, not only to phones that happen
 // to show the same month at the same moment.
@@ -100,13 +100,8 @@ describe('reach', () => {
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
     await joinByLink(a.page, residentLink, '李阿姨')
     await waitForPeers(a.page, 1)
-    await a.page.click('[data-testid=nav-aid]')
-    await a.page.click('[data-testid=post-aid]')
-    await a.page.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
-    await a.page.fill('[data-testid=aid-form] input[name=where]', '3号楼')
-    await a.page.click('[data-testid=aid-form] button[type=submit]')
+    await postAidRequest(a.page, '需要一口新炒锅', '3号楼')
     // "On this phone only" clears once the hub says it holds the request.
-    await aidCard(a.page, '需要一口新炒锅').waitFor()
     await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
     await a.close()
 
@@ -133,11 +128,7 @@ describe('reach', () => {
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
     await joinByLink(a.page, residentLink, '李阿姨')
     await waitForPeers(a.page, 1)
-    await a.page.click('[data-testid=nav-aid]')
-    await a.page.click('[data-testid=post-aid]')
-    await a.page.fill('[data-testid=aid-form] input[name=title]', '需要一口新炒锅')
-    await a.page.fill('[data-testid=aid-form] input[name=where]', '3号楼')
-    await a.page.click('[data-testid=aid-form] button[type=submit]')
+    await postAidRequest(a.page, '需要一口新炒锅', '3号楼')
     await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
     await a.close()
     expect(hub.output()).toMatch(/public (standing|\d{4}-\d{2}) ← 李阿姨/)
