@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { addDays, format, startOfWeek } from 'date-fns'
 import type { Page, Route } from 'playwright-core'
-import type { Servers } from '../e2e/harness'
+import { launchDevice, type Servers } from '../e2e/harness'
 import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
 import { monthOf, periodsAround, today } from '../../src/domain/calendar'
@@ -173,4 +173,41 @@ export function markTodayShown(): void {
     observer.disconnect()
   })
   observer.observe(document, { childList: true, subtree: true })
+}
+
+/** An init script: when the joiner taps "join" (markTodayShown notes when Today first shows the menu). */
+export function markJoinClicked(): void {
+  document.addEventListener('click', (event) => {
+    if ((event.target as Element).closest?.('[data-testid=accept-invite]')) (window as unknown as { joinClickedAt: number }).joinClickedAt = performance.now()
+  }, true)
+}
+
+/** Opens the app on the phone holding the year, and waits until it is online (as a bare holder is before a joiner comes). */
+export async function openHolderApp(page: Page, servers: Servers): Promise<void> {
+  await page.goto(servers.appUrl)
+  await page.waitForSelector('[data-testid=today-menu]', { timeout: 120_000 })
+  await page.waitForFunction(() => (window as any).neighbours?.session?.publicSpace.status().signalingConnected > 0, undefined, { timeout: 60_000 })
+  await page.waitForTimeout(500)
+}
+
+/**
+ * The bare baseline: the holder's page holds these public docs as bare Y.Docs over
+ * y-webrtc (a room each, framed channels); a fresh browser joins them. Ms from the
+ * joiner connecting until every doc has all its entries.
+ */
+export async function bareJoin(holder: Page, servers: Servers, year: YearFiles, label: string, names: DocName[]): Promise<number> {
+  const room = `bench-bare-${Date.now()}-${label}`
+  const password = 'bench-secret-for-the-bare-baseline'
+  await holder.goto(`${servers.appUrl}/__bench/`)
+  const urls = Object.fromEntries(names.map((name) => [name, `/__bench/year/public/${name}.bin`]))
+  const entries = Object.fromEntries(names.map((name) => [name, year.docEntries[name]!]))
+  await holder.evaluate(([u, r, p, s]) => (window as any).bench.hold(u, r, p, s), [urls, room, password, servers.signalingUrl] as const)
+  const joiner = await launchDevice(`bare-${label}`, undefined, { blockServiceWorkers: true })
+  try {
+    await routeBench(joiner.page, year)
+    await joiner.page.goto(`${servers.appUrl}/__bench/`)
+    return await joiner.page.evaluate(([r, p, s, e]) => (window as any).bench.join(r, p, s, e), [room, password, servers.signalingUrl, entries] as const)
+  } finally {
+    await joiner.dispose()
+  }
 }

@@ -7,7 +7,7 @@ import { keptMonths, today } from '../../src/domain/calendar'
 import { STANDING } from '../../src/store/space-doc'
 import { launchDevice, startHubProcess, startServers, type Device, type HubProcess, type Servers } from '../e2e/harness'
 import { inviteLink } from '../e2e/journeys'
-import { buildBaseline, communityWithYear, docsAtStart, heapMB, markTodayShown, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+import { bareJoin, buildBaseline, communityWithYear, docsAtStart, heapMB, markJoinClicked, markTodayShown, median, openHolderApp, ratio, report, yearFiles, type YearFiles } from './common'
 
 // The community hub with the year: a hub process taking in the whole year from a
 // phone, a fresh phone joining the hub, and a phone among ten peers. Baselines are
@@ -38,7 +38,7 @@ beforeAll(async () => {
   servers = await startServers()
   holder = await launchDevice('holder', undefined, { blockServiceWorkers: true })
   await communityWithYear(holder.page, servers, year)
-  await openHolderApp()
+  await openHolderApp(holder.page, servers)
   link = await inviteLink(holder.page, 'resident')
 }, 1_800_000)
 
@@ -49,16 +49,9 @@ afterAll(async () => {
   dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
 })
 
-async function openHolderApp() {
-  await holder.page.goto(servers.appUrl)
-  await holder.page.waitForSelector('[data-testid=today-menu]', { timeout: 120_000 })
-  await holder.page.waitForFunction(() => (window as any).neighbours?.session?.publicSpace.status().signalingConnected > 0, undefined, { timeout: 60_000 })
-  await holder.page.waitForTimeout(500)
-}
-
 /** Ms from the hub being up until its log shows every public doc of the year received. */
 async function appHubTakesYear(): Promise<{ ms: number; dir: string; hub: HubProcess }> {
-  await openHolderApp()
+  await openHolderApp(holder.page, servers)
   const dir = freshDir()
   const hub = await startHubProcess(dir, link, 'bench-hub')
   hubs.push(hub)
@@ -72,25 +65,6 @@ async function appHubTakesYear(): Promise<{ ms: number; dir: string; hub: HubPro
   return { ms: Date.now() - ready, dir, hub }
 }
 
-/** Bare peers: ms from a fresh peer connecting until every given doc has all its entries. */
-async function bareJoin(run: number, names: string[]): Promise<number> {
-  const room = `bench-hub-bare-${Date.now()}-${run}`
-  const password = 'bench-secret-for-the-bare-baseline'
-  await holder.page.goto(`${servers.appUrl}/__bench/`)
-  const urls = Object.fromEntries(names.map((name) => [name, `/__bench/year/public/${name}.bin`]))
-  const entries = Object.fromEntries(names.map((name) => [name, year.docEntries[name]!]))
-  await holder.page.evaluate(([u, r, p, s]) => (window as any).bench.hold(u, r, p, s), [urls, room, password, servers.signalingUrl] as const)
-  const joiner = await launchDevice(`bare${run}`, undefined, { blockServiceWorkers: true })
-  try {
-    await routeBench(joiner.page, year)
-    await joiner.page.goto(`${servers.appUrl}/__bench/`)
-    return await joiner.page.evaluate(([r, p, s, e]) => (window as any).bench.join(r, p, s, e), [room, password, servers.signalingUrl, entries] as const)
-  } finally {
-    await joiner.dispose()
-    await holder.page.goto('about:blank')
-  }
-}
-
 it('a hub process takes in the whole year from a phone', async () => {
   const app: number[] = []
   const bare: number[] = []
@@ -101,7 +75,8 @@ it('a hub process takes in the whole year from a phone', async () => {
     // The last hub stays up, holding the year, for the next test; the others stop.
     if (run < RUNS - 1) await taken.hub.stop()
     else fullHubDir = taken.dir
-    bare.push(await bareJoin(run, Object.keys(year.public)))
+    bare.push(await bareJoin(holder.page, servers, year, `hub${run}`, Object.keys(year.public)))
+    await holder.page.goto('about:blank')
   }
   report('hub-takes-year', {
     appMs: median(app),
@@ -113,12 +88,6 @@ it('a hub process takes in the whole year from a phone', async () => {
     budget: { ratioAtMost: 2 },
   })
 })
-
-const markJoinClicked = () => {
-  document.addEventListener('click', (event) => {
-    if ((event.target as Element).closest?.('[data-testid=accept-invite]')) (window as unknown as { joinClickedAt: number }).joinClickedAt = performance.now()
-  }, true)
-}
 
 it('a fresh phone joins a hub that holds the year', async () => {
   expect(fullHubDir).toBeDefined()
@@ -151,7 +120,8 @@ it('a fresh phone joins a hub that holds the year', async () => {
     } finally {
       await joiner.dispose()
     }
-    bare.push(await bareJoin(100 + run, docsAtStart(year)))
+    bare.push(await bareJoin(holder.page, servers, year, `joinhub${run}`, docsAtStart(year)))
+    await holder.page.goto('about:blank')
   }
   report('join-hub', {
     toTodayMs: median(toToday),
@@ -169,7 +139,7 @@ it('a phone holding the year among ten peers', async () => {
   expect(fullHubDir).toBeDefined()
   await Promise.all(hubs.map((hub) => hub.stop()))
   hubs.length = 0
-  await openHolderApp()
+  await openHolderApp(holder.page, servers)
   await holder.page.waitForTimeout(2_000)
   const heapAlone = await heapMB(holder.page)
   // Ten peers that already hold the year (copies of the full hub, each its own device).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
 import { inviteLink, waitForPeers } from '../e2e/journeys'
-import { buildBaseline, communityWithYear, docsAtStart, markTodayShown, median, ratio, report, routeBench, yearFiles, type YearFiles } from './common'
+import { bareJoin, buildBaseline, communityWithYear, docsAtStart, markJoinClicked, markTodayShown, median, openHolderApp, ratio, report, yearFiles, type YearFiles } from './common'
 
 // A fresh phone joins a phone that holds the year: from tapping "join" to the Today
 // screen showing today's menu. Baseline: two bare peers over y-webrtc holding the
@@ -17,28 +17,13 @@ let holder: Device
 let year: YearFiles
 let link: string
 
-// When the joiner taps "join"; markTodayShown notes when Today first shows the menu.
-const markJoinClicked = () => {
-  document.addEventListener('click', (event) => {
-    if ((event.target as Element).closest?.('[data-testid=accept-invite]')) (window as unknown as { joinClickedAt: number }).joinClickedAt = performance.now()
-  }, true)
-}
-
-async function openHolderApp() {
-  await holder.page.goto(servers.appUrl)
-  await holder.page.waitForSelector('[data-testid=today-menu]', { timeout: 120_000 })
-  // The holder is online before the joiner comes, as the bare holder is.
-  await holder.page.waitForFunction(() => (window as any).neighbours?.session?.publicSpace.status().signalingConnected > 0, undefined, { timeout: 60_000 })
-  await holder.page.waitForTimeout(500)
-}
-
 beforeAll(async () => {
   year = yearFiles()
   buildBaseline()
   servers = await startServers()
   holder = await launchDevice('holder', undefined, { blockServiceWorkers: true })
   await communityWithYear(holder.page, servers, year)
-  await openHolderApp()
+  await openHolderApp(holder.page, servers)
   link = await inviteLink(holder.page, 'resident')
 }, 1_800_000)
 
@@ -48,7 +33,7 @@ afterAll(async () => {
 })
 
 async function appJoin(run: number): Promise<number> {
-  await openHolderApp()
+  await openHolderApp(holder.page, servers)
   const joiner = await launchDevice(`joiner${run}`, undefined, { blockServiceWorkers: true })
   try {
     await joiner.page.addInitScript(markJoinClicked)
@@ -64,33 +49,12 @@ async function appJoin(run: number): Promise<number> {
   }
 }
 
-async function bareJoin(run: number): Promise<number> {
-  const room = `bench-bare-${Date.now()}-${run}`
-  const password = 'bench-secret-for-the-bare-baseline'
-  await holder.page.goto(`${servers.appUrl}/__bench/`)
-  const docs = docsAtStart(year)
-  const urls = Object.fromEntries(docs.map((name) => [name, `/__bench/year/public/${name}.bin`]))
-  const entries = Object.fromEntries(docs.map((name) => [name, year.docEntries[name]!]))
-  await holder.page.evaluate(([u, r, p, s]) => (window as any).bench.hold(u, r, p, s), [urls, room, password, servers.signalingUrl] as const)
-  const joiner = await launchDevice(`bare${run}`, undefined, { blockServiceWorkers: true })
-  try {
-    await routeBench(joiner.page, year)
-    await joiner.page.goto(`${servers.appUrl}/__bench/`)
-    return await joiner.page.evaluate(
-      ([r, p, s, e]) => (window as any).bench.join(r, p, s, e),
-      [room, password, servers.signalingUrl, entries] as const,
-    )
-  } finally {
-    await joiner.dispose()
-  }
-}
-
 it('a fresh phone joins a phone holding the year', async () => {
   const app: number[] = []
   const bare: number[] = []
   for (let run = 0; run < RUNS; run++) {
     app.push(await appJoin(run))
-    bare.push(await bareJoin(run))
+    bare.push(await bareJoin(holder.page, servers, year, `sync${run}`, docsAtStart(year)))
   }
   expect(app.every((ms) => ms > 0)).toBe(true)
   report('two-peer-sync', {

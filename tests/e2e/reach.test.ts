@@ -23,6 +23,24 @@ async function storedMonths(page: Page): Promise<string[]> {
 
 const monthOf = (day: string) => day.slice(0, 7)
 
+/** A joins while only the hub is online, posts a help request, sees the hub confirm holding it ("on this phone only" clears), and goes off. */
+async function writeWithOnlyTheHub(link: string) {
+  const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+  await joinByLink(a.page, link, '李阿姨')
+  await waitForPeers(a.page, 1)
+  await postAidRequest(a.page, '需要一口新炒锅', '3号楼')
+  await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
+  await a.close()
+}
+
+/** B comes online for the first time, when A is long gone, and sees A's request: the hub passed it on. */
+async function newcomerSeesIt(link: string) {
+  const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+  await joinByLink(b.page, link, '赵大爷')
+  await b.page.click('[data-testid=nav-aid]')
+  await aidCard(b.page, '需要一口新炒锅').waitFor({ timeout: 30_000 })
+}
+
 describe('reach', () => {
   it('a shift published two months ahead while a volunteer’s phone is off reaches it after the publisher restarts, before the week is opened', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
@@ -96,20 +114,8 @@ describe('reach', () => {
     await hub.page.locator('[data-testid=hub-is-on]').waitFor()
     await staff.close()
 
-    // A is online with only the hub; it writes, the hub confirms holding it, A goes off.
-    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
-    await joinByLink(a.page, residentLink, '李阿姨')
-    await waitForPeers(a.page, 1)
-    await postAidRequest(a.page, '需要一口新炒锅', '3号楼')
-    // "On this phone only" clears once the hub says it holds the request.
-    await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
-    await a.close()
-
-    // B comes online for the first time, when A is long gone: the hub passes it on.
-    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
-    await joinByLink(b.page, residentLink, '赵大爷')
-    await b.page.click('[data-testid=nav-aid]')
-    await aidCard(b.page, '需要一口新炒锅').waitFor({ timeout: 30_000 })
+    await writeWithOnlyTheHub(residentLink)
+    await newcomerSeesIt(residentLink)
     await hub.page.locator('[data-testid=hub-peers] li', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
     await hub.page.locator('[data-testid=hub-peers] li', { hasText: '李阿姨' }).waitFor()
   })
@@ -125,12 +131,7 @@ describe('reach', () => {
     let hub = await startHubProcess(dataDir, staffLink)
     cleanup.add(null, () => hub.stop())
 
-    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
-    await joinByLink(a.page, residentLink, '李阿姨')
-    await waitForPeers(a.page, 1)
-    await postAidRequest(a.page, '需要一口新炒锅', '3号楼')
-    await aidCard(a.page, '需要一口新炒锅').locator('[data-testid=not-shared]').waitFor({ state: 'detached', timeout: 30_000 })
-    await a.close()
+    await writeWithOnlyTheHub(residentLink)
     expect(hub.output()).toMatch(/public (standing|\d{4}-\d{2}) ← 李阿姨/)
 
     // The hub restarts with no link: it resumes from what it stored.
@@ -138,9 +139,6 @@ describe('reach', () => {
     hub = await startHubProcess(dataDir)
     expect(hub.output()).toMatch(/public space: holding [1-9]\d* docs/)
 
-    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
-    await joinByLink(b.page, residentLink, '赵大爷')
-    await b.page.click('[data-testid=nav-aid]')
-    await aidCard(b.page, '需要一口新炒锅').waitFor({ timeout: 30_000 })
+    await newcomerSeesIt(residentLink)
   })
 })
