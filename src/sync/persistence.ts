@@ -71,15 +71,17 @@ export async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persisten
 export const readStoredDoc = (room: string): Promise<Uint8Array> => withStoredDoc(room, (doc) => Y.encodeStateAsUpdate(doc))
 
 /**
- * Merges an update into a doc that is not open, without opening it for screens or
- * peers (a month received from a file). Resolves once it is written; true if it
- * brought anything this device did not have.
+ * Merges an update into a doc that is not open, without opening it for screens (a
+ * month received from a peer or a file). Resolves once it is written; true if it
+ * brought anything this device did not have. `afterwards` sees the doc while it is
+ * still loaded (replication notes its state then).
  */
-export const storeIntoDoc = (room: string, update: Uint8Array): Promise<boolean> =>
+export const storeIntoDoc = (room: string, update: Uint8Array, afterwards?: (doc: Y.Doc) => Promise<void>): Promise<boolean> =>
   withStoredDoc(room, async (doc, persistence) => {
     if (!mergeUpdate(doc, update)) return false
     await storeState(persistence, true)
     await flush(persistence)
+    await afterwards?.(doc)
     return true
   })
 

@@ -78,11 +78,9 @@ interface Peer extends Omit<PeerView, 'holds'> {
   /** The last state of each doc told to this peer (sent at most once each). */
   told: Map<DocName, string>
   /** Docs whose state the peer should hear once data settles. */
-  pendingState: Set<DocName>
-  stateTimer: unknown
+  stateBatch: Batch
   /** New docs to announce to this peer. */
-  announce: Set<DocName>
-  announceTimer: unknown
+  announceBatch: Batch
   queue: Promise<void>
 }
 
@@ -111,6 +109,13 @@ const realTimers: Timers = {
 }
 
 type StateVector = Map<number, number>
+
+/** Doc names gathered for one message, sent once things settle. */
+interface Batch {
+  names: Set<DocName>
+  timer: unknown
+}
+
 
 /** A doc's state, with the digest worked out only if asked for (it walks the whole doc). */
 export function stateOf(doc: Y.Doc): DocState {
@@ -175,8 +180,8 @@ export class Replicator {
     this.disconnect(id)
     const peer: Peer = {
       id, send, device: '', label: '', connectedAt: this.now(), syncedAt: null,
-      digests: new Map(), told: new Map(), pendingState: new Set(), stateTimer: undefined,
-      announce: new Set(), announceTimer: undefined, queue: Promise.resolve(),
+      digests: new Map(), told: new Map(), queue: Promise.resolve(),
+      stateBatch: { names: new Set(), timer: undefined }, announceBatch: { names: new Set(), timer: undefined },
     }
     this.peers.set(id, peer)
     this.enqueue(peer, async () => this.sendDigests(peer, this.shelf.names()))
@@ -186,8 +191,8 @@ export class Replicator {
   disconnect(id: string): void {
     const peer = this.peers.get(id)
     if (!peer) return
-    this.timers.clear(peer.stateTimer)
-    this.timers.clear(peer.announceTimer)
+    this.timers.clear(peer.stateBatch.timer)
+    this.timers.clear(peer.announceBatch.timer)
     this.peers.delete(id)
     this.emit()
   }
@@ -298,25 +303,26 @@ export class Replicator {
     peer.syncedAt = this.now()
   }
 
-  /** After data comes in from a peer, say what we now hold (once it settles): that confirms it. */
-  private stateSoon(peer: Peer, name: DocName): void {
-    peer.pendingState.add(name)
-    this.timers.clear(peer.stateTimer)
-    peer.stateTimer = this.timers.set(() => {
-      const names = [...peer.pendingState]
-      peer.pendingState.clear()
-      for (const n of names) this.enqueue(peer, () => this.tellState(peer, n))
+  /** Adds a doc to a batch for this peer; once nothing is added for a moment, `send` gets them all. */
+  private soon(peer: Peer, batch: Batch, name: DocName, send: (names: DocName[]) => Promise<void>): void {
+    batch.names.add(name)
+    this.timers.clear(batch.timer)
+    batch.timer = this.timers.set(() => {
+      const names = [...batch.names]
+      batch.names.clear()
+      this.enqueue(peer, () => send(names))
     }, SETTLE_MS)
   }
 
+  /** After data comes in from a peer, say what we now hold (once it settles): that confirms it. */
+  private stateSoon(peer: Peer, name: DocName): void {
+    this.soon(peer, peer.stateBatch, name, async (names) => {
+      for (const n of names) await this.tellState(peer, n)
+    })
+  }
+
   private announceSoon(peer: Peer, name: DocName): void {
-    peer.announce.add(name)
-    this.timers.clear(peer.announceTimer)
-    peer.announceTimer = this.timers.set(() => {
-      const names = [...peer.announce]
-      peer.announce.clear()
-      this.enqueue(peer, () => this.sendDigests(peer, names))
-    }, SETTLE_MS)
+    this.soon(peer, peer.announceBatch, name, (names) => this.sendDigests(peer, names))
   }
 
   /** A change to a held doc: to every peer holding it, except where it came from. */

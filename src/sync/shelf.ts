@@ -1,7 +1,6 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
-import { flush, mergeUpdate, recordedState, recordState, storedMonths, withStoredDoc } from './persistence'
-import { storeState } from 'y-indexeddb'
+import { recordedState, recordState, storedMonths, storeIntoDoc, withStoredDoc } from './persistence'
 
 // What a device holds of one space, for replication: the docs open on screen (in
 // memory, stored by y-indexeddb as they change) and the months only stored (each in
@@ -107,17 +106,12 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
         Y.applyUpdate(open, update, origin)
         return docs.flushed(name)
       }
-      await inTurn(name, () =>
-        withStoredDoc(roomOf(name), async (doc, persistence) => {
-          if (!mergeUpdate(doc, update)) return
-          await storeState(persistence, true)
-          await flush(persistence)
-          stored.add(name)
-          const state = storedState(doc)
-          states.set(name, state)
-          await recordState(roomOf(name), state)
-        }),
-      )
+      const noteState = async (doc: Y.Doc) => {
+        const state = storedState(doc)
+        states.set(name, state)
+        await recordState(roomOf(name), state)
+      }
+      if (await inTurn(name, () => storeIntoDoc(roomOf(name), update, noteState))) stored.add(name)
       // Opened on a screen while this was being written: it may have read the database first.
       const openedSince = docs.opened.get(name)
       if (openedSince) Y.applyUpdate(openedSince, update, origin)
