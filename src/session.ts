@@ -1,34 +1,37 @@
 import { createSignal, type Accessor } from 'solid-js'
-import { keptMonths, periodsAround, today, type Period } from './domain/calendar'
+import { keptMonths, monthsAround, today, type Month } from './domain/calendar'
 import type { Membership, SpaceKey, SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
-import { liveMembers } from './store/members'
-import { liveNoticeData, type LiveNoticeData } from './store/notices'
-import { ShownPeriods, type LiveCollection } from './store/reactive'
-import { liveShiftData, type LiveShiftData } from './store/shifts'
-import { liveActivityData, type LiveActivityData } from './store/activities'
-import { liveAidData, type LiveAidData } from './store/aid'
-import { liveCanteenData, liveStaffCanteenData, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
+import type { Actor } from './domain/actor'
+import { liveMembers, memberCommands } from './store/members'
+import { liveNoticeData, noticeCommands, type LiveNoticeData } from './store/notices'
+import { ShownMonths, type LiveCollection } from './store/reactive'
+import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } from './store/shifts'
+import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
+import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
+import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
+import type { Writer } from './store/collection'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
 import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
-import { docRoom, isDocName, SpaceDoc, STANDING, type DocName } from './store/space-doc'
+import { docRoom, isDocName, SpaceDocs, STANDING, type DocName } from './store/space-docs'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 
 // The composition root for one community on this device: each space's docs (a
-// standing doc and one per month, see store/space-doc.ts), each with its storage and
+// standing doc and one per month, see store/space-docs.ts), each with its storage and
 // its peer-to-peer room, the clock, and the live collections that screens read.
-// Screens call store commands with `doc` and `clock` from here.
+// Screens read the live collections and call the commands bound here; they never see
+// a doc or the clock.
 
 export interface OpenSpace {
   kind: SpaceKind
   key: SpaceKey
-  doc: SpaceDoc
+  docs: SpaceDocs
   /** Each open doc's storage, by doc name (STANDING or a month). */
   storage: Map<DocName, SpaceStorage>
   /** The space's one peer-to-peer room, carrying all its docs; null until the transport has loaded. */
@@ -45,11 +48,13 @@ export interface OpenSpace {
 
 export interface CommunitySession {
   membership: Membership
+  /** The person acting on this device (read at each command). */
+  actor: () => Actor
   clock: HybridClock
   publicSpace: OpenSpace
   staffSpace: OpenSpace | null
   /** The months each feature's screens read; a screen that shows another month adds it. */
-  periods: { shifts: ShownPeriods; activities: ShownPeriods; canteen: ShownPeriods }
+  shown: { shifts: ShownMonths; activities: ShownMonths; canteen: ShownMonths }
   members: LiveCollection<Member>
   notices: LiveNoticeData
   shifts: LiveShiftData
@@ -58,6 +63,8 @@ export interface CommunitySession {
   canteen: LiveCanteenData
   /** Only on devices that hold the staff space. */
   staffCanteen: LiveStaffCanteenData | null
+  /** Each feature's commands, bound to its space, the clock and the person acting. */
+  commands: Commands
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
@@ -75,12 +82,34 @@ export type FileLoaded = { ok: true; community: string; changed: number } | { ok
 
 type Transport = typeof import('./sync/connect')
 
+/**
+ * What screens call, built once per open community. Staff commands exist only on a
+ * device that holds the staff space, so a screen cannot reach them without it.
+ */
+function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean) {
+  return {
+    members: memberCommands(pub),
+    shifts: shiftCommands(pub),
+    activities: activityCommands(pub),
+    aid: aidCommands(pub, isStaff),
+    canteen: canteenCommands(pub),
+    staff: staff && {
+      notices: noticeCommands(pub),
+      shifts: staffShiftCommands(pub),
+      activities: staffActivityCommands(pub),
+      canteen: staffCanteenCommands(pub, staff),
+    },
+  }
+}
+export type Commands = ReturnType<typeof bindCommands>
+export type StaffCommands = NonNullable<Commands['staff']>
+
 /** Where a file's docs come from: the open doc if there is one, else its database. */
 async function spaceDocs(space: OpenSpace): Promise<Map<DocName, Uint8Array>> {
-  const names = new Set([STANDING, ...space.doc.opened.keys(), ...(await storedMonths(space.key.room))])
+  const names = new Set([STANDING, ...space.docs.opened.keys(), ...(await storedMonths(space.key.room))])
   const docs = new Map<DocName, Uint8Array>()
   for (const name of [...names].sort()) {
-    const open = space.doc.get(name)
+    const open = space.docs.get(name)
     docs.set(name, open ? Y.encodeStateAsUpdate(open) : await readStoredDoc(docRoom(space.key.room, name)))
   }
   return docs
@@ -92,7 +121,7 @@ const FROM_FILE = 'file'
 async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>): Promise<number> {
   let changed = 0
   for (const [name, update] of docs) {
-    const open = space.doc.get(name)
+    const open = space.docs.get(name)
     if (open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update)) changed++
     if (!open) space.shelf?.written(name)
   }
@@ -108,7 +137,7 @@ interface SpacePlan {
 }
 
 function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self, hub }: SpacePlan): OpenSpace {
-  const doc = new SpaceDoc()
+  const docs = new SpaceDocs()
   const storage = new Map<DocName, SpaceStorage>()
   const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus(loadActivity(key.room)))
   // y-webrtc encrypts with WebCrypto, which browsers offer only to https and localhost.
@@ -116,7 +145,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
   const space: OpenSpace = {
     kind,
     key,
-    doc,
+    docs,
     storage,
     sync: null,
     shelf: null,
@@ -125,7 +154,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     loaded: () => Promise.all([...storage.values()].map((part) => part.whenLoaded)).then(() => undefined),
     closed: false,
   }
-  doc.onOpen((name, ydoc) => {
+  docs.onOpen((name, ydoc) => {
     const stored = persistSpace(ydoc, docRoom(key.room, name))
     storage.set(name, stored)
     // A month opened on a screen later asks peers for what they hold of it.
@@ -134,18 +163,18 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
   if (noCrypto) return space
   // Every device keeps last month to six months ahead, and whatever a screen opened; a hub keeps all.
   const kept = new Set(keptMonths(today()))
-  const keeps = (name: DocName) => hub || name === STANDING || kept.has(name) || doc.opened.has(name)
+  const keeps = (name: DocName) => hub || name === STANDING || kept.has(name) || docs.opened.has(name)
   // Peers are met once what this device holds of the standing doc is loaded.
   void Promise.all([storage.get(STANDING)!.whenLoaded, transport]).then(async ([, { connectSpace, makeSpaceShelf }]) => {
     if (space.closed) return
-    const docs = {
-      opened: doc.opened,
-      onOpen: (listener: (name: DocName, ydoc: Y.Doc) => void) => doc.onOpen(listener),
+    const held = {
+      opened: docs.opened,
+      onOpen: (listener: (name: DocName, ydoc: Y.Doc) => void) => docs.onOpen(listener),
       whenLoaded: (name: DocName) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
       isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
       flushed: (name: DocName) => storage.get(name)?.flushed() ?? Promise.resolve(),
     }
-    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs, keeps })
+    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps })
     if (space.closed) return shelf.close()
     space.shelf = shelf
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName })
@@ -161,14 +190,17 @@ async function closeSpace(space: OpenSpace): Promise<void> {
   await space.sync?.destroy()
   await space.shelf?.close()
   await Promise.all([...space.storage.values()].map((part) => part.destroy()))
-  space.doc.destroy()
+  space.docs.destroy()
 }
 
 /** Resolves after the browser has drawn what the screen shows now. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 
-/** Who this device is to its peers: its id, and its person's name if they gave one. */
-export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[]): CommunitySession {
+/**
+ * `self` is who this device is to its peers (its id, and its person's name if they gave
+ * one); `actor` is the person acting on it, read at each command.
+ */
+export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[], actor: () => Actor): CommunitySession {
   const deviceId = self.device
   const clock = new HybridClock(deviceId)
   // The transport (y-webrtc, a third of the app's code) is loaded once the first
@@ -180,22 +212,22 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
   const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
-  const members = liveMembers(pub.doc, clock)
-  const notices = liveNoticeData(pub.doc, clock)
+  const members = liveMembers(pub.docs, clock)
+  const notices = liveNoticeData(pub.docs, clock)
   // Screens show this month and the next; other months stay stored, unopened, until
   // a screen asks for one (a week further on, last month's report).
-  const around = periodsAround(today())
+  const around = monthsAround(today())
   const [thisMonth, ...later] = around
-  const periods = { shifts: new ShownPeriods(around), activities: new ShownPeriods(around), canteen: new ShownPeriods(around) }
+  const shown = { shifts: new ShownMonths(around), activities: new ShownMonths(around), canteen: new ShownMonths(around) }
   // A month a screen shows is opened (loaded, and met with peers) in the spaces that
   // feature reads: only the canteen keeps anything by month in the staff space.
-  const openIn = (spaces: OpenSpace[]) => (months: Iterable<Period>) => {
-    for (const month of months) spaces.forEach((space) => space.doc.open(month))
+  const openIn = (spaces: OpenSpace[]) => (months: Iterable<Month>) => {
+    for (const month of months) spaces.forEach((space) => space.docs.open(month))
   }
   const both = staff ? [pub, staff] : [pub]
-  periods.shifts.onShow(openIn([pub]))
-  periods.activities.onShow(openIn([pub]))
-  periods.canteen.onShow(openIn(both))
+  shown.shifts.onShow(openIn([pub]))
+  shown.activities.onShow(openIn([pub]))
+  shown.canteen.onShow(openIn(both))
   // The first screen (Today) needs this month; the next is opened once it is drawn.
   openIn(both)([thisMonth!])
   const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
@@ -204,17 +236,21 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
     firstScreenDrawn()
     openIn(both)(later)
   })
-  const shifts = liveShiftData(pub.doc, clock, periods.shifts)
-  const activities = liveActivityData(pub.doc, clock, periods.activities)
-  const aid = liveAidData(pub.doc, clock)
-  const canteen = liveCanteenData(pub.doc, clock, periods.canteen)
-  const staffCanteen = staff ? liveStaffCanteenData(staff.doc, clock, periods.canteen) : null
+  const shifts = liveShiftData(pub.docs, clock, shown.shifts)
+  const activities = liveActivityData(pub.docs, clock, shown.activities)
+  const aid = liveAidData(pub.docs, clock)
+  const canteen = liveCanteenData(pub.docs, clock, shown.canteen)
+  const staffCanteen = staff ? liveStaffCanteenData(staff.docs, clock, shown.canteen) : null
+  const isStaff = (id: string) => members.byId[id]?.role === 'staff'
+  const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
+  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   return {
     membership,
+    actor,
     clock,
-    periods,
+    shown,
     publicSpace: pub,
     staffSpace: staff,
     members,
@@ -224,6 +260,7 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
     aid,
     canteen,
     staffCanteen,
+    commands,
     collections,
     whenLoaded,
     flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),

@@ -32,17 +32,17 @@ export const minutesOf = (time: Time): number => Number(time.slice(0, 2)) * 60 +
 export const monthOf = (day: Day): string => day.slice(0, 7)
 export const yearOf = (day: Day): string => day.slice(0, 4)
 
-// A month ("period") is how a year of entries is split: dated records get ids that
+// A month is how a year of entries is split: dated records get ids that
 // begin with their month, and every entry keyed under them or under a day does too,
 // so a phone can keep to the months it shows without reading the rest.
-export type Period = string
-const PERIOD_KEY = /^(\d{4}-\d{2})[-_]/
+export type Month = string
+const MONTH_KEY = /^(\d{4}-\d{2})[-_]/
 
 /** The month a key belongs to, or null for records that belong to no month (members, groups …). */
-export const periodOfKey = (key: string): Period | null => PERIOD_KEY.exec(key)?.[1] ?? null
+export const monthOfKey = (key: string): Month | null => MONTH_KEY.exec(key)?.[1] ?? null
 
 /** The months a phone shows without being asked: this month, then the next (what is coming). */
-export function periodsAround(day: Day): Period[] {
+export function monthsAround(day: Day): Month[] {
   const first = parseISO(`${monthOf(day)}-01`)
   return [0, 1].map((months) => format(addMonths(first, months), 'yyyy-MM'))
 }
@@ -52,19 +52,19 @@ export function periodsAround(day: Day): Period[] {
  * month (reports, late attendance) through six months ahead (what is published ahead:
  * shifts, activities, menus).
  */
-export function keptMonths(day: Day): Period[] {
+export function keptMonths(day: Day): Month[] {
   const first = parseISO(`${monthOf(day)}-01`)
   return [-1, 0, 1, 2, 3, 4, 5, 6].map((months) => format(addMonths(first, months), 'yyyy-MM'))
 }
 
 /** A dated record stays in the month its id names, so an edit may move it within that month only. */
 export const staysInItsMonth = (id: string, day: Day): boolean => {
-  const period = periodOfKey(id)
-  return period === null || period === monthOf(day)
+  const month = monthOfKey(id)
+  return month === null || month === monthOf(day)
 }
 
 /** The months a week touches (one, or two when it straddles a month's end). */
-export const monthsOfWeek = (monday: Day): Period[] => [...new Set([monthOf(monday), monthOf(plusDays(monday, 6))])]
+export const monthsOfWeek = (monday: Day): Month[] => [...new Set([monthOf(monday), monthOf(plusDays(monday, 6))])]
 
 /** The twelve months of a day's year. */
-export const monthsOfYear = (day: Day): Period[] => Array.from({ length: 12 }, (_, i) => `${yearOf(day)}-${String(i + 1).padStart(2, '0')}`)
+export const monthsOfYear = (day: Day): Month[] => Array.from({ length: 12 }, (_, i) => `${yearOf(day)}-${String(i + 1).padStart(2, '0')}`)

@@ -308,7 +308,7 @@ export function checkElderDraft(draft: ElderDraft): Checked<ElderDraft, keyof El
 
 // ---- Boards and reports ---------------------------------------------------------------
 
-export interface MealBoard {
+export interface MealTally {
   meal: Meal
   menu: Menu | null
   eatIn: number
@@ -321,9 +321,9 @@ export interface MealBoard {
   unknownCodes: number
 }
 
-export function mealBoard(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: { full: number; subsidised: number }): MealBoard {
+export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: { full: number; subsidised: number }): MealTally {
   const view = allocateSeats(orders, menu?.seats ?? 0)
-  const board: MealBoard = {
+  const board: MealTally = {
     meal,
     menu,
     eatIn: 0,

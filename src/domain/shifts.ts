@@ -136,19 +136,19 @@ export interface VolunteerHours {
 
 /**
  * Hours count only where staff marked a volunteer attended on a shift that was not
- * cancelled and where the volunteer was confirmed; `period` is 'YYYY-MM' or 'YYYY'.
+ * cancelled and where the volunteer was confirmed; `monthOrYear` is 'YYYY-MM' or 'YYYY'.
  */
 export function hoursByVolunteer(
   views: readonly ShiftView[],
   attendance: readonly Attendance[],
-  period: string,
+  monthOrYear: string,
 ): VolunteerHours[] {
   const attended = new Set(attendance.filter((a) => a.status === 'attended').map((a) => entryKey(a.shiftId, a.volunteerId)))
   const totals = new Map<string, VolunteerHours>()
   for (const view of views) {
     if (view.cancelled) continue
-    const inPeriod = period.length === 7 ? monthOf(view.shift.date) === period : yearOf(view.shift.date) === period
-    if (!inPeriod) continue
+    const inMonthOrYear = monthOrYear.length === 7 ? monthOf(view.shift.date) === monthOrYear : yearOf(view.shift.date) === monthOrYear
+    if (!inMonthOrYear) continue
     for (const signup of view.confirmed) {
       if (!attended.has(entryKey(view.shift.id, signup.personId))) continue
       const total = totals.get(signup.personId) ?? { volunteerId: signup.personId, name: signup.personName, shifts: 0, minutes: 0 }

@@ -1,5 +1,5 @@
-import type { SpaceDoc } from './space-doc'
-import { staysInItsMonth, type Day } from '../domain/calendar'
+import type { SpaceDocs } from './space-docs'
+import { nowTime, staysInItsMonth, today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { datedId, newId } from '../domain/ids'
 import {
@@ -21,49 +21,49 @@ import {
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation, type Repeat } from '../domain/schedule'
 import { failed, type Checked } from '../domain/validation'
-import { inTransaction, putRecord, readCollection, readRecord } from './collection'
+import { putRecord, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
-import { liveCollection, type ShownPeriods } from './reactive'
+import { liveCollection, type ShownMonths } from './reactive'
 import { writeCancellation } from './schedule'
 
 const notFound = failed('activity', 'problem.notFound')
 
 // ---- Groups ---------------------------------------------------------------------
 
-export function publishGroup(doc: SpaceDoc, clock: HybridClock, by: Person, draft: GroupDraft): Checked<Group> {
+export function publishGroup(docs: SpaceDocs, clock: HybridClock, by: Person, draft: GroupDraft): Checked<Group> {
   const check = checkGroupDraft(draft)
   if (!check.ok) return check
   const stamp = clock.tick()
   const group: Group = { id: newId(), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
-  inTransaction(doc, () => putRecord(publicSpace(doc).groups, group.id, group))
+  docs.transact(() => putRecord(publicSpace(docs).groups, group.id, group))
   return { ok: true, value: group }
 }
 
-export function editGroup(doc: SpaceDoc, clock: HybridClock, id: string, draft: GroupDraft): Checked<Group> {
-  const group = readRecord(GroupSchema, id, publicSpace(doc).groups.get(id))
+export function editGroup(docs: SpaceDocs, clock: HybridClock, id: string, draft: GroupDraft): Checked<Group> {
+  const group = readRecord(GroupSchema, id, publicSpace(docs).groups.get(id))
   if (!group) return notFound
   const check = checkGroupDraft(draft)
   if (!check.ok) return check
   const edited: Group = { ...group, ...check.value, editedAt: clock.tick() }
-  inTransaction(doc, () => putRecord(publicSpace(doc).groups, id, edited))
+  docs.transact(() => putRecord(publicSpace(docs).groups, id, edited))
   return { ok: true, value: edited }
 }
 
 /** Membership has no limit; it uses the same per-person entries as places. */
-export function joinGroup(doc: SpaceDoc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
-  if (!publicSpace(doc).groups.has(groupId)) return notFound
-  return inTransaction(doc, () => joinLine(publicSpace(doc).groupMembers, clock, groupId, null, person, person))
+export function joinGroup(docs: SpaceDocs, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
+  if (!publicSpace(docs).groups.has(groupId)) return notFound
+  return docs.transact(() => joinLine(publicSpace(docs).groupMembers, clock, groupId, null, person, person))
 }
 
-export function leaveGroup(doc: SpaceDoc, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
-  return inTransaction(doc, () => leaveLine(publicSpace(doc).groupMembers, clock, groupId, person.id, person))
+export function leaveGroup(docs: SpaceDocs, clock: HybridClock, groupId: string, person: Person): Checked<PlaceEntry> {
+  return docs.transact(() => leaveLine(publicSpace(docs).groupMembers, clock, groupId, person.id, person))
 }
 
 // ---- Activities -----------------------------------------------------------------
 
-export function findActivity(doc: SpaceDoc, id: string): Activity | null {
-  return readRecord(ActivitySchema, id, publicSpace(doc).activities.get(id))
+export function findActivity(docs: SpaceDocs, id: string): Activity | null {
+  return readRecord(ActivitySchema, id, publicSpace(docs).activities.get(id))
 }
 
 function withoutEmptyGroup(draft: ActivityDraft) {
@@ -71,17 +71,17 @@ function withoutEmptyGroup(draft: ActivityDraft) {
   return groupId ? { ...rest, groupId } : rest
 }
 
-export function publishActivity(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ActivityDraft, today: Day): Checked<Activity> {
+export function publishActivity(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ActivityDraft, today: Day): Checked<Activity> {
   const check = checkActivityDraft(draft, today, false)
   if (!check.ok) return check
   const stamp = clock.tick()
   const activity: Activity = { id: datedId(check.value.date), ...withoutEmptyGroup(check.value), createdBy: by.id, stamp, editedAt: stamp }
-  inTransaction(doc, () => putRecord(publicSpace(doc).activities, activity.id, activity))
+  docs.transact(() => putRecord(publicSpace(docs).activities, activity.id, activity))
   return { ok: true, value: activity }
 }
 
 /** Weekly rehearsals and classes: one record per date, each remembering the rule. */
-export function publishActivitySeries(doc: SpaceDoc, clock: HybridClock, by: Person, draft: ActivityDraft, repeat: Repeat, today: Day): Checked<Activity[]> {
+export function publishActivitySeries(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ActivityDraft, repeat: Repeat, today: Day): Checked<Activity[]> {
   const check = checkActivitySeries(draft, repeat, today)
   if (!check.ok) return check
   const seriesId = newId()
@@ -90,38 +90,38 @@ export function publishActivitySeries(doc: SpaceDoc, clock: HybridClock, by: Per
     const stamp = clock.tick()
     return { id: datedId(date), seriesId, repeat: rule, ...withoutEmptyGroup(check.value.draft), date, createdBy: by.id, stamp, editedAt: stamp }
   })
-  inTransaction(doc, () => activities.forEach((a) => putRecord(publicSpace(doc).activities, a.id, a)))
+  docs.transact(() => activities.forEach((a) => putRecord(publicSpace(docs).activities, a.id, a)))
   return { ok: true, value: activities }
 }
 
 /** Edits one occurrence. A smaller capacity moves the latest to the waitlist (the screen asks first). */
-export function editActivity(doc: SpaceDoc, clock: HybridClock, id: string, draft: ActivityDraft, today: Day): Checked<Activity> {
-  const activity = findActivity(doc, id)
+export function editActivity(docs: SpaceDocs, clock: HybridClock, id: string, draft: ActivityDraft, today: Day): Checked<Activity> {
+  const activity = findActivity(docs, id)
   if (!activity) return notFound
   const check = checkActivityDraft(draft, today, draft.date === activity.date)
   if (!check.ok) return check
   if (!staysInItsMonth(id, check.value.date)) return { ok: false, problems: { date: 'problem.otherMonth' } }
   const { groupId: _old, ...kept } = activity
   const edited: Activity = { ...kept, ...withoutEmptyGroup(check.value), editedAt: clock.tick() }
-  inTransaction(doc, () => putRecord(publicSpace(doc).activities, id, edited))
+  docs.transact(() => putRecord(publicSpace(docs).activities, id, edited))
   return { ok: true, value: edited }
 }
 
-export function cancelActivity(doc: SpaceDoc, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
-  if (!findActivity(doc, id)) return notFound
-  return { ok: true, value: inTransaction(doc, () => writeCancellation(publicSpace(doc).activityCancellations, clock, by.id, id, reason)) }
+export function cancelActivity(docs: SpaceDocs, clock: HybridClock, by: Person, id: string, reason: string): Checked<Cancellation> {
+  if (!findActivity(docs, id)) return notFound
+  return { ok: true, value: docs.transact(() => writeCancellation(publicSpace(docs).activityCancellations, clock, by.id, id, reason)) }
 }
 
 /** Going (or waitlisted when full); staff may RSVP for a resident without a phone. */
-export function rsvp(doc: SpaceDoc, clock: HybridClock, activityId: string, person: Person, by: Person): Checked<PlaceEntry> {
-  const activity = findActivity(doc, activityId)
+export function rsvp(docs: SpaceDocs, clock: HybridClock, activityId: string, person: Person, by: Person): Checked<PlaceEntry> {
+  const activity = findActivity(docs, activityId)
   if (!activity) return notFound
-  if (publicSpace(doc).activityCancellations.has(activityId)) return { ok: false, problems: { activity: 'problem.activityCancelled' } }
-  return inTransaction(doc, () => joinLine(publicSpace(doc).rsvps, clock, activityId, activity.capacity, person, by))
+  if (publicSpace(docs).activityCancellations.has(activityId)) return { ok: false, problems: { activity: 'problem.activityCancelled' } }
+  return docs.transact(() => joinLine(publicSpace(docs).rsvps, clock, activityId, activity.capacity, person, by))
 }
 
-export function cancelRsvp(doc: SpaceDoc, clock: HybridClock, activityId: string, personId: string, by: Person): Checked<PlaceEntry> {
-  return inTransaction(doc, () => leaveLine(publicSpace(doc).rsvps, clock, activityId, personId, by))
+export function cancelRsvp(docs: SpaceDocs, clock: HybridClock, activityId: string, personId: string, by: Person): Checked<PlaceEntry> {
+  return docs.transact(() => leaveLine(publicSpace(docs).rsvps, clock, activityId, personId, by))
 }
 
 /** Whether an activity has begun by this day (and time, when given; a day alone counts as all of it). */
@@ -129,31 +129,53 @@ function startedBy(activity: Activity, today: Day, time = '23:59') {
   return activity.date < today || (activity.date === today && activity.start <= time)
 }
 
-export function recordHeadcount(doc: SpaceDoc, clock: HybridClock, activityId: string, count: number, by: Person, today: Day): Checked<Headcount> {
-  const activity = findActivity(doc, activityId)
+export function recordHeadcount(docs: SpaceDocs, clock: HybridClock, activityId: string, count: number, by: Person, today: Day): Checked<Headcount> {
+  const activity = findActivity(docs, activityId)
   if (!activity) return notFound
   if (!startedBy(activity, today)) return { ok: false, problems: { count: 'problem.notYetHeld' } }
   if (!Number.isInteger(count) || count < 0) return { ok: false, problems: { count: 'problem.badCount' } }
   const headcount: Headcount = { id: activityId, count, byId: by.id, stamp: clock.tick() }
-  inTransaction(doc, () => putRecord(publicSpace(doc).headcounts, activityId, headcount))
+  docs.transact(() => putRecord(publicSpace(docs).headcounts, activityId, headcount))
   return { ok: true, value: headcount }
 }
 
 /** A participant's 1–5 rating with an optional comment; rating again replaces it. */
-export function rate(doc: SpaceDoc, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day, time?: string): Checked<Rating> {
-  const activity = findActivity(doc, activityId)
+export function rate(docs: SpaceDocs, clock: HybridClock, activityId: string, person: Person, stars: number, comment: string, today: Day, time?: string): Checked<Rating> {
+  const activity = findActivity(docs, activityId)
   if (!activity) return notFound
   if (!startedBy(activity, today, time)) return { ok: false, problems: { stars: 'problem.notYetHeld' } }
   const check = checkRating(stars, comment)
   if (!check.ok) return check
   const key = entryKey(activityId, person.id)
   const rating: Rating = { id: key, activityId, personId: person.id, personName: person.name, ...check.value, stamp: clock.tick() }
-  inTransaction(doc, () => putRecord(publicSpace(doc).ratings, key, rating))
+  docs.transact(() => putRecord(publicSpace(docs).ratings, key, rating))
   return { ok: true, value: rating }
 }
 
-export function readActivityData(doc: SpaceDoc) {
-  const layout = publicSpace(doc)
+/** What anyone may do with activities and groups, bound to the public space and the person acting. */
+export const activityCommands = ({ docs, clock, actor }: Writer) => ({
+  rsvp: (activityId: string) => rsvp(docs, clock, activityId, actor(), actor()),
+  cancelRsvp: (activityId: string) => cancelRsvp(docs, clock, activityId, actor().id, actor()),
+  rate: (activityId: string, stars: number, comment: string) => rate(docs, clock, activityId, actor(), stars, comment, today(), nowTime()),
+  joinGroup: (groupId: string) => joinGroup(docs, clock, groupId, actor()),
+  leaveGroup: (groupId: string) => leaveGroup(docs, clock, groupId, actor()),
+})
+
+/** What staff do with activities and groups (only a staff device is given these). */
+export const staffActivityCommands = ({ docs, clock, actor }: Writer) => ({
+  publish: (draft: ActivityDraft) => publishActivity(docs, clock, actor(), draft, today()),
+  publishSeries: (draft: ActivityDraft, repeat: Repeat) => publishActivitySeries(docs, clock, actor(), draft, repeat, today()),
+  edit: (id: string, draft: ActivityDraft) => editActivity(docs, clock, id, draft, today()),
+  cancel: (id: string, reason: string) => cancelActivity(docs, clock, actor(), id, reason),
+  /** RSVPs someone without a phone (代办). */
+  rsvpFor: (activityId: string, person: Person) => rsvp(docs, clock, activityId, person, actor()),
+  recordHeadcount: (activityId: string, count: number) => recordHeadcount(docs, clock, activityId, count, actor(), today()),
+  publishGroup: (draft: GroupDraft) => publishGroup(docs, clock, actor(), draft),
+  editGroup: (id: string, draft: GroupDraft) => editGroup(docs, clock, id, draft),
+})
+
+export function readActivityData(docs: SpaceDocs) {
+  const layout = publicSpace(docs)
   return {
     groups: [...readCollection(layout.groups, GroupSchema).records.values()],
     groupMembers: [...readCollection(layout.groupMembers, PlaceEntrySchema).records.values()],
@@ -165,16 +187,16 @@ export function readActivityData(doc: SpaceDoc) {
   }
 }
 
-export function liveActivityData(doc: SpaceDoc, clock: HybridClock, periods?: ShownPeriods) {
-  const layout = publicSpace(doc)
+export function liveActivityData(docs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
+  const layout = publicSpace(docs)
   return {
-    groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt), periods),
-    groupMembers: liveCollection(layout.groupMembers, PlaceEntrySchema, (m) => clock.receive(m.updatedAt), periods),
-    activities: liveCollection(layout.activities, ActivitySchema, (a) => clock.receive(a.editedAt), periods),
-    cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp), periods),
-    rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt), periods),
-    headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp), periods),
-    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), periods),
+    groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt), months),
+    groupMembers: liveCollection(layout.groupMembers, PlaceEntrySchema, (m) => clock.receive(m.updatedAt), months),
+    activities: liveCollection(layout.activities, ActivitySchema, (a) => clock.receive(a.editedAt), months),
+    cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
+    rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt), months),
+    headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp), months),
+    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), months),
   }
 }
 export type LiveActivityData = ReturnType<typeof liveActivityData>

@@ -1,11 +1,11 @@
-import type { SpaceDoc } from './space-doc'
+import type { SpaceDocs } from './space-docs'
 import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingStars, deriveStatus, errandNumber, eventKey, type AidDraft, type AidEvent, type AidEventType, type AidRequest } from '../domain/aid'
-import { dayOf, type Day } from '../domain/calendar'
+import { dayOf, today, type Day } from '../domain/calendar'
 import { parseStamp, type HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
 import { failed, type Checked, type ProblemKey } from '../domain/validation'
-import { inTransaction, putRecord, readByPrefix, readCollection, readRecord } from './collection'
+import { putRecord, readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection } from './reactive'
@@ -15,14 +15,14 @@ const notFound = failed('request', 'problem.notFound')
 /** The local day a stamp was made on. */
 export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
 
-const eventsOf = (doc: SpaceDoc, requestId: string): AidEvent[] => readByPrefix(publicSpace(doc).aidEvents, AidEventSchema, `${requestId}|`)
+const eventsOf = (docs: SpaceDocs, requestId: string): AidEvent[] => readByPrefix(publicSpace(docs).aidEvents, AidEventSchema, `${requestId}|`)
 
-export function findRequest(doc: SpaceDoc, id: string): AidRequest | null {
-  return readRecord(AidRequestSchema, id, publicSpace(doc).aidRequests.get(id))
+export function findRequest(docs: SpaceDocs, id: string): AidRequest | null {
+  return readRecord(AidRequestSchema, id, publicSpace(docs).aidRequests.get(id))
 }
 
 /** Posts a need or an offer, for oneself or on behalf of a resident without a phone. */
-export function postRequest(doc: SpaceDoc, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
+export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
   const check = checkAidDraft(draft, today)
   if (!check.ok) return check
   const { forName, materials, due, ...rest } = check.value
@@ -42,7 +42,7 @@ export function postRequest(doc: SpaceDoc, clock: HybridClock, by: Person, draft
     // Numbered by this device alone, so no server is needed to keep numbers unique.
     // Only this device's own errands are validated, not the whole year's requests.
     let mineToday = 0
-    publicSpace(doc).aidRequests.forEach((raw, key) => {
+    publicSpace(docs).aidRequests.forEach((raw, key) => {
       if (typeof raw !== 'object' || raw === null || (raw as { postedBy?: unknown }).postedBy !== by.id) return
       const r = readRecord(AidRequestSchema, key, raw)
       if (r?.number !== undefined && stampDay(r.stamp) === today) mineToday++
@@ -51,15 +51,15 @@ export function postRequest(doc: SpaceDoc, clock: HybridClock, by: Person, draft
     request.materials = materials
     if (due) request.due = due
   }
-  inTransaction(doc, () => putRecord(publicSpace(doc).aidRequests, request.id, request))
+  docs.transact(() => putRecord(publicSpace(docs).aidRequests, request.id, request))
   return { ok: true, value: request }
 }
 
 /** Edits are for the requester (or staff) while nobody has taken it. */
-export function editRequest(doc: SpaceDoc, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
-  const request = findRequest(doc, id)
+export function editRequest(docs: SpaceDocs, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
+  const request = findRequest(docs, id)
   if (!request) return notFound
-  const status = deriveStatus(request, eventsOf(doc, id), isStaff)
+  const status = deriveStatus(request, eventsOf(docs, id), isStaff)
   if (status.state !== 'open') return { ok: false, problems: { request: 'problem.notOpen' } }
   if (by.id !== request.postedBy && by.id !== request.forId && !isStaff(by.id)) return { ok: false, problems: { request: 'problem.notAllowed' } }
   const check = checkAidDraft(draft, today)
@@ -71,7 +71,7 @@ export function editRequest(doc: SpaceDoc, clock: HybridClock, by: Person, id: s
     if (due) edited.due = due
     else delete edited.due
   }
-  inTransaction(doc, () => putRecord(publicSpace(doc).aidRequests, id, edited))
+  docs.transact(() => putRecord(publicSpace(docs).aidRequests, id, edited))
   return { ok: true, value: edited }
 }
 
@@ -97,10 +97,10 @@ const refusal: Record<AidEventType, ProblemKey> = {
  * Offline, two devices may both accept a step; the replay in HLC order then
  * decides, the same way everywhere, and the loser is told.
  */
-export function step(doc: SpaceDoc, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
-  const request = findRequest(doc, requestId)
+export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
+  const request = findRequest(docs, requestId)
   if (!request) return notFound
-  const status = deriveStatus(request, eventsOf(doc, requestId), isStaff)
+  const status = deriveStatus(request, eventsOf(docs, requestId), isStaff)
   if (!allowed(status, { type, byId: by.id }, request, isStaff)) {
     // Would the state allow it for someone with every right? Then it is a matter of who.
     const stateAllows = allowed(status, { type, byId: by.id }, { forId: by.id, postedBy: by.id }, () => true)
@@ -120,20 +120,27 @@ export function step(doc: SpaceDoc, clock: HybridClock, requestId: string, type:
   }
   if (details.note?.trim()) event.note = details.note.trim().slice(0, 500)
   if (type === 'confirm' && details.stars !== undefined) event.stars = details.stars
-  inTransaction(doc, () => putRecord(publicSpace(doc).aidEvents, event.id, event))
+  docs.transact(() => putRecord(publicSpace(docs).aidEvents, event.id, event))
   return { ok: true, value: event }
 }
 
-export function readAidData(doc: SpaceDoc) {
-  const layout = publicSpace(doc)
+/** What anyone may do with help requests; who may take which step is checked in the domain. */
+export const aidCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean) => ({
+  post: (draft: AidDraft) => postRequest(docs, clock, actor(), draft, today()),
+  edit: (id: string, draft: AidDraft) => editRequest(docs, clock, actor(), id, draft, today(), isStaff),
+  step: (requestId: string, type: AidEventType, details: StepDetails = {}) => step(docs, clock, requestId, type, actor(), details, isStaff),
+})
+
+export function readAidData(docs: SpaceDocs) {
+  const layout = publicSpace(docs)
   return {
     requests: [...readCollection(layout.aidRequests, AidRequestSchema).records.values()],
     events: [...readCollection(layout.aidEvents, AidEventSchema).records.values()],
   }
 }
 
-export function liveAidData(doc: SpaceDoc, clock: HybridClock) {
-  const layout = publicSpace(doc)
+export function liveAidData(docs: SpaceDocs, clock: HybridClock) {
+  const layout = publicSpace(docs)
   return {
     requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt)),
     events: liveCollection(layout.aidEvents, AidEventSchema, (e) => clock.receive(e.stamp)),

@@ -1,6 +1,8 @@
 import type * as Y from 'yjs'
 import * as v from 'valibot'
-import type { SpaceDoc, SpaceMap } from './space-doc'
+import type { SpaceDocs, SpaceMap } from './space-docs'
+import type { HybridClock } from '../domain/hlc'
+import type { Actor } from '../domain/actor'
 
 // A collection is a map from id to a plain object (a SpaceMap, spread over docs by
 // month). Anything may arrive from a peer (an old version, a buggy device, a hostile
@@ -106,7 +108,13 @@ export function putRecord<T extends object>(map: SpaceMap, key: string, record: 
   map.set(key, { ...record })
 }
 
-/** Runs a command's writes as one transaction and hands back its result. */
-export function inTransaction<T>(doc: SpaceDoc, write: () => T): T {
-  return doc.transact(write)
+/**
+ * What a feature's bound commands write with: the space's docs, this device's clock
+ * and the person acting. The session binds each feature's commands to one Writer, so
+ * screens call `shifts.signUp(id)` and never see a doc or a clock.
+ */
+export interface Writer {
+  docs: SpaceDocs
+  clock: HybridClock
+  actor: () => Actor
 }

@@ -1,36 +1,36 @@
-import type { SpaceDoc } from './space-doc'
+import type { SpaceDocs } from './space-docs'
 
 // How each space is laid out: one map per collection (each spread over the
-// space's docs by month, see space-doc.ts).
+// space's docs by month, see space-docs.ts).
 // Feature issues add their collections here, so this file is the whole map.
 
-export const publicSpace = (doc: SpaceDoc) => ({
-  members: doc.getMap('members'),
-  notices: doc.getMap('notices'),
-  noticeWithdrawals: doc.getMap('noticeWithdrawals'),
-  shifts: doc.getMap('shifts'),
-  shiftCancellations: doc.getMap('shiftCancellations'),
-  signups: doc.getMap('signups'),
-  attendance: doc.getMap('attendance'),
-  groups: doc.getMap('groups'),
-  groupMembers: doc.getMap('groupMembers'),
-  activities: doc.getMap('activities'),
-  activityCancellations: doc.getMap('activityCancellations'),
-  rsvps: doc.getMap('rsvps'),
-  headcounts: doc.getMap('headcounts'),
-  ratings: doc.getMap('ratings'),
-  aidRequests: doc.getMap('aidRequests'),
-  aidEvents: doc.getMap('aidEvents'),
-  canteenSettings: doc.getMap('canteenSettings'),
-  menus: doc.getMap('menus'),
-  reservations: doc.getMap('reservations'),
-  standingOrders: doc.getMap('standingOrders'),
+export const publicSpace = (docs: SpaceDocs) => ({
+  members: docs.getMap('members'),
+  notices: docs.getMap('notices'),
+  noticeWithdrawals: docs.getMap('noticeWithdrawals'),
+  shifts: docs.getMap('shifts'),
+  shiftCancellations: docs.getMap('shiftCancellations'),
+  signups: docs.getMap('signups'),
+  attendance: docs.getMap('attendance'),
+  groups: docs.getMap('groups'),
+  groupMembers: docs.getMap('groupMembers'),
+  activities: docs.getMap('activities'),
+  activityCancellations: docs.getMap('activityCancellations'),
+  rsvps: docs.getMap('rsvps'),
+  headcounts: docs.getMap('headcounts'),
+  ratings: docs.getMap('ratings'),
+  aidRequests: docs.getMap('aidRequests'),
+  aidEvents: docs.getMap('aidEvents'),
+  canteenSettings: docs.getMap('canteenSettings'),
+  menus: docs.getMap('menus'),
+  reservations: docs.getMap('reservations'),
+  standingOrders: docs.getMap('standingOrders'),
 })
 
 // The staff space: personal data only staff devices hold (its own docs, rooms and
 // secret). Reservations in the public space name elders by an opaque code only.
-export const staffSpace = (doc: SpaceDoc) => ({
-  elders: doc.getMap('elders'),
-  rounds: doc.getMap('rounds'),
-  deliveryMarks: doc.getMap('deliveryMarks'),
+export const staffSpace = (docs: SpaceDocs) => ({
+  elders: docs.getMap('elders'),
+  rounds: docs.getMap('rounds'),
+  deliveryMarks: docs.getMap('deliveryMarks'),
 })

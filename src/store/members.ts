@@ -1,18 +1,23 @@
-import type { SpaceDoc } from './space-doc'
+import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import type { Role } from '../domain/community'
-import { putRecord } from './collection'
+import { putRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { MemberSchema, type Member } from '../domain/members'
 import { liveCollection } from './reactive'
 
 /** This device says who its person is in the community (display name and role). */
-export function publishMember(doc: SpaceDoc, clock: HybridClock, name: string, role: Role): Member {
+export function publishMember(docs: SpaceDocs, clock: HybridClock, name: string, role: Role): Member {
   const member: Member = { deviceId: clock.deviceId, name, role, stamp: clock.tick() }
-  doc.transact(() => putRecord(publicSpace(doc).members, member.deviceId, member))
+  docs.transact(() => putRecord(publicSpace(docs).members, member.deviceId, member))
   return member
 }
 
-export function liveMembers(doc: SpaceDoc, clock: HybridClock) {
-  return liveCollection(publicSpace(doc).members, MemberSchema, (m) => clock.receive(m.stamp))
+export function liveMembers(docs: SpaceDocs, clock: HybridClock) {
+  return liveCollection(publicSpace(docs).members, MemberSchema, (m) => clock.receive(m.stamp))
 }
+
+/** This device's person tells the community who they are. */
+export const memberCommands = ({ docs, clock, actor }: Writer) => ({
+  announce: (role: Role) => publishMember(docs, clock, actor().name, role),
+})

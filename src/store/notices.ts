@@ -1,15 +1,14 @@
-import type { SpaceDoc } from './space-doc'
+import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { checkNoticeDraft, NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
 import type { Checked } from '../domain/validation'
-import { putRecord, readRecord } from './collection'
+import { putRecord, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { liveCollection } from './reactive'
 import type { Person } from '../domain/actor'
 
-
-export function postNotice(doc: SpaceDoc, clock: HybridClock, author: Person, draft: NoticeDraft): Checked<Notice> {
+export function postNotice(docs: SpaceDocs, clock: HybridClock, author: Person, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
   if (!check.ok) return check
   const stamp = clock.tick()
@@ -21,35 +20,42 @@ export function postNotice(doc: SpaceDoc, clock: HybridClock, author: Person, dr
     postedAt: stamp,
     editedAt: stamp,
   }
-  doc.transact(() => putRecord(publicSpace(doc).notices, notice.id, notice))
+  docs.transact(() => putRecord(publicSpace(docs).notices, notice.id, notice))
   return { ok: true, value: notice }
 }
 
-function currentNotice(doc: SpaceDoc, id: string): Notice | null {
-  const notices = publicSpace(doc).notices
+function currentNotice(docs: SpaceDocs, id: string): Notice | null {
+  const notices = publicSpace(docs).notices
   return readRecord(NoticeSchema, id, notices.get(id))
 }
 
-export function editNotice(doc: SpaceDoc, clock: HybridClock, id: string, draft: NoticeDraft): Checked<Notice> {
+export function editNotice(docs: SpaceDocs, clock: HybridClock, id: string, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
   if (!check.ok) return check
-  const notice = currentNotice(doc, id)
+  const notice = currentNotice(docs, id)
   if (!notice) return { ok: false, problems: { notice: 'problem.notFound' } }
   const edited: Notice = { ...notice, ...check.value, editedAt: clock.tick() }
-  doc.transact(() => putRecord(publicSpace(doc).notices, id, edited))
+  docs.transact(() => putRecord(publicSpace(docs).notices, id, edited))
   return { ok: true, value: edited }
 }
 
-export function withdrawNotice(doc: SpaceDoc, clock: HybridClock, by: Person, id: string): Checked<NoticeWithdrawal> {
-  if (!currentNotice(doc, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
+export function withdrawNotice(docs: SpaceDocs, clock: HybridClock, by: Person, id: string): Checked<NoticeWithdrawal> {
+  if (!currentNotice(docs, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
   const withdrawal: NoticeWithdrawal = { id, byId: by.id, stamp: clock.tick() }
-  doc.transact(() => putRecord(publicSpace(doc).noticeWithdrawals, id, withdrawal))
+  docs.transact(() => putRecord(publicSpace(docs).noticeWithdrawals, id, withdrawal))
   return { ok: true, value: withdrawal }
 }
 
+/** Notices are posted by staff: only a staff device is given these. */
+export const noticeCommands = ({ docs, clock, actor }: Writer) => ({
+  post: (draft: NoticeDraft) => postNotice(docs, clock, actor(), draft),
+  edit: (id: string, draft: NoticeDraft) => editNotice(docs, clock, id, draft),
+  withdraw: (id: string) => withdrawNotice(docs, clock, actor(), id),
+})
+
 /** The live collections the notice screens read. */
-export function liveNoticeData(doc: SpaceDoc, clock: HybridClock) {
-  const layout = publicSpace(doc)
+export function liveNoticeData(docs: SpaceDocs, clock: HybridClock) {
+  const layout = publicSpace(docs)
   return {
     notices: liveCollection(layout.notices, NoticeSchema, (n) => clock.receive(n.editedAt)),
     withdrawals: liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => clock.receive(w.stamp)),

@@ -1,4 +1,4 @@
-import type { SpaceMap } from './space-doc'
+import type { SpaceMap } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import type { Checked } from '../domain/validation'

@@ -1,8 +1,8 @@
 import type * as Y from 'yjs'
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
 import { readRecord, type RecordSchema } from './collection'
-import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-doc'
-import type { Period } from '../domain/calendar'
+import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-docs'
+import type { Month } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
 // made the first time a screen reads it; when Yjs reports which keys changed, only
@@ -28,11 +28,11 @@ export interface LiveCollection<T> {
  * shows and grows when a screen asks for another (a report on an older month); it
  * never shrinks while the community is open.
  */
-export class ShownPeriods {
-  private readonly months: Set<Period>
-  private readonly listeners = new Set<(added: ReadonlySet<Period>) => void>()
+export class ShownMonths {
+  private readonly months: Set<Month>
+  private readonly listeners = new Set<(added: ReadonlySet<Month>) => void>()
 
-  constructor(months: Iterable<Period>) {
+  constructor(months: Iterable<Month>) {
     this.months = new Set(months)
   }
 
@@ -41,14 +41,14 @@ export class ShownPeriods {
     return docName === STANDING || this.months.has(docName)
   }
 
-  show(months: Iterable<Period>): void {
+  show(months: Iterable<Month>): void {
     const added = new Set([...months].filter((m) => !this.months.has(m)))
     if (added.size === 0) return
     added.forEach((m) => this.months.add(m))
     this.listeners.forEach((listener) => listener(added))
   }
 
-  onShow(listener: (added: ReadonlySet<Period>) => void): () => void {
+  onShow(listener: (added: ReadonlySet<Month>) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
@@ -58,9 +58,9 @@ export function liveCollection<T extends object>(
   map: SpaceMap,
   schema: RecordSchema<T>,
   onValidRecord?: (record: T) => void,
-  periods?: ShownPeriods,
+  months?: ShownMonths,
 ): LiveCollection<T> {
-  const shown = (docName: DocName) => !periods || periods.shows(docName)
+  const shown = (docName: DocName) => !months || months.shows(docName)
   const records = new Map<string, T>()
   const skippedKeys = new Set<string>()
   const [ids, setIds] = createSignal<readonly string[]>([])
@@ -119,7 +119,7 @@ export function liveCollection<T extends object>(
     if (shown(change.docName)) refresh(change.keysChanged, change.shard)
   }
   map.observe(observer)
-  const stopShowing = periods?.onShow((added) => added.forEach(readDoc))
+  const stopShowing = months?.onShow((added) => added.forEach(readDoc))
 
   return {
     byId,

@@ -1,4 +1,4 @@
-import type { SpaceMap } from './space-doc'
+import type { SpaceMap } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import type { Cancellation } from '../domain/schedule'
 import { putRecord } from './collection'

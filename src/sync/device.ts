@@ -18,6 +18,8 @@ const DeviceSchema = v.object({
   signaling: v.optional(v.nullable(v.array(v.string())), null),
   communities: v.optional(v.array(MembershipSchema), []),
   activeCommunityId: v.optional(v.nullable(v.string()), null),
+  /** The help-request categories this volunteer helps with (shown first). */
+  helpCategories: v.optional(v.array(v.string()), []),
 })
 export type DeviceSettings = v.InferOutput<typeof DeviceSchema>
 
@@ -64,8 +66,13 @@ export async function loadDevice(): Promise<DeviceSettings> {
   })
   const parsed = v.safeParse(DeviceSchema, stored ?? fromLocalStorage())
   if (parsed.success) {
-    if (stored === undefined) await saveDevice(parsed.output)
-    return parsed.output
+    const settings = parsed.output
+    // Earlier builds kept the help categories in localStorage of their own.
+    const oldCategories = localStorage.getItem(OLD_HELP_CATEGORIES)
+    if (oldCategories !== null) settings.helpCategories = readOldCategories(oldCategories)
+    if (stored === undefined || oldCategories !== null) await saveDevice(settings)
+    localStorage.removeItem(OLD_HELP_CATEGORIES)
+    return settings
   }
   const fresh: DeviceSettings = {
     deviceId: newId(),
@@ -75,9 +82,20 @@ export async function loadDevice(): Promise<DeviceSettings> {
     signaling: null,
     communities: [],
     activeCommunityId: null,
+    helpCategories: [],
   }
   await saveDevice(fresh)
   return fresh
+}
+
+const OLD_HELP_CATEGORIES = 'neighbours.helpCategories'
+function readOldCategories(text: string): string[] {
+  try {
+    const list: unknown = JSON.parse(text)
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : []
+  } catch {
+    return []
+  }
 }
 
 function fromLocalStorage(): unknown {

@@ -2,6 +2,7 @@ import { createSignal, Match, Show, Switch } from 'solid-js'
 import type { DeviceSettings } from '../sync/device'
 import { readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
+import { AppProvider, CommunityProvider } from './common/community'
 import { t } from './common/i18n'
 import { Onboarding } from './onboarding/Onboarding'
 import { Shell } from './shell/Shell'
@@ -19,14 +20,18 @@ export function App(props: { device: DeviceSettings }) {
   }
 
   return (
-    <>
+    <AppProvider app={app}>
       <Switch fallback={<p class="p-6 text-xl">{t('app.name')}…</p>}>
         <Match when={app.device.communities.length === 0 || inviteIsNew()}>
-          <Onboarding app={app} invite={invite()} onDone={() => setInvite(null)} />
+          <Onboarding invite={invite()} onDone={() => setInvite(null)} />
         </Match>
         {/* keyed: a new community gets a new shell, with boards derived from its own session */}
         <Match when={app.session()} keyed>
-          {(session) => <Shell app={app} session={session} />}
+          {(session) => (
+            <CommunityProvider session={session}>
+              <Shell />
+            </CommunityProvider>
+          )}
         </Match>
       </Switch>
       <Show when={app.storageFailed()}>
@@ -35,6 +40,6 @@ export function App(props: { device: DeviceSettings }) {
         </p>
       </Show>
       <UpdatePrompt />
-    </>
+    </AppProvider>
   )
 }

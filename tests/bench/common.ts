@@ -7,9 +7,9 @@ import type { Page, Route } from 'playwright-core'
 import { launchDevice, type Servers } from '../e2e/harness'
 import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
-import { monthOf, periodsAround, today } from '../../src/domain/calendar'
+import { monthOf, monthsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
-import { docRoom, STANDING, type DocName, type SpaceDoc } from '../../src/store/space-doc'
+import { docRoom, STANDING, type DocName, type SpaceDocs } from '../../src/store/space-docs'
 
 // What every benchmark shares: the scale and seed, the year (built once through
 // the store commands and kept in .bench/ between runs), and how a figure is reported.
@@ -39,7 +39,7 @@ export interface YearFiles {
   buildMs: number
 }
 
-function entryCounts(space: SpaceDoc): Record<string, number> {
+function entryCounts(space: SpaceDocs): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const name of Object.keys(publicSpace(space))) counts[name] = space.getMap(name).size
   return counts
@@ -51,7 +51,7 @@ const docEntries = (doc: Y.Doc) => [...doc.share.keys()].reduce((sum, name) => s
 export const docsAtStart = (year: YearFiles): DocName[] => [STANDING, monthOf(today())].filter((name) => name in year.public)
 
 /** The docs a phone opens without being asked: the standing doc, this month and the next. */
-export const docsShown = (year: YearFiles): DocName[] => [STANDING, ...periodsAround(today())].filter((name) => name in year.public)
+export const docsShown = (year: YearFiles): DocName[] => [STANDING, ...monthsAround(today())].filter((name) => name in year.public)
 
 function readSpaceFiles(dir: string, space: string): SpaceFiles {
   const files: SpaceFiles = {}
@@ -59,7 +59,7 @@ function readSpaceFiles(dir: string, space: string): SpaceFiles {
   return files
 }
 
-function writeSpaceFiles(dir: string, space: string, doc: SpaceDoc): SpaceFiles {
+function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles {
   const files: SpaceFiles = {}
   for (const [name, ydoc] of doc.opened) {
     files[name] = Buffer.from(Y.encodeStateAsUpdate(ydoc))

@@ -1,7 +1,7 @@
 import { addDays, format } from 'date-fns'
 import { HybridClock } from '../../src/domain/hlc'
 import { monthOf, type Day } from '../../src/domain/calendar'
-import { SpaceDoc } from '../../src/store/space-doc'
+import { SpaceDocs } from '../../src/store/space-docs'
 import { ACTIVITY_CATEGORIES } from '../../src/domain/activities'
 import { SHIFT_CATEGORIES } from '../../src/domain/shifts'
 import { AID_CATEGORIES, URGENCIES } from '../../src/domain/aid'
@@ -24,8 +24,8 @@ import { addElder, cancelReservation, publishMenu, reserve, setStandingOrder } f
 // requests a day through their whole lifecycle, and the edits a real year has.
 
 export interface Year {
-  publicDoc: SpaceDoc
-  staffDoc: SpaceDoc
+  publicDoc: SpaceDocs
+  staffDoc: SpaceDocs
   /** The first and last day of the year. */
   first: Day
   last: Day
@@ -69,8 +69,8 @@ const GIVEN = ['建国', '秀英', '桂兰', '志强', '丽华', '玉珍', '国�
 /** Builds the 364 days from `firstMonday` on. */
 export function buildYear(scale: number, seed: number, firstMonday: Date): Year {
   const random = seeded(seed)
-  const publicDoc = new SpaceDoc()
-  const staffDoc = new SpaceDoc()
+  const publicDoc = new SpaceDocs()
+  const staffDoc = new SpaceDocs()
   const firstDate = new Date(firstMonday.getFullYear(), firstMonday.getMonth(), firstMonday.getDate(), 8, 0)
   let simNow = firstDate.getTime()
   const dayOf = (date: Date) => format(date, 'yyyy-MM-dd') as Day
@@ -234,7 +234,7 @@ export function buildYear(scale: number, seed: number, firstMonday: Date): Year 
 }
 
 /** The day's shifts and activities, as a phone would look them up (ids only, from the day's month). */
-function todaysRecords(space: SpaceDoc, day: Day) {
+function todaysRecords(space: SpaceDocs, day: Day) {
   const shifts: { id: string }[] = []
   const activities: { id: string }[] = []
   const month = space.get(monthOf(day))

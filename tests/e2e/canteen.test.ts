@@ -116,7 +116,7 @@ describe('elder canteen', () => {
       const held = await d.evaluate(() => {
         const session = (window as any).neighbours?.session
         const canteen = session?.staffCanteen
-        return { months: session ? [...session.staffSpace.doc.opened.keys()] : null, elders: canteen?.elders.ids().length, rounds: canteen?.rounds.ids().map((id: string) => canteen.rounds.byId[id]) }
+        return { months: session ? [...session.staffSpace.docs.opened.keys()] : null, elders: canteen?.elders.ids().length, rounds: canteen?.rounds.ids().map((id: string) => canteen.rounds.byId[id]) }
       }).catch((reason: Error) => `unreadable (${reason.message})`)
       throw new Error(`${error.message}\nthe driver held: ${JSON.stringify(held)}`)
     })

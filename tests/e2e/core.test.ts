@@ -29,7 +29,7 @@ describe('two devices, one community, no central server', () => {
     expect(staffSpace).toBeNull()
 
     // A broken record from a peer is skipped and counted; the screen carries on.
-    await a.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.getMap('notices').set('broken', { title: 42 }))
+    await a.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('notices').set('broken', { title: 42 }))
     await postNotice(a.page, '后面的公告照常显示')
     await waitForNotice(b.page, '后面的公告照常显示')
     expect(await noticeTitles(b.page)).toEqual(['后面的公告照常显示', '周三义诊'])
@@ -150,7 +150,7 @@ describe('privacy and merging', () => {
     expect(await noticeTitles(b.page)).toEqual([])
     const traffic = await dataChannelBytes(b.page)
     expect(traffic.received).toBe(0)
-    const size = await b.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.getMap('notices').size)
+    const size = await b.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('notices').size)
     expect(size).toBe(0)
   })
 
@@ -202,7 +202,7 @@ describe('large documents', () => {
       const alphabet = '邻里食堂志愿活动互助公告社区长者送餐报名abcdefghijklmnopqrstuvwxyz0123456789'
       const text = () => Array.from({ length: 1000 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')
       const drafts = Array.from({ length: 5400 }, (_, i) => ({ title: `批量公告 ${i}`, body: text() }))
-      api.postNotices({ id: 'seed', name: '测试' }, drafts)
+      api.postNotices(drafts)
       return api.publicDocBytes() as number
     })
     expect(docBytes).toBeGreaterThan(5 * 1024 * 1024)

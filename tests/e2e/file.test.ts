@@ -41,11 +41,11 @@ describe('file exchange', () => {
     expect(readFileSync(file).includes(Buffer.from('文件带来的公告'))).toBe(false) // sealed, not plain
 
     const farMonth = farDay.slice(0, 7)
-    expect(await b.page.evaluate((m) => (window as any).neighbours.session.publicSpace.doc.get(m) === undefined, farMonth)).toBe(true)
+    expect(await b.page.evaluate((m) => (window as any).neighbours.session.publicSpace.docs.get(m) === undefined, farMonth)).toBe(true)
     expect(await loadFile(b.page, file)).toMatch(/^已载入，\d+ 部分有新内容。$/)
     await waitForNotice(b.page, '文件带来的公告')
     // The far month was stored, not opened; the week that shows it opens it from storage.
-    expect(await b.page.evaluate((m) => (window as any).neighbours.session.publicSpace.doc.get(m) === undefined, farMonth)).toBe(true)
+    expect(await b.page.evaluate((m) => (window as any).neighbours.session.publicSpace.docs.get(m) === undefined, farMonth)).toBe(true)
     await openShiftsWeekOf(b.page, farDay)
     await b.page.click(`[data-testid=day-filter] [data-value="${farDay}"]`)
     await shiftCard(b.page, '远月的助餐岗').waitFor()

@@ -74,7 +74,7 @@ describe('reach', () => {
       console.error('far month not replicated', JSON.stringify({ staffStored: await storedMonths(staff.page), staff: await held(staff.page), volunteer: await held(volunteer.page) }))
       throw error
     })
-    expect(await volunteer.page.evaluate(() => [...(window as any).neighbours.session.publicSpace.doc.opened.keys()])).not.toContain(monthOf(farDay))
+    expect(await volunteer.page.evaluate(() => [...(window as any).neighbours.session.publicSpace.docs.opened.keys()])).not.toContain(monthOf(farDay))
     await openShiftsWeekOf(volunteer.page, farDay)
     await shiftCard(volunteer.page, '重阳节助老').waitFor({ timeout: 30_000 })
   })
@@ -90,7 +90,7 @@ describe('reach', () => {
     const farDay = localDay(62)
     for (const device of devices) {
       await openShiftsWeekOf(device.page, farDay)
-      expect((await device.page.evaluate(() => (window as any).neighbours.session.publicSpace.doc.opened.size)) as number).toBeGreaterThanOrEqual(3)
+      expect((await device.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.opened.size)) as number).toBeGreaterThanOrEqual(3)
     }
     for (const device of devices) await waitForPeers(device.page, 5, 60_000)
     // Let any second handshake that would be made show itself, then count what is open.

@@ -1,4 +1,4 @@
-import { SpaceDoc } from '../../src/store/space-doc'
+import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import {
@@ -50,7 +50,7 @@ const staff = { id: 'staff', name: '王主任' }
 const resident = (n: number) => ({ id: `r${n}`, name: `居民${n}` })
 function setup() {
   let wall = 1_800_000_000_000
-  return { doc: new SpaceDoc(), clock: new HybridClock('dev', () => (wall += 1000)) }
+  return { docs: new SpaceDocs(), clock: new HybridClock('dev', () => (wall += 1000)) }
 }
 
 describe('activity drafts', () => {
@@ -70,12 +70,12 @@ describe('activity drafts', () => {
 
 describe('recurrence and the week', () => {
   it('publishes weekday rehearsals as one record per date, each with the rule', () => {
-    const { doc, clock } = setup()
-    const result = publishActivitySeries(doc, clock, staff, draft(), { weekdays: [1, 2, 3, 4, 5], from: TODAY, until: '2026-12-04' }, TODAY)
+    const { docs, clock } = setup()
+    const result = publishActivitySeries(docs, clock, staff, draft(), { weekdays: [1, 2, 3, 4, 5], from: TODAY, until: '2026-12-04' }, TODAY)
     if (!result.ok) throw new Error(JSON.stringify(result.problems))
     expect(result.value).toHaveLength(10)
     expect(result.value.every((a) => a.repeat?.weekdays.join() === '1,2,3,4,5')).toBe(true)
-    expect(publishActivitySeries(doc, clock, staff, draft(), { weekdays: [], from: TODAY, until: '2026-12-04' }, TODAY)).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
+    expect(publishActivitySeries(docs, clock, staff, draft(), { weekdays: [], from: TODAY, until: '2026-12-04' }, TODAY)).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
   })
 
   it('groups a week that crosses a month and a year boundary, Monday first', () => {
@@ -109,43 +109,43 @@ describe('recurrence and the week', () => {
 
 describe('RSVP, waitlist and promotion', () => {
   it('uses the first-come rule; a cancellation promotes the first waiting, who is told', () => {
-    const { doc, clock } = setup()
-    const published = publishActivity(doc, clock, staff, draft({ capacity: 2, category: 'crafts', title: '剪纸课' }), TODAY)
+    const { docs, clock } = setup()
+    const published = publishActivity(docs, clock, staff, draft({ capacity: 2, category: 'crafts', title: '剪纸课' }), TODAY)
     if (!published.ok) throw new Error('publish failed')
     const id = published.value.id
-    for (const n of [1, 2, 3]) rsvp(doc, clock, id, resident(n), resident(n))
+    for (const n of [1, 2, 3]) rsvp(docs, clock, id, resident(n), resident(n))
     const view = () => {
-      const data = readActivityData(doc)
+      const data = readActivityData(docs)
       return activityView(data.activities[0]!, data.rsvps, data.cancellations.has(id))
     }
     expect(statusOf(view(), 'r3')).toEqual({ status: 'waitlisted', position: 1 })
-    cancelRsvp(doc, clock, id, 'r1', resident(1))
+    cancelRsvp(docs, clock, id, 'r1', resident(1))
     expect(statusOf(view(), 'r3').status).toBe('promoted')
     // Staff RSVP for someone without a phone.
-    const onBehalf = rsvp(doc, clock, id, { id: 'name:张奶奶', name: '张奶奶' }, staff)
+    const onBehalf = rsvp(docs, clock, id, { id: 'name:张奶奶', name: '张奶奶' }, staff)
     expect(onBehalf.ok && onBehalf.value).toMatchObject({ byName: '王主任', sawPlace: false })
     // Lowering capacity: the screen asks first, telling how many would move.
     expect(overflowIfCapacity(view(), 1)).toBe(1)
     expect(overflowIfCapacity(view(), null)).toBe(0)
-    editActivity(doc, clock, id, draft({ capacity: 1, category: 'crafts', title: '剪纸课' }), TODAY)
+    editActivity(docs, clock, id, draft({ capacity: 1, category: 'crafts', title: '剪纸课' }), TODAY)
     expect(view().confirmed.map((e) => e.personId)).toEqual(['r2'])
-    cancelActivity(doc, clock, staff, id, '')
-    expect(rsvp(doc, clock, id, resident(9), resident(9))).toMatchObject({ ok: false, problems: { activity: 'problem.activityCancelled' } })
+    cancelActivity(docs, clock, staff, id, '')
+    expect(rsvp(docs, clock, id, resident(9), resident(9))).toMatchObject({ ok: false, problems: { activity: 'problem.activityCancelled' } })
   })
 
   it('headcounts and ratings only once the activity has taken place; the group sees its ratings', () => {
-    const { doc, clock } = setup()
-    const group = publishGroup(doc, clock, staff, { name: '书法小组', category: 'calligraphy', description: '', meetingPlace: '活动室', meetingTime: '周二下午', contact: '陈老师' })
+    const { docs, clock } = setup()
+    const group = publishGroup(docs, clock, staff, { name: '书法小组', category: 'calligraphy', description: '', meetingPlace: '活动室', meetingTime: '周二下午', contact: '陈老师' })
     if (!group.ok) throw new Error('group failed')
-    expect(joinGroup(doc, clock, group.value.id, resident(1)).ok).toBe(true)
-    const a = publishActivity(doc, clock, staff, draft({ groupId: group.value.id, date: '2026-11-25' }), TODAY)
+    expect(joinGroup(docs, clock, group.value.id, resident(1)).ok).toBe(true)
+    const a = publishActivity(docs, clock, staff, draft({ groupId: group.value.id, date: '2026-11-25' }), TODAY)
     if (!a.ok) throw new Error('publish failed')
-    expect(rate(doc, clock, a.value.id, resident(1), 5, '', TODAY)).toMatchObject({ ok: false, problems: { stars: 'problem.notYetHeld' } })
-    expect(recordHeadcount(doc, clock, a.value.id, 12, staff, '2026-11-25').ok).toBe(true)
-    rate(doc, clock, a.value.id, resident(1), 5, '老师讲得好', '2026-11-25')
-    rate(doc, clock, a.value.id, resident(2), 4, '', '2026-11-26')
-    rate(doc, clock, a.value.id, resident(2), 3, '有点挤', '2026-11-26') // rating again replaces
-    const data = readActivityData(doc)
+    expect(rate(docs, clock, a.value.id, resident(1), 5, '', TODAY)).toMatchObject({ ok: false, problems: { stars: 'problem.notYetHeld' } })
+    expect(recordHeadcount(docs, clock, a.value.id, 12, staff, '2026-11-25').ok).toBe(true)
+    rate(docs, clock, a.value.id, resident(1), 5, '老师讲得好', '2026-11-25')
+    rate(docs, clock, a.value.id, resident(2), 4, '', '2026-11-26')
+    rate(docs, clock, a.value.id, resident(2), 3, '有点挤', '2026-11-26') // rating again replaces
+    const data = readActivityData(docs)
     expect(data.headcounts.get(a.value.id)?.count).toBe(12)
     expect(data.groupMembers.map((m) => m.personId)).toEqual(['r1'])
     const summary = summariseRatings(data.ratings.filter((r) => r.activityId === a.value.id))
@@ -156,10 +156,10 @@ describe('RSVP, waitlist and promotion', () => {
 
 describe('calendar files', () => {
   it('a regular series is one RRULE event; an edited or cancelled one is listed date by date', () => {
-    const { doc, clock } = setup()
-    const series = publishActivitySeries(doc, clock, staff, draft(), { weekdays: [1, 3], from: TODAY, until: '2026-12-06' }, TODAY)
+    const { docs, clock } = setup()
+    const series = publishActivitySeries(docs, clock, staff, draft(), { weekdays: [1, 3], from: TODAY, until: '2026-12-06' }, TODAY)
     if (!series.ok) throw new Error('publish failed')
-    let data = readActivityData(doc)
+    let data = readActivityData(docs)
     let events = calendarEvents(data.activities, new Set(data.cancellations.keys()), weeklyRule)
     expect(events).toHaveLength(1)
     expect(events[0]!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20261206T235959')
@@ -167,8 +167,8 @@ describe('calendar files', () => {
     expect(text).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20261206T235959\r\n')
     expect(text).toContain('DTSTART:20261123T190000')
 
-    cancelActivity(doc, clock, staff, series.value[1]!.id, '下雨')
-    data = readActivityData(doc)
+    cancelActivity(docs, clock, staff, series.value[1]!.id, '下雨')
+    data = readActivityData(docs)
     events = calendarEvents(data.activities, new Set(data.cancellations.keys()), weeklyRule)
     expect(events.map((e) => e.date)).toEqual(['2026-11-23', '2026-11-30', '2026-12-02'])
     expect(events.every((e) => e.rrule === undefined)).toBe(true)

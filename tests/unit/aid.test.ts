@@ -1,4 +1,4 @@
-import { SpaceDoc } from '../../src/store/space-doc'
+import { SpaceDocs } from '../../src/store/space-docs'
 import { copySpace } from '../convergence/harness'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
@@ -27,7 +27,7 @@ const isStaff = (id: string) => id === 'staff'
 
 function setup(wallStart = new Date(`${TODAY}T09:00:00`).getTime()) {
   let wall = wallStart
-  return { doc: new SpaceDoc(), clock: (device: string) => new HybridClock(device, () => (wall += 60_000)) }
+  return { docs: new SpaceDocs(), clock: (device: string) => new HybridClock(device, () => (wall += 60_000)) }
 }
 
 describe('posting', () => {
@@ -39,10 +39,10 @@ describe('posting', () => {
   })
 
   it('numbers paperwork errands by day, device and count, and keeps their materials', () => {
-    const { doc, clock } = setup()
+    const { docs, clock } = setup()
     const c = clock('k7q2x9abcdef')
-    const first = postRequest(doc, c, staff, draft({ category: 'paperwork', title: '养老金认证', forName: '张大爷', materials: ['身份证', ' 户口本 ', ''], due: '2026-11-30' }), TODAY)
-    const second = postRequest(doc, c, staff, draft({ category: 'paperwork', title: '低保年审', forName: '李奶奶' }), TODAY)
+    const first = postRequest(docs, c, staff, draft({ category: 'paperwork', title: '养老金认证', forName: '张大爷', materials: ['身份证', ' 户口本 ', ''], due: '2026-11-30' }), TODAY)
+    const second = postRequest(docs, c, staff, draft({ category: 'paperwork', title: '低保年审', forName: '李奶奶' }), TODAY)
     expect(first.ok && first.value).toMatchObject({ number: 'DB261123-K7Q2X9-1', materials: ['身份证', '户口本'], due: '2026-11-30', forName: '张大爷', forId: 'name:张大爷', postedByName: '王主任' })
     expect(second.ok && second.value.number).toBe('DB261123-K7Q2X9-2')
     expect(errandNumber('2027-01-05', 'abcdefgh', 0)).toBe('DB270105-ABCDEF-1')
@@ -51,17 +51,17 @@ describe('posting', () => {
 
 describe('the lifecycle: every allowed and refused step', () => {
   function posted() {
-    const { doc, clock } = setup()
+    const { docs, clock } = setup()
     const c = { res: clock('res'), v1: clock('v1'), v2: clock('v2'), staff: clock('staff') }
-    const result = postRequest(doc, c.res, resident, draft(), TODAY)
+    const result = postRequest(docs, c.res, resident, draft(), TODAY)
     if (!result.ok) throw new Error('post failed')
     const id = result.value.id
-    const go = (who: keyof typeof c, person: { id: string; name: string }, type: AidEventType, details = {}) => step(doc, c[who], id, type, person, details, isStaff)
+    const go = (who: keyof typeof c, person: { id: string; name: string }, type: AidEventType, details = {}) => step(docs, c[who], id, type, person, details, isStaff)
     const state = () => {
-      const data = readAidData(doc)
+      const data = readAidData(docs)
       return deriveStatus(data.requests[0]!, data.events, isStaff)
     }
-    return { doc, c, id, go, state }
+    return { docs, c, id, go, state }
   }
 
   it('open → taken → done → confirmed and rated → closed', () => {
@@ -99,21 +99,21 @@ describe('the lifecycle: every allowed and refused step', () => {
   })
 
   it('edits only while open, by the requester or staff', () => {
-    const { doc, c, id, go } = posted()
-    expect(editRequest(doc, c.v1, v1, id, draft({ title: '改' }), TODAY, isStaff)).toMatchObject({ ok: false, problems: { request: 'problem.notAllowed' } })
-    expect(editRequest(doc, c.res, resident, id, draft({ title: '需要炒锅和锅铲' }), TODAY, isStaff).ok).toBe(true)
+    const { docs, c, id, go } = posted()
+    expect(editRequest(docs, c.v1, v1, id, draft({ title: '改' }), TODAY, isStaff)).toMatchObject({ ok: false, problems: { request: 'problem.notAllowed' } })
+    expect(editRequest(docs, c.res, resident, id, draft({ title: '需要炒锅和锅铲' }), TODAY, isStaff).ok).toBe(true)
     go('v1', v1, 'take')
-    expect(editRequest(doc, c.res, resident, id, draft({ title: '再改' }), TODAY, isStaff)).toMatchObject({ ok: false, problems: { request: 'problem.notOpen' } })
+    expect(editRequest(docs, c.res, resident, id, draft({ title: '再改' }), TODAY, isStaff)).toMatchObject({ ok: false, problems: { request: 'problem.notOpen' } })
   })
 
   it('two offline takes: the first in HLC order wins everywhere; the other is told', () => {
-    const { doc, clock } = setup()
-    const posted = postRequest(doc, clock('res'), resident, draft(), TODAY)
+    const { docs, clock } = setup()
+    const posted = postRequest(docs, clock('res'), resident, draft(), TODAY)
     if (!posted.ok) throw new Error('post failed')
-    const a = new SpaceDoc()
-    const b = new SpaceDoc()
-    copySpace(doc, a)
-    copySpace(doc, b)
+    const a = new SpaceDocs()
+    const b = new SpaceDocs()
+    copySpace(docs, a)
+    copySpace(docs, b)
     step(b, clock('v2'), posted.value.id, 'take', v2, {}, isStaff) // later by the clock
     step(a, new HybridClock('v1', () => 1), posted.value.id, 'take', v1, {}, isStaff) // earliest stamp
     copySpace(b, a)
@@ -144,19 +144,19 @@ describe('browsing and the staff overview', () => {
   })
 
   it('counts by category and state, completion, median time to done, satisfaction and overdue errands', () => {
-    const { doc, clock } = setup()
+    const { docs, clock } = setup()
     const c = { res: clock('res'), v1: clock('v1'), staff: clock('staff') }
     const ids: string[] = []
     for (const [i, category] of (['items', 'repair', 'paperwork', 'items'] as const).entries()) {
-      const posted = postRequest(doc, c.staff, staff, draft({ category, title: `r${i}`, forName: '张大爷', due: category === 'paperwork' ? '2026-11-24' : '' }), TODAY)
+      const posted = postRequest(docs, c.staff, staff, draft({ category, title: `r${i}`, forName: '张大爷', due: category === 'paperwork' ? '2026-11-24' : '' }), TODAY)
       if (!posted.ok) throw new Error(JSON.stringify(posted.problems))
       ids.push(posted.value.id)
     }
-    const run = (id: string, steps: [AidEventType, object?][]) => steps.forEach(([type, details]) => step(doc, type === 'confirm' ? c.staff : c.v1, id, type, type === 'confirm' ? staff : v1, details ?? {}, isStaff))
+    const run = (id: string, steps: [AidEventType, object?][]) => steps.forEach(([type, details]) => step(docs, type === 'confirm' ? c.staff : c.v1, id, type, type === 'confirm' ? staff : v1, details ?? {}, isStaff))
     run(ids[0]!, [['take'], ['done'], ['confirm', { stars: 5 }]])
     run(ids[1]!, [['take'], ['done'], ['confirm', { stars: 3 }]])
     run(ids[2]!, [['take']])
-    const data = readAidData(doc)
+    const data = readAidData(docs)
     const items = data.requests.map((request) => ({ request, status: deriveStatus(request, data.events, isStaff), postedDay: stampDay(request.stamp) }))
     const o = overview(items, '2026-11', '2026-11-25')
     expect(o).toMatchObject({ total: 4, taken: 3, done: 2, ratings: 2, satisfactionRate: 0.5 })

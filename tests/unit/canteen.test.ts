@@ -1,7 +1,7 @@
-import { SpaceDoc } from '../../src/store/space-doc'
+import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { allocateSeats, isPastCutoff, mealBoard, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
+import { allocateSeats, isPastCutoff, mealTally, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
 import { addElder, cancelReservation, copyLastWeek, markDoor, pauseStandingOrder, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
 
 const TODAY = '2026-11-23' // Monday
@@ -9,7 +9,7 @@ const staff = { id: 'staff', name: '王主任' }
 const prices = { full: 8, subsidised: 2 }
 function setup() {
   let wall = 1_800_000_000_000
-  return { doc: new SpaceDoc(), staffDoc: new SpaceDoc(), clock: new HybridClock('dev', () => (wall += 1000)) }
+  return { docs: new SpaceDocs(), staffDocs: new SpaceDocs(), clock: new HybridClock('dev', () => (wall += 1000)) }
 }
 const lunch = (day = TODAY, seats = 3) => ({ day, meal: 'lunch' as const, dishes: ['红烧豆腐', '青菜', '米饭'], seats, cutoff: '09:00', delivery: true })
 const elder = (over: Partial<ElderDraft> = {}): ElderDraft => ({ name: '张大爷', building: '3号楼', unit: '2单元501', phone: '13800000000', emergencyName: '张小明', emergencyPhone: '13900000000', diets: [], allergies: '', tier: 'standard', service: 'eatIn', deliveryNote: '', ...over })
@@ -23,19 +23,19 @@ describe('prices and subsidy', () => {
     expect(subsidyFor('standard', prices)).toBe(0)
   })
   it('amounts are settings, checked', () => {
-    const { doc, clock } = setup()
-    expect(setPrices(doc, clock, 10, 3).ok).toBe(true)
-    expect(readCanteen(doc).prices).toMatchObject({ full: 10, subsidised: 3 })
-    expect(setPrices(doc, clock, 5, 6)).toMatchObject({ ok: false, problems: { subsidised: 'problem.badPrice' } })
+    const { docs, clock } = setup()
+    expect(setPrices(docs, clock, 10, 3).ok).toBe(true)
+    expect(readCanteen(docs).prices).toMatchObject({ full: 10, subsidised: 3 })
+    expect(setPrices(docs, clock, 5, 6)).toMatchObject({ ok: false, problems: { subsidised: 'problem.badPrice' } })
   })
 })
 
 describe('menus and the cutoff', () => {
   it('refuses a menu with no seats or no dishes', () => {
-    const { doc, clock } = setup()
-    expect(publishMenu(doc, clock, staff, { ...lunch(), seats: 0 }, TODAY)).toMatchObject({ ok: false, problems: { seats: 'problem.noSeats' } })
-    expect(publishMenu(doc, clock, staff, { ...lunch(), dishes: [' '] }, TODAY)).toMatchObject({ ok: false, problems: { dishes: 'problem.noDishes' } })
-    expect(publishMenu(doc, clock, staff, lunch(), TODAY).ok).toBe(true)
+    const { docs, clock } = setup()
+    expect(publishMenu(docs, clock, staff, { ...lunch(), seats: 0 }, TODAY)).toMatchObject({ ok: false, problems: { seats: 'problem.noSeats' } })
+    expect(publishMenu(docs, clock, staff, { ...lunch(), dishes: [' '] }, TODAY)).toMatchObject({ ok: false, problems: { dishes: 'problem.noDishes' } })
+    expect(publishMenu(docs, clock, staff, lunch(), TODAY).ok).toBe(true)
   })
   it('closes at the cutoff on the day, not before', () => {
     expect(isPastCutoff({ day: TODAY, cutoff: '09:00' }, TODAY, '08:59')).toBe(false)
@@ -44,25 +44,25 @@ describe('menus and the cutoff', () => {
     expect(isPastCutoff({ day: '2026-11-22', cutoff: '09:00' }, TODAY, '00:00')).toBe(true)
   })
   it('refuses a reservation after the cutoff, for a meal not served, a count of 0, delivery where none', () => {
-    const { doc, clock } = setup()
-    publishMenu(doc, clock, staff, { ...lunch(), delivery: false }, TODAY)
+    const { docs, clock } = setup()
+    publishMenu(docs, clock, staff, { ...lunch(), delivery: false }, TODAY)
     const base = { elderCode: 'ABC234', day: TODAY, meal: 'lunch' as const, mode: 'eatIn' as const, count: 1 }
-    expect(reserve(doc, clock, base, staff, true, TODAY, '09:30')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
-    expect(reserve(doc, clock, { ...base, meal: 'dinner' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { meal: 'problem.noMenu' } })
-    expect(reserve(doc, clock, { ...base, count: 0 }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { count: 'problem.countAtLeastOne' } })
-    expect(reserve(doc, clock, { ...base, mode: 'delivery' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { mode: 'problem.noDelivery' } })
-    expect(reserve(doc, clock, { ...base, elderCode: 'bad' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { elderCode: 'problem.badCode' } })
-    expect(reserve(doc, clock, base, staff, true, TODAY, '08:00').ok).toBe(true)
-    expect(cancelReservation(doc, clock, 'ABC234', TODAY, 'lunch', staff, TODAY, '09:01')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+    expect(reserve(docs, clock, base, staff, true, TODAY, '09:30')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+    expect(reserve(docs, clock, { ...base, meal: 'dinner' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { meal: 'problem.noMenu' } })
+    expect(reserve(docs, clock, { ...base, count: 0 }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { count: 'problem.countAtLeastOne' } })
+    expect(reserve(docs, clock, { ...base, mode: 'delivery' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { mode: 'problem.noDelivery' } })
+    expect(reserve(docs, clock, { ...base, elderCode: 'bad' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { elderCode: 'problem.badCode' } })
+    expect(reserve(docs, clock, base, staff, true, TODAY, '08:00').ok).toBe(true)
+    expect(cancelReservation(docs, clock, 'ABC234', TODAY, 'lunch', staff, TODAY, '09:01')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
   })
   it("copies last week's menus into this week, leaving planned days alone", () => {
-    const { doc, clock } = setup()
-    publishMenu(doc, clock, staff, lunch('2026-11-24', 40), '2026-11-17')
-    publishMenu(doc, clock, staff, lunch('2026-11-25', 40), '2026-11-17')
-    publishMenu(doc, clock, staff, lunch('2026-12-02', 7), TODAY) // already planned next week
-    const copied = copyLastWeek(doc, clock, staff, '2026-11-30', TODAY)
+    const { docs, clock } = setup()
+    publishMenu(docs, clock, staff, lunch('2026-11-24', 40), '2026-11-17')
+    publishMenu(docs, clock, staff, lunch('2026-11-25', 40), '2026-11-17')
+    publishMenu(docs, clock, staff, lunch('2026-12-02', 7), TODAY) // already planned next week
+    const copied = copyLastWeek(docs, clock, staff, '2026-11-30', TODAY)
     expect(copied.map((m) => m.day)).toEqual(['2026-12-01'])
-    expect(readCanteen(doc).menus.find((m) => m.day === '2026-12-02')?.seats).toBe(7)
+    expect(readCanteen(docs).menus.find((m) => m.day === '2026-12-02')?.seats).toBe(7)
   })
 })
 
@@ -75,12 +75,12 @@ describe('seats: the first reservations that fit, in HLC order', () => {
     expect(seatStatusOf(view, 'B')).toBe('bumped')
   })
   it('a change keeps its place in the queue', () => {
-    const { doc, clock } = setup()
-    publishMenu(doc, clock, staff, lunch(TODAY, 2), TODAY)
-    reserve(doc, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
-    reserve(doc, clock, { elderCode: 'BBBBBB', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
-    const changed = reserve(doc, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '07:00')
-    const data = readCanteen(doc)
+    const { docs, clock } = setup()
+    publishMenu(docs, clock, staff, lunch(TODAY, 2), TODAY)
+    reserve(docs, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
+    reserve(docs, clock, { elderCode: 'BBBBBB', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
+    const changed = reserve(docs, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '07:00')
+    const data = readCanteen(docs)
     const view = allocateSeats(ordersFor(TODAY, 'lunch', data.reservations, data.standing), 2)
     expect(view.served.map((o) => o.elderCode)).toEqual(['AAAAAA', 'BBBBBB'])
     expect(changed.ok && changed.value.mode).toBe('delivery')
@@ -89,53 +89,53 @@ describe('seats: the first reservations that fit, in HLC order', () => {
 
 describe('standing orders and pauses', () => {
   it('every weekday lunch, delivered; a pause skips the stay in hospital; a one-day cancel overrides', () => {
-    const { doc, clock } = setup()
-    for (const day of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-28']) publishMenu(doc, clock, staff, lunch(day, 10), TODAY)
-    const set = setStandingOrder(doc, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')
+    const { docs, clock } = setup()
+    for (const day of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-28']) publishMenu(docs, clock, staff, lunch(day, 10), TODAY)
+    const set = setStandingOrder(docs, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')
     if (!set.ok) throw new Error('standing failed')
     expect(set.value.from).toBe('2026-11-24') // today's lunch cutoff has passed
     expect(standingApplies(set.value, '2026-11-23')).toBe(false)
     expect(standingApplies(set.value, '2026-11-24')).toBe(true)
     expect(standingApplies(set.value, '2026-11-28')).toBe(false) // Saturday
-    const paused = pauseStandingOrder(doc, clock, 'CCCCCC', 'lunch', '2026-11-24', staff, TODAY, '10:00')
+    const paused = pauseStandingOrder(docs, clock, 'CCCCCC', 'lunch', '2026-11-24', staff, TODAY, '10:00')
     expect(paused.ok && standingApplies(paused.value, '2026-11-24')).toBe(false)
     expect(paused.ok && standingApplies(paused.value, '2026-11-25')).toBe(true)
-    expect(pauseStandingOrder(doc, clock, 'CCCCCC', 'lunch', '2026-11-20', staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { until: 'problem.untilBeforeFrom' } })
-    cancelReservation(doc, clock, 'CCCCCC', '2026-11-25', 'lunch', staff, TODAY, '10:00')
-    const data = readCanteen(doc)
+    expect(pauseStandingOrder(docs, clock, 'CCCCCC', 'lunch', '2026-11-20', staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { until: 'problem.untilBeforeFrom' } })
+    cancelReservation(docs, clock, 'CCCCCC', '2026-11-25', 'lunch', staff, TODAY, '10:00')
+    const data = readCanteen(docs)
     expect(ordersFor('2026-11-25', 'lunch', data.reservations, data.standing)).toEqual([])
-    expect(setStandingOrder(doc, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
+    expect(setStandingOrder(docs, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
   })
 })
 
 describe('the staff board, rounds and the monthly report', () => {
   it('counts eaten in and delivered by diet, money due by tier, subsidy; plans rounds by building; tracks doors', () => {
-    const { doc, staffDoc, clock } = setup()
-    publishMenu(doc, clock, staff, lunch(TODAY, 10), TODAY)
-    const a = addElder(staffDoc, clock, elder({ name: '张大爷', tier: 'dibao', diets: ['lowSalt', 'soft'], building: '3号楼', unit: '2单元' }))
-    const b = addElder(staffDoc, clock, elder({ name: '李奶奶', tier: 'standard', diets: ['diabetic'], building: '1号楼', unit: '1单元' }))
-    const c = addElder(staffDoc, clock, elder({ name: '王爷爷', tier: 'tekun', building: '3号楼', unit: '1单元' }))
+    const { docs, staffDocs, clock } = setup()
+    publishMenu(docs, clock, staff, lunch(TODAY, 10), TODAY)
+    const a = addElder(staffDocs, clock, elder({ name: '张大爷', tier: 'dibao', diets: ['lowSalt', 'soft'], building: '3号楼', unit: '2单元' }))
+    const b = addElder(staffDocs, clock, elder({ name: '李奶奶', tier: 'standard', diets: ['diabetic'], building: '1号楼', unit: '1单元' }))
+    const c = addElder(staffDocs, clock, elder({ name: '王爷爷', tier: 'tekun', building: '3号楼', unit: '1单元' }))
     if (!a.ok || !b.ok || !c.ok) throw new Error('elders failed')
-    expect(addElder(staffDoc, clock, elder({ name: '' }))).toMatchObject({ ok: false, problems: { name: 'problem.required' } })
-    reserve(doc, clock, { elderCode: a.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
-    reserve(doc, clock, { elderCode: b.value.id, day: TODAY, meal: 'lunch', mode: 'eatIn', count: 2 }, staff, true, TODAY, '08:00')
-    reserve(doc, clock, { elderCode: c.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
-    const data = readCanteen(doc, staffDoc)
+    expect(addElder(staffDocs, clock, elder({ name: '' }))).toMatchObject({ ok: false, problems: { name: 'problem.required' } })
+    reserve(docs, clock, { elderCode: a.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
+    reserve(docs, clock, { elderCode: b.value.id, day: TODAY, meal: 'lunch', mode: 'eatIn', count: 2 }, staff, true, TODAY, '08:00')
+    reserve(docs, clock, { elderCode: c.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
+    const data = readCanteen(docs, staffDocs)
     const orders = ordersFor(TODAY, 'lunch', data.reservations, data.standing)
-    const board = mealBoard(data.menus[0]!, 'lunch', orders, data.elders, prices)
+    const board = mealTally(data.menus[0]!, 'lunch', orders, data.elders, prices)
     expect(board).toMatchObject({ eatIn: 2, delivered: 2, waiting: 0, subsidy: 12 })
     expect(board.byDiet).toMatchObject({ lowSalt: 1, soft: 1, diabetic: 2, none: 1 })
     expect(board.dueByTier).toEqual({ standard: 16, dibao: 2, tekun: 2 })
 
     const plan = planRounds(orders, data.elders)
     expect(plan).toEqual([{ name: '3号楼', stops: [c.value.id, a.value.id] }])
-    const round = saveRound(staffDoc, clock, { day: TODAY, meal: 'lunch', name: plan[0]!.name, stops: plan[0]!.stops, volunteerId: 'v1', volunteerName: '小刘' })
+    const round = saveRound(staffDocs, clock, { day: TODAY, meal: 'lunch', name: plan[0]!.name, stops: plan[0]!.stops, volunteerId: 'v1', volunteerName: '小刘' })
     if (!round.ok) throw new Error('round failed')
-    expect(markDoor(staffDoc, clock, round.value.id, a.value.id, 'concern', '', staff)).toMatchObject({ ok: false, problems: { note: 'problem.concernNeedsNote' } })
-    markDoor(staffDoc, clock, round.value.id, a.value.id, 'notHome', '', { id: 'v1', name: '小刘' })
-    markDoor(staffDoc, clock, round.value.id, a.value.id, 'delivered', '邻居代收', { id: 'v1', name: '小刘' })
-    markDoor(staffDoc, clock, round.value.id, c.value.id, 'notHome', '', { id: 'v1', name: '小刘' })
-    const results = doorResults(readCanteen(doc, staffDoc).marks, round.value.id)
+    expect(markDoor(staffDocs, clock, round.value.id, a.value.id, 'concern', '', staff)).toMatchObject({ ok: false, problems: { note: 'problem.concernNeedsNote' } })
+    markDoor(staffDocs, clock, round.value.id, a.value.id, 'notHome', '', { id: 'v1', name: '小刘' })
+    markDoor(staffDocs, clock, round.value.id, a.value.id, 'delivered', '邻居代收', { id: 'v1', name: '小刘' })
+    markDoor(staffDocs, clock, round.value.id, c.value.id, 'notHome', '', { id: 'v1', name: '小刘' })
+    const results = doorResults(readCanteen(docs, staffDocs).marks, round.value.id)
     expect(results.get(a.value.id)?.result).toBe('delivered')
     expect(results.get(c.value.id)?.result).toBe('notHome')
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DiskShelf } from '../../src/hub/disk-shelf'
-import { isDocName } from '../../src/store/space-doc'
+import { isDocName } from '../../src/store/space-docs'
 import { PeerOrigin } from '../../src/sync/replication'
 import * as Y from 'yjs'
 

@@ -10,9 +10,9 @@ import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu,
 import { publicSpace, staffSpace } from '../../src/store/layout'
 import { liveMembers, publishMember } from '../../src/store/members'
 import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/notices'
-import { ShownPeriods, type LiveCollection } from '../../src/store/reactive'
+import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
 import { liveShiftData, markAttendance, publishShift, readShiftData, signUp } from '../../src/store/shifts'
-import { SpaceDoc, type SpaceMap } from '../../src/store/space-doc'
+import { SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { pick, seededRandom, type Random } from '../convergence/harness'
 
 // What a modified app or a broken peer could write: 1,000 records mutated field by
@@ -28,39 +28,39 @@ const SCRIPT = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 
 /** A community with records in as many collections as the commands reach. */
 function community() {
-  const doc = new SpaceDoc()
-  const staff = new SpaceDoc()
+  const docs = new SpaceDocs()
+  const staff = new SpaceDocs()
   const clock = new HybridClock('staffdev1', () => Date.parse(`${TODAY}T08:00:00Z`))
   const me = { id: 'staffdev1', name: '王主任' }
   const v = { id: 'vol1', name: '小刘' }
-  publishMember(doc, clock, '王主任', 'staff')
-  const notice = postNotice(doc, clock, me, { title: '停水通知', body: '周三' })
-  postNotice(doc, clock, me, { title: '体检', body: '' })
-  if (notice.ok) withdrawNotice(doc, clock, me, notice.value.id)
+  publishMember(docs, clock, '王主任', 'staff')
+  const notice = postNotice(docs, clock, me, { title: '停水通知', body: '周三' })
+  postNotice(docs, clock, me, { title: '体检', body: '' })
+  if (notice.ok) withdrawNotice(docs, clock, me, notice.value.id)
   for (const date of ['2026-11-24', '2026-12-05', '2027-01-10']) {
-    const shift = publishShift(doc, clock, me, { title: '帮厨', category: 'canteen', place: '', date, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    const shift = publishShift(docs, clock, me, { title: '帮厨', category: 'canteen', place: '', date, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
     if (!shift.ok) throw new Error('shift')
-    signUp(doc, clock, shift.value.id, v, v)
-    signUp(doc, clock, shift.value.id, { id: 'vol2', name: '小张' }, { id: 'vol2', name: '小张' })
-    markAttendance(doc, clock, shift.value.id, v.id, 'attended', me, date)
+    signUp(docs, clock, shift.value.id, v, v)
+    signUp(docs, clock, shift.value.id, { id: 'vol2', name: '小张' }, { id: 'vol2', name: '小张' })
+    markAttendance(docs, clock, shift.value.id, v.id, 'attended', me, date)
   }
-  const group = publishGroup(doc, clock, me, { name: '腰鼓队', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
-  if (group.ok) joinGroup(doc, clock, group.value.id, v)
-  const activity = publishActivity(doc, clock, me, { title: '排练', groupId: null, category: 'dance', place: '', date: TODAY, start: '07:00', end: '08:00', description: '', capacity: 10, leader: '' }, TODAY)
+  const group = publishGroup(docs, clock, me, { name: '腰鼓队', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
+  if (group.ok) joinGroup(docs, clock, group.value.id, v)
+  const activity = publishActivity(docs, clock, me, { title: '排练', groupId: null, category: 'dance', place: '', date: TODAY, start: '07:00', end: '08:00', description: '', capacity: 10, leader: '' }, TODAY)
   if (activity.ok) {
-    rsvp(doc, clock, activity.value.id, v, v)
-    rate(doc, clock, activity.value.id, v, 5, '好', TODAY, '09:00')
+    rsvp(docs, clock, activity.value.id, v, v)
+    rate(docs, clock, activity.value.id, v, 5, '好', TODAY, '09:00')
   }
-  const request = postRequest(doc, clock, v, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
-  if (request.ok) step(doc, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
-  setPrices(doc, clock, 12, 6)
-  publishMenu(doc, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
-  reserve(doc, clock, { elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, me, true, TODAY, '08:00')
-  setStandingOrder(doc, clock, { elderCode: 'EF34GH', meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
+  const request = postRequest(docs, clock, v, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
+  if (request.ok) step(docs, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
+  setPrices(docs, clock, 12, 6)
+  publishMenu(docs, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
+  reserve(docs, clock, { elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, me, true, TODAY, '08:00')
+  setStandingOrder(docs, clock, { elderCode: 'EF34GH', meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
   addElder(staff, clock, { name: '李奶奶', building: '3', unit: '1', phone: '13800000000', emergencyName: '', emergencyPhone: '', diets: [], allergies: '', tier: 'standard', service: 'delivery', deliveryNote: '' })
   const round = saveRound(staff, clock, { day: '2026-11-24', meal: 'lunch', name: '3号楼', stops: ['EF34GH'], volunteerId: v.id, volunteerName: v.name })
   if (round.ok) markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
-  return { doc, staff, clock }
+  return { docs, staff, clock }
 }
 
 /** Every record of every collection of a space, by map, with the key it is stored under. */
@@ -102,27 +102,27 @@ const otherMonth = (key: string, random: Random) => {
   return MONTHS.includes(month) ? pick(random, MONTHS.filter((m) => m !== month)) + key.slice(7) : key
 }
 
-function live(doc: SpaceDoc, staff: SpaceDoc, clock: HybridClock): LiveCollection<object>[] {
-  const periods = new ShownPeriods(MONTHS)
+function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock): LiveCollection<object>[] {
+  const shown = new ShownMonths(MONTHS)
   return [
-    liveMembers(doc, clock),
-    ...Object.values(liveNoticeData(doc, clock)),
-    ...Object.values(liveShiftData(doc, clock, periods)),
-    ...Object.values(liveActivityData(doc, clock, periods)),
-    ...Object.values(liveAidData(doc, clock)),
-    ...Object.values(liveCanteenData(doc, clock, periods)),
-    ...Object.values(liveStaffCanteenData(staff, clock, periods)),
+    liveMembers(docs, clock),
+    ...Object.values(liveNoticeData(docs, clock)),
+    ...Object.values(liveShiftData(docs, clock, shown)),
+    ...Object.values(liveActivityData(docs, clock, shown)),
+    ...Object.values(liveAidData(docs, clock)),
+    ...Object.values(liveCanteenData(docs, clock, shown)),
+    ...Object.values(liveStaffCanteenData(staff, clock, shown)),
   ] as LiveCollection<object>[]
 }
 
 /** What the screens derive from the records (the convergence tests' views). */
-function screens(doc: SpaceDoc, staff: SpaceDoc) {
-  const shifts = readShiftData(doc)
+function screens(docs: SpaceDocs, staff: SpaceDocs) {
+  const shifts = readShiftData(docs)
   shifts.shifts.forEach((shift) => shiftView(shift, shifts.signups, shifts.cancellations.has(shift.id)))
-  readActivityData(doc)
-  const aid = readAidData(doc)
+  readActivityData(docs)
+  const aid = readAidData(docs)
   aid.requests.forEach((r) => deriveStatus(r, aid.events, () => true))
-  const canteen = readCanteen(doc, staff)
+  const canteen = readCanteen(docs, staff)
   canteen.menus.forEach((m) => allocateSeats(ordersFor(m.day, m.meal, canteen.reservations, canteen.standing), m.seats))
 }
 
@@ -135,11 +135,11 @@ describe('records from peers are checked on read', () => {
   it('1,000 mutated records in every collection: no exception, each counted, the good ones still shown', () => {
     createRoot((dispose) => {
       const random = seededRandom(2026)
-      const { doc, staff, clock } = community()
-      const spaces = [...recordsOf(publicSpace(doc)), ...recordsOf(staffSpace(staff))]
+      const { docs, staff, clock } = community()
+      const spaces = [...recordsOf(publicSpace(docs)), ...recordsOf(staffSpace(staff))]
       const withRecords = spaces.filter((s) => s.records.length > 0)
       expect(withRecords.length).toBeGreaterThanOrEqual(20)
-      const collections = live(doc, staff, clock)
+      const collections = live(docs, staff, clock)
       const good = collections.map((c) => [...c.ids()])
       const before = totals(collections)
       expect(before.skipped).toBe(0)
@@ -190,7 +190,7 @@ describe('records from peers are checked on read', () => {
         injected++
       }
       expect(injected).toBeGreaterThan(900)
-      expect(() => screens(doc, staff)).not.toThrow()
+      expect(() => screens(docs, staff)).not.toThrow()
 
       const after = totals(collections)
       expect(after.skipped - afterControls.skipped).toBeGreaterThan(injected / 2)

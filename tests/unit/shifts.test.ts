@@ -1,4 +1,4 @@
-import { SpaceDoc } from '../../src/store/space-doc'
+import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, shiftView, type SeriesDraft, type ShiftDraft } from '../../src/domain/shifts'
@@ -29,9 +29,9 @@ const vol = (n: number) => ({ id: `v${n}`, name: `志愿者${n}` })
 
 function setup() {
   let wall = 1_800_000_000_000
-  const doc = new SpaceDoc()
+  const docs = new SpaceDocs()
   const clock = new HybridClock('dev1', () => (wall += 1000))
-  return { doc, clock }
+  return { docs, clock }
 }
 
 describe('shift drafts say what is wrong', () => {
@@ -66,15 +66,15 @@ describe('series expansion', () => {
     expect(weeklyRule({ weekdays: [1, 3, 5], from: '2026-11-23', until: '2026-12-31' })).toBe('FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=20261231T235959')
   })
   it('stores one record per date; one can be edited or cancelled alone', () => {
-    const { doc, clock } = setup()
-    const result = publishSeries(doc, clock, staff, series(), TODAY)
+    const { docs, clock } = setup()
+    const result = publishSeries(docs, clock, staff, series(), TODAY)
     if (!result.ok) throw new Error(JSON.stringify(result.problems))
     expect(result.value.map((s) => s.date)).toEqual(['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-30', '2026-12-02', '2026-12-04'])
     expect(new Set(result.value.map((s) => s.seriesId)).size).toBe(1)
     const [first, second] = result.value
-    expect(editShift(doc, clock, second!.id, { ...draft(), date: second!.date, start: '11:00' }, TODAY).ok).toBe(true)
-    expect(cancelShift(doc, clock, staff, first!.id, '停电').ok).toBe(true)
-    const data = readShiftData(doc)
+    expect(editShift(docs, clock, second!.id, { ...draft(), date: second!.date, start: '11:00' }, TODAY).ok).toBe(true)
+    expect(cancelShift(docs, clock, staff, first!.id, '停电').ok).toBe(true)
+    const data = readShiftData(docs)
     expect(data.shifts.find((s) => s.id === second!.id)?.start).toBe('11:00')
     expect(data.shifts.filter((s) => s.start === '10:30')).toHaveLength(5)
     expect([...data.cancellations.keys()]).toEqual([first!.id])
@@ -83,81 +83,81 @@ describe('series expansion', () => {
 
 describe('a shift is filed under its month', () => {
   it('gets an id that begins with its month, and an edit may move it within that month only', () => {
-    const { doc, clock } = setup()
-    const shift = publishShift(doc, clock, staff, draft({ date: '2026-11-30' }), TODAY)
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft({ date: '2026-11-30' }), TODAY)
     if (!shift.ok) throw new Error('publish failed')
     expect(shift.value.id.startsWith('2026-11_')).toBe(true)
-    expect(editShift(doc, clock, shift.value.id, draft({ date: '2026-11-28' }), TODAY).ok).toBe(true)
-    const moved = editShift(doc, clock, shift.value.id, draft({ date: '2026-12-01' }), TODAY)
+    expect(editShift(docs, clock, shift.value.id, draft({ date: '2026-11-28' }), TODAY).ok).toBe(true)
+    const moved = editShift(docs, clock, shift.value.id, draft({ date: '2026-12-01' }), TODAY)
     expect(moved).toEqual({ ok: false, problems: { date: 'problem.otherMonth' } })
-    expect(readShiftData(doc).shifts[0]!.date).toBe('2026-11-28')
+    expect(readShiftData(docs).shifts[0]!.date).toBe('2026-11-28')
   })
 })
 
 describe('places, waitlist and promotion', () => {
   it('confirms the first sign-ups, waitlists the rest, promotes on withdrawal', () => {
-    const { doc, clock } = setup()
-    const shift = publishShift(doc, clock, staff, draft({ places: 2 }), TODAY)
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft({ places: 2 }), TODAY)
     if (!shift.ok) throw new Error('publish failed')
-    for (const n of [1, 2, 3, 4]) expect(signUp(doc, clock, shift.value.id, vol(n), vol(n)).ok).toBe(true)
+    for (const n of [1, 2, 3, 4]) expect(signUp(docs, clock, shift.value.id, vol(n), vol(n)).ok).toBe(true)
     const view = () => {
-      const data = readShiftData(doc)
+      const data = readShiftData(docs)
       return shiftView(data.shifts[0]!, data.signups, data.cancellations.has(shift.value.id))
     }
     expect(view().confirmed.map((s) => s.personId)).toEqual(['v1', 'v2'])
     expect(view().waitlist.map((s) => s.personId)).toEqual(['v3', 'v4'])
     expect(statusOf(view(), 'v4')).toEqual({ status: 'waitlisted', position: 2 })
 
-    withdraw(doc, clock, shift.value.id, 'v1', vol(1))
+    withdraw(docs, clock, shift.value.id, 'v1', vol(1))
     expect(view().confirmed.map((s) => s.personId)).toEqual(['v2', 'v3'])
     expect(view().placesLeft).toBe(0)
     // Signing up again goes to the back of the line.
-    signUp(doc, clock, shift.value.id, vol(1), vol(1))
+    signUp(docs, clock, shift.value.id, vol(1), vol(1))
     expect(view().waitlist.map((s) => s.personId)).toEqual(['v4', 'v1'])
   })
 
   it('a capacity cut moves the latest to the waitlist; a cancelled shift confirms no one', () => {
-    const { doc, clock } = setup()
-    const shift = publishShift(doc, clock, staff, draft({ places: 3 }), TODAY)
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft({ places: 3 }), TODAY)
     if (!shift.ok) throw new Error('publish failed')
-    for (const n of [1, 2, 3]) signUp(doc, clock, shift.value.id, vol(n), vol(n))
-    editShift(doc, clock, shift.value.id, draft({ places: 1 }), TODAY)
-    let data = readShiftData(doc)
+    for (const n of [1, 2, 3]) signUp(docs, clock, shift.value.id, vol(n), vol(n))
+    editShift(docs, clock, shift.value.id, draft({ places: 1 }), TODAY)
+    let data = readShiftData(docs)
     expect(shiftView(data.shifts[0]!, data.signups, false).waitlist.map((s) => s.personId)).toEqual(['v2', 'v3'])
-    cancelShift(doc, clock, staff, shift.value.id, '')
-    data = readShiftData(doc)
+    cancelShift(docs, clock, staff, shift.value.id, '')
+    data = readShiftData(docs)
     const cancelled = shiftView(data.shifts[0]!, data.signups, true)
     expect(cancelled).toMatchObject({ cancelled: true, confirmed: [], waitlist: [], placesLeft: 0 })
     expect(statusOf(cancelled, 'v1').status).toBe('none')
-    expect(signUp(doc, clock, shift.value.id, vol(9), vol(9))).toEqual({ ok: false, problems: { shift: 'problem.shiftCancelled' } })
+    expect(signUp(docs, clock, shift.value.id, vol(9), vol(9))).toEqual({ ok: false, problems: { shift: 'problem.shiftCancelled' } })
   })
 
   it('staff sign up someone without a phone; the entry says who made it', () => {
-    const { doc, clock } = setup()
-    const shift = publishShift(doc, clock, staff, draft(), TODAY)
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft(), TODAY)
     if (!shift.ok) throw new Error('publish failed')
-    const result = signUp(doc, clock, shift.value.id, { id: 'name:张大爷', name: '张大爷' }, staff)
+    const result = signUp(docs, clock, shift.value.id, { id: 'name:张大爷', name: '张大爷' }, staff)
     expect(result.ok && result.value).toMatchObject({ personName: '张大爷', byId: 'staff1', byName: '王主任' })
   })
 })
 
 describe('hours', () => {
   it('counts attended, confirmed, not-cancelled shifts by month and year', () => {
-    const { doc, clock } = setup()
-    const a = publishShift(doc, clock, staff, draft({ date: '2026-11-23', start: '09:00', end: '11:30', places: 1 }), TODAY)
-    const b = publishShift(doc, clock, staff, draft({ date: '2026-12-01', start: '14:00', end: '15:00' }), TODAY)
-    const c = publishShift(doc, clock, staff, draft({ date: '2026-11-23', start: '14:00', end: '16:00' }), TODAY)
+    const { docs, clock } = setup()
+    const a = publishShift(docs, clock, staff, draft({ date: '2026-11-23', start: '09:00', end: '11:30', places: 1 }), TODAY)
+    const b = publishShift(docs, clock, staff, draft({ date: '2026-12-01', start: '14:00', end: '15:00' }), TODAY)
+    const c = publishShift(docs, clock, staff, draft({ date: '2026-11-23', start: '14:00', end: '16:00' }), TODAY)
     if (!a.ok || !b.ok || !c.ok) throw new Error('publish failed')
-    signUp(doc, clock, a.value.id, vol(1), vol(1))
-    signUp(doc, clock, a.value.id, vol(2), vol(2)) // waitlisted: attendance does not count
-    signUp(doc, clock, b.value.id, vol(1), vol(1))
-    signUp(doc, clock, c.value.id, vol(1), vol(1))
-    markAttendance(doc, clock, a.value.id, 'v1', 'attended', staff, '2026-12-31')
-    markAttendance(doc, clock, a.value.id, 'v2', 'attended', staff, '2026-12-31')
-    markAttendance(doc, clock, b.value.id, 'v1', 'attended', staff, '2026-12-31')
-    markAttendance(doc, clock, c.value.id, 'v1', 'noshow', staff, '2026-12-31')
-    expect(markAttendance(doc, clock, b.value.id, 'v1', 'attended', staff, '2026-11-30')).toEqual({ ok: false, problems: { shift: 'problem.attendanceTooEarly' } })
-    const data = readShiftData(doc)
+    signUp(docs, clock, a.value.id, vol(1), vol(1))
+    signUp(docs, clock, a.value.id, vol(2), vol(2)) // waitlisted: attendance does not count
+    signUp(docs, clock, b.value.id, vol(1), vol(1))
+    signUp(docs, clock, c.value.id, vol(1), vol(1))
+    markAttendance(docs, clock, a.value.id, 'v1', 'attended', staff, '2026-12-31')
+    markAttendance(docs, clock, a.value.id, 'v2', 'attended', staff, '2026-12-31')
+    markAttendance(docs, clock, b.value.id, 'v1', 'attended', staff, '2026-12-31')
+    markAttendance(docs, clock, c.value.id, 'v1', 'noshow', staff, '2026-12-31')
+    expect(markAttendance(docs, clock, b.value.id, 'v1', 'attended', staff, '2026-11-30')).toEqual({ ok: false, problems: { shift: 'problem.attendanceTooEarly' } })
+    const data = readShiftData(docs)
     const views = data.shifts.map((s) => shiftView(s, data.signups, data.cancellations.has(s.id)))
     expect(hoursByVolunteer(views, data.attendance, '2026-11')).toEqual([{ volunteerId: 'v1', name: '志愿者1', shifts: 1, minutes: 150 }])
     expect(hoursByVolunteer(views, data.attendance, '2026')).toEqual([{ volunteerId: 'v1', name: '志愿者1', shifts: 2, minutes: 210 }])

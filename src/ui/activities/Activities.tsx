@@ -1,53 +1,52 @@
 import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { monthsOfWeek, today, weekDays, weekStart } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
-import type { CommunitySession } from '../../session'
 import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
+import { StaffOnly, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 import { ActivityCard } from './ActivityCard'
 import { ActivityForm } from './ActivityForm'
-import type { ActivityBoard } from './board'
 import { Groups } from './Groups'
 
-export default function Activities(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
+export default function Activities() {
   const [section, setSection] = createSignal<'week' | 'groups'>('week')
   return (
     <div class="space-y-4">
       <Chips options={['week', 'groups'] as const} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(s === 'week' ? 'acts.week' : 'acts.groups')} testid="activities-section" />
       <Switch>
         <Match when={section() === 'week'}>
-          <Week session={props.session} board={props.board} me={props.me} />
+          <Week />
         </Match>
         <Match when={section() === 'groups'}>
-          <Groups session={props.session} board={props.board} me={props.me} />
+          <Groups />
         </Match>
       </Switch>
     </div>
   )
 }
 
-function Week(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
+function Week() {
+  const { activities, actor } = useCommunity()
   const [week, setWeek] = createSignal(weekStart(today()))
   const [layout, setLayout] = createSignal<'agenda' | 'grid'>('agenda')
   const [category, setCategory] = createSignal<ActivityCategory | null>(null)
   const [groupId, setGroupId] = createSignal<string | null>(null)
   const [words, setWords] = createSignal('')
-  createEffect(() => props.board.showMonths(monthsOfWeek(week())))
+  createEffect(() => activities.showMonths(monthsOfWeek(week())))
 
   const shown = createMemo(() => {
     const filter = { category: category(), groupId: groupId(), words: words() }
-    return props.board.activities().filter((a) => inWeek(a, week()) && matchesFilter(a, filter, props.board.groupOf(a.groupId)?.name))
+    return activities.activities().filter((a) => inWeek(a, week()) && matchesFilter(a, filter, activities.groupOf(a.groupId)?.name))
   })
   const days = createMemo(() => groupByDay(shown(), agendaDays(week(), today())).filter((d) => d.activities.length > 0))
 
   return (
     <>
       <Card title={t('acts.title')}>
-        <Show when={props.me.staff}>
-          <PublishPanel label={t('acts.publish')} testid="publish-activity" draft="activity" form={(done) => <ActivityForm session={props.session} board={props.board} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
-        </Show>
+        <StaffOnly>
+          <PublishPanel label={t('acts.publish')} testid="publish-activity" draft="activity" form={(done) => <ActivityForm onDone={done} />} />
+        </StaffOnly>
         <WeekNav week={week()} onWeek={setWeek} />
         <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />
         <Chips
@@ -57,12 +56,12 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Acto
           text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`act.cat.${c}`))}
           testid="activity-filter"
         />
-        <Show when={props.board.groups().length > 0}>
+        <Show when={activities.groups().length > 0}>
           <Select
             label={t('acts.groups')}
             name="groupFilter"
             value={groupId() ?? ''}
-            options={[{ value: '', label: t('acts.allGroups') }, ...props.board.groups().map((g) => ({ value: g.id, label: g.name }))]}
+            options={[{ value: '', label: t('acts.allGroups') }, ...activities.groups().map((g) => ({ value: g.id, label: g.name }))]}
             onChange={(v) => setGroupId(v || null)}
           />
         </Show>
@@ -73,7 +72,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Acto
           </a>
         </div>
       </Card>
-      <Show when={days().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="activities-empty">{props.me.staff ? t('acts.emptyStaff') : t('acts.empty')}</p>}>
+      <Show when={days().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="activities-empty">{actor().staff ? t('acts.emptyStaff') : t('acts.empty')}</p>}>
         <Switch>
           <Match when={layout() === 'agenda'}>
             <For each={days()}>
@@ -83,7 +82,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Acto
                     {dayLabel(group.day)}
                     {group.day === today() ? ` · ${t('nav.today')}` : ''}
                   </h3>
-                  <For each={group.activities}>{(a) => <ActivityCard session={props.session} board={props.board} id={a.id} me={props.me} />}</For>
+                  <For each={group.activities}>{(a) => <ActivityCard id={a.id} />}</For>
                 </section>
               )}
             </For>
@@ -96,7 +95,7 @@ function Week(props: { session: CommunitySession; board: ActivityBoard; me: Acto
                     <div class="font-bold">{dayLabel(day)}</div>
                     <For each={shown().filter((a) => a.date === day)}>
                       {(a) => (
-                        <div class={`mt-1 rounded border border-stone-300 p-1 ${props.board.isCancelled(a.id) ? 'line-through opacity-60' : ''}`}>
+                        <div class={`mt-1 rounded border border-stone-300 p-1 ${activities.isCancelled(a.id) ? 'line-through opacity-60' : ''}`}>
                           <div class="font-semibold">{a.start}</div>
                           <div class="break-words">{a.title}</div>
                         </div>

@@ -1,37 +1,31 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { nowTime, today } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
-import { stampTime, statusOf } from '../../domain/places'
-import { cancelActivity, cancelRsvp, rate, recordHeadcount, rsvp } from '../../store/activities'
-import type { CommunitySession } from '../../session'
-import { Button, Chips, Confirm, Field } from '../common/components'
+import { statusOf } from '../../domain/places'
+import { Button, Chips, Confirm, Field, ProblemLine } from '../common/components'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import { isConfirmed } from '../../sync/activity'
-import type { Actor } from '../../domain/actor'
 import { ActivityForm } from './ActivityForm'
-import type { ActivityBoard } from './board'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 
 /** One activity: when and where, who is going, and what this person can do. */
-export function ActivityCard(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor }) {
-  const view = createMemo(() => props.board.viewOf(props.id))
+export function ActivityCard(props: { id: string }) {
+  const { activities, actor, sync } = useCommunity()
+  const view = createMemo(() => activities.viewOf(props.id))
   const mine = createMemo(() => {
     const v = view()
-    return v ? statusOf(v, props.me.id) : { status: 'none' as const, position: 0 }
+    return v ? statusOf(v, actor().id) : { status: 'none' as const, position: 0 }
   })
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal<'rsvp' | 'cancel' | null>(null)
   const [editing, setEditing] = createSignal(false)
-  const doc = () => props.session.publicSpace.doc
-  const clock = () => props.session.clock
-  const person = () => ({ id: props.me.id, name: props.me.name })
   const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
-  const myRsvp = () => props.board.rsvpOf(props.id, props.me.id)
+  const myRsvp = () => activities.rsvpOf(props.id, actor().id)
   const notShared = () => {
     const entry = myRsvp()
-    return entry !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(entry.updatedAt))
+    return entry !== undefined && !sync.isShared(entry.updatedAt)
   }
   const held = () => {
     const a = view()?.activity
@@ -52,7 +46,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
           data-testid="activity-card"
           data-status={mine().status}
         >
-          <Show when={!editing()} fallback={<ActivityForm session={props.session} board={props.board} by={person()} editing={v().activity} onDone={() => setEditing(false)} />}>
+          <Show when={!editing()} fallback={<StaffOnly><ActivityForm editing={v().activity} onDone={() => setEditing(false)} /></StaffOnly>}>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
               <h3 class="text-xl font-bold text-stone-900">{v().activity.title}</h3>
               <span class="rounded-full bg-sky-100 px-3 text-[0.85em] font-semibold text-sky-900">{t(`act.cat.${v().activity.category}`)}</span>
@@ -61,7 +55,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
               {v().activity.start}–{v().activity.end}
               <Show when={v().activity.place}> · {v().activity.place}</Show>
             </p>
-            <Show when={props.board.groupOf(v().activity.groupId)}>{(g) => <p>{t('acts.group', { name: g().name })}</p>}</Show>
+            <Show when={activities.groupOf(v().activity.groupId)}>{(g) => <p>{t('acts.group', { name: g().name })}</p>}</Show>
             <Show when={v().activity.leader}>
               <p>{t('acts.leader', { name: v().activity.leader })}</p>
             </Show>
@@ -72,7 +66,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
               when={!v().cancelled}
               fallback={
                 <p class="mt-2 font-bold text-red-800" data-testid="activity-cancelled">
-                  {props.board.cancellationOf(props.id)?.reason ? t('shifts.cancelledReason', { reason: props.board.cancellationOf(props.id)!.reason }) : t('shifts.cancelled')}
+                  {activities.cancellationOf(props.id)?.reason ? t('shifts.cancelledReason', { reason: activities.cancellationOf(props.id)!.reason }) : t('shifts.cancelled')}
                 </p>
               }
             >
@@ -106,7 +100,7 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
                   when={mine().status === 'none'}
                   fallback={<Button variant="secondary" data-testid="cancel-rsvp" onClick={() => setConfirming('rsvp')}>{t('acts.cancelRsvp')}</Button>}
                 >
-                  <Button data-testid="rsvp" onClick={() => act(rsvp(doc(), clock(), props.id, person(), person()))}>
+                  <Button data-testid="rsvp" onClick={() => act(activities.rsvp(props.id))}>
                     {v().placesLeft === null || v().placesLeft! > 0 ? t('acts.rsvp') : t('acts.waitlist')}
                   </Button>
                 </Show>
@@ -115,15 +109,15 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
                 <Button variant="secondary" data-testid="activity-ics" onClick={addToCalendar}>{t('acts.addToCalendar')}</Button>
               </Show>
             </div>
-            <Show when={problem()}>
-              <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
-            </Show>
+            <ProblemLine problem={problem()} />
 
             <Show when={!v().cancelled && held()}>
-              <RatingForm session={props.session} board={props.board} id={props.id} me={props.me} />
+              <RatingForm id={props.id} />
             </Show>
-            <Show when={props.me.staff && !v().cancelled}>
-              <StaffTools session={props.session} board={props.board} id={props.id} me={props.me} held={held()} onEdit={() => setEditing(true)} onCancel={() => setConfirming('cancel')} />
+            <Show when={!v().cancelled}>
+              <StaffOnly>
+                <StaffTools id={props.id} held={held()} onEdit={() => setEditing(true)} onCancel={() => setConfirming('cancel')} />
+              </StaffOnly>
             </Show>
           </Show>
 
@@ -133,21 +127,18 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
               confirmLabel={t('acts.cancelRsvp')}
               onCancel={() => setConfirming(null)}
               onConfirm={() => {
-                act(cancelRsvp(doc(), clock(), props.id, props.me.id, person()))
+                act(activities.cancelRsvp(props.id))
                 setConfirming(null)
               }}
             />
           </Show>
           <Show when={confirming() === 'cancel'}>
-            <CancelWithReason
-              message={t('acts.cancelConfirm', { title: v().activity.title, date: v().activity.date })}
-              confirmLabel={t('acts.cancel')}
-              onCancel={() => setConfirming(null)}
-              onConfirm={(reason) => {
-                act(cancelActivity(doc(), clock(), person(), props.id, reason))
+            <StaffOnly>
+              <CancelActivity id={props.id} message={t('acts.cancelConfirm', { title: v().activity.title, date: v().activity.date })} onDone={(result) => {
+                if (result) act(result)
                 setConfirming(null)
-              }}
-            />
+              }} />
+            </StaffOnly>
           </Show>
         </article>
       )}
@@ -155,15 +146,16 @@ export function ActivityCard(props: { session: CommunitySession; board: Activity
   )
 }
 
-function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor }) {
-  const existing = () => props.board.myRating(props.id, props.me.id)
+function RatingForm(props: { id: string }) {
+  const { activities, actor } = useCommunity()
+  const existing = () => activities.myRating(props.id, actor().id)
   const [stars, setStars] = createSignal(existing()?.stars ?? 0)
   const [comment, setComment] = createSignal(existing()?.comment ?? '')
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [sent, setSent] = createSignal(false)
   const send = (event: Event) => {
     event.preventDefault()
-    const result = rate(props.session.publicSpace.doc, props.session.clock, props.id, { id: props.me.id, name: props.me.name }, stars(), comment(), today(), nowTime())
+    const result = activities.rate(props.id, stars(), comment())
     setProblem(firstProblem(result))
     setSent(result.ok)
   }
@@ -181,38 +173,47 @@ function RatingForm(props: { session: CommunitySession; board: ActivityBoard; id
   )
 }
 
-function StaffTools(props: { session: CommunitySession; board: ActivityBoard; id: string; me: Actor; held: boolean; onEdit: () => void; onCancel: () => void }) {
-  const [count, setCount] = createSignal(String(props.board.headcountOf(props.id)?.count ?? ''))
+function StaffTools(props: { id: string; held: boolean; onEdit: () => void; onCancel: () => void }) {
+  const { activities } = useCommunity()
+  const staff = useStaff()
+  const [count, setCount] = createSignal(String(activities.headcountOf(props.id)?.count ?? ''))
   const [countProblem, setCountProblem] = createSignal<ProblemKey | undefined>()
-  const doc = () => props.session.publicSpace.doc
-  const clock = () => props.session.clock
-  const by = () => ({ id: props.me.id, name: props.me.name })
-  const going = () => props.board.viewOf(props.id)?.confirmed ?? []
+  const going = () => activities.viewOf(props.id)?.confirmed ?? []
   const saveCount = (event: Event) => {
     event.preventDefault()
-    const result = recordHeadcount(doc(), clock(), props.id, count().trim() === '' ? NaN : Number(count()), by(), today())
+    const result = staff.activities.recordHeadcount(props.id, count().trim() === '' ? NaN : Number(count()))
     setCountProblem(firstProblem(result))
   }
   return (
     <details class="mt-3 rounded-xl border border-stone-300 p-3">
       <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('acts.manage')}</summary>
       <p class="mt-2">{going().map((e) => e.personName).join('、')}</p>
-      <OnBehalfForm onPerson={(person) => {
-        const result = rsvp(doc(), clock(), props.id, person, by())
-        return firstProblem(result)
-      }} />
+      <OnBehalfForm onPerson={(person) => firstProblem(staff.activities.rsvpFor(props.id, person))} />
       <Show when={props.held}>
         <form onSubmit={saveCount} class="mt-4">
           <Field label={t('acts.headcount')} name="headcount" type="number" value={count()} problem={problemText(countProblem())} onInput={setCount} />
           <Button type="submit" variant="secondary">{t('common.save')}</Button>
-          <Show when={props.board.headcountOf(props.id)}>{(h) => <span class="ml-3">{t('acts.headcountSaved', { count: h().count })}</span>}</Show>
+          <Show when={activities.headcountOf(props.id)}>{(h) => <span class="ml-3">{t('acts.headcountSaved', { count: h().count })}</span>}</Show>
         </form>
-        <For each={props.board.ratingsOf(props.id)}>{(r) => <p class="text-[0.9em]">{'★'.repeat(r.stars)} {r.personName}{r.comment ? `：${r.comment}` : ''}</p>}</For>
+        <For each={activities.ratingsOf(props.id)}>{(r) => <p class="text-[0.9em]">{'★'.repeat(r.stars)} {r.personName}{r.comment ? `：${r.comment}` : ''}</p>}</For>
       </Show>
       <div class="mt-4 flex flex-wrap gap-2">
         <Button variant="secondary" onClick={() => props.onEdit()}>{t('shifts.edit')}</Button>
         <Button variant="danger" data-testid="cancel-activity" onClick={() => props.onCancel()}>{t('acts.cancel')}</Button>
       </div>
     </details>
+  )
+}
+
+/** Staff cancel an activity, with a reason everyone sees. */
+function CancelActivity(props: { id: string; message: string; onDone: (result?: Checked<unknown>) => void }) {
+  const staff = useStaff()
+  return (
+    <CancelWithReason
+      message={props.message}
+      confirmLabel={t('acts.cancel')}
+      onCancel={() => props.onDone()}
+      onConfirm={(reason) => props.onDone(staff.activities.cancel(props.id, reason))}
+    />
   )
 }

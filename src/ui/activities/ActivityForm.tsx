@@ -1,17 +1,17 @@
 import { createSignal, Show } from 'solid-js'
+import { useCommunity, useStaff } from '../common/community'
 import { today } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, overflowIfCapacity, type Activity, type ActivityCategory, type ActivityDraft } from '../../domain/activities'
 import type { Problems } from '../../domain/validation'
-import { editActivity, publishActivity, publishActivitySeries } from '../../store/activities'
-import type { CommunitySession } from '../../session'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t } from '../common/i18n'
-import type { ActivityBoard } from './board'
 
 /** Publish an activity (once or every week), or edit one occurrence. */
-export function ActivityForm(props: { session: CommunitySession; board: ActivityBoard; by: { id: string; name: string }; editing?: Activity; onDone: (message?: string) => void }) {
+export function ActivityForm(props: { editing?: Activity; onDone: (message?: string) => void }) {
+  const { activities } = useCommunity()
+  const staff = useStaff()
   const e = props.editing
   const [draft, setDraft] = createSignal<ActivityDraft>({
     title: e?.title ?? '',
@@ -31,11 +31,9 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
   const [overflow, setOverflow] = createSignal<{ count: number; value: ActivityDraft } | null>(null)
   const set = <K extends keyof ActivityDraft>(key: K, value: ActivityDraft[K]) => setDraft({ ...draft(), [key]: value })
   const problem = (field: string) => problemText(problems()[field])
-  const doc = () => props.session.publicSpace.doc
-  const clock = () => props.session.clock
 
   const saveEdit = (value: ActivityDraft) => {
-    const result = editActivity(doc(), clock(), props.editing!.id, value, today())
+    const result = staff.activities.edit(props.editing!.id, value)
     if (!result.ok) return setProblems(result.problems)
     props.onDone()
   }
@@ -46,17 +44,17 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
     const value = { ...draft(), capacity: text === '' ? null : Number(text) }
     if (props.editing) {
       // Fewer places than people going: say who moves to the waitlist, and ask.
-      const view = props.board.viewOf(props.editing.id)
+      const view = activities.viewOf(props.editing.id)
       const count = view ? overflowIfCapacity(view, value.capacity) : 0
       if (count > 0 && Number.isInteger(value.capacity)) return setOverflow({ count, value })
       return saveEdit(value)
     }
     if (repeat().weekly) {
-      const result = publishActivitySeries(doc(), clock(), props.by, value, { weekdays: repeat().weekdays, from: value.date, until: repeat().until }, today())
+      const result = staff.activities.publishSeries(value, { weekdays: repeat().weekdays, from: value.date, until: repeat().until })
       if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
       return props.onDone(t('acts.published', { count: result.value.length }))
     }
-    const result = publishActivity(doc(), clock(), props.by, value, today())
+    const result = staff.activities.publish(value)
     if (!result.ok) return setProblems(result.problems)
     props.onDone(t('acts.published', { count: 1 }))
   }
@@ -76,7 +74,7 @@ export function ActivityForm(props: { session: CommunitySession; board: Activity
         label={t('acts.form.group')}
         name="group"
         value={draft().groupId ?? ''}
-        options={[{ value: '', label: t('acts.form.noGroup') }, ...props.board.groups().map((g) => ({ value: g.id, label: g.name }))]}
+        options={[{ value: '', label: t('acts.form.noGroup') }, ...activities.groups().map((g) => ({ value: g.id, label: g.name }))]}
         onChange={(v) => set('groupId', v || null)}
       />
       <Field label={t('shifts.form.place')} name="place" value={draft().place} problem={problem('place')} onInput={(v) => set('place', v)} />

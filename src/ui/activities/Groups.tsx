@@ -1,38 +1,36 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { today } from '../../domain/calendar'
 import { ACTIVITY_CATEGORIES, calendarEvents, type ActivityCategory, type GroupDraft } from '../../domain/activities'
 import { calendarText } from '../../domain/ics'
 import { weeklyRule } from '../../domain/schedule'
 import type { Problems } from '../../domain/validation'
-import { joinGroup, leaveGroup, publishGroup } from '../../store/activities'
-import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 import { ActivityCard } from './ActivityCard'
-import type { ActivityBoard } from './board'
 
-export function Groups(props: { session: CommunitySession; board: ActivityBoard; me: Actor }) {
+export function Groups() {
+  const { activities } = useCommunity()
   const [open, setOpen] = createSignal<string | null>(null)
   const [creating, setCreating] = createSignal(false)
   return (
-    <Show when={!open()} fallback={<GroupPage session={props.session} board={props.board} me={props.me} id={open()!} onBack={() => setOpen(null)} />}>
+    <Show when={!open()} fallback={<GroupPage id={open()!} onBack={() => setOpen(null)} />}>
       <Card title={t('acts.groups')}>
-        <Show when={props.me.staff}>
+        <StaffOnly>
           <Show when={creating()} fallback={<Button class="mb-3" data-testid="create-group" onClick={() => setCreating(true)}>{t('groups.create')}</Button>}>
-            <GroupForm session={props.session} me={props.me} onDone={() => setCreating(false)} />
+            <GroupForm onDone={() => setCreating(false)} />
           </Show>
-        </Show>
-        <Show when={props.board.groups().length > 0} fallback={<p>{t('groups.empty')}</p>}>
+        </StaffOnly>
+        <Show when={activities.groups().length > 0} fallback={<p>{t('groups.empty')}</p>}>
           <ul class="divide-y divide-stone-200" data-testid="group-list">
-            <For each={props.board.groups()}>
+            <For each={activities.groups()}>
               {(group) => (
                 <li class="flex items-center justify-between gap-3 py-3">
                   <div>
                     <div class="font-bold">{group.name}</div>
                     <div class="text-[0.85em] text-stone-700">
-                      {t(`act.cat.${group.category}`)} · {t('groups.members', { count: props.board.activeMembers(group.id).length })}
+                      {t(`act.cat.${group.category}`)} · {t('groups.members', { count: activities.activeMembers(group.id).length })}
                     </div>
                   </div>
                   <Button variant="secondary" data-testid="open-group" onClick={() => setOpen(group.id)}>{t('groups.open')}</Button>
@@ -46,13 +44,14 @@ export function Groups(props: { session: CommunitySession; board: ActivityBoard;
   )
 }
 
-function GroupForm(props: { session: CommunitySession; me: Actor; onDone: () => void }) {
+function GroupForm(props: { onDone: () => void }) {
+  const staff = useStaff()
   const [draft, setDraft] = createSignal<GroupDraft>({ name: '', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => setDraft({ ...draft(), [key]: value })
   const submit = (event: Event) => {
     event.preventDefault()
-    const result = publishGroup(props.session.publicSpace.doc, props.session.clock, { id: props.me.id, name: props.me.name }, draft())
+    const result = staff.activities.publishGroup(draft())
     if (!result.ok) return setProblems(result.problems)
     props.onDone()
   }
@@ -73,16 +72,16 @@ function GroupForm(props: { session: CommunitySession; me: Actor; onDone: () => 
   )
 }
 
-function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me: Actor; id: string; onBack: () => void }) {
-  const group = () => props.board.groupOf(props.id)
-  const members = () => props.board.activeMembers(props.id)
-  const isMember = () => members().some((m) => m.personId === props.me.id)
-  const upcoming = createMemo(() => props.board.activities().filter((a) => a.groupId === props.id && a.date >= today() && !props.board.isCancelled(a.id)).slice(0, 10))
-  const ratings = createMemo(() => props.board.groupRatings(props.id))
-  const person = () => ({ id: props.me.id, name: props.me.name })
+function GroupPage(props: { id: string; onBack: () => void }) {
+  const { activities, actor } = useCommunity()
+  const group = () => activities.groupOf(props.id)
+  const members = () => activities.activeMembers(props.id)
+  const isMember = () => members().some((m) => m.personId === actor().id)
+  const upcoming = createMemo(() => activities.activities().filter((a) => a.groupId === props.id && a.date >= today() && !activities.isCancelled(a.id)).slice(0, 10))
+  const ratings = createMemo(() => activities.groupRatings(props.id))
   const subscribe = () => {
-    const mine = props.board.activities().filter((a) => a.groupId === props.id)
-    const cancelled = new Set(mine.filter((a) => props.board.isCancelled(a.id)).map((a) => a.id))
+    const mine = activities.activities().filter((a) => a.groupId === props.id)
+    const cancelled = new Set(mine.filter((a) => activities.isCancelled(a.id)).map((a) => a.id))
     downloadText(`group-${props.id}.ics`, calendarText(group()?.name ?? '', calendarEvents(mine, cancelled, weeklyRule)), 'text/calendar')
   }
   return (
@@ -102,16 +101,16 @@ function GroupPage(props: { session: CommunitySession; board: ActivityBoard; me:
               <p class="mt-2 whitespace-pre-wrap">{g().description}</p>
             </Show>
             <div class="mt-3 flex flex-wrap gap-2">
-              <Show when={isMember()} fallback={<Button data-testid="join-group" onClick={() => joinGroup(props.session.publicSpace.doc, props.session.clock, props.id, person())}>{t('groups.join')}</Button>}>
+              <Show when={isMember()} fallback={<Button data-testid="join-group" onClick={() => activities.joinGroup(props.id)}>{t('groups.join')}</Button>}>
                 <span class="self-center font-bold text-green-800">{t('groups.joined')}</span>
-                <Button variant="secondary" onClick={() => leaveGroup(props.session.publicSpace.doc, props.session.clock, props.id, person())}>{t('groups.leave')}</Button>
+                <Button variant="secondary" onClick={() => activities.leaveGroup(props.id)}>{t('groups.leave')}</Button>
               </Show>
               <Button variant="secondary" data-testid="group-ics" onClick={subscribe}>{t('groups.subscribe')}</Button>
             </div>
           </Card>
           <h3 class="px-1 text-lg font-bold text-orange-900">{t('groups.upcoming')}</h3>
           <Show when={upcoming().length > 0} fallback={<p class="px-1">{t('groups.noUpcoming')}</p>}>
-            <For each={upcoming()}>{(a) => <ActivityCard session={props.session} board={props.board} id={a.id} me={props.me} />}</For>
+            <For each={upcoming()}>{(a) => <ActivityCard id={a.id} />}</For>
           </Show>
           <Card title={t('groups.ratings')}>
             <Show when={ratings().count > 0} fallback={<p>{t('groups.noRatings')}</p>}>

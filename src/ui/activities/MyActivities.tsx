@@ -1,14 +1,14 @@
 import { createMemo, For, Show } from 'solid-js'
+import { useCommunity } from '../common/community'
 import { today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
-import type { ActivityBoard } from './board'
 
 /** On Today: the activities this person is going to or waiting for; promotions called out. */
-export function MyActivities(props: { board: ActivityBoard; me: Actor }) {
-  const entries = createMemo(() => props.board.mine(props.me.id, today()).slice(0, 8))
+export function MyActivities() {
+  const { activities, actor } = useCommunity()
+  const entries = createMemo(() => activities.mine(actor().id, today()).slice(0, 8))
   return (
     <Show when={entries().length > 0}>
       <Card title={t('today.myActivities')}>

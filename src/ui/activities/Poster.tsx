@@ -4,23 +4,24 @@ import { groupByDay } from '../../domain/activities'
 import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
 import { dayLabel } from '../common/calendar-parts'
-import type { ActivityBoard } from './board'
+import { useCommunity } from '../common/community'
 
 /** The weekly preview (每周活动预告) as one A4 page for the notice board: large type, by day. */
-export default function Poster(props: { board: ActivityBoard; community: string }) {
+export default function Poster() {
+  const { name, activities } = useCommunity()
   const week = () => {
     const asked = hashParam('week')
     return isDay(asked) ? weekStart(asked) : weekStart(today())
   }
   const days = createMemo(() =>
     groupByDay(
-      props.board.activities().filter((a) => !props.board.isCancelled(a.id)),
+      activities.activities().filter((a) => !activities.isCancelled(a.id)),
       weekDays(week()),
     ).filter((d) => d.activities.length > 0),
   )
   return (
     <PrintPage back="#/activities" testid="poster" class="poster">
-      <h1 class="text-center text-[2em] font-bold">{t('acts.posterTitle', { community: props.community })}</h1>
+      <h1 class="text-center text-[2em] font-bold">{t('acts.posterTitle', { community: name })}</h1>
       <p class="mb-4 text-center text-[1.2em]">{t('acts.posterWeek', { from: week(), to: plusDays(week(), 6) })}</p>
       <Show when={days().length > 0} fallback={<p class="text-center text-[1.3em]">{t('acts.empty')}</p>}>
         <For each={days()}>

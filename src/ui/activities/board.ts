@@ -4,7 +4,8 @@ import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
 import { groupBy } from '../common/derive'
 
-// Activity and group views for every screen, derived from the merged entries.
+// Activity and group views for every screen, derived from the merged entries, with
+// what anyone may do (RSVP, rate, join a group).
 
 export function createActivityBoard(session: CommunitySession) {
   const data = session.activities
@@ -35,8 +36,9 @@ export function createActivityBoard(session: CommunitySession) {
   const ratingsOf = (activityId: string): Rating[] => ratingsBy().get(activityId) ?? []
 
   return {
+    ...session.commands.activities,
     /** Makes sure the entries of these months are read (a week or report outside the usual months). */
-    showMonths: (months: Iterable<string>) => session.periods.activities.show(months),
+    showMonths: (months: Iterable<string>) => session.shown.activities.show(months),
     activities,
     groups,
     viewOf,

@@ -1,29 +1,30 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { AID_CATEGORIES, AID_STATES, overview, type AidCategory } from '../../domain/aid'
-import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
+import { useApp, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 import { AidForm } from './AidForm'
-import { helpCategories, setHelpCategories, type AidBoard } from './board'
 import { RequestCard } from './RequestCard'
 
 type Section = 'browse' | 'mine' | 'overview'
 
-export default function Aid(props: { session: CommunitySession; board: AidBoard; me: Actor }) {
+export default function Aid() {
+  const app = useApp()
+  const { aid, actor, helps } = useCommunity()
+  const helpCategories = () => app.helpCategories()
   const [section, setSection] = createSignal<Section>('browse')
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
-  const sections = () => (props.me.staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
-  const open = createMemo(() => props.board.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
-  const found = createMemo(() => (number().trim().length >= 6 ? props.board.byNumber(number()) : undefined))
+  const sections = () => (actor().staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
+  const open = createMemo(() => aid.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
+  const found = createMemo(() => (number().trim().length >= 6 ? aid.byNumber(number()) : undefined))
 
   return (
     <div class="space-y-4">
       <Card title={t('aid.title')}>
-        <PublishPanel label={t('aid.post')} testid="post-aid" draft="aid" form={(done) => <AidForm session={props.session} me={props.me} isStaff={props.board.isStaff} onDone={done} />} />
+        <PublishPanel label={t('aid.post')} testid="post-aid" draft="aid" form={(done) => <AidForm onDone={done} />} />
         <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`aid.${s}`)} testid="aid-section" />
       </Card>
       <Switch>
@@ -36,13 +37,13 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
               text={(c) => (c === 'all' ? t('shifts.allCategories') : t(`aid.cat.${c}`))}
               testid="aid-filter"
             />
-            <Show when={props.me.staff || props.session.membership.role === 'volunteer'}>
+            <Show when={helps()}>
               <details>
                 <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.myCategories')}</summary>
                 <Chips
                   options={AID_CATEGORIES}
                   selected={(c) => helpCategories().includes(c)}
-                  onToggle={(c) => setHelpCategories(helpCategories().includes(c) ? helpCategories().filter((x) => x !== c) : [...helpCategories(), c])}
+                  onToggle={(c) => app.setHelpCategories(helpCategories().includes(c) ? helpCategories().filter((x) => x !== c) : [...helpCategories(), c])}
                   text={(c) => t(`aid.cat.${c}`)}
                 />
               </details>
@@ -52,18 +53,18 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
               <p>{t('aid.lookupNone')}</p>
             </Show>
           </Card>
-          <Show when={found()}>{(f) => <RequestCard session={props.session} board={props.board} id={f().request.id} me={props.me} />}</Show>
+          <Show when={found()}>{(f) => <RequestCard id={f().request.id} />}</Show>
           <Show when={open().length > 0} fallback={<p class="px-1" data-testid="aid-empty">{t('aid.empty')}</p>}>
-            <For each={open()}>{(i) => <RequestCard session={props.session} board={props.board} id={i.request.id} me={props.me} />}</For>
+            <For each={open()}>{(i) => <RequestCard id={i.request.id} />}</For>
           </Show>
         </Match>
         <Match when={section() === 'mine'}>
-          <Show when={props.board.mine(props.me.id).length > 0} fallback={<p class="px-1">{t('aid.mineEmpty')}</p>}>
-            <For each={props.board.mine(props.me.id)}>{(i) => <RequestCard session={props.session} board={props.board} id={i.request.id} me={props.me} />}</For>
+          <Show when={aid.mine(actor().id).length > 0} fallback={<p class="px-1">{t('aid.mineEmpty')}</p>}>
+            <For each={aid.mine(actor().id)}>{(i) => <RequestCard id={i.request.id} />}</For>
           </Show>
         </Match>
         <Match when={section() === 'overview'}>
-          <Overview board={props.board} />
+          <Overview />
         </Match>
       </Switch>
     </div>
@@ -72,9 +73,10 @@ export default function Aid(props: { session: CommunitySession; board: AidBoard;
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`)
 
-function Overview(props: { board: AidBoard }) {
+function Overview() {
+  const { aid } = useCommunity()
   const [month, setMonth] = createSignal(monthOf(today()))
-  const o = createMemo(() => overview(props.board.items(), month(), today()))
+  const o = createMemo(() => overview(aid.items(), month(), today()))
   const exportCsv = () =>
     downloadCsv(`mutual-aid-${month()}.csv`, [
       [t('aid.csv.metric'), t('aid.csv.value')],

@@ -1,16 +1,14 @@
 import { createSignal, Show } from 'solid-js'
-import { today } from '../../domain/calendar'
+import { useCommunity } from '../common/community'
 import { AID_CATEGORIES, AID_KINDS, URGENCIES, type AidDraft, type AidRequest } from '../../domain/aid'
 import type { Problems } from '../../domain/validation'
-import { editRequest, postRequest } from '../../store/aid'
-import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 
 /** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
-export function AidForm(props: { session: CommunitySession; me: Actor; editing?: AidRequest; isStaff: (id: string) => boolean; onDone: (message?: string) => void }) {
+export function AidForm(props: { editing?: AidRequest; onDone: (message?: string) => void }) {
+  const { aid, helps } = useCommunity()
   const e = props.editing
   const [draft, setDraft] = createSignal<AidDraft>({
     kind: e?.kind ?? 'need',
@@ -30,12 +28,8 @@ export function AidForm(props: { session: CommunitySession; me: Actor; editing?:
   const p = (field: string) => problemText(problems()[field])
   const submit = (event: Event) => {
     event.preventDefault()
-    const by = { id: props.me.id, name: props.me.name }
     const value = { ...draft(), materials: materials().split('\n') }
-    const { doc } = props.session.publicSpace
-    const result = props.editing
-      ? editRequest(doc, props.session.clock, by, props.editing.id, value, today(), props.isStaff)
-      : postRequest(doc, props.session.clock, by, value, today())
+    const result = props.editing ? aid.edit(props.editing.id, value) : aid.post(value)
     if (!result.ok) return setProblems(result.problems)
     const number = props.editing ? undefined : result.value.number
     props.onDone(props.editing ? undefined : number ? `${t('aid.posted')} · ${t('aid.number', { number })}` : t('aid.posted'))
@@ -49,7 +43,7 @@ export function AidForm(props: { session: CommunitySession; me: Actor; editing?:
       <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
       <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
       <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}`)} testid="aid-urgency" />
-      <Show when={!props.editing && (props.me.staff || props.session.membership.role === 'volunteer')}>
+      <Show when={!props.editing && helps()}>
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>

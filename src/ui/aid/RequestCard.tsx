@@ -1,46 +1,40 @@
 import { createSignal, For, Show } from 'solid-js'
+import { useCommunity } from '../common/community'
 import { today } from '../../domain/calendar'
 import { lostTake, type AidEventType } from '../../domain/aid'
-import { stampTime } from '../../domain/places'
-import { step, type StepDetails } from '../../store/aid'
-import type { CommunitySession } from '../../session'
-import { Button, Chips, Confirm, Field, Select } from '../common/components'
-import { problemText, t } from '../common/i18n'
-import { isConfirmed } from '../../sync/activity'
-import type { Actor } from '../../domain/actor'
-import type { AidBoard } from './board'
+import { Button, Chips, Confirm, Field, ProblemLine, Select } from '../common/components'
+import { t } from '../common/i18n'
 import { AidForm } from './AidForm'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
-export function RequestCard(props: { session: CommunitySession; board: AidBoard; id: string; me: Actor }) {
-  const item = () => props.board.item(props.id)
+export function RequestCard(props: { id: string }) {
+  const { aid, actor, helps, sync } = useCommunity()
+  const item = () => aid.item(props.id)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [asking, setAsking] = createSignal<AidEventType | null>(null)
   const [note, setNote] = createSignal('')
   const [stars, setStars] = createSignal(0)
   const [volunteerId, setVolunteerId] = createSignal('')
   const [editing, setEditing] = createSignal(false)
-  const person = () => ({ id: props.me.id, name: props.me.name })
 
-  const go = (type: AidEventType, details: StepDetails = {}) => {
-    const result = step(props.session.publicSpace.doc, props.session.clock, props.id, type, person(), details, props.board.isStaff)
+  const go = (type: AidEventType, details: Parameters<typeof aid.step>[2] = {}) => {
+    const result = aid.step(props.id, type, details)
     setProblem(firstProblem(result))
     if (result.ok) {
       setAsking(null)
       setNote('')
     }
   }
-  const isRequester = () => item()?.request.postedBy === props.me.id || item()?.request.forId === props.me.id
-  const isTaker = () => item()?.status.taker?.id === props.me.id
-  const canHelp = () => props.me.staff || props.session.membership.role === 'volunteer'
+  const isRequester = () => item()?.request.postedBy === actor().id || item()?.request.forId === actor().id
+  const isTaker = () => item()?.status.taker?.id === actor().id
   // My newest write here (the post itself, or a step I took) is not yet held by a peer.
   const notShared = () => {
     const i = item()
     if (!i) return false
-    const mine = [i.request.postedBy === props.me.id ? i.request.editedAt : '', ...i.status.history.filter((h) => h.event.byId === props.me.id).map((h) => h.event.stamp)]
+    const mine = [i.request.postedBy === actor().id ? i.request.editedAt : '', ...i.status.history.filter((h) => h.event.byId === actor().id).map((h) => h.event.stamp)]
     const newest = mine.filter(Boolean).sort().at(-1)
-    return newest !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(newest))
+    return newest !== undefined && !sync.isShared(newest)
   }
 
   return (
@@ -80,7 +74,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
             <p>“{i().status.doneNote}”</p>
           </Show>
           <Show when={i().status.rating}>{(r) => <p data-testid="aid-rating">{t('aid.rated', { stars: '★'.repeat(r().stars) })} {r().comment}</p>}</Show>
-          <Show when={lostTake(i().status, props.me.id)}>
+          <Show when={lostTake(i().status, actor().id)}>
             <p role="alert" class="mt-2 rounded-xl bg-amber-50 p-3 font-semibold text-amber-900" data-testid="lost-take">{t('aid.lostTake')}</p>
           </Show>
           <Show when={isTaker()}>
@@ -91,23 +85,23 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
           </Show>
 
           <div class="mt-3 flex flex-wrap gap-2">
-            <Show when={i().status.state === 'open' && canHelp() && !isRequester()}>
+            <Show when={i().status.state === 'open' && helps() && !isRequester()}>
               <Button data-testid="take" onClick={() => go('take')}>{t('aid.take')}</Button>
             </Show>
-            <Show when={i().status.state === 'open' && props.me.staff}>
+            <Show when={i().status.state === 'open' && actor().staff}>
               <Button variant="secondary" onClick={() => setAsking('dispatch')}>{t('aid.dispatch')}</Button>
             </Show>
-            <Show when={i().status.state === 'open' && (isRequester() || props.me.staff)}>
+            <Show when={i().status.state === 'open' && (isRequester() || actor().staff)}>
               <Button variant="secondary" data-testid="edit-aid" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
               <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
             </Show>
-            <Show when={i().status.state === 'taken' && (isTaker() || props.me.staff)}>
+            <Show when={i().status.state === 'taken' && (isTaker() || actor().staff)}>
               <Show when={i().request.materials?.length && !i().status.materialsReceived}>
                 <Button variant="secondary" onClick={() => go('received')}>{t('aid.received')}</Button>
               </Show>
               <Button data-testid="mark-done" onClick={() => setAsking('done')}>{t('aid.markDone')}</Button>
             </Show>
-            <Show when={i().status.state === 'done' && (isRequester() || props.me.staff)}>
+            <Show when={i().status.state === 'done' && (isRequester() || actor().staff)}>
               <Button data-testid="confirm-done" onClick={() => setAsking('confirm')}>{t('aid.confirm')}</Button>
               <Button variant="secondary" onClick={() => setAsking('notDone')}>{t('aid.notDone')}</Button>
             </Show>
@@ -118,14 +112,14 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
 
           <Show when={editing()}>
             <div class="mt-3">
-              <AidForm session={props.session} me={props.me} editing={i().request} isStaff={props.board.isStaff} onDone={() => setEditing(false)} />
+              <AidForm editing={i().request} onDone={() => setEditing(false)} />
             </div>
           </Show>
           <Show when={asking() === 'dispatch'}>
             <div class="mt-3 rounded-xl bg-amber-50 p-3">
-              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...props.board.volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
+              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...aid.volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
               <Button onClick={() => {
-                const m = props.board.volunteers().find((x) => x.deviceId === volunteerId())
+                const m = aid.volunteers().find((x) => x.deviceId === volunteerId())
                 go('dispatch', m ? { volunteer: { id: m.deviceId, name: m.name } } : {})
               }}>{t('aid.dispatch')}</Button>
             </div>
@@ -146,9 +140,7 @@ export function RequestCard(props: { session: CommunitySession; board: AidBoard;
           <Show when={asking() === 'withdraw'}>
             <Confirm message={t('aid.withdrawConfirm', { title: i().request.title })} confirmLabel={t('aid.withdraw')} onCancel={() => setAsking(null)} onConfirm={() => go('withdraw')} />
           </Show>
-          <Show when={problem()}>
-            <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
-          </Show>
+          <ProblemLine problem={problem()} />
 
           <Show when={i().status.history.length > 0}>
             <details class="mt-3">

@@ -1,16 +1,17 @@
 import { For, Show } from 'solid-js'
 import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
-import type { AidBoard } from './board'
+import { useCommunity } from '../common/community'
 
 /** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
-export default function Slip(props: { board: AidBoard; community: string }) {
-  const item = () => props.board.item(hashParam('id'))
+export default function Slip() {
+  const { name, aid } = useCommunity()
+  const item = () => aid.item(hashParam('id'))
   const part = (title: string) => (
     <Show when={item()}>
       {(i) => (
         <section class="mb-6 break-inside-avoid rounded-xl border-2 border-dashed border-stone-700 p-4" data-testid="slip-part">
-          <h2 class="text-[1.3em] font-bold">{props.community} · {t('aid.slipTitle')}</h2>
+          <h2 class="text-[1.3em] font-bold">{name} · {t('aid.slipTitle')}</h2>
           <p class="font-semibold">{title}</p>
           <p class="text-[1.4em] font-bold" data-testid="slip-number">{t('aid.number', { number: i().request.number ?? '' })}</p>
           <p>{i().request.title}</p>

@@ -1,10 +1,11 @@
-import { createMemo, createSignal } from 'solid-js'
-import { AID_CATEGORIES, browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
+import { createMemo } from 'solid-js'
+import { browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
 import { stampDay } from '../../store/aid'
 import type { CommunitySession } from '../../session'
 import { groupBy } from '../common/derive'
 
-// Requests with their derived lifecycle, for every mutual-aid screen.
+// Requests with their derived lifecycle, for every mutual-aid screen, with the steps
+// anyone may take (who may take which is checked in the domain).
 
 export function createAidBoard(session: CommunitySession) {
   const data = session.aid
@@ -19,6 +20,7 @@ export function createAidBoard(session: CommunitySession) {
       .map((request) => ({ request, status: statusOf(request), postedDay: stampDay(request.stamp) })),
   )
   return {
+    ...session.commands.aid,
     isStaff,
     items,
     item: (id: string) => items().find((i) => i.request.id === id),
@@ -40,20 +42,3 @@ export function createAidBoard(session: CommunitySession) {
   }
 }
 export type AidBoard = ReturnType<typeof createAidBoard>
-
-// Which categories this volunteer helps with: a preference of this device only.
-const KEY = 'neighbours.helpCategories'
-function loadHelpCategories(): AidCategory[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(KEY) ?? '[]')
-    return Array.isArray(saved) ? saved.filter((c): c is AidCategory => (AID_CATEGORIES as readonly string[]).includes(c)) : []
-  } catch {
-    return []
-  }
-}
-const [helpCategories, setHelpCategoriesSignal] = createSignal<AidCategory[]>(loadHelpCategories())
-export { helpCategories }
-export function setHelpCategories(categories: AidCategory[]) {
-  localStorage.setItem(KEY, JSON.stringify(categories))
-  setHelpCategoriesSignal(categories)
-}

@@ -2,18 +2,16 @@ import { createSignal, For, Show } from 'solid-js'
 import { nowTime, today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { DEFAULT_CUTOFF, isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
 import type { Problems } from '../../domain/validation'
-import { copyLastWeek, publishMenu, setPrices } from '../../store/canteen'
-import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 import { dayLabel } from '../common/calendar-parts'
-import type { CanteenBoard } from './board'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
 
 /** One meal of one day, as residents see it. */
-export function MealLine(props: { board: CanteenBoard; day: Day; meal: Meal }) {
-  const menu = () => props.board.menuOf(props.day, props.meal)
-  const seats = () => props.board.seatsOf(props.day, props.meal)
+export function MealLine(props: { day: Day; meal: Meal }) {
+  const { canteen } = useCommunity()
+  const menu = () => canteen.menuOf(props.day, props.meal)
+  const seats = () => canteen.seatsOf(props.day, props.meal)
   return (
     <Show when={menu()}>
       {(m) => (
@@ -33,25 +31,26 @@ export function MealLine(props: { board: CanteenBoard; day: Day; meal: Meal }) {
   )
 }
 
-export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard; me: Actor }) {
+export function MenuWeek() {
+  const { canteen } = useCommunity()
   const days = () => weekDays(today())
   const [editing, setEditing] = createSignal(false)
   return (
     <div class="space-y-4">
       <Card title={t('canteen.menu')}>
-        <p class="mb-2">{t('canteen.prices', { full: props.board.prices().full, subsidised: props.board.prices().subsidised })}</p>
-        <Show when={props.me.staff}>
+        <p class="mb-2">{t('canteen.prices', { full: canteen.prices().full, subsidised: canteen.prices().subsidised })}</p>
+        <StaffOnly>
           <Show when={editing()} fallback={<Button class="mb-2" data-testid="edit-menu" onClick={() => setEditing(true)}>{t('canteen.editMenu')}</Button>}>
-            <MenuEditor session={props.session} board={props.board} me={props.me} onDone={() => setEditing(false)} />
+            <MenuEditor onDone={() => setEditing(false)} />
           </Show>
-        </Show>
+        </StaffOnly>
       </Card>
       <For each={days().filter((d) => d >= today())}>
         {(day) => (
           <Card title={`${dayLabel(day)}${day === today() ? ` · ${t('nav.today')}` : ''}`}>
-            <Show when={MEALS.some((m) => props.board.menuOf(day, m))} fallback={<p class="text-stone-700">{t('canteen.noMenu')}</p>}>
+            <Show when={MEALS.some((m) => canteen.menuOf(day, m))} fallback={<p class="text-stone-700">{t('canteen.noMenu')}</p>}>
               <div class="divide-y divide-stone-200">
-                <For each={MEALS}>{(meal) => <MealLine board={props.board} day={day} meal={meal} />}</For>
+                <For each={MEALS}>{(meal) => <MealLine day={day} meal={meal} />}</For>
               </div>
             </Show>
           </Card>
@@ -61,7 +60,9 @@ export function MenuWeek(props: { session: CommunitySession; board: CanteenBoard
   )
 }
 
-function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me: Actor; onDone: () => void }) {
+function MenuEditor(props: { onDone: () => void }) {
+  const { canteen } = useCommunity()
+  const staff = useStaff().canteen
   const [day, setDay] = createSignal(today())
   const [meal, setMeal] = createSignal<Meal>('lunch')
   const [dishes, setDishes] = createSignal('')
@@ -70,13 +71,11 @@ function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me:
   const [delivery, setDelivery] = createSignal(true)
   const [problems, setProblems] = createSignal<Problems>({})
   const [message, setMessage] = createSignal('')
-  const [full, setFull] = createSignal(String(props.board.prices().full))
-  const [subsidised, setSubsidised] = createSignal(String(props.board.prices().subsidised))
-  const doc = () => props.session.publicSpace.doc
-  const by = () => ({ id: props.me.id, name: props.me.name })
+  const [full, setFull] = createSignal(String(canteen.prices().full))
+  const [subsidised, setSubsidised] = createSignal(String(canteen.prices().subsidised))
   // Choosing a day and meal loads what is planned there, so editing starts from it.
   const load = (d: Day, m: Meal) => {
-    const menu = props.board.menuOf(d, m)
+    const menu = canteen.menuOf(d, m)
     setDishes(menu?.dishes.join('\n') ?? '')
     setSeats(String(menu?.seats ?? 40))
     setCutoff(menu?.cutoff ?? DEFAULT_CUTOFF[m])
@@ -85,13 +84,13 @@ function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me:
   load(day(), meal())
   const save = (event: Event) => {
     event.preventDefault()
-    const result = publishMenu(doc(), props.session.clock, by(), { day: day(), meal: meal(), dishes: dishes().split('\n'), seats: seats().trim() === '' ? NaN : Number(seats()), cutoff: cutoff(), delivery: delivery() }, today())
+    const result = staff.publishMenu({ day: day(), meal: meal(), dishes: dishes().split('\n'), seats: seats().trim() === '' ? NaN : Number(seats()), cutoff: cutoff(), delivery: delivery() })
     setProblems(result.ok ? {} : result.problems)
     setMessage(result.ok ? t('common.saved') : '')
   }
   const savePrices = (event: Event) => {
     event.preventDefault()
-    const result = setPrices(doc(), props.session.clock, Number(full()), Number(subsidised()))
+    const result = staff.setPrices(Number(full()), Number(subsidised()))
     setProblems(result.ok ? {} : result.problems)
   }
   const p = (f: string) => problemText(problems()[f])
@@ -109,7 +108,7 @@ function MenuEditor(props: { session: CommunitySession; board: CanteenBoard; me:
         </label>
         <div class="flex flex-wrap items-center gap-3">
           <Button type="submit">{t('common.save')}</Button>
-          <Button variant="secondary" onClick={() => setMessage(t('canteen.copied', { count: copyLastWeek(doc(), props.session.clock, by(), weekStart(today()), today()).length }))}>{t('canteen.copyLastWeek')}</Button>
+          <Button variant="secondary" onClick={() => setMessage(t('canteen.copied', { count: staff.copyLastWeek(weekStart(today())).length }))}>{t('canteen.copyLastWeek')}</Button>
           <Button variant="secondary" onClick={() => props.onDone()}>{t('common.close')}</Button>
           <Show when={message()}>
             <span role="status" class="font-semibold text-green-800">{message()}</span>

@@ -1,19 +1,17 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { nowTime, today, weekDays, plusDays, type Day } from '../../domain/calendar'
+import { today, weekDays, plusDays, type Day } from '../../domain/calendar'
 import { MEALS, MODES, type Meal, type Mode } from '../../domain/canteen'
-import { cancelReservation, pauseStandingOrder, reserve, setStandingOrder, stopStandingOrder } from '../../store/canteen'
-import type { CommunitySession } from '../../session'
-import type { AppState } from '../common/app-state'
+import { useApp, useCommunity } from '../common/community'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t, weekdayName } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
 import { dayLabel, WeekdayChips } from '../common/calendar-parts'
-import type { CanteenBoard } from './board'
 import type { Checked, Problems } from '../../domain/validation'
 
 /** Reserve meals by meal card number: one's own, or an elder's on their behalf (代办). */
-export function Reserve(props: { app: AppState; session: CommunitySession; board: CanteenBoard; me: Actor }) {
-  const myCard = () => props.app.mealCard()
+export function Reserve() {
+  const app = useApp()
+  const { canteen } = useCommunity()
+  const myCard = () => app.mealCard()
   const [code, setCode] = createSignal(myCard())
   const [day, setDay] = createSignal<Day>(today())
   const [meal, setMeal] = createSignal<Meal>('lunch')
@@ -22,9 +20,6 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
   const [problems, setProblems] = createSignal<Problems>({})
   const [weekdays, setWeekdays] = createSignal<number[]>([1, 2, 3, 4, 5])
   const [until, setUntil] = createSignal('')
-  const doc = () => props.session.publicSpace.doc
-  const clock = () => props.session.clock
-  const by = () => ({ id: props.me.id, name: props.me.name })
   const cleanCode = () => code().trim().toUpperCase()
   const days = () => [...weekDays(today()), ...weekDays(plusDays(today(), 7))].filter((d) => d >= today()).slice(0, 8)
   const act = (result: Checked<unknown>) => setProblems(result.ok ? {} : result.problems)
@@ -32,15 +27,15 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
   const submit = (event: Event) => {
     event.preventDefault()
     // The first card number used on this phone is remembered as this person's own.
-    if (!myCard() && /^[A-Z0-9]{6}$/.test(cleanCode())) props.app.setMealCard(cleanCode())
-    act(reserve(doc(), clock(), { elderCode: cleanCode(), day: day(), meal: meal(), mode: mode(), count: count().trim() === '' ? NaN : Number(count()) }, by(), cleanCode() !== myCard(), today(), nowTime()))
+    if (!myCard() && /^[A-Z0-9]{6}$/.test(cleanCode())) app.setMealCard(cleanCode())
+    act(canteen.reserve({ elderCode: cleanCode(), day: day(), meal: meal(), mode: mode(), count: count().trim() === '' ? NaN : Number(count()) }, cleanCode() !== myCard()))
   }
   const mine = createMemo(() =>
     days().flatMap((d) =>
-      MEALS.map((m) => ({ day: d, meal: m, order: props.board.ordersOf(d, m).find((o) => o.elderCode === cleanCode()), status: props.board.seatStatus(d, m, cleanCode()) })).filter((x) => x.order),
+      MEALS.map((m) => ({ day: d, meal: m, order: canteen.ordersOf(d, m).find((o) => o.elderCode === cleanCode()), status: canteen.seatStatus(d, m, cleanCode()) })).filter((x) => x.order),
     ),
   )
-  const standing = () => props.board.standingOf(cleanCode())
+  const standing = () => canteen.standingOf(cleanCode())
 
   return (
     <div class="space-y-4">
@@ -63,7 +58,7 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
                   <p class="font-bold">{dayLabel(x.day)} {t(`meal.${x.meal}`)} · {t(`mode.${x.order!.mode}`)} × {x.order!.count} {x.order!.onBehalf ? t('canteen.onBehalf') : ''}</p>
                   <Show when={x.status === 'waiting'}><p class="text-amber-800">{t('canteen.waitingSeat')}</p></Show>
                   <Show when={x.status === 'bumped'}><p role="alert" class="font-semibold text-red-900">{t('canteen.bumpedSeat')}</p></Show>
-                  <Button variant="secondary" onClick={() => act(cancelReservation(doc(), clock(), cleanCode(), x.day, x.meal, by(), today(), nowTime()))}>{t('canteen.cancelMeal')}</Button>
+                  <Button variant="secondary" onClick={() => act(canteen.cancelReservation(cleanCode(), x.day, x.meal))}>{t('canteen.cancelMeal')}</Button>
                 </li>
               )}
             </For>
@@ -79,14 +74,14 @@ export function Reserve(props: { app: AppState; session: CommunitySession; board
               <Show when={s.pausedUntil && s.pausedUntil >= today()}><p class="text-amber-800">{t('canteen.pausedUntil', { date: s.pausedUntil! })}</p></Show>
               <Field label={t('canteen.pauseUntil')} name="until" type="date" value={until()} problem={problemText(problems().until)} onInput={setUntil} />
               <div class="flex flex-wrap gap-2">
-                <Button variant="secondary" onClick={() => act(pauseStandingOrder(doc(), clock(), s.elderCode, s.meal, until(), by(), today(), nowTime()))}>{t('canteen.pause')}</Button>
-                <Button variant="danger" onClick={() => act(stopStandingOrder(doc(), clock(), s.elderCode, s.meal, by()))}>{t('canteen.stop')}</Button>
+                <Button variant="secondary" onClick={() => act(canteen.pauseStandingOrder(s.elderCode, s.meal, until()))}>{t('canteen.pause')}</Button>
+                <Button variant="danger" onClick={() => act(canteen.stopStandingOrder(s.elderCode, s.meal))}>{t('canteen.stop')}</Button>
               </div>
             </div>
           )}
         </For>
         <WeekdayChips label={t('shifts.form.weekdays')} selected={weekdays()} onChange={setWeekdays} problem={problemText(problems().weekdays)} />
-        <Button variant="secondary" onClick={() => act(setStandingOrder(doc(), clock(), { elderCode: cleanCode(), meal: meal(), weekdays: weekdays(), mode: mode(), count: Number(count()) }, by(), today(), nowTime()))}>
+        <Button variant="secondary" onClick={() => act(canteen.setStandingOrder({ elderCode: cleanCode(), meal: meal(), weekdays: weekdays(), mode: mode(), count: Number(count()) }))}>
           {t('canteen.standingSet')}
         </Button>
       </Card>

@@ -1,29 +1,28 @@
 import { createSignal, For, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
 import { MEALS, planRounds, type DoorResult, type Round } from '../../domain/canteen'
-import { markDoor, saveRound } from '../../store/canteen'
-import type { CommunitySession } from '../../session'
 import { hashParam, PrintPage } from '../common/PrintPage'
 import { Button, Card, Field, Select } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import type { Actor } from '../../domain/actor'
-import type { CanteenBoard } from './board'
+import { useCommunity, useStaff } from '../common/community'
+import type { StaffCanteenBoard } from './board'
 import { dietText } from './labels'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
-export function Rounds(props: { session: CommunitySession; board: CanteenBoard; me: Actor; deliveryVolunteers: () => { id: string; name: string }[] }) {
+export function Rounds() {
+  const { canteen, shifts, members } = useCommunity()
+  const staff = useStaff().canteen
   const [message, setMessage] = createSignal('')
-  const todays = () => props.board.rounds().filter((r) => r.day === today())
-  const staffDoc = () => props.session.staffSpace!.doc
+  const todays = () => staff.rounds().filter((r) => r.day === today())
   const plan = () => {
     let count = 0
     for (const meal of MEALS) {
-      const served = props.board.seatsOf(today(), meal).served
+      const served = canteen.seatsOf(today(), meal).served
       const planned = new Set(todays().filter((r) => r.meal === meal).flatMap((r) => r.stops))
-      for (const round of planRounds(served.filter((o) => !planned.has(o.elderCode)), props.board.elders())) {
-        const saved = saveRound(staffDoc(), props.session.clock, { day: today(), meal, name: `${t(`meal.${meal}`)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
+      for (const round of planRounds(served.filter((o) => !planned.has(o.elderCode)), staff.elders())) {
+        const saved = staff.saveRound({ day: today(), meal, name: `${t(`meal.${meal}`)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
         if (saved.ok) count++
       }
     }
@@ -31,17 +30,17 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
   }
   // Volunteers on today's meal-delivery shift come first; then everyone else.
   const candidates = () => {
-    const onShift = props.deliveryVolunteers()
-    const others = props.session.members
+    const onShift = shifts.deliveryVolunteers(today())
+    const others = members
       .ids()
-      .map((id) => props.session.members.byId[id]!)
+      .map((id) => members.byId[id]!)
       .filter((m) => m && !onShift.some((v) => v.id === m.deviceId))
       .map((m) => ({ id: m.deviceId, name: m.name }))
     return [...onShift.map((v) => ({ ...v, label: `${v.name} · ${t('shift.cat.delivery')}` })), ...others.map((m) => ({ ...m, label: m.name }))]
   }
   const assign = (round: Round, id: string) => {
     const v = candidates().find((x) => x.id === id)
-    saveRound(staffDoc(), props.session.clock, { ...round, volunteerId: v?.id ?? '', volunteerName: v?.name ?? '' })
+    staff.saveRound({ ...round, volunteerId: v?.id ?? '', volunteerName: v?.name ?? '' })
   }
   return (
     <div class="space-y-4">
@@ -52,7 +51,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
       <Show when={todays().length > 0} fallback={<p class="px-1">{t('canteen.noRounds')}</p>}>
         <For each={todays()}>
           {(round) => {
-            const results = () => props.board.resultsOf(round.id)
+            const results = () => staff.resultsOf(round.id)
             const done = () => [...results().values()].filter((m) => m.result === 'delivered').length
             return (
               <Card title={round.name}>
@@ -63,7 +62,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
                     <For each={round.stops}>
                       {(code) => (
                         <li>
-                          {props.board.elders().get(code)?.name ?? code}
+                          {staff.elders().get(code)?.name ?? code}
                           <Show when={results().get(code)}>{(m) => <span class={m().result === 'delivered' ? 'text-green-800' : 'font-bold text-red-800'}> · {t(`door.${m().result}`)}</span>}</Show>
                         </li>
                       )}
@@ -71,7 +70,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
                   </ol>
                   <div class="mt-3 flex flex-wrap gap-2">
                     <a href={`#/route?id=${round.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('canteen.printRoute')}</a>
-                    <Button variant="secondary" onClick={() => void exportRoute(props.board, round)}>{t('canteen.exportRoute')}</Button>
+                    <Button variant="secondary" onClick={() => void exportRoute(staff, round)}>{t('canteen.exportRoute')}</Button>
                   </div>
                 </div>
               </Card>
@@ -83,7 +82,7 @@ export function Rounds(props: { session: CommunitySession; board: CanteenBoard; 
   )
 }
 
-function exportRoute(board: CanteenBoard, round: Round) {
+function exportRoute(board: StaffCanteenBoard, round: Round) {
   const results = board.resultsOf(round.id)
   return downloadCsv(`route-${round.day}-${round.id}.csv`, [
     [t('canteen.csv.stop'), t('canteen.csv.name'), t('canteen.csv.address'), t('canteen.csv.diet'), t('canteen.csv.note'), t('canteen.csv.result')],
@@ -96,14 +95,16 @@ function exportRoute(board: CanteenBoard, round: Round) {
 }
 
 /** The delivery volunteer's round on their phone: in order, with notes and diet flags, offline. */
-export function MyRound(props: { session: CommunitySession; board: CanteenBoard; me: Actor }) {
-  const mine = () => props.board.rounds().filter((r) => r.day === today() && r.volunteerId === props.me.id)
+export function MyRound() {
+  const { actor } = useCommunity()
+  const staff = useStaff().canteen
+  const mine = () => staff.rounds().filter((r) => r.day === today() && r.volunteerId === actor().id)
   return (
     <For each={mine()}>
       {(round) => (
         <Card title={`${t('canteen.myRound')} · ${round.name}`}>
           <ol class="space-y-3" data-testid="my-round">
-            <For each={round.stops}>{(code, i) => <Stop session={props.session} board={props.board} me={props.me} round={round} code={code} index={i() + 1} />}</For>
+            <For each={round.stops}>{(code, i) => <Stop round={round} code={code} index={i() + 1} />}</For>
           </ol>
         </Card>
       )}
@@ -111,13 +112,14 @@ export function MyRound(props: { session: CommunitySession; board: CanteenBoard;
   )
 }
 
-function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Actor; round: Round; code: string; index: number }) {
-  const elder = () => props.board.elders().get(props.code)
-  const result = () => props.board.resultsOf(props.round.id).get(props.code)
+function Stop(props: { round: Round; code: string; index: number }) {
+  const staff = useStaff().canteen
+  const elder = () => staff.elders().get(props.code)
+  const result = () => staff.resultsOf(props.round.id).get(props.code)
   const [note, setNote] = createSignal('')
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const mark = (r: DoorResult) => {
-    const outcome = markDoor(props.session.staffSpace!.doc, props.session.clock, props.round.id, props.code, r, note(), { id: props.me.id, name: props.me.name })
+    const outcome = staff.markDoor(props.round.id, props.code, r, note())
     setProblem(firstProblem(outcome))
   }
   return (
@@ -142,21 +144,23 @@ function Stop(props: { session: CommunitySession; board: CanteenBoard; me: Actor
 }
 
 /** The route sheet, printable on A4. */
-export function RouteSheet(props: { board: CanteenBoard; community: string }) {
-  const round = () => props.board.rounds().find((r) => r.id === hashParam('id'))
+export function RouteSheet() {
+  const { name } = useCommunity()
+  const staff = useStaff().canteen
+  const round = () => staff.rounds().find((r) => r.id === hashParam('id'))
   return (
     <PrintPage back="#/canteen" testid="route-sheet">
       <Show when={round()} fallback={<p>{t('problem.notFound')}</p>}>
         {(r) => (
           <>
-            <h1 class="text-[1.6em] font-bold">{props.community} · {r().name} · {r().day}</h1>
+            <h1 class="text-[1.6em] font-bold">{name} · {r().name} · {r().day}</h1>
             <p>{t('canteen.assign')}：{r().volunteerName || t('canteen.unassigned')}</p>
             <table class="mt-3 w-full border-collapse text-left">
               <thead><tr><th>{t('canteen.csv.stop')}</th><th>{t('canteen.csv.name')}</th><th>{t('canteen.csv.address')}</th><th>{t('canteen.csv.diet')}</th><th>{t('canteen.csv.note')}</th><th>✓</th></tr></thead>
               <tbody>
                 <For each={r().stops}>
                   {(code, i) => {
-                    const e = () => props.board.elders().get(code)
+                    const e = () => staff.elders().get(code)
                     return (
                       <tr class="border-t border-stone-400">
                         <td>{i() + 1}</td><td>{e()?.name ?? code}</td><td>{e()?.building} {e()?.unit}</td>

@@ -2,26 +2,26 @@ import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { DIETS, MEALS, MODES, monthReport, TIERS, type Diet, type ElderDraft, type Mode, type Tier } from '../../domain/canteen'
 import type { Problems } from '../../domain/validation'
-import { addElder } from '../../store/canteen'
-import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
-import type { CanteenBoard } from './board'
+import { useCommunity, useStaff } from '../common/community'
 import { dietText } from './labels'
 
 /** Today's meals for staff: counts, diets, the kitchen sheet, money due and subsidy. */
-export function StaffBoard(props: { board: CanteenBoard }) {
-  const flagged = createMemo(() => props.board.allResults().filter((m) => m.result !== 'delivered' && props.board.rounds().some((r) => r.id === m.roundId && r.day === today())))
+export function MealTallies() {
+  const { canteen } = useCommunity()
+  const staff = useStaff().canteen
+  const flagged = createMemo(() => staff.allResults().filter((m) => m.result !== 'delivered' && staff.rounds().some((r) => r.id === m.roundId && r.day === today())))
   const monthSubsidy = createMemo(() => {
-    const r = monthReport(monthOf(today()), today(), props.board.menus(), props.board.reservations(), props.board.standing(), props.board.elders(), [], props.board.prices())
+    const r = monthReport(monthOf(today()), today(), canteen.menus(), canteen.reservations(), canteen.standing(), staff.elders(), [], canteen.prices())
     return r.subsidy
   })
   return (
     <div class="space-y-4">
-      <For each={MEALS.filter((m) => props.board.menuOf(today(), m))}>
+      <For each={MEALS.filter((m) => canteen.menuOf(today(), m))}>
         {(meal) => {
-          const b = () => props.board.board(today(), meal)
+          const b = () => staff.tally(today(), meal)
           return (
             <Card title={`${t(`meal.${meal}`)} · ${b().menu?.dishes.join('、') ?? ''}`}>
               <div data-testid="meal-board" data-meal={meal}>
@@ -41,7 +41,7 @@ export function StaffBoard(props: { board: CanteenBoard }) {
           )
         }}
       </For>
-      <Show when={!MEALS.some((m) => props.board.menuOf(today(), m))}>
+      <Show when={!MEALS.some((m) => canteen.menuOf(today(), m))}>
         <p>{t('canteen.noMenu')}</p>
       </Show>
       <Card title={t('canteen.flagged')}>
@@ -49,7 +49,7 @@ export function StaffBoard(props: { board: CanteenBoard }) {
           <ul data-testid="flagged">
             <For each={flagged()}>
               {(m) => {
-                const elder = () => props.board.elders().get(m.elderCode)
+                const elder = () => staff.elders().get(m.elderCode)
                 return (
                   <li class="py-1 font-semibold text-red-900">
                     {elder()?.name ?? m.elderCode} · {t(`door.${m.result}`)} {m.note} · {t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}
@@ -65,17 +65,18 @@ export function StaffBoard(props: { board: CanteenBoard }) {
   )
 }
 
-export function Roster(props: { session: CommunitySession; board: CanteenBoard }) {
+export function Roster() {
+  const staff = useStaff().canteen
   const empty: ElderDraft = { name: '', building: '', unit: '', phone: '', emergencyName: '', emergencyPhone: '', diets: [], allergies: '', tier: 'standard', service: 'eatIn', deliveryNote: '' }
   const [draft, setDraft] = createSignal<ElderDraft>(empty)
   const [problems, setProblems] = createSignal<Problems>({})
   const [adding, setAdding] = createSignal(false)
   const set = <K extends keyof ElderDraft>(key: K, value: ElderDraft[K]) => setDraft({ ...draft(), [key]: value })
   const p = (f: string) => problemText(problems()[f])
-  const elders = () => [...props.board.elders().values()].sort((a, b) => a.building.localeCompare(b.building, 'zh-CN', { numeric: true }) || a.name.localeCompare(b.name, 'zh-CN'))
+  const elders = () => [...staff.elders().values()].sort((a, b) => a.building.localeCompare(b.building, 'zh-CN', { numeric: true }) || a.name.localeCompare(b.name, 'zh-CN'))
   const submit = (event: Event) => {
     event.preventDefault()
-    const result = addElder(props.session.staffSpace!.doc, props.session.clock, draft())
+    const result = staff.addElder(draft())
     if (!result.ok) return setProblems(result.problems)
     setProblems({})
     setDraft(empty)
@@ -125,10 +126,13 @@ export function Roster(props: { session: CommunitySession; board: CanteenBoard }
   )
 }
 
-export function Report(props: { board: CanteenBoard }) {
+export function Report() {
+  const { canteen } = useCommunity()
+  const staff = useStaff().canteen
   const [month, setMonth] = createSignal(monthOf(today()))
-  createEffect(() => props.board.showMonths([month()]))
-  const report = createMemo(() => monthReport(month(), today(), props.board.menus(), props.board.reservations(), props.board.standing(), props.board.elders(), props.board.allResults().filter((m) => m.roundId && props.board.rounds().some((r) => r.id === m.roundId && r.day.startsWith(month()))).map((m) => m.result), props.board.prices()))
+  createEffect(() => canteen.showMonths([month()]))
+  const delivered = () => staff.allResults().filter((m) => m.roundId && staff.rounds().some((r) => r.id === m.roundId && r.day.startsWith(month()))).map((m) => m.result)
+  const report = createMemo(() => monthReport(month(), today(), canteen.menus(), canteen.reservations(), canteen.standing(), staff.elders(), delivered(), canteen.prices()))
   const exportCsv = () =>
     downloadCsv(`canteen-${month()}.csv`, [
       [t('canteen.csv.meal'), t('canteen.csv.tier'), t('canteen.csv.count')],

@@ -3,16 +3,17 @@ import { today } from '../../domain/calendar'
 import { MEALS } from '../../domain/canteen'
 import { Card } from '../common/components'
 import { t } from '../common/i18n'
-import type { CanteenBoard } from './board'
+import { useCommunity } from '../common/community'
 import { MealLine } from './Menus'
 
 /** On Today: what the canteen serves today, offline like everything else. */
-export function TodayMenu(props: { board: CanteenBoard }) {
+export function TodayMenu() {
+  const { canteen } = useCommunity()
   return (
-    <Show when={MEALS.some((m) => props.board.menuOf(today(), m))}>
+    <Show when={MEALS.some((m) => canteen.menuOf(today(), m))}>
       <Card title={t('canteen.todayMenu')}>
         <div class="divide-y divide-stone-200" data-testid="today-menu">
-          <For each={MEALS}>{(meal) => <MealLine board={props.board} day={today()} meal={meal} />}</For>
+          <For each={MEALS}>{(meal) => <MealLine day={today()} meal={meal} />}</For>
         </div>
       </Card>
     </Show>

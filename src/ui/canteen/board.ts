@@ -1,22 +1,21 @@
 import { createMemo } from 'solid-js'
-import { allocateSeats, DEFAULT_PRICES, doorResults, mealBoard, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
+import { allocateSeats, DEFAULT_PRICES, doorResults, mealTally, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
 import type { Day } from '../../domain/calendar'
-import type { CommunitySession } from '../../session'
+import type { CommunitySession, StaffCommands } from '../../session'
+import type { LiveStaffCanteenData } from '../../store/canteen'
 import { groupBy } from '../common/derive'
 
-// Canteen views for every screen, derived from the merged entries. The staff
-// parts exist only where the device holds the staff space.
+// Canteen views for every screen, derived from the merged entries, with what anyone
+// may do (reserve, a standing order). The staff board adds the roster, rounds and
+// door marks, which only a device holding the staff space has.
+
+const values = <T,>(c: { ids: () => readonly string[]; byId: Readonly<Record<string, T>> }) => c.ids().map((id) => c.byId[id]!).filter(Boolean)
 
 export function createCanteenBoard(session: CommunitySession) {
   const data = session.canteen
-  const staff = session.staffCanteen
-  const values = <T,>(c: { ids: () => readonly string[]; byId: Readonly<Record<string, T>> }) => c.ids().map((id) => c.byId[id]!).filter(Boolean)
   const reservations = createMemo<Reservation[]>(() => values(data.reservations))
   const standing = createMemo<StandingOrder[]>(() => values(data.standing))
   const menus = createMemo<Menu[]>(() => values(data.menus))
-  const elders = createMemo(() => new Map<string, Elder>(staff ? values(staff.elders).map((e) => [e.id, e]) : []))
-  const rounds = createMemo<Round[]>(() => (staff ? values(staff.rounds) : []))
-  const marks = createMemo(() => (staff ? values(staff.marks) : []))
   const prices = () => data.settings.byId['prices'] ?? DEFAULT_PRICES
 
   const menuOf = (day: Day, meal: Meal): Menu | undefined => data.menus.byId[menuKey(day, meal)]
@@ -28,9 +27,9 @@ export function createCanteenBoard(session: CommunitySession) {
   const seatsOf = (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), menuOf(day, meal)?.seats ?? 0)
 
   return {
+    ...session.commands.canteen,
     /** Makes sure the entries of these months are read (a week or report outside the usual months). */
-    showMonths: (months: Iterable<string>) => session.periods.canteen.show(months),
-    hasStaffSpace: staff !== null,
+    showMonths: (months: Iterable<string>) => session.shown.canteen.show(months),
     prices,
     menus,
     menuOf,
@@ -38,14 +37,26 @@ export function createCanteenBoard(session: CommunitySession) {
     seatsOf,
     reservations,
     standing,
-    elders,
-    rounds,
     reservationOf: (day: Day, meal: Meal, code: string) => reservationsFor(day, meal).find((r) => r.elderCode === code),
     seatStatus: (day: Day, meal: Meal, code: string) => seatStatusOf(seatsOf(day, meal), code),
     standingOf: (code: string) => standing().filter((s) => s.elderCode === code && s.active),
-    board: (day: Day, meal: Meal) => mealBoard(menuOf(day, meal) ?? null, meal, ordersOf(day, meal), elders(), prices()),
+  }
+}
+export type CanteenBoard = ReturnType<typeof createCanteenBoard>
+
+/** The staff's canteen: the roster, each meal's tally, rounds and door marks, and their commands. */
+export function createStaffCanteenBoard(staff: LiveStaffCanteenData, canteen: CanteenBoard, commands: StaffCommands['canteen']) {
+  const elders = createMemo(() => new Map<string, Elder>(values(staff.elders).map((e) => [e.id, e])))
+  const rounds = createMemo<Round[]>(() => values(staff.rounds))
+  const marks = createMemo(() => values(staff.marks))
+  return {
+    ...commands,
+    elders,
+    rounds,
+    /** What the kitchen needs for one meal: how many eat in and go out, by diet, and what is due. */
+    tally: (day: Day, meal: Meal) => mealTally(canteen.menuOf(day, meal) ?? null, meal, canteen.ordersOf(day, meal), elders(), canteen.prices()),
     resultsOf: (roundId: string) => doorResults(marks(), roundId),
     allResults: () => rounds().flatMap((r) => [...doorResults(marks(), r.id).values()]),
   }
 }
-export type CanteenBoard = ReturnType<typeof createCanteenBoard>
+export type StaffCanteenBoard = ReturnType<typeof createStaffCanteenBoard>

@@ -2,8 +2,8 @@ import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
 import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
 import { newId, newSecret } from '../../domain/ids'
-import { publishMember } from '../../store/members'
-import { postNotice } from '../../store/notices'
+import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
+import type { Actor } from '../../domain/actor'
 import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
@@ -11,21 +11,9 @@ import { forgetActivity } from '../../sync/activity'
 import { openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
-// Device-wide state for the screens: this device's settings (kept in IndexedDB),
-// the community that is open now, and the actions that change them. Screens call
-// these; none of them touches storage or Yjs directly.
-
-// The open session on window, for the diagnostics a developer reads in the console
-// and for the end-to-end tests (WebRTC statistics, test data through real commands).
-function exposeForDiagnostics(session: CommunitySession) {
-  ;(window as unknown as { neighbours: unknown }).neighbours = {
-    session,
-    publicDocBytes: () => session.publicSpace.doc.encodedBytes(),
-    postNotices(author: { id: string; name: string }, drafts: { title: string; body: string }[]) {
-      session.publicSpace.doc.transact(() => drafts.forEach((d) => postNotice(session.publicSpace.doc, session.clock, author, d)))
-    },
-  }
-}
+// Device-wide state for the screens: this device's settings (kept in IndexedDB
+// through sync/device.ts), the community that is open now, and the actions that
+// change them. Screens call these; none of them touches storage or Yjs directly.
 
 /** A browser storage failure: the disk is full, or IndexedDB refused a write. */
 const isStorageError = (error: unknown) => error instanceof DOMException && ['QuotaExceededError', 'UnknownError', 'InvalidStateError', 'DataError'].includes(error.name)
@@ -52,6 +40,7 @@ export function createAppState(stored: DeviceSettings) {
 
   const signaling = () => device.signaling ?? defaultSignaling(location)
   const active = () => device.communities.find((c) => c.id === device.activeCommunityId) ?? null
+  const actor = (): Actor => ({ id: device.deviceId, name: device.displayName.trim(), staff: active()?.role === 'staff' })
 
   // Open the active community; close the one before. Re-open when the signaling
   // list changes so a new server takes effect at once. Runs one after another: a
@@ -68,10 +57,11 @@ export function createAppState(stored: DeviceSettings) {
         current = null
         const membership = active()
         if (mine !== generation || !membership) return
-        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()])
+        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()], actor)
         current = opened
         setSession(opened)
-        exposeForDiagnostics(opened)
+        // Test builds only (`vite build --mode test`): the session on window for the end-to-end tests.
+        if (import.meta.env.MODE === 'test') void import('../../test-hook').then(({ exposeForTests }) => exposeForTests(opened))
         await opened.whenLoaded
         announceMyself(opened)
       })
@@ -80,11 +70,9 @@ export function createAppState(stored: DeviceSettings) {
   onCleanup(() => void current?.close())
 
   function announceMyself(s: CommunitySession) {
-    const name = device.displayName.trim()
+    const name = actor().name
     const mine = s.members.byId[device.deviceId]
-    if (name && (!mine || mine.name !== name || mine.role !== s.membership.role)) {
-      publishMember(s.publicSpace.doc, s.clock, name, s.membership.role)
-    }
+    if (name && (!mine || mine.name !== name || mine.role !== s.membership.role)) s.commands.members.announce(s.membership.role)
   }
 
   /** On disk before the screen says so: a killed browser still has what it joined. */
@@ -109,6 +97,9 @@ export function createAppState(stored: DeviceSettings) {
     },
     setLanguage: (language: DeviceSettings['language']) => setDevice('language', language),
     setLargeText: (on: boolean) => setDevice('largeText', on),
+    /** The help-request categories this volunteer helps with (this device only). */
+    helpCategories: (): AidCategory[] => device.helpCategories.filter((c): c is AidCategory => (AID_CATEGORIES as readonly string[]).includes(c)),
+    setHelpCategories: (categories: AidCategory[]) => setDevice('helpCategories', categories),
     setSignaling: (urls: string[] | null) => setDevice('signaling', urls),
     setRole(role: Role) {
       const membership = active()

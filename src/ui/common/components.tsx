@@ -1,5 +1,6 @@
 import { createSignal, For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
-import { t } from './i18n'
+import { problemText, t } from './i18n'
+import type { ProblemKey } from '../../domain/validation'
 import { hasDraft } from './drafts'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
@@ -21,6 +22,27 @@ export function Button(props: ButtonProps) {
       {...rest}
       class={`min-h-12 rounded-xl px-5 py-2 font-semibold disabled:opacity-50 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-blue-700 ${look()} ${own.class ?? ''}`}
     />
+  )
+}
+
+/** What went wrong with a command, in words, where the person acted; nothing when nothing did. */
+export function ProblemLine(props: { problem: ProblemKey | undefined }) {
+  return (
+    <Show when={props.problem}>
+      {(key) => <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(key())}</p>}
+    </Show>
+  )
+}
+
+/** A form's save button, with "Saved" beside it once it has been. */
+export function SaveRow(props: { saved: boolean }) {
+  return (
+    <div class="flex items-center gap-3">
+      <Button type="submit">{t('common.save')}</Button>
+      <Show when={props.saved}>
+        <span role="status">{t('common.saved')}</span>
+      </Show>
+    </div>
   )
 }
 

@@ -1,34 +1,34 @@
 import { createEffect, createMemo, For, onCleanup, Show } from 'solid-js'
-import type { CommunitySession } from '../../session'
-import type { AppState } from '../common/app-state'
 import { Button, Card } from '../common/components'
 import { t } from '../common/i18n'
 import { now, timeAgo } from '../common/time'
-import { spaces } from '../shell/SyncBadge'
+import { useApp, useCommunity } from '../common/community'
 
 /**
  * Me → community hub (staff only): an old phone or tablet left on in the office that
  * keeps every month and passes on what it receives, so phones that are never online
  * together still exchange everything through it. It is a member like any other.
  */
-export function Hub(props: { app: AppState; session: CommunitySession }) {
-  const isHub = () => props.session.membership.hub === true
+export function Hub() {
+  const app = useApp()
+  const community = useCommunity()
+  const isHub = () => community.isHub
   useWakeLock(isHub)
   // Status changes whenever something is exchanged; read what the hub holds then.
   const held = createMemo(() =>
-    spaces(props.session).map((space) => {
+    community.sync.spaces.map((space) => {
       space.status()
-      return { kind: space.kind, docs: space.sync?.held() ?? [], peers: space.sync?.peersSeen() ?? [] }
+      return { kind: space.kind, docs: space.held(), peers: space.peersSeen() }
     }),
   )
   const peers = () => held().find((h) => h.kind === 'public')?.peers ?? []
   return (
-    <Show when={props.session.membership.staff}>
+    <Show when={community.staff}>
       <Card title={t('hub.title')}>
         <Show when={isHub()} fallback={
           <>
             <p class="mb-3">{t('hub.hint')}</p>
-            <Button data-testid="hub-on" onClick={() => props.app.setHub(true)}>{t('hub.turnOn')}</Button>
+            <Button data-testid="hub-on" onClick={() => app.setHub(true)}>{t('hub.turnOn')}</Button>
           </>
         }>
           <p class="mb-2 font-semibold text-green-800" data-testid="hub-is-on">{t('hub.isOn')}</p>
@@ -49,7 +49,7 @@ export function Hub(props: { app: AppState; session: CommunitySession }) {
               )}</For>
             </ul>
           </Show>
-          <Button class="mt-3" variant="secondary" data-testid="hub-off" onClick={() => props.app.setHub(false)}>{t('hub.turnOff')}</Button>
+          <Button class="mt-3" variant="secondary" data-testid="hub-off" onClick={() => app.setHub(false)}>{t('hub.turnOff')}</Button>
         </Show>
       </Card>
     </Show>

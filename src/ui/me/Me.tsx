@@ -3,61 +3,53 @@ import { renderSVG } from 'uqr'
 import { checkDisplayName, type Role } from '../../domain/community'
 import { LANGUAGES, parseSignalingList } from '../../sync/device'
 import { inviteLink, type InviteKind } from '../../sync/invite'
-import type { CommunitySession, OpenSpace } from '../../session'
-import type { AppState } from '../common/app-state'
-import { Button, Card, Confirm, Field } from '../common/components'
+import { Button, Card, Confirm, Field, SaveRow } from '../common/components'
+import { useApp, useCommunity, type SpaceReport } from '../common/community'
 import { problemText, t } from '../common/i18n'
 import { install, installOffered, isInstalled, isIPhone } from '../common/install'
 import { download } from '../common/download'
 import { byteSize, now, timeAgo } from '../common/time'
-import { spaces } from '../shell/SyncBadge'
 import { JoinOrCreate } from '../onboarding/Onboarding'
 import { Hub } from './Hub'
-import type { ShiftBoard } from '../shifts/board'
 import { MyHours } from '../shifts/MyHours'
-import type { Actor } from '../../domain/actor'
 import type { ProblemKey } from '../../domain/validation'
 
-export default function Me(props: { app: AppState; session: CommunitySession; board: ShiftBoard; me: Actor }) {
+export default function Me() {
   return (
     <div class="space-y-4">
-      <Profile app={props.app} session={props.session} />
-      <MyHours board={props.board} me={props.me} />
-      <Invites app={props.app} session={props.session} />
+      <Profile />
+      <MyHours />
+      <Invites />
       <Install />
-      <Communities app={props.app} />
-      <FileExchange session={props.session} />
-      <Hub app={props.app} session={props.session} />
-      <Settings app={props.app} />
-      <SyncDetails session={props.session} />
-      <Diagnostics app={props.app} session={props.session} />
+      <Communities />
+      <FileExchange />
+      <Hub />
+      <Settings />
+      <SyncDetails />
+      <Diagnostics />
     </div>
   )
 }
 
-function Profile(props: { app: AppState; session: CommunitySession }) {
-  const [name, setName] = createSignal(props.app.device.displayName)
+function Profile() {
+  const app = useApp()
+  const [name, setName] = createSignal(app.device.displayName)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [saved, setSaved] = createSignal(false)
-  const roles = (): Role[] => (props.session.membership.role === 'staff' ? ['staff'] : ['resident', 'volunteer'])
+  const roles = (): Role[] => (app.active()?.role === 'staff' ? ['staff'] : ['resident', 'volunteer'])
   const save = (event: Event) => {
     event.preventDefault()
     const check = checkDisplayName(name())
     if (!check.ok) return setProblem(check.problems.displayName)
     setProblem(undefined)
-    props.app.setDisplayName(check.value)
+    app.setDisplayName(check.value)
     setSaved(true)
   }
   return (
     <Card title={t('me.profile')}>
       <form onSubmit={save}>
         <Field label={t('me.displayName')} name="displayName" value={name()} problem={problemText(problem())} onInput={(v) => { setName(v); setSaved(false) }} />
-        <div class="flex items-center gap-3">
-          <Button type="submit">{t('common.save')}</Button>
-          <Show when={saved()}>
-            <span role="status">{t('common.saved')}</span>
-          </Show>
-        </div>
+        <SaveRow saved={saved()} />
       </form>
       <fieldset class="mt-4">
         <legend class="font-semibold">{t('me.role')}</legend>
@@ -66,9 +58,9 @@ function Profile(props: { app: AppState; session: CommunitySession }) {
             {(role) => (
               <Button
                 data-testid={`role-${role}`}
-                variant={props.app.active()?.role === role ? 'primary' : 'secondary'}
-                aria-pressed={props.app.active()?.role === role}
-                onClick={() => props.app.setRole(role)}
+                variant={app.active()?.role === role ? 'primary' : 'secondary'}
+                aria-pressed={app.active()?.role === role}
+                onClick={() => app.setRole(role)}
               >
                 {t(`role.${role}`)}
               </Button>
@@ -80,12 +72,14 @@ function Profile(props: { app: AppState; session: CommunitySession }) {
   )
 }
 
-function Invites(props: { app: AppState; session: CommunitySession }) {
+function Invites() {
+  const app = useApp()
+  const community = useCommunity()
   const [kind, setKind] = createSignal<InviteKind | null>(null)
   const [copied, setCopied] = createSignal(false)
   const link = createMemo(() => {
     const k = kind()
-    const invite = k ? props.app.invite(k) : null
+    const invite = k ? app.invite(k) : null
     return invite ? inviteLink(location.href, invite) : ''
   })
   const copy = async () => {
@@ -98,7 +92,7 @@ function Invites(props: { app: AppState; session: CommunitySession }) {
         <Button data-testid="invite-resident" variant={kind() === 'resident' ? 'primary' : 'secondary'} onClick={() => { setKind('resident'); setCopied(false) }}>
           {t('me.inviteResident')}
         </Button>
-        <Show when={props.session.membership.staff}>
+        <Show when={community.staff}>
           <Button data-testid="invite-staff" variant={kind() === 'staff' ? 'primary' : 'secondary'} onClick={() => { setKind('staff'); setCopied(false) }}>
             {t('me.inviteStaff')}
           </Button>
@@ -118,21 +112,22 @@ function Invites(props: { app: AppState; session: CommunitySession }) {
   )
 }
 
-function Communities(props: { app: AppState }) {
+function Communities() {
+  const app = useApp()
   const [leaving, setLeaving] = createSignal<string | null>(null)
   const [adding, setAdding] = createSignal(false)
-  const leavingName = () => props.app.device.communities.find((c) => c.id === leaving())?.name ?? ''
+  const leavingName = () => app.device.communities.find((c) => c.id === leaving())?.name ?? ''
   return (
     <Card title={t('me.communities')}>
       <ul class="space-y-3">
-        <For each={props.app.device.communities}>
+        <For each={app.device.communities}>
           {(community) => (
             <li class="rounded-xl border border-stone-300 p-3" data-testid="community-row">
               <div class="font-bold">{community.name}</div>
               <div class="text-[0.85em] text-stone-700">{t(`role.${community.role}`)}</div>
               <div class="mt-2 flex flex-wrap gap-2">
-                <Show when={props.app.device.activeCommunityId !== community.id} fallback={<span class="self-center font-semibold text-green-800">{t('me.current')}</span>}>
-                  <Button variant="secondary" onClick={() => props.app.switchTo(community.id)}>
+                <Show when={app.device.activeCommunityId !== community.id} fallback={<span class="self-center font-semibold text-green-800">{t('me.current')}</span>}>
+                  <Button variant="secondary" onClick={() => app.switchTo(community.id)}>
                     {t('me.switchTo')}
                   </Button>
                 </Show>
@@ -146,7 +141,7 @@ function Communities(props: { app: AppState }) {
       </ul>
       <Show when={adding()} fallback={<Button class="mt-3" variant="secondary" onClick={() => setAdding(true)}>{t('me.joinAnother')} / {t('me.createAnother')}</Button>}>
         <div class="mt-4">
-          <JoinOrCreate app={props.app} onDone={() => setAdding(false)} />
+          <JoinOrCreate onDone={() => setAdding(false)} />
         </div>
       </Show>
       <Show when={leaving()}>
@@ -156,7 +151,7 @@ function Communities(props: { app: AppState }) {
             confirmLabel={t('me.leave')}
             onCancel={() => setLeaving(null)}
             onConfirm={() => {
-              void props.app.leave(id())
+              void app.leave(id())
               setLeaving(null)
             }}
           />
@@ -166,8 +161,9 @@ function Communities(props: { app: AppState }) {
   )
 }
 
-function Settings(props: { app: AppState }) {
-  const [servers, setServers] = createSignal((props.app.device.signaling ?? []).join('\n'))
+function Settings() {
+  const app = useApp()
+  const [servers, setServers] = createSignal((app.device.signaling ?? []).join('\n'))
   // A sentence naming the lines that are not addresses, not just a key.
   const [problem, setProblem] = createSignal<string | undefined>()
   const [saved, setSaved] = createSignal(false)
@@ -176,7 +172,7 @@ function Settings(props: { app: AppState }) {
     const { urls, invalid } = parseSignalingList(servers())
     if (invalid.length > 0) return setProblem(t('problem.badSignaling', { list: invalid.join(', ') }))
     setProblem(undefined)
-    props.app.setSignaling(urls.length > 0 ? urls : null)
+    app.setSignaling(urls.length > 0 ? urls : null)
     setSaved(true)
   }
   return (
@@ -188,9 +184,9 @@ function Settings(props: { app: AppState }) {
             {(language) => (
               <Button
                 data-testid={`language-${language}`}
-                variant={props.app.device.language === language ? 'primary' : 'secondary'}
-                aria-pressed={props.app.device.language === language}
-                onClick={() => props.app.setLanguage(language)}
+                variant={app.device.language === language ? 'primary' : 'secondary'}
+                aria-pressed={app.device.language === language}
+                onClick={() => app.setLanguage(language)}
               >
                 {language === 'zh-CN' ? '中文' : 'English'}
               </Button>
@@ -199,7 +195,7 @@ function Settings(props: { app: AppState }) {
         </div>
       </fieldset>
       <label class="mb-4 flex min-h-12 items-center gap-3">
-        <input type="checkbox" class="h-7 w-7" checked={props.app.device.largeText} onChange={(e) => props.app.setLargeText(e.currentTarget.checked)} />
+        <input type="checkbox" class="h-7 w-7" checked={app.device.largeText} onChange={(e) => app.setLargeText(e.currentTarget.checked)} />
         <span>
           <span class="block font-semibold">{t('me.largeText')}</span>
           <span class="text-[0.85em] text-stone-700">{t('me.largeTextHint')}</span>
@@ -207,18 +203,13 @@ function Settings(props: { app: AppState }) {
       </label>
       <form onSubmit={saveServers}>
         <Field label={t('me.signaling')} hint={t('me.signalingHint')} name="signaling" multiline value={servers()} problem={problem()} onInput={(v) => { setServers(v); setSaved(false) }} />
-        <div class="flex items-center gap-3">
-          <Button type="submit">{t('common.save')}</Button>
-          <Show when={saved()}>
-            <span role="status">{t('common.saved')}</span>
-          </Show>
-        </div>
+        <SaveRow saved={saved()} />
       </form>
     </Card>
   )
 }
 
-function SpaceStatus(props: { space: OpenSpace }) {
+function SpaceStatus(props: { space: SpaceReport }) {
   const status = () => props.space.status()
   return (
     <div class="rounded-xl border border-stone-300 p-3" data-testid={`space-status-${props.space.kind}`}>
@@ -231,17 +222,18 @@ function SpaceStatus(props: { space: OpenSpace }) {
           <div class={status().unshared ? 'font-semibold text-amber-800' : ''}>{status().unshared ? t('sync.unshared') : t('sync.allShared')}</div>
         </>
       }>
-        <p class="font-semibold text-red-800">{problemText(props.space.syncProblem!)}</p>
+        <p class="font-semibold text-red-800">{problemText(props.space.syncProblem ?? undefined)}</p>
       </Show>
     </div>
   )
 }
 
-function SyncDetails(props: { session: CommunitySession }) {
+function SyncDetails() {
+  const { sync } = useCommunity()
   return (
     <Card title={t('me.sync')}>
       <div class="space-y-2">
-        <For each={spaces(props.session)}>{(space) => <SpaceStatus space={space} />}</For>
+        <For each={sync.spaces}>{(space) => <SpaceStatus space={space} />}</For>
       </div>
     </Card>
   )
@@ -251,7 +243,8 @@ function SyncDetails(props: { session: CommunitySession }) {
  * For devices that never meet: this community's data as an encrypted file, passed on
  * by hand (a chat, a USB stick) and loaded on the other device, where it merges.
  */
-function FileExchange(props: { session: CommunitySession }) {
+function FileExchange() {
+  const community = useCommunity()
   const [busy, setBusy] = createSignal(false)
   const [said, setSaid] = createSignal<{ text: string; problem: boolean } | null>(null)
   const run = async (work: () => Promise<{ text: string; problem: boolean }>) => {
@@ -267,11 +260,10 @@ function FileExchange(props: { session: CommunitySession }) {
   }
   const save = () =>
     run(async () => {
-      const s = props.session
-      const file = new File([await s.saveFile()], `neighbours-${s.membership.name}-${new Date().toISOString().slice(0, 10)}.neighbours`, { type: 'application/octet-stream' })
+      const file = new File([await community.sync.saveFile()], `neighbours-${community.name}-${new Date().toISOString().slice(0, 10)}.neighbours`, { type: 'application/octet-stream' })
       // On phones, the share sheet (chat apps, nearby sharing); elsewhere a download.
       if (navigator.canShare?.({ files: [file] })) {
-        await navigator.share({ files: [file], title: s.membership.name }).catch((error: DOMException) => {
+        await navigator.share({ files: [file], title: community.name }).catch((error: DOMException) => {
           if (error.name !== 'AbortError') throw error
         })
       } else download(file.name, file)
@@ -279,14 +271,14 @@ function FileExchange(props: { session: CommunitySession }) {
     })
   const load = (file: File) =>
     run(async () => {
-      const result = await props.session.loadFile(new Uint8Array(await file.arrayBuffer()))
+      const result = await community.sync.loadFile(new Uint8Array(await file.arrayBuffer()))
       if (!result.ok) return { text: t(result.problem, { name: result.community ?? '' }), problem: true }
       return { text: result.changed > 0 ? t('file.loaded', { count: result.changed }) : t('file.nothingNew'), problem: false }
     })
   return (
     <Card title={t('file.title')}>
       <p class="mb-3">{t('file.hint')}</p>
-      <Show when={!props.session.publicSpace.syncProblem} fallback={<p class="font-semibold">{problemText(props.session.publicSpace.syncProblem ?? undefined)}</p>}>
+      <Show when={!community.sync.spaces[0]!.syncProblem} fallback={<p class="font-semibold">{problemText(community.sync.spaces[0]!.syncProblem ?? undefined)}</p>}>
         <div class="flex flex-wrap gap-3">
           <Button data-testid="file-save" disabled={busy()} onClick={() => void save()}>
             {t('file.save')}
@@ -328,14 +320,14 @@ function Install() {
   )
 }
 
-function Diagnostics(props: { app: AppState; session: CommunitySession }) {
-  const s = () => props.session
-  const skipped = () => s().collections.reduce((sum, c) => sum + c.skipped(), 0)
-  // Recomputed when the member list changes or the panel opens; cheap next to a sync.
+function Diagnostics() {
+  const app = useApp()
+  const { members, notices, sync } = useCommunity()
+  // Recomputed when the member list or the notices change, or the panel opens; cheap next to a sync.
   const size = createMemo(() => {
-    s().members.ids()
-    s().notices.notices.ids()
-    return spaces(s()).reduce((sum, space) => sum + space.doc.encodedBytes(), 0)
+    members.ids()
+    notices.ids()
+    return sync.spaces.reduce((sum, space) => sum + space.bytes(), 0)
   })
   // Whether the browser promised to keep this device's data, and how much room is left.
   const [storage] = createResource(async () => {
@@ -344,15 +336,15 @@ function Diagnostics(props: { app: AppState; session: CommunitySession }) {
   })
   return (
     <Card title={t('me.diagnostics')}>
-      <p data-testid="skipped-count" data-count={skipped()}>{t('me.skipped', { count: skipped() })}</p>
+      <p data-testid="skipped-count" data-count={sync.skipped()}>{t('me.skipped', { count: sync.skipped() })}</p>
       <p class="text-[0.85em] text-stone-700">{t('me.skippedHint')}</p>
       {/* Read when Me opens: stamps are taken in as records are read, not as a signal. */}
-      <Show when={s().clock.stampsTooFarAhead > 0}>
-        <p data-testid="far-ahead">{t('me.farAhead', { count: s().clock.stampsTooFarAhead })}</p>
+      <Show when={sync.stampsTooFarAhead() > 0}>
+        <p data-testid="far-ahead">{t('me.farAhead', { count: sync.stampsTooFarAhead() })}</p>
       </Show>
-      <p>{t('me.members', { count: s().members.ids().length })}</p>
+      <p>{t('me.members', { count: members.ids().length })}</p>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
-      <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: props.app.device.deviceId })}</p>
+      <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: app.device.deviceId })}</p>
       <Show when={storage()}>
         {(s) => (
           <p data-testid="storage" data-persisted={String(s().persisted)}>

@@ -1,13 +1,14 @@
 import { createSignal, Show } from 'solid-js'
 import { checkCommunityName, checkDisplayName } from '../../domain/community'
 import { readInvite, type Invite } from '../../sync/invite'
-import type { AppState } from '../common/app-state'
+import { useApp } from '../common/community'
 import { Button, Card, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
 import type { ProblemKey } from '../../domain/validation'
 
 /** Join from an invite link, or create a new community: first run, and from Me. */
-export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; beforeJoin?: () => boolean; onDone?: () => void }) {
+export function JoinOrCreate(props: { invite?: Invite | null; beforeJoin?: () => boolean; onDone?: () => void }) {
+  const app = useApp()
   const [link, setLink] = createSignal('')
   const [linkProblem, setLinkProblem] = createSignal<ProblemKey | undefined>()
   const [name, setName] = createSignal('')
@@ -15,7 +16,7 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
 
   const joinInvite = (invite: Invite) => {
     if (props.beforeJoin && !props.beforeJoin()) return
-    void props.app.joinFromInvite(invite).then(() => props.onDone?.(), () => setLinkProblem('storage.notSaved'))
+    void app.joinFromInvite(invite).then(() => props.onDone?.(), () => setLinkProblem('storage.notSaved'))
   }
   const join = (event: Event) => {
     event.preventDefault()
@@ -31,7 +32,7 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
     setNameProblem(check.ok ? undefined : check.problems.name)
     const readyToJoin = props.beforeJoin ? props.beforeJoin() : true
     if (!check.ok || !readyToJoin) return
-    void props.app.createCommunity(check.value).then(() => props.onDone?.(), () => setNameProblem('storage.notSaved'))
+    void app.createCommunity(check.value).then(() => props.onDone?.(), () => setNameProblem('storage.notSaved'))
   }
 
   return (
@@ -68,8 +69,9 @@ export function JoinOrCreate(props: { app: AppState; invite?: Invite | null; bef
 }
 
 /** First run: who you are, then which community. */
-export function Onboarding(props: { app: AppState; invite: Invite | null; onDone: () => void }) {
-  const [name, setName] = createSignal(props.app.device.displayName)
+export function Onboarding(props: { invite: Invite | null; onDone: () => void }) {
+  const app = useApp()
+  const [name, setName] = createSignal(app.device.displayName)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   // The name is asked first; joining or creating checks it before going on.
   const nameIsFine = () => {
@@ -80,7 +82,7 @@ export function Onboarding(props: { app: AppState; invite: Invite | null; onDone
       return false
     }
     setProblem(undefined)
-    props.app.setDisplayName(check.value)
+    app.setDisplayName(check.value)
     return true
   }
   return (
@@ -93,7 +95,7 @@ export function Onboarding(props: { app: AppState; invite: Invite | null; onDone
         <Card>
           <Field label={t('onboard.yourName')} hint={t('onboard.yourNameHint')} name="displayName" autocomplete="nickname" value={name()} problem={problemText(problem())} onInput={setName} />
         </Card>
-        <JoinOrCreate app={props.app} invite={props.invite} beforeJoin={nameIsFine} onDone={props.onDone} />
+        <JoinOrCreate invite={props.invite} beforeJoin={nameIsFine} onDone={props.onDone} />
       </div>
     </div>
   )

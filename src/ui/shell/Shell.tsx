@@ -1,15 +1,8 @@
 import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
-import type { CommunitySession } from '../../session'
-import type { AppState } from '../common/app-state'
+import { StaffOnly, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
-import { createShiftBoard } from '../shifts/board'
-import { createActivityBoard } from '../activities/board'
-import { createAidBoard } from '../aid/board'
-import { createCanteenBoard } from '../canteen/board'
-import { today } from '../../domain/calendar'
-import type { Actor } from '../../domain/actor'
 
 // Screens other than Today load on demand, keeping the first visit small.
 const Me = lazy(() => import('../me/Me'))
@@ -35,62 +28,55 @@ function routeFromHash(): Route {
   return [...TABS, ...PAGES].includes(name as Route) ? (name as Route) : 'today'
 }
 
-export const Shell: Component<{ app: AppState; session: CommunitySession }> = (props) => {
+export const Shell: Component = () => {
+  const community = useCommunity()
   const [tab, setTab] = createSignal<Route>(routeFromHash())
   const onHash = () => setTab(routeFromHash())
   window.addEventListener('hashchange', onHash)
   onCleanup(() => window.removeEventListener('hashchange', onHash))
-  // Derived once per open community; Today, Shifts and Me all read it.
-  const shiftBoard = createShiftBoard(props.session)
-  const activityBoard = createActivityBoard(props.session)
-  const aidBoard = createAidBoard(props.session)
-  const canteenBoard = createCanteenBoard(props.session)
-  const me = (): Actor => ({
-    id: props.app.device.deviceId,
-    name: props.app.device.displayName,
-    staff: props.session.membership.role === 'staff',
-  })
 
   return (
     <Switch>
     <Match when={tab() === 'poster'}>
-      <Poster board={activityBoard} community={props.session.membership.name} />
+      <Poster />
     </Match>
     <Match when={tab() === 'slip'}>
-      <Slip board={aidBoard} community={props.session.membership.name} />
+      <Slip />
     </Match>
     <Match when={tab() === 'route'}>
-      <RouteSheet board={canteenBoard} community={props.session.membership.name} />
+      <StaffOnly>
+        <RouteSheet />
+      </StaffOnly>
     </Match>
     <Match when={true}>
     <div class="flex min-h-dvh flex-col bg-amber-50">
       <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
         <div class="mx-auto flex max-w-2xl items-center justify-between gap-3">
           <h1 class="text-xl font-bold" data-testid="community-name">
-            {props.session.membership.name}
+            {community.name}
           </h1>
-          <SyncBadge session={props.session} />
+          <SyncBadge />
         </div>
       </header>
       <main class="mx-auto w-full max-w-2xl grow px-3 pb-28 pt-4">
         <Switch>
           <Match when={tab() === 'today'}>
-            <Today app={props.app} session={props.session} board={shiftBoard} activities={activityBoard} canteen={canteenBoard} me={me()} />
+            <Today />
           </Match>
           <Match when={tab() === 'shifts'}>
-            <Shifts session={props.session} board={shiftBoard} me={me()} />
+            <Shifts />
           </Match>
           <Match when={tab() === 'me'}>
-            <Me app={props.app} session={props.session} board={shiftBoard} me={me()} />
+            <Me />
           </Match>
           <Match when={tab() === 'activities'}>
-            <Activities session={props.session} board={activityBoard} me={me()} />
+            <Activities />
           </Match>
           <Match when={tab() === 'aid'}>
-            <Aid session={props.session} board={aidBoard} me={me()} />
+            <Aid />
           </Match>
           <Match when={tab() === 'canteen'}>
-            <Canteen app={props.app} session={props.session} board={canteenBoard} me={me()} deliveryVolunteers={() => shiftBoard.deliveryVolunteers(today())} />
+            <Canteen />
           </Match>
         </Switch>
       </main>

@@ -1,21 +1,17 @@
 import { Show } from 'solid-js'
-import type { CommunitySession, OpenSpace } from '../../session'
+import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { now, timeAgo } from '../common/time'
 
 // The sync state in words, always in view: how many devices are connected, when
 // data last came from another device, and whether changes are on this phone only.
 
-export function spaces(session: CommunitySession): OpenSpace[] {
-  return session.staffSpace ? [session.publicSpace, session.staffSpace] : [session.publicSpace]
-}
-
-export function SyncBadge(props: { session: CommunitySession }) {
-  const peers = () => props.session.publicSpace.status().peers
-  const unshared = () => spaces(props.session).some((s) => s.status().unshared)
+export function SyncBadge() {
+  const { sync } = useCommunity()
+  const peers = () => sync.spaces[0]!.status().peers
+  const unshared = () => sync.spaces.some((s) => s.status().unshared)
   const lastExchange = () => {
-    const times = spaces(props.session).map((s) => s.status().lastReceivedAt ?? 0)
-    const latest = Math.max(...times)
+    const latest = Math.max(...sync.spaces.map((s) => s.status().lastReceivedAt ?? 0))
     return latest > 0 ? latest : null
   }
   return (

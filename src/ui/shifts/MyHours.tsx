@@ -6,26 +6,26 @@ import { hoursByVolunteer } from '../../domain/shifts'
 import { Button, Card } from '../common/components'
 import { downloadText } from '../common/download'
 import { t } from '../common/i18n'
-import type { ShiftBoard } from './board'
-import type { Actor } from '../../domain/actor'
+import { useCommunity } from '../common/community'
 
 /** On Me: this person's hours, and their confirmed shifts as a calendar file. */
-export function MyHours(props: { board: ShiftBoard; me: Actor }) {
+export function MyHours() {
+  const { shifts, actor } = useCommunity()
   // The year's total needs every month of the year opened (each its own stored doc
   // and peer room), so it is counted when asked for, not on every visit to Me.
   const [yearAsked, setYearAsked] = createSignal(false)
   const askYear = () => {
-    props.board.showMonths(monthsOfYear(today()))
+    shifts.showMonths(monthsOfYear(today()))
     setYearAsked(true)
   }
-  const hoursIn = (period: string) => {
-    const mine = hoursByVolunteer(props.board.viewsIn(period), props.board.attendance(), period).find((h) => h.volunteerId === props.me.id)
+  const hoursIn = (monthOrYear: string) => {
+    const mine = hoursByVolunteer(shifts.viewsIn(monthOrYear), shifts.attendance(), monthOrYear).find((h) => h.volunteerId === actor().id)
     return Math.round(((mine?.minutes ?? 0) / 60) * 10) / 10
   }
   const month = createMemo(() => hoursIn(monthOf(today())))
   const year = createMemo(() => hoursIn(yearOf(today())))
   const exportCalendar = () => {
-    const confirmed = props.board.mine(props.me.id).filter((e) => isIn(e.status))
+    const confirmed = shifts.mine(actor().id).filter((e) => isIn(e.status))
     const events = confirmed.map(({ view: { shift } }) => ({
       uid: `${shift.id}@neighbours`,
       title: shift.title,

@@ -3,13 +3,13 @@ import { plusDays, today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
-import type { ShiftBoard } from './board'
-import type { Actor } from '../../domain/actor'
+import { useCommunity } from '../common/community'
 
 /** Today's list of this person's coming shifts, with cancellations and bumps called out. */
-export function MyShifts(props: { board: ShiftBoard; me: Actor }) {
+export function MyShifts() {
+  const { shifts, actor } = useCommunity()
   // Cancellations stay listed for a week so nobody misses one.
-  const entries = createMemo(() => props.board.mine(props.me.id).filter((e) => e.view.shift.date >= (e.view.cancelled ? plusDays(today(), -7) : today())))
+  const entries = createMemo(() => shifts.mine(actor().id).filter((e) => e.view.shift.date >= (e.view.cancelled ? plusDays(today(), -7) : today())))
   return (
     <Card title={t('today.myShifts')}>
       <Show when={entries().length > 0} fallback={<p class="text-stone-700">{t('today.noShifts')}</p>}>

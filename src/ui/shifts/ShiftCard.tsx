@@ -1,43 +1,27 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
-import { entryKey, isIn, stampTime, statusOf } from '../../domain/places'
-import { cancelShift, markAttendance, signUp, withdraw } from '../../store/shifts'
-import type { CommunitySession } from '../../session'
-import { Button, Confirm } from '../common/components'
-import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
-import { problemText, t } from '../common/i18n'
-import { isConfirmed } from '../../sync/activity'
-import type { ShiftBoard } from './board'
-import { ShiftForm } from './ShiftForm'
+import { entryKey, isIn, statusOf } from '../../domain/places'
+import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
-import type { Actor } from '../../domain/actor'
+import { Button, Confirm, ProblemLine } from '../common/components'
+import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
+import { t } from '../common/i18n'
+import { ShiftForm } from './ShiftForm'
 
+// One shift, in parts: what it is and who is coming (ShiftDetails), this person's
+// place and the button to take or give it up (MyPlace), and, on a staff device, the
+// tools to sign someone up, mark attendance, edit or cancel (StaffTools).
 
 /** One shift: what it is, who is coming, and what this person can do about it. */
-export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard; id: string; me: Actor }) {
-  const view = createMemo(() => props.board.viewOf(props.id))
-  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
-  const [confirming, setConfirming] = createSignal<'withdraw' | 'cancel' | null>(null)
+export function ShiftCard(props: { id: string }) {
+  const { shifts, actor } = useCommunity()
+  const view = createMemo(() => shifts.viewOf(props.id))
   const [editing, setEditing] = createSignal(false)
-  const doc = () => props.session.publicSpace.doc
-  const clock = () => props.session.clock
-  const person = () => ({ id: props.me.id, name: props.me.name })
-
-  const mine = createMemo(() => {
+  const status = () => {
     const v = view()
-    return v ? statusOf(v, props.me.id) : { status: 'none' as const, position: 0 }
-  })
-  const mySignup = () => props.board.signupOf(props.id, props.me.id)
-  // "Saved on this phone only": no peer has confirmed holding my entry yet.
-  const notShared = () => {
-    const signup = mySignup()
-    return signup !== undefined && !isConfirmed(props.session.publicSpace.status(), stampTime(signup.updatedAt))
+    return v ? statusOf(v, actor().id).status : 'none'
   }
-
-  const act = (result: Checked<unknown>) => {
-    setProblem(firstProblem(result))
-  }
-
   return (
     <Show when={view()}>
       {(v) => (
@@ -45,139 +29,188 @@ export function ShiftCard(props: { session: CommunitySession; board: ShiftBoard;
           class={`rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
           data-testid="shift-card"
           data-shift-id={props.id}
-          data-status={mine().status}
+          data-status={status()}
         >
-          <Show when={!editing()} fallback={<ShiftForm session={props.session} by={person()} editing={v().shift} onDone={() => setEditing(false)} />}>
-            <div class="flex flex-wrap items-baseline justify-between gap-2">
-              <h3 class="text-xl font-bold text-stone-900">{v().shift.title}</h3>
-              <span class="rounded-full bg-amber-100 px-3 text-[0.85em] font-semibold text-amber-900">{t(`shift.cat.${v().shift.category}`)}</span>
-            </div>
-            <p class="text-lg font-semibold">
-              {v().shift.start}–{v().shift.end}
-              <Show when={v().shift.place}> · {v().shift.place}</Show>
-            </p>
-            <Show when={v().shift.skill}>
-              <p>{t('shifts.skill', { skill: v().shift.skill })}</p>
+          <Show when={!editing()} fallback={<StaffOnly><ShiftForm editing={v().shift} onDone={() => setEditing(false)} /></StaffOnly>}>
+            <ShiftDetails view={v()} />
+            <MyPlace view={v()} />
+            <Show when={!v().cancelled}>
+              <StaffOnly>
+                <StaffTools view={v()} onEdit={() => setEditing(true)} />
+              </StaffOnly>
             </Show>
-            <Show when={v().shift.notes}>
-              <p class="whitespace-pre-wrap text-stone-800">{v().shift.notes}</p>
-            </Show>
-            <Show
-              when={!v().cancelled}
-              fallback={
-                <p class="mt-2 font-bold text-red-800" data-testid="shift-cancelled">
-                  {props.board.cancellationOf(props.id)?.reason ? t('shifts.cancelledReason', { reason: props.board.cancellationOf(props.id)!.reason }) : t('shifts.cancelled')}
-                </p>
-              }
-            >
-              <p class="mt-2 font-semibold" data-testid="places">
-                {v().placesLeft! > 0 ? t('shifts.placesLeft', { count: v().placesLeft! }) : t('shifts.full')}
-                {' · '}
-                {t('shifts.of', { count: v().shift.places })}
-                <Show when={v().waitlist.length > 0}> · {t('shifts.waiting', { count: v().waitlist.length })}</Show>
-              </p>
-              <p class="text-stone-800" data-testid="coming">
-                {v().confirmed.length > 0 ? t('shifts.coming', { names: v().confirmed.map((s) => s.personName).join('、') }) : t('shifts.nobodyYet')}
-              </p>
-            </Show>
-
-            <Show when={mine().status === 'bumped'}>
-              <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="bumped-notice">
-                {t('shifts.bumped', { position: mine().position })}
-              </p>
-            </Show>
-            <Show when={isIn(mine().status)}>
-              <p class="mt-2 font-bold text-green-800">{t('shifts.youAreIn')}</p>
-            </Show>
-            <Show when={mine().status === 'waitlisted'}>
-              <p class="mt-2 font-bold text-amber-800">{t('shifts.youWait', { position: mine().position })}</p>
-            </Show>
-            <Show when={mine().status !== 'none' && notShared()}>
-              <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
-            </Show>
-            <Show when={mySignup()?.active && mySignup()!.byId !== props.me.id}>
-              <p class="text-[0.9em] text-stone-700">{t('shifts.byOther', { name: mySignup()!.byName })}</p>
-            </Show>
-
-            <Show when={!v().cancelled && v().shift.date >= today()}>
-              <div class="mt-3 flex flex-wrap gap-2">
-                <Show
-                  when={mine().status === 'none'}
-                  fallback={
-                    <Button variant="secondary" data-testid="withdraw" onClick={() => setConfirming('withdraw')}>
-                      {t('shifts.withdraw')}
-                    </Button>
-                  }
-                >
-                  <Button data-testid="sign-up" onClick={() => act(signUp(doc(), clock(), props.id, person(), person()))}>
-                    {v().placesLeft! > 0 ? t('shifts.signUp') : t('shifts.joinWaitlist')}
-                  </Button>
-                </Show>
-              </div>
-            </Show>
-            <Show when={problem()}>
-              <p role="alert" class="mt-2 font-semibold text-red-800">{problemText(problem())}</p>
-            </Show>
-
-            <Show when={props.me.staff && !v().cancelled}>
-              <details class="mt-3 rounded-xl border border-stone-300 p-3">
-                <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
-                <OnBehalfForm onPerson={(volunteer) => {
-                  const result = signUp(doc(), clock(), props.id, volunteer, person())
-                  return firstProblem(result)
-                }} />
-                <Show when={v().shift.date <= today() && v().confirmed.length > 0}>
-                  <h4 class="mt-4 font-bold">{t('shifts.attendance')}</h4>
-                  <ul class="divide-y divide-stone-200" data-testid="attendance">
-                    <For each={v().confirmed}>
-                      {(signup) => {
-                        const status = () => props.board.attendanceOf(entryKey(props.id, signup.personId))?.status
-                        const mark = (s: 'attended' | 'noshow') => act(markAttendance(doc(), clock(), props.id, signup.personId, s, person(), today()))
-                        return (
-                          <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="attendance-row" data-volunteer={signup.personName}>
-                            <span class="font-semibold">{signup.personName}</span>
-                            <span class="flex gap-2">
-                              <Button variant={status() === 'attended' ? 'primary' : 'secondary'} aria-pressed={status() === 'attended'} onClick={() => mark('attended')}>{t('shifts.attended')}</Button>
-                              <Button variant={status() === 'noshow' ? 'danger' : 'secondary'} aria-pressed={status() === 'noshow'} onClick={() => mark('noshow')}>{t('shifts.noshow')}</Button>
-                            </span>
-                          </li>
-                        )
-                      }}
-                    </For>
-                  </ul>
-                </Show>
-                <div class="mt-4 flex flex-wrap gap-2">
-                  <Button variant="secondary" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
-                  <Button variant="danger" data-testid="cancel-shift" onClick={() => setConfirming('cancel')}>{t('shifts.cancel')}</Button>
-                </div>
-              </details>
-            </Show>
-          </Show>
-
-          <Show when={confirming() === 'withdraw'}>
-            <Confirm
-              message={t('shifts.withdrawConfirm', { title: v().shift.title })}
-              confirmLabel={t('shifts.withdraw')}
-              onCancel={() => setConfirming(null)}
-              onConfirm={() => {
-                act(withdraw(doc(), clock(), props.id, props.me.id, person()))
-                setConfirming(null)
-              }}
-            />
-          </Show>
-          <Show when={confirming() === 'cancel'}>
-            <CancelWithReason
-              message={t('shifts.cancelConfirm', { title: v().shift.title, date: v().shift.date })}
-              confirmLabel={t('shifts.cancel')}
-              onCancel={() => setConfirming(null)}
-              onConfirm={(reason) => {
-                act(cancelShift(doc(), clock(), person(), props.id, reason))
-                setConfirming(null)
-              }}
-            />
           </Show>
         </article>
       )}
     </Show>
+  )
+}
+
+function ShiftDetails(props: { view: ShiftView }) {
+  const { shifts } = useCommunity()
+  const shift = () => props.view.shift
+  const reason = () => shifts.cancellationOf(shift().id)?.reason
+  return (
+    <>
+      <div class="flex flex-wrap items-baseline justify-between gap-2">
+        <h3 class="text-xl font-bold text-stone-900">{shift().title}</h3>
+        <span class="rounded-full bg-amber-100 px-3 text-[0.85em] font-semibold text-amber-900">{t(`shift.cat.${shift().category}`)}</span>
+      </div>
+      <p class="text-lg font-semibold">
+        {shift().start}–{shift().end}
+        <Show when={shift().place}> · {shift().place}</Show>
+      </p>
+      <Show when={shift().skill}>
+        <p>{t('shifts.skill', { skill: shift().skill })}</p>
+      </Show>
+      <Show when={shift().notes}>
+        <p class="whitespace-pre-wrap text-stone-800">{shift().notes}</p>
+      </Show>
+      <Show
+        when={!props.view.cancelled}
+        fallback={
+          <p class="mt-2 font-bold text-red-800" data-testid="shift-cancelled">
+            {reason() ? t('shifts.cancelledReason', { reason: reason()! }) : t('shifts.cancelled')}
+          </p>
+        }
+      >
+        <p class="mt-2 font-semibold" data-testid="places">
+          {props.view.placesLeft! > 0 ? t('shifts.placesLeft', { count: props.view.placesLeft! }) : t('shifts.full')}
+          {' · '}
+          {t('shifts.of', { count: shift().places })}
+          <Show when={props.view.waitlist.length > 0}> · {t('shifts.waiting', { count: props.view.waitlist.length })}</Show>
+        </p>
+        <p class="text-stone-800" data-testid="coming">
+          {props.view.confirmed.length > 0 ? t('shifts.coming', { names: props.view.confirmed.map((s) => s.personName).join('、') }) : t('shifts.nobodyYet')}
+        </p>
+      </Show>
+    </>
+  )
+}
+
+/** Where this person stands (in, waiting, bumped), and signing up or withdrawing. */
+function MyPlace(props: { view: ShiftView }) {
+  const { shifts, actor, sync } = useCommunity()
+  const id = () => props.view.shift.id
+  const mine = createMemo(() => statusOf(props.view, actor().id))
+  const mySignup = () => shifts.signupOf(id(), actor().id)
+  // "Saved on this phone only": no peer has confirmed holding my entry yet.
+  const notShared = () => {
+    const signup = mySignup()
+    return signup !== undefined && !sync.isShared(signup.updatedAt)
+  }
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+  const [confirming, setConfirming] = createSignal(false)
+  const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
+  return (
+    <>
+      <Show when={mine().status === 'bumped'}>
+        <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="bumped-notice">
+          {t('shifts.bumped', { position: mine().position })}
+        </p>
+      </Show>
+      <Show when={isIn(mine().status)}>
+        <p class="mt-2 font-bold text-green-800">{t('shifts.youAreIn')}</p>
+      </Show>
+      <Show when={mine().status === 'waitlisted'}>
+        <p class="mt-2 font-bold text-amber-800">{t('shifts.youWait', { position: mine().position })}</p>
+      </Show>
+      <Show when={mine().status !== 'none' && notShared()}>
+        <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
+      </Show>
+      <Show when={mySignup()?.active && mySignup()!.byId !== actor().id}>
+        <p class="text-[0.9em] text-stone-700">{t('shifts.byOther', { name: mySignup()!.byName })}</p>
+      </Show>
+      <Show when={!props.view.cancelled && props.view.shift.date >= today()}>
+        <div class="mt-3 flex flex-wrap gap-2">
+          <Show
+            when={mine().status === 'none'}
+            fallback={
+              <Button variant="secondary" data-testid="withdraw" onClick={() => setConfirming(true)}>
+                {t('shifts.withdraw')}
+              </Button>
+            }
+          >
+            <Button data-testid="sign-up" onClick={() => act(shifts.signUp(id()))}>
+              {props.view.placesLeft! > 0 ? t('shifts.signUp') : t('shifts.joinWaitlist')}
+            </Button>
+          </Show>
+        </div>
+      </Show>
+      <ProblemLine problem={problem()} />
+      <Show when={confirming()}>
+        <Confirm
+          message={t('shifts.withdrawConfirm', { title: props.view.shift.title })}
+          confirmLabel={t('shifts.withdraw')}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            act(shifts.withdraw(id()))
+            setConfirming(false)
+          }}
+        />
+      </Show>
+    </>
+  )
+}
+
+/** Staff: sign up someone without a phone (代办), mark who came, edit or cancel the shift. */
+function StaffTools(props: { view: ShiftView; onEdit: () => void }) {
+  const staff = useStaff()
+  const id = () => props.view.shift.id
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+  const [confirming, setConfirming] = createSignal(false)
+  return (
+    <details class="mt-3 rounded-xl border border-stone-300 p-3">
+      <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
+      <OnBehalfForm onPerson={(volunteer) => firstProblem(staff.shifts.signUpFor(id(), volunteer))} />
+      <Show when={props.view.shift.date <= today() && props.view.confirmed.length > 0}>
+        <Attendance view={props.view} onProblem={setProblem} />
+      </Show>
+      <div class="mt-4 flex flex-wrap gap-2">
+        <Button variant="secondary" onClick={() => props.onEdit()}>{t('shifts.edit')}</Button>
+        <Button variant="danger" data-testid="cancel-shift" onClick={() => setConfirming(true)}>{t('shifts.cancel')}</Button>
+      </div>
+      <ProblemLine problem={problem()} />
+      <Show when={confirming()}>
+        <CancelWithReason
+          message={t('shifts.cancelConfirm', { title: props.view.shift.title, date: props.view.shift.date })}
+          confirmLabel={t('shifts.cancel')}
+          onCancel={() => setConfirming(false)}
+          onConfirm={(reason) => {
+            setProblem(firstProblem(staff.shifts.cancel(id(), reason)))
+            setConfirming(false)
+          }}
+        />
+      </Show>
+    </details>
+  )
+}
+
+/** Who came and who did not, marked by staff on the day or after. */
+function Attendance(props: { view: ShiftView; onProblem: (problem: ProblemKey | undefined) => void }) {
+  const { shifts } = useCommunity()
+  const staff = useStaff()
+  const id = () => props.view.shift.id
+  return (
+    <>
+      <h4 class="mt-4 font-bold">{t('shifts.attendance')}</h4>
+      <ul class="divide-y divide-stone-200" data-testid="attendance">
+        <For each={props.view.confirmed}>
+          {(signup) => {
+            const status = () => shifts.attendanceOf(entryKey(id(), signup.personId))?.status
+            const mark = (s: 'attended' | 'noshow') => props.onProblem(firstProblem(staff.shifts.markAttendance(id(), signup.personId, s)))
+            return (
+              <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="attendance-row" data-volunteer={signup.personName}>
+                <span class="font-semibold">{signup.personName}</span>
+                <span class="flex gap-2">
+                  <Button variant={status() === 'attended' ? 'primary' : 'secondary'} aria-pressed={status() === 'attended'} onClick={() => mark('attended')}>{t('shifts.attended')}</Button>
+                  <Button variant={status() === 'noshow' ? 'danger' : 'secondary'} aria-pressed={status() === 'noshow'} onClick={() => mark('noshow')}>{t('shifts.noshow')}</Button>
+                </span>
+              </li>
+            )
+          }}
+        </For>
+      </ul>
+    </>
   )
 }

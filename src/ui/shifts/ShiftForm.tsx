@@ -2,15 +2,15 @@ import { createSignal, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
 import { SHIFT_CATEGORIES, type Shift, type ShiftCategory, type ShiftDraft } from '../../domain/shifts'
 import type { Problems } from '../../domain/validation'
-import { editShift, publishSeries, publishShift } from '../../store/shifts'
-import type { CommunitySession } from '../../session'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
 import { RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t } from '../common/i18n'
+import { useStaff } from '../common/community'
 
 /** Publish a shift (once or every week), or edit one occurrence. */
-export function ShiftForm(props: { session: CommunitySession; by: { id: string; name: string }; editing?: Shift; onDone: (message?: string) => void }) {
+export function ShiftForm(props: { editing?: Shift; onDone: (message?: string) => void }) {
+  const staff = useStaff()
   const start = props.editing
   const [draft, setDraft] = createSignal<ShiftDraft>({
     title: start?.title ?? '',
@@ -33,20 +33,18 @@ export function ShiftForm(props: { session: CommunitySession; by: { id: string; 
     event.preventDefault()
     const places = placesText().trim() === '' ? NaN : Number(placesText())
     const value = { ...draft(), places }
-    const { doc } = props.session.publicSpace
-    const clock = props.session.clock
     if (props.editing) {
-      const result = editShift(doc, clock, props.editing.id, value, today())
+      const result = staff.shifts.edit(props.editing.id, value)
       if (!result.ok) return setProblems(result.problems)
       return props.onDone()
     }
     if (repeat().weekly) {
       const { date, ...common } = value
-      const result = publishSeries(doc, clock, props.by, { ...common, weekdays: repeat().weekdays, from: date, until: repeat().until }, today())
+      const result = staff.shifts.publishSeries({ ...common, weekdays: repeat().weekdays, from: date, until: repeat().until })
       if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
       return props.onDone(t('shifts.published', { count: result.value.length }))
     }
-    const result = publishShift(doc, clock, props.by, value, today())
+    const result = staff.shifts.publish(value)
     if (!result.ok) return setProblems(result.problems)
     props.onDone(t('shifts.published', { count: 1 }))
   }

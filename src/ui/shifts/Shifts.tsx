@@ -1,27 +1,26 @@
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
 import { monthOf, monthsOfWeek, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
-import type { CommunitySession } from '../../session'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
-import type { ShiftBoard } from './board'
+import { StaffOnly, useCommunity } from '../common/community'
 import { ShiftCard } from './ShiftCard'
-import type { Actor } from '../../domain/actor'
 import { ShiftForm } from './ShiftForm'
 
-export default function Shifts(props: { session: CommunitySession; board: ShiftBoard; me: Actor }) {
+export default function Shifts() {
+  const { shifts, actor } = useCommunity()
   const [week, setWeek] = createSignal(weekStart(today()))
   const [day, setDay] = createSignal<Day | null>(null)
   const [category, setCategory] = createSignal<ShiftCategory | null>(null)
-  createEffect(() => props.board.showMonths(monthsOfWeek(week())))
+  createEffect(() => shifts.showMonths(monthsOfWeek(week())))
 
   const days = createMemo(() => weekDays(week()))
   const shown = createMemo(() => {
     const from = week()
     const to = plusDays(from, 6)
-    return props.board
+    return shifts
       .shifts()
       .filter((s) => s.date >= from && s.date <= to && (day() === null || s.date === day()) && (category() === null || s.category === category()))
   })
@@ -30,9 +29,9 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
   return (
     <div class="space-y-4">
       <Card title={t('shifts.title')}>
-        <Show when={props.me.staff}>
-          <PublishPanel label={t('shifts.publish')} testid="publish-shift" draft="shift" form={(done) => <ShiftForm session={props.session} by={{ id: props.me.id, name: props.me.name }} onDone={done} />} />
-        </Show>
+        <StaffOnly>
+          <PublishPanel label={t('shifts.publish')} testid="publish-shift" draft="shift" form={(done) => <ShiftForm onDone={done} />} />
+        </StaffOnly>
         <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
         <Chips
           options={['week', ...days()] as const}
@@ -49,27 +48,28 @@ export default function Shifts(props: { session: CommunitySession; board: ShiftB
           testid="category-filter"
         />
       </Card>
-      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{props.me.staff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
+      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{actor().staff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
         <For each={byDay()}>
           {(group) => (
             <section class="space-y-3">
               <h3 class="px-1 text-lg font-bold text-orange-900">{dayLabel(group.day)}{group.day === today() ? ` · ${t('nav.today')}` : ''}</h3>
-              <For each={group.ids}>{(id) => <ShiftCard session={props.session} board={props.board} id={id} me={props.me} />}</For>
+              <For each={group.ids}>{(id) => <ShiftCard id={id} />}</For>
             </section>
           )}
         </For>
       </Show>
-      <Show when={props.me.staff}>
-        <HoursReport board={props.board} />
-      </Show>
+      <StaffOnly>
+        <HoursReport />
+      </StaffOnly>
     </div>
   )
 }
 
-function HoursReport(props: { board: ShiftBoard }) {
+function HoursReport() {
+  const { shifts } = useCommunity()
   const [month, setMonth] = createSignal(monthOf(today()))
-  createEffect(() => props.board.showMonths([month()]))
-  const rows = createMemo(() => hoursByVolunteer(props.board.viewsIn(month()), props.board.attendance(), month()))
+  createEffect(() => shifts.showMonths([month()]))
+  const rows = createMemo(() => hoursByVolunteer(shifts.viewsIn(month()), shifts.attendance(), month()))
   const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
   const exportCsv = () =>
     downloadCsv(`volunteer-hours-${month()}.csv`, [

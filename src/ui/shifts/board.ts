@@ -4,8 +4,8 @@ import { shiftView, sortShifts, type Shift, type ShiftView } from '../../domain/
 import type { CommunitySession } from '../../session'
 import { groupBy } from '../common/derive'
 
-// The shift views every screen shows, derived from the merged entries: the same
-// entries give the same lists on every device.
+// The shift views every screen shows, derived from the merged entries (the same
+// entries give the same lists on every device), with what anyone may do to a shift.
 
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
@@ -27,7 +27,7 @@ export function createShiftBoard(session: CommunitySession) {
   // would otherwise recompute every shift of the months shown.
   const allViews = () => shifts().map((s) => viewOf(s.id)!)
   /** Views of the shifts in a month ('YYYY-MM') or a year ('YYYY'). */
-  const viewsIn = (period: string) => shifts().filter((s) => s.date.startsWith(period)).map((s) => viewOf(s.id)!)
+  const viewsIn = (monthOrYear: string) => shifts().filter((s) => s.date.startsWith(monthOrYear)).map((s) => viewOf(s.id)!)
   const attendance = createMemo(() => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean))
 
   /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
@@ -37,8 +37,9 @@ export function createShiftBoard(session: CommunitySession) {
       .filter((entry) => entry.signedUp)
 
   return {
+    ...session.commands.shifts,
     /** Makes sure the entries of these months are read (a week or report outside the usual months). */
-    showMonths: (months: Iterable<string>) => session.periods.shifts.show(months),
+    showMonths: (months: Iterable<string>) => session.shown.shifts.show(months),
     viewOf,
     shifts,
     allViews,

@@ -1,19 +1,19 @@
 import * as Y from 'yjs'
-import { periodOfKey } from '../domain/calendar'
+import { monthOfKey } from '../domain/calendar'
 
 // One space's data is filed in several Y.Docs: a standing doc for what belongs to no
 // month (members, groups, help requests, standing orders …) and one doc per month
 // for dated records and every entry keyed under them. Each doc gets its own storage
 // and peer room (session.ts), so a phone opens the months it shows and a year of
 // history costs nothing until someone asks for it. Keys say their month
-// (`periodOfKey`), so every read and write is routed by its key alone; store code
+// (`monthOfKey`), so every read and write is routed by its key alone; store code
 // sees one map per collection, as if the space were a single doc.
 
 export const STANDING = 'standing'
 /** A doc's name: STANDING or a month ("2026-11"). */
 export type DocName = string
 
-export const docNameOf = (key: string): DocName => periodOfKey(key) ?? STANDING
+export const docNameOf = (key: string): DocName => monthOfKey(key) ?? STANDING
 
 /** Whether a name a peer sent can be a doc's (it also names a database or a file). */
 export const isDocName = (name: string): boolean => name === STANDING || /^\d{4}-(0[1-9]|1[0-2])$/.test(name)
@@ -23,7 +23,7 @@ export const docRoom = (room: string, name: DocName): string => (name === STANDI
 
 /** Whether a key belongs in this doc (`docNameOf`, without its regex for months: it runs per key read). */
 const isFiledIn = (key: string, docName: DocName): boolean => {
-  if (docName === STANDING) return periodOfKey(key) === null
+  if (docName === STANDING) return monthOfKey(key) === null
   const after = key[docName.length]
   return key.startsWith(docName) && (after === '-' || after === '_')
 }
@@ -35,7 +35,7 @@ export interface MapChange {
   shard: Y.Map<unknown>
 }
 
-export class SpaceDoc {
+export class SpaceDocs {
   private readonly docs = new Map<DocName, Y.Doc>()
   private readonly maps = new Map<string, SpaceMap>()
   private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
@@ -122,7 +122,7 @@ export class SpaceMap {
   private readonly listeners = new Set<(change: MapChange) => void>()
 
   constructor(
-    private readonly space: SpaceDoc,
+    private readonly space: SpaceDocs,
     readonly name: string,
   ) {
     space.onOpen((docName, doc) => {

@@ -8,7 +8,7 @@ import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
 import { liveCollection } from '../../src/store/reactive'
 import { publishShift, signUp } from '../../src/store/shifts'
-import { SpaceDoc, STANDING } from '../../src/store/space-doc'
+import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { copySpace } from '../convergence/harness'
 
 // A space is a standing doc plus one doc per month; store code sees one map per
@@ -22,7 +22,7 @@ const draft = (date: string) => ({ title: '帮厨', category: 'canteen' as const
 
 describe('a space split by month', () => {
   it('files each record in the doc of its month, and what belongs to no month in the standing doc', () => {
-    const space = new SpaceDoc()
+    const space = new SpaceDocs()
     const clock = new HybridClock('dev1')
     publishMember(space, clock, '小王', 'volunteer')
     const shift = publishShift(space, clock, person, draft('2026-12-05'), TODAY)
@@ -37,7 +37,7 @@ describe('a space split by month', () => {
   })
 
   it('runs a command as one transaction per open doc, and keeps its origin in a doc it opens', () => {
-    const space = new SpaceDoc()
+    const space = new SpaceDocs()
     space.open('2026-11')
     space.open('2026-12')
     const updates: [string, unknown][] = []
@@ -53,8 +53,8 @@ describe('a space split by month', () => {
 
   it('reads nothing of a month that is not open, and sees it once it is opened and loaded', () => {
     createRoot((dispose) => {
-      const peer = new SpaceDoc()
-      const mine = new SpaceDoc()
+      const peer = new SpaceDocs()
+      const mine = new SpaceDocs()
       const peerMap = peer.getMap('entries')
       for (const key of ['2026-03-02|old', '2026-11-01|now', 'standing']) peerMap.set(key, { id: key })
       // The phone holds only the standing doc and this month.
@@ -75,7 +75,7 @@ describe('a space split by month', () => {
 
   it('ignores a key filed in the wrong doc (only a buggy or hostile peer writes one)', () => {
     createRoot((dispose) => {
-      const space = new SpaceDoc()
+      const space = new SpaceDocs()
       const map = space.getMap('entries')
       const live = liveCollection(map, Entry)
       space.get(STANDING)!.getMap('entries').set('2026-11-01|misfiled', { id: '2026-11-01|misfiled' })
