@@ -2,16 +2,16 @@ import fc from 'fast-check'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { HybridClock } from '../../src/domain/hlc'
-import { SpaceDoc, type DocName } from '../../src/store/space-doc'
+import { SpaceDocs, type DocName } from '../../src/store/space-docs'
 
-// A reusable convergence harness. Several phones, each with a space (a standing
-// doc and one doc per month, each synced in its own room), run seeded random
-// commands; their updates travel as messages over links that go down and up at
-// random and are delivered in random order. A message sent over a link that is
-// down is lost, as with y-webrtc; when the link comes back the two phones exchange
-// what the other lacks in each doc (state vector + diff), as y-webrtc's sync step
-// does in each room. At the
-// end every link comes up, everything is delivered, and the caller compares views.
+// A reusable convergence harness, shaped like Yjs's tests/testHelper.js. Several
+// phones, each with a space (a standing doc and one doc per month), make named
+// changes picked at random (a feature's `modifications`). Their updates travel as
+// messages over links that go down and up at random, delivered in random order. A
+// message sent over a link that is down is lost; when the link comes back the two
+// phones exchange what the other lacks in each doc (state vector + diff). At the end
+// every link comes up, everything is delivered, and `compare` checks the views, the
+// state vectors and the docs rebuilt from every update.
 
 export type Random = () => number
 
@@ -32,7 +32,7 @@ export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.fl
 export interface Phone {
   index: number
   deviceId: string
-  doc: SpaceDoc
+  docs: SpaceDocs
   clock: HybridClock
 }
 
@@ -47,7 +47,7 @@ interface Message {
 const REMOTE = Symbol('remote')
 
 /** Puts everything one space holds into another (every doc), as a sync would; not sent on. */
-export function copySpace(from: SpaceDoc, to: SpaceDoc): void {
+export function copySpace(from: SpaceDocs, to: SpaceDocs): void {
   for (const [name, doc] of from.opened) Y.applyUpdate(to.open(name), Y.encodeStateAsUpdate(doc), REMOTE)
 }
 
@@ -64,12 +64,12 @@ export class Network {
     private readonly random: Random,
   ) {
     this.phones = Array.from({ length: count }, (_, index) => {
-      const doc = new SpaceDoc()
+      const docs = new SpaceDocs()
       const deviceId = `phone${index}`
       // Each phone's wall clock is off by up to ±5 minutes, as real phones are.
       const skew = Math.floor((random() - 0.5) * 600_000)
-      const phone: Phone = { index, deviceId, doc, clock: new HybridClock(deviceId, () => this.time + skew) }
-      doc.onOpen((name, ydoc) =>
+      const phone: Phone = { index, deviceId, docs, clock: new HybridClock(deviceId, () => this.time + skew) }
+      docs.onOpen((name, ydoc) =>
         ydoc.on('update', (update: Uint8Array, origin: unknown) => {
           if (origin === REMOTE) return
           for (let to = 0; to < count; to++) if (to !== index) this.send({ from: index, to, name, update })
@@ -89,13 +89,13 @@ export class Network {
   }
 
   private apply(message: Message) {
-    Y.applyUpdate(this.phones[message.to]!.doc.open(message.name), message.update, REMOTE)
+    Y.applyUpdate(this.phones[message.to]!.docs.open(message.name), message.update, REMOTE)
     this.delivered++
   }
 
   /** What each side lacks in each doc either has, sent both ways (y-webrtc's sync steps 1 and 2). */
   private exchange(a: number, b: number) {
-    const [spaceA, spaceB] = [this.phones[a]!.doc, this.phones[b]!.doc]
+    const [spaceA, spaceB] = [this.phones[a]!.docs, this.phones[b]!.docs]
     for (const name of new Set([...spaceA.opened.keys(), ...spaceB.opened.keys()])) {
       const [docA, docB] = [spaceA.open(name), spaceB.open(name)]
       this.inFlight.push({ from: a, to: b, name, update: Y.encodeStateAsUpdate(docA, Y.encodeStateVector(docB)) })
@@ -138,6 +138,27 @@ export class Network {
   }
 }
 
+/**
+ * One named change a phone can make, the way Yjs's test helper lists its random
+ * modifications. It returns false where it does not apply (nothing to withdraw), so a
+ * run can say how often each change really happened.
+ */
+export type Modification = (phone: Phone, random: Random, network: Network) => boolean | void
+
+/** A feature's changes by name, each with how often it is picked (its weight). */
+export type Modifications = Record<string, [weight: number, change: Modification]>
+
+/** Picks a change by weight. */
+function pickModification(random: Random, modifications: Modifications): [string, Modification] {
+  const entries = Object.entries(modifications)
+  let roll = random() * entries.reduce((sum, [, [weight]]) => sum + weight, 0)
+  for (const [name, [weight, change]] of entries) {
+    if ((roll -= weight) < 0) return [name, change]
+  }
+  const [name, [, change]] = entries.at(-1)!
+  return [name, change]
+}
+
 export interface ConvergenceRun<V> {
   /** Where the randomness comes from: a seed, or a source of its own (a property's tape). */
   seed?: number
@@ -146,8 +167,8 @@ export interface ConvergenceRun<V> {
   steps: number
   /** Puts each phone in its starting state (e.g. a shared record from before), not sent as messages. */
   setup?(phone: Phone): void
-  /** One random command on one phone (the harness picks the phone). */
-  command(phone: Phone, random: Random, network: Network): void
+  /** The changes phones make; each step applies one, picked by weight, on a random phone. */
+  modifications: Modifications
   /** What a screen would show, computed from one phone's space. Must be plain data. */
   view(phone: Phone): V
   /** Rules that must hold on every phone's view, e.g. "no shift over capacity"; `settled` once every message has arrived. */
@@ -161,14 +182,16 @@ export type ConvergenceSetup<V> = Omit<ConvergenceRun<V>, 'seed' | 'random' | 's
 /** Names a feature's setup once, for its seeded runs and its property (and infers its view's type). */
 export const convergenceRun = <V>(run: ConvergenceSetup<V>): ConvergenceSetup<V> => run
 
-/** Runs the commands, settles the network and returns each phone's view. */
-export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network: Network } {
+/** Runs the changes, settles the network and returns each phone's view, and how often each change applied. */
+export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network: Network; applied: Record<string, number> } {
   const random = run.random ?? seededRandom(run.seed ?? 1)
   const network = new Network(run.phones, random)
-  if (run.setup) for (const phone of network.phones) phone.doc.transact(() => run.setup!(phone), REMOTE)
+  const applied = Object.fromEntries(Object.keys(run.modifications).map((name) => [name, 0]))
+  if (run.setup) for (const phone of network.phones) phone.docs.transact(() => run.setup!(phone), REMOTE)
   for (let i = 0; i < run.steps; i++) {
     const phone = pick(random, network.phones)
-    run.command(phone, random, network)
+    const [name, change] = pickModification(random, run.modifications)
+    if (change(phone, random, network) !== false) applied[name]!++
     network.step()
     if (run.everyStep) run.invariant?.(run.view(phone), phone, false)
   }
@@ -178,7 +201,7 @@ export function runConvergence<V>(run: ConvergenceRun<V>): { views: V[]; network
     run.invariant?.(view, phone, true)
     return view
   })
-  return { views, network }
+  return { views, network, applied }
 }
 
 /** Plays back fast-check's numbers in order, then zeros: a shorter tape is a shorter, simpler schedule. */
@@ -187,11 +210,20 @@ function tapeRandom(tape: readonly number[]): Random {
   return () => (next < tape.length ? tape[next++]! : 0)
 }
 
-/** Every phone holds the same docs with the same state vectors, and each equals a doc rebuilt from all their updates. */
-export function expectSameDocs(network: Network): void {
-  const names = [...network.phones[0]!.doc.opened.keys()].sort()
+/**
+ * The end of every convergence check, as Yjs's `compare`: every phone shows the same
+ * view, holds the same docs with the same state vectors, and each doc equals one
+ * rebuilt from all their updates.
+ */
+export function compare<V>(views: V[], network: Network): void {
+  for (const view of views) expect(view).toEqual(views[0])
+  expectSameDocs(network)
+}
+
+function expectSameDocs(network: Network): void {
+  const names = [...network.phones[0]!.docs.opened.keys()].sort()
   for (const name of names) {
-    const docs = network.phones.map((phone) => phone.doc.get(name))
+    const docs = network.phones.map((phone) => phone.docs.get(name))
     expect(docs.every((doc) => doc !== undefined)).toBe(true)
     // A doc knows its maps once they are asked for by name; ask every one for the same names.
     const maps = [...new Set(docs.flatMap((doc) => [...doc!.share.keys()]))].sort()
@@ -203,7 +235,7 @@ export function expectSameDocs(network: Network): void {
       expect(content(doc!)).toEqual(content(rebuilt))
     }
   }
-  for (const phone of network.phones) expect([...phone.doc.opened.keys()].sort()).toEqual(names)
+  for (const phone of network.phones) expect([...phone.docs.opened.keys()].sort()).toEqual(names)
 }
 
 const RUNS = Number(process.env.FC_RUNS ?? 200)
@@ -227,8 +259,7 @@ export function convergenceProperty<V>(name: string, setup: ConvergenceSetup<V> 
         // A setup with state of its own (what was ever withdrawn, say) is made fresh for each schedule.
         const run = typeof setup === 'function' ? setup() : setup
         const { views, network } = runConvergence({ ...run, random: tapeRandom(tape), steps: Math.ceil(tape.length / 8), everyStep: true })
-        for (const view of views) expect(view).toEqual(views[0])
-        expectSameDocs(network)
+        compare(views, network)
       }),
       { numRuns: RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     )
