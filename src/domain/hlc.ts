@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { dayOf, type Day } from './calendar'
 // Hybrid logical clock. A stamp orders "who came first" across devices whose wall
 // clocks disagree: it never goes backwards, and it moves past every stamp this
 // device has seen from others. Stamps are strings that sort in HLC order, with the
@@ -115,3 +116,6 @@ export class HybridClock {
     return { ...this.state }
   }
 }
+
+/** The local day a stamp was made on. */
+export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))

@@ -21,7 +21,7 @@ import {
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation, type Repeat } from '../domain/schedule'
 import { failed, type Checked } from '../domain/validation'
-import { putRecord, readCollection, readRecord, type Writer } from './collection'
+import { readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { liveCollection, type ShownMonths } from './reactive'
@@ -36,7 +36,7 @@ export function publishGroup(docs: SpaceDocs, clock: HybridClock, by: Person, dr
   if (!check.ok) return check
   const stamp = clock.tick()
   const group: Group = { id: newId(), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
-  docs.transact(() => putRecord(publicSpace(docs).groups, group.id, group))
+  docs.transact(() => publicSpace(docs).groups.put(group.id, group))
   return { ok: true, value: group }
 }
 
@@ -46,7 +46,7 @@ export function editGroup(docs: SpaceDocs, clock: HybridClock, id: string, draft
   const check = checkGroupDraft(draft)
   if (!check.ok) return check
   const edited: Group = { ...group, ...check.value, editedAt: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).groups, id, edited))
+  docs.transact(() => publicSpace(docs).groups.put(id, edited))
   return { ok: true, value: edited }
 }
 
@@ -76,7 +76,7 @@ export function publishActivity(docs: SpaceDocs, clock: HybridClock, by: Person,
   if (!check.ok) return check
   const stamp = clock.tick()
   const activity: Activity = { id: datedId(check.value.date), ...withoutEmptyGroup(check.value), createdBy: by.id, stamp, editedAt: stamp }
-  docs.transact(() => putRecord(publicSpace(docs).activities, activity.id, activity))
+  docs.transact(() => publicSpace(docs).activities.put(activity.id, activity))
   return { ok: true, value: activity }
 }
 
@@ -90,7 +90,7 @@ export function publishActivitySeries(docs: SpaceDocs, clock: HybridClock, by: P
     const stamp = clock.tick()
     return { id: datedId(date), seriesId, repeat: rule, ...withoutEmptyGroup(check.value.draft), date, createdBy: by.id, stamp, editedAt: stamp }
   })
-  docs.transact(() => activities.forEach((a) => putRecord(publicSpace(docs).activities, a.id, a)))
+  docs.transact(() => activities.forEach((a) => publicSpace(docs).activities.put(a.id, a)))
   return { ok: true, value: activities }
 }
 
@@ -103,7 +103,7 @@ export function editActivity(docs: SpaceDocs, clock: HybridClock, id: string, dr
   if (!staysInItsMonth(id, check.value.date)) return { ok: false, problems: { date: 'problem.otherMonth' } }
   const { groupId: _old, ...kept } = activity
   const edited: Activity = { ...kept, ...withoutEmptyGroup(check.value), editedAt: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).activities, id, edited))
+  docs.transact(() => publicSpace(docs).activities.put(id, edited))
   return { ok: true, value: edited }
 }
 
@@ -135,7 +135,7 @@ export function recordHeadcount(docs: SpaceDocs, clock: HybridClock, activityId:
   if (!startedBy(activity, today)) return { ok: false, problems: { count: 'problem.notYetHeld' } }
   if (!Number.isInteger(count) || count < 0) return { ok: false, problems: { count: 'problem.badCount' } }
   const headcount: Headcount = { id: activityId, count, byId: by.id, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).headcounts, activityId, headcount))
+  docs.transact(() => publicSpace(docs).headcounts.put(activityId, headcount))
   return { ok: true, value: headcount }
 }
 
@@ -148,7 +148,7 @@ export function rate(docs: SpaceDocs, clock: HybridClock, activityId: string, pe
   if (!check.ok) return check
   const key = entryKey(activityId, person.id)
   const rating: Rating = { id: key, activityId, personId: person.id, personName: person.name, ...check.value, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).ratings, key, rating))
+  docs.transact(() => publicSpace(docs).ratings.put(key, rating))
   return { ok: true, value: rating }
 }
 

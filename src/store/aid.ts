@@ -1,19 +1,16 @@
 import type { SpaceDocs } from './space-docs'
 import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingStars, deriveStatus, errandNumber, eventKey, type AidDraft, type AidEvent, type AidEventType, type AidRequest } from '../domain/aid'
-import { dayOf, today, type Day } from '../domain/calendar'
-import { parseStamp, type HybridClock } from '../domain/hlc'
+import { today, type Day } from '../domain/calendar'
+import { stampDay, type HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
 import { failed, type Checked, type ProblemKey } from '../domain/validation'
-import { putRecord, readByPrefix, readCollection, readRecord, type Writer } from './collection'
+import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection } from './reactive'
 
 const notFound = failed('request', 'problem.notFound')
-
-/** The local day a stamp was made on. */
-export const stampDay = (stamp: string): Day => dayOf(new Date(parseStamp(stamp)?.wallMs ?? 0))
 
 const eventsOf = (docs: SpaceDocs, requestId: string): AidEvent[] => readByPrefix(publicSpace(docs).aidEvents, AidEventSchema, `${requestId}|`)
 
@@ -51,7 +48,7 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
     request.materials = materials
     if (due) request.due = due
   }
-  docs.transact(() => putRecord(publicSpace(docs).aidRequests, request.id, request))
+  docs.transact(() => publicSpace(docs).aidRequests.put(request.id, request))
   return { ok: true, value: request }
 }
 
@@ -71,7 +68,7 @@ export function editRequest(docs: SpaceDocs, clock: HybridClock, by: Person, id:
     if (due) edited.due = due
     else delete edited.due
   }
-  docs.transact(() => putRecord(publicSpace(docs).aidRequests, id, edited))
+  docs.transact(() => publicSpace(docs).aidRequests.put(id, edited))
   return { ok: true, value: edited }
 }
 
@@ -120,7 +117,7 @@ export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, typ
   }
   if (details.note?.trim()) event.note = details.note.trim().slice(0, 500)
   if (type === 'confirm' && details.stars !== undefined) event.stars = details.stars
-  docs.transact(() => putRecord(publicSpace(docs).aidEvents, event.id, event))
+  docs.transact(() => publicSpace(docs).aidEvents.put(event.id, event))
   return { ok: true, value: event }
 }
 

@@ -37,7 +37,7 @@ import { isDay, nowTime, plusDays, today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { datedId } from '../domain/ids'
 import { failed, type Checked } from '../domain/validation'
-import { putRecord, readByPrefix, readCollection, readRecord, type Writer } from './collection'
+import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
 import { liveCollection, type ShownMonths } from './reactive'
@@ -55,7 +55,7 @@ export function setPrices(docs: SpaceDocs, clock: HybridClock, full: number, sub
   if (!Number.isFinite(full) || full < 0 || full > 1000) return fail('full', 'problem.badPrice')
   if (!Number.isFinite(subsidised) || subsidised < 0 || subsidised > full) return fail('subsidised', 'problem.badPrice')
   const prices: Prices = { id: 'prices', full, subsidised, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).canteenSettings, 'prices', prices))
+  docs.transact(() => publicSpace(docs).canteenSettings.put('prices', prices))
   return { ok: true, value: prices }
 }
 
@@ -69,7 +69,7 @@ export function publishMenu(docs: SpaceDocs, clock: HybridClock, by: Person, dra
   const check = checkMenuDraft(draft, today)
   if (!check.ok) return check
   const menu: Menu = { id: menuKey(check.value.day, check.value.meal), ...check.value, byId: by.id, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).menus, menu.id, menu))
+  docs.transact(() => publicSpace(docs).menus.put(menu.id, menu))
   return { ok: true, value: menu }
 }
 
@@ -84,7 +84,7 @@ export function copyLastWeek(docs: SpaceDocs, clock: HybridClock, by: Person, mo
         const source = findMenu(docs, plusDays(day, -7), meal)
         if (!source || findMenu(docs, day, meal)) continue
         const menu: Menu = { ...source, id: menuKey(day, meal), day, byId: by.id, stamp: clock.tick() }
-        putRecord(publicSpace(docs).menus, menu.id, menu)
+        publicSpace(docs).menus.put(menu.id, menu)
         copied.push(menu)
       }
     }
@@ -147,7 +147,7 @@ export function reserve(docs: SpaceDocs, clock: HybridClock, request: Reservatio
     onBehalf,
     sawSeat: seatsTaken.seatsLeft >= request.count,
   }
-  docs.transact(() => putRecord(publicSpace(docs).reservations, key, reservation))
+  docs.transact(() => publicSpace(docs).reservations.put(key, reservation))
   return { ok: true, value: reservation }
 }
 
@@ -162,7 +162,7 @@ export function cancelReservation(docs: SpaceDocs, clock: HybridClock, code: str
   const cancelled: Reservation = existing
     ? { ...existing, active: false, updatedAt: stamp, byId: by.id, byName: by.name }
     : { id: key, day, meal, elderCode: code, mode: 'eatIn', count: 1, stamp, updatedAt: stamp, active: false, byId: by.id, byName: by.name, onBehalf: false, sawSeat: false }
-  docs.transact(() => putRecord(publicSpace(docs).reservations, key, cancelled))
+  docs.transact(() => publicSpace(docs).reservations.put(key, cancelled))
   return { ok: true, value: cancelled }
 }
 
@@ -200,7 +200,7 @@ export function setStandingOrder(docs: SpaceDocs, clock: HybridClock, request: S
     byId: by.id,
     byName: by.name,
   }
-  docs.transact(() => putRecord(publicSpace(docs).standingOrders, key, order))
+  docs.transact(() => publicSpace(docs).standingOrders.put(key, order))
   return { ok: true, value: order }
 }
 
@@ -213,7 +213,7 @@ export function pauseStandingOrder(docs: SpaceDocs, clock: HybridClock, code: st
   if (!isDay(until)) return fail('until', 'problem.badDate')
   if (until < from) return fail('until', 'problem.untilBeforeFrom')
   const paused: StandingOrder = { ...existing, pausedFrom: from, pausedUntil: until, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  docs.transact(() => putRecord(publicSpace(docs).standingOrders, key, paused))
+  docs.transact(() => publicSpace(docs).standingOrders.put(key, paused))
   return { ok: true, value: paused }
 }
 
@@ -222,7 +222,7 @@ export function stopStandingOrder(docs: SpaceDocs, clock: HybridClock, code: str
   const existing = readRecord(StandingOrderSchema, key, publicSpace(docs).standingOrders.get(key))
   if (!existing) return fail('standing', 'problem.notFound')
   const stopped: StandingOrder = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  docs.transact(() => putRecord(publicSpace(docs).standingOrders, key, stopped))
+  docs.transact(() => publicSpace(docs).standingOrders.put(key, stopped))
   return { ok: true, value: stopped }
 }
 
@@ -236,7 +236,7 @@ export function addElder(staffDocs: SpaceDocs, clock: HybridClock, draft: ElderD
   do code = newElderCode(() => crypto.getRandomValues(new Uint8Array(1))[0]!)
   while (elders.has(code))
   const elder: Elder = { id: code, ...check.value, stamp: clock.tick() }
-  staffDocs.transact(() => putRecord(elders, code, elder))
+  staffDocs.transact(() => elders.put(code, elder))
   return { ok: true, value: elder }
 }
 
@@ -245,7 +245,7 @@ export function editElder(staffDocs: SpaceDocs, clock: HybridClock, code: string
   const check = checkElderDraft(draft)
   if (!check.ok) return check
   const elder: Elder = { id: code, ...check.value, stamp: clock.tick() }
-  staffDocs.transact(() => putRecord(staffSpace(staffDocs).elders, code, elder))
+  staffDocs.transact(() => staffSpace(staffDocs).elders.put(code, elder))
   return { ok: true, value: elder }
 }
 
@@ -253,7 +253,7 @@ export function saveRound(staffDocs: SpaceDocs, clock: HybridClock, round: Omit<
   if (round.stops.length === 0) return fail('stops', 'problem.noStops')
   if (!round.name.trim()) return fail('name', 'problem.required')
   const saved: Round = { ...round, id: round.id ?? datedId(round.day), name: round.name.trim(), stamp: clock.tick() }
-  staffDocs.transact(() => putRecord(staffSpace(staffDocs).rounds, saved.id, saved))
+  staffDocs.transact(() => staffSpace(staffDocs).rounds.put(saved.id, saved))
   return { ok: true, value: saved }
 }
 
@@ -263,7 +263,7 @@ export function markDoor(staffDocs: SpaceDocs, clock: HybridClock, roundId: stri
   if (!round || !round.stops.includes(code)) return fail('stop', 'problem.notFound')
   if (result === 'concern' && !note.trim()) return fail('note', 'problem.concernNeedsNote')
   const mark: DeliveryMark = { id: markKey(roundId, code, clock.deviceId), roundId, elderCode: code, result, note: note.trim().slice(0, 300), byId: by.id, byName: by.name, stamp: clock.tick() }
-  staffDocs.transact(() => putRecord(staffSpace(staffDocs).deliveryMarks, mark.id, mark))
+  staffDocs.transact(() => staffSpace(staffDocs).deliveryMarks.put(mark.id, mark))
   return { ok: true, value: mark }
 }
 

@@ -103,11 +103,6 @@ export function readByPrefix<T>(spaceMap: SpaceMap, schema: RecordSchema<T>, pre
   return found
 }
 
-/** Writes one whole record: an edit replaces the object, which stays small to store. */
-export function putRecord<T extends object>(map: SpaceMap, key: string, record: T): void {
-  map.set(key, { ...record })
-}
-
 /**
  * What a feature's bound commands write with: the space's docs, this device's clock
  * and the person acting. The session binds each feature's commands to one Writer, so

@@ -1,7 +1,7 @@
 import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import type { Role } from '../domain/community'
-import { putRecord, type Writer } from './collection'
+import { type Writer } from './collection'
 import { publicSpace } from './layout'
 import { MemberSchema, type Member } from '../domain/members'
 import { liveCollection } from './reactive'
@@ -9,7 +9,7 @@ import { liveCollection } from './reactive'
 /** This device says who its person is in the community (display name and role). */
 export function publishMember(docs: SpaceDocs, clock: HybridClock, name: string, role: Role): Member {
   const member: Member = { deviceId: clock.deviceId, name, role, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).members, member.deviceId, member))
+  docs.transact(() => publicSpace(docs).members.put(member.deviceId, member))
   return member
 }
 

@@ -3,7 +3,7 @@ import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { checkNoticeDraft, NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
 import type { Checked } from '../domain/validation'
-import { putRecord, readRecord, type Writer } from './collection'
+import { readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { liveCollection } from './reactive'
 import type { Person } from '../domain/actor'
@@ -20,7 +20,7 @@ export function postNotice(docs: SpaceDocs, clock: HybridClock, author: Person, 
     postedAt: stamp,
     editedAt: stamp,
   }
-  docs.transact(() => putRecord(publicSpace(docs).notices, notice.id, notice))
+  docs.transact(() => publicSpace(docs).notices.put(notice.id, notice))
   return { ok: true, value: notice }
 }
 
@@ -35,14 +35,14 @@ export function editNotice(docs: SpaceDocs, clock: HybridClock, id: string, draf
   const notice = currentNotice(docs, id)
   if (!notice) return { ok: false, problems: { notice: 'problem.notFound' } }
   const edited: Notice = { ...notice, ...check.value, editedAt: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).notices, id, edited))
+  docs.transact(() => publicSpace(docs).notices.put(id, edited))
   return { ok: true, value: edited }
 }
 
 export function withdrawNotice(docs: SpaceDocs, clock: HybridClock, by: Person, id: string): Checked<NoticeWithdrawal> {
   if (!currentNotice(docs, id)) return { ok: false, problems: { notice: 'problem.notFound' } }
   const withdrawal: NoticeWithdrawal = { id, byId: by.id, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).noticeWithdrawals, id, withdrawal))
+  docs.transact(() => publicSpace(docs).noticeWithdrawals.put(id, withdrawal))
   return { ok: true, value: withdrawal }
 }
 

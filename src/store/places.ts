@@ -2,7 +2,7 @@ import type { SpaceMap } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { allocatePlaces, entryKey, hasRoom, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import type { Checked } from '../domain/validation'
-import { putRecord, readByPrefix, readRecord } from './collection'
+import { readByPrefix, readRecord } from './collection'
 
 import type { Person } from '../domain/actor'
 export type { Person }
@@ -32,7 +32,7 @@ export function joinLine(map: SpaceMap, clock: HybridClock, recordId: string, pl
     byName: by.name,
     sawPlace: hasRoom(allocatePlaces(entries, places, false)),
   }
-  putRecord(map, key, entry)
+  map.put(key, entry)
   return { ok: true, value: entry }
 }
 
@@ -42,6 +42,6 @@ export function leaveLine(map: SpaceMap, clock: HybridClock, recordId: string, p
   const existing = readRecord(PlaceEntrySchema, key, map.get(key))
   if (!existing || !existing.active) return { ok: false, problems: { entry: 'problem.notSignedUp' } }
   const left: PlaceEntry = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  putRecord(map, key, left)
+  map.put(key, left)
   return { ok: true, value: left }
 }

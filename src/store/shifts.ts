@@ -15,7 +15,7 @@ import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import { staysInItsMonth, today, type Day } from '../domain/calendar'
 import { failed, type Checked } from '../domain/validation'
-import { putRecord, readCollection, readRecord, type Writer } from './collection'
+import { readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
@@ -28,7 +28,7 @@ export function publishShift(docs: SpaceDocs, clock: HybridClock, by: Person, dr
   if (!check.ok) return check
   const stamp = clock.tick()
   const shift: Shift = { id: datedId(check.value.date), ...check.value, createdBy: by.id, stamp, editedAt: stamp }
-  docs.transact(() => putRecord(publicSpace(docs).shifts, shift.id, shift))
+  docs.transact(() => publicSpace(docs).shifts.put(shift.id, shift))
   return { ok: true, value: shift }
 }
 
@@ -42,7 +42,7 @@ export function publishSeries(docs: SpaceDocs, clock: HybridClock, by: Person, d
     const stamp = clock.tick()
     return { id: datedId(date), seriesId, ...common, date, createdBy: by.id, stamp, editedAt: stamp }
   })
-  docs.transact(() => shifts.forEach((shift) => putRecord(publicSpace(docs).shifts, shift.id, shift)))
+  docs.transact(() => shifts.forEach((shift) => publicSpace(docs).shifts.put(shift.id, shift)))
   return { ok: true, value: shifts }
 }
 
@@ -57,7 +57,7 @@ export function editShift(docs: SpaceDocs, clock: HybridClock, id: string, draft
   if (!check.ok) return check
   if (!staysInItsMonth(id, check.value.date)) return { ok: false, problems: { date: 'problem.otherMonth' } }
   const edited: Shift = { ...shift, ...check.value, editedAt: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).shifts, id, edited))
+  docs.transact(() => publicSpace(docs).shifts.put(id, edited))
   return { ok: true, value: edited }
 }
 
@@ -93,7 +93,7 @@ export function markAttendance(
   if (shift.date > today) return { ok: false, problems: { shift: 'problem.attendanceTooEarly' } }
   const key = entryKey(shiftId, volunteerId)
   const record: Attendance = { id: key, shiftId, volunteerId, status, byId: by.id, stamp: clock.tick() }
-  docs.transact(() => putRecord(publicSpace(docs).attendance, key, record))
+  docs.transact(() => publicSpace(docs).attendance.put(key, record))
   return { ok: true, value: record }
 }
 

@@ -175,6 +175,11 @@ export class SpaceMap {
     this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).set(key, value))
   }
 
+  /** Writes one whole record: an edit replaces the object, which stays small to store. */
+  put<T extends object>(key: string, record: T): void {
+    this.set(key, { ...record })
+  }
+
   delete(key: string): void {
     const doc = this.space.get(docNameOf(key))
     if (doc) this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).delete(key))

@@ -3,7 +3,8 @@ import { copySpace } from '../convergence/harness'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { allowed, browseOrder, checkAidDraft, deriveStatus, errandNumber, looksLikeFullAddress, lostTake, overview, type AidDraft, type AidEventType, type AidRequest } from '../../src/domain/aid'
-import { editRequest, postRequest, readAidData, stampDay, step } from '../../src/store/aid'
+import { editRequest, postRequest, readAidData, step } from '../../src/store/aid'
+import { stampDay } from '../../src/domain/hlc'
 
 const TODAY = '2026-11-23'
 const draft = (over: Partial<AidDraft> = {}): AidDraft => ({

@@ -1,6 +1,6 @@
 import { createMemo } from 'solid-js'
 import { browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
-import { stampDay } from '../../store/aid'
+import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
 import { groupBy } from '../common/derive'
 
