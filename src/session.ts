@@ -21,6 +21,8 @@ import type { PeerInfo } from './sync/replication'
 import { docRoom, isDocName, SpaceDocs, STANDING, type DocName } from './store/space-docs'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
+import { loadDeviceKeys } from './sync/keys'
+import { makeCommunityTrust, type CommunityTrust } from './sync/trust'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-docs.ts), each with its storage and
@@ -65,6 +67,8 @@ export interface CommunitySession {
   staffCanteen: LiveStaffCanteenData | null
   /** Each feature's commands, bound to its space, the clock and the person acting. */
   commands: Commands
+  /** Who holds which role, by the community's signed grants (sync/trust.ts). */
+  trust: CommunityTrust
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
@@ -200,7 +204,7 @@ const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(()
  * `self` is who this device is to its peers (its id, and its person's name if they gave
  * one); `actor` is the person acting on it, read at each command.
  */
-export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[], actor: () => Actor): CommunitySession {
+export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[], actor: () => Actor, onAccepted?: () => void): CommunitySession {
   const deviceId = self.device
   const clock = new HybridClock(deviceId)
   // The transport (y-webrtc, a third of the app's code) is loaded once the first
@@ -244,6 +248,15 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
   const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
+  const trust = makeCommunityTrust({
+    community: membership.id,
+    founder: membership.founder,
+    docs: pub.docs,
+    clock,
+    keys: loadDeviceKeys(),
+    ...(membership.invitation ? { pending: membership.invitation } : {}),
+    ...(onAccepted ? { onAccepted } : {}),
+  })
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   return {
@@ -261,6 +274,7 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
     canteen,
     staffCanteen,
     commands,
+    trust,
     collections,
     whenLoaded,
     flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),

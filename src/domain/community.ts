@@ -27,6 +27,10 @@ export const MembershipSchema = v.object({
   mealCard: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))),
   /** This device is the community's hub: it keeps every month and stays online (staff choose this). */
   hub: v.optional(v.boolean()),
+  /** The founder's public key, which the community id is bound to: the root of every grant. Absent for communities made before device keys. */
+  founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
+  /** The invitation this device joined with, until its proof is written (sync/trust.ts). */
+  invitation: v.optional(v.object({ secret: v.pipe(v.string(), v.maxLength(200)), at: v.pipe(v.string(), v.maxLength(64)) })),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>
 

@@ -6,6 +6,8 @@ import type { SpaceDocs } from './space-docs'
 
 export const publicSpace = (docs: SpaceDocs) => ({
   members: docs.getMap('members'),
+  /** Signed grants, invitations, acceptances and revocations (domain/trust.ts). */
+  trust: docs.getMap('trust'),
   notices: docs.getMap('notices'),
   noticeWithdrawals: docs.getMap('noticeWithdrawals'),
   shifts: docs.getMap('shifts'),

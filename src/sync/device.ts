@@ -52,18 +52,39 @@ function openSettings(): Promise<IDBDatabase> {
 
 let database: Promise<IDBDatabase> | null = null
 
+/** One value this device keeps for itself (its settings, its keys), read from IndexedDB. */
+export async function readSetting(key: string): Promise<unknown> {
+  database ??= openSettings()
+  const db = await database
+  return new Promise<unknown>((resolve, reject) => {
+    const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(key)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+}
+
+/**
+ * Resolves once the value is on disk: a 'strict' transaction completes only after the
+ * browser has flushed it. Rejects on a storage error.
+ */
+export async function writeSetting(key: string, value: unknown): Promise<void> {
+  database ??= openSettings()
+  const db = await database
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' })
+    tx.objectStore(STORE).put(value, key)
+    tx.oncomplete = () => resolve()
+    tx.onerror = () => reject(tx.error)
+    tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'))
+  })
+}
+
 /**
  * This device's settings, from IndexedDB. A device that kept them in localStorage
  * (earlier builds) has them moved over once; a device with none gets a new id.
  */
 export async function loadDevice(): Promise<DeviceSettings> {
-  database ??= openSettings()
-  const db = await database
-  const stored = await new Promise<unknown>((resolve, reject) => {
-    const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(KEY)
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
-  })
+  const stored = await readSetting(KEY)
   const parsed = v.safeParse(DeviceSchema, stored ?? fromLocalStorage())
   if (parsed.success) {
     const settings = parsed.output
@@ -106,21 +127,9 @@ function fromLocalStorage(): unknown {
   }
 }
 
-/**
- * Resolves once the settings are on disk: a 'strict' transaction completes only
- * after the browser has flushed it, so a phone that kills the browser a moment
- * later still has the community it was told it joined. Rejects on a storage error.
- */
+/** On disk before it resolves, so a phone that kills the browser a moment later still has the community it was told it joined. */
 export async function saveDevice(settings: DeviceSettings): Promise<void> {
-  database ??= openSettings()
-  const db = await database
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' })
-    tx.objectStore(STORE).put(settings, KEY)
-    tx.oncomplete = () => resolve()
-    tx.onerror = () => reject(tx.error)
-    tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'))
-  })
+  await writeSetting(KEY, settings)
   localStorage.removeItem(KEY) // moved for good
 }
 

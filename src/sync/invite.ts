@@ -12,6 +12,10 @@ export const InviteSchema = v.object({
   public: SpaceKeySchema,
   staff: v.optional(SpaceKeySchema),
   signaling: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
+  /** The founder's public key: the root the newcomer checks every grant against. */
+  founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
+  /** The invitation's secret and its record's stamp: the newcomer proves it holds the link by signing its own key with it. */
+  invitation: v.optional(v.object({ secret: v.pipe(v.string(), v.maxLength(200)), at: v.pipe(v.string(), v.maxLength(64)) })),
 })
 export type Invite = v.InferOutput<typeof InviteSchema>
 
@@ -32,9 +36,11 @@ function fromBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
 }
 
-export function makeInvite(community: Membership, kind: InviteKind, signaling: string[]): Invite {
+export function makeInvite(community: Membership, kind: InviteKind, signaling: string[], invitation?: Invite['invitation']): Invite {
   const invite: Invite = { v: 1, id: community.id, name: community.name, public: community.public, signaling }
   if (kind === 'staff' && community.staff) invite.staff = community.staff
+  if (community.founder) invite.founder = community.founder
+  if (invitation) invite.invitation = invitation
   return invite
 }
 

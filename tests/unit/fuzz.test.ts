@@ -8,6 +8,7 @@ import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, liveA
 import { liveAidData, postRequest, readAidData, step } from '../../src/store/aid'
 import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
 import { publicSpace, staffSpace } from '../../src/store/layout'
+import { liveTrust } from '../../src/store/trust'
 import { liveMembers, publishMember } from '../../src/store/members'
 import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/notices'
 import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
@@ -106,6 +107,7 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock): LiveCollec
   const shown = new ShownMonths(MONTHS)
   return [
     liveMembers(docs, clock),
+    liveTrust(docs, clock),
     ...Object.values(liveNoticeData(docs, clock)),
     ...Object.values(liveShiftData(docs, clock, shown)),
     ...Object.values(liveActivityData(docs, clock, shown)),

@@ -2,6 +2,7 @@ import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
 import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
 import { newId, newSecret } from '../../domain/ids'
+import { isRootOf, loadDeviceKeys, newCommunityId } from '../../sync/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
 import type { Actor } from '../../domain/actor'
 import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
@@ -15,8 +16,15 @@ import { setLanguage } from './i18n'
 // through sync/device.ts), the community that is open now, and the actions that
 // change them. Screens call these; none of them touches storage or Yjs directly.
 
-/** A browser storage failure: the disk is full, or IndexedDB refused a write. */
-const isStorageError = (error: unknown) => error instanceof DOMException && ['QuotaExceededError', 'UnknownError', 'InvalidStateError', 'DataError'].includes(error.name)
+/**
+ * A browser storage failure: the disk is full, or IndexedDB refused a write. Only an
+ * InvalidStateError about IndexedDB counts: y-webrtc's signaling sends from a promise
+ * and meets one too ("'send' on 'WebSocket': Still in CONNECTING state") when a
+ * signaling server comes back, which loses one announcement, not data.
+ */
+const isStorageError = (error: unknown) =>
+  error instanceof DOMException &&
+  (['QuotaExceededError', 'UnknownError', 'DataError'].includes(error.name) || (error.name === 'InvalidStateError' && /IDB|database|transaction|object store/i.test(error.message)))
 
 export function createAppState(stored: DeviceSettings) {
   const [device, setDevice] = createStore<DeviceSettings>(stored)
@@ -57,7 +65,9 @@ export function createAppState(stored: DeviceSettings) {
         current = null
         const membership = active()
         if (mine !== generation || !membership) return
-        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()], actor)
+        // Once the proof of its invitation is written, the secret is not kept.
+        const accepted = () => setDevice('communities', (c) => c.id === membership.id, 'invitation', undefined)
+        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()], actor, accepted)
         current = opened
         setSession(opened)
         // Test builds only (`vite build --mode test`): the session on window for the end-to-end tests.
@@ -111,9 +121,11 @@ export function createAppState(stored: DeviceSettings) {
         announceMyself(s)
       }
     },
-    createCommunity(name: string): Promise<void> {
+    /** This device founds the community: the id is bound to its key, the root of every grant (where the browser can sign). */
+    async createCommunity(name: string): Promise<void> {
+      const keys = await loadDeviceKeys()
       return join({
-        id: newId(),
+        ...(keys ? { id: await newCommunityId(keys.publicKey), founder: keys.publicKey } : { id: newId() }),
         name,
         role: 'staff',
         public: { room: newId(), secret: newSecret() },
@@ -121,7 +133,9 @@ export function createAppState(stored: DeviceSettings) {
         joinedAt: new Date().toISOString(),
       })
     },
-    joinFromInvite(invite: Invite): Promise<void> {
+    /** Resolves to 'badInvite' (and joins nothing) when the link names a founder the community id was not made from. */
+    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite'> {
+      if (invite.founder && !(await isRootOf(invite.id, invite.founder))) return 'badInvite'
       const existing = device.communities.find((c) => c.id === invite.id)
       // A staff invite upgrades a resident; a resident invite never downgrades staff.
       const staff = invite.staff ?? existing?.staff
@@ -135,7 +149,9 @@ export function createAppState(stored: DeviceSettings) {
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
         ...(existing?.mealCard ? { mealCard: existing.mealCard } : {}),
-      }, signaling)
+        ...(invite.founder ? { founder: invite.founder } : existing?.founder ? { founder: existing.founder } : {}),
+        ...(invite.invitation ? { invitation: invite.invitation } : {}),
+      }, signaling).then(() => 'joined' as const)
     },
     switchTo: (id: string) => setDevice('activeCommunityId', id),
     /** Makes this device the open community's hub (or an ordinary device again); the community reopens. */
@@ -166,10 +182,16 @@ export function createAppState(stored: DeviceSettings) {
         await deleteSpaceData(key.room)
       }
     },
-    invite(kind: InviteKind): Invite | null {
+    /**
+     * An invite for the open community. Where the community has a founder key, the link
+     * carries a signed invitation: reusable for residents, one device for staff.
+     */
+    async invite(kind: InviteKind): Promise<Invite | null> {
       const membership = active()
-      if (!membership) return null
-      return makeInvite(unwrap(membership), kind, device.signaling ?? BUILT_SIGNALING)
+      const s = session()
+      if (!membership || !s) return null
+      const invitation = membership.founder ? await s.trust.invite(kind === 'staff' ? 'staff' : 'resident', kind === 'staff' ? 'once' : 'many') : null
+      return makeInvite(unwrap(membership), kind, device.signaling ?? BUILT_SIGNALING, invitation ?? undefined)
     },
   }
 }

@@ -72,6 +72,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
       skipped: () => session.collections.reduce((sum, c) => sum + c.skipped(), 0),
       stampsTooFarAhead: () => session.clock.stampsTooFarAhead,
     },
+    /** Who holds which role, by the community's signed grants. */
+    trust: session.trust.state,
   }
 }
 

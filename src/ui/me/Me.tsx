@@ -33,6 +33,18 @@ export default function Me() {
 
 function Profile() {
   const app = useApp()
+  const { trust } = useCommunity()
+  // Why nothing is checked, 'none' (not yet confirmed) or the role.
+  const trustMark = () => {
+    const state = trust()
+    return state.checked ? (state.mine ?? 'none') : state.why
+  }
+  const trustText = () => {
+    const mark = trustMark()
+    if (mark === 'noFounder') return t('trust.unchecked')
+    if (mark === 'noCrypto') return t('trust.noCrypto')
+    return mark === 'none' ? t('trust.waiting') : t('trust.confirmed', { role: t(`trust.role.${mark}`) })
+  }
   const [name, setName] = createSignal(app.device.displayName)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [saved, setSaved] = createSignal(false)
@@ -51,6 +63,7 @@ function Profile() {
         <Field label={t('me.displayName')} name="displayName" value={name()} problem={problemText(problem())} onInput={(v) => { setName(v); setSaved(false) }} />
         <SaveRow saved={saved()} />
       </form>
+      <p class="mt-3" data-testid="trust-role" data-role={trustMark()}>{trustText()}</p>
       <fieldset class="mt-4">
         <legend class="font-semibold">{t('me.role')}</legend>
         <div class="mt-2 flex flex-wrap gap-2">
@@ -77,11 +90,15 @@ function Invites() {
   const community = useCommunity()
   const [kind, setKind] = createSignal<InviteKind | null>(null)
   const [copied, setCopied] = createSignal(false)
-  const link = createMemo(() => {
-    const k = kind()
-    const invite = k ? app.invite(k) : null
-    return invite ? inviteLink(location.href, invite) : ''
-  })
+  // Each press makes a new link: a staff link admits one device.
+  const [link, setLink] = createSignal('')
+  const show = async (k: InviteKind) => {
+    setKind(k)
+    setCopied(false)
+    setLink('')
+    const invite = await app.invite(k)
+    if (invite && kind() === k) setLink(inviteLink(location.href, invite))
+  }
   const copy = async () => {
     await navigator.clipboard?.writeText(link()).catch(() => undefined)
     setCopied(true)
@@ -89,11 +106,11 @@ function Invites() {
   return (
     <Card title={t('me.invite')}>
       <div class="flex flex-wrap gap-2">
-        <Button data-testid="invite-resident" variant={kind() === 'resident' ? 'primary' : 'secondary'} onClick={() => { setKind('resident'); setCopied(false) }}>
+        <Button data-testid="invite-resident" variant={kind() === 'resident' ? 'primary' : 'secondary'} onClick={() => void show('resident')}>
           {t('me.inviteResident')}
         </Button>
         <Show when={community.staff}>
-          <Button data-testid="invite-staff" variant={kind() === 'staff' ? 'primary' : 'secondary'} onClick={() => { setKind('staff'); setCopied(false) }}>
+          <Button data-testid="invite-staff" variant={kind() === 'staff' ? 'primary' : 'secondary'} onClick={() => void show('staff')}>
             {t('me.inviteStaff')}
           </Button>
         </Show>
@@ -322,7 +339,7 @@ function Install() {
 
 function Diagnostics() {
   const app = useApp()
-  const { members, notices, sync } = useCommunity()
+  const { members, notices, sync, trust } = useCommunity()
   // Recomputed when the member list or the notices change, or the panel opens; cheap next to a sync.
   const size = createMemo(() => {
     members.ids()
@@ -343,6 +360,9 @@ function Diagnostics() {
         <p data-testid="far-ahead">{t('me.farAhead', { count: sync.stampsTooFarAhead() })}</p>
       </Show>
       <p>{t('me.members', { count: members.ids().length })}</p>
+      <Show when={(() => { const s = trust(); return s.checked && s.refused > 0 ? s.refused : 0 })()}>
+        {(count) => <p data-testid="trust-refused">{t('trust.refused', { count: count() })}</p>}
+      </Show>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
       <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: app.device.deviceId })}</p>
       <Show when={storage()}>

@@ -16,7 +16,10 @@ export function JoinOrCreate(props: { invite?: Invite | null; beforeJoin?: () =>
 
   const joinInvite = (invite: Invite) => {
     if (props.beforeJoin && !props.beforeJoin()) return
-    void app.joinFromInvite(invite).then(() => props.onDone?.(), () => setLinkProblem('storage.notSaved'))
+    void app.joinFromInvite(invite).then(
+      (result) => (result === 'joined' ? props.onDone?.() : setLinkProblem('problem.badInvite')),
+      () => setLinkProblem('storage.notSaved'),
+    )
   }
   const join = (event: Event) => {
     event.preventDefault()

@@ -1,0 +1,212 @@
+import * as v from 'valibot'
+import { compareStamps, StampSchema } from './hlc'
+
+// Who may do what in a community, with no server to ask: every device holds a
+// signing key, and authority is a chain of signed records from the community's
+// founder. Each device replays the chain itself and reaches the same verdict from the
+// same records, whatever order they arrived in. Signatures are checked before a record
+// gets here (sync/keys.ts); this file is the rules.
+
+export const TRUST_ROLES = ['founder', 'staff', 'lead', 'hub', 'resident'] as const
+export type TrustRole = (typeof TRUST_ROLES)[number]
+
+/** Which roles a holder of each role may grant (and so revoke). */
+const GRANTS: Record<TrustRole, readonly TrustRole[]> = {
+  // A second founder-level device means losing one phone loses nothing.
+  founder: TRUST_ROLES,
+  staff: ['staff', 'lead', 'hub', 'resident'],
+  lead: ['resident'],
+  hub: [],
+  // Residents pass on resident invites, as they do today.
+  resident: ['resident'],
+}
+
+export const mayGrant = (holder: TrustRole, role: TrustRole): boolean => GRANTS[holder].includes(role)
+
+/** What every trust record carries: its community, its author's key and the author's own count of signed records. */
+interface Signed {
+  community: string
+  /** The signing device's public key (base64url). */
+  by: string
+  /** The author's sequence number: a revocation names the last one it still accepts, so backdated stamps do not help a removed device. */
+  seq: number
+  /** HLC stamp: the replay order. */
+  stamp: string
+}
+
+/** "Device `key` holds `role`." */
+export interface Grant extends Signed {
+  type: 'grant'
+  key: string
+  role: TrustRole
+}
+
+/** "Device `key` holds no role from now on; of its records, those up to `lastSeq` still count." */
+export interface Revocation extends Signed {
+  type: 'revoke'
+  key: string
+  lastSeq: number
+}
+
+/** An invite link's public half: whoever holds the link's secret may join with `role`. */
+export interface Invitation extends Signed {
+  type: 'invitation'
+  /** The public key whose private half is in the link. */
+  invitation: string
+  role: TrustRole
+  uses: 'once' | 'many'
+}
+
+/** A newcomer's proof that it holds the link: its own device key, signed with the invitation's key (so `by` is the invitation key). */
+export interface Acceptance extends Signed {
+  type: 'accept'
+  key: string
+}
+
+export type TrustRecord = Grant | Revocation | Invitation | Acceptance
+
+export interface Verdict {
+  /** Each device key's role now. */
+  roles: ReadonlyMap<string, TrustRole>
+  /** Removed devices, with the last of their sequence numbers that still counts. */
+  revoked: ReadonlyMap<string, number>
+  /** Records that did not count, with why (shown in Diagnostics). */
+  refused: { record: TrustRecord; why: TrustRefusal }[]
+}
+
+export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation'
+
+/** Replay order: HLC stamp, then author, then sequence, so equal stamps break the same way everywhere. */
+const order = (a: TrustRecord, b: TrustRecord) => compareStamps(a.stamp, b.stamp) || (a.by < b.by ? -1 : a.by > b.by ? 1 : a.seq - b.seq)
+
+/**
+ * The roles that hold, replaying the verified records in stamp order from the root
+ * (the founder's key, which the community id is bound to). A record counts only if its
+ * author held a role that may do it when it was made. A removed device could sign new
+ * records with old stamps, so each revocation names the last of the device's sequence
+ * numbers that counts: a second replay voids every later record of that device
+ * wherever its stamp puts it.
+ */
+export function verdictOf(community: string, root: string, records: Iterable<TrustRecord>): Verdict {
+  const all = [...records].sort(order)
+  const first = replay(community, root, all, new Map())
+  return replay(community, root, all, first.revoked)
+}
+
+function replay(community: string, root: string, all: TrustRecord[], bounds: ReadonlyMap<string, number>): Verdict {
+  const roles = new Map<string, TrustRole>([[root, 'founder']])
+  const revoked = new Map<string, number>()
+  const invitations = new Map<string, Invitation & { used: boolean }>()
+  const refused: Verdict['refused'] = []
+  // Two different records with one author and sequence number: that device is lying.
+  // (Acceptances are signed by an invitation's key, which many newcomers may share.)
+  const seen = new Map<string, string>()
+  const liars = new Set<string>()
+  for (const record of all) {
+    if (record.type === 'accept') continue
+    const slot = `${record.by}#${record.seq}`
+    const body = JSON.stringify(record)
+    if (seen.has(slot) && seen.get(slot) !== body) liars.add(record.by)
+    seen.set(slot, body)
+  }
+  const refuse = (record: TrustRecord, why: TrustRefusal) => refused.push({ record, why })
+  const voided = (record: TrustRecord) => record.type !== 'accept' && record.seq > (revoked.get(record.by) ?? bounds.get(record.by) ?? Infinity)
+
+  for (const record of all) {
+    if (record.community !== community) {
+      refuse(record, 'otherCommunity')
+      continue
+    }
+    if (liars.has(record.by)) {
+      refuse(record, 'equivocation')
+      continue
+    }
+    if (voided(record)) {
+      refuse(record, 'afterRevocation')
+      continue
+    }
+    if (record.type === 'accept') {
+      const invitation = invitations.get(record.by)
+      if (!invitation) refuse(record, 'unknownInvitation')
+      else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
+      else if (!roles.has(invitation.by)) refuse(record, 'noRole')
+      else {
+        invitation.used = true
+        if (!revoked.has(record.key)) roles.set(record.key, invitation.role)
+      }
+      continue
+    }
+    const holder = roles.get(record.by)
+    if (!holder) {
+      refuse(record, 'noRole')
+      continue
+    }
+    if (record.type === 'grant') {
+      if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
+      // A removed device comes back only through a new grant from someone who may give it.
+      else {
+        roles.set(record.key, record.role)
+        revoked.delete(record.key)
+      }
+    } else if (record.type === 'invitation') {
+      if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
+      else invitations.set(record.invitation, { ...record, used: false })
+    } else {
+      const target = roles.get(record.key)
+      if (target && !mayGrant(holder, target)) refuse(record, 'mayNotGrant')
+      else {
+        roles.delete(record.key)
+        revoked.set(record.key, Math.min(record.lastSeq, revoked.get(record.key) ?? Infinity))
+      }
+    }
+  }
+  return { roles, revoked, refused }
+}
+
+/**
+ * The bytes a signature covers: the same value always gives the same bytes (keys
+ * sorted, undefined left out), and the collection and key are part of it, so a valid
+ * record cannot be replayed under another key or in another collection.
+ */
+export function canonicalBytes(collection: string, key: string, content: unknown): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(canonicalJson([collection, key, content]))
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('cannot sign a non-finite number')
+    return JSON.stringify(value)
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`
+}
+
+// ---- As stored: each record with its signature, under a key made from the signature --
+
+const PublicKeySchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))
+const common = { community: v.pipe(v.string(), v.maxLength(64)), by: PublicKeySchema, seq: v.pipe(v.number(), v.integer(), v.minValue(0)), stamp: StampSchema }
+const role = v.picklist(TRUST_ROLES)
+
+export const TrustRecordSchema = v.variant('type', [
+  v.object({ type: v.literal('grant'), ...common, key: PublicKeySchema, role }),
+  v.object({ type: v.literal('revoke'), ...common, key: PublicKeySchema, lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)) }),
+  v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
+  v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
+])
+
+export const SignedTrustSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(40)),
+  record: TrustRecordSchema,
+  /** The author's Ed25519 signature over `trustBytes(record)` (base64url). */
+  sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)),
+})
+export type SignedTrust = v.InferOutput<typeof SignedTrustSchema>
+
+/** Where a signed record is kept: its own key, from its signature, so nobody writes over another's. */
+export const trustKey = (sig: string): string => `t.${sig.slice(0, 32)}`
+
+/** The bytes a trust record's signature covers. */
+export const trustBytes = (record: TrustRecord): Uint8Array<ArrayBuffer> => canonicalBytes('trust', record.type, record)

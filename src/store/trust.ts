@@ -1,0 +1,19 @@
+import { SignedTrustSchema, trustKey, type SignedTrust } from '../domain/trust'
+import type { HybridClock } from '../domain/hlc'
+import { readCollection } from './collection'
+import { publicSpace } from './layout'
+import { liveCollection } from './reactive'
+import type { SpaceDocs } from './space-docs'
+
+// Trust records live in the public space's standing doc, each under a key made from
+// its signature: a device adds records and never replaces one.
+
+export function putTrust(docs: SpaceDocs, signed: Omit<SignedTrust, 'id'>): SignedTrust {
+  const stored: SignedTrust = { id: trustKey(signed.sig), ...signed }
+  docs.transact(() => publicSpace(docs).trust.put(stored.id, stored))
+  return stored
+}
+
+export const readTrust = (docs: SpaceDocs): SignedTrust[] => [...readCollection(publicSpace(docs).trust, SignedTrustSchema).records.values()]
+
+export const liveTrust = (docs: SpaceDocs, clock: HybridClock) => liveCollection(publicSpace(docs).trust, SignedTrustSchema, (t) => clock.receive(t.record.stamp))

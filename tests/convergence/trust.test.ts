@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { TRUST_ROLES, verdictOf, type TrustRecord } from '../../src/domain/trust'
+import { putTrust, readTrust } from '../../src/store/trust'
+import { compare, convergenceProperty, convergenceRun, pick, runConvergence, type Modifications, type Phone } from './harness'
+
+// Grants, invitations, acceptances and revocations made on five phones and delivered
+// in any order: every phone reaches the same verdict on every device's role. Phone 0
+// founded the community. Signatures are checked before records reach the rules, so
+// here each record carries a stand-in signature; what converges is the verdict.
+
+const COMMUNITY = 'c1'
+const keyOf = (index: number) => `phone${index}`.padEnd(43, 'k')
+const ROOT = keyOf(0)
+
+// Each phone's own count of the records it signed, as sync/trust.ts keeps it.
+function recordsOn(phone: Phone): TrustRecord[] {
+  const records = readTrust(phone.docs).map((t) => t.record)
+  // Reading takes every stamp into the clock, as the live collection does in the app.
+  for (const record of records) phone.clock.receive(record.stamp)
+  return records
+}
+
+function write(phone: Phone, record: TrustRecord, tag: string) {
+  putTrust(phone.docs, { record, sig: `${tag}_${phone.index}_${record.seq}_${record.type}`.padEnd(86, 's') })
+}
+
+function trustChanges(): Modifications {
+  const seqs = new Map<number, number>()
+  const nextSeq = (phone: Phone) => {
+    const next = (seqs.get(phone.index) ?? -1) + 1
+    seqs.set(phone.index, next)
+    return next
+  }
+  let invitations = 0
+  const signed = (phone: Phone) => ({ community: COMMUNITY, by: keyOf(phone.index), seq: nextSeq(phone), stamp: phone.clock.tick() })
+  return {
+    grant: [40, (phone, random) => {
+      recordsOn(phone)
+      write(phone, { type: 'grant', ...signed(phone), key: keyOf(Math.floor(random() * 6)), role: pick(random, TRUST_ROLES) }, 'g')
+    }],
+    revoke: [15, (phone, random) => {
+      recordsOn(phone)
+      const target = Math.floor(random() * 5)
+      write(phone, { type: 'revoke', ...signed(phone), key: keyOf(target), lastSeq: Math.floor(random() * ((seqs.get(target) ?? 0) + 2)) - 1 }, 'r')
+    }],
+    invite: [20, (phone, random) => {
+      recordsOn(phone)
+      const invitation = `invite${invitations++}`.padEnd(43, 'i')
+      write(phone, { type: 'invitation', ...signed(phone), invitation, role: pick(random, TRUST_ROLES), uses: random() < 0.5 ? 'once' : 'many' }, 'i')
+    }],
+    accept: [25, (phone, random) => {
+      const known = recordsOn(phone).filter((r) => r.type === 'invitation')
+      if (known.length === 0) return false
+      const invitation = pick(random, known)
+      if (invitation.type !== 'invitation') return false
+      write(phone, { type: 'accept', community: COMMUNITY, by: invitation.invitation, seq: 0, stamp: phone.clock.tick(), key: keyOf(Math.floor(random() * 6)) }, `a${invitations++}`)
+    }],
+  }
+}
+
+const view = (phone: Phone) => {
+  const verdict = verdictOf(COMMUNITY, ROOT, readTrust(phone.docs).map((t) => t.record))
+  return { roles: [...verdict.roles].sort(), revoked: [...verdict.revoked].sort(), refused: verdict.refused.length }
+}
+
+const trustRun = () => convergenceRun({ phones: 5, modifications: trustChanges(), view })
+
+describe('trust verdicts converge', () => {
+  for (const seed of [61, 62, 63]) {
+    it(`seed ${seed}: grants and revocations in any order give every phone the same roles`, () => {
+      const { views, network, applied } = runConvergence({ ...trustRun(), seed, steps: 300 })
+      for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
+      // Something was granted, something refused: the rules were exercised, not skipped.
+      expect(views[0]!.roles.length).toBeGreaterThan(1)
+      expect(views[0]!.refused).toBeGreaterThan(0)
+      compare(views, network)
+    })
+  }
+  convergenceProperty('any schedule: the same verdict on every device everywhere', trustRun)
+})
