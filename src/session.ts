@@ -200,11 +200,20 @@ async function closeSpace(space: OpenSpace): Promise<void> {
 /** Resolves after the browser has drawn what the screen shows now. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 
-/**
- * `self` is who this device is to its peers (its id, and its person's name if they gave
- * one); `actor` is the person acting on it, read at each command.
- */
-export function openCommunity(membership: Membership, self: PeerInfo, signaling: string[], actor: () => Actor, onAccepted?: () => void): CommunitySession {
+/** What the device side gives a session. */
+export interface SessionOptions {
+  /** Who this device is to its peers: its id, and its person's name if they gave one. */
+  self: PeerInfo
+  signaling: string[]
+  /** The person acting on this device, read at each command. */
+  actor: () => Actor
+  /** The proof of the invitation this device joined with is written: the secret may go. */
+  onAccepted?: () => void
+  /** The staff space was made anew (a device was removed), or this device was removed from it (null). */
+  onStaffKey?: (key: SpaceKey | null) => void
+}
+
+export function openCommunity(membership: Membership, { self, signaling, actor, onAccepted, onStaffKey }: SessionOptions): CommunitySession {
   const deviceId = self.device
   const clock = new HybridClock(deviceId)
   // The transport (y-webrtc, a third of the app's code) is loaded once the first
@@ -254,8 +263,11 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
     docs: pub.docs,
     clock,
     keys: loadDeviceKeys(),
+    label: () => actor().name,
     ...(membership.invitation ? { pending: membership.invitation } : {}),
     ...(onAccepted ? { onAccepted } : {}),
+    staffKey: () => membership.staff ?? null,
+    onStaffKey: (key) => onStaffKey?.(key),
   })
   const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
@@ -300,5 +312,12 @@ export function openCommunity(membership: Membership, self: PeerInfo, signaling:
       })()
       return closing
     },
+  }
+}
+
+/** Copies every stored doc of a space into the databases of another room (a new staff space takes the old one's data). */
+export async function copySpaceData(fromRoom: string, toRoom: string): Promise<void> {
+  for (const name of [STANDING, ...(await storedMonths(fromRoom))]) {
+    await storeIntoDoc(docRoom(toRoom, name), await readStoredDoc(docRoom(fromRoom, name)))
   }
 }

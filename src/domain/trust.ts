@@ -63,7 +63,32 @@ export interface Acceptance extends Signed {
   key: string
 }
 
-export type TrustRecord = Grant | Revocation | Invitation | Acceptance
+/** "This device's key-agreement key is `sealKey`", signed by the device itself, so what is sealed to it reaches it; with its person's name for the device list. */
+export interface DeviceRecord extends Signed {
+  type: 'device'
+  sealKey: string
+  label: string
+}
+
+/** One new staff-space key, sealed to one device (sync/keys.ts `seal`). */
+export interface SealedBox {
+  /** The signing key of the device it is sealed to. */
+  to: string
+  from: string
+  iv: string
+  box: string
+}
+
+/** A new staff space (room and secret), sealed to each device that keeps it: made when a device that held it is removed. */
+export interface Rotation extends Signed {
+  type: 'rotation'
+  boxes: SealedBox[]
+}
+
+export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation
+
+/** The roles whose devices hold the staff space. */
+export const STAFF_SPACE_ROLES: readonly TrustRole[] = ['founder', 'staff', 'hub']
 
 export interface Verdict {
   /** Each device key's role now. */
@@ -72,6 +97,12 @@ export interface Verdict {
   revoked: ReadonlyMap<string, number>
   /** Records that did not count, with why (shown in Diagnostics). */
   refused: { record: TrustRecord; why: TrustRefusal }[]
+  /** Each device's own key-agreement key and name, from its device record. */
+  devices: ReadonlyMap<string, { sealKey: string; label: string }>
+  /** The staff space now: the latest valid rotation (null: the key from the first staff invites), and every device that may hold its key. */
+  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
+  /** A removed device may hold the staff space's key: staff must make a new one. */
+  mustRotate: boolean
 }
 
 export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation'
@@ -93,11 +124,22 @@ export function verdictOf(community: string, root: string, records: Iterable<Tru
   return replay(community, root, all, first.revoked)
 }
 
+const mayHoldStaffSpace = (role: TrustRole | undefined) => role !== undefined && STAFF_SPACE_ROLES.includes(role)
+
 function replay(community: string, root: string, all: TrustRecord[], bounds: ReadonlyMap<string, number>): Verdict {
   const roles = new Map<string, TrustRole>([[root, 'founder']])
   const revoked = new Map<string, number>()
   const invitations = new Map<string, Invitation & { used: boolean }>()
   const refused: Verdict['refused'] = []
+  const devices = new Map<string, { sealKey: string; label: string }>()
+  let rotation: Rotation | null = null
+  // Who may hold the staff space's current key: everyone who has held a staff-space
+  // role since it was made (before any rotation, since the community began).
+  let holders = new Set<string>([root])
+  const give = (key: string, role: TrustRole) => {
+    roles.set(key, role)
+    if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
+  }
   // Two different records with one author and sequence number: that device is lying.
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
   const seen = new Map<string, string>()
@@ -132,8 +174,12 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       else if (!roles.has(invitation.by)) refuse(record, 'noRole')
       else {
         invitation.used = true
-        if (!revoked.has(record.key)) roles.set(record.key, invitation.role)
+        if (!revoked.has(record.key)) give(record.key, invitation.role)
       }
+      continue
+    }
+    if (record.type === 'device') {
+      devices.set(record.by, { sealKey: record.sealKey, label: record.label })
       continue
     }
     const holder = roles.get(record.by)
@@ -145,8 +191,14 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
       // A removed device comes back only through a new grant from someone who may give it.
       else {
-        roles.set(record.key, record.role)
+        give(record.key, record.role)
         revoked.delete(record.key)
+      }
+    } else if (record.type === 'rotation') {
+      if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
+      else {
+        rotation = record
+        holders = new Set(record.boxes.map((box) => box.to))
       }
     } else if (record.type === 'invitation') {
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
@@ -160,7 +212,8 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       }
     }
   }
-  return { roles, revoked, refused }
+  const mustRotate = [...holders].some((key) => revoked.has(key))
+  return { roles, revoked, refused, devices, staffSpace: { rotation, holders }, mustRotate }
 }
 
 /**
@@ -195,6 +248,15 @@ export const TrustRecordSchema = v.variant('type', [
   v.object({ type: v.literal('revoke'), ...common, key: PublicKeySchema, lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)) }),
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
   v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
+  v.object({ type: v.literal('device'), ...common, sealKey: PublicKeySchema, label: v.pipe(v.string(), v.maxLength(30)) }),
+  v.object({
+    type: v.literal('rotation'),
+    ...common,
+    boxes: v.pipe(
+      v.array(v.object({ to: PublicKeySchema, from: PublicKeySchema, iv: v.pipe(v.string(), v.maxLength(20)), box: v.pipe(v.string(), v.maxLength(400)) })),
+      v.maxLength(200),
+    ),
+  }),
 ])
 
 export const SignedTrustSchema = v.object({

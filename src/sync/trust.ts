@@ -1,10 +1,13 @@
 import { createSignal, type Accessor } from 'solid-js'
+import * as v from 'valibot'
+import type { SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
-import { mayGrant, trustBytes, verdictOf, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
+import { newId, newSecret } from '../domain/ids'
+import { mayGrant, STAFF_SPACE_ROLES, trustBytes, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
 import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust } from '../store/trust'
-import { makeInvitationKey, readSecretKey, sign, verify, type DeviceKeys } from './keys'
+import { makeInvitationKey, openSealed, readSecretKey, seal, sign, verify, type DeviceKeys } from './keys'
 import { readSetting, writeSetting } from './device'
 
 // Signing and checking trust records (domain/trust.ts has the rules). A record is
@@ -60,21 +63,29 @@ export function verifyTrust(signed: SignedTrust): Promise<boolean> {
 export type TrustState =
   /** Nothing is checked: the community was made before device keys, or this browser cannot check signatures. */
   | { checked: false; why: 'noFounder' | 'noCrypto' }
-  | { checked: true; verdict: Verdict; mine: TrustRole | null; refused: number }
+  | { checked: true; verdict: Verdict; me: string; mine: TrustRole | null; refused: number }
 
 export interface CommunityTrust {
   state: Accessor<TrustState>
   /** An invitation for an invite link (its secret and stamp), if this device may grant the role. */
   invite(role: TrustRole, uses: 'once' | 'many'): Promise<{ secret: string; at: string } | null>
-  /** Resolves once the records in the doc now have been checked. */
+  /**
+   * Removes a device: a signed revocation, and, if it could hold the staff space, a new
+   * staff space sealed to every staff device that remains. False if this device may not.
+   */
+  remove(key: string): Promise<boolean>
+  /** Resolves once the records in the doc now have been checked and acted on. */
   settled(): Promise<void>
 }
 
+const SpaceKeyJson = v.object({ room: v.pipe(v.string(), v.minLength(8), v.maxLength(128)), secret: v.pipe(v.string(), v.minLength(16), v.maxLength(256)) })
+
 /**
  * Reads the community's trust records as they arrive, checks each signature once,
- * and replays the checked records into a verdict. A device that joined with an
- * invitation secret writes its proof once (`pending`), after taking in the
- * invitation's stamp so the proof sorts after it.
+ * and replays the checked records into a verdict. Then it acts on it: it writes this
+ * device's own record (its sealing key and name) once, the proof of the invitation it
+ * joined with, and opens a new staff space sealed to it (or lets the old one go when
+ * this device was removed).
  */
 export function makeCommunityTrust(options: {
   community: string
@@ -82,12 +93,18 @@ export function makeCommunityTrust(options: {
   docs: SpaceDocs
   clock: HybridClock
   keys: Promise<DeviceKeys | null>
+  /** This device's person's name, for the device list staff see. */
+  label: () => string
   pending?: { secret: string; at: string }
   onAccepted?: () => void
+  /** The staff space this device holds now, and what to do when it changes (null: removed from it). */
+  staffKey: () => SpaceKey | null
+  onStaffKey: (key: SpaceKey | null) => void
 }): CommunityTrust {
   const { community, founder, docs, clock } = options
   const [state, setState] = createSignal<TrustState>({ checked: false, why: 'noFounder' })
   let running: Promise<void> = Promise.resolve()
+
   const check = () => {
     running = running.then(async () => {
       if (!founder) return
@@ -101,10 +118,50 @@ export function makeCommunityTrust(options: {
       const records = stored.filter((_, i) => valid[i]).map((t) => t.record)
       records.forEach((record) => clock.receive(record.stamp))
       const verdict = verdictOf(community, founder, records)
-      setState({ checked: true, verdict, mine: verdict.roles.get(keys.publicKey) ?? null, refused: verdict.refused.length + valid.filter((ok) => !ok).length })
+      const mine = verdict.roles.get(keys.publicKey) ?? null
+      setState({ checked: true, verdict, me: keys.publicKey, mine, refused: verdict.refused.length + valid.filter((ok) => !ok).length })
+      await actOn(keys, verdict, mine)
     })
     return running
   }
+
+  const write = async (keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
+
+  async function actOn(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
+    const own = verdict.devices.get(keys.publicKey)
+    const label = options.label()
+    if (!own || own.sealKey !== keys.agreementKey || (label && own.label !== label)) {
+      await write(keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30) })
+    }
+    const held = options.staffKey()
+    if (held && verdict.revoked.has(keys.publicKey)) return options.onStaffKey(null)
+    const box = verdict.staffSpace.rotation?.boxes.find((b) => b.to === keys.publicKey)
+    if (box) {
+      const opened = await openSealed(keys, box)
+      const parsed = opened && v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
+      if (parsed?.success && parsed.output.room !== held?.room) options.onStaffKey(parsed.output)
+    }
+    // Two staff who removed devices at once may each have missed the other's removal:
+    // the staff device whose key sorts first makes one more staff space.
+    const remaining = staffHolders(verdict)
+    if (verdict.mustRotate && mine && STAFF_SPACE_ROLES.includes(mine) && remaining[0] === keys.publicKey) await rotate(keys, verdict)
+  }
+
+  /** The devices that keep the staff space: a staff-space role, not removed. */
+  const staffHolders = (verdict: Verdict) =>
+    [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
+
+  async function rotate(keys: DeviceKeys, verdict: Verdict) {
+    const fresh: SpaceKey = { room: newId(), secret: newSecret() }
+    const bytes = new TextEncoder().encode(JSON.stringify(fresh))
+    const boxes: SealedBox[] = []
+    for (const key of staffHolders(verdict)) {
+      const device = verdict.devices.get(key)
+      if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
+    }
+    await write(keys, { type: 'rotation', community, stamp: clock.tick(), boxes })
+  }
+
   publicSpace(docs).trust.observe(() => void check())
   void check()
 
@@ -123,13 +180,25 @@ export function makeCommunityTrust(options: {
     state,
     async invite(role, uses) {
       const current = state()
-      if (!current.checked || !current.mine || !mayGrant(current.mine, role)) return null
       const keys = await options.keys
-      if (!keys) return null
+      if (!keys || !current.checked || !current.mine || !mayGrant(current.mine, role)) return null
       const invitation = await makeInvitationKey()
       const signed = await signTrust(keys, { type: 'invitation', community, stamp: clock.tick(), invitation: invitation.publicKey, role, uses })
       putTrust(docs, signed)
       return { secret: invitation.secret, at: signed.record.stamp }
+    },
+    async remove(key) {
+      await running
+      const current = state()
+      const keys = await options.keys
+      if (!keys || !current.checked || !current.mine || key === keys.publicKey) return false
+      const role = current.verdict.roles.get(key)
+      if (role && !mayGrant(current.mine, role)) return false
+      // Its records up to the last one this device has seen still count.
+      const lastSeq = Math.max(-1, ...readTrust(docs).filter((t) => t.record.by === key).map((t) => t.record.seq))
+      await write(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
+      await check()
+      return true
     },
     settled: () => running,
   }

@@ -48,6 +48,11 @@ function trustChanges(): Modifications {
       const invitation = `invite${invitations++}`.padEnd(43, 'i')
       write(phone, { type: 'invitation', ...signed(phone), invitation, role: pick(random, TRUST_ROLES), uses: random() < 0.5 ? 'once' : 'many' }, 'i')
     }],
+    rotate: [8, (phone, random) => {
+      recordsOn(phone)
+      const to = [0, 1, 2, 3, 4].filter(() => random() < 0.6).map((i) => ({ to: keyOf(i), from: keyOf(phone.index), iv: 'iv', box: 'box' }))
+      write(phone, { type: 'rotation', ...signed(phone), boxes: to }, 'o')
+    }],
     accept: [25, (phone, random) => {
       const known = recordsOn(phone).filter((r) => r.type === 'invitation')
       if (known.length === 0) return false
@@ -60,7 +65,13 @@ function trustChanges(): Modifications {
 
 const view = (phone: Phone) => {
   const verdict = verdictOf(COMMUNITY, ROOT, readTrust(phone.docs).map((t) => t.record))
-  return { roles: [...verdict.roles].sort(), revoked: [...verdict.revoked].sort(), refused: verdict.refused.length }
+  return {
+    roles: [...verdict.roles].sort(),
+    revoked: [...verdict.revoked].sort(),
+    refused: verdict.refused.length,
+    staffSpace: { rotation: verdict.staffSpace.rotation?.stamp ?? null, holders: [...verdict.staffSpace.holders].sort() },
+    mustRotate: verdict.mustRotate,
+  }
 }
 
 const trustRun = () => convergenceRun({ phones: 5, modifications: trustChanges(), view })
@@ -70,8 +81,8 @@ describe('trust verdicts converge', () => {
     it(`seed ${seed}: grants and revocations in any order give every phone the same roles`, () => {
       const { views, network, applied } = runConvergence({ ...trustRun(), seed, steps: 300 })
       for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
-      // Something was granted, something refused: the rules were exercised, not skipped.
-      expect(views[0]!.roles.length).toBeGreaterThan(1)
+      // Roles were given or taken, something refused: the rules were exercised, not skipped.
+      expect(views[0]!.roles.length + views[0]!.revoked.length).toBeGreaterThan(1)
       expect(views[0]!.refused).toBeGreaterThan(0)
       compare(views, network)
     })

@@ -1,41 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, waitForPeers, localDay } from './journeys'
+import { createCommunity, inviteLink, joinByLink, waitForPeers, localDay, storedText } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
-
-
-/** Everything this browser stores (every IndexedDB value and localStorage), as text to search. */
-async function storedText(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const chunks: string[] = [JSON.stringify({ ...localStorage })]
-    const decoder = new TextDecoder()
-    const toText = (value: unknown): string => {
-      if (value instanceof Uint8Array || value instanceof ArrayBuffer) return decoder.decode(value)
-      if (Array.isArray(value)) return value.map(toText).join(' ')
-      return typeof value === 'string' ? value : JSON.stringify(value)
-    }
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name!)
-        request.onsuccess = () => resolve(request.result)
-        request.onerror = () => reject(request.error)
-      })
-      for (const store of Array.from(db.objectStoreNames)) {
-        const values = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store).objectStore(store).getAll()
-          request.onsuccess = () => resolve(request.result)
-          request.onerror = () => reject(request.error)
-        })
-        chunks.push(...values.map(toText))
-      }
-      db.close()
-    }
-    return chunks.join('\n')
-  })
-}
 
 describe('elder canteen', () => {
   it('menu → offline reservation by a resident → staff board → delivery marked offline → board shows it delivered; the resident never holds the staff space', async () => {

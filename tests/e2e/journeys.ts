@@ -187,3 +187,33 @@ export async function postAidRequest(page: Page, title: string, where: string, c
 export function aidCard(page: Page, title: string) {
   return page.locator('[data-testid=aid-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
 }
+
+/** Everything this browser stores (every IndexedDB value and localStorage), as text to search. */
+export async function storedText(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const chunks: string[] = [JSON.stringify({ ...localStorage })]
+    const decoder = new TextDecoder()
+    const toText = (value: unknown): string => {
+      if (value instanceof Uint8Array || value instanceof ArrayBuffer) return decoder.decode(value)
+      if (Array.isArray(value)) return value.map(toText).join(' ')
+      return typeof value === 'string' ? value : JSON.stringify(value)
+    }
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(info.name!)
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      for (const store of Array.from(db.objectStoreNames)) {
+        const values = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result)
+          request.onerror = () => reject(request.error)
+        })
+        chunks.push(...values.map(toText))
+      }
+      db.close()
+    }
+    return chunks.join('\n')
+  })
+}

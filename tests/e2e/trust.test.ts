@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink } from './journeys'
+import { createCommunity, inviteLink, joinByLink, storedText } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -48,4 +48,83 @@ describe('roles from signed grants, checked on every device', () => {
     expect(await roles(founder.page)).toEqual(['founder', 'resident', 'staff'])
     expect(await roles(late.page)).toEqual(await roles(founder.page))
   })
+
+  it('staff remove a lost staff phone: the staff space is made anew for the others, and the lost phone receives none of it', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const founder = cleanup.add(await launchDevice('founder'), (d) => d.dispose())
+    const colleague = cleanup.add(await launchDevice('colleague'), (d) => d.dispose())
+    const lost = cleanup.add(await launchDevice('lost'), (d) => d.dispose())
+
+    await createCommunity(founder.page, servers, '王主任', '幸福里社区')
+    await joinByLink(colleague.page, await inviteLink(founder.page, 'staff'), '张社工')
+    await joinByLink(lost.page, await inviteLink(founder.page, 'staff'), '丢失的手机')
+    await confirmedRole(colleague.page, 'staff')
+    await confirmedRole(lost.page, 'staff')
+    await addElder(founder.page, '赵奶奶', '1单元101')
+    await seeInRoster(colleague.page, '赵奶奶')
+    await seeInRoster(lost.page, '赵奶奶')
+    const staffRoom = (page: Page) => page.evaluate(() => (window as any).neighbours.session.staffSpace?.key.room ?? null)
+    const oldRoom = await staffRoom(founder.page)
+
+    // The founder removes the lost phone, after saying yes.
+    await founder.page.click('[data-testid=nav-me]')
+    await founder.page.locator('[data-testid=device-row][data-label=丢失的手机] [data-testid=remove-device]').click()
+    await founder.page.click('[role=dialog] button:has-text("移除这台设备")')
+    await founder.page.waitForSelector('[data-testid=device-removed]')
+
+    // The founder and the colleague move to a new staff space, keeping what they had.
+    const moved = (page: Page, from: string) => page.waitForFunction((old) => {
+      const room = (window as any).neighbours?.session?.staffSpace?.key.room
+      return room !== undefined && room !== old
+    }, from, { timeout: 30_000 })
+    await moved(founder.page, oldRoom)
+    await moved(colleague.page, oldRoom)
+    const newRoom = await staffRoom(founder.page)
+    expect(await staffRoom(colleague.page)).toBe(newRoom)
+    await seeInRoster(colleague.page, '赵奶奶')
+    expect(await staffRoom(lost.page)).not.toBe(newRoom)
+
+    // What the lost phone's staff connections have carried so far, then a new elder.
+    const staffBytes = (page: Page) => page.evaluate(async () => {
+      let received = 0
+      for (const pc of (window as any).neighbours?.session?.staffSpace?.sync?.connections ?? []) {
+        ;(await (pc as RTCPeerConnection).getStats()).forEach((report: any) => {
+          if (report.type === 'data-channel') received += report.bytesReceived ?? 0
+        })
+      }
+      return received
+    })
+    const before = await staffBytes(lost.page)
+    await addElder(founder.page, '钱爷爷', '2单元202')
+    await seeInRoster(colleague.page, '钱爷爷')
+    expect(await staffBytes(colleague.page)).toBeGreaterThan(0)
+    await lost.page.waitForTimeout(2000)
+    expect(await staffBytes(lost.page)).toBe(before)
+    expect(await storedText(lost.page)).not.toContain('钱爷爷')
+    expect(await storedText(lost.page)).not.toContain(newRoom)
+  })
 })
+
+/** Waits until this page's staff roster (Canteen → roster, opened if it is not) lists the elder. */
+async function seeInRoster(page: Page, name: string) {
+  if (!(await page.locator('[data-testid=roster]').isVisible())) {
+    await page.click('[data-testid=nav-canteen]')
+    await page.click('[data-testid=canteen-section] [data-value=roster]')
+  }
+  await page.locator('[data-testid=roster]').locator(`text=${name}`).waitFor({ timeout: 30_000 })
+}
+
+/** Staff add an elder to the roster (the staff space), and leave the roster open. */
+async function addElder(page: Page, name: string, unit: string) {
+  await page.click('[data-testid=nav-canteen]')
+  await page.click('[data-testid=canteen-section] [data-value=roster]')
+  await page.click('[data-testid=add-elder]')
+  await page.fill('[data-testid=elder-form] input[name=name]', name)
+  await page.fill('[data-testid=elder-form] input[name=building]', '3号楼')
+  await page.fill('[data-testid=elder-form] input[name=unit]', unit)
+  await page.fill('[data-testid=elder-form] input[name=phone]', '13800000000')
+  await page.fill('[data-testid=elder-form] input[name=emergencyName]', '家属')
+  await page.fill('[data-testid=elder-form] input[name=emergencyPhone]', '13900000000')
+  await page.click('[data-testid=elder-form] button[type=submit]')
+  await page.locator('[data-testid=roster]').locator(`text=${name}`).waitFor()
+}

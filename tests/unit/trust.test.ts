@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { formatStamp } from '../../src/domain/hlc'
 import { canonicalBytes, trustKey, verdictOf, type TrustRecord, type TrustRole } from '../../src/domain/trust'
-import { isRootOf, loadDeviceKeys, makeInvitationKey, newCommunityId, readSecretKey } from '../../src/sync/keys'
+import { isRootOf, loadDeviceKeys, makeInvitationKey, newCommunityId, openSealed, readSecretKey, seal } from '../../src/sync/keys'
 import { readSetting } from '../../src/sync/device'
 import { acceptInvitation, nextSeq, signTrust, verifyTrust } from '../../src/sync/trust'
 
@@ -82,6 +82,42 @@ describe('grant chains', () => {
     const made = grant(ROOT, second, 'founder')
     const records = [made, revoke(second, ROOT, made.seq), grant(second, STAFF, 'staff')]
     expect(roles(records)).toEqual({ [second]: 'founder', [STAFF]: 'staff' })
+  })
+})
+
+describe('removing a device from the staff space', () => {
+  const rotation = (by: string, to: string[]): TrustRecord => ({ type: 'rotation', community: COMMUNITY, by, seq: seq(by), stamp: stamp(), boxes: to.map((key) => ({ to: key, from: ROOT, iv: 'iv', box: 'box' })) })
+
+  it('removing a device that held the staff space asks for a new one; a rotation by staff leaves the removed device out', () => {
+    const made = grant(ROOT, STAFF, 'staff')
+    const lost = grant(ROOT, OTHER, 'staff')
+    const removal = revoke(ROOT, OTHER, -1)
+    const before = verdictOf(COMMUNITY, ROOT, [made, lost, removal])
+    expect([...before.staffSpace.holders].sort()).toEqual([OTHER, ROOT, STAFF].sort())
+    expect(before.mustRotate).toBe(true)
+    const after = verdictOf(COMMUNITY, ROOT, [made, lost, removal, rotation(STAFF, [ROOT, STAFF])])
+    expect(after.mustRotate).toBe(false)
+    expect([...after.staffSpace.holders].sort()).toEqual([ROOT, STAFF].sort())
+  })
+
+  it('a rotation by a resident does not count, and removing a resident asks for none', () => {
+    const made = grant(ROOT, RESIDENT, 'resident')
+    const attempt = rotation(RESIDENT, [RESIDENT])
+    const records = [made, attempt, revoke(ROOT, RESIDENT, attempt.seq)]
+    const verdict = verdictOf(COMMUNITY, ROOT, records)
+    expect(verdict.staffSpace.rotation).toBeNull()
+    expect(verdict.refused.map((r) => r.why)).toEqual(['mayNotGrant'])
+    expect(verdict.mustRotate).toBe(false)
+  })
+
+  it('a new staff key sealed to one device opens only there', async () => {
+    const keys = await deviceKeys()
+    const secret = new TextEncoder().encode(JSON.stringify({ room: 'new-room-1', secret: 'a-new-staff-secret' }))
+    const box = await seal(keys.agreementKey, secret)
+    expect(new TextDecoder().decode((await openSealed(keys, box))!)).toContain('a-new-staff-secret')
+    const other = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair
+    expect(await openSealed({ ...keys, agreement: other }, box)).toBeNull()
+    expect(await openSealed(keys, { ...box, box: box.box.slice(0, -4) + 'AAAA' })).toBeNull()
   })
 })
 

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
-import { canChooseRole, roleForInvite, type Membership, type Role } from '../../domain/community'
+import { canChooseRole, roleForInvite, type Membership, type Role, type SpaceKey } from '../../domain/community'
 import { newId, newSecret } from '../../domain/ids'
 import { isRootOf, loadDeviceKeys, newCommunityId } from '../../sync/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
@@ -9,7 +9,7 @@ import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type De
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
-import { openCommunity, type CommunitySession } from '../../session'
+import { copySpaceData, openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
 // Device-wide state for the screens: this device's settings (kept in IndexedDB
@@ -65,9 +65,14 @@ export function createAppState(stored: DeviceSettings) {
         current = null
         const membership = active()
         if (mine !== generation || !membership) return
-        // Once the proof of its invitation is written, the secret is not kept.
-        const accepted = () => setDevice('communities', (c) => c.id === membership.id, 'invitation', undefined)
-        const opened = openCommunity(structuredClone(unwrap(membership)), { device: device.deviceId, label: device.displayName }, [...signaling()], actor, accepted)
+        const opened = openCommunity(structuredClone(unwrap(membership)), {
+          self: { device: device.deviceId, label: device.displayName },
+          signaling: [...signaling()],
+          actor,
+          // Once the proof of its invitation is written, the secret is not kept.
+          onAccepted: () => setDevice('communities', (c) => c.id === membership.id, 'invitation', undefined),
+          onStaffKey: (key) => void changeStaffSpace(membership.id, key),
+        })
         current = opened
         setSession(opened)
         // Test builds only (`vite build --mode test`): the session on window for the end-to-end tests.
@@ -78,6 +83,26 @@ export function createAppState(stored: DeviceSettings) {
     }),
   )
   onCleanup(() => void current?.close())
+
+  /**
+   * A new staff space (after a device was removed): its data is copied from the old
+   * one, the community reopens on it, and the old databases go. Null: this device was
+   * removed, and its staff space goes.
+   */
+  let changing: Promise<void> = Promise.resolve()
+  function changeStaffSpace(id: string, key: SpaceKey | null) {
+    changing = changing.then(async () => {
+      const old = device.communities.find((c) => c.id === id)?.staff
+      if (!old || old.room === key?.room) return
+      if (key) await copySpaceData(old.room, key.room)
+      setDevice('communities', (c) => c.id === id, (c) => (key ? { ...c, staff: key } : { ...c, staff: undefined, role: 'resident', hub: false }))
+      // The old databases can be deleted once the session that used them has closed.
+      await queue
+      forgetActivity(old.room)
+      await deleteSpaceData(old.room)
+    })
+    return changing
+  }
 
   function announceMyself(s: CommunitySession) {
     const name = actor().name

@@ -74,6 +74,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     },
     /** Who holds which role, by the community's signed grants. */
     trust: session.trust.state,
+    /** Removes a device from the community (and from the staff space, which is made anew). */
+    removeDevice: (key: string) => session.trust.remove(key),
   }
 }
 

@@ -11,6 +11,7 @@ import { download } from '../common/download'
 import { byteSize, now, timeAgo } from '../common/time'
 import { JoinOrCreate } from '../onboarding/Onboarding'
 import { Hub } from './Hub'
+import { Devices } from './Devices'
 import { MyHours } from '../shifts/MyHours'
 import type { ProblemKey } from '../../domain/validation'
 
@@ -23,6 +24,7 @@ export default function Me() {
       <Install />
       <Communities />
       <FileExchange />
+      <Devices />
       <Hub />
       <Settings />
       <SyncDetails />

@@ -1,0 +1,69 @@
+import { createSignal, For, Show } from 'solid-js'
+import { mayGrant } from '../../domain/trust'
+import { Button, Card, Confirm } from '../common/components'
+import { useCommunity } from '../common/community'
+import { t } from '../common/i18n'
+
+/**
+ * Me → devices (staff, in a community with a founder key): every device the signed
+ * records give a role, and removing one, such as a lost staff phone. Removing a phone
+ * that held the staff space makes a new one, sealed to the staff phones that remain.
+ */
+export function Devices() {
+  const { trust, removeDevice } = useCommunity()
+  const [removing, setRemoving] = createSignal<{ key: string; label: string } | null>(null)
+  const [said, setSaid] = createSignal('')
+  const checked = () => {
+    const state = trust()
+    return state.checked && state.mine && mayGrant(state.mine, 'resident') && state.mine !== 'resident' ? state : null
+  }
+  const rows = () => {
+    const state = checked()
+    if (!state) return []
+    return [...state.verdict.roles]
+      .map(([key, role]) => ({ key, role, label: state.verdict.devices.get(key)?.label || t('hub.unnamed'), me: key === state.me, may: key !== state.me && mayGrant(state.mine!, role) }))
+      .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
+  }
+  return (
+    <Show when={checked()}>
+      <Card title={t('devices.title')}>
+        <p class="mb-3">{t('devices.hint')}</p>
+        <ul class="divide-y divide-stone-200" data-testid="devices">
+          <For each={rows()}>
+            {(row) => (
+              <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="device-row" data-label={row.label} data-role={row.role}>
+                <span class="min-w-0 break-words">
+                  <span class="font-semibold">{row.label}</span> · {t(`devices.role.${row.role}`)}
+                  {row.me ? ` · ${t('devices.this')}` : ''}
+                  <span class="block text-[0.8em] text-stone-600">{row.key.slice(0, 8)}</span>
+                </span>
+                <Show when={row.may}>
+                  <Button variant="danger" data-testid="remove-device" onClick={() => setRemoving({ key: row.key, label: row.label })}>
+                    {t('devices.remove')}
+                  </Button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+        <Show when={said()}>
+          <p role="status" class="mt-2 font-semibold text-green-800" data-testid="device-removed">{said()}</p>
+        </Show>
+      </Card>
+      <Show when={removing()}>
+        {(target) => (
+          <Confirm
+            message={t('devices.removeConfirm', { name: target().label })}
+            confirmLabel={t('devices.remove')}
+            onCancel={() => setRemoving(null)}
+            onConfirm={() => {
+              const { key, label } = target()
+              setRemoving(null)
+              void removeDevice(key).then((done) => setSaid(done ? t('devices.removed', { name: label }) : t('devices.notAllowed')))
+            }}
+          />
+        )}
+      </Show>
+    </Show>
+  )
+}
