@@ -151,11 +151,11 @@ export function makeCommunityTrust(options: {
   const staffHolders = (verdict: Verdict) =>
     [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
 
-  async function rotate(keys: DeviceKeys, verdict: Verdict) {
+  async function rotate(keys: DeviceKeys, verdict: Verdict, leaving?: string) {
     const fresh: SpaceKey = { room: newId(), secret: newSecret() }
     const bytes = new TextEncoder().encode(JSON.stringify(fresh))
     const boxes: SealedBox[] = []
-    for (const key of staffHolders(verdict)) {
+    for (const key of staffHolders(verdict).filter((holder) => holder !== leaving)) {
       const device = verdict.devices.get(key)
       if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
     }
@@ -197,6 +197,9 @@ export function makeCommunityTrust(options: {
       // Its records up to the last one this device has seen still count.
       const lastSeq = Math.max(-1, ...readTrust(docs).filter((t) => t.record.by === key).map((t) => t.record.seq))
       await write(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
+      // A device with no confirmed role may still have used a staff link: the staff
+      // space is made anew for it too.
+      if (!role || STAFF_SPACE_ROLES.includes(role)) await rotate(keys, current.verdict, key)
       await check()
       return true
     },

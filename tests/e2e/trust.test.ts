@@ -12,8 +12,25 @@ async function confirmedRole(page: Page, role: string, timeout = 30_000) {
   await page.waitForSelector(`[data-testid=trust-role][data-role=${role}]`, { timeout })
 }
 
+const staffRoom = (page: Page): Promise<string | null> => page.evaluate(() => (window as any).neighbours.session.staffSpace?.key.room ?? null)
+
+/** Waits until this page's staff space has moved to a new room. */
+const moved = (page: Page, from: string | null) =>
+  page.waitForFunction((old) => {
+    const room = (window as any).neighbours?.session?.staffSpace?.key.room
+    return room !== undefined && room !== old
+  }, from, { timeout: 30_000 })
+
+/** Staff remove a device from Me → Devices, after saying yes. */
+async function removeDevice(page: Page, label: string, role: string) {
+  await page.click('[data-testid=nav-me]')
+  await page.locator(`[data-testid=device-row][data-label=${label}][data-role=${role}] [data-testid=remove-device]`).click()
+  await page.click('[role=dialog] button:has-text("移除这台设备")')
+  await page.waitForSelector('[data-testid=device-removed]')
+}
+
 describe('roles from signed grants, checked on every device', () => {
-  it('the founder invites a resident and one staff phone; a second phone with the used staff link is not confirmed', async () => {
+  it('the founder invites a resident and one staff phone; a second phone with the spent staff link is not confirmed, and staff remove it', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const founder = cleanup.add(await launchDevice('founder'), (d) => d.dispose())
     const resident = cleanup.add(await launchDevice('resident'), (d) => d.dispose())
@@ -47,6 +64,15 @@ describe('roles from signed grants, checked on every device', () => {
     const roles = (page: Page) => page.evaluate(() => [...(window as any).neighbours.session.trust.state().verdict.roles.values()].sort())
     expect(await roles(founder.page)).toEqual(['founder', 'resident', 'staff'])
     expect(await roles(late.page)).toEqual(await roles(founder.page))
+
+    // The spent link still gave the stranger the staff space's secret: staff see it in
+    // the device list as not confirmed, remove it, and the staff space is made anew.
+    const oldRoom = await staffRoom(founder.page)
+    await removeDevice(founder.page, '陌生人', 'none')
+    await moved(founder.page, oldRoom)
+    await moved(staff.page, oldRoom)
+    expect(await staffRoom(staff.page)).toBe(await staffRoom(founder.page))
+    expect(await staffRoom(late.page)).not.toBe(await staffRoom(founder.page))
   })
 
   it('staff remove a lost staff phone: the staff space is made anew for the others, and the lost phone receives none of it', async () => {
@@ -63,20 +89,10 @@ describe('roles from signed grants, checked on every device', () => {
     await addElder(founder.page, '赵奶奶', '1单元101')
     await seeInRoster(colleague.page, '赵奶奶')
     await seeInRoster(lost.page, '赵奶奶')
-    const staffRoom = (page: Page) => page.evaluate(() => (window as any).neighbours.session.staffSpace?.key.room ?? null)
     const oldRoom = await staffRoom(founder.page)
 
-    // The founder removes the lost phone, after saying yes.
-    await founder.page.click('[data-testid=nav-me]')
-    await founder.page.locator('[data-testid=device-row][data-label=丢失的手机] [data-testid=remove-device]').click()
-    await founder.page.click('[role=dialog] button:has-text("移除这台设备")')
-    await founder.page.waitForSelector('[data-testid=device-removed]')
-
+    await removeDevice(founder.page, '丢失的手机', 'staff')
     // The founder and the colleague move to a new staff space, keeping what they had.
-    const moved = (page: Page, from: string) => page.waitForFunction((old) => {
-      const room = (window as any).neighbours?.session?.staffSpace?.key.room
-      return room !== undefined && room !== old
-    }, from, { timeout: 30_000 })
     await moved(founder.page, oldRoom)
     await moved(colleague.page, oldRoom)
     const newRoom = await staffRoom(founder.page)

@@ -20,8 +20,15 @@ export function Devices() {
   const rows = () => {
     const state = checked()
     if (!state) return []
-    return [...state.verdict.roles]
-      .map(([key, role]) => ({ key, role, label: state.verdict.devices.get(key)?.label || t('hub.unnamed'), me: key === state.me, may: key !== state.me && mayGrant(state.mine!, role) }))
+    // Devices with a role, and those that wrote their own record but were never
+    // confirmed (a spent staff link, say): staff may remove those too.
+    const keys = new Set([...state.verdict.roles.keys(), ...[...state.verdict.devices.keys()].filter((key) => !state.verdict.revoked.has(key))])
+    return [...keys]
+      .map((key) => {
+        const role = state.verdict.roles.get(key)
+        const may = key !== state.me && (role ? mayGrant(state.mine!, role) : mayGrant(state.mine!, 'staff'))
+        return { key, role: role ?? ('none' as const), label: state.verdict.devices.get(key)?.label || t('hub.unnamed'), me: key === state.me, may }
+      })
       .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
   }
   return (
