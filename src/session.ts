@@ -308,6 +308,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       // Idempotent: switching and leaving may both ask to close the same session.
       closing ??= (async () => {
         collections.forEach((c) => c.dispose())
+        trust.close()
         await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined])
       })()
       return closing

@@ -76,7 +76,11 @@ export interface CommunityTrust {
   remove(key: string): Promise<boolean>
   /** Resolves once the records in the doc now have been checked and acted on. */
   settled(): Promise<void>
+  close(): void
 }
+
+/** How long a removed device may still hold the staff key before another staff device makes a new one. */
+const ROTATION_GRACE_MS = 30_000
 
 const SpaceKeyJson = v.object({ room: v.pipe(v.string(), v.minLength(8), v.maxLength(128)), secret: v.pipe(v.string(), v.minLength(16), v.maxLength(256)) })
 
@@ -104,10 +108,13 @@ export function makeCommunityTrust(options: {
   const { community, founder, docs, clock } = options
   const [state, setState] = createSignal<TrustState>({ checked: false, why: 'noFounder' })
   let running: Promise<void> = Promise.resolve()
+  const write = async (keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
+  let lateCheck: ReturnType<typeof setTimeout> | undefined
+  let closed = false
 
   const check = () => {
     running = running.then(async () => {
-      if (!founder) return
+      if (!founder || closed) return
       const keys = await options.keys
       if (!keys) {
         setState({ checked: false, why: 'noCrypto' })
@@ -122,10 +129,10 @@ export function makeCommunityTrust(options: {
       setState({ checked: true, verdict, me: keys.publicKey, mine, refused: verdict.refused.length + valid.filter((ok) => !ok).length })
       await actOn(keys, verdict, mine)
     })
+    // One failed check (a storage error, say) must not stop every later one.
+    running = running.catch((error: unknown) => console.warn('trust check failed', error))
     return running
   }
-
-  const write = async (keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
 
   async function actOn(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
     const own = verdict.devices.get(keys.publicKey)
@@ -142,16 +149,27 @@ export function makeCommunityTrust(options: {
       if (parsed?.success && parsed.output.room !== held?.room) options.onStaffKey(parsed.output)
     }
     // Two staff who removed devices at once may each have missed the other's removal:
-    // the staff device whose key sorts first makes one more staff space.
-    const remaining = staffHolders(verdict)
-    if (verdict.mustRotate && mine && STAFF_SPACE_ROLES.includes(mine) && remaining[0] === keys.publicKey) await rotate(keys, verdict)
+    // if a removed device still holds the key a while later, the staff device whose key
+    // sorts first makes one more staff space. (A removal sends its own new staff space
+    // in the same update, so this waits for nothing in the usual case.)
+    const first = staffHolders(verdict)[0] === keys.publicKey
+    if (verdict.mustRotate && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
+      lateCheck = setTimeout(() => {
+        lateCheck = undefined
+        void check().then(async () => {
+          const now = state()
+          if (now.checked && now.verdict.mustRotate && staffHolders(now.verdict)[0] === keys.publicKey) await rotate(keys, now.verdict)
+        })
+      }, ROTATION_GRACE_MS)
+    }
   }
 
   /** The devices that keep the staff space: a staff-space role, not removed. */
   const staffHolders = (verdict: Verdict) =>
     [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
 
-  async function rotate(keys: DeviceKeys, verdict: Verdict, leaving?: string) {
+  /** A new staff space sealed to each staff device that stays, signed, ready to write. */
+  async function rotation(keys: DeviceKeys, verdict: Verdict, leaving?: string) {
     const fresh: SpaceKey = { room: newId(), secret: newSecret() }
     const bytes = new TextEncoder().encode(JSON.stringify(fresh))
     const boxes: SealedBox[] = []
@@ -159,10 +177,12 @@ export function makeCommunityTrust(options: {
       const device = verdict.devices.get(key)
       if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
     }
-    await write(keys, { type: 'rotation', community, stamp: clock.tick(), boxes })
+    return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), boxes })
   }
+  const rotate = async (keys: DeviceKeys, verdict: Verdict) => putTrust(docs, await rotation(keys, verdict))
 
-  publicSpace(docs).trust.observe(() => void check())
+  const onChange = () => void check()
+  publicSpace(docs).trust.observe(onChange)
   void check()
 
   if (options.pending && founder) {
@@ -196,13 +216,20 @@ export function makeCommunityTrust(options: {
       if (role && !mayGrant(current.mine, role)) return false
       // Its records up to the last one this device has seen still count.
       const lastSeq = Math.max(-1, ...readTrust(docs).filter((t) => t.record.by === key).map((t) => t.record.seq))
-      await write(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
+      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
       // A device with no confirmed role may still have used a staff link: the staff
-      // space is made anew for it too.
-      if (!role || STAFF_SPACE_ROLES.includes(role)) await rotate(keys, current.verdict, key)
+      // space is made anew for it too, in the same update as the removal, so no peer
+      // sees one without the other.
+      const anew = !role || STAFF_SPACE_ROLES.includes(role) ? await rotation(keys, current.verdict, key) : null
+      docs.transact(() => [revocation, anew].forEach((signed) => signed && putTrust(docs, signed)))
       await check()
       return true
     },
     settled: () => running,
+    close() {
+      closed = true
+      clearTimeout(lateCheck)
+      publicSpace(docs).trust.unobserve(onChange)
+    },
   }
 }

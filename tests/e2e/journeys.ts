@@ -71,10 +71,11 @@ export async function noticeTitles(page: Page): Promise<string[]> {
 }
 
 /** Bytes that crossed this page's WebRTC data channels (the public space's one room), read from getStats(). */
-export async function dataChannelBytes(page: Page): Promise<{ received: number; sent: number; connections: number }> {
-  return page.evaluate(async () => {
+/** What this page's connections for one space (the public space unless said) carried over data channels. */
+export async function dataChannelBytes(page: Page, space: 'publicSpace' | 'staffSpace' = 'publicSpace'): Promise<{ received: number; sent: number; connections: number }> {
+  return page.evaluate(async (space) => {
     const session = (window as any).neighbours?.session
-    const connections: RTCPeerConnection[] = [...(session?.publicSpace.sync?.connections ?? [])]
+    const connections: RTCPeerConnection[] = [...(session?.[space]?.sync?.connections ?? [])]
     let received = 0
     let sent = 0
     for (const pc of connections) {
@@ -87,7 +88,7 @@ export async function dataChannelBytes(page: Page): Promise<{ received: number; 
       })
     }
     return { received, sent, connections: connections.length }
-  })
+  }, space)
 }
 
 export async function peerCount(page: Page): Promise<number> {

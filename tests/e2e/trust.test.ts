@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, storedText } from './journeys'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, storedText } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -94,22 +94,13 @@ describe('roles from signed grants, checked on every device', () => {
     await removeDevice(founder.page, '丢失的手机', 'staff')
     // The founder and the colleague move to a new staff space, keeping what they had.
     await moved(founder.page, oldRoom)
-    await moved(colleague.page, oldRoom)
     const newRoom = await staffRoom(founder.page)
-    expect(await staffRoom(colleague.page)).toBe(newRoom)
+    await colleague.page.waitForFunction((room) => (window as any).neighbours?.session?.staffSpace?.key.room === room, newRoom, { timeout: 30_000 })
     await seeInRoster(colleague.page, '赵奶奶')
     expect(await staffRoom(lost.page)).not.toBe(newRoom)
 
     // What the lost phone's staff connections have carried so far, then a new elder.
-    const staffBytes = (page: Page) => page.evaluate(async () => {
-      let received = 0
-      for (const pc of (window as any).neighbours?.session?.staffSpace?.sync?.connections ?? []) {
-        ;(await (pc as RTCPeerConnection).getStats()).forEach((report: any) => {
-          if (report.type === 'data-channel') received += report.bytesReceived ?? 0
-        })
-      }
-      return received
-    })
+    const staffBytes = async (page: Page) => (await dataChannelBytes(page, 'staffSpace')).received
     const before = await staffBytes(lost.page)
     await addElder(founder.page, '钱爷爷', '2单元202')
     await seeInRoster(colleague.page, '钱爷爷')
