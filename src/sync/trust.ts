@@ -69,6 +69,8 @@ export interface CommunityTrust {
   state: Accessor<TrustState>
   /** An invitation for an invite link (its secret and stamp), if this device may grant the role. */
   invite(role: TrustRole, uses: 'once' | 'many'): Promise<{ secret: string; at: string } | null>
+  /** Gives a device a role (a second founder-level device, say); false if this device may not. */
+  grant(key: string, role: TrustRole): Promise<boolean>
   /**
    * Removes a device: a signed revocation, and, if it could hold the staff space, a new
    * staff space sealed to every staff device that remains. False if this device may not.
@@ -206,6 +208,15 @@ export function makeCommunityTrust(options: {
       const signed = await signTrust(keys, { type: 'invitation', community, stamp: clock.tick(), invitation: invitation.publicKey, role, uses })
       putTrust(docs, signed)
       return { secret: invitation.secret, at: signed.record.stamp }
+    },
+    async grant(key, role) {
+      await running
+      const current = state()
+      const keys = await options.keys
+      if (!keys || !current.checked || !current.mine || !mayGrant(current.mine, role)) return false
+      await write(keys, { type: 'grant', community, stamp: clock.tick(), key, role })
+      await check()
+      return true
     },
     async remove(key) {
       await running

@@ -10,7 +10,7 @@ import { t } from '../common/i18n'
  * that held the staff space makes a new one, sealed to the staff phones that remain.
  */
 export function Devices() {
-  const { trust, removeDevice } = useCommunity()
+  const { trust, removeDevice, makeFounder } = useCommunity()
   const [removing, setRemoving] = createSignal<{ key: string; label: string } | null>(null)
   const [said, setSaid] = createSignal('')
   const checked = () => {
@@ -27,7 +27,8 @@ export function Devices() {
       .map((key) => {
         const role = state.verdict.roles.get(key)
         const may = key !== state.me && (role ? mayGrant(state.mine!, role) : mayGrant(state.mine!, 'staff'))
-        return { key, role: role ?? ('none' as const), label: state.verdict.devices.get(key)?.label || t('hub.unnamed'), me: key === state.me, may }
+        const label = state.verdict.devices.get(key)?.label || t('hub.unnamed')
+        return { key, role: role ?? ('none' as const), label, me: key === state.me, may, mayFound: state.mine === 'founder' && role === 'staff' }
       })
       .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
   }
@@ -44,11 +45,18 @@ export function Devices() {
                   {row.me ? ` · ${t('devices.this')}` : ''}
                   <span class="block text-[0.8em] text-stone-600">{row.key.slice(0, 8)}</span>
                 </span>
-                <Show when={row.may}>
-                  <Button variant="danger" data-testid="remove-device" onClick={() => setRemoving({ key: row.key, label: row.label })}>
-                    {t('devices.remove')}
-                  </Button>
-                </Show>
+                <span class="flex flex-wrap gap-2">
+                  <Show when={row.mayFound}>
+                    <Button variant="secondary" data-testid="make-founder" onClick={() => void makeFounder(row.key).then((done) => setSaid(done ? t('devices.madeFounder', { name: row.label }) : t('devices.notAllowed')))}>
+                      {t('devices.makeFounder')}
+                    </Button>
+                  </Show>
+                  <Show when={row.may}>
+                    <Button variant="danger" data-testid="remove-device" onClick={() => setRemoving({ key: row.key, label: row.label })}>
+                      {t('devices.remove')}
+                    </Button>
+                  </Show>
+                </span>
               </li>
             )}
           </For>
