@@ -85,7 +85,12 @@ export interface Rotation extends Signed {
   boxes: SealedBox[]
 }
 
-export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation
+/** The current staff space, sealed to one more staff device (a newcomer confirmed by its invitation) by a device that holds it. */
+export interface Share extends Signed, SealedBox {
+  type: 'share'
+}
+
+export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation | Share
 
 /** The roles whose devices hold the staff space. */
 export const STAFF_SPACE_ROLES: readonly TrustRole[] = ['founder', 'staff', 'hub']
@@ -99,8 +104,12 @@ export interface Verdict {
   refused: { record: TrustRecord; why: TrustRefusal }[]
   /** Each device's own key-agreement key and name, from its device record. */
   devices: ReadonlyMap<string, { sealKey: string; label: string }>
-  /** The staff space now: the latest valid rotation (null: the key from the first staff invites), and every device that may hold its key. */
-  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
+  /**
+   * The staff space now: the latest valid rotation (null: the founder's first key),
+   * every device given its key (the founder, then each box sealed to a device), and
+   * those boxes in replay order.
+   */
+  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string>; boxes: readonly SealedBox[] }
   /** A removed device may hold the staff space's key: staff must make a new one. */
   mustRotate: boolean
 }
@@ -133,13 +142,11 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
   const refused: Verdict['refused'] = []
   const devices = new Map<string, { sealKey: string; label: string }>()
   let rotation: Rotation | null = null
-  // Who may hold the staff space's current key: everyone who has held a staff-space
-  // role since it was made (before any rotation, since the community began).
+  // Who was given the staff space's current key: the founder made the first one; after
+  // that, each device a box was sealed to (by a rotation, or a share to a newcomer).
   let holders = new Set<string>([root])
-  const give = (key: string, role: TrustRole) => {
-    roles.set(key, role)
-    if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
-  }
+  let boxes: SealedBox[] = []
+  const give = (key: string, role: TrustRole) => roles.set(key, role)
   // Two different records with one author and sequence number: that device is lying.
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
   const seen = new Map<string, string>()
@@ -198,7 +205,16 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
       else {
         rotation = record
-        holders = new Set(record.boxes.map((box) => box.to))
+        boxes = [...record.boxes]
+        holders = new Set(boxes.map((box) => box.to))
+      }
+    } else if (record.type === 'share') {
+      // Only a device that holds the current key can pass it on, and only to a device with a staff-space role.
+      if (!mayHoldStaffSpace(holder) || !holders.has(record.by) || !mayHoldStaffSpace(roles.get(record.to))) refuse(record, 'mayNotGrant')
+      else {
+        const { to, from, iv, box } = record
+        boxes.push({ to, from, iv, box })
+        holders.add(to)
       }
     } else if (record.type === 'invitation') {
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
@@ -213,7 +229,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
     }
   }
   const mustRotate = [...holders].some((key) => revoked.has(key))
-  return { roles, revoked, refused, devices, staffSpace: { rotation, holders }, mustRotate }
+  return { roles, revoked, refused, devices, staffSpace: { rotation, holders, boxes }, mustRotate }
 }
 
 /**
@@ -249,6 +265,7 @@ export const TrustRecordSchema = v.variant('type', [
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
   v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
   v.object({ type: v.literal('device'), ...common, sealKey: PublicKeySchema, label: v.pipe(v.string(), v.maxLength(30)) }),
+  v.object({ type: v.literal('share'), ...common, to: PublicKeySchema, from: PublicKeySchema, iv: v.pipe(v.string(), v.maxLength(20)), box: v.pipe(v.string(), v.maxLength(400)) }),
   v.object({
     type: v.literal('rotation'),
     ...common,
