@@ -85,12 +85,7 @@ export interface Rotation extends Signed {
   boxes: SealedBox[]
 }
 
-/** The current staff space, sealed to one more staff device (a newcomer confirmed by its invitation) by a device that holds it. */
-export interface Share extends Signed, SealedBox {
-  type: 'share'
-}
-
-export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation | Share
+export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation
 
 /** The roles whose devices hold the staff space. */
 export const STAFF_SPACE_ROLES: readonly TrustRole[] = ['founder', 'staff', 'hub']
@@ -104,12 +99,8 @@ export interface Verdict {
   refused: { record: TrustRecord; why: TrustRefusal }[]
   /** Each device's own key-agreement key and name, from its device record. */
   devices: ReadonlyMap<string, { sealKey: string; label: string }>
-  /**
-   * The staff space now: the latest valid rotation (null: the founder's first key),
-   * every device given its key (the founder, then each box sealed to a device), and
-   * those boxes in replay order.
-   */
-  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string>; boxes: readonly SealedBox[] }
+  /** The staff space now: the latest valid rotation (null: the key from the first staff invites), and every device that may hold its key. */
+  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
   /** A removed device may hold the staff space's key: staff must make a new one. */
   mustRotate: boolean
 }
@@ -142,11 +133,13 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
   const refused: Verdict['refused'] = []
   const devices = new Map<string, { sealKey: string; label: string }>()
   let rotation: Rotation | null = null
-  // Who was given the staff space's current key: the founder made the first one; after
-  // that, each device a box was sealed to (by a rotation, or a share to a newcomer).
+  // Who may hold the staff space's current key: everyone who has held a staff-space
+  // role since it was made (before any rotation, since the community began).
   let holders = new Set<string>([root])
-  let boxes: SealedBox[] = []
-  const give = (key: string, role: TrustRole) => roles.set(key, role)
+  const give = (key: string, role: TrustRole) => {
+    roles.set(key, role)
+    if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
+  }
   // Two different records with one author and sequence number: that device is lying.
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
   const seen = new Map<string, string>()
@@ -205,16 +198,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
       else {
         rotation = record
-        boxes = [...record.boxes]
-        holders = new Set(boxes.map((box) => box.to))
-      }
-    } else if (record.type === 'share') {
-      // Only a device that holds the current key can pass it on, and only to a device with a staff-space role.
-      if (!mayHoldStaffSpace(holder) || !holders.has(record.by) || !mayHoldStaffSpace(roles.get(record.to))) refuse(record, 'mayNotGrant')
-      else {
-        const { to, from, iv, box } = record
-        boxes.push({ to, from, iv, box })
-        holders.add(to)
+        holders = new Set(record.boxes.map((box) => box.to))
       }
     } else if (record.type === 'invitation') {
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
@@ -229,7 +213,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
     }
   }
   const mustRotate = [...holders].some((key) => revoked.has(key))
-  return { roles, revoked, refused, devices, staffSpace: { rotation, holders, boxes }, mustRotate }
+  return { roles, revoked, refused, devices, staffSpace: { rotation, holders }, mustRotate }
 }
 
 /**
@@ -265,7 +249,6 @@ export const TrustRecordSchema = v.variant('type', [
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
   v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
   v.object({ type: v.literal('device'), ...common, sealKey: PublicKeySchema, label: v.pipe(v.string(), v.maxLength(30)) }),
-  v.object({ type: v.literal('share'), ...common, to: PublicKeySchema, from: PublicKeySchema, iv: v.pipe(v.string(), v.maxLength(20)), box: v.pipe(v.string(), v.maxLength(400)) }),
   v.object({
     type: v.literal('rotation'),
     ...common,

@@ -12,8 +12,6 @@ export const InviteSchema = v.object({
   public: SpaceKeySchema,
   staff: v.optional(SpaceKeySchema),
   signaling: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
-  /** A staff invite of a community with a founder: it carries no staff secret; a staff phone seals it to the newcomer once confirmed. */
-  kind: v.optional(v.literal('staff')),
   /** The founder's public key: the root the newcomer checks every grant against. */
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** The invitation's secret and its record's stamp: the newcomer proves it holds the link by signing its own key with it. */
@@ -21,8 +19,7 @@ export const InviteSchema = v.object({
 })
 export type Invite = v.InferOutput<typeof InviteSchema>
 
-/** A hub invite is for the office computer that runs `npm run hub`: it has no keys, so the link carries the staff space itself. */
-export type InviteKind = 'resident' | 'staff' | 'hub'
+export type InviteKind = 'resident' | 'staff'
 
 const PREFIX = '#join='
 
@@ -41,11 +38,7 @@ function fromBase64Url(text: string): string {
 
 export function makeInvite(community: Membership, kind: InviteKind, signaling: string[], invitation?: Invite['invitation']): Invite {
   const invite: Invite = { v: 1, id: community.id, name: community.name, public: community.public, signaling }
-  // With a signed invitation the staff space is sealed to the confirmed newcomer, so a
-  // photographed or spent staff link opens nothing; without one (a community made
-  // before device keys) the link carries the staff space itself.
-  if (kind === 'staff' && invitation) invite.kind = 'staff'
-  else if (kind !== 'resident' && community.staff) invite.staff = community.staff
+  if (kind === 'staff' && community.staff) invite.staff = community.staff
   if (community.founder) invite.founder = community.founder
   if (invitation) invite.invitation = invitation
   return invite
@@ -66,6 +59,3 @@ export function readInvite(linkOrHash: string): Invite | null {
     return null
   }
 }
-
-/** Whether an invite makes its holder staff (with the staff space now, or sealed to it once confirmed). */
-export const isStaffInvite = (invite: Invite): boolean => invite.staff !== undefined || invite.kind === 'staff'

@@ -144,19 +144,11 @@ export function makeCommunityTrust(options: {
     }
     const held = options.staffKey()
     if (held && verdict.revoked.has(keys.publicKey)) return options.onStaffKey(null)
-    // The newest staff-space key sealed to this device (a new staff space, or the one a newcomer was given).
-    const box = [...verdict.staffSpace.boxes].reverse().find((b) => b.to === keys.publicKey)
-    const given = box ? await openBox(keys, box) : null
-    if (given && given.room !== held?.room) return options.onStaffKey(given)
-    // A device that holds the current staff space passes it on to each confirmed staff
-    // device that has not been given it (staff invites carry no staff secret).
-    if (held && mine && STAFF_SPACE_ROLES.includes(mine) && verdict.staffSpace.holders.has(keys.publicKey)) {
-      const bytes = new TextEncoder().encode(JSON.stringify({ room: held.room, secret: held.secret }))
-      for (const key of staffHolders(verdict)) {
-        const device = verdict.devices.get(key)
-        if (verdict.staffSpace.holders.has(key) || !device) continue
-        await write(keys, { type: 'share', community, stamp: clock.tick(), to: key, ...(await seal(device.sealKey, bytes)) })
-      }
+    const box = verdict.staffSpace.rotation?.boxes.find((b) => b.to === keys.publicKey)
+    if (box) {
+      const opened = await openSealed(keys, box)
+      const parsed = opened && v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
+      if (parsed?.success && parsed.output.room !== held?.room) options.onStaffKey(parsed.output)
     }
     // Two staff who removed devices at once may each have missed the other's removal:
     // if a removed device still holds the key a while later, the staff device whose key
@@ -171,16 +163,6 @@ export function makeCommunityTrust(options: {
           if (now.checked && now.verdict.mustRotate && staffHolders(now.verdict)[0] === keys.publicKey) await rotate(keys, now.verdict)
         })
       }, ROTATION_GRACE_MS)
-    }
-  }
-
-  const openBox = async (keys: DeviceKeys, box: SealedBox): Promise<SpaceKey | null> => {
-    const opened = await openSealed(keys, box)
-    try {
-      const parsed = opened && v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
-      return parsed?.success ? parsed.output : null
-    } catch {
-      return null // sealed to this device, but not a staff space
     }
   }
 
@@ -246,9 +228,10 @@ export function makeCommunityTrust(options: {
       // Its records up to the last one this device has seen still count.
       const lastSeq = Math.max(-1, ...readTrust(docs).filter((t) => t.record.by === key).map((t) => t.record.seq))
       const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
-      // A device that was given the staff space gets a new one made without it, in the
-      // same update as the removal, so no peer sees one without the other.
-      const anew = current.verdict.staffSpace.holders.has(key) ? await rotation(keys, current.verdict, key) : null
+      // A device with no confirmed role may still have used a staff link: the staff
+      // space is made anew for it too, in the same update as the removal, so no peer
+      // sees one without the other.
+      const anew = !role || STAFF_SPACE_ROLES.includes(role) ? await rotation(keys, current.verdict, key) : null
       docs.transact(() => [revocation, anew].forEach((signed) => signed && putTrust(docs, signed)))
       await check()
       return true

@@ -1,6 +1,6 @@
 import { createSignal, Match, Show, Switch } from 'solid-js'
 import type { DeviceSettings } from '../sync/device'
-import { isStaffInvite, readInvite } from '../sync/invite'
+import { readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
 import { AppProvider, CommunityProvider } from './common/community'
 import { t } from './common/i18n'
@@ -16,7 +16,7 @@ export function App(props: { device: DeviceSettings }) {
   if (location.hash.startsWith('#join=')) history.replaceState(null, '', location.pathname + location.search)
   const inviteIsNew = () => {
     const i = invite()
-    return i !== null && !app.device.communities.some((c) => c.id === i.id && (c.role === 'staff' || !isStaffInvite(i)))
+    return i !== null && !app.device.communities.some((c) => c.id === i.id && (c.staff || !i.staff))
   }
 
   return (

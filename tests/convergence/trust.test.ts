@@ -48,10 +48,6 @@ function trustChanges(): Modifications {
       const invitation = `invite${invitations++}`.padEnd(43, 'i')
       write(phone, { type: 'invitation', ...signed(phone), invitation, role: pick(random, TRUST_ROLES), uses: random() < 0.5 ? 'once' : 'many' }, 'i')
     }],
-    share: [10, (phone, random) => {
-      recordsOn(phone)
-      write(phone, { type: 'share', ...signed(phone), to: keyOf(Math.floor(random() * 5)), from: keyOf(phone.index), iv: 'iv', box: 'box' }, 's')
-    }],
     rotate: [8, (phone, random) => {
       recordsOn(phone)
       const to = [0, 1, 2, 3, 4].filter(() => random() < 0.6).map((i) => ({ to: keyOf(i), from: keyOf(phone.index), iv: 'iv', box: 'box' }))
@@ -73,7 +69,7 @@ const view = (phone: Phone) => {
     roles: [...verdict.roles].sort(),
     revoked: [...verdict.revoked].sort(),
     refused: verdict.refused.length,
-    staffSpace: { rotation: verdict.staffSpace.rotation?.stamp ?? null, holders: [...verdict.staffSpace.holders].sort(), boxes: verdict.staffSpace.boxes.map((b) => b.to) },
+    staffSpace: { rotation: verdict.staffSpace.rotation?.stamp ?? null, holders: [...verdict.staffSpace.holders].sort() },
     mustRotate: verdict.mustRotate,
   }
 }

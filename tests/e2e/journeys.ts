@@ -36,7 +36,7 @@ export async function serviceWorkerActivated(page: Page): Promise<string> {
   })
 }
 
-export async function inviteLink(page: Page, kind: 'resident' | 'staff' | 'hub'): Promise<string> {
+export async function inviteLink(page: Page, kind: 'resident' | 'staff'): Promise<string> {
   await page.click('[data-testid=nav-me]')
   await page.click(`[data-testid=invite-${kind}]`)
   await page.waitForSelector('[data-testid=invite-qr] svg')

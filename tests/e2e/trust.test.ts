@@ -66,14 +66,14 @@ describe('roles from signed grants, checked on every device', () => {
     expect(await roles(founder.page)).toEqual(['founder', 'resident', 'staff'])
     expect(await roles(late.page)).toEqual(await roles(founder.page))
 
-    // Staff links carry no staff secret: the confirmed staff phone was given the staff
-    // space, sealed to it; the stranger holds none of it. Staff see it in the device
-    // list as not confirmed and remove it.
-    expect(await staffRoom(staff.page)).toBe(await staffRoom(founder.page))
-    expect(await staffRoom(late.page)).toBeNull()
-    const room = await staffRoom(founder.page)
+    // The spent link still gave the stranger the staff space's secret: staff see it in
+    // the device list as not confirmed, remove it, and the staff space is made anew.
+    const oldRoom = await staffRoom(founder.page)
     await removeDevice(founder.page, '陌生人', 'none')
-    expect(await staffRoom(founder.page)).toBe(room)
+    await moved(founder.page, oldRoom)
+    await moved(staff.page, oldRoom)
+    expect(await staffRoom(staff.page)).toBe(await staffRoom(founder.page))
+    expect(await staffRoom(late.page)).not.toBe(await staffRoom(founder.page))
   })
 
   it('the founder names a second founder, then removes a lost staff phone: the staff space is made anew for the others, and the lost phone receives none of it', async () => {

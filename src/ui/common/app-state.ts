@@ -6,7 +6,7 @@ import { isRootOf, loadDeviceKeys, newCommunityId } from '../../sync/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
 import type { Actor } from '../../domain/actor'
 import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
-import { isStaffInvite, makeInvite, type Invite, type InviteKind } from '../../sync/invite'
+import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
 import { copySpaceData, openCommunity, type CommunitySession } from '../../session'
@@ -93,10 +93,9 @@ export function createAppState(stored: DeviceSettings) {
   function changeStaffSpace(id: string, key: SpaceKey | null) {
     changing = changing.then(async () => {
       const old = device.communities.find((c) => c.id === id)?.staff
-      if (old?.room === key?.room) return
-      if (old && key) await copySpaceData(old.room, key.room)
+      if (!old || old.room === key?.room) return
+      if (key) await copySpaceData(old.room, key.room)
       setDevice('communities', (c) => c.id === id, (c) => (key ? { ...c, staff: key } : { ...c, staff: undefined, role: 'resident', hub: false }))
-      if (!old) return
       // The old databases can be deleted once the session that used them has closed.
       await queue
       forgetActivity(old.room)
@@ -170,7 +169,7 @@ export function createAppState(stored: DeviceSettings) {
       return join({
         id: invite.id,
         name: invite.name,
-        role: existing?.role === 'staff' || isStaffInvite(invite) ? 'staff' : (existing?.role ?? roleForInvite(false)),
+        role: existing?.role === 'staff' || invite.staff ? 'staff' : (existing?.role ?? roleForInvite(false)),
         public: invite.public,
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
@@ -216,7 +215,7 @@ export function createAppState(stored: DeviceSettings) {
       const membership = active()
       const s = session()
       if (!membership || !s) return null
-      const invitation = membership.founder ? await s.trust.invite(kind, kind === 'resident' ? 'many' : 'once') : null
+      const invitation = membership.founder ? await s.trust.invite(kind === 'staff' ? 'staff' : 'resident', kind === 'staff' ? 'once' : 'many') : null
       return makeInvite(unwrap(membership), kind, device.signaling ?? BUILT_SIGNALING, invitation ?? undefined)
     },
   }

@@ -35,7 +35,7 @@ export default function Me() {
 
 function Profile() {
   const app = useApp()
-  const { trust, actor, staff } = useCommunity()
+  const { trust } = useCommunity()
   // Why nothing is checked, 'none' (not yet confirmed) or the role.
   const trustMark = () => {
     const state = trust()
@@ -66,9 +66,6 @@ function Profile() {
         <SaveRow saved={saved()} />
       </form>
       <p class="mt-3" data-testid="trust-role" data-role={trustMark()}>{trustText()}</p>
-      <Show when={actor().staff && !staff}>
-        <p class="mt-1 font-semibold text-amber-800" data-testid="staff-space-waiting">{t('trust.waitingStaffSpace')}</p>
-      </Show>
       <fieldset class="mt-4">
         <legend class="font-semibold">{t('me.role')}</legend>
         <div class="mt-2 flex flex-wrap gap-2">
@@ -118,13 +115,10 @@ function Invites() {
           <Button data-testid="invite-staff" variant={kind() === 'staff' ? 'primary' : 'secondary'} onClick={() => void show('staff')}>
             {t('me.inviteStaff')}
           </Button>
-          <Button data-testid="invite-hub" variant={kind() === 'hub' ? 'primary' : 'secondary'} onClick={() => void show('hub')}>
-            {t('me.inviteHub')}
-          </Button>
         </Show>
       </div>
       <Show when={link()}>
-        <p class="mt-3 font-semibold">{kind() === 'staff' ? t('me.inviteStaffHint') : kind() === 'hub' ? t('me.inviteHubHint') : t('me.inviteResidentHint')}</p>
+        <p class="mt-3 font-semibold">{kind() === 'staff' ? t('me.inviteStaffHint') : t('me.inviteResidentHint')}</p>
         <p class="mt-2">{t('me.inviteQr')}</p>
         {/* uqr draws the QR code as SVG from the link text; no network involved. */}
         <div class="mx-auto my-3 w-64 max-w-full" data-testid="invite-qr" innerHTML={renderSVG(link(), { border: 2 })} />
