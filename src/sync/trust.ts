@@ -154,20 +154,20 @@ export function makeCommunityTrust(options: {
     // if a removed device still holds the key a while later, the staff device whose key
     // sorts first makes one more staff space. (A removal sends its own new staff space
     // in the same update, so this waits for nothing in the usual case.)
-    const first = staffHolders(verdict)[0] === keys.publicKey
+    const first = staffDevices(verdict)[0] === keys.publicKey
     if (verdict.mustRotate && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
       lateCheck = setTimeout(() => {
         lateCheck = undefined
         void check().then(async () => {
           const now = state()
-          if (now.checked && now.verdict.mustRotate && staffHolders(now.verdict)[0] === keys.publicKey) await rotate(keys, now.verdict)
+          if (now.checked && now.verdict.mustRotate && staffDevices(now.verdict)[0] === keys.publicKey) await rotate(keys, now.verdict)
         })
       }, ROTATION_GRACE_MS)
     }
   }
 
-  /** The devices that keep the staff space: a staff-space role, not removed. */
-  const staffHolders = (verdict: Verdict) =>
+  /** The devices that should hold the staff space: a staff-space role, not removed. */
+  const staffDevices = (verdict: Verdict) =>
     [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
 
   /** A new staff space sealed to each staff device that stays, signed, ready to write. */
@@ -175,7 +175,7 @@ export function makeCommunityTrust(options: {
     const fresh: SpaceKey = { room: newId(), secret: newSecret() }
     const bytes = new TextEncoder().encode(JSON.stringify(fresh))
     const boxes: SealedBox[] = []
-    for (const key of staffHolders(verdict).filter((holder) => holder !== leaving)) {
+    for (const key of staffDevices(verdict).filter((holder) => holder !== leaving)) {
       const device = verdict.devices.get(key)
       if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
     }
