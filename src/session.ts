@@ -12,6 +12,7 @@ import { activityCommands, liveActivityData, staffActivityCommands, type LiveAct
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import type { Writer } from './store/collection'
+import { liveTrust } from './store/trust'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
@@ -269,7 +270,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     staffKey: () => membership.staff ?? null,
     onStaffKey: (key) => onStaffKey?.(key),
   })
-  const collections: LiveCollection<object>[] = [members, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
+  // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
+  const trustRecords = liveTrust(pub.docs, clock)
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   return {
     membership,
