@@ -24,6 +24,7 @@ import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './sync/keys'
 import { makeCommunityTrust, type CommunityTrust } from './sync/trust'
+import { makeSignedRecords, type RefusedRecord } from './sync/signatures'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-docs.ts), each with its storage and
@@ -70,6 +71,10 @@ export interface CommunitySession {
   commands: Commands
   /** Who holds which role, by the community's signed grants (sync/trust.ts). */
   trust: CommunityTrust
+  /** In a community with a founder: records that failed their signature or authority check (sync/signatures.ts). */
+  refused: () => RefusedRecord[]
+  /** Resolves once what this device wrote is signed and what it received is checked. */
+  signed(): Promise<void>
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
@@ -224,6 +229,13 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const plan = { signaling, transport, self, hub: membership.hub === true }
   const pub = openSpace('public', membership.public, plan)
   const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
+  const both = staff ? [pub, staff] : [pub]
+  // In a community with a founder every record is signed and checked on read, from
+  // before the first record loads (a community made before device keys has none).
+  const keys = loadDeviceKeys()
+  const checks = membership.founder
+    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, keys })))
+    : []
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)
@@ -238,7 +250,6 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const openIn = (spaces: OpenSpace[]) => (months: Iterable<Month>) => {
     for (const month of months) spaces.forEach((space) => space.docs.open(month))
   }
-  const both = staff ? [pub, staff] : [pub]
   shown.shifts.onShow(openIn([pub]))
   shown.activities.onShow(openIn([pub]))
   shown.canteen.onShow(openIn(both))
@@ -263,8 +274,10 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     founder: membership.founder,
     docs: pub.docs,
     clock,
-    keys: loadDeviceKeys(),
+    keys,
     label: () => actor().name,
+    person: deviceId,
+    onVerdict: (verdict) => checks.forEach((check) => check.setAuthority(verdict.authority)),
     ...(membership.invitation ? { pending: membership.invitation } : {}),
     ...(onAccepted ? { onAccepted } : {}),
     staffKey: () => membership.staff ?? null,
@@ -290,6 +303,8 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     staffCanteen,
     commands,
     trust,
+    refused: () => checks.flatMap((check) => check.refused()),
+    signed: () => Promise.all(checks.map((check) => check.settled())).then(() => undefined),
     collections,
     whenLoaded,
     flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),
@@ -312,6 +327,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       closing ??= (async () => {
         collections.forEach((c) => c.dispose())
         trust.close()
+        checks.forEach((check) => check.close())
         await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined])
       })()
       return closing

@@ -68,6 +68,8 @@ export interface DeviceRecord extends Signed {
   type: 'device'
   sealKey: string
   label: string
+  /** The person id this device writes as (its device id), so its entries can be told from others'. */
+  person?: string
 }
 
 /** One new staff-space key, sealed to one device (sync/keys.ts `seal`). */
@@ -98,11 +100,25 @@ export interface Verdict {
   /** Records that did not count, with why (shown in Diagnostics). */
   refused: { record: TrustRecord; why: TrustRefusal }[]
   /** Each device's own key-agreement key and name, from its device record. */
-  devices: ReadonlyMap<string, { sealKey: string; label: string }>
+  devices: ReadonlyMap<string, { sealKey: string; label: string; person?: string }>
+  /** Who may write what (domain/authority.ts): each device's role, person and removal. */
+  authority: Authority
   /** The staff space now: the latest valid rotation (null: the key from the first staff invites), and every device that may hold its key. */
   staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
   /** A removed device may hold the staff space's key: staff must make a new one. */
   mustRotate: boolean
+}
+
+/**
+ * The part of a verdict that decides whose records count, small enough to keep on disk
+ * so a phone can show its stored records before the trust records are checked again.
+ */
+export interface Authority {
+  roles: ReadonlyMap<string, TrustRole>
+  /** The person each device writes as; a person id claimed by two devices belongs to neither. */
+  people: ReadonlyMap<string, string>
+  /** Removed devices: the role they had and when they were removed. */
+  removed: ReadonlyMap<string, { role: TrustRole | null; at: string }>
 }
 
 export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation'
@@ -131,7 +147,9 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
   const revoked = new Map<string, number>()
   const invitations = new Map<string, Invitation & { used: boolean }>()
   const refused: Verdict['refused'] = []
-  const devices = new Map<string, { sealKey: string; label: string }>()
+  const devices = new Map<string, { sealKey: string; label: string; person?: string }>()
+  const claims = new Map<string, Set<string>>()
+  const removed = new Map<string, { role: TrustRole | null; at: string }>()
   let rotation: Rotation | null = null
   // Who may hold the staff space's current key: everyone who has held a staff-space
   // role since it was made (before any rotation, since the community began).
@@ -179,7 +197,8 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       continue
     }
     if (record.type === 'device') {
-      devices.set(record.by, { sealKey: record.sealKey, label: record.label })
+      devices.set(record.by, { sealKey: record.sealKey, label: record.label, ...(record.person ? { person: record.person } : {}) })
+      if (record.person) claims.set(record.person, new Set([...(claims.get(record.person) ?? []), record.by]))
       continue
     }
     const holder = roles.get(record.by)
@@ -193,6 +212,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       else {
         give(record.key, record.role)
         revoked.delete(record.key)
+        removed.delete(record.key)
       }
     } else if (record.type === 'rotation') {
       if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
@@ -207,13 +227,21 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       const target = roles.get(record.key)
       if (target && !mayGrant(holder, target)) refuse(record, 'mayNotGrant')
       else {
+        if (!removed.has(record.key)) removed.set(record.key, { role: target ?? null, at: record.stamp })
         roles.delete(record.key)
         revoked.set(record.key, Math.min(record.lastSeq, revoked.get(record.key) ?? Infinity))
       }
     }
   }
   const mustRotate = [...holders].some((key) => revoked.has(key))
-  return { roles, revoked, refused, devices, staffSpace: { rotation, holders }, mustRotate }
+  // Only devices that hold or held a role claim a person: a stranger's device record
+  // cannot take someone's entries away from them.
+  const people = new Map<string, string>()
+  for (const [person, keys] of claims) {
+    const holding = [...keys].filter((key) => roles.has(key) || removed.has(key))
+    if (holding.length === 1) people.set(holding[0]!, person)
+  }
+  return { roles, revoked, refused, devices, authority: { roles, people, removed }, staffSpace: { rotation, holders }, mustRotate }
 }
 
 /**
@@ -248,7 +276,13 @@ export const TrustRecordSchema = v.variant('type', [
   v.object({ type: v.literal('revoke'), ...common, key: PublicKeySchema, lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)) }),
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
   v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
-  v.object({ type: v.literal('device'), ...common, sealKey: PublicKeySchema, label: v.pipe(v.string(), v.maxLength(30)) }),
+  v.object({
+    type: v.literal('device'),
+    ...common,
+    sealKey: PublicKeySchema,
+    label: v.pipe(v.string(), v.maxLength(30)),
+    person: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,64}$/))),
+  }),
   v.object({
     type: v.literal('rotation'),
     ...common,

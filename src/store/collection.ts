@@ -96,8 +96,9 @@ export function readByPrefix<T>(spaceMap: SpaceMap, schema: RecordSchema<T>, pre
   map.doc?._transaction?.changed.get(map as Y.AbstractType<any>)?.forEach((key) => key !== null && candidates.add(key))
   const found: T[] = []
   for (const key of candidates) {
-    if (!key.startsWith(prefix) || !map.has(key)) continue
-    const record = readRecord(schema, key, map.get(key))
+    if (!key.startsWith(prefix)) continue
+    const value = spaceMap.readFrom(map, key)
+    const record = value === undefined ? null : readRecord(schema, key, value)
     if (record !== null) found.push(record)
   }
   return found

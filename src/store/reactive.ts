@@ -86,8 +86,9 @@ export function liveCollection<T extends object>(
   const refresh = (keys: Iterable<string>, from: Y.Map<unknown>) => batch(() => {
     let idsChanged = false
     for (const key of keys) {
-      const stored = from.has(key)
-      const record = stored ? readRecord(schema, key, from.get(key)) : null
+      const value = map.readFrom(from, key)
+      const stored = value !== undefined
+      const record = stored ? readRecord(schema, key, value) : null
       if (record === null) {
         if (stored) skippedKeys.add(key)
         else skippedKeys.delete(key)

@@ -28,6 +28,21 @@ const isFiledIn = (key: string, docName: DocName): boolean => {
   return key.startsWith(docName) && (after === '-' || after === '_')
 }
 
+/** What a gate returns for a record that failed its check: shown as nothing, counted as skipped (no schema accepts it). */
+export const REFUSED: unique symbol = Symbol('refused')
+
+/**
+ * Decides what of each stored value may be read (sync/signatures.ts checks each
+ * record's signature and whether its author may write it). Without a gate, every
+ * stored value is read as it is.
+ */
+export interface Gate {
+  /** What to read for `key` in `shard`: the stored value, the last one that passed, REFUSED, or undefined (nothing yet). */
+  read(map: SpaceMap, key: string, shard: Y.Map<unknown>): unknown
+  /** This device has just written `key`. */
+  written(map: SpaceMap, key: string): void
+}
+
 export interface MapChange {
   keysChanged: Set<string>
   /** The doc the change happened in, and its part of the collection. */
@@ -39,6 +54,8 @@ export class SpaceDocs {
   private readonly docs = new Map<DocName, Y.Doc>()
   private readonly maps = new Map<string, SpaceMap>()
   private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
+  /** Set by the session in a community with signed records, before anything reads. */
+  gate: Gate | null = null
   /** The origin of the transaction running in `transact`, for docs opened inside it. */
   private running: { origin: unknown } | null = null
 
@@ -70,6 +87,11 @@ export class SpaceDocs {
     this.openListeners.add(listener)
     this.docs.forEach((doc, name) => listener(name, doc))
     return () => this.openListeners.delete(listener)
+  }
+
+  /** Every collection read or written so far. */
+  get collections(): IterableIterator<SpaceMap> {
+    return this.maps.values()
   }
 
   getMap(name: string): SpaceMap {
@@ -129,6 +151,8 @@ export class SpaceMap {
       const shard = doc.getMap<unknown>(name)
       shard.observe((event) => {
         const change = { keysChanged: new Set([...event.keysChanged].filter((key) => isFiledIn(key, docName))), docName, shard }
+        // A gate must see a deletion even where no screen reads the key (to write it back).
+        if (space.gate) for (const key of change.keysChanged) if (!shard.has(key)) space.gate.read(this, key, shard)
         this.listeners.forEach((l) => l(change))
       })
     })
@@ -161,18 +185,27 @@ export class SpaceMap {
     }
   }
 
-  get(key: string): unknown {
-    return this.shardOf(key)?.get(key)
+  /** What may be read of `key` in the shard it is filed in (the gate decides, if there is one). */
+  readFrom(shard: Y.Map<unknown>, key: string): unknown {
+    return this.space.gate ? this.space.gate.read(this, key, shard) : shard.get(key)
   }
 
+  get(key: string): unknown {
+    const shard = this.shardOf(key)
+    return shard && this.readFrom(shard, key)
+  }
+
+  /** Whether a readable record is stored under `key`. */
   has(key: string): boolean {
-    return this.shardOf(key)?.has(key) ?? false
+    const value = this.get(key)
+    return value !== undefined && value !== REFUSED
   }
 
   /** Writing to a month that is not open opens it: the write is stored and shared. */
   set(key: string, value: unknown): void {
     const doc = this.space.open(docNameOf(key))
     this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).set(key, value))
+    this.space.gate?.written(this, key)
   }
 
   /** Writes one whole record: an edit replaces the object, which stays small to store. */
@@ -191,8 +224,12 @@ export class SpaceMap {
     return size
   }
 
+  /** Visits what may be read of each key (REFUSED included, so readers count it as skipped). */
   forEach(visit: (value: unknown, key: string) => void): void {
-    for (const [key, shard] of this.filed()) visit(shard.get(key), key)
+    for (const [key, shard] of this.filed()) {
+      const value = this.readFrom(shard, key)
+      if (value !== undefined) visit(value, key)
+    }
   }
 
   *keys(): IterableIterator<string> {
@@ -206,5 +243,11 @@ export class SpaceMap {
 
   unobserve(listener: (change: MapChange) => void): void {
     this.listeners.delete(listener)
+  }
+
+  /** Tells observers these keys may read differently now (the gate has checked them, or who may write changed). */
+  recheck(docName: DocName, keys: Set<string>): void {
+    const shard = this.shardIn(docName)
+    if (shard && keys.size > 0) this.listeners.forEach((l) => l({ keysChanged: keys, docName, shard }))
   }
 }

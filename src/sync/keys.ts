@@ -25,7 +25,8 @@ export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
 
 const rawPublic = async (key: CryptoKey) => toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', key)))
 
-async function makeKeys(): Promise<DeviceKeys> {
+/** A new pair of device keys (loadDeviceKeys makes and keeps one per browser; tests make several). */
+export async function makeKeys(): Promise<DeviceKeys> {
   const signing = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair
   const agreement = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair
   return { signing, agreement, publicKey: await rawPublic(signing.publicKey), agreementKey: await rawPublic(agreement.publicKey) }

@@ -101,6 +101,10 @@ export function makeCommunityTrust(options: {
   keys: Promise<DeviceKeys | null>
   /** This device's person's name, for the device list staff see. */
   label: () => string
+  /** The person id this device writes as (its device id). */
+  person: string
+  /** Called with each new verdict (signed records are read by it). */
+  onVerdict?: (verdict: Verdict) => void
   pending?: { secret: string; at: string }
   onAccepted?: () => void
   /** The staff space this device holds now, and what to do when it changes (null: removed from it). */
@@ -129,6 +133,7 @@ export function makeCommunityTrust(options: {
       const verdict = verdictOf(community, founder, records)
       const mine = verdict.roles.get(keys.publicKey) ?? null
       setState({ checked: true, verdict, me: keys.publicKey, mine, refused: verdict.refused.length + valid.filter((ok) => !ok).length })
+      options.onVerdict?.(verdict)
       await actOn(keys, verdict, mine)
     })
     // One failed check (a storage error, say) must not stop every later one.
@@ -139,8 +144,8 @@ export function makeCommunityTrust(options: {
   async function actOn(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
     const own = verdict.devices.get(keys.publicKey)
     const label = options.label()
-    if (!own || own.sealKey !== keys.agreementKey || (label && own.label !== label)) {
-      await write(keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30) })
+    if (!own || own.sealKey !== keys.agreementKey || own.person !== options.person || (label && own.label !== label)) {
+      await write(keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30), person: options.person })
     }
     const held = options.staffKey()
     if (held && verdict.revoked.has(keys.publicKey)) return options.onStaffKey(null)

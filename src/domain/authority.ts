@@ -1,0 +1,90 @@
+import { compareStamps, isStamp } from './hlc'
+import type { Authority, TrustRole } from './trust'
+
+// Whose signature a record needs to count (issue 17). Every record carries its
+// author's device key and signature (sync/signatures.ts checks those); these rules say
+// whether that author may write it: staff-only records need a staff grant, and a
+// person's entries need that person's own device or a staff device acting for them.
+
+const STAFF: readonly TrustRole[] = ['founder', 'staff']
+/** The staff space is held by staff and the community hub only; its secret already keeps others out. */
+const STAFF_SPACE: readonly TrustRole[] = ['founder', 'staff', 'hub']
+
+type Row = Record<string, unknown>
+/** Which person a record belongs to (it must be the author's own, unless staff wrote it). */
+type Owner = (record: Row) => unknown
+type Rule = { staffOnly: true } | { staffSpace: true } | { owner: Owner; staffOnlyIf?: (record: Row) => boolean }
+
+const staffOnly: Rule = { staffOnly: true }
+const staffSpace: Rule = { staffSpace: true }
+const ownedBy = (field: string, staffOnlyIf?: (record: Row) => boolean): Rule => ({ owner: (record) => record[field], staffOnlyIf })
+
+/** One rule per collection in store/layout.ts; a collection with no rule accepts nothing signed. */
+export const RULES: Record<string, Rule> = {
+  // A member entry may call itself staff only when staff wrote it.
+  members: ownedBy('deviceId', (member) => member.role === 'staff'),
+  notices: staffOnly,
+  noticeWithdrawals: staffOnly,
+  shifts: staffOnly,
+  shiftCancellations: staffOnly,
+  signups: ownedBy('personId'),
+  attendance: staffOnly,
+  groups: staffOnly,
+  groupMembers: ownedBy('personId'),
+  activities: staffOnly,
+  activityCancellations: staffOnly,
+  rsvps: ownedBy('personId'),
+  headcounts: staffOnly,
+  ratings: ownedBy('personId'),
+  aidRequests: ownedBy('postedBy'),
+  // Dispatching a volunteer is the coordinator's step.
+  aidEvents: ownedBy('byId', (event) => event.type === 'dispatch'),
+  canteenSettings: staffOnly,
+  menus: staffOnly,
+  reservations: ownedBy('byId'),
+  standingOrders: ownedBy('byId'),
+  elders: staffSpace,
+  rounds: staffSpace,
+  deliveryMarks: staffSpace,
+}
+
+/** Whether a collection's records are signed and checked (trust records carry their own signatures). */
+export const isChecked = (collection: string): boolean => collection in RULES
+
+/** A record's version: its latest stamp (an edit's, else its first). A valid record never gives way to an older one. */
+export function versionOf(record: Row): string | undefined {
+  for (const field of ['updatedAt', 'editedAt', 'stamp']) {
+    const value = record[field]
+    if (isStamp(value)) return value
+  }
+  return undefined
+}
+
+/** Whether `older` is a strictly earlier version than `newer` (a replayed or rolled-back record). */
+export function isOlder(older: Row, newer: Row): boolean {
+  const a = versionOf(older)
+  const b = versionOf(newer)
+  return a !== undefined && b !== undefined && compareStamps(a, b) < 0
+}
+
+export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older'
+
+/** Whether the device with signing key `author` may have written `record` into `collection`. */
+export function mayWrite(authority: Authority, collection: string, record: Row, author: string): boolean {
+  const rule = RULES[collection]
+  if (!rule) return false
+  const removed = authority.removed.get(author)
+  const role = authority.roles.get(author) ?? removed?.role ?? null
+  if (!role) return false
+  // A removed device's records count up to its removal. (It could backdate its stamps;
+  // README "Who may do what" says what that can and cannot reach.)
+  if (removed) {
+    const version = versionOf(record)
+    if (version === undefined || compareStamps(version, removed.at) >= 0) return false
+  }
+  if ('staffSpace' in rule) return STAFF_SPACE.includes(role)
+  if (STAFF.includes(role)) return true
+  if ('staffOnly' in rule || rule.staffOnlyIf?.(record)) return false
+  const person = authority.people.get(author)
+  return person !== undefined && rule.owner(record) === person
+}

@@ -1,0 +1,396 @@
+import * as Y from 'yjs'
+import { createSignal, type Accessor } from 'solid-js'
+import { fromBase64, toBase64 } from 'lib0/buffer'
+import { isChecked, isOlder, mayWrite, type Refusal } from '../domain/authority'
+import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
+import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
+import { sign, verify, type DeviceKeys } from './keys'
+
+// Signed records, checked on read (issue 17). Every record this device writes is
+// signed with its device key right after the write (WebCrypto signs asynchronously,
+// and a command's transaction is not), as `sig: { by, s }` beside the record's fields.
+// Every record read from a peer is shown only if its signature holds and its author may
+// write it (domain/authority.ts). A record that fails is skipped and counted; if a
+// valid version was shown before, that version stays on screen and is written back, so
+// one tampered phone cannot destroy what others wrote.
+//
+// Checking a signature costs a little, so each is checked once: a Yjs item never
+// changes, so the result is kept by item id, and the ids checked are kept on disk per
+// doc (as a Yjs id set, ranges per writer), so a start checks only what is new.
+
+export interface Signature {
+  /** The author's signing key (base64url). */
+  by: string
+  /** Ed25519 over canonicalBytes(collection, key, the record without `sig`). */
+  s: string
+}
+
+export interface RefusedRecord {
+  collection: string
+  key: string
+  /** The device key that signed it, if it was signed. */
+  author: string | null
+  why: Refusal | 'deleted'
+}
+
+/** Where checks, this device's Yjs client ids and the last authority are kept (localStorage in the app). */
+export interface CheckMemory {
+  read(name: string): string | null
+  write(name: string, value: string): void
+}
+
+export const localMemory: CheckMemory = {
+  read: (name) => localStorage.getItem(`neighbours.${name}`),
+  write: (name, value) => {
+    try {
+      localStorage.setItem(`neighbours.${name}`, value)
+    } catch {
+      // A full storage only costs checking some signatures again at the next start.
+    }
+  },
+}
+
+export interface SignedRecords extends Gate {
+  /** Records that failed their check, with who sent them (Diagnostics). */
+  refused: Accessor<RefusedRecord[]>
+  /** Who may write what, from the trust verdict; records are read again where it changed. */
+  setAuthority(authority: Authority): void
+  /** Resolves once every record written so far is signed and every pending check is done (tests). */
+  settled(): Promise<void>
+  close(): void
+}
+
+const HEAL_AFTER_MS = 1_500
+const KEEP_CLIENTS = 200
+
+const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
+  const sig = (raw as { sig?: Signature } | null)?.sig
+  return typeof sig === 'object' && sig !== null && typeof sig.by === 'string' && typeof sig.s === 'string'
+}
+const withoutSignature = (raw: Record<string, unknown>) => {
+  const { sig: _, ...content } = raw
+  return content
+}
+const itemOf = (shard: Y.Map<unknown>, key: string) => (shard as unknown as { _map: Map<string, Y.Item> })._map.get(key)
+const idText = (id: Y.ID) => `${id.client}:${id.clock}`
+
+/** Per doc: the item ids whose signatures were checked (held on disk), and those among them that failed. */
+interface DocChecks {
+  checked: ReturnType<typeof Y.createDeleteSet>
+  bad: Set<string>
+  /** Checked this session, not yet merged into `checked`. */
+  fresh: Map<string, { id: Y.ID; good: boolean }>
+}
+
+const authorityJson = (a: Authority) => JSON.stringify({ roles: [...a.roles], people: [...a.people], removed: [...a.removed] })
+function authorityFrom(text: string | null): Authority | null {
+  if (!text) return null
+  try {
+    const parsed = JSON.parse(text) as { roles: [string, TrustRole][]; people: [string, string][]; removed: [string, { role: TrustRole | null; at: string }][] }
+    return { roles: new Map(parsed.roles), people: new Map(parsed.people), removed: new Map(parsed.removed) }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The gate for one space's docs. `room` names what is kept on disk; `community` the
+ * last authority, so a phone shows its stored records at once, before the trust
+ * records are checked again (a change then re-reads what it touches).
+ */
+export function makeSignedRecords(options: { docs: SpaceDocs; room: string; community: string; keys: Promise<DeviceKeys | null>; memory?: CheckMemory }): SignedRecords {
+  const { docs, room } = options
+  const memory = options.memory ?? localMemory
+  let authority = authorityFrom(memory.read(`authority.${options.community}`))
+  let keys: DeviceKeys | null | undefined
+  let disabled = false
+  let closed = false
+
+  // Items this device wrote (this session's Yjs client ids, and earlier sessions'):
+  // trusted as they are, and signed if a closed browser left one unsigned.
+  const ownClients = new Set<number>((memory.read(`clients.${room}`) ?? '').split(',').filter(Boolean).map(Number))
+  const rememberClients = () => memory.write(`clients.${room}`, [...ownClients].slice(-KEEP_CLIENTS).join(','))
+  docs.onOpen((_, doc) => {
+    ownClients.add(doc.clientID)
+    rememberClients()
+  })
+
+  const checks = new Map<Y.Doc, DocChecks>()
+  const checksOf = (doc: Y.Doc, name: string): DocChecks => {
+    let found = checks.get(doc)
+    if (found) return found
+    const saved = memory.read(`checked.${docRoom(room, name)}`)
+    let checked = Y.createDeleteSet()
+    let bad = new Set<string>()
+    if (saved) {
+      try {
+        const { ds, bad: badList } = JSON.parse(saved) as { ds: string; bad: string[] }
+        checked = Y.decodeSnapshot(fromBase64(ds)).ds
+        bad = new Set(badList)
+      } catch {
+        // Unreadable: everything is checked again.
+      }
+    }
+    checks.set(doc, (found = { checked, bad, fresh: new Map() }))
+    return found
+  }
+
+  /** The last valid version of each key shown, per collection: what stays on screen and is written back. */
+  const kept = new Map<SpaceMap, Map<string, Record<string, unknown>>>()
+  const keptIn = (map: SpaceMap) => {
+    let found = kept.get(map)
+    if (!found) kept.set(map, (found = new Map()))
+    return found
+  }
+
+  const [refused, setRefused] = createSignal<RefusedRecord[]>([])
+  const refusals = new Map<string, RefusedRecord>()
+  let refusalsChanged = false
+  const noteRefusal = (entry: RefusedRecord | null, map: SpaceMap, key: string) => {
+    const name = `${map.name}/${key}`
+    if (entry) refusals.set(name, entry)
+    else if (!refusals.delete(name)) return
+    if (!refusalsChanged) {
+      refusalsChanged = true
+      queueMicrotask(() => {
+        refusalsChanged = false
+        setRefused([...refusals.values()])
+      })
+    }
+  }
+
+  // Records refused because their author had no role yet: read again when it gets one.
+  const waiting = new Map<string, Map<SpaceMap, Set<string>>>()
+  const waitFor = (author: string, map: SpaceMap, key: string) => {
+    let maps = waiting.get(author)
+    if (!maps) waiting.set(author, (maps = new Map()))
+    let keysOf = maps.get(map)
+    if (!keysOf) maps.set(map, (keysOf = new Set()))
+    keysOf.add(key)
+  }
+
+  /** Tells the screens these keys read differently now. */
+  const recheck = (map: SpaceMap, keys: Iterable<string>) => {
+    const byDoc = new Map<string, Set<string>>()
+    for (const key of keys) {
+      const name = docNameOf(key)
+      byDoc.set(name, (byDoc.get(name) ?? new Set()).add(key))
+    }
+    byDoc.forEach((set, name) => map.recheck(name, set))
+  }
+  const recheckAll = () => {
+    for (const map of docs.collections) for (const name of [...map.docNames()]) map.recheck(name, new Set(map.keysIn(name)))
+  }
+
+  // ---- Checking signatures, in batches --------------------------------------------
+
+  const queued = new Map<string, { map: SpaceMap; key: string; doc: Y.Doc; docName: string; id: Y.ID; raw: Record<string, unknown> & { sig: Signature } }>()
+  let checking: Promise<void> = Promise.resolve()
+  const checkQueued = () => {
+    checking = checking.then(async () => {
+      if (queued.size === 0 || closed) return
+      const batch = [...queued.values()]
+      queued.clear()
+      const results = await Promise.all(batch.map(({ map, key, raw }) => verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))))
+      const touched = new Map<SpaceMap, string[]>()
+      batch.forEach(({ map, key, doc, docName, id }, i) => {
+        checksOf(doc, docName).fresh.set(idText(id), { id, good: results[i]! })
+        touched.set(map, [...(touched.get(map) ?? []), key])
+      })
+      touched.forEach((keys, map) => recheck(map, keys))
+      rememberChecks()
+    })
+  }
+
+  let saving: ReturnType<typeof setTimeout> | undefined
+  /** Folds this session's checks (and every deleted item, which is never read again) into what is kept on disk. */
+  const rememberChecks = () => {
+    if (saving) return
+    saving = setTimeout(() => {
+      saving = undefined
+      for (const [doc, docChecks] of checks) {
+        if (docChecks.fresh.size === 0) continue
+        const name = [...docs.opened].find(([, open]) => open === doc)?.[0]
+        if (!name) continue
+        const fresh = Y.createDeleteSet()
+        for (const { id, good } of docChecks.fresh.values()) {
+          fresh.clients.set(id.client, [...(fresh.clients.get(id.client) ?? []), { clock: id.clock, len: 1 } as never])
+          if (!good) docChecks.bad.add(idText(id))
+        }
+        docChecks.checked = Y.mergeDeleteSets([docChecks.checked, fresh, Y.createDeleteSetFromStructStore(doc.store)])
+        docChecks.fresh.clear()
+        const ds = toBase64(Y.encodeSnapshot(Y.createSnapshot(docChecks.checked, new Map())))
+        memory.write(`checked.${docRoom(room, name)}`, JSON.stringify({ ds, bad: [...docChecks.bad] }))
+      }
+    }, 2_000)
+  }
+
+  /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
+  function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
+    if (!hasSignature(raw)) return false
+    const doc = shard.doc!
+    const docName = docNameOf(key)
+    const docChecks = checksOf(doc, docName)
+    const id = idText(item.id)
+    const fresh = docChecks.fresh.get(id)
+    if (fresh) return fresh.good
+    if (Y.isDeleted(docChecks.checked, item.id)) return !docChecks.bad.has(id)
+    if (!queued.has(id)) {
+      queued.set(id, { map, key, doc, docName, id: item.id, raw })
+      if (queued.size === 1) queueMicrotask(checkQueued)
+    }
+    return undefined
+  }
+
+  // ---- Signing what this device writes --------------------------------------------
+
+  const toSign = new Map<SpaceMap, Set<string>>()
+  let signing: Promise<void> = Promise.resolve()
+  const signWritten = () => {
+    signing = signing.then(async () => {
+      keys ??= await options.keys
+      if (!keys || closed) return
+      const batch = [...toSign].flatMap(([map, set]) => [...set].map((key) => ({ map, key })))
+      toSign.clear()
+      const signed: { shard: Y.Map<unknown>; item: Y.Item; key: string; value: Record<string, unknown> }[] = []
+      for (const { map, key } of batch) {
+        const shard = map.shardOf(key)
+        const item = shard && itemOf(shard, key)
+        const raw = shard?.get(key)
+        if (!shard || !item || item.deleted || !ownClients.has(item.id.client) || typeof raw !== 'object' || raw === null || hasSignature(raw)) continue
+        const content = raw as Record<string, unknown>
+        const s = await sign(keys.signing.privateKey, canonicalBytes(map.name, key, content))
+        signed.push({ shard, item, key, value: { ...content, sig: { by: keys.publicKey, s } } })
+      }
+      // A key written again while this was signing is signed in the next round.
+      if (signed.length > 0) docs.transact(() => signed.forEach(({ shard, item, key, value }) => itemOf(shard, key) === item && shard.set(key, value)), SIGNING)
+    })
+    signing = signing.catch((error: unknown) => console.warn('signing failed', error))
+  }
+  const queueSign = (map: SpaceMap, key: string) => {
+    if (disabled || !isChecked(map.name)) return
+    let set = toSign.get(map)
+    if (!set) toSign.set(map, (set = new Set()))
+    const first = toSign.size === 1 && set.size === 0
+    set.add(key)
+    if (first) queueMicrotask(signWritten)
+  }
+
+  // ---- Healing: writing the last valid version back --------------------------------
+
+  const toHeal = new Map<SpaceMap, Set<string>>()
+  let healTimer: ReturnType<typeof setTimeout> | undefined
+  const heal = () => {
+    healTimer = undefined
+    if (closed || disabled || !authority) return
+    const writes: { shard: Y.Map<unknown>; key: string; value: Record<string, unknown> }[] = []
+    for (const [map, keySet] of toHeal) {
+      for (const key of keySet) {
+        const shard = map.shardOf(key)
+        const value = keptIn(map).get(key)
+        // Only if what is stored still fails, and what is kept still passes.
+        if (!shard || !value || shard.get(key) === value || map.readFrom(shard, key) !== value) continue
+        writes.push({ shard, key, value })
+      }
+    }
+    toHeal.clear()
+    if (writes.length > 0) docs.transact(() => writes.forEach(({ shard, key, value }) => shard.set(key, value)), HEALING)
+  }
+  const queueHeal = (map: SpaceMap, key: string) => {
+    let set = toHeal.get(map)
+    if (!set) toHeal.set(map, (set = new Set()))
+    set.add(key)
+    healTimer ??= setTimeout(heal, HEAL_AFTER_MS)
+  }
+
+  /** Whether a kept version still counts (its author may since have been removed). */
+  const stillCounts = (map: SpaceMap, value: Record<string, unknown>) =>
+    !authority || !hasSignature(value) || mayWrite(authority, map.name, value, value.sig.by)
+
+  const refuse = (map: SpaceMap, key: string, entry: RefusedRecord): unknown => {
+    noteRefusal(entry, map, key)
+    const last = keptIn(map).get(key)
+    if (last && stillCounts(map, last)) {
+      queueHeal(map, key)
+      return last
+    }
+    keptIn(map).delete(key)
+    return entry.why === 'deleted' ? undefined : REFUSED
+  }
+  const accept = (map: SpaceMap, key: string, raw: unknown) => {
+    if (typeof raw === 'object' && raw !== null) keptIn(map).set(key, raw as Record<string, unknown>)
+    noteRefusal(null, map, key)
+    return raw
+  }
+
+  // Without device keys (no WebCrypto) nothing can be checked: every record is read as stored.
+  void options.keys.then((loaded) => {
+    keys = loaded
+    if (!loaded && !closed) {
+      disabled = true
+      recheckAll()
+    }
+  })
+
+  return {
+    refused,
+    read(map, key, shard) {
+      if (disabled || !isChecked(map.name)) return shard.get(key)
+      const item = itemOf(shard, key)
+      const last = keptIn(map).get(key)
+      // Nothing the app does deletes a record: a deletion is a peer's doing.
+      if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
+      const raw = shard.get(key)
+      if (ownClients.has(item.id.client)) {
+        if (!hasSignature(raw)) queueSign(map, key)
+        return accept(map, key, raw)
+      }
+      const holds = signatureHolds(map, key, shard, item, raw)
+      // While it is checked, the version shown before stays.
+      if (holds === undefined || (holds && !authority)) return last
+      const author = hasSignature(raw) ? raw.sig.by : null
+      const entry = (why: RefusedRecord['why']): RefusedRecord => ({ collection: map.name, key, author, why })
+      if (!holds) return refuse(map, key, entry(author ? 'badSignature' : 'unsigned'))
+      const record = raw as Record<string, unknown>
+      if (!mayWrite(authority!, map.name, record, author!)) {
+        waitFor(author!, map, key)
+        return refuse(map, key, entry('notAllowed'))
+      }
+      if (last && last !== raw && isOlder(record, last)) return refuse(map, key, entry('older'))
+      return accept(map, key, raw)
+    },
+    written: queueSign,
+    setAuthority(next) {
+      const before = authority
+      authority = next
+      memory.write(`authority.${options.community}`, authorityJson(next))
+      if (!before) return recheckAll()
+      const same = (key: string) =>
+        before.roles.get(key) === next.roles.get(key) &&
+        before.people.get(key) === next.people.get(key) &&
+        before.removed.get(key)?.at === next.removed.get(key)?.at
+      const authors = new Set([...before.roles.keys(), ...before.people.keys(), ...before.removed.keys()])
+      // An author whose rights changed: everything is read again (rare: a grant or a removal).
+      if ([...authors].some((key) => !same(key))) return recheckAll()
+      // A newcomer: only the records that waited for it.
+      for (const key of [...next.roles.keys(), ...next.people.keys()]) {
+        if (authors.has(key)) continue
+        waiting.get(key)?.forEach((keySet, map) => recheck(map, keySet))
+        waiting.delete(key)
+      }
+    },
+    async settled() {
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      await Promise.all([signing, checking])
+    },
+    close() {
+      closed = true
+      clearTimeout(healTimer)
+      clearTimeout(saving)
+    },
+  }
+}
+
+/** Transaction origins, so storage and sync can tell a signature or a healed record from a command. */
+export const SIGNING = 'signing'
+export const HEALING = 'healing'

@@ -1,0 +1,233 @@
+import * as Y from 'yjs'
+import { describe, expect, it } from 'vitest'
+import { formatStamp, HybridClock } from '../../src/domain/hlc'
+import type { Authority, TrustRole } from '../../src/domain/trust'
+import { canonicalBytes } from '../../src/domain/trust'
+import { mayWrite } from '../../src/domain/authority'
+import { SpaceDocs, STANDING } from '../../src/store/space-docs'
+import { publicSpace } from '../../src/store/layout'
+import { postNotice } from '../../src/store/notices'
+import { publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
+import { readCollection } from '../../src/store/collection'
+import { NoticeSchema } from '../../src/domain/notices'
+import { makeKeys, sign, type DeviceKeys } from '../../src/sync/keys'
+import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/sync/signatures'
+
+// Signed records checked on read (sync/signatures.ts, domain/authority.ts): what a
+// device shows of what others wrote, with real Ed25519 keys and real Yjs docs.
+
+const TODAY = '2026-11-23'
+const MONTH = '2026-11'
+let wall = Date.parse('2026-11-23T08:00:00')
+
+interface Device {
+  name: string
+  keys: DeviceKeys
+  docs: SpaceDocs
+  clock: HybridClock
+  person: { id: string; name: string }
+  memory: Map<string, string>
+  gate: SignedRecords
+}
+
+const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
+
+async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys): Promise<Device> {
+  const own = keys ?? (await makeKeys())
+  const docs = new SpaceDocs()
+  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory) })
+  docs.gate = gate
+  return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
+}
+
+/** The founder's staff phone and two residents' phones, each knowing who is who. */
+async function community() {
+  const staff = await device('staff')
+  const alice = await device('alice')
+  const bob = await device('bob')
+  const authority: Authority = {
+    roles: new Map<string, TrustRole>([[staff.keys.publicKey, 'founder'], [alice.keys.publicKey, 'resident'], [bob.keys.publicKey, 'resident']]),
+    people: new Map([staff, alice, bob].map((d) => [d.keys.publicKey, d.person.id])),
+    removed: new Map(),
+  }
+  for (const d of [staff, alice, bob]) d.gate.setAuthority(authority)
+  return { staff, alice, bob, all: [staff, alice, bob], authority }
+}
+
+/** Every doc of every device exchanged both ways, as one meeting of all phones. */
+function meet(devices: Device[]) {
+  for (let round = 0; round < 2; round++) {
+    for (const from of devices) {
+      for (const to of devices) {
+        if (from === to) continue
+        for (const [name, doc] of from.docs.opened) Y.applyUpdate(to.docs.open(name), Y.encodeStateAsUpdate(doc, Y.encodeStateVector(to.docs.open(name))))
+      }
+    }
+  }
+}
+
+/**
+ * Signing and checking are asynchronous, and a record is checked when something reads
+ * it (in the app, the live views read what arrives): read everything, then wait.
+ */
+async function settle(devices: Device[]) {
+  for (let round = 0; round < 2; round++) {
+    for (const d of devices) for (const map of Object.values(publicSpace(d.docs))) map.forEach(() => {})
+    await Promise.all(devices.map((d) => d.gate.settled()))
+  }
+}
+
+async function meetAndSettle(devices: Device[]) {
+  await settle(devices)
+  meet(devices)
+  await settle(devices)
+}
+
+const notices = (d: Device) => [...readCollection(publicSpace(d.docs).notices, NoticeSchema).records.values()].map((n) => n.title)
+const signups = (d: Device) => readShiftData(d.docs).signups.map((s) => `${s.personId}:${s.active}`)
+
+/** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all). */
+async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true) {
+  const sig = signed ? { by: d.keys.publicKey, s: await sign(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
+  const docName = key.startsWith(MONTH) || /^\d{4}-\d{2}/.test(key) ? key.slice(0, 7) : STANDING
+  const shard = d.docs.open(docName).getMap(collection)
+  // Through a second Y.Doc with another client id, so the tampering device's own gate treats it as a peer's.
+  const other = new Y.Doc()
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(d.docs.open(docName)))
+  other.getMap(collection).set(key, sig ? { ...value, sig } : value)
+  Y.applyUpdate(d.docs.open(docName), Y.encodeStateAsUpdate(other, Y.encodeStateVector(shard.doc!)))
+}
+
+describe('signed records, checked on read', () => {
+  it('a notice signed by staff is shown everywhere; one written by a resident, or unsigned, is shown nowhere and is counted with its author', async () => {
+    const { staff, alice, bob, all } = await community()
+    postNotice(staff.docs, staff.clock, staff.person, { title: '停水通知', body: '周三停水' })
+    await meetAndSettle(all)
+    for (const d of all) expect(notices(d)).toEqual(['停水通知'])
+
+    await tamper(bob, 'notices', 'fake1', { id: 'fake1', title: '假通知', body: '', authorId: 'staff', authorName: '王主任', stamp: bob.clock.tick(), editedAt: bob.clock.tick() })
+    await tamper(bob, 'notices', 'fake2', { id: 'fake2', title: '无签名', body: '', authorId: 'staff', authorName: '王主任', stamp: bob.clock.tick(), editedAt: bob.clock.tick() }, false)
+    await meetAndSettle(all)
+    for (const d of [staff, alice]) {
+      expect(notices(d)).toEqual(['停水通知'])
+      expect(readCollection(publicSpace(d.docs).notices, NoticeSchema).skipped.size).toBe(2)
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(d.gate.refused().map((r) => [r.key, r.author, r.why]).sort()).toEqual([
+        ['fake1', bob.keys.publicKey, 'notAllowed'],
+        ['fake2', null, 'unsigned'],
+      ])
+    }
+  })
+
+  it('the signature covers the collection, the key and every field: a changed field, or the record moved under another key, fails', async () => {
+    const { staff, alice, all } = await community()
+    const posted = postNotice(staff.docs, staff.clock, staff.person, { title: '原文', body: '' })
+    if (!posted.ok) throw new Error('not posted')
+    await meetAndSettle(all)
+    const stored = publicSpace(staff.docs).notices.get(posted.value.id) as Record<string, unknown>
+    // Staff's own valid signature, pasted onto a changed title and onto another key.
+    const forged = { ...stored, title: '改过的' }
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(staff.docs.open(STANDING)))
+    other.getMap('notices').set(posted.value.id, forged)
+    other.getMap('notices').set('moved', { ...stored, id: 'moved' })
+    Y.applyUpdate(alice.docs.open(STANDING), Y.encodeStateAsUpdate(other))
+    await settle([alice])
+    expect(notices(alice)).toEqual(['原文'])
+    expect(alice.gate.refused().map((r) => r.why).sort()).toEqual(['badSignature', 'badSignature'])
+  })
+
+  it('a sign-up overwritten by another resident keeps showing, is written back, and is back on every device', async () => {
+    const { staff, alice, bob, all } = await community()
+    const shift = publishShift(staff.docs, staff.clock, staff.person, { title: '帮厨', category: 'canteen', place: '食堂', date: TODAY, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    if (!shift.ok) throw new Error('not published')
+    await meetAndSettle(all)
+    expect(signUp(alice.docs, alice.clock, shift.value.id, alice.person, alice.person).ok).toBe(true)
+    await meetAndSettle(all)
+    for (const d of all) expect(signups(d)).toEqual(['alice:true'])
+
+    const key = `${shift.value.id}|alice`
+    const original = publicSpace(alice.docs).signups.get(key) as Record<string, unknown>
+    await tamper(bob, 'signups', key, { ...withoutSig(original), active: false, updatedAt: bob.clock.tick(), byId: 'alice' })
+    await meetAndSettle(all)
+    // Every honest device still shows it; the tampered phone's own app does too.
+    for (const d of all) expect(signups(d)).toEqual(['alice:true'])
+    await new Promise((resolve) => setTimeout(resolve, 1_700))
+    await meetAndSettle(all)
+    for (const d of all) {
+      const stored = d.docs.open(MONTH).getMap('signups').get(key) as Record<string, unknown>
+      expect(stored.active).toBe(true)
+      expect(stored.sig).toEqual(original.sig)
+    }
+  })
+
+  it('a deleted record comes back, and an older version of a record never replaces a newer one', async () => {
+    const { staff, alice, bob, all } = await community()
+    const shift = publishShift(staff.docs, staff.clock, staff.person, { title: '帮厨', category: 'canteen', place: '食堂', date: TODAY, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    if (!shift.ok) throw new Error('not published')
+    await meetAndSettle(all)
+    signUp(alice.docs, alice.clock, shift.value.id, alice.person, alice.person)
+    await meetAndSettle(all)
+    const key = `${shift.value.id}|alice`
+    const signedUp = publicSpace(alice.docs).signups.get(key) as Record<string, unknown>
+    withdraw(alice.docs, alice.clock, shift.value.id, 'alice', alice.person)
+    await meetAndSettle(all)
+    for (const d of all) expect(signups(d)).toEqual(['alice:false'])
+
+    // Bob replays Alice's own, validly signed, older sign-up: it stays a withdrawal.
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(bob.docs.open(MONTH)))
+    other.getMap('signups').set(key, signedUp)
+    Y.applyUpdate(bob.docs.open(MONTH), Y.encodeStateAsUpdate(other))
+    await meetAndSettle(all)
+    for (const d of [staff, alice]) expect(signups(d)).toEqual(['alice:false'])
+    expect(staff.gate.refused().map((r) => r.why)).toEqual(['older'])
+
+    // And a deletion is undone.
+    const wiper = new Y.Doc()
+    Y.applyUpdate(wiper, Y.encodeStateAsUpdate(staff.docs.open(MONTH)))
+    wiper.getMap('shifts').delete(shift.value.id)
+    Y.applyUpdate(bob.docs.open(MONTH), Y.encodeStateAsUpdate(wiper))
+    await meetAndSettle(all)
+    await new Promise((resolve) => setTimeout(resolve, 1_700))
+    await meetAndSettle(all)
+    for (const d of all) expect(readShiftData(d.docs).shifts.map((s) => s.id)).toEqual([shift.value.id])
+  })
+
+  it('a checked signature is remembered: after a restart the stored records read at once, without checking again', async () => {
+    const { staff, alice, all } = await community()
+    postNotice(staff.docs, staff.clock, staff.person, { title: '停水通知', body: '' })
+    await meetAndSettle(all)
+    expect(notices(alice)).toEqual(['停水通知'])
+    await new Promise((resolve) => setTimeout(resolve, 2_100)) // the checks are written to disk after 2 s
+    expect([...alice.memory.keys()].some((name) => name.startsWith('checked.'))).toBe(true)
+
+    // Alice's phone starts again from what it stored, with the same memory.
+    const stored = Y.encodeStateAsUpdate(alice.docs.open(STANDING))
+    const again = await device('alice', alice.memory, alice.keys)
+    Y.applyUpdate(again.docs.open(STANDING), stored)
+    // Read synchronously, before any check could have run.
+    expect(notices(again)).toEqual(['停水通知'])
+  })
+
+  it('a removed device: its records made before the removal still count, those after do not', async () => {
+    const { staff, bob, authority } = await community()
+    const removedAt = bob.clock.tick()
+    const before = { id: 'x', personId: 'bob', updatedAt: '' }
+    const after = { ...before }
+    const removal: Authority = { ...authority, roles: new Map([...authority.roles].filter(([k]) => k !== bob.keys.publicKey)), removed: new Map([[bob.keys.publicKey, { role: 'resident', at: removedAt }]]) }
+    before.updatedAt = formatStamp(1, 0, 'bob')
+    after.updatedAt = bob.clock.tick()
+    expect(mayWrite(removal, 'signups', before, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(removal, 'signups', after, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(removal, 'signups', { ...before, personId: 'alice' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'notices', { stamp: before.updatedAt }, staff.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'members', { deviceId: 'bob', role: 'staff' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'members', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(true)
+  })
+})
+
+function withoutSig(record: Record<string, unknown>) {
+  const { sig: _, ...rest } = record
+  return rest
+}
