@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { checked, textProblem, type Checked } from './validation'
+import { SignedTrustSchema } from './trust'
 
 // A community as this device knows it: which spaces it may open, and what this
 // person is there. Residents hold only the public space; staff hold both.
@@ -16,6 +17,19 @@ export type SpaceKey = v.InferOutput<typeof SpaceKeySchema>
 export const SPACE_KINDS = ['public', 'staff'] as const
 export type SpaceKind = (typeof SPACE_KINDS)[number]
 
+/**
+ * What an invite link carries of its invitation: the secret the newcomer proves it
+ * holds, the record's stamp, and the signed invitation record itself, so the chain from
+ * the founder reaches every device through the newcomer, even if the inviter's phone
+ * never comes online again.
+ */
+export const InvitationSchema = v.object({
+  secret: v.pipe(v.string(), v.maxLength(200)),
+  at: v.pipe(v.string(), v.maxLength(64)),
+  record: v.optional(v.omit(SignedTrustSchema, ['id'])),
+})
+export type InvitationLink = v.InferOutput<typeof InvitationSchema>
+
 export const MembershipSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
@@ -30,7 +44,7 @@ export const MembershipSchema = v.object({
   /** The founder's public key, which the community id is bound to: the root of every grant. Absent for communities made before device keys. */
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** The invitation this device joined with, until its proof is written (sync/trust.ts). */
-  invitation: v.optional(v.object({ secret: v.pipe(v.string(), v.maxLength(200)), at: v.pipe(v.string(), v.maxLength(64)) })),
+  invitation: v.optional(InvitationSchema),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>
 

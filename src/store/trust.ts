@@ -10,7 +10,8 @@ import type { SpaceDocs } from './space-docs'
 
 export function putTrust(docs: SpaceDocs, signed: Omit<SignedTrust, 'id'>): SignedTrust {
   const stored: SignedTrust = { id: trustKey(signed.sig), ...signed }
-  docs.transact(() => publicSpace(docs).trust.put(stored.id, stored))
+  const trust = publicSpace(docs).trust
+  if (!trust.has(stored.id)) docs.transact(() => trust.put(stored.id, stored))
   return stored
 }
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { SpaceKeySchema, type Membership } from '../domain/community'
+import { InvitationSchema, SpaceKeySchema, type Membership } from '../domain/community'
 
 // An invite is a link whose fragment (after '#') carries the community's rooms and
 // secrets. Browsers never send the fragment to a server, so the web server that
@@ -14,8 +14,8 @@ export const InviteSchema = v.object({
   signaling: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
   /** The founder's public key: the root the newcomer checks every grant against. */
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
-  /** The invitation's secret and its record's stamp: the newcomer proves it holds the link by signing its own key with it. */
-  invitation: v.optional(v.object({ secret: v.pipe(v.string(), v.maxLength(200)), at: v.pipe(v.string(), v.maxLength(64)) })),
+  /** The invitation: the newcomer proves it holds the link by signing its own key with its secret. */
+  invitation: v.optional(InvitationSchema),
 })
 export type Invite = v.InferOutput<typeof InviteSchema>
 

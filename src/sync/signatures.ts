@@ -356,7 +356,8 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
         waitFor(author!, map, key)
         return refuse(map, key, entry('notAllowed'))
       }
-      if (last && last !== raw && isOlder(record, last)) return refuse(map, key, entry('older'))
+      // (Against a kept version that still counts: a write its author may not make wins nothing.)
+      if (last && last !== raw && isOlder(record, last) && stillCounts(map, last)) return refuse(map, key, entry('older'))
       return accept(map, key, raw)
     },
     written: queueSign,

@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js'
 import * as v from 'valibot'
-import type { SpaceKey } from '../domain/community'
+import type { InvitationLink, SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
 import { mayGrant, STAFF_SPACE_ROLES, trustBytes, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
@@ -68,7 +68,7 @@ export type TrustState =
 export interface CommunityTrust {
   state: Accessor<TrustState>
   /** An invitation for an invite link (its secret and stamp), if this device may grant the role. */
-  invite(role: TrustRole, uses: 'once' | 'many'): Promise<{ secret: string; at: string } | null>
+  invite(role: TrustRole, uses: 'once' | 'many'): Promise<InvitationLink | null>
   /** Gives a device a role (a second founder-level device, say); false if this device may not. */
   grant(key: string, role: TrustRole): Promise<boolean>
   /**
@@ -105,7 +105,7 @@ export function makeCommunityTrust(options: {
   person: string
   /** Called with each new verdict (signed records are read by it). */
   onVerdict?: (verdict: Verdict) => void
-  pending?: { secret: string; at: string }
+  pending?: InvitationLink
   onAccepted?: () => void
   /** The staff space this device holds now, and what to do when it changes (null: removed from it). */
   staffKey: () => SpaceKey | null
@@ -193,12 +193,13 @@ export function makeCommunityTrust(options: {
   void check()
 
   if (options.pending && founder) {
-    const { secret, at } = options.pending
+    const { secret, at, record } = options.pending
     void options.keys.then(async (keys) => {
       if (!keys) return
       clock.receive(at)
       const proof = await acceptInvitation(secret, { community, key: keys.publicKey, stamp: clock.tick() })
-      if (proof) putTrust(docs, proof)
+      // The invitation goes with the proof: the inviter's phone may never be online with anyone again.
+      if (proof) docs.transact(() => [record, proof].forEach((signed) => signed && putTrust(docs, signed)))
       options.onAccepted?.()
     })
   }
@@ -212,7 +213,7 @@ export function makeCommunityTrust(options: {
       const invitation = await makeInvitationKey()
       const signed = await signTrust(keys, { type: 'invitation', community, stamp: clock.tick(), invitation: invitation.publicKey, role, uses })
       putTrust(docs, signed)
-      return { secret: invitation.secret, at: signed.record.stamp }
+      return { secret: invitation.secret, at: signed.record.stamp, record: signed }
     },
     async grant(key, role) {
       await running

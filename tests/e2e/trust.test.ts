@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, storedText } from './journeys'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, noticeTitles, postNotice, publishShift, shiftCard, storedText, waitForNotice } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -115,6 +115,62 @@ describe('roles from signed grants, checked on every device', () => {
     expect(await staffBytes(lost.page)).toBe(before)
     expect(await storedText(lost.page)).not.toContain('钱爷爷')
     expect(await storedText(lost.page)).not.toContain(newRoom)
+  })
+
+  it('a tampered resident phone posts a notice as staff, cancels a shift and withdraws someone else’s sign-up: no other phone shows any of it, and the sign-up is written back on every phone', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const volunteer = cleanup.add(await launchDevice('volunteer'), (d) => d.dispose())
+    const tampered = cleanup.add(await launchDevice('tampered'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await postNotice(staff.page, '社区通知')
+    await publishShift(staff.page, { title: '食堂帮厨', places: 3 })
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(volunteer.page, link, '小刘')
+    await joinByLink(tampered.page, link, '坏人')
+    await volunteer.page.click('[data-testid=nav-shifts]')
+    await shiftCard(volunteer.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
+    const signup = await volunteer.page.evaluate(() => (window as any).neighbours.session.shifts.signups.ids()[0] as string)
+    // The tampered phone holds the shift and the sign-up, checked, before it tampers.
+    await tampered.page.waitForFunction((key) => (window as any).neighbours.session.shifts.signups.byId[key]?.active === true, signup, { timeout: 30_000 })
+
+    // A modified app writes straight into its docs, signed with its own device key.
+    const badKey = await tampered.page.evaluate((key) => {
+      const { session } = (window as any).neighbours
+      const docs = session.publicSpace.docs
+      const shiftId = key.split('|')[0]
+      const stamp = () => session.clock.tick()
+      docs.getMap('notices').set('forged-notice', { id: 'forged-notice', title: '假通知：明天停电', body: '', authorId: 'x', authorName: '王主任', postedAt: stamp(), editedAt: stamp() })
+      docs.getMap('shiftCancellations').set(shiftId, { id: shiftId, byId: 'x', reason: '取消了', stamp: stamp() })
+      const { sig: _, ...entry } = docs.getMap('signups').get(key)
+      docs.getMap('signups').set(key, { ...entry, active: false, updatedAt: stamp() })
+      return session.trust.state().me as string
+    }, signup)
+
+    // The other phones receive all three, refuse them as written by that phone, and show none.
+    for (const page of [staff.page, volunteer.page]) {
+      await page.waitForFunction((by) => {
+        const refused = (window as any).neighbours.session.refused() as { collection: string; author: string | null }[]
+        return ['notices', 'shiftCancellations', 'signups'].every((c) => refused.some((r) => r.collection === c && r.author === by))
+      }, badKey, { timeout: 30_000 })
+      await waitForNotice(page, '社区通知')
+      expect(await noticeTitles(page)).toEqual(['社区通知'])
+      await page.click('[data-testid=nav-shifts]')
+      const card = shiftCard(page, '食堂帮厨')
+      await card.waitFor()
+      expect(await card.locator('[data-testid=shift-cancelled]').count()).toBe(0)
+    }
+    await shiftCard(staff.page, '食堂帮厨').locator('[data-testid=coming]', { hasText: '小刘' }).waitFor()
+    await shiftCard(volunteer.page, '食堂帮厨').locator('[data-testid=withdraw]').waitFor()
+
+    // The honest phones write the valid sign-up back: every phone's doc holds it again, the tampered one's too.
+    for (const page of [staff.page, volunteer.page, tampered.page]) {
+      await page.waitForFunction((key) => {
+        const stored = (window as any).neighbours.session.publicSpace.docs.open(key.slice(0, 7)).getMap('signups').get(key)
+        return stored?.active === true
+      }, signup, { timeout: 30_000 })
+    }
+    expect((await dataChannelBytes(staff.page)).received).toBeGreaterThan(0)
   })
 })
 
