@@ -25,6 +25,7 @@ import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './sync/keys'
 import { makeCommunityTrust, type CommunityTrust } from './sync/trust'
 import { makeSignedRecords, type RefusedRecord } from './sync/signatures'
+import type { Verdict } from './domain/trust'
 
 // The composition root for one community on this device: each space's docs (a
 // standing doc and one per month, see store/space-docs.ts), each with its storage and
@@ -73,6 +74,8 @@ export interface CommunitySession {
   trust: CommunityTrust
   /** In a community with a founder: records that failed their signature or authority check (sync/signatures.ts). */
   refused: () => RefusedRecord[]
+  /** Signatures checked since the community opened (a start re-checks nothing already checked). */
+  signaturesChecked(): number
   /** Resolves once what this device wrote is signed and what it received is checked. */
   signed(): Promise<void>
   /** Every live collection, for diagnostics (records skipped as malformed). */
@@ -269,6 +272,11 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
   const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
+  // A verdict from before the stored trust records have loaded would take every role
+  // away for a moment (and the kept one from the last start would have been right):
+  // records are read by the kept verdict until the stored one is checked.
+  let latestVerdict: Verdict | null = null
+  let storedTrustRead = false
   const trust = makeCommunityTrust({
     community: membership.id,
     founder: membership.founder,
@@ -277,11 +285,18 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     keys,
     label: () => actor().name,
     person: deviceId,
-    onVerdict: (verdict) => checks.forEach((check) => check.setAuthority(verdict.authority)),
+    onVerdict: (verdict) => {
+      latestVerdict = verdict
+      if (storedTrustRead) checks.forEach((check) => check.setAuthority(verdict.authority))
+    },
     ...(membership.invitation ? { pending: membership.invitation } : {}),
     ...(onAccepted ? { onAccepted } : {}),
     staffKey: () => membership.staff ?? null,
     onStaffKey: (key) => onStaffKey?.(key),
+  })
+  void pub.loaded().then(() => trust.settled()).then(() => {
+    storedTrustRead = true
+    if (latestVerdict) checks.forEach((check) => check.setAuthority(latestVerdict!.authority))
   })
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
   const trustRecords = liveTrust(pub.docs, clock)
@@ -304,6 +319,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     commands,
     trust,
     refused: () => checks.flatMap((check) => check.refused()),
+    signaturesChecked: () => checks.reduce((sum, check) => sum + check.checkedCount(), 0),
     signed: () => Promise.all(checks.map((check) => check.settled())).then(() => undefined),
     collections,
     whenLoaded,

@@ -55,6 +55,8 @@ export interface SignedRecords extends Gate {
   refused: Accessor<RefusedRecord[]>
   /** Who may write what, from the trust verdict; records are read again where it changed. */
   setAuthority(authority: Authority): void
+  /** How many signatures this session has checked (Diagnostics; the benchmark checks a start re-checks nothing). */
+  checkedCount(): number
   /** Resolves once every record written so far is signed and every pending check is done (tests). */
   settled(): Promise<void>
   close(): void
@@ -184,6 +186,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
 
   // ---- Checking signatures, in batches --------------------------------------------
 
+  let checkedCount = 0
   const queued = new Map<string, { map: SpaceMap; key: string; doc: Y.Doc; docName: string; id: Y.ID; raw: Record<string, unknown> & { sig: Signature } }>()
   let checking: Promise<void> = Promise.resolve()
   const checkQueued = () => {
@@ -191,6 +194,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
       if (queued.size === 0 || closed) return
       const batch = [...queued.values()]
       queued.clear()
+      checkedCount += batch.length
       const results = await Promise.all(batch.map(({ map, key, raw }) => verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))))
       const touched = new Map<SpaceMap, string[]>()
       batch.forEach(({ map, key, doc, docName, id }, i) => {
@@ -202,28 +206,32 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
     })
   }
 
-  let saving: ReturnType<typeof setTimeout> | undefined
   /** Folds this session's checks (and every deleted item, which is never read again) into what is kept on disk. */
-  const rememberChecks = () => {
-    if (saving) return
-    saving = setTimeout(() => {
-      saving = undefined
-      for (const [doc, docChecks] of checks) {
-        if (docChecks.fresh.size === 0) continue
-        const name = [...docs.opened].find(([, open]) => open === doc)?.[0]
-        if (!name) continue
-        const fresh = Y.createDeleteSet()
-        for (const { id, good } of docChecks.fresh.values()) {
-          fresh.clients.set(id.client, [...(fresh.clients.get(id.client) ?? []), { clock: id.clock, len: 1 } as never])
-          if (!good) docChecks.bad.add(idText(id))
-        }
-        docChecks.checked = Y.mergeDeleteSets([docChecks.checked, fresh, Y.createDeleteSetFromStructStore(doc.store)])
-        docChecks.fresh.clear()
-        const ds = toBase64(Y.encodeSnapshot(Y.createSnapshot(docChecks.checked, new Map())))
-        memory.write(`checked.${docRoom(room, name)}`, JSON.stringify({ ds, bad: [...docChecks.bad] }))
+  const saveChecks = () => {
+    clearTimeout(saving)
+    saving = undefined
+    for (const [doc, docChecks] of checks) {
+      if (docChecks.fresh.size === 0) continue
+      const name = [...docs.opened].find(([, open]) => open === doc)?.[0]
+      if (!name) continue
+      const fresh = Y.createDeleteSet()
+      for (const { id, good } of docChecks.fresh.values()) {
+        fresh.clients.set(id.client, [...(fresh.clients.get(id.client) ?? []), { clock: id.clock, len: 1 } as never])
+        if (!good) docChecks.bad.add(idText(id))
       }
-    }, 2_000)
+      docChecks.checked = Y.mergeDeleteSets([docChecks.checked, fresh, Y.createDeleteSetFromStructStore(doc.store)])
+      docChecks.fresh.clear()
+      const ds = toBase64(Y.encodeSnapshot(Y.createSnapshot(docChecks.checked, new Map())))
+      memory.write(`checked.${docRoom(room, name)}`, JSON.stringify({ ds, bad: [...docChecks.bad] }))
+    }
   }
+  let saving: ReturnType<typeof setTimeout> | undefined
+  const rememberChecks = () => {
+    saving ??= setTimeout(saveChecks, 2_000)
+  }
+  // A phone closed within those 2 s keeps its checks too.
+  const onHide = () => saving !== undefined && saveChecks()
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', onHide)
 
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
@@ -361,6 +369,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
       return accept(map, key, raw)
     },
     written: queueSign,
+    checkedCount: () => checkedCount,
     setAuthority(next) {
       const before = authority
       authority = next
@@ -387,7 +396,8 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
     close() {
       closed = true
       clearTimeout(healTimer)
-      clearTimeout(saving)
+      onHide()
+      if (typeof window !== 'undefined') window.removeEventListener('pagehide', onHide)
     },
   }
 }

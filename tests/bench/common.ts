@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
 import { addDays, format, startOfWeek } from 'date-fns'
 import type { Page, Route } from 'playwright-core'
 import { launchDevice, type Servers } from '../e2e/harness'
@@ -10,6 +11,8 @@ import { buildYear } from './year'
 import { monthOf, monthsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
 import { docRoom, STANDING, type DocName, type SpaceDocs } from '../../src/store/space-docs'
+import { isChecked } from '../../src/domain/authority'
+import { canonicalBytes } from '../../src/domain/trust'
 
 // What every benchmark shares: the scale and seed, the year (built once through
 // the store commands and kept in .bench/ between runs), and how a figure is reported.
@@ -37,6 +40,28 @@ export interface YearFiles {
   commands: number
   refused: number
   buildMs: number
+  /** The key every record of the year is signed with; the bench community grants it staff. */
+  signer: string
+}
+
+/**
+ * Signs every record of the year as a phone does: the signed record replaces the
+ * unsigned one it first wrote. One key signs all (a staff phone may write anything),
+ * with Node's synchronous Ed25519.
+ */
+function signYear(space: SpaceDocs, privateKey: KeyObject, signer: string): void {
+  for (const doc of space.opened.values()) {
+    doc.transact(() => {
+      for (const name of doc.share.keys()) {
+        if (!isChecked(name)) continue
+        const map = doc.getMap<Record<string, unknown>>(name)
+        for (const [key, value] of [...map.entries()]) {
+          const s = sign(null, canonicalBytes(name, key, value), privateKey).toString('base64url')
+          map.set(key, { ...value, sig: { by: signer, s } })
+        }
+      }
+    })
+  }
 }
 
 function entryCounts(space: SpaceDocs): Record<string, number> {
@@ -71,7 +96,7 @@ function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const dir = join(CACHE, `year-by-month-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  const dir = join(CACHE, `year-signed-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
   if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }
@@ -80,6 +105,10 @@ export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs
   const year = buildYear(SCALE, SEED, monday)
   const buildMs = Math.round(performance.now() - start)
   onBuilt?.(year, buildMs)
+  const keys = generateKeyPairSync('ed25519')
+  const signer = keys.publicKey.export({ format: 'jwk' }).x!
+  signYear(year.publicDoc, keys.privateKey, signer)
+  signYear(year.staffDoc, keys.privateKey, signer)
   const counts = entryCounts(year.publicDoc)
   const meta = {
     counts,
@@ -88,6 +117,7 @@ export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs
     commands: year.commands,
     refused: year.refused,
     buildMs,
+    signer,
   }
   mkdirSync(dir, { recursive: true })
   const files = { public: writeSpaceFiles(dir, 'public', year.publicDoc), staff: writeSpaceFiles(dir, 'staff', year.staffDoc) }
@@ -155,6 +185,15 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   await routeBench(page, year)
   await createCommunity(page, servers, '王主任', '幸福里社区')
   const membership = await page.evaluate(() => (window as any).neighbours.session.membership)
+  // The founder grants the year's signer staff, so its records count here.
+  const granted = await page.evaluate(async (key) => {
+    const { session } = (window as any).neighbours
+    await session.trust.settled()
+    const ok = await session.trust.grant(key, 'staff')
+    await session.flushed()
+    return ok
+  }, year.signer)
+  if (!granted) throw new Error('the bench community could not grant the year its signer')
   const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, `neighbours-${docRoom(membership[space].room, name)}`]))
   const dbs: YearDatabases = { public: databases('public'), staff: databases('staff') }
   const stores = (['public', 'staff'] as const).flatMap((space) => Object.entries(dbs[space]).map(([name, db]) => [db, `/__bench/year/${space}/${name}.bin`]))

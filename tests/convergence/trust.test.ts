@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { TRUST_ROLES, verdictOf, type TrustRecord } from '../../src/domain/trust'
+import { mayWrite } from '../../src/domain/authority'
+import { formatStamp } from '../../src/domain/hlc'
 import { putTrust, readTrust } from '../../src/store/trust'
 import { compare, convergenceProperty, convergenceRun, pick, runConvergence, type Modifications, type Phone } from './harness'
 
 // Grants, invitations, acceptances and revocations made on five phones and delivered
 // in any order: every phone reaches the same verdict on every device's role. Phone 0
 // founded the community. Signatures are checked before records reach the rules, so
-// here each record carries a stand-in signature; what converges is the verdict.
+// here each record carries a stand-in signature; what converges is the verdict, and
+// with it whether each record (a notice, each person's sign-up) counts.
 
 const COMMUNITY = 'c1'
 const keyOf = (index: number) => `phone${index}`.padEnd(43, 'k')
@@ -53,6 +56,12 @@ function trustChanges(): Modifications {
       const to = [0, 1, 2, 3, 4].filter(() => random() < 0.6).map((i) => ({ to: keyOf(i), from: keyOf(phone.index), iv: 'iv', box: 'box' }))
       write(phone, { type: 'rotation', ...signed(phone), boxes: to }, 'o')
     }],
+    // Each device names the person it writes as; now and then one claims another's.
+    device: [15, (phone, random) => {
+      recordsOn(phone)
+      const person = `p${random() < 0.8 ? phone.index : Math.floor(random() * 5)}`
+      write(phone, { type: 'device', ...signed(phone), sealKey: keyOf(phone.index), label: 'x', person }, 'd')
+    }],
     accept: [25, (phone, random) => {
       const known = recordsOn(phone).filter((r) => r.type === 'invitation')
       if (known.length === 0) return false
@@ -63,9 +72,22 @@ function trustChanges(): Modifications {
   }
 }
 
+// Records as every device would be asked about them: a notice and each person's
+// sign-up, by each key, stamped before any revocation and long after.
+const EARLY = formatStamp(1, 0, 'x')
+const LATE = formatStamp(9e12, 0, 'x')
+const samples = [0, 1, 2, 3, 4, 5].flatMap((author) =>
+  [EARLY, LATE].flatMap((at) => [
+    { author: keyOf(author), collection: 'notices', record: { editedAt: at } },
+    ...[0, 1, 2, 3, 4].map((person) => ({ author: keyOf(author), collection: 'signups', record: { personId: `p${person}`, updatedAt: at } })),
+  ]),
+)
+
 const view = (phone: Phone) => {
   const verdict = verdictOf(COMMUNITY, ROOT, readTrust(phone.docs).map((t) => t.record))
   return {
+    /** Whether each sample record counts, by this device's verdict. */
+    records: samples.map((s) => (mayWrite(verdict.authority, s.collection, s.record, s.author) ? '1' : '0')).join(''),
     roles: [...verdict.roles].sort(),
     revoked: [...verdict.revoked].sort(),
     refused: verdict.refused.length,
@@ -78,12 +100,15 @@ const trustRun = () => convergenceRun({ phones: 5, modifications: trustChanges()
 
 describe('trust verdicts converge', () => {
   for (const seed of [61, 62, 63]) {
-    it(`seed ${seed}: grants and revocations in any order give every phone the same roles`, () => {
+    it(`seed ${seed}: grants and revocations in any order give every phone the same roles and the same verdict on every record`, () => {
       const { views, network, applied } = runConvergence({ ...trustRun(), seed, steps: 300 })
       for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
       // Roles were given or taken, something refused: the rules were exercised, not skipped.
       expect(views[0]!.roles.length + views[0]!.revoked.length).toBeGreaterThan(1)
       expect(views[0]!.refused).toBeGreaterThan(0)
+      // Some sample records count and some do not.
+      expect(views[0]!.records).toMatch(/1/)
+      expect(views[0]!.records).toMatch(/0/)
       compare(views, network)
     })
   }

@@ -161,6 +161,10 @@ describe('roles from signed grants, checked on every device', () => {
       expect(await card.locator('[data-testid=shift-cancelled]').count()).toBe(0)
     }
     await shiftCard(staff.page, '食堂帮厨').locator('[data-testid=coming]', { hasText: '小刘' }).waitFor()
+    // Me → Diagnostics names the device they came from.
+    await staff.page.click('[data-testid=nav-me]')
+    await staff.page.locator('[data-testid=refused-by]', { hasText: '坏人' }).waitFor()
+    await staff.page.click('[data-testid=nav-shifts]')
     await shiftCard(volunteer.page, '食堂帮厨').locator('[data-testid=withdraw]').waitFor()
 
     // The honest phones write the valid sign-up back: every phone's doc holds it again, the tampered one's too.

@@ -71,6 +71,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
       /** Records skipped as malformed, across every live collection. */
       skipped: () => session.collections.reduce((sum, c) => sum + c.skipped(), 0),
       stampsTooFarAhead: () => session.clock.stampsTooFarAhead,
+      /** Records that failed their signature or permission check, with the device that signed each. */
+      refused: session.refused,
     },
     /** Who holds which role, by the community's signed grants. */
     trust: session.trust.state,

@@ -348,6 +348,18 @@ function Diagnostics() {
     notices.ids()
     return sync.spaces.reduce((sum, space) => sum + space.bytes(), 0)
   })
+  // Refused records, counted by the device that signed them (its name from its device record).
+  const refusedByDevice = createMemo(() => {
+    const state = trust()
+    const counts = new Map<string, number>()
+    for (const record of sync.refused()) {
+      const label = !record.author
+        ? t('trust.unsigned')
+        : (state.checked && state.verdict.devices.get(record.author)?.label) || t('trust.unknownDevice', { key: record.author.slice(0, 8) })
+      counts.set(label, (counts.get(label) ?? 0) + 1)
+    }
+    return [...counts]
+  })
   // Whether the browser promised to keep this device's data, and how much room is left.
   const [storage] = createResource(async () => {
     const [persisted, estimate] = await Promise.all([navigator.storage?.persisted?.() ?? false, navigator.storage?.estimate?.() ?? {}])
@@ -365,6 +377,9 @@ function Diagnostics() {
       <Show when={(() => { const s = trust(); return s.checked && s.refused > 0 ? s.refused : 0 })()}>
         {(count) => <p data-testid="trust-refused">{t('trust.refused', { count: count() })}</p>}
       </Show>
+      <For each={refusedByDevice()}>
+        {([device, count]) => <p data-testid="refused-by" data-count={count}>{t('trust.refusedBy', { device, count })}</p>}
+      </For>
       <p>{t('me.docSize', { size: byteSize(size()) })}</p>
       <p class="break-all text-[0.85em] text-stone-700">{t('me.device', { id: app.device.deviceId })}</p>
       <Show when={storage()}>
