@@ -1,10 +1,10 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { isChecked, isOlder, mayWrite, type Refusal } from '../domain/authority'
+import { isChecked, isOlder, isStaffOnly, mayWrite, type Refusal } from '../domain/authority'
 import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
-import { sign, verify, type DeviceKeys } from './keys'
+import { signRaw, verify, type DeviceKeys } from './keys'
 
 // Signed records, checked on read (issue 17). Every record this device writes is
 // signed with its device key right after the write (WebCrypto signs asynchronously,
@@ -21,8 +21,8 @@ import { sign, verify, type DeviceKeys } from './keys'
 export interface Signature {
   /** The author's signing key (base64url). */
   by: string
-  /** Ed25519 over canonicalBytes(collection, key, the record without `sig`). */
-  s: string
+  /** Ed25519 over canonicalBytes(collection, key, the record without `sig`): 64 bytes, kept as bytes. */
+  s: Uint8Array
 }
 
 export interface RefusedRecord {
@@ -63,11 +63,12 @@ export interface SignedRecords extends Gate {
 }
 
 const HEAL_AFTER_MS = 1_500
+const CHECK_PART = 2_000
 const KEEP_CLIENTS = 200
 
 const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
   const sig = (raw as { sig?: Signature } | null)?.sig
-  return typeof sig === 'object' && sig !== null && typeof sig.by === 'string' && typeof sig.s === 'string'
+  return typeof sig === 'object' && sig !== null && typeof sig.by === 'string' && sig.s instanceof Uint8Array
 }
 const withoutSignature = (raw: Record<string, unknown>) => {
   const { sig: _, ...content } = raw
@@ -192,16 +193,23 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   const checkQueued = () => {
     checking = checking.then(async () => {
       if (queued.size === 0 || closed) return
-      const batch = [...queued.values()]
+      // A phone that has just received a year checks thousands: staff records first, in
+      // parts, each shown as soon as it is checked, so Today does not wait for them all.
+      const all = [...queued.values()].sort((a, b) => Number(isStaffOnly(b.map.name)) - Number(isStaffOnly(a.map.name)))
       queued.clear()
-      checkedCount += batch.length
-      const results = await Promise.all(batch.map(({ map, key, raw }) => verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))))
-      const touched = new Map<SpaceMap, string[]>()
-      batch.forEach(({ map, key, doc, docName, id }, i) => {
-        checksOf(doc, docName).fresh.set(idText(id), { id, good: results[i]! })
-        touched.set(map, [...(touched.get(map) ?? []), key])
-      })
-      touched.forEach((keys, map) => recheck(map, keys))
+      for (let at = 0; at < all.length && !closed; at += CHECK_PART) {
+        const batch = all.slice(at, at + CHECK_PART)
+        checkedCount += batch.length
+        const results = await Promise.all(batch.map(({ map, key, raw }) => verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))))
+        const touched = new Map<SpaceMap, string[]>()
+        batch.forEach(({ map, key, doc, docName, id }, i) => {
+          checksOf(doc, docName).fresh.set(idText(id), { id, good: results[i]! })
+          const keys = touched.get(map)
+          if (keys) keys.push(key)
+          else touched.set(map, [key])
+        })
+        touched.forEach((keys, map) => recheck(map, keys))
+      }
       rememberChecks()
     })
   }
@@ -267,7 +275,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
         const raw = shard?.get(key)
         if (!shard || !item || item.deleted || !ownClients.has(item.id.client) || typeof raw !== 'object' || raw === null || hasSignature(raw)) continue
         const content = raw as Record<string, unknown>
-        const s = await sign(keys.signing.privateKey, canonicalBytes(map.name, key, content))
+        const s = await signRaw(keys.signing.privateKey, canonicalBytes(map.name, key, content))
         signed.push({ shard, item, key, value: { ...content, sig: { by: keys.publicKey, s } } })
       }
       // A key written again while this was signing is signed in the next round.

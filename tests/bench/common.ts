@@ -56,7 +56,7 @@ function signYear(space: SpaceDocs, privateKey: KeyObject, signer: string): void
         if (!isChecked(name)) continue
         const map = doc.getMap<Record<string, unknown>>(name)
         for (const [key, value] of [...map.entries()]) {
-          const s = sign(null, canonicalBytes(name, key, value), privateKey).toString('base64url')
+          const s = new Uint8Array(sign(null, canonicalBytes(name, key, value), privateKey))
           map.set(key, { ...value, sig: { by: signer, s } })
         }
       }
@@ -96,7 +96,7 @@ function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const dir = join(CACHE, `year-signed-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  const dir = join(CACHE, `year-signed2-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
   if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }

@@ -10,7 +10,7 @@ import { postNotice } from '../../src/store/notices'
 import { publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
-import { makeKeys, sign, type DeviceKeys } from '../../src/sync/keys'
+import { makeKeys, signRaw, type DeviceKeys } from '../../src/sync/keys'
 import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/sync/signatures'
 
 // Signed records checked on read (sync/signatures.ts, domain/authority.ts): what a
@@ -88,7 +88,7 @@ const signups = (d: Device) => readShiftData(d.docs).signups.map((s) => `${s.per
 
 /** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all). */
 async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true) {
-  const sig = signed ? { by: d.keys.publicKey, s: await sign(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
+  const sig = signed ? { by: d.keys.publicKey, s: await signRaw(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
   const docName = key.startsWith(MONTH) || /^\d{4}-\d{2}/.test(key) ? key.slice(0, 7) : STANDING
   const shard = d.docs.open(docName).getMap(collection)
   // Through a second Y.Doc with another client id, so the tampering device's own gate treats it as a peer's.
