@@ -286,6 +286,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     label: () => actor().name,
     person: deviceId,
     onVerdict: (verdict) => {
+      // No device record at all: nothing has arrived yet (a phone that has just joined),
+      // so there is nothing to judge by; records wait rather than being refused.
+      if (verdict.devices.size === 0) return
       latestVerdict = verdict
       if (storedTrustRead) checks.forEach((check) => check.setAuthority(verdict.authority))
     },

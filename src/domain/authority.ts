@@ -48,9 +48,6 @@ export const RULES: Record<string, Rule> = {
   deliveryMarks: staffSpace,
 }
 
-/** Staff-only records are few and every screen starts from them (menus, shifts, activities, notices): they are checked first. */
-export const isStaffOnly = (collection: string): boolean => RULES[collection] !== undefined && 'staffOnly' in RULES[collection]!
-
 /** Whether a collection's records are signed and checked (trust records carry their own signatures). */
 export const isChecked = (collection: string): boolean => collection in RULES
 

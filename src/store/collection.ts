@@ -30,6 +30,8 @@ const DEEPEST = 6
 function withinBounds(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.length <= LONGEST_TEXT
   if (value === null || typeof value !== 'object') return true
+  // Bytes (a record's signature) are one value, not a list to walk.
+  if (ArrayBuffer.isView(value)) return value.byteLength <= LONGEST_TEXT
   if (depth >= DEEPEST) return false
   const items = Array.isArray(value) ? value : Object.values(value)
   return items.length <= LONGEST_LIST && items.every((item) => withinBounds(item, depth + 1))

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { isChecked, isOlder, isStaffOnly, mayWrite, type Refusal } from '../domain/authority'
+import { isChecked, isOlder, mayWrite, type Refusal } from '../domain/authority'
 import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
@@ -63,7 +63,8 @@ export interface SignedRecords extends Gate {
 }
 
 const HEAL_AFTER_MS = 1_500
-const CHECK_PART = 2_000
+const CHECK_PART = 500
+const SHOWN_FIRST = new Set(['menus', 'canteenSettings', 'notices', 'noticeWithdrawals', 'shifts', 'shiftCancellations', 'activities', 'activityCancellations', 'groups'])
 const KEEP_CLIENTS = 200
 
 const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
@@ -73,6 +74,12 @@ const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Sig
 const withoutSignature = (raw: Record<string, unknown>) => {
   const { sig: _, ...content } = raw
   return content
+}
+/** The value under `key`, made first if there is none. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
 }
 const itemOf = (shard: Y.Map<unknown>, key: string) => (shard as unknown as { _map: Map<string, Y.Item> })._map.get(key)
 const idText = (id: Y.ID) => `${id.client}:${id.clock}`
@@ -140,16 +147,13 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
 
   /** The last valid version of each key shown, per collection: what stays on screen and is written back. */
   const kept = new Map<SpaceMap, Map<string, Record<string, unknown>>>()
-  const keptIn = (map: SpaceMap) => {
-    let found = kept.get(map)
-    if (!found) kept.set(map, (found = new Map()))
-    return found
-  }
+  const keptIn = (map: SpaceMap) => entryOf(kept, map, () => new Map())
 
   const [refused, setRefused] = createSignal<RefusedRecord[]>([])
   const refusals = new Map<string, RefusedRecord>()
   let refusalsChanged = false
   const noteRefusal = (entry: RefusedRecord | null, map: SpaceMap, key: string) => {
+    if (!entry && refusals.size === 0) return
     const name = `${map.name}/${key}`
     if (entry) refusals.set(name, entry)
     else if (!refusals.delete(name)) return
@@ -164,20 +168,14 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
 
   // Records refused because their author had no role yet: read again when it gets one.
   const waiting = new Map<string, Map<SpaceMap, Set<string>>>()
-  const waitFor = (author: string, map: SpaceMap, key: string) => {
-    let maps = waiting.get(author)
-    if (!maps) waiting.set(author, (maps = new Map()))
-    let keysOf = maps.get(map)
-    if (!keysOf) maps.set(map, (keysOf = new Set()))
-    keysOf.add(key)
-  }
+  const waitFor = (author: string, map: SpaceMap, key: string) => entryOf(entryOf(waiting, author, () => new Map()), map, () => new Set()).add(key)
 
   /** Tells the screens these keys read differently now. */
   const recheck = (map: SpaceMap, keys: Iterable<string>) => {
     const byDoc = new Map<string, Set<string>>()
     for (const key of keys) {
       const name = docNameOf(key)
-      byDoc.set(name, (byDoc.get(name) ?? new Set()).add(key))
+      entryOf(byDoc, name, () => new Set()).add(key)
     }
     byDoc.forEach((set, name) => map.recheck(name, set))
   }
@@ -188,28 +186,48 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   // ---- Checking signatures, in batches --------------------------------------------
 
   let checkedCount = 0
-  const queued = new Map<string, { map: SpaceMap; key: string; doc: Y.Doc; docName: string; id: Y.ID; raw: Record<string, unknown> & { sig: Signature } }>()
+  type Queued = { map: SpaceMap; key: string; doc: Y.Doc; docName: string; id: Y.ID; raw: Record<string, unknown> & { sig: Signature } }
+  // A phone that has just received a year checks thousands. The records every screen
+  // starts from (menus, notices, shifts, activities: a few hundred a month) wait in a
+  // queue of their own and go first, part by part, so today's menu arriving behind a
+  // year of sign-ups is not checked after them.
+  const queues = { first: new Map<string, Queued>(), rest: new Map<string, Queued>() }
+  const nextPart = (): Queued[] => {
+    const part: Queued[] = []
+    for (const queue of [queues.first, queues.rest]) {
+      for (const [id, entry] of queue) {
+        if (part.length === CHECK_PART) return part
+        part.push(entry)
+        queue.delete(id)
+      }
+    }
+    return part
+  }
+  /** Whether one record's signature holds (content no signature can cover, such as a non-finite number, fails). */
+  const checkOne = ({ map, key, raw }: Queued): Promise<boolean> => {
+    try {
+      return verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))
+    } catch {
+      return Promise.resolve(false)
+    }
+  }
   let checking: Promise<void> = Promise.resolve()
+  let draining = false
   const checkQueued = () => {
+    draining = true
     checking = checking.then(async () => {
-      if (queued.size === 0 || closed) return
-      // A phone that has just received a year checks thousands: staff records first, in
-      // parts, each shown as soon as it is checked, so Today does not wait for them all.
-      const all = [...queued.values()].sort((a, b) => Number(isStaffOnly(b.map.name)) - Number(isStaffOnly(a.map.name)))
-      queued.clear()
-      for (let at = 0; at < all.length && !closed; at += CHECK_PART) {
-        const batch = all.slice(at, at + CHECK_PART)
-        checkedCount += batch.length
-        const results = await Promise.all(batch.map(({ map, key, raw }) => verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))))
+      for (let part = nextPart(); part.length > 0 && !closed; part = nextPart()) {
+        checkedCount += part.length
+        const results = await Promise.all(part.map(checkOne))
         const touched = new Map<SpaceMap, string[]>()
-        batch.forEach(({ map, key, doc, docName, id }, i) => {
+        part.forEach(({ map, key, doc, docName, id }, i) => {
           checksOf(doc, docName).fresh.set(idText(id), { id, good: results[i]! })
-          const keys = touched.get(map)
-          if (keys) keys.push(key)
-          else touched.set(map, [key])
+          entryOf(touched, map, () => []).push(key)
         })
+        // Each part is shown as soon as it is checked.
         touched.forEach((keys, map) => recheck(map, keys))
       }
+      draining = false
       rememberChecks()
     })
   }
@@ -244,16 +262,19 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
     if (!hasSignature(raw)) return false
+    // Every stored record passes here at each start: the common case (checked before,
+    // nothing failed) makes no string and runs no regex.
     const doc = shard.doc!
-    const docName = docNameOf(key)
-    const docChecks = checksOf(doc, docName)
+    const docChecks = checks.get(doc) ?? checksOf(doc, docNameOf(key))
+    if (docChecks.fresh.size === 0 && docChecks.bad.size === 0 && Y.isDeleted(docChecks.checked, item.id)) return true
     const id = idText(item.id)
     const fresh = docChecks.fresh.get(id)
     if (fresh) return fresh.good
     if (Y.isDeleted(docChecks.checked, item.id)) return !docChecks.bad.has(id)
-    if (!queued.has(id)) {
-      queued.set(id, { map, key, doc, docName, id: item.id, raw })
-      if (queued.size === 1) queueMicrotask(checkQueued)
+    const queue = SHOWN_FIRST.has(map.name) ? queues.first : queues.rest
+    if (!queue.has(id)) {
+      queue.set(id, { map, key, doc, docName: docNameOf(key), id: item.id, raw })
+      if (!draining) checkQueued()
     }
     return undefined
   }
@@ -285,8 +306,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   }
   const queueSign = (map: SpaceMap, key: string) => {
     if (disabled || !isChecked(map.name)) return
-    let set = toSign.get(map)
-    if (!set) toSign.set(map, (set = new Set()))
+    const set = entryOf(toSign, map, () => new Set<string>())
     const first = toSign.size === 1 && set.size === 0
     set.add(key)
     if (first) queueMicrotask(signWritten)
@@ -313,9 +333,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
     if (writes.length > 0) docs.transact(() => writes.forEach(({ shard, key, value }) => shard.set(key, value)), HEALING)
   }
   const queueHeal = (map: SpaceMap, key: string) => {
-    let set = toHeal.get(map)
-    if (!set) toHeal.set(map, (set = new Set()))
-    set.add(key)
+    entryOf(toHeal, map, () => new Set<string>()).add(key)
     healTimer ??= setTimeout(heal, HEAL_AFTER_MS)
   }
 

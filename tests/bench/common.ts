@@ -10,7 +10,7 @@ import { createCommunity } from '../e2e/journeys'
 import { buildYear } from './year'
 import { monthOf, monthsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
-import { docRoom, STANDING, type DocName, type SpaceDocs } from '../../src/store/space-docs'
+import { docRoom, STANDING, type DocName, type SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { isChecked } from '../../src/domain/authority'
 import { canonicalBytes } from '../../src/domain/trust'
 
@@ -45,22 +45,26 @@ export interface YearFiles {
 }
 
 /**
- * Signs every record of the year as a phone does: the signed record replaces the
- * unsigned one it first wrote. One key signs all (a staff phone may write anything),
- * with Node's synchronous Ed25519.
+ * Signs every record of the year as a phone does: right after each command, the signed
+ * copy replaces the record it wrote. One key signs all (a staff phone may write
+ * anything), with Node's synchronous Ed25519.
  */
-function signYear(space: SpaceDocs, privateKey: KeyObject, signer: string): void {
-  for (const doc of space.opened.values()) {
-    doc.transact(() => {
-      for (const name of doc.share.keys()) {
-        if (!isChecked(name)) continue
-        const map = doc.getMap<Record<string, unknown>>(name)
-        for (const [key, value] of [...map.entries()]) {
-          const s = new Uint8Array(sign(null, canonicalBytes(name, key, value), privateKey))
-          map.set(key, { ...value, sig: { by: signer, s } })
-        }
+function yearSigner(privateKey: KeyObject, signer: string) {
+  const written = new Set<{ map: SpaceMap; key: string }>()
+  return {
+    onDocs(docs: SpaceDocs) {
+      docs.gate = { read: (_map, key, shard) => shard.get(key), written: (map, key) => void written.add({ map, key }) }
+    },
+    afterCommand() {
+      for (const { map, key } of written) {
+        const shard = map.shardOf(key)
+        const value = shard?.get(key) as Record<string, unknown> | undefined
+        if (!shard || !value || !isChecked(map.name) || 'sig' in value) continue
+        const s = new Uint8Array(sign(null, canonicalBytes(map.name, key, value), privateKey))
+        shard.doc!.transact(() => shard.set(key, { ...value, sig: { by: signer, s } }))
       }
-    })
+      written.clear()
+    },
   }
 }
 
@@ -96,19 +100,19 @@ function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const dir = join(CACHE, `year-signed2-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  const dir = join(CACHE, `year-signed3-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
   if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }
   }
-  const start = performance.now()
-  const year = buildYear(SCALE, SEED, monday)
-  const buildMs = Math.round(performance.now() - start)
-  onBuilt?.(year, buildMs)
   const keys = generateKeyPairSync('ed25519')
   const signer = keys.publicKey.export({ format: 'jwk' }).x!
-  signYear(year.publicDoc, keys.privateKey, signer)
-  signYear(year.staffDoc, keys.privateKey, signer)
+  const signing = yearSigner(keys.privateKey, signer)
+  const start = performance.now()
+  const year = buildYear(SCALE, SEED, monday, signing)
+  signing.afterCommand()
+  const buildMs = Math.round(performance.now() - start)
+  onBuilt?.(year, buildMs)
   const counts = entryCounts(year.publicDoc)
   const meta = {
     counts,

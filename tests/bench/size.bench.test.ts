@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
 import { report, yearFiles } from './common'
 
+/** A signature's bytes as JSON would carry them: base64url text. */
+const asJson = (_: string, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64url') : value)
+
 // The year's size: encoded Yjs bytes per entry against the JSON of the same entries,
 // and what a year of edits (replaced records, cancellations) leaves behind compared
 // with a fresh encoding of the same final state. Also the bundle, from `vite build`.
@@ -22,7 +25,7 @@ it('encoded size per entry, growth from edits, and the bundle', () => {
         for (const name of [...doc.share.keys()]) {
           const copy = fresh.getMap<unknown>(name)
           doc.getMap<unknown>(name).forEach((value, key) => {
-            jsonBytes += Buffer.byteLength(JSON.stringify({ [key]: value }))
+            jsonBytes += Buffer.byteLength(JSON.stringify({ [key]: value }, asJson))
             entries++
             copy.set(key, value)
           })
@@ -37,7 +40,7 @@ it('encoded size per entry, growth from edits, and the bundle', () => {
     }
     let staffJsonBytes = 0
     for (const doc of year.staffDoc.opened.values()) {
-      for (const name of [...doc.share.keys()]) doc.getMap<unknown>(name).forEach((value, key) => (staffJsonBytes += Buffer.byteLength(JSON.stringify({ [key]: value }))))
+      for (const name of [...doc.share.keys()]) doc.getMap<unknown>(name).forEach((value, key) => (staffJsonBytes += Buffer.byteLength(JSON.stringify({ [key]: value }, asJson))))
     }
     measured = {
       entries,

@@ -66,11 +66,13 @@ const DISHES = ['红烧肉', '清蒸鱼', '番茄炒蛋', '青菜豆腐', '冬�
 const FIRST = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
 const GIVEN = ['建国', '秀英', '桂兰', '志强', '丽华', '玉珍', '国庆', '淑芬', '德明', '海燕', '文', '静']
 
-/** Builds the 364 days from `firstMonday` on. */
-export function buildYear(scale: number, seed: number, firstMonday: Date): Year {
+/** Builds the 364 days from `firstMonday` on; `hooks` see each space's docs and run after each command (the benchmark signs there). */
+export function buildYear(scale: number, seed: number, firstMonday: Date, hooks: { onDocs?: (docs: SpaceDocs) => void; afterCommand?: () => void } = {}): Year {
   const random = seeded(seed)
   const publicDoc = new SpaceDocs()
   const staffDoc = new SpaceDocs()
+  hooks.onDocs?.(publicDoc)
+  hooks.onDocs?.(staffDoc)
   const firstDate = new Date(firstMonday.getFullYear(), firstMonday.getMonth(), firstMonday.getDate(), 8, 0)
   let simNow = firstDate.getTime()
   const dayOf = (date: Date) => format(date, 'yyyy-MM-dd') as Day
@@ -79,6 +81,7 @@ export function buildYear(scale: number, seed: number, firstMonday: Date): Year 
   const refusedWhy: Record<string, number> = {}
   const run = <T>(result: Checked<T>): T | null => {
     commands++
+    hooks.afterCommand?.()
     if (!result.ok) {
       refused++
       const why = JSON.stringify(result.problems)
