@@ -99,18 +99,25 @@ const view = (phone: Phone) => {
 const trustRun = () => convergenceRun({ phones: 5, modifications: trustChanges(), view })
 
 describe('trust verdicts converge', () => {
-  for (const seed of [61, 62, 63]) {
+  const seeds = [61, 62, 63]
+  const records: string[] = []
+  for (const seed of seeds) {
     it(`seed ${seed}: grants and revocations in any order give every phone the same roles and the same verdict on every record`, () => {
       const { views, network, applied } = runConvergence({ ...trustRun(), seed, steps: 300 })
       for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
       // Roles were given or taken, something refused: the rules were exercised, not skipped.
       expect(views[0]!.roles.length + views[0]!.revoked.length).toBeGreaterThan(1)
       expect(views[0]!.refused).toBeGreaterThan(0)
-      // Some sample records count and some do not.
-      expect(views[0]!.records).toMatch(/1/)
-      expect(views[0]!.records).toMatch(/0/)
       compare(views, network)
+      records.push(views[0]!.records)
     })
   }
+  // One run may end with nobody left who may write (seed 63: the founder made itself a
+  // resident); across the runs, some sample records count and some do not.
+  it('across the seeds, some sample records count and some do not', () => {
+    expect(records).toHaveLength(seeds.length)
+    expect(records.join('')).toMatch(/1/)
+    expect(records.join('')).toMatch(/0/)
+  })
   convergenceProperty('any schedule: the same verdict on every device everywhere', trustRun)
 })
