@@ -233,20 +233,20 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const pub = openSpace('public', membership.public, plan)
   const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
   const both = staff ? [pub, staff] : [pub]
+  // Screens show this month and the next; other months stay stored, unopened, until
+  // a screen asks for one (a week further on, last month's report).
+  const around = monthsAround(today())
+  const [thisMonth, ...later] = around
   // In a community with a founder every record is signed and checked on read, from
   // before the first record loads (a community made before device keys has none).
   const keys = loadDeviceKeys()
   const checks = membership.founder
-    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, keys })))
+    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, keys, firstDocs: [STANDING, thisMonth!] })))
     : []
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)
   const notices = liveNoticeData(pub.docs, clock)
-  // Screens show this month and the next; other months stay stored, unopened, until
-  // a screen asks for one (a week further on, last month's report).
-  const around = monthsAround(today())
-  const [thisMonth, ...later] = around
   const shown = { shifts: new ShownMonths(around), activities: new ShownMonths(around), canteen: new ShownMonths(around) }
   // A month a screen shows is opened (loaded, and met with peers) in the spaces that
   // feature reads: only the canteen keeps anything by month in the staff space.

@@ -108,7 +108,17 @@ function authorityFrom(text: string | null): Authority | null {
  * last authority, so a phone shows its stored records at once, before the trust
  * records are checked again (a change then re-reads what it touches).
  */
-export function makeSignedRecords(options: { docs: SpaceDocs; room: string; community: string; keys: Promise<DeviceKeys | null>; memory?: CheckMemory }): SignedRecords {
+export function makeSignedRecords(options: {
+  docs: SpaceDocs
+  room: string
+  community: string
+  keys: Promise<DeviceKeys | null>
+  memory?: CheckMemory
+  /** The docs the first screen reads (the standing doc and this month): the rest is checked once they hold records. */
+  firstDocs?: string[]
+  /** The longest the rest waits for them, from the first record that came in. */
+  restWaitsMs?: number
+}): SignedRecords {
   const { docs, room } = options
   const memory = options.memory ?? localMemory
   let authority = authorityFrom(memory.read(`authority.${options.community}`))
@@ -192,9 +202,25 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   // queue of their own and go first, part by part, so today's menu arriving behind a
   // year of sign-ups is not checked after them.
   const queues = { first: new Map<string, Queued>(), rest: new Map<string, Queued>() }
+  // On a phone that has just joined, the standing doc arrives seconds before this month
+  // does; checking its year of help requests then would hold up this month's menu
+  // (the checks and the incoming data share one thread). So the rest waits until every
+  // doc the first screen reads holds records (at once on a phone that stored them),
+  // or 5 s after the first record came in.
+  const waitingFor = new Set(options.firstDocs ?? [])
+  let restWaits: ReturnType<typeof setTimeout> | undefined
+  const openRest = () => {
+    waitingFor.clear()
+    clearTimeout(restWaits)
+    if (queues.rest.size > 0 && !draining) checkQueued()
+  }
+  const arrived = (docName: string) => {
+    restWaits ??= setTimeout(openRest, options.restWaitsMs ?? 5_000)
+    if (waitingFor.delete(docName) && waitingFor.size === 0) queueMicrotask(openRest)
+  }
   const nextPart = (): Queued[] => {
     const part: Queued[] = []
-    for (const queue of [queues.first, queues.rest]) {
+    for (const queue of waitingFor.size > 0 ? [queues.first] : [queues.first, queues.rest]) {
       for (const [id, entry] of queue) {
         if (part.length === CHECK_PART) return part
         part.push(entry)
@@ -262,6 +288,7 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
     if (!hasSignature(raw)) return false
+    if (waitingFor.size > 0) arrived(docNameOf(key))
     // Every stored record passes here at each start: the common case (checked before,
     // nothing failed) makes no string and runs no regex.
     const doc = shard.doc!
@@ -417,11 +444,13 @@ export function makeSignedRecords(options: { docs: SpaceDocs; room: string; comm
     },
     async settled() {
       await new Promise((resolve) => setTimeout(resolve, 0))
+      if (waitingFor.size > 0) openRest()
       await Promise.all([signing, checking])
     },
     close() {
       closed = true
       clearTimeout(healTimer)
+      clearTimeout(restWaits)
       onHide()
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', onHide)
     },

@@ -8,6 +8,7 @@ import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
 import { postNotice } from '../../src/store/notices'
 import { publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
+import { postRequest, readAidData } from '../../src/store/aid'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
 import { makeKeys, signRaw, type DeviceKeys } from '../../src/sync/keys'
@@ -32,10 +33,10 @@ interface Device {
 
 const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
 
-async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys): Promise<Device> {
+async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[]): Promise<Device> {
   const own = keys ?? (await makeKeys())
   const docs = new SpaceDocs()
-  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory) })
+  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}) })
   docs.gate = gate
   return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
 }
@@ -208,6 +209,39 @@ describe('signed records, checked on read', () => {
     Y.applyUpdate(again.docs.open(STANDING), stored)
     // Read synchronously, before any check could have run.
     expect(notices(again)).toEqual(['停水通知'])
+  })
+
+  it('a phone that has just joined checks what its first screen shows first: the rest waits until this month has come in, or a moment at most', async () => {
+    const { staff, alice, authority } = await community()
+    postNotice(staff.docs, staff.clock, staff.person, { title: '停水通知', body: '' })
+    publishShift(staff.docs, staff.clock, staff.person, { title: '帮厨', category: 'canteen', place: '食堂', date: TODAY, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    postRequest(alice.docs, alice.clock, alice.person, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
+    await meetAndSettle([staff, alice])
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const readAll = (d: Device) => Object.values(publicSpace(d.docs)).forEach((map) => map.forEach(() => {}))
+    const shown = (d: Device) => ({ notices: notices(d), shifts: readShiftData(d.docs).shifts.length, requests: readAidData(d.docs).requests.length })
+
+    for (const monthComes of [true, false]) {
+      const newcomer = await device(`new${monthComes}`, new Map(), undefined, [STANDING, MONTH])
+      newcomer.gate.setAuthority(authority)
+      // The standing doc arrives first: its notice is checked, its help request waits.
+      Y.applyUpdate(newcomer.docs.open(STANDING), Y.encodeStateAsUpdate(staff.docs.open(STANDING)))
+      readAll(newcomer)
+      await pause(100)
+      expect(shown(newcomer)).toEqual({ notices: ['停水通知'], shifts: 0, requests: 0 })
+      if (monthComes) {
+        // This month arrives: its shift is checked, and then the rest.
+        Y.applyUpdate(newcomer.docs.open(MONTH), Y.encodeStateAsUpdate(staff.docs.open(MONTH)))
+        readAll(newcomer)
+        await pause(100)
+        expect(shown(newcomer)).toEqual({ notices: ['停水通知'], shifts: 1, requests: 1 })
+      } else {
+        // This month never comes (nobody has it): the rest is checked a moment later.
+        await pause(400)
+        readAll(newcomer)
+        expect(shown(newcomer)).toEqual({ notices: ['停水通知'], shifts: 0, requests: 1 })
+      }
+    }
   })
 
   it('a removed device: its records made before the removal still count, those after do not', async () => {
