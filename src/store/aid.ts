@@ -139,8 +139,10 @@ export function readAidData(docs: SpaceDocs) {
 export function liveAidData(docs: SpaceDocs, clock: HybridClock) {
   const layout = publicSpace(docs)
   return {
-    requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt)),
-    events: liveCollection(layout.aidEvents, AidEventSchema, (e) => clock.receive(e.stamp)),
+    // A year of help requests lives in the standing doc, and Today shows none: they are
+    // read when a screen first asks for them.
+    requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt), undefined, true),
+    events: liveCollection(layout.aidEvents, AidEventSchema, (e) => clock.receive(e.stamp), undefined, true),
   }
 }
 export type LiveAidData = ReturnType<typeof liveAidData>

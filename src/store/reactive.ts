@@ -59,6 +59,8 @@ export function liveCollection<T extends object>(
   schema: RecordSchema<T>,
   onValidRecord?: (record: T) => void,
   months?: ShownMonths,
+  /** Read nothing until something first reads the collection (records no first screen shows). */
+  deferred = false,
 ): LiveCollection<T> {
   const shown = (docName: DocName) => !months || months.shows(docName)
   const records = new Map<string, T>()
@@ -74,7 +76,7 @@ export function liveCollection<T extends object>(
     if (!signal) signals.set(key, (signal = createSignal(records.get(key), { equals: false })))
     return signal[0]()
   }
-  const byId = new Proxy({} as Record<string, T>, { get: (_, key) => (typeof key === 'string' ? read(key) : undefined) })
+  const byId = new Proxy({} as Record<string, T>, { get: (_, key) => (typeof key === 'string' ? (start(), read(key)) : undefined) })
   const put = (key: string, record: T | undefined) => {
     if (record === undefined) records.delete(key)
     else records.set(key, record)
@@ -115,17 +117,23 @@ export function liveCollection<T extends object>(
     const shard = map.shardIn(docName)
     if (shard) refresh(map.keysIn(docName), shard)
   }
-  for (const docName of map.docNames()) if (shown(docName)) readDoc(docName)
+  let reading = false
+  const start = () => {
+    if (reading) return
+    reading = true
+    for (const docName of map.docNames()) if (shown(docName)) readDoc(docName)
+  }
+  if (!deferred) start()
   const observer = (change: MapChange) => {
-    if (shown(change.docName)) refresh(change.keysChanged, change.shard)
+    if (reading && shown(change.docName)) refresh(change.keysChanged, change.shard)
   }
   map.observe(observer)
-  const stopShowing = months?.onShow((added) => added.forEach(readDoc))
+  const stopShowing = months?.onShow((added) => reading && added.forEach(readDoc))
 
   return {
     byId,
-    ids,
-    skipped,
+    ids: () => (start(), ids()),
+    skipped: () => (start(), skipped()),
     dispose: () => {
       map.unobserve(observer)
       stopShowing?.()

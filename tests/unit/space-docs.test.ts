@@ -73,6 +73,25 @@ describe('a space split by month', () => {
     })
   })
 
+  it('a deferred collection reads no record until something first reads it, then follows every change', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDocs()
+      const map = space.getMap('entries')
+      map.set('a', { id: 'a' })
+      map.set('bad', { wrong: true })
+      const seen: string[] = []
+      const live = liveCollection(map, Entry, (entry) => seen.push(entry.id), undefined, true)
+      map.set('b', { id: 'b' })
+      expect(seen).toEqual([])
+      expect([...live.ids()].sort()).toEqual(['a', 'b'])
+      expect(live.skipped()).toBe(1)
+      map.set('c', { id: 'c' })
+      expect([...live.ids()].sort()).toEqual(['a', 'b', 'c'])
+      expect(seen.sort()).toEqual(['a', 'b', 'c'])
+      dispose()
+    })
+  })
+
   it('ignores a key filed in the wrong doc (only a buggy or hostile peer writes one)', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()

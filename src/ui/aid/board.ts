@@ -1,8 +1,7 @@
-import { createMemo } from 'solid-js'
 import { browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
-import { groupBy } from '../common/derive'
+import { createDeferredMemo, groupBy } from '../common/derive'
 
 // Requests with their derived lifecycle, for every mutual-aid screen, with the steps
 // anyone may take (who may take which is checked in the domain).
@@ -10,9 +9,9 @@ import { groupBy } from '../common/derive'
 export function createAidBoard(session: CommunitySession) {
   const data = session.aid
   const isStaff = (id: string) => session.members.byId[id]?.role === 'staff'
-  const eventsBy = createMemo(() => groupBy(data.events.ids(), data.events.byId, (e) => e.requestId))
+  const eventsBy = createDeferredMemo(() => groupBy(data.events.ids(), data.events.byId, (e) => e.requestId))
   const statusOf = (request: AidRequest): AidStatus => deriveStatus(request, eventsBy().get(request.id) ?? [], isStaff)
-  const items = createMemo(() =>
+  const items = createDeferredMemo(() =>
     data.requests
       .ids()
       .map((id) => data.requests.byId[id])
