@@ -206,7 +206,7 @@ export function makeSignedRecords(options: {
   // does; checking its year of help requests then would hold up this month's menu
   // (the checks and the incoming data share one thread). So the rest waits until every
   // doc the first screen reads holds records (at once on a phone that stored them),
-  // or 5 s after the first record came in.
+  // or 5 s after the first record was read.
   const waitingFor = new Set(options.firstDocs ?? [])
   let restWaits: ReturnType<typeof setTimeout> | undefined
   const openRest = () => {
@@ -288,7 +288,6 @@ export function makeSignedRecords(options: {
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
     if (!hasSignature(raw)) return false
-    if (waitingFor.size > 0) arrived(docNameOf(key))
     // Every stored record passes here at each start: the common case (checked before,
     // nothing failed) makes no string and runs no regex.
     const doc = shard.doc!
@@ -402,6 +401,8 @@ export function makeSignedRecords(options: {
       // Nothing the app does deletes a record: a deletion is a peer's doing.
       if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
       const raw = shard.get(key)
+      // (This device's own records count too: a founder alone holds nobody else's.)
+      if (waitingFor.size > 0) arrived(docNameOf(key))
       if (ownClients.has(item.id.client)) {
         if (!hasSignature(raw)) queueSign(map, key)
         return accept(map, key, raw)

@@ -242,6 +242,19 @@ describe('signed records, checked on read', () => {
         expect(shown(newcomer)).toEqual({ notices: ['停水通知'], shifts: 0, requests: 1 })
       }
     }
+
+    // A founder alone holds only its own records: they count as arrived, so the first
+    // help request from a peer is checked at once, not after the wait.
+    const founder = await device('founder', new Map(), staff.keys, [STANDING, MONTH])
+    founder.gate.setAuthority(authority)
+    postNotice(founder.docs, founder.clock, staff.person, { title: '开会', body: '' })
+    publishShift(founder.docs, founder.clock, staff.person, { title: '送餐', category: 'canteen', place: '食堂', date: TODAY, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
+    readAll(founder)
+    await pause(100)
+    Y.applyUpdate(founder.docs.open(STANDING), Y.encodeStateAsUpdate(alice.docs.open(STANDING)))
+    readAll(founder)
+    await pause(100)
+    expect(shown(founder).requests).toBe(1)
   })
 
   it('a removed device: its records made before the removal still count, those after do not', async () => {
