@@ -95,11 +95,6 @@ export type FileLoaded = { ok: true; community: string; changed: number } | { ok
 
 type Transport = typeof import('./sync/connect')
 
-/** The same commands, each reading something first. */
-function readingFirst<T extends Record<string, (...args: never[]) => unknown>>(bound: T, read: () => unknown): T {
-  return Object.fromEntries(Object.entries(bound).map(([name, command]) => [name, (...args: never[]) => (read(), command(...args))])) as T
-}
-
 /**
  * What screens call, built once per open community. Staff commands exist only on a
  * device that holds the staff space, so a screen cannot reach them without it.
@@ -277,9 +272,6 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
   const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
-  // Help requests are read when a screen first shows them; a step on one reads them
-  // first, so the clock has seen every stamp before it stamps the step.
-  commands.aid = readingFirst(commands.aid, () => [aid.requests.ids(), aid.events.ids()])
   // A verdict from before the stored trust records have loaded would take every role
   // away for a moment (and the kept one from the last start would have been right):
   // records are read by the kept verdict until the stored one is checked.

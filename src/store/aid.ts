@@ -14,6 +14,20 @@ const notFound = failed('request', 'problem.notFound')
 
 const eventsOf = (docs: SpaceDocs, requestId: string): AidEvent[] => readByPrefix(publicSpace(docs).aidEvents, AidEventSchema, `${requestId}|`)
 
+/**
+ * A request and its events, with their stamps taken into the clock: no screen may have
+ * read them yet (they are read when one first shows them), and a step must be stamped
+ * after every step it follows.
+ */
+function requestWithEvents(docs: SpaceDocs, clock: HybridClock, id: string): { request: AidRequest; events: AidEvent[] } | null {
+  const request = findRequest(docs, id)
+  if (!request) return null
+  const events = eventsOf(docs, id)
+  clock.receive(request.editedAt)
+  events.forEach((event) => clock.receive(event.stamp))
+  return { request, events }
+}
+
 export function findRequest(docs: SpaceDocs, id: string): AidRequest | null {
   return readRecord(AidRequestSchema, id, publicSpace(docs).aidRequests.get(id))
 }
@@ -54,9 +68,10 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
 
 /** Edits are for the requester (or staff) while nobody has taken it. */
 export function editRequest(docs: SpaceDocs, clock: HybridClock, by: Person, id: string, draft: AidDraft, today: Day, isStaff: (id: string) => boolean): Checked<AidRequest> {
-  const request = findRequest(docs, id)
-  if (!request) return notFound
-  const status = deriveStatus(request, eventsOf(docs, id), isStaff)
+  const found = requestWithEvents(docs, clock, id)
+  if (!found) return notFound
+  const { request } = found
+  const status = deriveStatus(request, found.events, isStaff)
   if (status.state !== 'open') return { ok: false, problems: { request: 'problem.notOpen' } }
   if (by.id !== request.postedBy && by.id !== request.forId && !isStaff(by.id)) return { ok: false, problems: { request: 'problem.notAllowed' } }
   const check = checkAidDraft(draft, today)
@@ -95,9 +110,10 @@ const refusal: Record<AidEventType, ProblemKey> = {
  * decides, the same way everywhere, and the loser is told.
  */
 export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
-  const request = findRequest(docs, requestId)
-  if (!request) return notFound
-  const status = deriveStatus(request, eventsOf(docs, requestId), isStaff)
+  const found = requestWithEvents(docs, clock, requestId)
+  if (!found) return notFound
+  const { request } = found
+  const status = deriveStatus(request, found.events, isStaff)
   if (!allowed(status, { type, byId: by.id }, request, isStaff)) {
     // Would the state allow it for someone with every right? Then it is a matter of who.
     const stateAllows = allowed(status, { type, byId: by.id }, { forId: by.id, postedBy: by.id }, () => true)

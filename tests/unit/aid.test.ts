@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { allowed, browseOrder, checkAidDraft, deriveStatus, errandNumber, looksLikeFullAddress, lostTake, overview, type AidDraft, type AidEventType, type AidRequest } from '../../src/domain/aid'
 import { editRequest, postRequest, readAidData, step } from '../../src/store/aid'
-import { stampDay } from '../../src/domain/hlc'
+import { compareStamps, stampDay } from '../../src/domain/hlc'
 
 const TODAY = '2026-11-23'
 const draft = (over: Partial<AidDraft> = {}): AidDraft => ({
@@ -132,6 +132,22 @@ describe('the lifecycle: every allowed and refused step', () => {
     const request = { forId: 'res', postedBy: 'res' } as Pick<AidRequest, 'forId' | 'postedBy'>
     expect(allowed({ state: 'done', taker: { id: 'v1', name: '', how: 'take' } }, { type: 'confirm', byId: 'v1' }, request, isStaff)).toBe(false)
     expect(allowed({ state: 'done', taker: { id: 'v1', name: '', how: 'take' } }, { type: 'confirm', byId: 'staff' }, request, isStaff)).toBe(true)
+  })
+})
+
+describe('stamps', () => {
+  it('a step is stamped after the steps it follows, even on a phone whose clock is behind and whose screens never read them', () => {
+    // The resident's and the volunteer's phones run an hour ahead of the staff phone.
+    const ahead = setup(new Date(`${TODAY}T10:00:00`).getTime())
+    const posted = postRequest(ahead.docs, ahead.clock('res'), resident, draft(), TODAY)
+    if (!posted.ok) throw new Error('post failed')
+    const took = step(ahead.docs, ahead.clock('v1'), posted.value.id, 'take', v1, {}, isStaff)
+    const docs = new SpaceDocs()
+    copySpace(ahead.docs, docs)
+    const behind = new HybridClock('staff', () => new Date(`${TODAY}T09:00:00`).getTime())
+    const done = step(docs, behind, posted.value.id, 'done', staff, {}, isStaff)
+    if (!took.ok || !done.ok) throw new Error('step failed')
+    expect(compareStamps(done.value.stamp, took.value.stamp)).toBeGreaterThan(0)
   })
 })
 
