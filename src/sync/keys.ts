@@ -3,12 +3,18 @@ import { readSetting, writeSetting } from './device'
 
 // This device's keys, made once and kept in IndexedDB beside its settings: an Ed25519
 // pair that signs what the device writes, and an X25519 pair others seal messages to.
-// The private keys are made non-extractable, so no script can read them out, only use
-// them. WebCrypto has both in Chrome 137+, Firefox 129+, Safari 17+ and Node 20.
+// WebCrypto has both in Chrome 137+, Firefox 129+, Safari 17+ and Node 20; there the
+// private keys are non-extractable, so no script can read them out, only use them.
+// An older browser gets the same curves from @noble/curves, loaded only then, and keeps
+// its private keys as raw bytes: the same signatures and sealed boxes, checked the same
+// way by every other device, with keys a script on the page could read.
+
+/** A private key: a WebCrypto key, or its 32 raw bytes where the browser lacks the curve. */
+export type PrivateKey = CryptoKey | Uint8Array<ArrayBuffer>
 
 export interface DeviceKeys {
-  signing: CryptoKeyPair
-  agreement: CryptoKeyPair
+  signing: { privateKey: PrivateKey }
+  agreement: { privateKey: PrivateKey }
   /** The signing key's public half (base64url), which names this device in trust records. */
   publicKey: string
   /** The key-agreement public half (base64url), for sealing to this device. */
@@ -24,23 +30,56 @@ export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => {
 }
 
 const rawPublic = async (key: CryptoKey) => toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', key)))
+const noble = () => import('@noble/curves/ed25519.js')
+const copy = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes)
 
-/** A new pair of device keys (loadDeviceKeys makes and keeps one per browser; tests make several). */
-export async function makeKeys(): Promise<DeviceKeys> {
-  const signing = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair
-  const agreement = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair
-  return { signing, agreement, publicKey: await rawPublic(signing.publicKey), agreementKey: await rawPublic(agreement.publicKey) }
+let native: Promise<boolean> | undefined
+/** Whether WebCrypto here has Ed25519 and X25519; asked once, by making a key of each. */
+export function hasNativeCurves(): Promise<boolean> {
+  native ??= Promise.all([
+    crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign']),
+    crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits']),
+  ]).then(
+    () => true,
+    () => false,
+  )
+  return native
 }
 
+/** A key pair of one curve, made by WebCrypto or else by @noble/curves. */
+async function makePair(curve: 'Ed25519' | 'X25519', useNative: boolean): Promise<{ privateKey: PrivateKey; publicKey: string }> {
+  if (useNative) {
+    const usages: KeyUsage[] = curve === 'Ed25519' ? ['sign', 'verify'] : ['deriveBits']
+    const pair = (await crypto.subtle.generateKey({ name: curve }, false, usages)) as CryptoKeyPair
+    return { privateKey: pair.privateKey, publicKey: await rawPublic(pair.publicKey) }
+  }
+  const { ed25519, x25519 } = await noble()
+  const make = curve === 'Ed25519' ? ed25519 : x25519
+  const privateKey = copy(make.utils.randomSecretKey())
+  return { privateKey, publicKey: toBase64Url(make.getPublicKey(privateKey)) }
+}
+
+/** A new pair of device keys (loadDeviceKeys makes and keeps one per browser; tests make several). */
+export async function makeKeys(useNative?: boolean): Promise<DeviceKeys> {
+  const nativeCurves = useNative ?? (await hasNativeCurves())
+  const [signing, agreement] = await Promise.all([makePair('Ed25519', nativeCurves), makePair('X25519', nativeCurves)])
+  return { signing, agreement, publicKey: signing.publicKey, agreementKey: agreement.publicKey }
+}
+
+const isPrivateKey = (key: unknown): key is PrivateKey => key instanceof CryptoKey || (key instanceof Uint8Array && key.length === 32)
 const isKeys = (value: unknown): value is DeviceKeys =>
-  typeof value === 'object' && value !== null && typeof (value as DeviceKeys).publicKey === 'string' && (value as DeviceKeys).signing?.privateKey instanceof CryptoKey
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as DeviceKeys).publicKey === 'string' &&
+  isPrivateKey((value as DeviceKeys).signing?.privateKey) &&
+  isPrivateKey((value as DeviceKeys).agreement?.privateKey)
 
 let loading: Promise<DeviceKeys | null> | null = null
 
 /**
  * This device's keys: made on first use and written to disk before they are used.
- * Null where the browser has no WebCrypto (a plain-http page on the LAN) or no
- * Ed25519 (browsers older than those above): such a device cannot sign or check.
+ * Null where the page has no WebCrypto at all (plain http on the LAN): such a device
+ * cannot sign or check.
  */
 export function loadDeviceKeys(): Promise<DeviceKeys | null> {
   loading ??= (async () => {
@@ -54,13 +93,14 @@ export function loadDeviceKeys(): Promise<DeviceKeys | null> {
   return loading
 }
 
-export async function sign(privateKey: CryptoKey, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+export async function sign(privateKey: PrivateKey, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return toBase64Url(await signRaw(privateKey, bytes))
 }
 
 /** The 64 signature bytes themselves (records keep them as bytes: a third smaller, and nothing to decode). */
-export async function signRaw(privateKey: CryptoKey, bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, bytes))
+export async function signRaw(privateKey: PrivateKey, bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  if (privateKey instanceof CryptoKey) return new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, bytes))
+  return copy((await noble()).ed25519.sign(bytes, privateKey))
 }
 
 // Imported public keys are kept: a community has a few hundred devices, and every
@@ -76,32 +116,47 @@ function publicKeyOf(publicKey: string): Promise<CryptoKey | null> {
 }
 
 /** Whether `signature` is `publicKey`'s over `bytes`; a malformed key or signature is simply false. */
-export async function verify(publicKey: string, signature: string | Uint8Array, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  const key = await publicKeyOf(publicKey)
-  if (!key) return false
+export async function verify(publicKey: string, signature: string | Uint8Array, bytes: Uint8Array<ArrayBuffer>, useNative?: boolean): Promise<boolean> {
+  const raw = typeof signature === 'string' ? fromBase64Url(signature) : new Uint8Array(signature)
   try {
-    return await crypto.subtle.verify('Ed25519', key, typeof signature === 'string' ? fromBase64Url(signature) : new Uint8Array(signature), bytes)
+    if (!(useNative ?? (await hasNativeCurves()))) return (await noble()).ed25519.verify(raw, bytes, fromBase64Url(publicKey))
+    const key = await publicKeyOf(publicKey)
+    return key !== null && (await crypto.subtle.verify('Ed25519', key, raw, bytes))
   } catch {
     return false
   }
 }
+
+// An Ed25519 private key in PKCS #8 is this fixed header and then its 32-byte seed.
+const PKCS8_ED25519 = fromBase64Url('MC4CAQAwBQYDK2VwBCIEIA')
 
 /**
  * A key pair for an invitation: its public half goes into a signed invitation record,
  * its private half (PKCS #8, base64url) into the invite link, so whoever holds the
  * link can prove it by signing their own device key with it.
  */
-export async function makeInvitationKey(): Promise<{ publicKey: string; secret: string }> {
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair
-  return { publicKey: await rawPublic(pair.publicKey), secret: toBase64Url(new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))) }
+export async function makeInvitationKey(useNative?: boolean): Promise<{ publicKey: string; secret: string }> {
+  if (useNative ?? (await hasNativeCurves())) {
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair
+    return { publicKey: await rawPublic(pair.publicKey), secret: toBase64Url(new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))) }
+  }
+  const { privateKey, publicKey } = await makePair('Ed25519', false)
+  return { publicKey, secret: toBase64Url(new Uint8Array([...PKCS8_ED25519, ...(privateKey as Uint8Array)])) }
 }
 
 /** An invitation's key from the secret in a link (its public half read back out); null if the secret is not a key. */
-export async function readSecretKey(secret: string): Promise<{ privateKey: CryptoKey; publicKey: string } | null> {
+export async function readSecretKey(secret: string, useNative?: boolean): Promise<{ privateKey: PrivateKey; publicKey: string } | null> {
   try {
-    const privateKey = await crypto.subtle.importKey('pkcs8', fromBase64Url(secret), { name: 'Ed25519' }, true, ['sign'])
-    const { x } = await crypto.subtle.exportKey('jwk', privateKey)
-    return x ? { privateKey, publicKey: x } : null
+    if (useNative ?? (await hasNativeCurves())) {
+      const privateKey = await crypto.subtle.importKey('pkcs8', fromBase64Url(secret), { name: 'Ed25519' }, true, ['sign'])
+      const { x } = await crypto.subtle.exportKey('jwk', privateKey)
+      return x ? { privateKey, publicKey: x } : null
+    }
+    const bytes = fromBase64Url(secret)
+    const header = bytes.subarray(0, PKCS8_ED25519.length)
+    if (bytes.length !== PKCS8_ED25519.length + 32 || header.some((byte, i) => byte !== PKCS8_ED25519[i])) return null
+    const privateKey = bytes.slice(PKCS8_ED25519.length)
+    return { privateKey, publicKey: toBase64Url((await noble()).ed25519.getPublicKey(privateKey)) }
   } catch {
     return null
   }
@@ -144,20 +199,25 @@ export interface Sealed {
 
 const INFO = new TextEncoder().encode('neighbours sealed v1')
 
-async function boxKey(privateKey: CryptoKey, publicKey: string, usage: KeyUsage): Promise<CryptoKey> {
+/** The X25519 secret shared by a private key and a peer's public one. */
+async function agree(privateKey: PrivateKey, publicKey: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (privateKey instanceof Uint8Array) return copy((await noble()).x25519.getSharedSecret(privateKey, fromBase64Url(publicKey)))
   const peer = await crypto.subtle.importKey('raw', fromBase64Url(publicKey), { name: 'X25519' }, false, [])
-  const shared = await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256)
-  const material = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey'])
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256))
+}
+
+async function boxKey(privateKey: PrivateKey, publicKey: string, usage: KeyUsage): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey('raw', await agree(privateKey, publicKey), 'HKDF', false, ['deriveKey'])
   return crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: INFO }, material, { name: 'AES-GCM', length: 256 }, false, [usage])
 }
 
 /** Seals bytes to a device's key-agreement key, with a fresh key pair of the sender's each time. */
-export async function seal(toAgreementKey: string, bytes: Uint8Array<ArrayBuffer>): Promise<Sealed> {
-  const once = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair
+export async function seal(toAgreementKey: string, bytes: Uint8Array<ArrayBuffer>, useNative?: boolean): Promise<Sealed> {
+  const once = await makePair('X25519', useNative ?? (await hasNativeCurves()))
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const key = await boxKey(once.privateKey, toAgreementKey, 'encrypt')
   const box = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes))
-  return { from: await rawPublic(once.publicKey), iv: toBase64Url(iv), box: toBase64Url(box) }
+  return { from: once.publicKey, iv: toBase64Url(iv), box: toBase64Url(box) }
 }
 
 /** Opens what was sealed to this device; null if it was sealed to another key or changed on the way. */

@@ -176,6 +176,48 @@ describe('roles from signed grants, checked on every device', () => {
     }
     expect((await dataChannelBytes(staff.page)).received).toBeGreaterThan(0)
   })
+
+  it('a phone whose browser lacks WebCrypto Ed25519 and X25519 makes its keys with @noble/curves: it joins, checks staff’s records, and its sign-up counts on staff’s phone', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const old = cleanup.add(await launchDevice('old'), (d) => d.dispose())
+    // As in a browser older than Chrome 137 / Safari 17: the two curves are unknown algorithms.
+    await old.context.addInitScript(() => {
+      const subtle = crypto.subtle as any
+      for (const method of ['generateKey', 'importKey', 'sign', 'verify', 'deriveBits']) {
+        const real = subtle[method].bind(subtle)
+        subtle[method] = (...args: any[]) => {
+          const algorithm = method === 'importKey' ? args[2] : args[0]
+          const curve = typeof algorithm === 'string' ? algorithm : algorithm?.name
+          return curve === 'Ed25519' || curve === 'X25519' ? Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError')) : real(...args)
+        }
+      }
+    })
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await postNotice(staff.page, '社区通知')
+    await publishShift(staff.page, { title: '食堂帮厨', places: 3 })
+    await joinByLink(old.page, await inviteLink(staff.page, 'resident'), '老手机')
+    expect(await old.page.evaluate(() => crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign']).then(() => 'native', (e) => e.name))).toBe('NotSupportedError')
+
+    // Its acceptance of the invitation, signed with the link's key by @noble/curves, admits it everywhere.
+    await confirmedRole(old.page, 'resident')
+    const oldKey = await old.page.evaluate(() => (window as any).neighbours.session.trust.state().me as string)
+    await staff.page.waitForFunction((key) => (window as any).neighbours.session.trust.state().verdict.roles.get(key) === 'resident', oldKey, { timeout: 30_000 })
+    // It checks staff's signatures itself: the notice and the shift show.
+    await waitForNotice(old.page, '社区通知')
+    await old.page.click('[data-testid=nav-shifts]')
+    await shiftCard(old.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
+    // Its signed sign-up counts on staff's phone, and nothing of it is refused.
+    await staff.page.click('[data-testid=nav-shifts]')
+    await shiftCard(staff.page, '食堂帮厨').locator('[data-testid=coming]', { hasText: '老手机' }).waitFor({ timeout: 30_000 })
+    const signed = await staff.page.evaluate((key) => {
+      const { session } = (window as any).neighbours
+      const id = session.shifts.signups.ids()[0] as string
+      return { by: session.publicSpace.docs.open(id.slice(0, 7)).getMap('signups').get(id)?.sig?.by, refused: session.refused().filter((r: any) => r.author === key).length }
+    }, oldKey)
+    expect(signed).toEqual({ by: oldKey, refused: 0 })
+    expect((await dataChannelBytes(staff.page)).received).toBeGreaterThan(0)
+  })
 })
 
 /** Waits until this page's staff roster (Canteen → roster, opened if it is not) lists the elder. */
