@@ -13,16 +13,34 @@ const STAFF_SPACE: readonly TrustRole[] = ['founder', 'staff', 'hub']
 type Row = Record<string, unknown>
 /** Which person a record belongs to (it must be the author's own, unless staff wrote it). */
 type Owner = (record: Row) => unknown
-type Rule = { staffOnly: true } | { staffSpace: true } | { owner: Owner; staffOnlyIf?: (record: Row) => boolean }
+interface Owned {
+  owner: Owner
+  staffOnlyIf?: (record: Row) => boolean
+  /**
+   * The person a record's key names, where its schema does not already tie the key to
+   * the owner field. Without it, a resident could take over someone else's key by
+   * writing their own name into the record: every device that never saw the first
+   * version would accept it, and the community could not agree which one to heal to.
+   */
+  keyOwner?: (key: string) => string
+}
+type Rule = { staffOnly: true } | { staffSpace: true } | Owned
 
 const staffOnly: Rule = { staffOnly: true }
 const staffSpace: Rule = { staffSpace: true }
-const ownedBy = (field: string, staffOnlyIf?: (record: Row) => boolean): Rule => ({ owner: (record) => record[field], staffOnlyIf })
+const ownedBy = (field: string, more: Omit<Owned, 'owner'> = {}): Rule => ({ owner: (record) => record[field], ...more })
+/** A help request's id begins with its poster's person id and a dot (store/aid.ts). */
+export const requestOwner = (key: string): string => {
+  const dot = key.indexOf('.')
+  return dot < 0 ? '' : key.slice(0, dot)
+}
+/** A help event's key ends with its stamp, whose last part is the device that wrote it, which is its person. */
+const eventOwner = (key: string): string => key.slice(key.lastIndexOf('-') + 1)
 
 /** One rule per collection in store/layout.ts; a collection with no rule accepts nothing signed. */
 export const RULES: Record<string, Rule> = {
   // A member entry may call itself staff only when staff wrote it.
-  members: ownedBy('deviceId', (member) => member.role === 'staff'),
+  members: ownedBy('deviceId', { staffOnlyIf: (member) => member.role === 'staff' }),
   notices: staffOnly,
   noticeWithdrawals: staffOnly,
   shifts: staffOnly,
@@ -36,9 +54,11 @@ export const RULES: Record<string, Rule> = {
   rsvps: ownedBy('personId'),
   headcounts: staffOnly,
   ratings: ownedBy('personId'),
-  aidRequests: ownedBy('postedBy'),
+  aidRequests: ownedBy('postedBy', { keyOwner: requestOwner }),
   // Dispatching a volunteer is the coordinator's step.
-  aidEvents: ownedBy('byId', (event) => event.type === 'dispatch'),
+  aidEvents: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch', keyOwner: eventOwner }),
+  // A meal card's code is what lets a family reserve for their elder, so anyone holding
+  // it may change a reservation others made: the key names the card, not a person.
   canteenSettings: staffOnly,
   menus: staffOnly,
   reservations: ownedBy('byId'),
@@ -69,8 +89,8 @@ export function isOlder(older: Row, newer: Row): boolean {
 
 export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older'
 
-/** Whether the device with signing key `author` may have written `record` into `collection`. */
-export function mayWrite(authority: Authority, collection: string, record: Row, author: string): boolean {
+/** Whether the device with signing key `author` may have written `record` under `key` in `collection`. */
+export function mayWrite(authority: Authority, collection: string, key: string, record: Row, author: string): boolean {
   const rule = RULES[collection]
   if (!rule) return false
   const removed = authority.removed.get(author)
@@ -86,5 +106,5 @@ export function mayWrite(authority: Authority, collection: string, record: Row, 
   if (STAFF.includes(role)) return true
   if ('staffOnly' in rule || rule.staffOnlyIf?.(record)) return false
   const person = authority.people.get(author)
-  return person !== undefined && rule.owner(record) === person
+  return person !== undefined && rule.owner(record) === person && (rule.keyOwner === undefined || rule.keyOwner(key) === person)
 }

@@ -21,4 +21,4 @@ export function newSecret(): string {
 export const datedId = (day: string): string => `${day.slice(0, 7)}_${newId()}`
 
 /** A record's id in its schema (what `newId` and `datedId` make, or a key made from one). */
-export const IdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
+export const IdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(80))

@@ -40,7 +40,8 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
   const stamp = clock.tick()
   const forSomeoneElse = forName !== '' && forName !== by.name
   const request: AidRequest = {
-    id: newId(),
+    // Its id begins with the poster's person id, so nobody else can take the key over (domain/authority.ts).
+    id: `${by.id}.${newId(12)}`,
     ...rest,
     forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
     forName: forSomeoneElse ? forName : by.name,

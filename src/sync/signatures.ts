@@ -364,13 +364,13 @@ export function makeSignedRecords(options: {
   }
 
   /** Whether a kept version still counts (its author may since have been removed). */
-  const stillCounts = (map: SpaceMap, value: Record<string, unknown>) =>
-    !authority || !hasSignature(value) || mayWrite(authority, map.name, value, value.sig.by)
+  const stillCounts = (map: SpaceMap, key: string, value: Record<string, unknown>) =>
+    !authority || !hasSignature(value) || mayWrite(authority, map.name, key, value, value.sig.by)
 
   const refuse = (map: SpaceMap, key: string, entry: RefusedRecord): unknown => {
     noteRefusal(entry, map, key)
     const last = keptIn(map).get(key)
-    if (last && stillCounts(map, last)) {
+    if (last && stillCounts(map, key, last)) {
       queueHeal(map, key)
       return last
     }
@@ -414,12 +414,12 @@ export function makeSignedRecords(options: {
       const entry = (why: RefusedRecord['why']): RefusedRecord => ({ collection: map.name, key, author, why })
       if (!holds) return refuse(map, key, entry(author ? 'badSignature' : 'unsigned'))
       const record = raw as Record<string, unknown>
-      if (!mayWrite(authority!, map.name, record, author!)) {
+      if (!mayWrite(authority!, map.name, key, record, author!)) {
         waitFor(author!, map, key)
         return refuse(map, key, entry('notAllowed'))
       }
       // (Against a kept version that still counts: a write its author may not make wins nothing.)
-      if (last && last !== raw && isOlder(record, last) && stillCounts(map, last)) return refuse(map, key, entry('older'))
+      if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
       return accept(map, key, raw)
     },
     written: queueSign,

@@ -87,7 +87,7 @@ const view = (phone: Phone) => {
   const verdict = verdictOf(COMMUNITY, ROOT, readTrust(phone.docs).map((t) => t.record))
   return {
     /** Whether each sample record counts, by this device's verdict. */
-    records: samples.map((s) => (mayWrite(verdict.authority, s.collection, s.record, s.author) ? '1' : '0')).join(''),
+    records: samples.map((s) => (mayWrite(verdict.authority, s.collection, 'k', s.record, s.author) ? '1' : '0')).join(''),
     roles: [...verdict.roles].sort(),
     revoked: [...verdict.revoked].sort(),
     refused: verdict.refused.length,

@@ -162,6 +162,39 @@ describe('signed records, checked on read', () => {
     }
   })
 
+  it('a help request taken over by another resident (their own name written into it) counts on no phone, not even one that never saw the first, and is written back', async () => {
+    const { staff, alice, bob, all, authority } = await community()
+    const posted = postRequest(alice.docs, alice.clock, alice.person, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
+    if (!posted.ok) throw new Error('not posted')
+    const key = posted.value.id
+    expect(key.startsWith('alice.')).toBe(true)
+    await meetAndSettle(all)
+    const original = publicSpace(alice.docs).aidRequests.get(key) as Record<string, unknown>
+    const mine = { postedBy: 'bob', postedByName: 'bob', forId: 'bob', forName: 'bob' }
+    await tamper(bob, 'aidRequests', key, { ...withoutSig(original), ...mine, title: '被改了', editedAt: bob.clock.tick() })
+    // A phone that meets only the tampered one holds only the tampered version, and refuses it.
+    const carol = await device('carol')
+    carol.gate.setAuthority(authority)
+    meet([bob, carol])
+    await settle([carol])
+    expect(readAidData(carol.docs).requests).toEqual([])
+    expect(carol.gate.refused().map((r) => [r.key, r.author, r.why])).toEqual([[key, bob.keys.publicKey, 'notAllowed']])
+    // The others keep showing alice's, write it back, and then every phone holds it.
+    await meetAndSettle(all)
+    for (const d of [staff, alice]) expect(readAidData(d.docs).requests.map((r) => r.title)).toEqual(['买菜'])
+    await new Promise((resolve) => setTimeout(resolve, 1_700))
+    await meetAndSettle([...all, carol])
+    for (const d of [...all, carol]) {
+      expect(readAidData(d.docs).requests.map((r) => `${r.postedBy}:${r.title}`)).toEqual(['alice:买菜'])
+      expect((d.docs.open(STANDING).getMap('aidRequests').get(key) as Record<string, unknown>).sig).toEqual(original.sig)
+    }
+    // A help event's key ends with its writer's stamp: bob's take under alice's stamp counts nowhere.
+    const take = (device: string) => `${key}|${formatStamp(wall, 0, device)}`
+    expect(mayWrite(authority, 'aidEvents', take('bob'), { byId: 'bob', type: 'take' }, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'aidEvents', take('alice'), { byId: 'bob', type: 'take' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'aidEvents', take('alice'), { byId: 'bob', type: 'take' }, staff.keys.publicKey)).toBe(true)
+  })
+
   it('a deleted record comes back, and an older version of a record never replaces a newer one', async () => {
     const { staff, alice, bob, all } = await community()
     const shift = publishShift(staff.docs, staff.clock, staff.person, { title: '帮厨', category: 'canteen', place: '食堂', date: TODAY, start: '10:00', end: '12:00', places: 2, notes: '', skill: '' }, TODAY)
@@ -265,12 +298,12 @@ describe('signed records, checked on read', () => {
     const removal: Authority = { ...authority, roles: new Map([...authority.roles].filter(([k]) => k !== bob.keys.publicKey)), removed: new Map([[bob.keys.publicKey, { role: 'resident', at: removedAt }]]) }
     before.updatedAt = formatStamp(1, 0, 'bob')
     after.updatedAt = bob.clock.tick()
-    expect(mayWrite(removal, 'signups', before, bob.keys.publicKey)).toBe(true)
-    expect(mayWrite(removal, 'signups', after, bob.keys.publicKey)).toBe(false)
-    expect(mayWrite(removal, 'signups', { ...before, personId: 'alice' }, bob.keys.publicKey)).toBe(false)
-    expect(mayWrite(authority, 'notices', { stamp: before.updatedAt }, staff.keys.publicKey)).toBe(true)
-    expect(mayWrite(authority, 'members', { deviceId: 'bob', role: 'staff' }, bob.keys.publicKey)).toBe(false)
-    expect(mayWrite(authority, 'members', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(removal, 'signups', 'k', before, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(removal, 'signups', 'k', after, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(removal, 'signups', 'k', { ...before, personId: 'alice' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'notices', 'k', { stamp: before.updatedAt }, staff.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'members', 'k', { deviceId: 'bob', role: 'staff' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'members', 'k', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(true)
   })
 })
 
