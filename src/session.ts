@@ -303,7 +303,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   })
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
   const trustRecords = liveTrust(pub.docs, clock)
-  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteen), ...Object.values(staffCanteen ?? {})]
+  // (A day's reservations are read from the same map as the month's; the month's collection counts what it skips.)
+  const { reservationsOn, ...canteenCollections } = canteen
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {})]
   let closing: Promise<void> | undefined
   return {
     membership,
@@ -345,6 +347,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       // Idempotent: switching and leaving may both ask to close the same session.
       closing ??= (async () => {
         collections.forEach((c) => c.dispose())
+        reservationsOn.dispose()
         trust.close()
         checks.forEach((check) => check.close())
         await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined])

@@ -40,7 +40,7 @@ import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
-import { liveCollection, type ShownMonths } from './reactive'
+import { liveCollection, liveGroups, type ShownMonths } from './reactive'
 
 const fail = failed
 const CODE = /^[A-Z0-9]{6}$/
@@ -129,6 +129,8 @@ export function reserve(docs: SpaceDocs, clock: HybridClock, request: Reservatio
   const reservations = readByPrefix(layout.reservations, ReservationSchema, `${request.day}|${request.meal}|`)
   const standing = [...readCollection(layout.standingOrders, StandingOrderSchema).records.values()]
   const others = ordersFor(request.day, request.meal, reservations, standing).filter((o) => o.elderCode !== code)
+  // Stamped after every reservation of the meal it read, whatever a screen has shown.
+  reservations.forEach((r) => clock.receive(r.updatedAt))
   const stamp = clock.tick()
   const keepsPlace = existing?.active ? existing.stamp : stamp
   const seatsTaken = allocateSeats(others.filter((o) => o.stamp < keepsPlace), menu.seats)
@@ -158,6 +160,7 @@ export function cancelReservation(docs: SpaceDocs, clock: HybridClock, code: str
   if (isPastCutoff(menu, today, now)) return fail('meal', 'problem.pastCutoff')
   const key = reservationKey(day, meal, code)
   const existing = readRecord(ReservationSchema, key, publicSpace(docs).reservations.get(key))
+  if (existing) clock.receive(existing.updatedAt)
   const stamp = clock.tick()
   const cancelled: Reservation = existing
     ? { ...existing, active: false, updatedAt: stamp, byId: by.id, byName: by.name }
@@ -307,7 +310,10 @@ export function liveCanteenData(docs: SpaceDocs, clock: HybridClock, months?: Sh
   return {
     settings: liveCollection(layout.canteenSettings, PricesSchema, (p) => clock.receive(p.stamp), months),
     menus: liveCollection(layout.menus, MenuSchema, (m) => clock.receive(m.stamp), months),
-    reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt), months),
+    /** Every shown month's reservations, read when a screen first asks (a month's report). */
+    reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt), months, true),
+    /** One day's reservations (their keys begin with the day), read when a screen shows that day. */
+    reservationsOn: liveGroups(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt)),
     standing: liveCollection(layout.standingOrders, StandingOrderSchema, (s) => clock.receive(s.updatedAt), months),
   }
 }

@@ -68,7 +68,8 @@ export function readCollection<T>(map: SpaceMap, schema: RecordSchema<T>): Colle
 // are grouped by that first part, kept up to date by an observer, so a command finds
 // one record's entries without walking a month.
 const keyGroups = new WeakMap<Y.Map<unknown>, Map<string, Set<string>>>()
-const firstPart = (key: string) => {
+/** What an entry's key begins with: the id of what it belongs to (a shift, a day). */
+export const firstPart = (key: string) => {
   const bar = key.indexOf('|')
   return bar < 0 ? key : key.slice(0, bar)
 }

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
-import { readRecord, type RecordSchema } from './collection'
+import { firstPart, readByPrefix, readRecord, type RecordSchema } from './collection'
 import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-docs'
 import type { Month } from '../domain/calendar'
 
@@ -138,6 +138,46 @@ export function liveCollection<T extends object>(
       map.unobserve(observer)
       stopShowing?.()
     },
+  }
+}
+
+/**
+ * A collection read one group at a time: the records whose keys start with "<part>|"
+ * (one day's reservations), read the first time a screen asks for that part and then
+ * kept up to date. Today asks for today's few hundred reservations, not the month's
+ * thousands (reading and checking those took a phone a tenth of its start).
+ */
+export interface LiveGroups<T> {
+  /** The valid records of one group (reading it in a reactive scope tracks that group). */
+  of(part: string): readonly T[]
+  dispose(): void
+}
+
+export function liveGroups<T>(map: SpaceMap, schema: RecordSchema<T>, onValidRecord?: (record: T) => void): LiveGroups<T> {
+  const groups = new Map<string, Setter<readonly T[]>>()
+  const accessors = new Map<string, Accessor<readonly T[]>>()
+  const readGroup = (part: string) => {
+    const records = readByPrefix(map, schema, `${part}|`)
+    if (onValidRecord) records.forEach(onValidRecord)
+    return records
+  }
+  const observer = (change: MapChange) => {
+    const parts = new Set<string>()
+    for (const key of change.keysChanged) if (groups.has(firstPart(key))) parts.add(firstPart(key))
+    if (parts.size > 0) batch(() => parts.forEach((part) => groups.get(part)!(readGroup(part))))
+  }
+  map.observe(observer)
+  return {
+    of(part) {
+      let group = accessors.get(part)
+      if (!group) {
+        const [read, write] = createSignal<readonly T[]>(readGroup(part))
+        groups.set(part, write)
+        accessors.set(part, (group = read))
+      }
+      return group()
+    },
+    dispose: () => map.unobserve(observer),
   }
 }
 

@@ -103,18 +103,20 @@ const otherMonth = (key: string, random: Random) => {
   return MONTHS.includes(month) ? pick(random, MONTHS.filter((m) => m !== month)) + key.slice(7) : key
 }
 
-function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock): LiveCollection<object>[] {
+function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
   const shown = new ShownMonths(MONTHS)
-  return [
+  const { reservationsOn, ...canteen } = liveCanteenData(docs, clock, shown)
+  const collections = [
     liveMembers(docs, clock),
     liveTrust(docs, clock),
     ...Object.values(liveNoticeData(docs, clock)),
     ...Object.values(liveShiftData(docs, clock, shown)),
     ...Object.values(liveActivityData(docs, clock, shown)),
     ...Object.values(liveAidData(docs, clock)),
-    ...Object.values(liveCanteenData(docs, clock, shown)),
+    ...Object.values(canteen),
     ...Object.values(liveStaffCanteenData(staff, clock, shown)),
   ] as LiveCollection<object>[]
+  return { collections, reservations: canteen.reservations, reservationsOn }
 }
 
 /** What the screens derive from the records (the convergence tests' views). */
@@ -141,7 +143,7 @@ describe('records from peers are checked on read', () => {
       const spaces = [...recordsOf(publicSpace(docs)), ...recordsOf(staffSpace(staff))]
       const withRecords = spaces.filter((s) => s.records.length > 0)
       expect(withRecords.length).toBeGreaterThanOrEqual(20)
-      const collections = live(docs, staff, clock)
+      const { collections, reservations, reservationsOn } = live(docs, staff, clock)
       const good = collections.map((c) => [...c.ids()])
       const before = totals(collections)
       expect(before.skipped).toBe(0)
@@ -204,6 +206,13 @@ describe('records from peers are checked on read', () => {
       expect(Object.keys(shownKinds).filter((kind) => !['scriptTag', 'farFutureStamp', 'missing'].includes(kind))).toEqual([])
       // Every good record still shows.
       collections.forEach((c, i) => expect(c.ids()).toEqual(expect.arrayContaining(good[i]!)))
+      // A day's reservations, read on their own, are the month's valid ones of that day.
+      const days = new Set(reservations.ids().map((id) => reservations.byId[id]!.day))
+      expect(days.size).toBeGreaterThan(0)
+      for (const day of days) {
+        const ofDay = reservations.ids().filter((id) => reservations.byId[id]!.day === day)
+        expect(reservationsOn.of(day).map((r) => r.id).sort()).toEqual(ofDay.sort())
+      }
       console.log(JSON.stringify({ fuzz: { collections: spaces.length, rekeyable: rekeyable.size, injected, skipped: after.skipped - afterControls.skipped, shownAnyway: after.shown - afterControls.shown, kinds, shownKinds } }))
       dispose()
     })

@@ -1,12 +1,12 @@
 import * as Y from 'yjs'
 import * as v from 'valibot'
-import { createRoot } from 'solid-js'
+import { createComputed, createRoot } from 'solid-js'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
 import { readByPrefix } from '../../src/store/collection'
 import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
-import { liveCollection } from '../../src/store/reactive'
+import { liveCollection, liveGroups } from '../../src/store/reactive'
 import { publishShift, signUp } from '../../src/store/shifts'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { copySpace } from '../convergence/harness'
@@ -88,6 +88,28 @@ describe('a space split by month', () => {
       map.set('c', { id: 'c' })
       expect([...live.ids()].sort()).toEqual(['a', 'b', 'c'])
       expect(seen.sort()).toEqual(['a', 'b', 'c'])
+      dispose()
+    })
+  })
+
+  it('a day of a grouped collection reads only that day’s records, and follows changes to that day alone', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDocs()
+      const map = space.getMap('entries')
+      for (const day of ['2026-11-01', '2026-11-02']) for (const n of [1, 2]) map.set(`${day}|${n}`, { id: `${day}|${n}` })
+      map.set('2026-11-01|bad', { wrong: true })
+      const seen: string[] = []
+      const days = liveGroups(map, Entry, (entry) => seen.push(entry.id))
+      const shown: string[][] = []
+      createComputed(() => shown.push(days.of('2026-11-01').map((e) => e.id).sort()))
+      expect(shown).toEqual([['2026-11-01|1', '2026-11-01|2']])
+      expect(seen.sort()).toEqual(['2026-11-01|1', '2026-11-01|2'])
+      map.set('2026-11-02|3', { id: '2026-11-02|3' })
+      expect(shown.length).toBe(1)
+      map.set('2026-11-01|3', { id: '2026-11-01|3' })
+      map.delete('2026-11-01|1')
+      expect(shown.at(-1)).toEqual(['2026-11-01|2', '2026-11-01|3'])
+      expect(days.of('2026-11-03')).toEqual([])
       dispose()
     })
   })

@@ -3,7 +3,7 @@ import { allocateSeats, DEFAULT_PRICES, doorResults, mealTally, menuKey, ordersF
 import type { Day } from '../../domain/calendar'
 import type { CommunitySession, StaffCommands } from '../../session'
 import type { LiveStaffCanteenData } from '../../store/canteen'
-import { groupBy } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, groupItems } from '../common/derive'
 
 // Canteen views for every screen, derived from the merged entries, with what anyone
 // may do (reserve, a standing order). The staff board adds the roster, rounds and
@@ -13,16 +13,17 @@ const values = <T,>(c: { ids: () => readonly string[]; byId: Readonly<Record<str
 
 export function createCanteenBoard(session: CommunitySession) {
   const data = session.canteen
-  const reservations = createMemo<Reservation[]>(() => values(data.reservations))
+  // The month's reservations, for the month's report only: read when it is first shown.
+  const reservations = createDeferredMemo<Reservation[]>(() => values(data.reservations))
   const standing = createMemo<StandingOrder[]>(() => values(data.standing))
   const menus = createMemo<Menu[]>(() => values(data.menus))
   const prices = () => data.settings.byId['prices'] ?? DEFAULT_PRICES
 
   const menuOf = (day: Day, meal: Meal): Menu | undefined => data.menus.byId[menuKey(day, meal)]
-  // Reservations by day and meal, grouped once per change, so each meal line and each
-  // elder's row reads its own few instead of scanning every reservation shown.
-  const byMeal = createMemo(() => groupBy(data.reservations.ids(), data.reservations.byId, (r) => menuKey(r.day, r.meal)))
-  const reservationsFor = (day: Day, meal: Meal) => byMeal().get(menuKey(day, meal)) ?? []
+  // A day's reservations by meal, grouped once per change of that day, so each meal
+  // line and each elder's row reads its own few; only the days shown are read at all.
+  const byMeal = createDeferredMemos((day: Day) => groupItems(data.reservationsOn.of(day), (r) => r.meal))
+  const reservationsFor = (day: Day, meal: Meal) => byMeal(day).get(meal) ?? []
   const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, reservationsFor(day, meal), standing())
   const seatsOf = (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), menuOf(day, meal)?.seats ?? 0)
 

@@ -7,11 +7,21 @@ export function createDeferredMemo<T>(compute: () => T): Accessor<T> {
   return () => (memo ??= runWithOwner(owner, () => createMemo(compute))!)()
 }
 
-/** Groups the records of a live collection by a key (entries by the record they belong to). */
-export function groupBy<T>(ids: readonly string[], byId: Readonly<Record<string, T>>, key: (item: T) => string): Map<string, T[]> {
+/** A memo per key (a day), each made the first time it is read. */
+export function createDeferredMemos<K, T>(compute: (key: K) => T): (key: K) => T {
+  const owner = getOwner()
+  const memos = new Map<K, Accessor<T>>()
+  return (key) => {
+    let memo = memos.get(key)
+    if (!memo) memos.set(key, (memo = runWithOwner(owner, () => createMemo(() => compute(key)))!))
+    return memo()
+  }
+}
+
+function group<I, T>(inputs: Iterable<I>, itemOf: (input: I) => T | undefined, key: (item: T) => string): Map<string, T[]> {
   const grouped = new Map<string, T[]>()
-  for (const id of ids) {
-    const item = byId[id]
+  for (const input of inputs) {
+    const item = itemOf(input)
     if (!item) continue
     const k = key(item)
     const list = grouped.get(k)
@@ -20,3 +30,9 @@ export function groupBy<T>(ids: readonly string[], byId: Readonly<Record<string,
   }
   return grouped
 }
+
+/** Groups the records of a live collection by a key (entries by the record they belong to). */
+export const groupBy = <T>(ids: readonly string[], byId: Readonly<Record<string, T>>, key: (item: T) => string): Map<string, T[]> => group(ids, (id) => byId[id], key)
+
+/** Groups a list by a key. */
+export const groupItems = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => group(items, (item) => item, key)
