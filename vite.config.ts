@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import solid from 'vite-plugin-solid'
 import tailwindcss from '@tailwindcss/vite'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -10,10 +10,24 @@ for (const address of (process.env.VITE_SIGNALING_URL ?? '').split(/[\s,]+/).fil
   if (!/^wss?:\/\/[^/\s]+/.test(address)) throw new Error(`VITE_SIGNALING_URL: "${address}" is not a ws:// or wss:// address`)
 }
 
+// Built scripts and styles are named by a hash of their content, so a phone may keep
+// them for good: without this, `npm start` (vite preview) made a phone ask again for
+// every module at every start until the service worker took over.
+const keepHashedAssets: Plugin = {
+  name: 'neighbours-keep-hashed-assets',
+  configurePreviewServer(server) {
+    server.middlewares.use((request, response, next) => {
+      if (/\/assets\/[^/?]+-[A-Za-z0-9_-]{8}\.(js|css)(\?|$)/.test(request.url ?? '')) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+      next()
+    })
+  },
+}
+
 export default defineConfig({
   // Shown in Me → Diagnostics; a build given NEIGHBOURS_BUILD differs from the last (the update test builds twice).
   define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || manifest.version) },
   plugins: [
+    keepHashedAssets,
     solid(),
     tailwindcss(),
     VitePWA({
