@@ -283,6 +283,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     docs: pub.docs,
     clock,
     keys,
+    loaded: pub.loaded(),
     label: () => actor().name,
     person: deviceId,
     onVerdict: (verdict) => {

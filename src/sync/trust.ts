@@ -99,6 +99,12 @@ export function makeCommunityTrust(options: {
   docs: SpaceDocs
   clock: HybridClock
   keys: Promise<DeviceKeys | null>
+  /**
+   * Resolves once the stored trust records are in the docs. Nothing is judged or
+   * written before: a check of the empty doc would find no record of this device and
+   * write one more at every start.
+   */
+  loaded: Promise<void>
   /** This device's person's name, for the device list staff see. */
   label: () => string
   /** The person id this device writes as (its device id). */
@@ -121,6 +127,7 @@ export function makeCommunityTrust(options: {
   const check = () => {
     running = running.then(async () => {
       if (!founder || closed) return
+      await options.loaded
       const keys = await options.keys
       if (!keys) {
         setState({ checked: false, why: 'noCrypto' })

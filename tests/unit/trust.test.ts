@@ -1,10 +1,13 @@
 import 'fake-indexeddb/auto'
+import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { formatStamp } from '../../src/domain/hlc'
+import { formatStamp, HybridClock } from '../../src/domain/hlc'
 import { canonicalBytes, trustKey, verdictOf, type TrustRecord, type TrustRole } from '../../src/domain/trust'
 import { isRootOf, loadDeviceKeys, makeInvitationKey, newCommunityId, openSealed, readSecretKey, seal } from '../../src/sync/keys'
 import { readSetting } from '../../src/sync/device'
-import { acceptInvitation, nextSeq, signTrust, verifyTrust } from '../../src/sync/trust'
+import { acceptInvitation, makeCommunityTrust, nextSeq, signTrust, verifyTrust } from '../../src/sync/trust'
+import { SpaceDocs, STANDING } from '../../src/store/space-docs'
+import { readTrust } from '../../src/store/trust'
 
 // The trust rules: who may grant what, chains from the founder, invitations,
 // revocations (backdated records included), and the signatures they rest on.
@@ -185,5 +188,35 @@ describe('signatures', () => {
     expect(await isRootOf(second, keys.publicKey)).toBe(true)
     expect(await isRootOf(first, (await makeInvitationKey()).publicKey)).toBe(false)
     expect(await isRootOf('short', keys.publicKey)).toBe(false)
+  })
+})
+
+describe('a device starting again', () => {
+  it('writes no second device record, however late its stored trust records load', async () => {
+    const keys = await deviceKeys()
+    const community = await newCommunityId(keys.publicKey)
+    const start = (docs: SpaceDocs, loaded: Promise<void>) =>
+      makeCommunityTrust({ community, founder: keys.publicKey, docs, clock: new HybridClock('d1'), keys: Promise.resolve(keys), loaded, label: () => '王主任', person: 'd1', staffKey: () => null, onStaffKey: () => {} })
+    const devices = (docs: SpaceDocs) => readTrust(docs).filter((t) => t.record.type === 'device').length
+
+    const first = new SpaceDocs()
+    const once = start(first, Promise.resolve())
+    await once.settled()
+    await once.settled() // the device record it wrote is checked too
+    expect(devices(first)).toBe(1)
+    once.close()
+
+    // The next start: a large standing doc comes out of storage a moment after the app opens.
+    const second = new SpaceDocs()
+    let load!: () => void
+    const again = start(second, new Promise<void>((resolve) => (load = resolve)))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    Y.applyUpdate(second.open(STANDING), Y.encodeStateAsUpdate(first.open(STANDING)))
+    load()
+    await again.settled()
+    await again.settled()
+    expect(devices(second)).toBe(1)
+    expect(again.state()).toMatchObject({ checked: true, mine: 'founder' })
+    again.close()
   })
 })
