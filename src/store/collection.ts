@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import * as v from 'valibot'
-import type { SpaceDocs, SpaceMap } from './space-docs'
+import { firstPart, type SpaceDocs, type SpaceMap } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import type { Actor } from '../domain/actor'
 
@@ -63,38 +63,11 @@ export function readCollection<T>(map: SpaceMap, schema: RecordSchema<T>): Colle
   return { records, skipped }
 }
 
-// Entry keys start with the id of what they belong to ("<shift id>|<person id>",
-// "<day>|<meal>|<elder code>"), so they live in that record's doc. Each doc's keys
-// are grouped by that first part, kept up to date by an observer, so a command finds
-// one record's entries without walking a month.
-const keyGroups = new WeakMap<Y.Map<unknown>, Map<string, Set<string>>>()
-/** What an entry's key begins with: the id of what it belongs to (a shift, a day). */
-export const firstPart = (key: string) => {
-  const bar = key.indexOf('|')
-  return bar < 0 ? key : key.slice(0, bar)
-}
-
-function groupsOf(map: Y.Map<unknown>): Map<string, Set<string>> {
-  let groups = keyGroups.get(map)
-  if (groups) return groups
-  const index = (groups = new Map<string, Set<string>>())
-  const add = (key: string) => {
-    const part = firstPart(key)
-    let keys = index.get(part)
-    if (!keys) index.set(part, (keys = new Set()))
-    keys.add(key)
-  }
-  for (const key of map.keys()) add(key)
-  map.observe((event) => event.keysChanged.forEach((key) => (map.has(key) ? add(key) : index.get(firstPart(key))?.delete(key))))
-  keyGroups.set(map, index)
-  return index
-}
-
 /** The valid records whose keys start with a prefix such as "<record id>|": only those are read. */
 export function readByPrefix<T>(spaceMap: SpaceMap, schema: RecordSchema<T>, prefix: string): T[] {
   const map = spaceMap.shardOf(prefix)
   if (!map) return []
-  const candidates = new Set(groupsOf(map).get(firstPart(prefix)))
+  const candidates = new Set(spaceMap.keysOfGroup(map, firstPart(prefix)))
   // Keys written in the transaction still running are not in the index yet.
   map.doc?._transaction?.changed.get(map as Y.AbstractType<any>)?.forEach((key) => key !== null && candidates.add(key))
   const found: T[] = []

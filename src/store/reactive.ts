@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
-import { firstPart, readByPrefix, readRecord, type RecordSchema } from './collection'
-import { STANDING, type DocName, type MapChange, type SpaceMap } from './space-docs'
+import { readByPrefix, readRecord, type RecordSchema } from './collection'
+import { firstPart, STANDING, type DocName, type MapChange, type SpaceMap } from './space-docs'
 import type { Month } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
@@ -171,7 +171,8 @@ export function liveGroups<T>(map: SpaceMap, schema: RecordSchema<T>, onValidRec
     of(part) {
       let group = accessors.get(part)
       if (!group) {
-        const [read, write] = createSignal<readonly T[]>(readGroup(part))
+        // A re-check that reads the same records again redraws nothing.
+        const [read, write] = createSignal<readonly T[]>(readGroup(part), { equals: (a, b) => a.length === b.length && a.every((record, i) => samePlainData(record, b[i])) })
         groups.set(part, write)
         accessors.set(part, (group = read))
       }

@@ -139,9 +139,20 @@ export class SpaceDocs {
   }
 }
 
+/** What an entry's key begins with: the id of what it belongs to (a shift, a day). */
+export const firstPart = (key: string): string => {
+  const bar = key.indexOf('|')
+  return bar < 0 ? key : key.slice(0, bar)
+}
+
 /** One collection across a space's open docs; each key lives in the doc of its month. */
 export class SpaceMap {
   private readonly listeners = new Set<(change: MapChange) => void>()
+  // Entry keys begin with the id of what they belong to ("<shift id>|<person id>",
+  // "<day>|<meal>|<elder code>"). Each doc's keys are grouped by that first part, built
+  // when first asked for and kept up to date before any listener hears of a change,
+  // so a reader finds one record's entries without walking a month.
+  private readonly groups = new WeakMap<Y.Map<unknown>, Map<string, Set<string>>>()
 
   constructor(
     private readonly space: SpaceDocs,
@@ -151,11 +162,34 @@ export class SpaceMap {
       const shard = doc.getMap<unknown>(name)
       shard.observe((event) => {
         const change = { keysChanged: new Set([...event.keysChanged].filter((key) => isFiledIn(key, docName))), docName, shard }
+        const index = this.groups.get(shard)
+        for (const key of index ? event.keysChanged : []) {
+          if (shard.has(key)) this.group(index!, key)
+          else index!.get(firstPart(key))?.delete(key)
+        }
         // A gate must see a deletion even where no screen reads the key (to write it back).
         if (space.gate) for (const key of change.keysChanged) if (!shard.has(key)) space.gate.read(this, key, shard)
         this.listeners.forEach((l) => l(change))
       })
     })
+  }
+
+  private group(index: Map<string, Set<string>>, key: string): void {
+    const part = firstPart(key)
+    let keys = index.get(part)
+    if (!keys) index.set(part, (keys = new Set()))
+    keys.add(key)
+  }
+
+  /** The keys in one doc's part of the collection that begin with `part` and a bar (or are `part`). */
+  keysOfGroup(shard: Y.Map<unknown>, part: string): ReadonlySet<string> {
+    let index = this.groups.get(shard)
+    if (!index) {
+      index = new Map()
+      for (const key of shard.keys()) this.group(index, key)
+      this.groups.set(shard, index)
+    }
+    return index.get(part) ?? new Set()
   }
 
   /** The Y.Map that holds this key, if its doc is open here. */

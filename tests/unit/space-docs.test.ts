@@ -107,8 +107,12 @@ describe('a space split by month', () => {
       map.set('2026-11-02|3', { id: '2026-11-02|3' })
       expect(shown.length).toBe(1)
       map.set('2026-11-01|3', { id: '2026-11-01|3' })
+      expect(shown.at(-1)).toEqual(['2026-11-01|1', '2026-11-01|2', '2026-11-01|3'])
       map.delete('2026-11-01|1')
       expect(shown.at(-1)).toEqual(['2026-11-01|2', '2026-11-01|3'])
+      // The same records read again (a re-check) draw nothing new.
+      map.recheck('2026-11', new Set(['2026-11-01|2']))
+      expect(shown.length).toBe(3)
       expect(days.of('2026-11-03')).toEqual([])
       dispose()
     })
