@@ -17,50 +17,58 @@ interface Owned {
   owner: Owner
   staffOnlyIf?: (record: Row) => boolean
   /**
-   * The person a record's key names, where its schema does not already tie the key to
-   * the owner field. Without it, a resident could take over someone else's key by
-   * writing their own name into the record: every device that never saw the first
-   * version would accept it, and the community could not agree which one to heal to.
+   * The person a record's key names, checked beside the owner field. Without it, a
+   * resident could write their own name into a record under someone else's key: where
+   * the schema ties key to owner, the record would pass here and then be skipped as
+   * malformed (the person's own version lost, nothing healed); where it does not, every
+   * device that never saw the first version would accept it.
    */
-  keyOwner?: (key: string) => string
+  keyOwner?: (key: string) => string | null
 }
 type Rule = { staffOnly: true } | { staffSpace: true } | Owned
 
 const staffOnly: Rule = { staffOnly: true }
 const staffSpace: Rule = { staffSpace: true }
 const ownedBy = (field: string, more: Omit<Owned, 'owner'> = {}): Rule => ({ owner: (record) => record[field], ...more })
-/** A help request's id begins with its poster's person id and a dot (store/aid.ts). */
-export const requestOwner = (key: string): string => {
+/**
+ * A help request's id begins with its poster's person id and a dot (store/aid.ts).
+ * Requests posted before ids did so have no dot; they keep the rule they were written
+ * under (the owner field alone), so a phone that updates loses none of them.
+ */
+export const requestOwner = (key: string): string | null => {
   const dot = key.indexOf('.')
-  return dot < 0 ? '' : key.slice(0, dot)
+  return dot < 0 ? null : key.slice(0, dot)
 }
+/** An entry's key ends with its person ("<shift id>|<person id>"): domain/places.ts. */
+const entryOwner = (key: string): string => key.slice(key.lastIndexOf('|') + 1)
 /** A help event's key ends with its stamp, whose last part is the device that wrote it, which is its person. */
 const eventOwner = (key: string): string => key.slice(key.lastIndexOf('-') + 1)
 
 /** One rule per collection in store/layout.ts; a collection with no rule accepts nothing signed. */
 export const RULES: Record<string, Rule> = {
   // A member entry may call itself staff only when staff wrote it.
-  members: ownedBy('deviceId', { staffOnlyIf: (member) => member.role === 'staff' }),
+  members: ownedBy('deviceId', { staffOnlyIf: (member) => member.role === 'staff', keyOwner: (key) => key }),
   notices: staffOnly,
   noticeWithdrawals: staffOnly,
   shifts: staffOnly,
   shiftCancellations: staffOnly,
-  signups: ownedBy('personId'),
+  signups: ownedBy('personId', { keyOwner: entryOwner }),
   attendance: staffOnly,
   groups: staffOnly,
-  groupMembers: ownedBy('personId'),
+  groupMembers: ownedBy('personId', { keyOwner: entryOwner }),
   activities: staffOnly,
   activityCancellations: staffOnly,
-  rsvps: ownedBy('personId'),
+  rsvps: ownedBy('personId', { keyOwner: entryOwner }),
   headcounts: staffOnly,
-  ratings: ownedBy('personId'),
+  ratings: ownedBy('personId', { keyOwner: entryOwner }),
   aidRequests: ownedBy('postedBy', { keyOwner: requestOwner }),
   // Dispatching a volunteer is the coordinator's step.
   aidEvents: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch', keyOwner: eventOwner }),
-  // A meal card's code is what lets a family reserve for their elder, so anyone holding
-  // it may change a reservation others made: the key names the card, not a person.
   canteenSettings: staffOnly,
   menus: staffOnly,
+  // A reservation's key names a meal card, not a person: a family member, a neighbour
+  // or staff may each reserve or cancel for an elder (代办), so any member may change one
+  // another member made. Each version still names, and is signed by, who wrote it.
   reservations: ownedBy('byId'),
   standingOrders: ownedBy('byId'),
   elders: staffSpace,
@@ -106,5 +114,5 @@ export function mayWrite(authority: Authority, collection: string, key: string, 
   if (STAFF.includes(role)) return true
   if ('staffOnly' in rule || rule.staffOnlyIf?.(record)) return false
   const person = authority.people.get(author)
-  return person !== undefined && rule.owner(record) === person && (rule.keyOwner === undefined || rule.keyOwner(key) === person)
+  return person !== undefined && rule.owner(record) === person && (rule.keyOwner?.(key) ?? person) === person
 }

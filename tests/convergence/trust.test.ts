@@ -78,8 +78,8 @@ const EARLY = formatStamp(1, 0, 'x')
 const LATE = formatStamp(9e12, 0, 'x')
 const samples = [0, 1, 2, 3, 4, 5].flatMap((author) =>
   [EARLY, LATE].flatMap((at) => [
-    { author: keyOf(author), collection: 'notices', record: { editedAt: at } },
-    ...[0, 1, 2, 3, 4].map((person) => ({ author: keyOf(author), collection: 'signups', record: { personId: `p${person}`, updatedAt: at } })),
+    { author: keyOf(author), collection: 'notices', key: 'n1', record: { editedAt: at } },
+    ...[0, 1, 2, 3, 4].map((person) => ({ author: keyOf(author), collection: 'signups', key: `s1|p${person}`, record: { personId: `p${person}`, updatedAt: at } })),
   ]),
 )
 
@@ -87,7 +87,7 @@ const view = (phone: Phone) => {
   const verdict = verdictOf(COMMUNITY, ROOT, readTrust(phone.docs).map((t) => t.record))
   return {
     /** Whether each sample record counts, by this device's verdict. */
-    records: samples.map((s) => (mayWrite(verdict.authority, s.collection, 'k', s.record, s.author) ? '1' : '0')).join(''),
+    records: samples.map((s) => (mayWrite(verdict.authority, s.collection, s.key, s.record, s.author) ? '1' : '0')).join(''),
     roles: [...verdict.roles].sort(),
     revoked: [...verdict.revoked].sort(),
     refused: verdict.refused.length,

@@ -193,6 +193,13 @@ describe('signed records, checked on read', () => {
     expect(mayWrite(authority, 'aidEvents', take('bob'), { byId: 'bob', type: 'take' }, bob.keys.publicKey)).toBe(true)
     expect(mayWrite(authority, 'aidEvents', take('alice'), { byId: 'bob', type: 'take' }, bob.keys.publicKey)).toBe(false)
     expect(mayWrite(authority, 'aidEvents', take('alice'), { byId: 'bob', type: 'take' }, staff.keys.publicKey)).toBe(true)
+    // A sign-up or a member entry under someone else's key, with one's own name in it, is refused (not merely skipped as malformed).
+    expect(mayWrite(authority, 'signups', 's1|alice', { personId: 'bob' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'signups', 's1|bob', { personId: 'bob' }, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'members', 'alice', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(false)
+    // A request posted before ids began with their poster keeps counting by its owner field.
+    expect(mayWrite(authority, 'aidRequests', 'q0ldstyle', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'aidRequests', 'bob.x1', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(false)
   })
 
   it('a deleted record comes back, and an older version of a record never replaces a newer one', async () => {
@@ -298,12 +305,12 @@ describe('signed records, checked on read', () => {
     const removal: Authority = { ...authority, roles: new Map([...authority.roles].filter(([k]) => k !== bob.keys.publicKey)), removed: new Map([[bob.keys.publicKey, { role: 'resident', at: removedAt }]]) }
     before.updatedAt = formatStamp(1, 0, 'bob')
     after.updatedAt = bob.clock.tick()
-    expect(mayWrite(removal, 'signups', 'k', before, bob.keys.publicKey)).toBe(true)
-    expect(mayWrite(removal, 'signups', 'k', after, bob.keys.publicKey)).toBe(false)
-    expect(mayWrite(removal, 'signups', 'k', { ...before, personId: 'alice' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(removal, 'signups', 's1|bob', before, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(removal, 'signups', 's1|bob', after, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(removal, 'signups', 's1|bob', { ...before, personId: 'alice' }, bob.keys.publicKey)).toBe(false)
     expect(mayWrite(authority, 'notices', 'k', { stamp: before.updatedAt }, staff.keys.publicKey)).toBe(true)
-    expect(mayWrite(authority, 'members', 'k', { deviceId: 'bob', role: 'staff' }, bob.keys.publicKey)).toBe(false)
-    expect(mayWrite(authority, 'members', 'k', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'members', 'bob', { deviceId: 'bob', role: 'staff' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'members', 'bob', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(true)
   })
 })
 
