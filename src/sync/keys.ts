@@ -3,7 +3,7 @@ import { readSetting, writeSetting } from './device'
 
 // This device's keys, made once and kept in IndexedDB beside its settings: an Ed25519
 // pair that signs what the device writes, and an X25519 pair others seal messages to.
-// WebCrypto has both in Chrome 137+, Firefox 129+, Safari 17+ and Node 20; there the
+// WebCrypto has both in Chrome 137+, Firefox 130+, Safari 17+ and Node 20; there the
 // private keys are non-extractable, so no script can read them out, only use them.
 // An older browser gets the same curves from @noble/curves, loaded only then, and keeps
 // its private keys as raw bytes: the same signatures and sealed boxes, checked the same
@@ -119,7 +119,7 @@ function publicKeyOf(publicKey: string): Promise<CryptoKey | null> {
 export async function verify(publicKey: string, signature: string | Uint8Array, bytes: Uint8Array<ArrayBuffer>, useNative?: boolean): Promise<boolean> {
   const raw = typeof signature === 'string' ? fromBase64Url(signature) : new Uint8Array(signature)
   try {
-    if (!(useNative ?? (await hasNativeCurves()))) return (await noble()).ed25519.verify(raw, bytes, fromBase64Url(publicKey))
+    if (!(useNative ?? (await hasNativeCurves()))) return await verifyAsWebCryptoDoes(fromBase64Url(publicKey), raw, bytes)
     const key = await publicKeyOf(publicKey)
     return key !== null && (await crypto.subtle.verify('Ed25519', key, raw, bytes))
   } catch {
@@ -127,8 +127,43 @@ export async function verify(publicKey: string, signature: string | Uint8Array, 
   }
 }
 
-// An Ed25519 private key in PKCS #8 is this fixed header and then its 32-byte seed.
+const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n
+const littleEndian = (bytes: Uint8Array): bigint => bytes.reduceRight((n, byte) => (n << 8n) | BigInt(byte), 0n)
+
+/**
+ * Ed25519 checked the way WebCrypto checks it (Chrome, Safari and Node: strict RFC 8032
+ * decoding, s below the group order, and the cofactorless equation [s]B = R + [k]A).
+ * @noble/curves' own verify uses the cofactored equation, which accepts a few crafted
+ * signatures WebCrypto refuses: old and new phones would then disagree on a record
+ * and heal it against each other for ever.
+ */
+async function verifyAsWebCryptoDoes(publicKey: Uint8Array, signature: Uint8Array, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  const { Point } = (await noble()).ed25519
+  const r = signature.subarray(0, 32)
+  const s = littleEndian(signature.subarray(32))
+  if (signature.length !== 64 || publicKey.length !== 32 || s >= ORDER) return false
+  const a = Point.fromBytes(publicKey, false)
+  const rPoint = Point.fromBytes(r, false)
+  const k = littleEndian(new Uint8Array(await crypto.subtle.digest('SHA-512', new Uint8Array([...r, ...publicKey, ...bytes])))) % ORDER
+  return Point.BASE.multiplyUnsafe(s).equals(rPoint.add(a.multiplyUnsafe(k)))
+}
+
+// An Ed25519 private key in PKCS #8 is this fixed header and then its 32-byte seed
+// (version 1; a version-2 export adds the public key after the seed).
 const PKCS8_ED25519 = fromBase64Url('MC4CAQAwBQYDK2VwBCIEIA')
+const OID_ED25519 = [0x06, 0x03, 0x2b, 0x65, 0x70]
+const SEED = [0x04, 0x22, 0x04, 0x20]
+
+/** The 32-byte seed of a PKCS #8 Ed25519 key, version 1 or 2; null if it is not one. */
+function seedOf(der: Uint8Array): Uint8Array<ArrayBuffer> | null {
+  const find = (pattern: number[], from: number) => {
+    for (let i = from; i + pattern.length <= der.length; i++) if (pattern.every((byte, j) => der[i + j] === byte)) return i
+    return -1
+  }
+  const oid = find(OID_ED25519, 0)
+  const seed = oid < 0 ? -1 : find(SEED, oid + OID_ED25519.length)
+  return der[0] === 0x30 && seed >= 0 && seed + SEED.length + 32 <= der.length ? der.slice(seed + SEED.length, seed + SEED.length + 32) : null
+}
 
 /**
  * A key pair for an invitation: its public half goes into a signed invitation record,
@@ -152,10 +187,8 @@ export async function readSecretKey(secret: string, useNative?: boolean): Promis
       const { x } = await crypto.subtle.exportKey('jwk', privateKey)
       return x ? { privateKey, publicKey: x } : null
     }
-    const bytes = fromBase64Url(secret)
-    const header = bytes.subarray(0, PKCS8_ED25519.length)
-    if (bytes.length !== PKCS8_ED25519.length + 32 || header.some((byte, i) => byte !== PKCS8_ED25519[i])) return null
-    const privateKey = bytes.slice(PKCS8_ED25519.length)
+    const privateKey = seedOf(fromBase64Url(secret))
+    if (!privateKey) return null
     return { privateKey, publicKey: toBase64Url((await noble()).ed25519.getPublicKey(privateKey)) }
   } catch {
     return null

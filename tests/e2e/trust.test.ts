@@ -217,6 +217,13 @@ describe('roles from signed grants, checked on every device', () => {
     }, oldKey)
     expect(signed).toEqual({ by: oldKey, refused: 0 })
     expect((await dataChannelBytes(staff.page)).received).toBeGreaterThan(0)
+
+    // Its keys (raw bytes in IndexedDB) come back after a reload: the same device, still a resident.
+    await old.page.reload()
+    await old.page.waitForFunction((key) => {
+      const state = (window as any).neighbours?.session?.trust.state()
+      return state?.checked === true && state.me === key && state.mine === 'resident'
+    }, oldKey, { timeout: 30_000 })
   })
 })
 
