@@ -147,6 +147,9 @@ export function rate(docs: SpaceDocs, clock: HybridClock, activityId: string, pe
   const check = checkRating(stars, comment)
   if (!check.ok) return check
   const key = entryKey(activityId, person.id)
+  // Stamped after the rating it replaces, whatever a screen has read.
+  const before = readRecord(RatingSchema, key, publicSpace(docs).ratings.get(key))
+  if (before) clock.receive(before.stamp)
   const rating: Rating = { id: key, activityId, personId: person.id, personName: person.name, ...check.value, stamp: clock.tick() }
   docs.transact(() => publicSpace(docs).ratings.put(key, rating))
   return { ok: true, value: rating }
@@ -196,7 +199,8 @@ export function liveActivityData(docs: SpaceDocs, clock: HybridClock, months?: S
     cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
     rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt), months),
     headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp), months),
-    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), months),
+    // Read when a screen first shows ratings (Today shows none).
+    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), months, true),
   }
 }
 export type LiveActivityData = ReturnType<typeof liveActivityData>

@@ -92,6 +92,9 @@ export function markAttendance(
   if (!shift) return notFound
   if (shift.date > today) return { ok: false, problems: { shift: 'problem.attendanceTooEarly' } }
   const key = entryKey(shiftId, volunteerId)
+  // Stamped after the mark it replaces, whatever a screen has read.
+  const before = readRecord(AttendanceSchema, key, publicSpace(docs).attendance.get(key))
+  if (before) clock.receive(before.stamp)
   const record: Attendance = { id: key, shiftId, volunteerId, status, byId: by.id, stamp: clock.tick() }
   docs.transact(() => publicSpace(docs).attendance.put(key, record))
   return { ok: true, value: record }
@@ -132,7 +135,8 @@ export function liveShiftData(docs: SpaceDocs, clock: HybridClock, months?: Show
     shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt), months),
     cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
     signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt), months),
-    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp), months),
+    // Read when a screen first shows hours or attendance (Today shows neither).
+    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp), months, true),
   }
 }
 export type LiveShiftData = ReturnType<typeof liveShiftData>

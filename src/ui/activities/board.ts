@@ -2,7 +2,7 @@ import { createMemo } from 'solid-js'
 import { activityView, sortActivities, summariseRatings, type Activity, type ActivityView, type Group, type Rating } from '../../domain/activities'
 import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
-import { groupBy } from '../common/derive'
+import { createDeferredMemo, groupBy } from '../common/derive'
 
 // Activity and group views for every screen, derived from the merged entries, with
 // what anyone may do (RSVP, rate, join a group).
@@ -11,7 +11,7 @@ export function createActivityBoard(session: CommunitySession) {
   const data = session.activities
   const rsvpsBy = createMemo(() => groupBy(data.rsvps.ids(), data.rsvps.byId, (r) => r.recordId))
   const membersBy = createMemo(() => groupBy(data.groupMembers.ids(), data.groupMembers.byId, (m) => m.recordId))
-  const ratingsBy = createMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
+  const ratingsBy = createDeferredMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
 
   const activities = createMemo(() =>

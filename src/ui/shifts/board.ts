@@ -2,7 +2,7 @@ import { createMemo } from 'solid-js'
 import { statusOf } from '../../domain/places'
 import { shiftView, sortShifts, type Shift, type ShiftView } from '../../domain/shifts'
 import type { CommunitySession } from '../../session'
-import { groupBy } from '../common/derive'
+import { createDeferredMemo, groupBy } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries (the same
 // entries give the same lists on every device), with what anyone may do to a shift.
@@ -28,13 +28,17 @@ export function createShiftBoard(session: CommunitySession) {
   const allViews = () => shifts().map((s) => viewOf(s.id)!)
   /** Views of the shifts in a month ('YYYY-MM') or a year ('YYYY'). */
   const viewsIn = (monthOrYear: string) => shifts().filter((s) => s.date.startsWith(monthOrYear)).map((s) => viewOf(s.id)!)
-  const attendance = createMemo(() => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean))
+  const attendance = createDeferredMemo(() => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean))
 
   /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
   const mine = (volunteerId: string) =>
-    allViews()
-      .map((view) => ({ view, ...statusOf(view, volunteerId), signedUp: (signupsByShift().get(view.shift.id) ?? []).some((s) => s.personId === volunteerId && s.active) }))
-      .filter((entry) => entry.signedUp)
+    shifts()
+      // Only the shifts this person signed up for are worked out (Today asks at every start).
+      .filter((shift) => (signupsByShift().get(shift.id) ?? []).some((s) => s.personId === volunteerId && s.active))
+      .map((shift) => {
+        const view = viewOf(shift.id)!
+        return { view, ...statusOf(view, volunteerId), signedUp: true }
+      })
 
   return {
     ...session.commands.shifts,
