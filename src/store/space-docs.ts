@@ -163,9 +163,11 @@ export class SpaceMap {
       shard.observe((event) => {
         const change = { keysChanged: new Set([...event.keysChanged].filter((key) => isFiledIn(key, docName))), docName, shard }
         const index = this.groups.get(shard)
-        for (const key of index ? event.keysChanged : []) {
-          if (shard.has(key)) this.group(index!, key)
-          else index!.get(firstPart(key))?.delete(key)
+        if (index) {
+          for (const key of event.keysChanged) {
+            if (shard.has(key)) this.group(index, key)
+            else index.get(firstPart(key))?.delete(key)
+          }
         }
         // A gate must see a deletion even where no screen reads the key (to write it back).
         if (space.gate) for (const key of change.keysChanged) if (!shard.has(key)) space.gate.read(this, key, shard)
