@@ -1,13 +1,6 @@
 import { createMemo, getOwner, runWithOwner, type Accessor } from 'solid-js'
 
-/** A memo made the first time it is read, so what no screen shows is never computed. */
-export function createDeferredMemo<T>(compute: () => T): Accessor<T> {
-  const owner = getOwner()
-  let memo: Accessor<T> | undefined
-  return () => (memo ??= runWithOwner(owner, () => createMemo(compute))!)()
-}
-
-/** A memo per key (a day), each made the first time it is read. */
+/** A memo per key (a day), each made the first time it is read, so what no screen shows is never computed. */
 export function createDeferredMemos<K, T>(compute: (key: K) => T): (key: K) => T {
   const owner = getOwner()
   const memos = new Map<K, Accessor<T>>()
@@ -16,6 +9,12 @@ export function createDeferredMemos<K, T>(compute: (key: K) => T): (key: K) => T
     if (!memo) memos.set(key, (memo = runWithOwner(owner, () => createMemo(() => compute(key)))!))
     return memo()
   }
+}
+
+/** One memo made the first time it is read. */
+export function createDeferredMemo<T>(compute: () => T): Accessor<T> {
+  const memo = createDeferredMemos(compute)
+  return () => memo(undefined)
 }
 
 function group<I, T>(inputs: Iterable<I>, itemOf: (input: I) => T | undefined, key: (item: T) => string): Map<string, T[]> {
