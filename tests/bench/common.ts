@@ -205,6 +205,7 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   await page.evaluate(async (list) => {
     for (const [db, url] of list) await (window as any).bench.store(db, url)
   }, stores)
+  await page.unrouteAll()
   return dbs
 }
 
