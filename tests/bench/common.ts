@@ -205,6 +205,9 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   await page.evaluate(async (list) => {
     for (const [db, url] of list) await (window as any).bench.store(db, url)
   }, stores)
+  // Playwright turns the browser's HTTP cache off while a route is installed: without
+  // this, every start measured here would download the app's modules again, which no
+  // phone does (its service worker, or its HTTP cache, holds them).
   await page.unrouteAll()
   return dbs
 }
@@ -242,10 +245,13 @@ export async function openHolderApp(page: Page, servers: Servers): Promise<void>
 export async function bareJoin(holder: Page, servers: Servers, year: YearFiles, label: string, names: DocName[]): Promise<number> {
   const room = `bench-bare-${Date.now()}-${label}`
   const password = 'bench-secret-for-the-bare-baseline'
+  // The year reaches the page through a route only while it loads (a route turns the browser's cache off).
+  await routeBench(holder, year)
   await holder.goto(`${servers.appUrl}/__bench/`)
   const urls = Object.fromEntries(names.map((name) => [name, `/__bench/year/public/${name}.bin`]))
   const entries = Object.fromEntries(names.map((name) => [name, year.docEntries[name]!]))
   await holder.evaluate(([u, r, p, s]) => (window as any).bench.hold(u, r, p, s), [urls, room, password, servers.signalingUrl] as const)
+  await holder.unrouteAll()
   const joiner = await launchDevice(`bare-${label}`, undefined, { blockServiceWorkers: true })
   try {
     await routeBench(joiner.page, year)
