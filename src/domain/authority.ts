@@ -53,6 +53,9 @@ export const RULES: Record<string, Rule> = {
   shifts: staffOnly,
   shiftCancellations: staffOnly,
   signups: ownedBy('personId', { keyOwner: entryOwner }),
+  // "<shift>|<giver>" and "<shift>|<giver>|<taker>": each the giver's or the taker's own.
+  shiftOffers: ownedBy('giverId', { keyOwner: entryOwner }),
+  shiftTakes: ownedBy('takerId', { keyOwner: entryOwner }),
   attendance: staffOnly,
   groups: staffOnly,
   groupMembers: ownedBy('personId', { keyOwner: entryOwner }),

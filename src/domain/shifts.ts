@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { IdSchema } from './ids'
 import { StampSchema } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
+import { resolveLine, type Offer, type ResolvedLine, type Take, type Transfer } from './offers'
 import { minutesOf, monthOf, yearOf, type Day } from './calendar'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
@@ -113,11 +114,25 @@ export function checkSeriesDraft(draft: SeriesDraft, today: Day): Checked<Series
 export interface ShiftView extends PlaceView {
   shift: Shift
   cancelled: boolean
+  /** Places that changed hands, oldest first (the shift's history). */
+  transfers: readonly Transfer[]
+  /** Places on offer now, by giver (none once cancelled). */
+  offers: ReadonlyMap<string, Offer>
+  /** Takes that did not count; their takers are told why. */
+  lost: ResolvedLine['lost']
+  /** The take each person holds their place by, if they were given it. */
+  through: ReadonlyMap<string, Take>
 }
 
-export function shiftView(shift: Shift, signups: readonly PlaceEntry[], cancelled: boolean): ShiftView {
-  const own = signups.filter((s) => s.recordId === shift.id)
-  return { shift, cancelled, ...allocatePlaces(own, shift.places, cancelled) }
+/** A shift's line from its sign-ups, offers and takes (domain/offers.ts), the same on every device. */
+export function shiftView(shift: Shift, signups: readonly PlaceEntry[], cancelled: boolean, offers: readonly Offer[] = [], takes: readonly Take[] = []): ShiftView {
+  const line = resolveLine(
+    signups.filter((s) => s.recordId === shift.id),
+    offers.filter((o) => o.shiftId === shift.id),
+    takes.filter((t) => t.shiftId === shift.id),
+  )
+  const { entries, transfers, lost, through } = line
+  return { shift, cancelled, transfers, lost, through, offers: cancelled ? new Map() : line.open, ...allocatePlaces(entries, shift.places, cancelled) }
 }
 
 export function shiftMinutes(shift: Shift): number {

@@ -13,6 +13,9 @@ export const publicSpace = (docs: SpaceDocs) => ({
   shifts: docs.getMap('shifts'),
   shiftCancellations: docs.getMap('shiftCancellations'),
   signups: docs.getMap('signups'),
+  /** Shift places offered to others, and their takes (domain/offers.ts). */
+  shiftOffers: docs.getMap('shiftOffers'),
+  shiftTakes: docs.getMap('shiftTakes'),
   attendance: docs.getMap('attendance'),
   groups: docs.getMap('groups'),
   groupMembers: docs.getMap('groupMembers'),

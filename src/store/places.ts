@@ -12,10 +12,18 @@ export const entriesOf = (map: SpaceMap, recordId: string): PlaceEntry[] => read
 /**
  * Joins the line for a record (or does nothing if already in it). Works offline:
  * the entry notes whether this device saw a free place, for the bumped/promoted
- * notices after a merge.
+ * notices after a merge. `entries` is the line as it stands, where places change
+ * hands (shifts); otherwise the stored entries are the line.
  */
-export function joinLine(map: SpaceMap, clock: HybridClock, recordId: string, places: number | null, person: Person, by: Person): Checked<PlaceEntry> {
-  const entries = entriesOf(map, recordId)
+export function joinLine(
+  map: SpaceMap,
+  clock: HybridClock,
+  recordId: string,
+  places: number | null,
+  person: Person,
+  by: Person,
+  entries: readonly PlaceEntry[] = entriesOf(map, recordId),
+): Checked<PlaceEntry> {
   const existing = entries.find((e) => e.personId === person.id)
   if (existing?.active) return { ok: true, value: existing }
   const key = entryKey(recordId, person.id)

@@ -5,6 +5,7 @@ import {
   AttendanceSchema,
   checkSeriesDraft,
   checkShiftDraft,
+  shiftView,
   ShiftSchema,
   type Attendance,
   type SeriesDraft,
@@ -12,12 +13,14 @@ import {
   type ShiftDraft,
 } from '../domain/shifts'
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
+import { offerKey, OfferSchema, takeKey, TakeSchema, type Offer, type Take } from '../domain/offers'
+import type { ShiftView } from '../domain/shifts'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import { staysInItsMonth, today, type Day } from '../domain/calendar'
 import { failed, type Checked } from '../domain/validation'
-import { readCollection, readRecord, type Writer } from './collection'
+import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
-import { joinLine, leaveLine, type Person } from './places'
+import { entriesOf, joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
 import { liveCollection, type ShownMonths } from './reactive'
 
@@ -66,17 +69,116 @@ export function cancelShift(docs: SpaceDocs, clock: HybridClock, by: Person, id:
   return { ok: true, value: docs.transact(() => writeCancellation(publicSpace(docs).shiftCancellations, clock, by.id, id, reason)) }
 }
 
+/**
+ * A shift's line as it stands (sign-ups, offers and takes), read fresh for a command.
+ * Every stamp read goes into the clock, so what the command writes comes after it.
+ */
+function lineOf(docs: SpaceDocs, clock: HybridClock, shift: Shift): ShiftView {
+  const layout = publicSpace(docs)
+  const prefix = `${shift.id}|`
+  const signups = entriesOf(layout.signups, shift.id)
+  const offers = readByPrefix(layout.shiftOffers, OfferSchema, prefix)
+  const takes = readByPrefix(layout.shiftTakes, TakeSchema, prefix)
+  signups.forEach((e) => clock.receive(e.updatedAt))
+  offers.forEach((o) => clock.receive(o.withdrawnAt ?? o.stamp))
+  takes.forEach((t) => clock.receive(t.releasedAt ?? t.stamp))
+  return shiftView(shift, signups, layout.shiftCancellations.has(shift.id), offers, takes)
+}
+
+const inLine = (view: ShiftView, personId: string) => [...view.confirmed, ...view.waitlist].find((e) => e.personId === personId)
+
 /** Signs a volunteer up (their own or on someone's behalf, 代办); works offline. */
 export function signUp(docs: SpaceDocs, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<PlaceEntry> {
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
-  const layout = publicSpace(docs)
-  if (layout.shiftCancellations.has(shiftId)) return { ok: false, problems: { shift: 'problem.shiftCancelled' } }
-  return docs.transact(() => joinLine(layout.signups, clock, shiftId, shift.places, volunteer, by))
+  const view = lineOf(docs, clock, shift)
+  if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
+  return docs.transact(() => joinLine(publicSpace(docs).signups, clock, shiftId, shift.places, volunteer, by, [...view.confirmed, ...view.waitlist]))
 }
 
+/** Gives up a place (the first one waiting moves up), with any offer of it. */
 export function withdraw(docs: SpaceDocs, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
-  return docs.transact(() => leaveLine(publicSpace(docs).signups, clock, shiftId, volunteerId, by))
+  const shift = findShift(docs, shiftId)
+  if (!shift) return notFound
+  const view = lineOf(docs, clock, shift)
+  const held = inLine(view, volunteerId)
+  if (!held) return failed('entry', 'problem.notSignedUp')
+  const layout = publicSpace(docs)
+  return docs.transact(() => {
+    const offer = view.offers.get(volunteerId)
+    const stamp = clock.tick()
+    if (offer) layout.shiftOffers.put(offer.id, { ...offer, withdrawnAt: stamp })
+    // A place someone was given is given up on their take; their own sign-up, on it.
+    const take = view.through.get(volunteerId)
+    if (!take) return leaveLine(layout.signups, clock, shiftId, volunteerId, by)
+    layout.shiftTakes.put(take.id, { ...take, releasedAt: stamp })
+    return { ok: true, value: { ...held, active: false, updatedAt: stamp } }
+  })
+}
+
+/** Offers a place in the line to anyone, or to one volunteer (`to`); it keeps its position. */
+export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, giver: Person, to: Person | null, by: Person, today: Day): Checked<Offer> {
+  const shift = findShift(docs, shiftId)
+  if (!shift) return notFound
+  if (shift.date < today) return failed('shift', 'problem.shiftOver')
+  const view = lineOf(docs, clock, shift)
+  if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
+  const held = inLine(view, giver.id)
+  if (!held) return failed('entry', 'problem.notSignedUp')
+  if (to && inLine(view, to.id)) return failed('to', 'problem.alreadyIn')
+  const offer: Offer = {
+    id: offerKey(shiftId, giver.id),
+    shiftId,
+    giverId: giver.id,
+    giverName: giver.name,
+    toId: to?.id ?? '',
+    toName: to?.name ?? '',
+    position: held.stamp,
+    stamp: clock.tick(),
+    withdrawnAt: null,
+    byId: by.id,
+  }
+  docs.transact(() => publicSpace(docs).shiftOffers.put(offer.id, offer))
+  return { ok: true, value: offer }
+}
+
+/** Takes back an offer nobody has taken yet. */
+export function withdrawOffer(docs: SpaceDocs, clock: HybridClock, shiftId: string, giverId: string): Checked<Offer> {
+  const shift = findShift(docs, shiftId)
+  if (!shift) return notFound
+  const offer = lineOf(docs, clock, shift).offers.get(giverId)
+  if (!offer) return failed('offer', 'problem.offerGone')
+  const withdrawn: Offer = { ...offer, withdrawnAt: clock.tick() }
+  docs.transact(() => publicSpace(docs).shiftOffers.put(offer.id, withdrawn))
+  return { ok: true, value: withdrawn }
+}
+
+/** Takes the place a volunteer offers; while apart, the first take wins (domain/offers.ts). */
+export function takePlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, giverId: string, taker: Person, by: Person, today: Day): Checked<Take> {
+  const shift = findShift(docs, shiftId)
+  if (!shift) return notFound
+  if (shift.date < today) return failed('shift', 'problem.shiftOver')
+  const view = lineOf(docs, clock, shift)
+  if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
+  const offer = view.offers.get(giverId)
+  if (!offer) return failed('offer', 'problem.offerGone')
+  if (offer.toId !== '' && offer.toId !== taker.id) return failed('offer', 'problem.offerNotForYou')
+  if (inLine(view, taker.id)) return failed('offer', 'problem.alreadyIn')
+  const take: Take = {
+    id: takeKey(shiftId, giverId, taker.id),
+    shiftId,
+    giverId,
+    takerId: taker.id,
+    takerName: taker.name,
+    offerStamp: offer.stamp,
+    stamp: clock.tick(),
+    releasedAt: null,
+    sawPlace: view.confirmed.some((e) => e.personId === giverId),
+    byId: by.id,
+    byName: by.name,
+  }
+  docs.transact(() => publicSpace(docs).shiftTakes.put(take.id, take))
+  return { ok: true, value: take }
 }
 
 export function markAttendance(
@@ -104,6 +206,10 @@ export function markAttendance(
 export const shiftCommands = ({ docs, clock, actor }: Writer) => ({
   signUp: (shiftId: string) => signUp(docs, clock, shiftId, actor(), actor()),
   withdraw: (shiftId: string) => withdraw(docs, clock, shiftId, actor().id, actor()),
+  /** Offers my place to anyone, or to one volunteer. */
+  offer: (shiftId: string, to: Person | null) => offerPlace(docs, clock, shiftId, actor(), to, actor(), today()),
+  withdrawOffer: (shiftId: string) => withdrawOffer(docs, clock, shiftId, actor().id),
+  take: (shiftId: string, giverId: string) => takePlace(docs, clock, shiftId, giverId, actor(), actor(), today()),
 })
 
 /** What staff do with shifts (only a staff device is given these). */
@@ -124,6 +230,8 @@ export function readShiftData(docs: SpaceDocs) {
     shifts: [...readCollection(layout.shifts, ShiftSchema).records.values()],
     cancellations: readCollection(layout.shiftCancellations, CancellationSchema).records,
     signups: [...readCollection(layout.signups, PlaceEntrySchema).records.values()],
+    offers: [...readCollection(layout.shiftOffers, OfferSchema).records.values()],
+    takes: [...readCollection(layout.shiftTakes, TakeSchema).records.values()],
     attendance: [...readCollection(layout.attendance, AttendanceSchema).records.values()],
   }
 }
@@ -135,6 +243,8 @@ export function liveShiftData(docs: SpaceDocs, clock: HybridClock, months?: Show
     shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt), months),
     cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
     signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt), months),
+    offers: liveCollection(layout.shiftOffers, OfferSchema, (o) => clock.receive(o.withdrawnAt ?? o.stamp), months),
+    takes: liveCollection(layout.shiftTakes, TakeSchema, (t) => clock.receive(t.releasedAt ?? t.stamp), months),
     // Read when a screen first shows hours or attendance (Today shows neither).
     attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp), months, true),
   }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { shiftView } from '../../src/domain/shifts'
-import { cancelShift, editShift, publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
+import { cancelShift, editShift, offerPlace, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
 import { compare, convergenceProperty, convergenceRun, pick, runConvergence, type Phone } from './harness'
 
-// Five phones, hundreds of random sign-ups, withdrawals, capacity edits and
-// cancellations, delivered in random order over links that fail. Afterwards every
-// phone must show the same confirmed list and waitlist for every shift, and no
-// shift may ever show more confirmed volunteers than places. Shifts fall in three
+// Five phones, hundreds of random sign-ups, withdrawals, places offered, taken and
+// kept back, capacity edits and cancellations, delivered in random order over links
+// that fail. Afterwards every phone must show the same confirmed list, waitlist and
+// history of places given for every shift, and no shift may ever show more confirmed
+// volunteers than places, or anyone twice. Shifts fall in three
 // months, each month a doc of its own, delivered independently of the others.
 
 const TODAY = '2026-11-23'
@@ -16,7 +17,7 @@ const DATES = ['2026-11-23', '2026-12-05', '2027-01-10']
 function views(phone: Phone) {
   const data = readShiftData(phone.docs)
   return data.shifts
-    .map((shift) => shiftView(shift, data.signups, data.cancellations.has(shift.id)))
+    .map((shift) => shiftView(shift, data.signups, data.cancellations.has(shift.id), data.offers, data.takes))
     .sort((a, b) => (a.shift.id < b.shift.id ? -1 : 1))
 }
 
@@ -49,9 +50,35 @@ const shiftRun = convergenceRun({
     }],
     withdraw: [17, (phone, random) => {
       const shift = someShift(phone, random)
-      const going = readShiftData(phone.docs).signups.filter((s) => s.recordId === shift?.id && s.active)
-      if (!shift || going.length === 0) return false
-      withdraw(phone.docs, phone.clock, shift.id, pick(random, going).personId, volunteerOn(phone, random))
+      if (!shift) return false
+      // Who is in the line as it stands, places given included.
+      const view = views(phone).find((v) => v.shift.id === shift.id)!
+      const inLine = [...view.confirmed, ...view.waitlist]
+      if (inLine.length === 0) return false
+      withdraw(phone.docs, phone.clock, shift.id, pick(random, inLine).personId, volunteerOn(phone, random))
+    }],
+    // a volunteer in a shift offers their place, to anyone or to one of this phone's volunteers
+    offer: [10, (phone, random) => {
+      const shift = someShift(phone, random)
+      const view = shift && views(phone).find((v) => v.shift.id === shift.id)
+      const inLine = view ? [...view.confirmed, ...view.waitlist] : []
+      if (!shift || inLine.length === 0) return false
+      const giver = pick(random, inLine)
+      const to = random() < 0.3 ? volunteerOn(phone, random) : null
+      offerPlace(phone.docs, phone.clock, shift.id, { id: giver.personId, name: giver.personName }, to, { id: giver.personId, name: giver.personName }, TODAY)
+    }],
+    take: [12, (phone, random) => {
+      const offered = views(phone).flatMap((v) => [...v.offers.values()])
+      if (offered.length === 0) return false
+      const offer = pick(random, offered)
+      const taker = offer.toId && random() < 0.7 ? { id: offer.toId, name: offer.toName } : volunteerOn(phone, random)
+      takePlace(phone.docs, phone.clock, offer.shiftId, offer.giverId, taker, taker, TODAY)
+    }],
+    keepPlace: [4, (phone, random) => {
+      const offered = views(phone).flatMap((v) => [...v.offers.values()])
+      if (offered.length === 0) return false
+      const offer = pick(random, offered)
+      withdrawOffer(phone.docs, phone.clock, offer.shiftId, offer.giverId)
     }],
     changePlaces: [15, (phone, random) => {
       const shift = someShift(phone, random)
@@ -72,6 +99,8 @@ const shiftRun = convergenceRun({
       cancelled: v.cancelled,
       confirmed: v.confirmed.map((s) => s.personId),
       waitlist: v.waitlist.map((s) => s.personId),
+      transfers: v.transfers.map((x) => `${x.giverId}>${x.takerId}@${x.at}`),
+      offers: [...v.offers.keys()].sort(),
     }))
   },
   invariant(view) {
@@ -93,6 +122,7 @@ describe('shift places converge', () => {
       for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
       expect(all[0]!.length).toBeGreaterThan(3)
       expect(all[0]!.some((s) => s.waitlist.length > 0)).toBe(true)
+      expect(all[0]!.some((s) => s.transfers.length > 0)).toBe(true)
       compare(all, network)
       for (const phone of network.phones) expect([...phone.docs.opened.keys()].sort()).toEqual(['2026-11', '2026-12', '2027-01', 'standing'])
     })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, openShiftsWeekOf, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -63,6 +63,58 @@ describe('volunteer shifts', () => {
     await shiftCard(c.page, '送餐上门').locator('[data-testid=bumped-notice]').waitFor()
     await c.page.click('[data-testid=nav-today]')
     await c.page.locator('[data-testid=bumped-today]').waitFor()
+  })
+
+  it('a volunteer offers their place while offline; after meeting another takes it, and staff see who gave to whom', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let b = await launchDevice('b')
+    cleanup.add(b, (d) => d.dispose())
+    const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
+
+    const tomorrow = localDay(1)
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await publishShift(staff.page, { title: '送餐上门', places: 1, date: tomorrow })
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(b.page, link, '李阿姨')
+    await joinByLink(c.page, link, '赵大爷')
+    await openShiftsWeekOf(b.page, tomorrow)
+    await shiftCard(b.page, '送餐上门').locator('[data-testid=sign-up]').click()
+    await openShiftsWeekOf(c.page, tomorrow)
+    await shiftCard(c.page, '送餐上门').locator('[data-testid=coming]', { hasText: '李阿姨' }).waitFor({ timeout: 30_000 })
+
+    // B is offline (the signaling server is down and B's browser restarts) and offers the place to anyone.
+    await servers.stopSignaling()
+    b = await b.restart()
+    cleanup.add(b, (d) => d.dispose())
+    await b.page.goto(servers.appUrl)
+    await openShiftsWeekOf(b.page, tomorrow)
+    const mine = shiftCard(b.page, '送餐上门')
+    await mine.locator('[data-testid=offer-place]').click()
+    await mine.locator('[data-testid=offer-anyone]').click()
+    await mine.locator('[data-testid=my-offer]', { hasText: '有人接下之前，名额仍是您的' }).waitFor()
+    expect(await peerCount(b.page)).toBe(0)
+    const offeredOverChannel = await dataChannelBytes(c.page)
+
+    await servers.restartSignaling()
+    await waitForPeers(b.page, 2, 60_000)
+    // C sees the offer arrive over a data channel and takes the place.
+    const card = shiftCard(c.page, '送餐上门')
+    await card.locator('[data-testid=place-on-offer]', { hasText: '李阿姨 让出一个名额' }).waitFor({ timeout: 30_000 })
+    expect((await dataChannelBytes(c.page)).received).toBeGreaterThan(offeredOverChannel.received)
+    await card.locator('[data-testid=take-place]').click()
+    await card.locator('[data-testid=given-to-me]', { hasText: '李阿姨 把名额让给了您' }).waitFor()
+    expect(await card.getAttribute('data-status')).toBe('confirmed')
+
+    // B's place is C's now, on every device; staff see the history.
+    await expect.poll(() => mine.getAttribute('data-status'), { timeout: 30_000 }).toBe('none')
+    await mine.locator('[data-testid=my-offer]').waitFor({ state: 'detached' })
+    await openShiftsWeekOf(staff.page, tomorrow)
+    const staffCard = shiftCard(staff.page, '送餐上门')
+    await staffCard.locator('[data-testid=coming]', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
+    expect(await staffCard.locator('[data-testid=coming]').textContent()).not.toContain('李阿姨')
+    await staffCard.locator('[data-testid=shift-history] summary').click()
+    await staffCard.locator('[data-testid=transfer]', { hasText: '李阿姨 让给了 赵大爷' }).waitFor()
   })
 
   it('staff publish a weekly series, see a sign-up arrive from another browser, mark attendance and download the hours CSV', async () => {

@@ -5,7 +5,8 @@ import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, shiftView, type Se
 import { seriesDates, weeklyRule } from '../../src/domain/schedule'
 import { statusOf } from '../../src/domain/places'
 import { calendarText, escapeText, foldLine } from '../../src/domain/ics'
-import { cancelShift, editShift, markAttendance, publishSeries, publishShift, readShiftData, signUp, withdraw } from '../../src/store/shifts'
+import { cancelShift, editShift, markAttendance, offerPlace, publishSeries, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
+import * as Y from 'yjs'
 
 const TODAY = '2026-11-23' // a Monday
 const draft = (over: Partial<ShiftDraft> = {}): ShiftDraft => ({
@@ -183,5 +184,81 @@ describe('iCalendar export', () => {
     expect(text).toContain('DESCRIPTION:第一行\\n第二行\r\n')
     expect(text).toContain('DTSTAMP:20261123T010203Z')
     expect(text.endsWith('END:VEVENT\r\nEND:VCALENDAR\r\n')).toBe(true)
+  })
+})
+
+describe('giving a place away', () => {
+  const viewOf = (docs: SpaceDocs) => {
+    const data = readShiftData(docs)
+    return shiftView(data.shifts[0]!, data.signups, data.cancellations.has(data.shifts[0]!.id), data.offers, data.takes)
+  }
+  const names = (docs: SpaceDocs) => {
+    const view = viewOf(docs)
+    return { confirmed: view.confirmed.map((e) => e.personId), waitlist: view.waitlist.map((e) => e.personId) }
+  }
+
+  it('the taker stands where the giver stood; hours count for whoever attended', () => {
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft({ places: 1 }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    const id = shift.value.id
+    signUp(docs, clock, id, vol(1), vol(1))
+    signUp(docs, clock, id, vol(2), vol(2))
+    // Nobody can take what is not offered; the giver must hold a place.
+    expect(takePlace(docs, clock, id, 'v1', vol(3), vol(3), TODAY)).toEqual({ ok: false, problems: { offer: 'problem.offerGone' } })
+    expect(offerPlace(docs, clock, id, vol(3), null, vol(3), TODAY)).toEqual({ ok: false, problems: { entry: 'problem.notSignedUp' } })
+    expect(offerPlace(docs, clock, id, vol(1), vol(4), vol(1), TODAY).ok).toBe(true)
+    expect(takePlace(docs, clock, id, 'v1', vol(3), vol(3), TODAY)).toEqual({ ok: false, problems: { offer: 'problem.offerNotForYou' } })
+    expect(takePlace(docs, clock, id, 'v1', vol(4), vol(4), TODAY).ok).toBe(true)
+    expect(names(docs)).toEqual({ confirmed: ['v4'], waitlist: ['v2'] })
+    expect(viewOf(docs).transfers.map((x) => `${x.giverName}>${x.takerName}`)).toEqual(['志愿者1>志愿者4'])
+    // The giver holds nothing now; the taker can give it up, and the next one waiting moves up.
+    expect(withdraw(docs, clock, id, 'v1', vol(1))).toEqual({ ok: false, problems: { entry: 'problem.notSignedUp' } })
+    markAttendance(docs, clock, id, 'v4', 'attended', staff, TODAY)
+    const data = readShiftData(docs)
+    expect(hoursByVolunteer([viewOf(docs)], data.attendance, '2026-11').map((h) => h.volunteerId)).toEqual(['v4'])
+    expect(withdraw(docs, clock, id, 'v4', vol(4)).ok).toBe(true)
+    expect(names(docs)).toEqual({ confirmed: ['v2'], waitlist: [] })
+  })
+
+  it('an offer can be kept back until someone takes it; a withdrawal takes the offer with it', () => {
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft(), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    const id = shift.value.id
+    signUp(docs, clock, id, vol(1), vol(1))
+    offerPlace(docs, clock, id, vol(1), null, vol(1), TODAY)
+    expect(withdrawOffer(docs, clock, id, 'v1').ok).toBe(true)
+    expect(takePlace(docs, clock, id, 'v1', vol(2), vol(2), TODAY)).toEqual({ ok: false, problems: { offer: 'problem.offerGone' } })
+    offerPlace(docs, clock, id, vol(1), null, vol(1), TODAY)
+    withdraw(docs, clock, id, 'v1', vol(1))
+    expect(viewOf(docs).offers.size).toBe(0)
+    expect(offerPlace(docs, clock, id, vol(1), null, vol(1), '2026-11-24')).toEqual({ ok: false, problems: { shift: 'problem.shiftOver' } })
+  })
+
+  it('two takers while apart: after they meet, the earlier take holds the place and the other is told', () => {
+    const phone = (device: string, start: number) => {
+      let wall = start
+      return { docs: new SpaceDocs(), clock: new HybridClock(device, () => (wall += 1000)) }
+    }
+    const a = phone('a', 1_800_000_000_000)
+    const b = phone('b', 1_800_000_100_000)
+    const shift = publishShift(a.docs, a.clock, staff, draft({ places: 1 }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    const id = shift.value.id
+    signUp(a.docs, a.clock, id, vol(1), vol(1))
+    offerPlace(a.docs, a.clock, id, vol(1), null, vol(1), TODAY)
+    const sync = (from: SpaceDocs, to: SpaceDocs) => from.opened.forEach((doc, name) => Y.applyUpdate(to.open(name), Y.encodeStateAsUpdate(doc)))
+    sync(a.docs, b.docs)
+    // Apart: v2 takes on phone a, and a little later v3 on phone b.
+    expect(takePlace(a.docs, a.clock, id, 'v1', vol(2), vol(2), TODAY).ok).toBe(true)
+    expect(takePlace(b.docs, b.clock, id, 'v1', vol(3), vol(3), TODAY).ok).toBe(true)
+    expect(names(b.docs).confirmed).toEqual(['v3'])
+    sync(a.docs, b.docs)
+    sync(b.docs, a.docs)
+    for (const docs of [a.docs, b.docs]) {
+      expect(names(docs)).toEqual({ confirmed: ['v2'], waitlist: [] })
+      expect(viewOf(docs).lost.map((l) => `${l.take.takerId}:${l.reason}`)).toEqual(['v3:takenFirst'])
+    }
   })
 })

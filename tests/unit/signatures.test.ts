@@ -197,6 +197,11 @@ describe('signed records, checked on read', () => {
     expect(mayWrite(authority, 'signups', 's1|alice', { personId: 'bob' }, bob.keys.publicKey)).toBe(false)
     expect(mayWrite(authority, 'signups', 's1|bob', { personId: 'bob' }, bob.keys.publicKey)).toBe(true)
     expect(mayWrite(authority, 'members', 'alice', { deviceId: 'bob', role: 'resident' }, bob.keys.publicKey)).toBe(false)
+    // A place is offered by its giver only, and taken by its taker only.
+    expect(mayWrite(authority, 'shiftOffers', 's1|alice', { giverId: 'alice' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'shiftOffers', 's1|bob', { giverId: 'bob' }, bob.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'shiftTakes', 's1|alice|carol', { takerId: 'carol' }, bob.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'shiftTakes', 's1|alice|bob', { takerId: 'bob' }, bob.keys.publicKey)).toBe(true)
     // A request posted before ids began with their poster keeps counting by its owner field.
     expect(mayWrite(authority, 'aidRequests', 'q0ldstyle', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(true)
     expect(mayWrite(authority, 'aidRequests', 'bob.x1', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(false)

@@ -1,9 +1,11 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
+import { format } from 'date-fns'
 import { today } from '../../domain/calendar'
 import { entryKey, isIn, statusOf } from '../../domain/places'
 import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
-import { Button, Confirm, ProblemLine } from '../common/components'
+import { stampTime } from '../../domain/places'
+import { Button, Confirm, ProblemLine, Select } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { t } from '../common/i18n'
@@ -84,6 +86,20 @@ function ShiftDetails(props: { view: ShiftView }) {
           {props.view.confirmed.length > 0 ? t('shifts.coming', { names: props.view.confirmed.map((s) => s.personName).join('、') }) : t('shifts.nobodyYet')}
         </p>
       </Show>
+      <Show when={props.view.transfers.length > 0}>
+        <details class="mt-1" data-testid="shift-history">
+          <summary class="min-h-12 cursor-pointer content-center font-semibold text-stone-800">{t('shifts.history')} ({props.view.transfers.length})</summary>
+          <ul class="text-stone-800">
+            <For each={props.view.transfers}>
+              {(transfer) => (
+                <li data-testid="transfer">
+                  {format(stampTime(transfer.at), 'MM-dd HH:mm')} · {t('shifts.gave', { giver: transfer.giverName, taker: transfer.takerName })}
+                </li>
+              )}
+            </For>
+          </ul>
+        </details>
+      </Show>
     </>
   )
 }
@@ -96,12 +112,16 @@ function MyPlace(props: { view: ShiftView }) {
   const mySignup = () => shifts.signupOf(id(), actor().id)
   // "Saved on this phone only": no peer has confirmed holding my entry yet.
   const notShared = () => {
-    const signup = mySignup()
-    return signup !== undefined && !sync.isShared(signup.updatedAt)
+    // A place I was given is mine by my take; otherwise by my sign-up.
+    const written = props.view.through.get(actor().id)?.stamp ?? mySignup()?.updatedAt
+    return written !== undefined && !sync.isShared(written)
   }
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal(false)
   const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
+  // The latest take of mine that did not count, to say why (the earlier taker won, …).
+  const myLostTake = () => props.view.lost.filter((l) => l.take.takerId === actor().id).at(-1)
+  const giverName = (giverId: string) => props.view.offers.get(giverId)?.giverName ?? shifts.signupOf(id(), giverId)?.personName ?? giverId
   return (
     <>
       <Show when={mine().status === 'bumped'}>
@@ -118,8 +138,18 @@ function MyPlace(props: { view: ShiftView }) {
       <Show when={mine().status !== 'none' && notShared()}>
         <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
       </Show>
-      <Show when={mySignup()?.active && mySignup()!.byId !== actor().id}>
+      <Show when={mySignup()?.active && mySignup()!.byId !== actor().id && !props.view.through.has(actor().id)}>
         <p class="text-[0.9em] text-stone-700">{t('shifts.byOther', { name: mySignup()!.byName })}</p>
+      </Show>
+      <Show when={props.view.through.get(actor().id)}>
+        {(take) => <p class="text-green-800" data-testid="given-to-me">{t('shifts.youWereGiven', { name: props.view.transfers.find((x) => x.takerId === actor().id && x.at === take().stamp)?.giverName ?? '' })}</p>}
+      </Show>
+      <Show when={mine().status === 'none' && myLostTake()}>
+        {(lost) => (
+          <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="take-lost">
+            {t(`shifts.lost.${lost().reason}`, { name: giverName(lost().take.giverId) })}
+          </p>
+        )}
       </Show>
       <Show when={!props.view.cancelled && props.view.shift.date >= today()}>
         <div class="mt-3 flex flex-wrap gap-2">
@@ -136,6 +166,9 @@ function MyPlace(props: { view: ShiftView }) {
             </Button>
           </Show>
         </div>
+        <Show when={mine().status !== 'none'} fallback={<PlacesOnOffer view={props.view} onResult={act} />}>
+          <OfferMyPlace view={props.view} onResult={act} />
+        </Show>
       </Show>
       <ProblemLine problem={problem()} />
       <Show when={confirming()}>
@@ -150,6 +183,78 @@ function MyPlace(props: { view: ShiftView }) {
         />
       </Show>
     </>
+  )
+}
+
+/** My place in a shift I am in: offered (and kept back), or offered to anyone or one volunteer. */
+function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unknown>) => void }) {
+  const { shifts, actor, members } = useCommunity()
+  const id = () => props.view.shift.id
+  const myOffer = () => props.view.offers.get(actor().id)
+  const [choosing, setChoosing] = createSignal(false)
+  const [to, setTo] = createSignal('')
+  // Anyone the community knows who has no place on this shift yet.
+  const candidates = createMemo(() => {
+    const inLine = new Set([...props.view.confirmed, ...props.view.waitlist].map((e) => e.personId))
+    return members
+      .ids()
+      .map((memberId) => members.byId[memberId])
+      .filter((m) => m !== undefined && !inLine.has(m.deviceId))
+      .map((m) => ({ value: m!.deviceId, label: m!.name }))
+  })
+  const offer = (person: { id: string; name: string } | null) => {
+    props.onResult(shifts.offer(id(), person))
+    setChoosing(false)
+  }
+  return (
+    <Show
+      when={myOffer()}
+      fallback={
+        <Show
+          when={choosing()}
+          fallback={
+            <div class="mt-2">
+              <Button variant="secondary" data-testid="offer-place" onClick={() => setChoosing(true)}>{t('shifts.offer')}</Button>
+            </div>
+          }
+        >
+          <div class="mt-3 rounded-xl border border-stone-300 p-3" data-testid="offer-form">
+            <Button data-testid="offer-anyone" onClick={() => offer(null)}>{t('shifts.offerToAnyone')}</Button>
+            <Show when={candidates().length > 0}>
+              <p class="mt-3 font-semibold">{t('shifts.offerToWho')}</p>
+              <Select label={t('shifts.offerToPick')} name="offer-to" value={to()} options={[{ value: '', label: '—' }, ...candidates()]} onChange={setTo} />
+              <Button variant="secondary" data-testid="offer-one" disabled={!to()} onClick={() => offer({ id: to(), name: candidates().find((c) => c.value === to())?.label ?? to() })}>
+                {t('shifts.offerToOne')}
+              </Button>
+            </Show>
+            <Button variant="secondary" onClick={() => setChoosing(false)}>{t('common.cancel')}</Button>
+          </div>
+        </Show>
+      }
+    >
+      {(offer) => (
+        <div class="mt-2 rounded-xl bg-amber-50 p-3" data-testid="my-offer">
+          <p class="font-semibold text-amber-900">{offer().toId ? t('shifts.offeringTo', { name: offer().toName }) : t('shifts.offering')}</p>
+          <Button variant="secondary" data-testid="keep-place" onClick={() => props.onResult(shifts.withdrawOffer(id()))}>{t('shifts.keepPlace')}</Button>
+        </div>
+      )}
+    </Show>
+  )
+}
+
+/** Places others offer on a shift I am not in: to anyone, or to me. */
+function PlacesOnOffer(props: { view: ShiftView; onResult: (result: Checked<unknown>) => void }) {
+  const { shifts, actor } = useCommunity()
+  const forMe = () => [...props.view.offers.values()].filter((o) => o.toId === '' || o.toId === actor().id)
+  return (
+    <For each={forMe()}>
+      {(offer) => (
+        <div class="mt-2 rounded-xl bg-green-50 p-3" data-testid="place-on-offer" data-giver={offer.giverName}>
+          <p class="font-semibold text-green-900">{offer.toId ? t('shifts.onOfferToYou', { name: offer.giverName }) : t('shifts.onOffer', { name: offer.giverName })}</p>
+          <Button data-testid="take-place" onClick={() => props.onResult(shifts.take(props.view.shift.id, offer.giverId))}>{t('shifts.take')}</Button>
+        </div>
+      )}
+    </For>
   )
 }
 

@@ -10,11 +10,13 @@ import { createDeferredMemo, groupBy } from '../common/derive'
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
   const signupsByShift = createMemo(() => groupBy(data.signups.ids(), data.signups.byId, (s) => s.recordId))
+  const offersByShift = createMemo(() => groupBy(data.offers.ids(), data.offers.byId, (o) => o.shiftId))
+  const takesByShift = createMemo(() => groupBy(data.takes.ids(), data.takes.byId, (t) => t.shiftId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
 
   const viewOf = (id: string): ShiftView | null => {
     const shift = data.shifts.byId[id]
-    return shift ? shiftView(shift, signupsByShift().get(id) ?? [], cancelled().has(id)) : null
+    return shift ? shiftView(shift, signupsByShift().get(id) ?? [], cancelled().has(id), offersByShift().get(id) ?? [], takesByShift().get(id) ?? []) : null
   }
   const shifts = createMemo(() =>
     data.shifts
@@ -30,15 +32,21 @@ export function createShiftBoard(session: CommunitySession) {
   const viewsIn = (monthOrYear: string) => shifts().filter((s) => s.date.startsWith(monthOrYear)).map((s) => viewOf(s.id)!)
   const attendance = createDeferredMemo(() => data.attendance.ids().map((id) => data.attendance.byId[id]!).filter(Boolean))
 
-  /** Shifts this person is in (confirmed, waiting or bumped), cancelled ones included. */
+  /** Shifts this person is in (confirmed, waiting or bumped, or given a place), cancelled ones included. */
   const mine = (volunteerId: string) =>
     shifts()
-      // Only the shifts this person signed up for are worked out (Today asks at every start).
-      .filter((shift) => (signupsByShift().get(shift.id) ?? []).some((s) => s.personId === volunteerId && s.active))
+      // Only the shifts this person signed up for or took a place on are worked out (Today asks at every start).
+      .filter(
+        (shift) =>
+          (signupsByShift().get(shift.id) ?? []).some((s) => s.personId === volunteerId && s.active) ||
+          (takesByShift().get(shift.id) ?? []).some((t) => t.takerId === volunteerId && t.releasedAt === null),
+      )
       .map((shift) => {
         const view = viewOf(shift.id)!
         return { view, ...statusOf(view, volunteerId), signedUp: true }
       })
+      // A place given away is no longer this person's.
+      .filter((entry) => entry.status !== 'none' || entry.view.cancelled)
 
   return {
     ...session.commands.shifts,

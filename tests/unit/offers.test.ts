@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { formatStamp, parseStamp, type Stamp } from '../../src/domain/hlc'
+import { offerKey, resolveLine, takeKey, type Offer, type Take } from '../../src/domain/offers'
+import { entryKey, type PlaceEntry } from '../../src/domain/places'
+
+// Who holds which place once offers and takes are in: worked out from the records
+// alone, whatever order they arrived in.
+
+const SHIFT = '2026-11-28-abc'
+const at = (minute: number, device = 'd') => formatStamp(Date.UTC(2026, 10, 26, 9, minute), 0, device)
+
+const signup = (person: string, minute: number, leftAt?: number): PlaceEntry => ({
+  id: entryKey(SHIFT, person),
+  recordId: SHIFT,
+  personId: person,
+  personName: person.toUpperCase(),
+  stamp: at(minute),
+  active: leftAt === undefined,
+  updatedAt: at(leftAt ?? minute),
+  byId: person,
+  byName: person,
+  sawPlace: true,
+})
+const offer = (giver: string, minute: number, { to = '', position = 0, withdrawnAt }: { to?: string; position?: number; withdrawnAt?: number } = {}): Offer => ({
+  id: offerKey(SHIFT, giver),
+  shiftId: SHIFT,
+  giverId: giver,
+  giverName: giver.toUpperCase(),
+  toId: to,
+  toName: to.toUpperCase(),
+  position: at(position),
+  stamp: at(minute),
+  withdrawnAt: withdrawnAt === undefined ? null : at(withdrawnAt),
+  byId: giver,
+})
+const take = (giver: string, taker: string, minute: number, offeredAt: number, releasedAt?: number): Take => ({
+  id: takeKey(SHIFT, giver, taker),
+  shiftId: SHIFT,
+  giverId: giver,
+  takerId: taker,
+  takerName: taker.toUpperCase(),
+  offerStamp: at(offeredAt),
+  stamp: at(minute),
+  releasedAt: releasedAt === undefined ? null : at(releasedAt),
+  sawPlace: true,
+  byId: taker,
+  byName: taker,
+})
+/** A stamp's minute, as the helpers above take it. */
+const minuteOf = (stamp: Stamp) => new Date(parseStamp(stamp)!.wallMs).getUTCMinutes()
+/** The line as "person@the minute of their place's position". */
+const line = (...args: Parameters<typeof resolveLine>) => resolveLine(...args).entries.map((e) => `${e.personId}@${minuteOf(e.stamp)}`)
+
+describe('giving a shift place away', () => {
+  it('without offers the line is the sign-ups in order', () => {
+    expect(line([signup('b', 2), signup('a', 1), signup('c', 3, 4)], [], [])).toEqual(['a@1', 'b@2'])
+  })
+
+  it('the taker stands where the giver stood, and the history says who gave to whom', () => {
+    const resolved = resolveLine([signup('a', 1), signup('b', 2)], [offer('a', 5, { position: 1 })], [take('a', 'c', 6, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['c', 'b'])
+    expect(resolved.entries[0]!.stamp).toBe(at(1))
+    expect(resolved.transfers).toEqual([{ giverId: 'a', giverName: 'A', takerId: 'c', takerName: 'C', at: at(6) }])
+    expect(resolved.open.size).toBe(0)
+  })
+
+  it('two takers of one place while apart: the earlier take wins, the other is told', () => {
+    const resolved = resolveLine([signup('a', 1)], [offer('a', 5)], [take('a', 'late', 8, 5), take('a', 'early', 7, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['early'])
+    expect(resolved.lost).toEqual([{ take: expect.objectContaining({ takerId: 'late' }), reason: 'takenFirst' }])
+  })
+
+  it('an offer to a named volunteer cannot be taken by anyone else', () => {
+    const resolved = resolveLine([signup('a', 1)], [offer('a', 5, { to: 'b' })], [take('a', 'x', 6, 5), take('a', 'b', 7, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['b'])
+  })
+
+  it('a withdrawal of the offer and a take crossing: whichever came first counts', () => {
+    expect(line([signup('a', 1)], [offer('a', 5, { withdrawnAt: 6 })], [take('a', 'b', 7, 5)])).toEqual(['a@1'])
+    expect(line([signup('a', 1)], [offer('a', 5, { withdrawnAt: 8 })], [take('a', 'b', 7, 5)])).toEqual(['b@1'])
+  })
+
+  it('a giver who withdrew from the shift before the take gave nothing; after it, gave the place', () => {
+    const before = resolveLine([signup('a', 1, 6), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 7, 5)])
+    expect(before.entries.map((e) => e.personId)).toEqual(['w'])
+    expect(before.lost[0]!.reason).toBe('gone')
+    expect(line([signup('a', 1, 8), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 7, 5)])).toEqual(['b@1', 'w@2'])
+  })
+
+  it('a take that answers an older offer, or comes before the offer, does not count', () => {
+    const resolved = resolveLine([signup('a', 1)], [offer('a', 9)], [take('a', 'b', 7, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['a'])
+    expect(resolved.lost[0]!.reason).toBe('changed')
+    expect(resolved.open.get('a')?.stamp).toBe(at(9))
+  })
+
+  it('someone already in the line cannot take a second place', () => {
+    const resolved = resolveLine([signup('a', 1), signup('b', 2)], [offer('a', 5)], [take('a', 'b', 6, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['a', 'b'])
+    expect(resolved.lost[0]!.reason).toBe('alreadyIn')
+  })
+
+  it('a place passes along a chain, and a taker who gives it up frees it for the next in line', () => {
+    const chain = resolveLine([signup('a', 1), signup('w', 2)], [offer('a', 5), offer('b', 7, { position: 1 })], [take('a', 'b', 6, 5), take('b', 'c', 8, 7)])
+    expect(chain.entries.map((e) => `${e.personId}@${minuteOf(e.stamp)}`)).toEqual(['c@1', 'w@2'])
+    expect(chain.transfers.map((t) => `${t.giverId}>${t.takerId}`)).toEqual(['a>b', 'b>c'])
+    expect(line([signup('a', 1), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 6, 5, 9)])).toEqual(['w@2'])
+  })
+
+  it('a giver who signs up again goes to the back; the taker keeps the place given', () => {
+    // a withdrew (after the take) and signed up again at 12: their sign-up was overwritten.
+    expect(line([signup('a', 12), signup('w', 2)], [offer('a', 5, { position: 1 })], [take('a', 'b', 6, 5)])).toEqual(['b@1', 'w@2', 'a@12'])
+  })
+
+  it('gives the same line whatever order the records come in', () => {
+    const signups = [signup('a', 1), signup('b', 2), signup('c', 3)]
+    const offers = [offer('a', 5), offer('b', 6, { to: 'd' })]
+    const takes = [take('a', 'd', 7, 5), take('a', 'e', 8, 5), take('b', 'd', 9, 6), take('b', 'e', 10, 6)]
+    const expected = line(signups, offers, takes)
+    for (let i = 0; i < 20; i++) {
+      const shuffle = <T,>(xs: T[]) => [...xs].sort(() => Math.random() - 0.5)
+      expect(line(shuffle(signups), shuffle(offers), shuffle(takes))).toEqual(expected)
+    }
+    expect(expected).toEqual(['d@1', 'b@2', 'c@3'])
+  })
+})
