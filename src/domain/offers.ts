@@ -3,15 +3,20 @@ import { IdSchema } from './ids'
 import { compareStamps, StampSchema, type Stamp } from './hlc'
 import { entryKey, type PlaceEntry } from './places'
 
-// Giving a shift place away (让班). A volunteer offers their place, to anyone or to
-// one named volunteer; another takes it. The place keeps its position in the line,
-// so the taker stands where the giver stood. Offers and takes are each person's own
-// entries, like sign-ups, and who holds which place is derived from all of them at
-// read time, by HLC order, the same on every device:
-// - a take counts if it answers the offer as it stands (the version it saw), was
-//   made after that offer and before any withdrawal of it, is the first such take,
-//   and the giver still held the place then (a giver who withdrew first gave nothing);
-// - two takers of one offer while apart: the earlier take wins, and the other is told.
+// Giving a shift place away or swapping it (让班, 换班). A volunteer offers their
+// place, to anyone or to one named volunteer; another takes it. Or two volunteers swap:
+// one offers their place to the other in return for the other's place on another
+// shift, and the other agrees by offering that place back. A place keeps its position
+// in the line, so whoever receives it stands where the giver stood. Offers and takes
+// are each person's own entries, like sign-ups, and who holds which place is derived
+// from all of them at read time, in HLC order, the same on every device:
+// - a take counts if it answers the offer as it stands (the version it saw), was made
+//   after that offer and before any withdrawal of it, is the first such take, and the
+//   giver still held the place then (a giver who withdrew first gave nothing);
+// - two takers of one offer while apart: the earlier take wins, and the other is told;
+// - a swap happens when the second of the two offers is made, if neither was withdrawn
+//   by then and each still held their place and not the other's; both places change
+//   hands together or neither does.
 
 const personId = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
 const personName = v.pipe(v.string(), v.minLength(1), v.maxLength(30))
@@ -25,6 +30,8 @@ export const OfferSchema = v.pipe(
     /** A named volunteer, or '' for anyone. */
     toId: v.pipe(v.string(), v.maxLength(80)),
     toName: v.pipe(v.string(), v.maxLength(30)),
+    /** A swap: the shift whose place `toId` gives in return, or '' for a plain offer. */
+    swapFor: v.pipe(v.string(), v.maxLength(80)),
     /** The place's position in the line when it was offered (the giver's own word for it). */
     position: StampSchema,
     /** When it was offered (a new offer of the same place replaces it, with a new stamp). */
@@ -70,20 +77,37 @@ export interface Transfer {
   takerId: string
   takerName: string
   at: Stamp
+  /** The shift the place was swapped for, or '' when it was given. */
+  swapFor: string
 }
 
 export type LostReason = 'takenFirst' | 'withdrawn' | 'gone' | 'alreadyIn' | 'changed'
+
+/** A take or a swap that did not count; whoever would have received the place is told why. */
+export interface Lost {
+  giverId: string
+  takerId: string
+  at: Stamp
+  reason: LostReason
+  swap: boolean
+}
 
 export interface ResolvedLine {
   /** The line as it stands: one entry per place held, at the position of the place. */
   entries: PlaceEntry[]
   transfers: Transfer[]
-  /** Takes that did not count, and why (their takers are told). */
-  lost: { take: Take; reason: LostReason }[]
-  /** Offers nobody has taken yet and still open, by giver. */
+  lost: Lost[]
+  /** Offers nobody has taken yet and still open, by giver (swap offers included). */
   open: Map<string, Offer>
   /** The take each person holds their place by, where they were given it. */
   through: Map<string, Take>
+}
+
+/** What one shift's line is made of. */
+export interface LineRecords {
+  signups: readonly PlaceEntry[]
+  offers: readonly Offer[]
+  takes: readonly Take[]
 }
 
 interface Holding {
@@ -98,77 +122,176 @@ interface Holding {
 }
 
 const heldAt = (h: Holding, at: Stamp) => compareStamps(h.from, at) <= 0 && (h.until === null || compareStamps(at, h.until) < 0)
-const byStampThenId = (a: Take, b: Take) => compareStamps(a.stamp, b.stamp) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const later = (a: Stamp, b: Stamp) => (compareStamps(a, b) >= 0 ? a : b)
+const withdrawnBy = (offer: Offer, at: Stamp) => offer.withdrawnAt !== null && compareStamps(offer.withdrawnAt, at) <= 0
+
+/** What changes hands, in stamp order: a take of one offer, or a swap of two. */
+type Event = { at: Stamp; id: string; take: Take } | { at: Stamp; id: string; swap: [Offer, Offer] }
+
+/** The two offers of each swap: each names the other's giver and shift, in return for its own. */
+function swapsOf(offers: readonly Offer[]): [Offer, Offer][] {
+  const byKey = new Map(offers.map((o) => [`${o.shiftId}|${o.giverId}|${o.toId}|${o.swapFor}`, o]))
+  const pairs: [Offer, Offer][] = []
+  for (const a of offers) {
+    if (a.swapFor === '' || a.toId === '') continue
+    const b = byKey.get(`${a.swapFor}|${a.toId}|${a.giverId}|${a.shiftId}`)
+    if (b && a.id < b.id) pairs.push([a, b])
+  }
+  return pairs
+}
 
 /**
- * One shift's line from its sign-ups, offers and takes. Sign-ups alone give the same
- * line as before offers existed.
+ * The lines of several shifts at once, from their sign-ups, offers and takes. A swap
+ * ties two shifts' lines together, so shifts linked by swaps are worked out together
+ * (`linkedShifts` says which); sign-ups alone give the same line as before offers existed.
  */
-export function resolveLine(signups: readonly PlaceEntry[], offers: readonly Offer[], takes: readonly Take[]): ResolvedLine {
-  const holdings: Holding[] = signups.map((e) => ({ personId: e.personId, position: e.stamp, from: e.stamp, until: e.active ? null : e.updatedAt, entry: e }))
-  const offerOf = new Map(offers.map((o) => [o.giverId, o]))
-  const taken = new Set<string>()
-  const transfers: Transfer[] = []
-  const lost: ResolvedLine['lost'] = []
-  const holdingAt = (personId: string, at: Stamp) => holdings.find((h) => h.personId === personId && heldAt(h, at))
+export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<string, ResolvedLine> {
+  const holdings = new Map<string, Holding[]>()
+  const offerOf = new Map<string, Offer>()
+  const result = new Map<string, ResolvedLine>()
+  const events: Event[] = []
+  for (const [shiftId, line] of records) {
+    holdings.set(shiftId, line.signups.map((e) => ({ personId: e.personId, position: e.stamp, from: e.stamp, until: e.active ? null : e.updatedAt, entry: e })))
+    line.offers.forEach((o) => offerOf.set(o.id, o))
+    line.takes.forEach((take) => events.push({ at: take.stamp, id: take.id, take }))
+    result.set(shiftId, { entries: [], transfers: [], lost: [], open: new Map(), through: new Map() })
+  }
+  for (const swap of swapsOf([...offerOf.values()])) events.push({ at: later(swap[0].stamp, swap[1].stamp), id: `${swap[0].id}~${swap[1].id}`, swap })
+  events.sort((a, b) => compareStamps(a.at, b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 
-  for (const take of [...takes].sort(byStampThenId)) {
-    const offer = offerOf.get(take.giverId)
-    // A take that answers another version of the offer, or is not addressed to anyone who may take it, never counts.
-    if (!offer || offer.stamp !== take.offerStamp || compareStamps(take.stamp, offer.stamp) <= 0) {
-      lost.push({ take, reason: 'changed' })
-      continue
-    }
-    if (offer.toId !== '' && offer.toId !== take.takerId) continue
-    if (offer.withdrawnAt !== null && compareStamps(offer.withdrawnAt, take.stamp) <= 0) {
-      lost.push({ take, reason: 'withdrawn' })
-      continue
-    }
-    if (taken.has(offer.id)) {
-      lost.push({ take, reason: 'takenFirst' })
-      continue
-    }
-    const given = holdingAt(take.giverId, take.stamp)
-    // A giver who signed up again after the take has overwritten the sign-up it gave: the
-    // offer says which place that was.
-    const rejoined = !given && signups.some((e) => e.personId === take.giverId && compareStamps(e.stamp, take.stamp) > 0)
-    if (!given && !rejoined) {
-      lost.push({ take, reason: 'gone' })
-      continue
-    }
-    if (holdingAt(take.takerId, take.stamp)) {
-      lost.push({ take, reason: 'alreadyIn' })
-      continue
-    }
-    taken.add(offer.id)
-    const position = given ? given.position : offer.position
-    if (given) given.until = take.stamp
+  const taken = new Set<string>()
+  const holdingAt = (shiftId: string, personId: string, at: Stamp) => holdings.get(shiftId)?.find((h) => h.personId === personId && heldAt(h, at))
+  const lose = (shiftId: string, lost: Lost) => result.get(shiftId)!.lost.push(lost)
+  /** Moves a place from its holder to someone else at `at`; returns the new holding's entry. */
+  const hand = (shiftId: string, given: Holding | undefined, position: Stamp, to: { id: string; name: string }, at: Stamp, offer: Offer, take?: Take) => {
+    if (given) given.until = at
     const entry: PlaceEntry = {
-      id: entryKey(take.shiftId, take.takerId),
-      recordId: take.shiftId,
-      personId: take.takerId,
-      personName: take.takerName,
+      id: entryKey(shiftId, to.id),
+      recordId: shiftId,
+      personId: to.id,
+      personName: to.name,
       stamp: position,
       active: true,
-      updatedAt: take.stamp,
-      byId: take.byId,
-      byName: take.byName,
-      sawPlace: take.sawPlace,
+      updatedAt: at,
+      byId: take?.byId ?? offer.byId,
+      byName: take?.byName ?? to.name,
+      sawPlace: take?.sawPlace ?? given?.entry.sawPlace ?? true,
     }
-    holdings.push({ personId: take.takerId, position, from: take.stamp, until: take.releasedAt, entry, take })
-    transfers.push({ giverId: take.giverId, giverName: offer.giverName, takerId: take.takerId, takerName: take.takerName, at: take.stamp })
+    holdings.get(shiftId)!.push({ personId: to.id, position, from: at, until: take?.releasedAt ?? null, entry, ...(take ? { take } : {}) })
+    result.get(shiftId)!.transfers.push({ giverId: offer.giverId, giverName: offer.giverName, takerId: to.id, takerName: to.name, at, swapFor: offer.swapFor })
   }
 
-  // Places held now, each at its position; a person holds at most one (the earliest).
-  const entries: PlaceEntry[] = []
-  const through = new Map<string, Take>()
-  for (const h of holdings.filter((h) => h.until === null).sort((a, b) => compareStamps(a.position, b.position))) {
-    if (entries.some((e) => e.personId === h.personId)) continue
-    entries.push(h.entry)
-    if (h.take) through.set(h.personId, h.take)
+  for (const event of events) {
+    if ('take' in event) {
+      const take = event.take
+      const offer = offerOf.get(offerKey(take.shiftId, take.giverId))
+      const lost = (reason: LostReason) => lose(take.shiftId, { giverId: take.giverId, takerId: take.takerId, at: take.stamp, reason, swap: false })
+      // A take that answers another version of the offer never counts.
+      if (!offer || offer.stamp !== take.offerStamp || compareStamps(take.stamp, offer.stamp) <= 0) {
+        lost('changed')
+        continue
+      }
+      // Nobody may take a place offered to someone else, or offered only in a swap.
+      if ((offer.toId !== '' && offer.toId !== take.takerId) || offer.swapFor !== '') continue
+      if (withdrawnBy(offer, take.stamp)) {
+        lost('withdrawn')
+        continue
+      }
+      if (taken.has(offer.id)) {
+        lost('takenFirst')
+        continue
+      }
+      const given = holdingAt(take.shiftId, take.giverId, take.stamp)
+      // A giver who signed up again after the take has overwritten the sign-up it gave:
+      // the offer says which place that was.
+      const rejoined = !given && records.get(take.shiftId)!.signups.some((e) => e.personId === take.giverId && compareStamps(e.stamp, take.stamp) > 0)
+      if (!given && !rejoined) {
+        lost('gone')
+        continue
+      }
+      if (holdingAt(take.shiftId, take.takerId, take.stamp)) {
+        lost('alreadyIn')
+        continue
+      }
+      taken.add(offer.id)
+      hand(take.shiftId, given, given ? given.position : offer.position, { id: take.takerId, name: take.takerName }, take.stamp, offer, take)
+    } else {
+      const [a, b] = event.swap
+      const at = event.at
+      const givenA = holdingAt(a.shiftId, a.giverId, at)
+      const givenB = holdingAt(b.shiftId, b.giverId, at)
+      const reason: LostReason | null =
+        withdrawnBy(a, at) || withdrawnBy(b, at) ? 'withdrawn'
+        : taken.has(a.id) || taken.has(b.id) ? 'takenFirst'
+        : !givenA || !givenB ? 'gone'
+        : holdingAt(a.shiftId, b.giverId, at) || holdingAt(b.shiftId, a.giverId, at) ? 'alreadyIn'
+        : null
+      if (reason !== null || !givenA || !givenB) {
+        // Both are told: each would have received a place.
+        lose(a.shiftId, { giverId: a.giverId, takerId: b.giverId, at, reason: reason ?? 'gone', swap: true })
+        lose(b.shiftId, { giverId: b.giverId, takerId: a.giverId, at, reason: reason ?? 'gone', swap: true })
+        continue
+      }
+      taken.add(a.id)
+      taken.add(b.id)
+      hand(a.shiftId, givenA, givenA.position, { id: b.giverId, name: b.giverName }, at, a)
+      hand(b.shiftId, givenB, givenB.position, { id: a.giverId, name: a.giverName }, at, b)
+    }
   }
-  const seen = new Set(entries.map((e) => e.personId))
-  const open = new Map<string, Offer>()
-  for (const offer of offers) if (isOpen(offer) && !taken.has(offer.id) && seen.has(offer.giverId)) open.set(offer.giverId, offer)
-  return { entries, transfers, lost, open, through }
+
+  for (const [shiftId, line] of records) {
+    const resolved = result.get(shiftId)!
+    // Places held now, each at its position; a person holds at most one (the earliest).
+    for (const h of holdings.get(shiftId)!.filter((h) => h.until === null).sort((a, b) => compareStamps(a.position, b.position))) {
+      if (resolved.entries.some((e) => e.personId === h.personId)) continue
+      resolved.entries.push(h.entry)
+      if (h.take) resolved.through.set(h.personId, h.take)
+    }
+    const holders = new Set(resolved.entries.map((e) => e.personId))
+    for (const offer of line.offers) if (isOpen(offer) && !taken.has(offer.id) && holders.has(offer.giverId)) resolved.open.set(offer.giverId, offer)
+  }
+  return result
+}
+
+/**
+ * One shift's line, from the records of every shift a screen holds (`recordsOf`): the
+ * shifts swaps link it to are worked out with it.
+ */
+export function lineOf(shiftId: string, recordsOf: (shiftId: string) => LineRecords, offers: readonly Offer[]): ResolvedLine {
+  const linked = linkedShifts(shiftId, offers)
+  return resolveLines(new Map([...linked].map((id) => [id, recordsOf(id)]))).get(shiftId)!
+}
+
+/** Records of many shifts, grouped by shift (tests and exports that read everything). */
+export function recordsByShift(signups: readonly PlaceEntry[], offers: readonly Offer[], takes: readonly Take[]): (shiftId: string) => LineRecords {
+  const groups = new Map<string, { signups: PlaceEntry[]; offers: Offer[]; takes: Take[] }>()
+  const group = (id: string) => {
+    let g = groups.get(id)
+    if (!g) groups.set(id, (g = { signups: [], offers: [], takes: [] }))
+    return g
+  }
+  signups.forEach((e) => group(e.recordId).signups.push(e))
+  offers.forEach((o) => group(o.shiftId).offers.push(o))
+  takes.forEach((t) => group(t.shiftId).takes.push(t))
+  return (id) => groups.get(id) ?? { signups: [], offers: [], takes: [] }
+}
+
+/**
+ * The shifts whose lines must be worked out together with `shiftId`: those a swap
+ * offer links it to, and theirs in turn (offers may come from any shift).
+ */
+export function linkedShifts(shiftId: string, offers: readonly Offer[]): Set<string> {
+  const linked = new Set([shiftId])
+  const swaps = offers.filter((o) => o.swapFor !== '')
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const o of swaps) {
+      if (linked.has(o.shiftId) !== linked.has(o.swapFor)) {
+        linked.add(o.shiftId)
+        linked.add(o.swapFor)
+        grew = true
+      }
+    }
+  }
+  return linked
 }

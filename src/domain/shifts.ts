@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { IdSchema } from './ids'
 import { StampSchema } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
-import { resolveLine, type Offer, type ResolvedLine, type Take, type Transfer } from './offers'
+import { lineOf, recordsByShift, type Offer, type ResolvedLine, type Take, type Transfer } from './offers'
 import { minutesOf, monthOf, yearOf, type Day } from './calendar'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
@@ -124,15 +124,15 @@ export interface ShiftView extends PlaceView {
   through: ReadonlyMap<string, Take>
 }
 
-/** A shift's line from its sign-ups, offers and takes (domain/offers.ts), the same on every device. */
-export function shiftView(shift: Shift, signups: readonly PlaceEntry[], cancelled: boolean, offers: readonly Offer[] = [], takes: readonly Take[] = []): ShiftView {
-  const line = resolveLine(
-    signups.filter((s) => s.recordId === shift.id),
-    offers.filter((o) => o.shiftId === shift.id),
-    takes.filter((t) => t.shiftId === shift.id),
-  )
+/** What a screen shows of a shift, from its line as it stands (domain/offers.ts). */
+export function viewOfLine(shift: Shift, line: ResolvedLine, cancelled: boolean): ShiftView {
   const { entries, transfers, lost, through } = line
   return { shift, cancelled, transfers, lost, through, offers: cancelled ? new Map() : line.open, ...allocatePlaces(entries, shift.places, cancelled) }
+}
+
+/** A shift's view from the records of every shift (any order), the same on every device. */
+export function shiftView(shift: Shift, signups: readonly PlaceEntry[], cancelled: boolean, offers: readonly Offer[] = [], takes: readonly Take[] = []): ShiftView {
+  return viewOfLine(shift, lineOf(shift.id, recordsByShift(signups, offers, takes), offers), cancelled)
 }
 
 export function shiftMinutes(shift: Shift): number {

@@ -5,7 +5,7 @@ import {
   AttendanceSchema,
   checkSeriesDraft,
   checkShiftDraft,
-  shiftView,
+  viewOfLine,
   ShiftSchema,
   type Attendance,
   type SeriesDraft,
@@ -13,7 +13,7 @@ import {
   type ShiftDraft,
 } from '../domain/shifts'
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
-import { offerKey, OfferSchema, takeKey, TakeSchema, type Offer, type Take } from '../domain/offers'
+import { lineOf, offerKey, OfferSchema, takeKey, TakeSchema, type LineRecords, type Offer, type Take } from '../domain/offers'
 import type { ShiftView } from '../domain/shifts'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
 import { staysInItsMonth, today, type Day } from '../domain/calendar'
@@ -70,19 +70,27 @@ export function cancelShift(docs: SpaceDocs, clock: HybridClock, by: Person, id:
 }
 
 /**
- * A shift's line as it stands (sign-ups, offers and takes), read fresh for a command.
- * Every stamp read goes into the clock, so what the command writes comes after it.
+ * A shift's line as it stands (sign-ups, offers and takes, with the shifts swaps tie
+ * it to), read fresh for a command. Every stamp read goes into the clock, so what the
+ * command writes comes after it.
  */
-function lineOf(docs: SpaceDocs, clock: HybridClock, shift: Shift): ShiftView {
+function currentView(docs: SpaceDocs, clock: HybridClock, shift: Shift): ShiftView {
   const layout = publicSpace(docs)
-  const prefix = `${shift.id}|`
-  const signups = entriesOf(layout.signups, shift.id)
-  const offers = readByPrefix(layout.shiftOffers, OfferSchema, prefix)
-  const takes = readByPrefix(layout.shiftTakes, TakeSchema, prefix)
-  signups.forEach((e) => clock.receive(e.updatedAt))
-  offers.forEach((o) => clock.receive(o.withdrawnAt ?? o.stamp))
-  takes.forEach((t) => clock.receive(t.releasedAt ?? t.stamp))
-  return shiftView(shift, signups, layout.shiftCancellations.has(shift.id), offers, takes)
+  const recordsOf = (shiftId: string): LineRecords => {
+    const prefix = `${shiftId}|`
+    const records = {
+      signups: entriesOf(layout.signups, shiftId),
+      offers: readByPrefix(layout.shiftOffers, OfferSchema, prefix),
+      takes: readByPrefix(layout.shiftTakes, TakeSchema, prefix),
+    }
+    records.signups.forEach((e) => clock.receive(e.updatedAt))
+    records.offers.forEach((o) => clock.receive(o.withdrawnAt ?? o.stamp))
+    records.takes.forEach((t) => clock.receive(t.releasedAt ?? t.stamp))
+    return records
+  }
+  // Only swap offers can tie shifts together, and there are few offers: all are read.
+  const offers = [...readCollection(layout.shiftOffers, OfferSchema).records.values()]
+  return viewOfLine(shift, lineOf(shift.id, recordsOf, offers), layout.shiftCancellations.has(shift.id))
 }
 
 const inLine = (view: ShiftView, personId: string) => [...view.confirmed, ...view.waitlist].find((e) => e.personId === personId)
@@ -91,7 +99,7 @@ const inLine = (view: ShiftView, personId: string) => [...view.confirmed, ...vie
 export function signUp(docs: SpaceDocs, clock: HybridClock, shiftId: string, volunteer: Person, by: Person): Checked<PlaceEntry> {
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
-  const view = lineOf(docs, clock, shift)
+  const view = currentView(docs, clock, shift)
   if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
   return docs.transact(() => joinLine(publicSpace(docs).signups, clock, shiftId, shift.places, volunteer, by, [...view.confirmed, ...view.waitlist]))
 }
@@ -100,7 +108,7 @@ export function signUp(docs: SpaceDocs, clock: HybridClock, shiftId: string, vol
 export function withdraw(docs: SpaceDocs, clock: HybridClock, shiftId: string, volunteerId: string, by: Person): Checked<PlaceEntry> {
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
-  const view = lineOf(docs, clock, shift)
+  const view = currentView(docs, clock, shift)
   const held = inLine(view, volunteerId)
   if (!held) return failed('entry', 'problem.notSignedUp')
   const layout = publicSpace(docs)
@@ -116,16 +124,29 @@ export function withdraw(docs: SpaceDocs, clock: HybridClock, shiftId: string, v
   })
 }
 
-/** Offers a place in the line to anyone, or to one volunteer (`to`); it keeps its position. */
-export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, giver: Person, to: Person | null, by: Person, today: Day): Checked<Offer> {
+/**
+ * Offers a place in the line to anyone, or to one volunteer (`to`); it keeps its
+ * position. With `swapFor`, it is offered to `to` only in return for their place on
+ * that shift (a swap, which happens once they offer theirs back: `acceptSwap`).
+ */
+export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, giver: Person, to: Person | null, by: Person, today: Day, swapFor = ''): Checked<Offer> {
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
   if (shift.date < today) return failed('shift', 'problem.shiftOver')
-  const view = lineOf(docs, clock, shift)
+  const view = currentView(docs, clock, shift)
   if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
   const held = inLine(view, giver.id)
   if (!held) return failed('entry', 'problem.notSignedUp')
   if (to && inLine(view, to.id)) return failed('to', 'problem.alreadyIn')
+  if (swapFor !== '') {
+    const other = findShift(docs, swapFor)
+    if (!other || !to) return notFound
+    if (other.date < today) return failed('shift', 'problem.shiftOver')
+    const otherView = currentView(docs, clock, other)
+    if (otherView.cancelled) return failed('shift', 'problem.shiftCancelled')
+    if (!inLine(otherView, to.id)) return failed('to', 'problem.notSignedUp')
+    if (inLine(otherView, giver.id)) return failed('to', 'problem.alreadyIn')
+  }
   const offer: Offer = {
     id: offerKey(shiftId, giver.id),
     shiftId,
@@ -133,6 +154,7 @@ export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string,
     giverName: giver.name,
     toId: to?.id ?? '',
     toName: to?.name ?? '',
+    swapFor,
     position: held.stamp,
     stamp: clock.tick(),
     withdrawnAt: null,
@@ -142,11 +164,20 @@ export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string,
   return { ok: true, value: offer }
 }
 
+/** Agrees to a proposed swap: offers my place on the shift asked for back to its proposer. */
+export function acceptSwap(docs: SpaceDocs, clock: HybridClock, proposal: Offer, me: Person, today: Day): Checked<Offer> {
+  const shift = findShift(docs, proposal.shiftId)
+  if (!shift) return notFound
+  const open = currentView(docs, clock, shift).offers.get(proposal.giverId)
+  if (!open || open.stamp !== proposal.stamp || open.toId !== me.id || open.swapFor === '') return failed('offer', 'problem.offerGone')
+  return offerPlace(docs, clock, open.swapFor, me, { id: open.giverId, name: open.giverName }, me, today, open.shiftId)
+}
+
 /** Takes back an offer nobody has taken yet. */
 export function withdrawOffer(docs: SpaceDocs, clock: HybridClock, shiftId: string, giverId: string): Checked<Offer> {
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
-  const offer = lineOf(docs, clock, shift).offers.get(giverId)
+  const offer = currentView(docs, clock, shift).offers.get(giverId)
   if (!offer) return failed('offer', 'problem.offerGone')
   const withdrawn: Offer = { ...offer, withdrawnAt: clock.tick() }
   docs.transact(() => publicSpace(docs).shiftOffers.put(offer.id, withdrawn))
@@ -158,11 +189,11 @@ export function takePlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, 
   const shift = findShift(docs, shiftId)
   if (!shift) return notFound
   if (shift.date < today) return failed('shift', 'problem.shiftOver')
-  const view = lineOf(docs, clock, shift)
+  const view = currentView(docs, clock, shift)
   if (view.cancelled) return failed('shift', 'problem.shiftCancelled')
   const offer = view.offers.get(giverId)
   if (!offer) return failed('offer', 'problem.offerGone')
-  if (offer.toId !== '' && offer.toId !== taker.id) return failed('offer', 'problem.offerNotForYou')
+  if ((offer.toId !== '' && offer.toId !== taker.id) || offer.swapFor !== '') return failed('offer', 'problem.offerNotForYou')
   if (inLine(view, taker.id)) return failed('offer', 'problem.alreadyIn')
   const take: Take = {
     id: takeKey(shiftId, giverId, taker.id),
@@ -208,6 +239,9 @@ export const shiftCommands = ({ docs, clock, actor }: Writer) => ({
   withdraw: (shiftId: string) => withdraw(docs, clock, shiftId, actor().id, actor()),
   /** Offers my place to anyone, or to one volunteer. */
   offer: (shiftId: string, to: Person | null) => offerPlace(docs, clock, shiftId, actor(), to, actor(), today()),
+  /** Proposes to swap my place for `to`'s place on another shift. */
+  proposeSwap: (shiftId: string, to: Person, forShiftId: string) => offerPlace(docs, clock, shiftId, actor(), to, actor(), today(), forShiftId),
+  acceptSwap: (proposal: Offer) => acceptSwap(docs, clock, proposal, actor(), today()),
   withdrawOffer: (shiftId: string) => withdrawOffer(docs, clock, shiftId, actor().id),
   take: (shiftId: string, giverId: string) => takePlace(docs, clock, shiftId, giverId, actor(), actor(), today()),
 })

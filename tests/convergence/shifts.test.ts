@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { shiftView } from '../../src/domain/shifts'
-import { cancelShift, editShift, offerPlace, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
+import { acceptSwap, cancelShift, editShift, offerPlace, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
 import { compare, convergenceProperty, convergenceRun, pick, runConvergence, type Phone } from './harness'
 
 // Five phones, hundreds of random sign-ups, withdrawals, places offered, taken and
@@ -74,6 +74,23 @@ const shiftRun = convergenceRun({
       const taker = offer.toId && random() < 0.7 ? { id: offer.toId, name: offer.toName } : volunteerOn(phone, random)
       takePlace(phone.docs, phone.clock, offer.shiftId, offer.giverId, taker, taker, TODAY)
     }],
+    // someone in one shift proposes to swap with someone in another
+    proposeSwap: [10, (phone, random) => {
+      const all = views(phone)
+      const lineOf = (v: (typeof all)[number]) => [...v.confirmed, ...v.waitlist]
+      const x = pick(random, all.length > 0 ? all : [null])
+      const y = pick(random, all.length > 0 ? all : [null])
+      if (!x || !y || x === y || lineOf(x).length === 0 || lineOf(y).length === 0) return false
+      const giver = pick(random, lineOf(x))
+      const to = pick(random, lineOf(y))
+      offerPlace(phone.docs, phone.clock, x.shift.id, { id: giver.personId, name: giver.personName }, { id: to.personId, name: to.personName }, { id: giver.personId, name: giver.personName }, TODAY, y.shift.id)
+    }],
+    acceptSwap: [10, (phone, random) => {
+      const proposed = views(phone).flatMap((v) => [...v.offers.values()]).filter((o) => o.swapFor !== '')
+      if (proposed.length === 0) return false
+      const proposal = pick(random, proposed)
+      acceptSwap(phone.docs, phone.clock, proposal, { id: proposal.toId, name: proposal.toName }, TODAY)
+    }],
     keepPlace: [4, (phone, random) => {
       const offered = views(phone).flatMap((v) => [...v.offers.values()])
       if (offered.length === 0) return false
@@ -99,7 +116,7 @@ const shiftRun = convergenceRun({
       cancelled: v.cancelled,
       confirmed: v.confirmed.map((s) => s.personId),
       waitlist: v.waitlist.map((s) => s.personId),
-      transfers: v.transfers.map((x) => `${x.giverId}>${x.takerId}@${x.at}`),
+      transfers: v.transfers.map((x) => `${x.giverId}>${x.takerId}@${x.at}${x.swapFor ? ' swap' : ''}`),
       offers: [...v.offers.keys()].sort(),
     }))
   },
@@ -116,6 +133,7 @@ const shiftRun = convergenceRun({
 })
 
 describe('shift places converge', () => {
+  let swaps = 0
   for (const seed of [11, 12, 13, 14, 15]) {
     it(`seed ${seed}: same confirmed list and waitlist everywhere, never over capacity`, () => {
       const { views: all, network, applied } = runConvergence({ ...shiftRun, seed, steps: 500 })
@@ -123,9 +141,11 @@ describe('shift places converge', () => {
       expect(all[0]!.length).toBeGreaterThan(3)
       expect(all[0]!.some((s) => s.waitlist.length > 0)).toBe(true)
       expect(all[0]!.some((s) => s.transfers.length > 0)).toBe(true)
+      swaps += all[0]!.flatMap((s) => s.transfers).filter((x) => x.endsWith(' swap')).length
       compare(all, network)
       for (const phone of network.phones) expect([...phone.docs.opened.keys()].sort()).toEqual(['2026-11', '2026-12', '2027-01', 'standing'])
     })
   }
+  it('swaps happened in those runs (so the runs above tested them)', () => expect(swaps).toBeGreaterThan(0))
   convergenceProperty('any schedule: same lists and docs everywhere, never over capacity', shiftRun)
 })

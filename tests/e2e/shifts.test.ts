@@ -117,6 +117,52 @@ describe('volunteer shifts', () => {
     await staffCard.locator('[data-testid=transfer]', { hasText: '李阿姨 让给了 赵大爷' }).waitFor()
   })
 
+  it('two volunteers swap places on two shifts: one proposes, the other agrees, and both cards and the history say so', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+    const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
+    const tomorrow = localDay(1)
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await publishShift(staff.page, { title: '送餐上门', places: 1, date: tomorrow })
+    await publishShift(staff.page, { title: '食堂帮厨', places: 1, date: tomorrow })
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(b.page, link, '李阿姨')
+    await joinByLink(c.page, link, '赵大爷')
+    await openShiftsWeekOf(b.page, tomorrow)
+    await shiftCard(b.page, '送餐上门').locator('[data-testid=sign-up]').click()
+    await openShiftsWeekOf(c.page, tomorrow)
+    await shiftCard(c.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
+
+    // B proposes: B's place on 送餐上门 for C's on 食堂帮厨.
+    const bCard = shiftCard(b.page, '送餐上门')
+    await shiftCard(b.page, '食堂帮厨').locator('[data-testid=coming]', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
+    await bCard.locator('[data-testid=offer-place]').click()
+    const shiftChoice = bCard.locator('select[name=swap-shift]')
+    await shiftChoice.selectOption({ label: (await shiftChoice.locator('option', { hasText: '食堂帮厨' }).textContent())! })
+    await bCard.locator('select[name=swap-person]').selectOption({ label: '赵大爷' })
+    await bCard.locator('[data-testid=propose-swap]').click()
+    await bCard.locator('[data-testid=my-offer]', { hasText: '您提议与 赵大爷 换班' }).waitFor()
+
+    // C sees the proposal on their own shift's card and agrees.
+    const cCard = shiftCard(c.page, '食堂帮厨')
+    await cCard.locator('[data-testid=swap-proposed]', { hasText: '李阿姨 想换班' }).waitFor({ timeout: 30_000 })
+    await cCard.locator('[data-testid=accept-swap]').click()
+    await expect.poll(() => cCard.getAttribute('data-status'), { timeout: 10_000 }).toBe('none')
+    await shiftCard(c.page, '送餐上门').locator('[data-testid=given-to-me]', { hasText: '您与 李阿姨 换了班' }).waitFor()
+
+    // B's phone hears of it: B is on 食堂帮厨 now, and no longer on 送餐上门.
+    await shiftCard(b.page, '食堂帮厨').locator('[data-testid=given-to-me]', { hasText: '您与 赵大爷 换了班' }).waitFor({ timeout: 30_000 })
+    expect(await bCard.getAttribute('data-status')).toBe('none')
+    await openShiftsWeekOf(staff.page, tomorrow)
+    for (const [title, coming] of [['送餐上门', '赵大爷'], ['食堂帮厨', '李阿姨']] as const) {
+      const card = shiftCard(staff.page, title)
+      await card.locator('[data-testid=coming]', { hasText: coming }).waitFor({ timeout: 30_000 })
+      await card.locator('[data-testid=shift-history] summary').click()
+      await card.locator('[data-testid=transfer]', { hasText: '换了班' }).waitFor()
+    }
+  })
+
   it('staff publish a weekly series, see a sign-up arrive from another browser, mark attendance and download the hours CSV', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { formatStamp, parseStamp, type Stamp } from '../../src/domain/hlc'
-import { offerKey, resolveLine, takeKey, type Offer, type Take } from '../../src/domain/offers'
+import { lineOf, offerKey, recordsByShift, takeKey, type Offer, type Take } from '../../src/domain/offers'
 import { entryKey, type PlaceEntry } from '../../src/domain/places'
 
 // Who holds which place once offers and takes are in: worked out from the records
 // alone, whatever order they arrived in.
 
 const SHIFT = '2026-11-28-abc'
-const at = (minute: number, device = 'd') => formatStamp(Date.UTC(2026, 10, 26, 9, minute), 0, device)
+const at = (minute: number, device = 'd') => formatStamp(Date.UTC(2026, 10, 26, 9) + minute * 60_000, 0, device)
 
-const signup = (person: string, minute: number, leftAt?: number): PlaceEntry => ({
-  id: entryKey(SHIFT, person),
-  recordId: SHIFT,
+const signup = (person: string, minute: number, leftAt?: number, shift = SHIFT): PlaceEntry => ({
+  id: entryKey(shift, person),
+  recordId: shift,
   personId: person,
   personName: person.toUpperCase(),
   stamp: at(minute),
@@ -21,9 +21,10 @@ const signup = (person: string, minute: number, leftAt?: number): PlaceEntry => 
   byName: person,
   sawPlace: true,
 })
-const offer = (giver: string, minute: number, { to = '', position = 0, withdrawnAt }: { to?: string; position?: number; withdrawnAt?: number } = {}): Offer => ({
-  id: offerKey(SHIFT, giver),
-  shiftId: SHIFT,
+const offer = (giver: string, minute: number, { to = '', position = 0, withdrawnAt, shift = SHIFT, swapFor = '' }: { to?: string; position?: number; withdrawnAt?: number; shift?: string; swapFor?: string } = {}): Offer => ({
+  id: offerKey(shift, giver),
+  shiftId: shift,
+  swapFor,
   giverId: giver,
   giverName: giver.toUpperCase(),
   toId: to,
@@ -46,6 +47,8 @@ const take = (giver: string, taker: string, minute: number, offeredAt: number, r
   byId: taker,
   byName: taker,
 })
+/** One shift's line (SHIFT's unless told), from records of any shifts. */
+const resolveLine = (signups: PlaceEntry[], offers: Offer[], takes: Take[], shift = SHIFT) => lineOf(shift, recordsByShift(signups, offers, takes), offers)
 /** A stamp's minute, as the helpers above take it. */
 const minuteOf = (stamp: Stamp) => new Date(parseStamp(stamp)!.wallMs).getUTCMinutes()
 /** The line as "person@the minute of their place's position". */
@@ -60,14 +63,14 @@ describe('giving a shift place away', () => {
     const resolved = resolveLine([signup('a', 1), signup('b', 2)], [offer('a', 5, { position: 1 })], [take('a', 'c', 6, 5)])
     expect(resolved.entries.map((e) => e.personId)).toEqual(['c', 'b'])
     expect(resolved.entries[0]!.stamp).toBe(at(1))
-    expect(resolved.transfers).toEqual([{ giverId: 'a', giverName: 'A', takerId: 'c', takerName: 'C', at: at(6) }])
+    expect(resolved.transfers).toEqual([{ giverId: 'a', giverName: 'A', takerId: 'c', takerName: 'C', at: at(6), swapFor: '' }])
     expect(resolved.open.size).toBe(0)
   })
 
   it('two takers of one place while apart: the earlier take wins, the other is told', () => {
     const resolved = resolveLine([signup('a', 1)], [offer('a', 5)], [take('a', 'late', 8, 5), take('a', 'early', 7, 5)])
     expect(resolved.entries.map((e) => e.personId)).toEqual(['early'])
-    expect(resolved.lost).toEqual([{ take: expect.objectContaining({ takerId: 'late' }), reason: 'takenFirst' }])
+    expect(resolved.lost).toEqual([{ giverId: 'a', takerId: 'late', at: at(8), reason: 'takenFirst', swap: false }])
   })
 
   it('an offer to a named volunteer cannot be taken by anyone else', () => {
@@ -122,5 +125,35 @@ describe('giving a shift place away', () => {
       expect(line(shuffle(signups), shuffle(offers), shuffle(takes))).toEqual(expected)
     }
     expect(expected).toEqual(['d@1', 'b@2', 'c@3'])
+  })
+})
+
+describe('swapping two places', () => {
+  const OTHER = '2026-11-29-xyz'
+  // a is on SHIFT, b on OTHER; a proposes at 5 (their place for b's), b agrees at 6.
+  const signups = [signup('a', 1), signup('w', 2), signup('b', 3, undefined, OTHER)]
+  const proposal = (o: Parameters<typeof offer>[2] = {}) => offer('a', 5, { to: 'b', swapFor: OTHER, ...o })
+  const answer = (o: Parameters<typeof offer>[2] = {}) => offer('b', 6, { to: 'a', swapFor: SHIFT, shift: OTHER, position: 3, ...o })
+  const both = (offers: Offer[], takes: Take[] = [], s = signups) => [line(s, offers, takes), resolveLine(s, offers, takes, OTHER).entries.map((e) => e.personId)]
+
+  it('happens when the second offer is made: each stands where the other stood', () => {
+    expect(both([proposal(), answer()])).toEqual([['b@1', 'w@2'], ['a']])
+    const history = resolveLine(signups, [proposal(), answer()], []).transfers
+    expect(history).toEqual([{ giverId: 'a', giverName: 'A', takerId: 'b', takerName: 'B', at: at(6), swapFor: OTHER }])
+    // A proposal alone changes nothing, and nobody can simply take a place offered in a swap.
+    expect(both([proposal()], [take('a', 'b', 7, 5)])).toEqual([['a@1', 'w@2'], ['b']])
+  })
+
+  it('a proposal taken back before the answer: neither place moves, and both are told', () => {
+    expect(both([proposal({ withdrawnAt: 5.5 }), answer()])).toEqual([['a@1', 'w@2'], ['b']])
+    const lost = resolveLine(signups, [proposal({ withdrawnAt: 5.5 }), answer()], []).lost
+    expect(lost).toEqual([{ giverId: 'a', takerId: 'b', at: at(6), reason: 'withdrawn', swap: true }])
+  })
+
+  it('a withdrawal from one shift crossing the answer: whichever came first counts, for both places', () => {
+    const aLeftFirst = [signup('a', 1, 5.5), signup('w', 2), signup('b', 3, undefined, OTHER)]
+    expect(both([proposal(), answer()], [], aLeftFirst)).toEqual([['w@2'], ['b']])
+    const aLeftAfter = [signup('a', 1, 7), signup('w', 2), signup('b', 3, undefined, OTHER)]
+    expect(both([proposal(), answer()], [], aLeftAfter)).toEqual([['b@1', 'w@2'], ['a']])
   })
 })

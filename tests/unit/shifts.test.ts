@@ -258,7 +258,7 @@ describe('giving a place away', () => {
     sync(b.docs, a.docs)
     for (const docs of [a.docs, b.docs]) {
       expect(names(docs)).toEqual({ confirmed: ['v2'], waitlist: [] })
-      expect(viewOf(docs).lost.map((l) => `${l.take.takerId}:${l.reason}`)).toEqual(['v3:takenFirst'])
+      expect(viewOf(docs).lost.map((l) => `${l.takerId}:${l.reason}`)).toEqual(['v3:takenFirst'])
     }
   })
 })

@@ -93,7 +93,8 @@ function ShiftDetails(props: { view: ShiftView }) {
             <For each={props.view.transfers}>
               {(transfer) => (
                 <li data-testid="transfer">
-                  {format(stampTime(transfer.at), 'MM-dd HH:mm')} · {t('shifts.gave', { giver: transfer.giverName, taker: transfer.takerName })}
+                  {format(stampTime(transfer.at), 'MM-dd HH:mm')} ·{' '}
+                  {t(transfer.swapFor ? 'shifts.swapped' : 'shifts.gave', { giver: transfer.giverName, taker: transfer.takerName })}
                 </li>
               )}
             </For>
@@ -119,9 +120,11 @@ function MyPlace(props: { view: ShiftView }) {
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal(false)
   const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
-  // The latest take of mine that did not count, to say why (the earlier taker won, …).
-  const myLostTake = () => props.view.lost.filter((l) => l.take.takerId === actor().id).at(-1)
+  // The latest take or swap of mine that did not count, to say why (the earlier taker won, …).
+  const myLost = () => props.view.lost.filter((l) => l.takerId === actor().id).at(-1)
   const giverName = (giverId: string) => props.view.offers.get(giverId)?.giverName ?? shifts.signupOf(id(), giverId)?.personName ?? giverId
+  // How I came by the place I hold, if someone gave it to me or swapped it.
+  const received = () => (mine().status === 'none' ? undefined : props.view.transfers.filter((x) => x.takerId === actor().id).at(-1))
   return (
     <>
       <Show when={mine().status === 'bumped'}>
@@ -141,13 +144,17 @@ function MyPlace(props: { view: ShiftView }) {
       <Show when={mySignup()?.active && mySignup()!.byId !== actor().id && !props.view.through.has(actor().id)}>
         <p class="text-[0.9em] text-stone-700">{t('shifts.byOther', { name: mySignup()!.byName })}</p>
       </Show>
-      <Show when={props.view.through.get(actor().id)}>
-        {(take) => <p class="text-green-800" data-testid="given-to-me">{t('shifts.youWereGiven', { name: props.view.transfers.find((x) => x.takerId === actor().id && x.at === take().stamp)?.giverName ?? '' })}</p>}
+      <Show when={received()}>
+        {(transfer) => (
+          <p class="text-green-800" data-testid="given-to-me">
+            {transfer().swapFor ? t('shifts.youSwapped', { name: transfer().giverName }) : t('shifts.youWereGiven', { name: transfer().giverName })}
+          </p>
+        )}
       </Show>
-      <Show when={mine().status === 'none' && myLostTake()}>
+      <Show when={mine().status === 'none' && myLost()}>
         {(lost) => (
           <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="take-lost">
-            {t(`shifts.lost.${lost().reason}`, { name: giverName(lost().take.giverId) })}
+            {lost().swap ? t('shifts.swapLost', { name: giverName(lost().giverId) }) : t(`shifts.lost.${lost().reason}`, { name: giverName(lost().giverId) })}
           </p>
         )}
       </Show>
@@ -186,66 +193,123 @@ function MyPlace(props: { view: ShiftView }) {
   )
 }
 
-/** My place in a shift I am in: offered (and kept back), or offered to anyone or one volunteer. */
+/** A shift as a choice in a list: "11-28 10:30 送餐上门". */
+const shiftLabel = (shift: { date: string; start: string; title: string }) => `${shift.date.slice(5)} ${shift.start} ${shift.title}`
+
+/**
+ * My place in a shift I am in: offered (and kept back), offered to anyone or one
+ * volunteer, or proposed in a swap; and swaps others propose for it.
+ */
 function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unknown>) => void }) {
   const { shifts, actor, members } = useCommunity()
   const id = () => props.view.shift.id
   const myOffer = () => props.view.offers.get(actor().id)
   const [choosing, setChoosing] = createSignal(false)
   const [to, setTo] = createSignal('')
+  const [swapShift, setSwapShift] = createSignal('')
+  const [swapPerson, setSwapPerson] = createSignal('')
+  const inLine = (view: ShiftView) => new Set([...view.confirmed, ...view.waitlist].map((e) => e.personId))
   // Anyone the community knows who has no place on this shift yet.
   const candidates = createMemo(() => {
-    const inLine = new Set([...props.view.confirmed, ...props.view.waitlist].map((e) => e.personId))
+    const here = inLine(props.view)
     return members
       .ids()
       .map((memberId) => members.byId[memberId])
-      .filter((m) => m !== undefined && !inLine.has(m.deviceId))
+      .filter((m) => m !== undefined && !here.has(m.deviceId))
       .map((m) => ({ value: m!.deviceId, label: m!.name }))
   })
-  const offer = (person: { id: string; name: string } | null) => {
-    props.onResult(shifts.offer(id(), person))
-    setChoosing(false)
+  // Coming shifts I am not on where someone not on this one holds a place: what I could swap for.
+  const swapShifts = createMemo(() => {
+    const here = inLine(props.view)
+    return shifts
+      .shifts()
+      .filter((s) => s.id !== id() && s.date >= today())
+      .map((s) => shifts.viewOf(s.id)!)
+      .filter((v) => !v.cancelled && !inLine(v).has(actor().id) && [...inLine(v)].some((p) => !here.has(p)))
+      .map((v) => ({ value: v.shift.id, label: shiftLabel(v.shift) }))
+  })
+  const swapPeople = createMemo(() => {
+    const other = swapShift() ? shifts.viewOf(swapShift()) : null
+    const here = inLine(props.view)
+    return other ? [...other.confirmed, ...other.waitlist].filter((e) => !here.has(e.personId)).map((e) => ({ value: e.personId, label: e.personName })) : []
+  })
+  const proposals = () => shifts.swapsProposedTo(id(), actor().id)
+  const done = (result: Checked<unknown>) => {
+    props.onResult(result)
+    if (result.ok) setChoosing(false)
   }
+  const nameOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value
   return (
-    <Show
-      when={myOffer()}
-      fallback={
-        <Show
-          when={choosing()}
-          fallback={
-            <div class="mt-2">
-              <Button variant="secondary" data-testid="offer-place" onClick={() => setChoosing(true)}>{t('shifts.offer')}</Button>
-            </div>
-          }
-        >
-          <div class="mt-3 rounded-xl border border-stone-300 p-3" data-testid="offer-form">
-            <Button data-testid="offer-anyone" onClick={() => offer(null)}>{t('shifts.offerToAnyone')}</Button>
-            <Show when={candidates().length > 0}>
-              <p class="mt-3 font-semibold">{t('shifts.offerToWho')}</p>
-              <Select label={t('shifts.offerToPick')} name="offer-to" value={to()} options={[{ value: '', label: '—' }, ...candidates()]} onChange={setTo} />
-              <Button variant="secondary" data-testid="offer-one" disabled={!to()} onClick={() => offer({ id: to(), name: candidates().find((c) => c.value === to())?.label ?? to() })}>
-                {t('shifts.offerToOne')}
-              </Button>
-            </Show>
-            <Button variant="secondary" onClick={() => setChoosing(false)}>{t('common.cancel')}</Button>
+    <>
+      <For each={proposals()}>
+        {(proposal) => (
+          <div class="mt-2 rounded-xl bg-green-50 p-3" data-testid="swap-proposed">
+            <p class="font-semibold text-green-900">{t('shifts.swapProposed', { name: proposal.giverName, shift: shiftLabel(shifts.viewOf(proposal.shiftId)?.shift ?? { date: '', start: '', title: '' }) })}</p>
+            <Button data-testid="accept-swap" onClick={() => props.onResult(shifts.acceptSwap(proposal))}>{t('shifts.acceptSwap')}</Button>
           </div>
-        </Show>
-      }
-    >
-      {(offer) => (
-        <div class="mt-2 rounded-xl bg-amber-50 p-3" data-testid="my-offer">
-          <p class="font-semibold text-amber-900">{offer().toId ? t('shifts.offeringTo', { name: offer().toName }) : t('shifts.offering')}</p>
-          <Button variant="secondary" data-testid="keep-place" onClick={() => props.onResult(shifts.withdrawOffer(id()))}>{t('shifts.keepPlace')}</Button>
-        </div>
-      )}
-    </Show>
+        )}
+      </For>
+      <Show
+        when={myOffer()}
+        fallback={
+          <Show
+            when={choosing()}
+            fallback={
+              <div class="mt-2">
+                <Button variant="secondary" data-testid="offer-place" onClick={() => setChoosing(true)}>{t('shifts.offer')}</Button>
+              </div>
+            }
+          >
+            <div class="mt-3 space-y-2 rounded-xl border border-stone-300 p-3" data-testid="offer-form">
+              <Button data-testid="offer-anyone" onClick={() => done(shifts.offer(id(), null))}>{t('shifts.offerToAnyone')}</Button>
+              <Show when={candidates().length > 0}>
+                <p class="font-semibold">{t('shifts.offerToWho')}</p>
+                <Select label={t('shifts.offerToPick')} name="offer-to" value={to()} options={[{ value: '', label: '—' }, ...candidates()]} onChange={setTo} />
+                <Button variant="secondary" data-testid="offer-one" disabled={!to()} onClick={() => done(shifts.offer(id(), { id: to(), name: nameOf(candidates(), to()) }))}>
+                  {t('shifts.offerToOne')}
+                </Button>
+              </Show>
+              <Show when={swapShifts().length > 0}>
+                <p class="font-semibold">{t('shifts.swapWith')}</p>
+                <Select label={t('shifts.swapPickShift')} name="swap-shift" value={swapShift()} options={[{ value: '', label: '—' }, ...swapShifts()]} onChange={(v) => (setSwapShift(v), setSwapPerson(''))} />
+                <Show when={swapPeople().length > 0}>
+                  <Select label={t('shifts.swapPickPerson')} name="swap-person" value={swapPerson()} options={[{ value: '', label: '—' }, ...swapPeople()]} onChange={setSwapPerson} />
+                </Show>
+                <Button
+                  variant="secondary"
+                  data-testid="propose-swap"
+                  disabled={!swapShift() || !swapPerson()}
+                  onClick={() => done(shifts.proposeSwap(id(), { id: swapPerson(), name: nameOf(swapPeople(), swapPerson()) }, swapShift()))}
+                >
+                  {t('shifts.proposeSwap')}
+                </Button>
+              </Show>
+              <Button variant="secondary" onClick={() => setChoosing(false)}>{t('common.cancel')}</Button>
+            </div>
+          </Show>
+        }
+      >
+        {(offer) => (
+          <div class="mt-2 rounded-xl bg-amber-50 p-3" data-testid="my-offer">
+            <p class="font-semibold text-amber-900">
+              {offer().swapFor
+                ? t('shifts.swapping', { name: offer().toName, shift: shiftLabel(shifts.viewOf(offer().swapFor)?.shift ?? { date: '', start: '', title: '' }) })
+                : offer().toId
+                  ? t('shifts.offeringTo', { name: offer().toName })
+                  : t('shifts.offering')}
+            </p>
+            <Button variant="secondary" data-testid="keep-place" onClick={() => props.onResult(shifts.withdrawOffer(id()))}>{t('shifts.keepPlace')}</Button>
+          </div>
+        )}
+      </Show>
+    </>
   )
 }
 
-/** Places others offer on a shift I am not in: to anyone, or to me. */
+/** Places others offer on a shift I am not in: to anyone, or to me (a swap is answered from my own shift's card). */
 function PlacesOnOffer(props: { view: ShiftView; onResult: (result: Checked<unknown>) => void }) {
   const { shifts, actor } = useCommunity()
-  const forMe = () => [...props.view.offers.values()].filter((o) => o.toId === '' || o.toId === actor().id)
+  const forMe = () => [...props.view.offers.values()].filter((o) => o.swapFor === '' && (o.toId === '' || o.toId === actor().id))
   return (
     <For each={forMe()}>
       {(offer) => (

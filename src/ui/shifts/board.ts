@@ -1,6 +1,7 @@
 import { createMemo } from 'solid-js'
 import { statusOf } from '../../domain/places'
-import { shiftView, sortShifts, type Shift, type ShiftView } from '../../domain/shifts'
+import { sortShifts, viewOfLine, type Shift, type ShiftView } from '../../domain/shifts'
+import { lineOf, type LineRecords, type Offer } from '../../domain/offers'
 import type { CommunitySession } from '../../session'
 import { createDeferredMemo, groupBy } from '../common/derive'
 
@@ -12,11 +13,13 @@ export function createShiftBoard(session: CommunitySession) {
   const signupsByShift = createMemo(() => groupBy(data.signups.ids(), data.signups.byId, (s) => s.recordId))
   const offersByShift = createMemo(() => groupBy(data.offers.ids(), data.offers.byId, (o) => o.shiftId))
   const takesByShift = createMemo(() => groupBy(data.takes.ids(), data.takes.byId, (t) => t.shiftId))
+  const allOffers = createMemo(() => data.offers.ids().map((id) => data.offers.byId[id]).filter((o): o is Offer => o !== undefined))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
+  const recordsOf = (id: string): LineRecords => ({ signups: signupsByShift().get(id) ?? [], offers: offersByShift().get(id) ?? [], takes: takesByShift().get(id) ?? [] })
 
   const viewOf = (id: string): ShiftView | null => {
     const shift = data.shifts.byId[id]
-    return shift ? shiftView(shift, signupsByShift().get(id) ?? [], cancelled().has(id), offersByShift().get(id) ?? [], takesByShift().get(id) ?? []) : null
+    return shift ? viewOfLine(shift, lineOf(id, recordsOf, allOffers()), cancelled().has(id)) : null
   }
   const shifts = createMemo(() =>
     data.shifts
@@ -57,6 +60,9 @@ export function createShiftBoard(session: CommunitySession) {
     allViews,
     viewsIn,
     mine,
+    /** Swaps others propose to this person for their place on this shift, still open. */
+    swapsProposedTo: (shiftId: string, personId: string) =>
+      allOffers().filter((o) => o.swapFor === shiftId && o.toId === personId && viewOf(o.shiftId)?.offers.get(o.giverId)?.stamp === o.stamp),
     signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.personId === volunteerId),
     cancellationOf: (id: string) => data.cancellations.byId[id],
     /** Who is confirmed on a meal-delivery shift that day (the canteen assigns rounds from them). */
