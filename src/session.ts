@@ -11,6 +11,7 @@ import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } 
 import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
+import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
@@ -59,7 +60,7 @@ export interface CommunitySession {
   publicSpace: OpenSpace
   staffSpace: OpenSpace | null
   /** The months each feature's screens read; a screen that shows another month adds it. */
-  shown: { shifts: ShownMonths; activities: ShownMonths; canteen: ShownMonths }
+  shown: { shifts: ShownMonths; activities: ShownMonths; canteen: ShownMonths; visits: ShownMonths }
   members: LiveCollection<Member>
   notices: LiveNoticeData
   shifts: LiveShiftData
@@ -68,6 +69,8 @@ export interface CommunitySession {
   canteen: LiveCanteenData
   /** Only on devices that hold the staff space. */
   staffCanteen: LiveStaffCanteenData | null
+  /** Grids and household visits; only on devices that hold the staff space. */
+  visits: LiveVisitData | null
   /** Each feature's commands, bound to its space, the clock and the person acting. */
   commands: Commands
   /** Who holds which role, by the community's signed grants (sync/trust.ts). */
@@ -111,6 +114,7 @@ function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) =
       shifts: staffShiftCommands(pub),
       activities: staffActivityCommands(pub),
       canteen: staffCanteenCommands(pub, staff),
+      visits: visitCommands(pub, staff),
     },
   }
 }
@@ -247,7 +251,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)
   const notices = liveNoticeData(pub.docs, clock)
-  const shown = { shifts: new ShownMonths(around), activities: new ShownMonths(around), canteen: new ShownMonths(around) }
+  // Visits are read from last month and this one: enough to tell who is due (domain/visits.ts).
+  const [lastMonth] = keptMonths(today())
+  const shown = { shifts: new ShownMonths(around), activities: new ShownMonths(around), canteen: new ShownMonths(around), visits: new ShownMonths([lastMonth!, thisMonth!]) }
   // A month a screen shows is opened (loaded, and met with peers) in the spaces that
   // feature reads: only the canteen keeps anything by month in the staff space.
   const openIn = (spaces: OpenSpace[]) => (months: Iterable<Month>) => {
@@ -263,12 +269,14 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     if (pub.closed) return
     firstScreenDrawn()
     openIn(both)(later)
+    if (staff) openIn([staff])([lastMonth!])
   })
   const shifts = liveShiftData(pub.docs, clock, shown.shifts)
   const activities = liveActivityData(pub.docs, clock, shown.activities)
   const aid = liveAidData(pub.docs, clock)
   const canteen = liveCanteenData(pub.docs, clock, shown.canteen)
   const staffCanteen = staff ? liveStaffCanteenData(staff.docs, clock, shown.canteen) : null
+  const visits = staff ? liveVisitData(staff.docs, clock, shown.visits) : null
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
   const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
@@ -306,7 +314,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const trustRecords = liveTrust(pub.docs, clock)
   // (A day's reservations are read from the same map as the month's; the month's collection counts what it skips.)
   const { reservationsOn, ...canteenCollections } = canteen
-  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {})]
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {})]
   let closing: Promise<void> | undefined
   return {
     membership,
@@ -322,6 +330,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     aid,
     canteen,
     staffCanteen,
+    visits,
     commands,
     trust,
     refused: () => checks.flatMap((check) => check.refused()),

@@ -77,6 +77,9 @@ export const RULES: Record<string, Rule> = {
   elders: staffSpace,
   rounds: staffSpace,
   deliveryMarks: staffSpace,
+  households: staffSpace,
+  visits: staffSpace,
+  visitFollowUps: staffSpace,
 }
 
 /** Whether a collection's records are signed and checked (trust records carry their own signatures). */

@@ -1,4 +1,4 @@
-import { addDays, addMonths, differenceInCalendarDays, format, getISODay, parseISO, startOfISOWeek } from 'date-fns'
+import { addDays, addMonths, differenceInCalendarDays, endOfMonth, format, getISODay, parseISO, startOfISOWeek } from 'date-fns'
 
 // Local calendar days as 'YYYY-MM-DD' and times as 'HH:mm', as the design card says.
 // date-fns does the arithmetic; these helpers keep the string forms in one place.
@@ -30,6 +30,8 @@ export const weekDays = (day: Day): Day[] => Array.from({ length: 7 }, (_, i) =>
 
 export const minutesOf = (time: Time): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
 export const monthOf = (day: Day): string => day.slice(0, 7)
+/** The last day of a month ('YYYY-MM'). */
+export const lastDayOf = (month: string): Day => dayOf(endOfMonth(parseISO(`${month}-01`)))
 export const yearOf = (day: Day): string => day.slice(0, 4)
 
 // A month is how a year of entries is split: dated records get ids that

@@ -38,4 +38,8 @@ export const staffSpace = (docs: SpaceDocs) => ({
   elders: docs.getMap('elders'),
   rounds: docs.getMap('rounds'),
   deliveryMarks: docs.getMap('deliveryMarks'),
+  /** Grids and household visits (domain/visits.ts): who is visited, each visit, urgent ones dealt with. */
+  households: docs.getMap('households'),
+  visits: docs.getMap('visits'),
+  visitFollowUps: docs.getMap('visitFollowUps'),
 })

@@ -12,7 +12,9 @@ import { liveTrust } from '../../src/store/trust'
 import { liveMembers, publishMember } from '../../src/store/members'
 import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/notices'
 import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
-import { liveShiftData, markAttendance, publishShift, readShiftData, signUp } from '../../src/store/shifts'
+import { liveShiftData, markAttendance, offerPlace, publishShift, readShiftData, signUp, takePlace } from '../../src/store/shifts'
+import { followUp, liveVisitData, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
+import { dueOf, monthReport } from '../../src/domain/visits'
 import { SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { pick, seededRandom, type Random } from '../convergence/harness'
 
@@ -44,6 +46,9 @@ function community() {
     signUp(docs, clock, shift.value.id, v, v)
     signUp(docs, clock, shift.value.id, { id: 'vol2', name: '小张' }, { id: 'vol2', name: '小张' })
     markAttendance(docs, clock, shift.value.id, v.id, 'attended', me, date)
+    // A place offered and taken, on each shift.
+    offerPlace(docs, clock, shift.value.id, v, null, v, TODAY)
+    takePlace(docs, clock, shift.value.id, v.id, { id: 'vol3', name: '小李' }, { id: 'vol3', name: '小李' }, TODAY)
   }
   const group = publishGroup(docs, clock, me, { name: '腰鼓队', category: 'dance', description: '', meetingPlace: '', meetingTime: '', contact: '' })
   if (group.ok) joinGroup(docs, clock, group.value.id, v)
@@ -61,6 +66,12 @@ function community() {
   addElder(staff, clock, { name: '李奶奶', building: '3', unit: '1', phone: '13800000000', emergencyName: '', emergencyPhone: '', diets: [], allergies: '', tier: 'standard', service: 'delivery', deliveryNote: '' })
   const round = saveRound(staff, clock, { day: '2026-11-24', meal: 'lunch', name: '3号楼', stops: ['EF34GH'], volunteerId: v.id, volunteerName: v.name })
   if (round.ok) markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
+  const household = saveHousehold(staff, clock, { grid: '3号楼', label: '李奶奶', elderCode: '', building: '3', unit: '1', room: '', phone: '', reason: 'alone', every: 'week', visitorId: v.id, visitorName: v.name }, TODAY)
+  if (household.ok) {
+    logVisit(staff, docs, clock, household.value.id, 'well', '', v, TODAY)
+    const urgent = logVisit(staff, docs, clock, household.value.id, 'urgent', '摔倒', v, TODAY)
+    if (urgent.ok) followUp(staff, clock, urgent.value.visit.id, me)
+  }
   return { docs, staff, clock }
 }
 
@@ -115,6 +126,7 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
     ...Object.values(liveAidData(docs, clock)),
     ...Object.values(canteen),
     ...Object.values(liveStaffCanteenData(staff, clock, shown)),
+    ...Object.values(liveVisitData(staff, clock, shown)),
   ] as LiveCollection<object>[]
   return { collections, reservations: canteen.reservations, reservationsOn }
 }
@@ -122,12 +134,15 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
 /** What the screens derive from the records (the convergence tests' views). */
 function screens(docs: SpaceDocs, staff: SpaceDocs) {
   const shifts = readShiftData(docs)
-  shifts.shifts.forEach((shift) => shiftView(shift, shifts.signups, shifts.cancellations.has(shift.id)))
+  shifts.shifts.forEach((shift) => shiftView(shift, shifts.signups, shifts.cancellations.has(shift.id), shifts.offers, shifts.takes))
   readActivityData(docs)
   const aid = readAidData(docs)
   aid.requests.forEach((r) => deriveStatus(r, aid.events, () => true))
   const canteen = readCanteen(docs, staff)
   canteen.menus.forEach((m) => allocateSeats(ordersFor(m.day, m.meal, canteen.reservations, canteen.standing), m.seats))
+  const visits = readVisitData(staff)
+  visits.households.forEach((h) => dueOf(h, visits.visits, TODAY))
+  monthReport(visits.households, visits.visits, '2026-11', TODAY)
 }
 
 const totals = (collections: LiveCollection<object>[]) => ({

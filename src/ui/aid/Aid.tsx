@@ -3,21 +3,23 @@ import { monthOf, today } from '../../domain/calendar'
 import { AID_CATEGORIES, AID_STATES, overview, type AidCategory } from '../../domain/aid'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
-import { useApp, useCommunity } from '../common/community'
+import { StaffOnly, useApp, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { AidForm } from './AidForm'
 import { RequestCard } from './RequestCard'
+import { Visits } from '../visits/Visits'
 
-type Section = 'browse' | 'mine' | 'overview'
+type Section = 'browse' | 'mine' | 'overview' | 'visits'
 
 export default function Aid() {
   const app = useApp()
-  const { aid, actor, helps } = useCommunity()
+  const { aid, actor, helps, staff } = useCommunity()
   const helpCategories = () => app.helpCategories()
   const [section, setSection] = createSignal<Section>('browse')
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
-  const sections = () => (actor().staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const))
+  // Household visits are for devices that hold the staff space (the households' details live there).
+  const sections = (): readonly Section[] => [...(actor().staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const)), ...(staff ? (['visits'] as const) : [])]
   const open = createMemo(() => aid.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
   const found = createMemo(() => (number().trim().length >= 6 ? aid.byNumber(number()) : undefined))
 
@@ -65,6 +67,11 @@ export default function Aid() {
         </Match>
         <Match when={section() === 'overview'}>
           <Overview />
+        </Match>
+        <Match when={section() === 'visits'}>
+          <StaffOnly>
+            <Visits />
+          </StaffOnly>
         </Match>
       </Switch>
     </div>

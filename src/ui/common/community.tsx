@@ -9,6 +9,7 @@ import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
 import { createAidBoard } from '../aid/board'
 import { createCanteenBoard, createStaffCanteenBoard } from '../canteen/board'
+import { createVisitBoard } from '../visits/board'
 
 // What every screen reads and calls, from one place: the open community's boards (each
 // feature's live views with its bound commands), the person acting, and the sync
@@ -41,7 +42,7 @@ function reportOf(space: OpenSpace): SpaceReport {
 
 function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
   const canteen = createCanteenBoard(session)
-  const [staffCommands, staffCanteen] = [session.commands.staff, session.staffCanteen]
+  const [staffCommands, staffCanteen, visits] = [session.commands.staff, session.staffCanteen, session.visits]
   const spaces = [session.publicSpace, session.staffSpace].filter((space): space is OpenSpace => space !== null).map(reportOf)
   return {
     name: session.membership.name,
@@ -58,9 +59,10 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     aid: createAidBoard(session),
     canteen,
     /** Only where the device holds the staff space. */
-    staff: staffCommands && staffCanteen && {
+    staff: staffCommands && staffCanteen && visits && {
       ...staffCommands,
       canteen: createStaffCanteenBoard(staffCanteen, canteen, staffCommands.canteen),
+      visits: createVisitBoard(visits, staffCommands.visits),
     },
     sync: {
       spaces,

@@ -5,8 +5,10 @@ import { Notices } from '../notices/Notices'
 import { TodayMenu } from '../canteen/TodayMenu'
 import { MyShifts } from '../shifts/MyShifts'
 import { MyActivities } from '../activities/MyActivities'
+import { MyVisits, UrgentVisits } from '../visits/MyVisits'
+import { StaffOnly } from '../common/community'
 
-/** The first screen: the notices, today's menu, and this person's coming shifts and activities. */
+/** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
   const { actor } = useCommunity()
   return (
@@ -14,9 +16,15 @@ export function Today() {
       <Show when={actor().name}>
         <p class="text-2xl font-bold text-stone-900">{t('today.hello', { name: actor().name })}</p>
       </Show>
+      <StaffOnly>
+        <UrgentVisits />
+      </StaffOnly>
       <Notices />
       <TodayMenu />
       <MyShifts />
+      <StaffOnly>
+        <MyVisits />
+      </StaffOnly>
       <MyActivities />
     </div>
   )

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, peerCount, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+describe('household visits', () => {
+  it('a visitor logs "needs help" offline; after meeting, a help request on the household\'s behalf appears and staff see the visit in the month\'s report; an urgent visit shows on staff Today', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let visitor = await launchDevice('visitor')
+    cleanup.add(visitor, (d) => d.dispose())
+
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(visitor.page, await inviteLink(staff.page, 'staff'), '网格员小王')
+    await waitForPeers(staff.page, 1)
+
+    // Staff link a household in grid 3号楼 to the visitor.
+    await staff.page.click('[data-testid=nav-aid]')
+    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
+    await staff.page.click('[data-testid=link-household]')
+    const form = staff.page.locator('[data-testid=household-form]')
+    await form.locator('input[name=grid]').fill('3号楼')
+    await form.locator('input[name=label]').fill('张奶奶')
+    await form.locator('input[name=room]').fill('301')
+    await expect.poll(() => form.locator('select[name=visitor] option', { hasText: '网格员小王' }).count(), { timeout: 30_000 }).toBe(1)
+    await form.locator('select[name=visitor]').selectOption({ label: '网格员小王' })
+    await form.locator('[data-testid=save-household]').click()
+    await staff.page.locator('[data-testid=grid][data-grid="3号楼"] [data-testid=household-row][data-label="张奶奶"]').waitFor()
+
+    // The visitor's Today lists the household, due now.
+    const household = visitor.page.locator('[data-testid=my-visits] [data-testid=household][data-label="张奶奶"]')
+    await household.waitFor({ timeout: 30_000 })
+    expect(await household.locator('[data-testid=due-status]').getAttribute('data-status')).toBe('due')
+
+    // Offline (the signaling server is down and the visitor's browser restarts), two taps and a note.
+    await servers.stopSignaling()
+    visitor = await visitor.restart()
+    cleanup.add(visitor, (d) => d.dispose())
+    await visitor.page.goto(servers.appUrl)
+    const again = visitor.page.locator('[data-testid=my-visits] [data-testid=household][data-label="张奶奶"]')
+    await again.locator('[data-testid=log-visit]').click()
+    await again.locator('textarea[name=visit-note]').fill('想请人帮忙买药')
+    await again.locator('[data-testid=visit-help]').click()
+    await again.locator('[data-testid=visit-saved]', { hasText: '替 张奶奶 发了求助' }).waitFor()
+    expect(await again.locator('[data-testid=due-status]').getAttribute('data-status')).toBe('visited')
+    expect(await peerCount(visitor.page)).toBe(0)
+    await staff.page.click('[data-testid=aid-section] [data-value=browse]')
+    expect(await staff.page.locator('[data-testid=aid-card]', { hasText: '想请人帮忙买药' }).count()).toBe(0)
+    const before = await dataChannelBytes(staff.page, 'staffSpace')
+
+    // They meet: the help request reaches the public space, and the visit the staff space.
+    await servers.restartSignaling()
+    await waitForPeers(visitor.page, 1, 60_000)
+    const request = staff.page.locator('[data-testid=aid-card]', { hasText: '想请人帮忙买药' })
+    await request.waitFor({ timeout: 30_000 })
+    expect(await request.textContent()).toContain('张奶奶')
+    expect(await request.textContent()).not.toContain('301')
+    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
+    const row = staff.page.locator('[data-testid=visit-report] tr[data-grid="3号楼"]')
+    await expect.poll(async () => (await row.locator('td').allTextContents()).join(','), { timeout: 30_000 }).toBe('3号楼,1,1,1,1,0,0')
+    expect((await dataChannelBytes(staff.page, 'staffSpace')).received).toBeGreaterThan(before.received)
+
+    // An urgent visit shows on the staff phone's Today at once, until someone deals with it.
+    await again.locator('[data-testid=log-visit]').click()
+    await again.locator('[data-testid=visit-urgent]').click()
+    // Urgent without a word of what is wrong is refused, in plain words, and nothing is written.
+    await again.locator('[data-testid=visit-form] [role=alert]').waitFor()
+    await again.locator('textarea[name=visit-note]').fill('摔倒了，已叫120')
+    await again.locator('[data-testid=visit-urgent]').click()
+    await again.locator('[data-testid=visit-saved]').waitFor()
+    await staff.page.click('[data-testid=nav-today]')
+    const urgent = staff.page.locator('[data-testid=urgent-visit]', { hasText: '摔倒了，已叫120' })
+    await urgent.waitFor({ timeout: 30_000 })
+    expect(await urgent.textContent()).toContain('张奶奶')
+    await urgent.locator('[data-testid=follow-up]').click()
+    await urgent.waitFor({ state: 'detached' })
+  })
+})
