@@ -12,6 +12,11 @@ import { activityCommands, liveActivityData, staffActivityCommands, type LiveAct
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
+import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
+import { markSharedDoor, openReply, openShare, settleShares, shareRound, type OpenedShare } from './sync/shares'
+import type { Elder, Round } from './domain/canteen'
+import type { SharedMark } from './domain/shares'
+import type { Checked } from './domain/validation'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
 import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
@@ -21,6 +26,7 @@ import type { SpaceSync } from './sync/transport'
 import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
 import { docRoom, isDocName, SpaceDocs, STANDING, type DocName } from './store/space-docs'
+import { publicSpace as publicSpaceMaps } from './store/layout'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './sync/keys'
@@ -71,6 +77,18 @@ export interface CommunitySession {
   staffCanteen: LiveStaffCanteenData | null
   /** Grids and household visits; only on devices that hold the staff space. */
   visits: LiveVisitData | null
+  /** Rounds sealed to their volunteer (sync/shares.ts): opened on the volunteer's devices, sealed by staff. */
+  shares: {
+    data: LiveShareData
+    /** This device's signing key, which shares for it are sealed under; null without device keys. */
+    deviceKey(): Promise<string | null>
+    open(share: LiveShareData['shares']['byId'][string]): Promise<OpenedShare | null>
+    mark(opened: OpenedShare, mark: SharedMark): Promise<Checked<unknown>>
+    /** What this device marked at a door, opened from its sealed reply. */
+    openReply(opened: OpenedShare, reply: LiveShareData['replies']['byId'][string]): Promise<SharedMark | null>
+    /** Staff: seal a round to its volunteer's devices. */
+    seal(round: Round, elders: ReadonlyMap<string, Elder>): Promise<Checked<unknown>>
+  }
   /** Each feature's commands, bound to its space, the clock and the person acting. */
   commands: Commands
   /** Who holds which role, by the community's signed grants (sync/trust.ts). */
@@ -277,6 +295,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const canteen = liveCanteenData(pub.docs, clock, shown.canteen)
   const staffCanteen = staff ? liveStaffCanteenData(staff.docs, clock, shown.canteen) : null
   const visits = staff ? liveVisitData(staff.docs, clock, shown.visits) : null
+  const shareData = liveShareData(pub.docs, clock, shown.canteen)
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
   const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
@@ -310,11 +329,27 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     storedTrustRead = true
     if (latestVerdict) checks.forEach((check) => check.setAuthority(latestVerdict!.authority))
   })
+  // A staff device opens door marks sealed by volunteers into their rounds, and ends shares past their day.
+  if (staff) {
+    let settling: Promise<void> | null = null
+    let again = false
+    const settle = () => {
+      if (settling) return void (again = true)
+      settling = (async () => {
+        do {
+          again = false
+          await settleShares(pub.docs, staff.docs, today())
+        } while (again && !pub.closed)
+      })().finally(() => (settling = null))
+    }
+    void whenLoaded.then(settle)
+    publicSpaceMaps(pub.docs).shareReplies.observe(() => settle())
+  }
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
   const trustRecords = liveTrust(pub.docs, clock)
   // (A day's reservations are read from the same map as the month's; the month's collection counts what it skips.)
   const { reservationsOn, ...canteenCollections } = canteen
-  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {})]
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {}), ...Object.values(shareData), ...(staff ? [liveShareKeys(staff.docs, clock)] : [])]
   let closing: Promise<void> | undefined
   return {
     membership,
@@ -331,6 +366,18 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     canteen,
     staffCanteen,
     visits,
+    shares: {
+      data: shareData,
+      deviceKey: () => keys.then((k) => k?.publicKey ?? null),
+      open: (share) => keys.then((k) => (k ? openShare(k, share) : null)),
+      mark: (opened, mark) => markSharedDoor(pub.docs, clock, opened, { ...mark, name: actor().name }, actor()),
+      openReply: (opened, reply) => openReply(opened.key, reply),
+      seal: async (round, elders) => {
+        const state = trust.state()
+        if (!staff || !state.checked) return { ok: false, problems: { round: 'problem.noDeviceKey' } }
+        return shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict.devices)
+      },
+    },
     commands,
     trust,
     refused: () => checks.flatMap((check) => check.refused()),

@@ -74,12 +74,16 @@ export const RULES: Record<string, Rule> = {
   // another member made. Each version still names, and is signed by, who wrote it.
   reservations: ownedBy('byId'),
   standingOrders: ownedBy('byId'),
+  // Staff seal a round to its volunteer; the volunteer's door marks come back as their own entries.
+  shares: staffOnly,
+  shareReplies: ownedBy('personId', { keyOwner: entryOwner }),
   elders: staffSpace,
   rounds: staffSpace,
   deliveryMarks: staffSpace,
   households: staffSpace,
   visits: staffSpace,
   visitFollowUps: staffSpace,
+  shareKeys: staffSpace,
 }
 
 /** Whether a collection's records are signed and checked (trust records carry their own signatures). */

@@ -30,6 +30,9 @@ export const publicSpace = (docs: SpaceDocs) => ({
   menus: docs.getMap('menus'),
   reservations: docs.getMap('reservations'),
   standingOrders: docs.getMap('standingOrders'),
+  /** Rounds sealed to their volunteer's devices, and the door marks that come back (domain/shares.ts). */
+  shares: docs.getMap('shares'),
+  shareReplies: docs.getMap('shareReplies'),
 })
 
 // The staff space: personal data only staff devices hold (its own docs, rooms and
@@ -42,4 +45,6 @@ export const staffSpace = (docs: SpaceDocs) => ({
   households: docs.getMap('households'),
   visits: docs.getMap('visits'),
   visitFollowUps: docs.getMap('visitFollowUps'),
+  /** Each share's key, so any staff device can open what comes back. */
+  shareKeys: docs.getMap('shareKeys'),
 })

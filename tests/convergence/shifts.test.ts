@@ -132,20 +132,29 @@ const shiftRun = convergenceRun({
   },
 })
 
+const swapsIn = (view: ReturnType<typeof shiftRun.view>) => view.flatMap((s) => s.transfers).filter((x) => x.endsWith(' swap')).length
+
 describe('shift places converge', () => {
-  let swaps = 0
   for (const seed of [11, 12, 13, 14, 15]) {
     it(`seed ${seed}: same confirmed list and waitlist everywhere, never over capacity`, () => {
       const { views: all, network, applied } = runConvergence({ ...shiftRun, seed, steps: 500 })
-      for (const [name, times] of Object.entries(applied)) expect(times, name).toBeGreaterThan(0)
+      // (Ids are random, so which offers a run meets varies: an agreed swap is checked below.)
+      for (const [name, times] of Object.entries(applied)) if (name !== 'acceptSwap') expect(times, name).toBeGreaterThan(0)
       expect(all[0]!.length).toBeGreaterThan(3)
       expect(all[0]!.some((s) => s.waitlist.length > 0)).toBe(true)
       expect(all[0]!.some((s) => s.transfers.length > 0)).toBe(true)
-      swaps += all[0]!.flatMap((s) => s.transfers).filter((x) => x.endsWith(' swap')).length
       compare(all, network)
       for (const phone of network.phones) expect([...phone.docs.opened.keys()].sort()).toEqual(['2026-11', '2026-12', '2027-01', 'standing'])
     })
   }
-  it('swaps happened in those runs (so the runs above tested them)', () => expect(swaps).toBeGreaterThan(0))
+  it('runs where swaps are agreed: the same places everywhere', () => {
+    let swaps = 0
+    for (let seed = 21; seed < 41 && swaps < 3; seed++) {
+      const { views: all, network } = runConvergence({ ...shiftRun, seed, steps: 500 })
+      compare(all, network)
+      swaps += swapsIn(all[0]!)
+    }
+    expect(swaps).toBeGreaterThanOrEqual(3)
+  })
   convergenceProperty('any schedule: same lists and docs everywhere, never over capacity', shiftRun)
 })

@@ -106,4 +106,88 @@ describe('elder canteen', () => {
     // The staff device does hold them (so the search above could have found them).
     expect(await storedText(s)).toContain('13812345678')
   })
+
+  it('a delivery volunteer with a resident invite gets their round sealed to their phone, marks doors offline, and holds no staff-space data and no stop of another round', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let driver = await launchDevice('driver')
+    cleanup.add({ get: () => driver }, (all) => all.get().dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const s = staff.page
+    await s.click('[data-testid=nav-canteen]')
+    await s.click('[data-testid=edit-menu]')
+    await s.fill('[data-testid=menu-form] input[name=day]', localDay())
+    await s.fill('[data-testid=menu-form] textarea[name=dishes]', '红烧豆腐\n米饭')
+    await s.fill('[data-testid=menu-form] input[name=seats]', '30')
+    await s.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')
+    await s.click('[data-testid=menu-form] button[type=submit]')
+    // Two elders in two buildings: two rounds.
+    await s.click('[data-testid=canteen-section] [data-value=roster]')
+    const elders = [
+      { name: '张大爷', building: '3号楼', unit: '2单元501', phone: '13812345678' },
+      { name: '钱奶奶', building: '5号楼', unit: '1单元202', phone: '13711112222' },
+    ]
+    const codes: string[] = []
+    for (const elder of elders) {
+      await s.click('[data-testid=add-elder]')
+      for (const field of ['name', 'building', 'unit', 'phone'] as const) await s.fill(`[data-testid=elder-form] input[name=${field}]`, elder[field])
+      await s.click('[data-testid=elder-service] [data-value=delivery]')
+      await s.click('[data-testid=elder-form] button[type=submit]')
+      codes.push((await s.locator('[data-testid=elder-row]', { hasText: elder.name }).getAttribute('data-code'))!)
+    }
+    await s.click('[data-testid=canteen-section] [data-value=reserve]')
+    for (const code of codes) {
+      await s.fill('[data-testid=reserve-form] input[name=card]', code)
+      await s.click(`[data-testid=reserve-day] [data-value="${localDay()}"]`)
+      await s.click('[data-testid=reserve-meal] [data-value=lunch]')
+      await s.click('[data-testid=reserve-mode] [data-value=delivery]')
+      await s.click('[data-testid=reserve-submit]')
+      await s.locator(`[data-testid=my-meal][data-status=served]`).first().waitFor()
+    }
+
+    // The driver joins with a resident invite: no staff space on their phone.
+    await joinByLink(driver.page, await inviteLink(s, 'resident'), '送餐员小刘')
+    await waitForPeers(s, 1)
+    await s.click('[data-testid=nav-canteen]')
+    await s.click('[data-testid=canteen-section] [data-value=rounds]')
+    await s.click('[data-testid=plan-rounds]')
+    const round = s.locator('[data-testid=round]', { has: s.locator('li', { hasText: '张大爷' }) })
+    const other = s.locator('[data-testid=round]', { has: s.locator('li', { hasText: '钱奶奶' }) })
+    await expect.poll(() => round.locator('select[name=volunteer] option', { hasText: '送餐员小刘' }).count(), { timeout: 30_000 }).toBe(1)
+    await round.locator('select[name=volunteer]').selectOption({ label: '送餐员小刘' })
+    await other.locator('select[name=volunteer]').selectOption({ label: '王主任' })
+    // The driver's device record (its sealing key) has arrived once the send works.
+    await expect.poll(async () => {
+      await round.locator('[data-testid=send-sealed]').click()
+      return round.locator('[data-testid=round-sent]').count()
+    }, { timeout: 30_000 }).toBe(1)
+
+    // The driver's phone opens its round: its own stop only.
+    const d0 = driver.page
+    await d0.click('[data-testid=nav-canteen]')
+    await d0.locator('[data-testid=my-round][data-sealed=true] [data-testid=stop]', { hasText: '2单元501' }).waitFor({ timeout: 30_000 })
+    expect(await d0.locator('[data-testid=my-round] [data-testid=stop]').count()).toBe(1)
+    // The share is written on the driver's phone before it is switched off.
+    await d0.evaluate(() => (window as any).neighbours.session.flushed())
+
+    // Offline, the driver marks the door; after they meet, staff see it on the round.
+    await servers.stopSignaling()
+    driver = await driver.restart()
+    const d = driver.page
+    await d.goto(servers.appUrl)
+    await d.click('[data-testid=nav-canteen]')
+    const stop = d.locator(`[data-testid=my-round] [data-testid=stop][data-code="${codes[0]}"]`)
+    await stop.locator('text=2单元501').waitFor()
+    await stop.locator('[data-testid=mark-delivered]').click()
+    await d.locator(`[data-testid=stop][data-code="${codes[0]}"][data-result=delivered]`).waitFor()
+    await servers.restartSignaling()
+    await round.locator('[data-testid=round-progress]', { hasText: '1/1' }).waitFor({ timeout: 60_000 })
+    expect(await other.locator('[data-testid=round-progress]').textContent()).toContain('0/1')
+
+    // The driver's phone holds no staff space, and nothing of either elder in the clear.
+    expect(await d.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
+    const stored = await storedText(d)
+    expect(stored).toContain(codes[0])
+    for (const secret of ['张大爷', '2单元501', '13812345678', '钱奶奶', '1单元202', '13711112222']) expect(stored).not.toContain(secret)
+  })
 })

@@ -14,6 +14,8 @@ import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/noti
 import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
 import { liveShiftData, markAttendance, offerPlace, publishShift, readShiftData, signUp, takePlace } from '../../src/store/shifts'
 import { followUp, liveVisitData, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
+import { liveShareData, liveShareKeys, putReply, putShare } from '../../src/store/shares'
+import { shareIdOf } from '../../src/domain/shares'
 import { dueOf, monthReport } from '../../src/domain/visits'
 import { SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { pick, seededRandom, type Random } from '../convergence/harness'
@@ -65,7 +67,13 @@ function community() {
   setStandingOrder(docs, clock, { elderCode: 'EF34GH', meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, me, TODAY, '08:00')
   addElder(staff, clock, { name: '李奶奶', building: '3', unit: '1', phone: '13800000000', emergencyName: '', emergencyPhone: '', diets: [], allergies: '', tier: 'standard', service: 'delivery', deliveryNote: '' })
   const round = saveRound(staff, clock, { day: '2026-11-24', meal: 'lunch', name: '3号楼', stops: ['EF34GH'], volunteerId: v.id, volunteerName: v.name })
-  if (round.ok) markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
+  if (round.ok) {
+    markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
+    // A round sealed to its volunteer, and a door mark back (the boxes are opaque here).
+    const id = shareIdOf(round.value.id)
+    putShare(docs, staff, clock, { id, roundId: round.value.id, personId: v.id, keys: { [v.id]: { from: 'a', iv: 'b', box: 'c' } }, iv: 'd', box: 'e', until: '2026-11-24' }, { id, roundId: round.value.id, key: 'k', until: '2026-11-24' })
+    putReply(docs, clock, id, 'EF34GH', v, { iv: 'f', box: 'g' })
+  }
   const household = saveHousehold(staff, clock, { grid: '3号楼', label: '李奶奶', elderCode: '', building: '3', unit: '1', room: '', phone: '', reason: 'alone', every: 'week', visitorId: v.id, visitorName: v.name }, TODAY)
   if (household.ok) {
     logVisit(staff, docs, clock, household.value.id, 'well', '', v, TODAY)
@@ -127,6 +135,8 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
     ...Object.values(canteen),
     ...Object.values(liveStaffCanteenData(staff, clock, shown)),
     ...Object.values(liveVisitData(staff, clock, shown)),
+    ...Object.values(liveShareData(docs, clock, shown)),
+    liveShareKeys(staff, clock),
   ] as LiveCollection<object>[]
   return { collections, reservations: canteen.reservations, reservationsOn }
 }

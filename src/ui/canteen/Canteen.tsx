@@ -4,7 +4,7 @@ import { StaffOnly, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { MenuWeek } from './Menus'
 import { Reserve } from './Reserve'
-import { MyRound, Rounds } from './Rounds'
+import { MyRound, Rounds, SealedRounds } from './Rounds'
 import { MealTallies, Report, Roster } from './Staff'
 
 type Section = 'menu' | 'reserve' | 'board' | 'roster' | 'rounds' | 'report'
@@ -16,7 +16,7 @@ export default function Canteen() {
   const sections = (): Section[] => (community.staff ? ['menu', 'reserve', 'board', 'roster', 'rounds', 'report'] : ['menu', 'reserve'])
   return (
     <div class="space-y-4">
-      <StaffOnly>
+      <StaffOnly fallback={<SealedRounds />}>
         <MyRound />
       </StaffOnly>
       <Chips options={sections()} selected={(s) => section() === s} onToggle={setSection} text={(s) => t(`canteen.${s}`)} testid="canteen-section" />

@@ -1,8 +1,9 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, Show } from 'solid-js'
 import { today } from '../../domain/calendar'
-import { MEALS, planRounds, type DoorResult, type Round } from '../../domain/canteen'
+import { MEALS, planRounds, type DoorResult, type Elder, type Round } from '../../domain/canteen'
 import { hashParam, PrintPage } from '../common/PrintPage'
-import { Button, Card, Field, Select } from '../common/components'
+import { Button, Card, Field, ProblemLine, Select } from '../common/components'
+import { shareIdOf, type Share } from '../../domain/shares'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
 import { useCommunity, useStaff } from '../common/community'
@@ -68,6 +69,7 @@ export function Rounds() {
                       )}
                     </For>
                   </ol>
+                  <SendSealed round={round} />
                   <div class="mt-3 flex flex-wrap gap-2">
                     <a href={`#/route?id=${round.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('canteen.printRoute')}</a>
                     <Button variant="secondary" onClick={() => void exportRoute(staff, round)}>{t('canteen.exportRoute')}</Button>
@@ -79,6 +81,29 @@ export function Rounds() {
         </For>
       </Show>
     </div>
+  )
+}
+
+/**
+ * Sends the round to its volunteer's phones, sealed: only their devices can open it,
+ * so a volunteer with a resident invite sees their own stops and no one else's.
+ */
+function SendSealed(props: { round: Round }) {
+  const { shares } = useCommunity()
+  const staff = useStaff().canteen
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+  const sent = () => shares.data.shares.byId[shareIdOf(props.round.id)]
+  const send = async () => setProblem(firstProblem(await shares.seal(props.round, staff.elders())))
+  return (
+    <Show when={props.round.volunteerId}>
+      <div class="mt-3">
+        <Show when={sent()}>
+          {(share) => <p class="font-semibold text-green-800" data-testid="round-sent">{t('canteen.sentSealed', { name: props.round.volunteerName, count: Object.keys(share().keys).length })}</p>}
+        </Show>
+        <Button variant="secondary" data-testid="send-sealed" onClick={() => void send()}>{sent() ? t('canteen.sendAgain') : t('canteen.sendSealed')}</Button>
+        <ProblemLine problem={problem()} />
+      </div>
+    </Show>
   )
 }
 
@@ -115,31 +140,97 @@ export function MyRound() {
 function Stop(props: { round: Round; code: string; index: number }) {
   const staff = useStaff().canteen
   const elder = () => staff.elders().get(props.code)
-  const result = () => staff.resultsOf(props.round.id).get(props.code)
+  return (
+    <DoorStop
+      index={props.index}
+      code={props.code}
+      stop={elder()}
+      result={staff.resultsOf(props.round.id).get(props.code)}
+      onMark={(result, note) => firstProblem(staff.markDoor(props.round.id, props.code, result, note))}
+    />
+  )
+}
+
+/** What a driver needs at one door (from the roster, or from a sealed round). */
+type StopDetails = Pick<Elder, 'name' | 'building' | 'unit' | 'allergies' | 'deliveryNote' | 'emergencyName' | 'emergencyPhone'> & { diets: readonly string[] }
+
+/** One door of a round: who, what they may not eat, and delivered / not home / a concern (with a note). */
+export function DoorStop(props: { index: number; code: string; stop: StopDetails | undefined; result: { result: DoorResult; note: string } | undefined; onMark: (result: DoorResult, note: string) => ProblemKey | undefined | Promise<ProblemKey | undefined> }) {
   const [note, setNote] = createSignal('')
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
-  const mark = (r: DoorResult) => {
-    const outcome = staff.markDoor(props.round.id, props.code, r, note())
-    setProblem(firstProblem(outcome))
-  }
+  const mark = async (r: DoorResult) => setProblem(await props.onMark(r, note()))
+  const diets = () => (props.stop ? dietText({ diets: props.stop.diets as Elder['diets'], allergies: props.stop.allergies }) : '')
   return (
-    <li class="rounded-xl border-2 border-stone-300 p-3" data-testid="stop" data-code={props.code} data-result={result()?.result ?? ''}>
-      <p class="text-lg font-bold">{props.index}. {elder()?.name ?? props.code} · {elder()?.building} {elder()?.unit}</p>
-      <Show when={elder()?.diets.length || elder()?.allergies}>
-        <p class="font-semibold text-red-900">{dietText(elder())}</p>
+    <li class="rounded-xl border-2 border-stone-300 p-3" data-testid="stop" data-code={props.code} data-result={props.result?.result ?? ''}>
+      <p class="text-lg font-bold">{props.index}. {props.stop?.name ?? props.code} · {props.stop?.building} {props.stop?.unit}</p>
+      <Show when={diets()}>
+        <p class="font-semibold text-red-900">{diets()}</p>
       </Show>
-      <Show when={elder()?.deliveryNote}><p>{elder()!.deliveryNote}</p></Show>
-      <Show when={result()}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}`)} {m().note}</p>}</Show>
-      <Show when={result() && result()!.result !== 'delivered'}>
-        <p role="alert" class="font-bold text-red-900" data-testid="call-emergency">{t('canteen.callEmergency', { name: elder()?.emergencyName ?? '', phone: elder()?.emergencyPhone ?? '' })}</p>
+      <Show when={props.stop?.deliveryNote}><p>{props.stop!.deliveryNote}</p></Show>
+      <Show when={props.result}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}`)} {m().note}</p>}</Show>
+      <Show when={props.result && props.result.result !== 'delivered'}>
+        <p role="alert" class="font-bold text-red-900" data-testid="call-emergency">{t('canteen.callEmergency', { name: props.stop?.emergencyName ?? '', phone: props.stop?.emergencyPhone ?? '' })}</p>
       </Show>
       <Field label={t('canteen.concernNote')} name="note" value={note()} problem={problemText(problem())} onInput={setNote} />
       <div class="flex flex-wrap gap-2">
-        <Button data-testid="mark-delivered" onClick={() => mark('delivered')}>{t('door.delivered')}</Button>
-        <Button variant="secondary" data-testid="mark-not-home" onClick={() => mark('notHome')}>{t('door.notHome')}</Button>
-        <Button variant="danger" data-testid="mark-concern" onClick={() => mark('concern')}>{t('door.concern')}</Button>
+        <Button data-testid="mark-delivered" onClick={() => void mark('delivered')}>{t('door.delivered')}</Button>
+        <Button variant="secondary" data-testid="mark-not-home" onClick={() => void mark('notHome')}>{t('door.notHome')}</Button>
+        <Button variant="danger" data-testid="mark-concern" onClick={() => void mark('concern')}>{t('door.concern')}</Button>
       </div>
     </li>
+  )
+}
+
+/**
+ * A round staff sealed to this phone: the volunteer's own stops, with no staff space
+ * on the device; door marks go back sealed with the round's key. Gone after its day.
+ */
+export function SealedRounds() {
+  const { shares } = useCommunity()
+  const [myKey] = createResource(() => shares.deviceKey())
+  const mine = () => {
+    const key = myKey()
+    if (!key) return []
+    return shares.data.shares
+      .ids()
+      .map((id) => shares.data.shares.byId[id])
+      .filter((share): share is Share => share !== undefined && key in share.keys && share.until >= today())
+  }
+  return <For each={mine()}>{(share) => <SealedRound share={share} />}</For>
+}
+
+function SealedRound(props: { share: Share }) {
+  const { shares, actor } = useCommunity()
+  const [opened] = createResource(() => props.share, (share) => shares.open(share))
+  const myReplies = () =>
+    shares.data.replies
+      .ids()
+      .filter((id) => id.startsWith(`${props.share.id}|`) && id.endsWith(`|${actor().id}`))
+      .map((id) => shares.data.replies.byId[id])
+      .filter((reply) => reply !== undefined)
+  // What this phone marked, opened again from its sealed replies (so a restart shows it too).
+  const [marks] = createResource(
+    () => {
+      const o = opened()
+      return o ? { o, replies: myReplies() } : false
+    },
+    async ({ o, replies }) => new Map((await Promise.all(replies.map((reply) => shares.openReply(o, reply)))).filter((m) => m !== null).map((m) => [m.code, m])),
+  )
+  return (
+    <Show when={opened()}>
+      {(o) => (
+        <Card title={`${t('canteen.myRound')} · ${o().round.round.name}`}>
+          <p class="mb-2 text-stone-700">{t('canteen.sealedNote')}</p>
+          <ol class="space-y-3" data-testid="my-round" data-sealed="true">
+            <For each={o().round.stops}>
+              {(stop, i) => (
+                <DoorStop index={i() + 1} code={stop.code} stop={stop} result={marks()?.get(stop.code)} onMark={async (result, note) => firstProblem(await shares.mark(o(), { code: stop.code, result, note }))} />
+              )}
+            </For>
+          </ol>
+        </Card>
+      )}
+    </Show>
   )
 }
 

@@ -58,6 +58,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     activities: createActivityBoard(session),
     aid: createAidBoard(session),
     canteen,
+    /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
+    shares: session.shares,
     /** Only where the device holds the staff space. */
     staff: staffCommands && staffCanteen && visits && {
       ...staffCommands,

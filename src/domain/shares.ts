@@ -1,0 +1,95 @@
+import * as v from 'valibot'
+import { IdSchema } from './ids'
+import { StampSchema } from './hlc'
+import { DaySchema } from './schedule'
+import { DOOR_RESULTS, ElderCodeSchema, MEALS, type DoorResult, type Elder, type Round } from './canteen'
+
+// A round sealed to its volunteer (issue 18, part 3). A delivery volunteer needs the
+// names, addresses, phones and diets of their own stops, not the staff space's whole
+// roster. Staff seal the round's stops with a fresh key, and seal that key to each of
+// the volunteer's devices (their key-agreement keys, from their signed device records).
+// The share travels in the public space, where only those devices can open it. Their
+// door marks come back sealed with the same key, and any staff device (which keeps the
+// key in the staff space) opens them into the round's marks. A share ends with its
+// round's day: staff delete it then, and the volunteer's phone no longer shows it.
+
+const SealedSchema = v.object({ from: v.string(), iv: v.string(), box: v.string() })
+
+export const ShareSchema = v.object({
+  /** "<round id>~share": filed in the round's month. */
+  id: IdSchema,
+  roundId: IdSchema,
+  /** The volunteer (person id), for whom the share is. */
+  personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+  /** The share's key, sealed to each of the volunteer's devices, by device signing key. */
+  keys: v.record(v.string(), SealedSchema),
+  /** The stops, AES-GCM under the share's key (base64url). */
+  iv: v.string(),
+  box: v.string(),
+  /** The last day it may be read: the round's day. */
+  until: DaySchema,
+  stamp: StampSchema,
+})
+export type Share = v.InferOutput<typeof ShareSchema>
+
+/** In the staff space: the key of each share, so any staff device can open what comes back. */
+export const ShareKeySchema = v.object({
+  id: IdSchema,
+  roundId: IdSchema,
+  key: v.string(),
+  until: DaySchema,
+  stamp: StampSchema,
+})
+export type ShareKey = v.InferOutput<typeof ShareKeySchema>
+
+/** A door mark coming back: "<share id>|<stop code>|<person>", its content sealed with the share's key. */
+export const ShareReplySchema = v.pipe(
+  v.object({
+    id: v.string(),
+    shareId: IdSchema,
+    personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+    iv: v.string(),
+    box: v.string(),
+    stamp: StampSchema,
+  }),
+  v.check((r) => r.id.startsWith(`${r.shareId}|`) && r.id.endsWith(`|${r.personId}`), 'id does not match what it belongs to'),
+)
+export type ShareReply = v.InferOutput<typeof ShareReplySchema>
+
+export const shareIdOf = (roundId: string) => `${roundId}~share`
+export const replyKey = (shareId: string, code: string, personId: string) => `${shareId}|${code}|${personId}`
+
+/** What a share holds once opened: the round and each stop's details, in delivery order. */
+export const SharedRoundSchema = v.object({
+  round: v.object({ id: v.string(), day: DaySchema, meal: v.picklist(MEALS), name: v.string() }),
+  stops: v.array(
+    v.object({
+      code: ElderCodeSchema,
+      name: v.string(),
+      building: v.string(),
+      unit: v.string(),
+      phone: v.string(),
+      emergencyName: v.string(),
+      emergencyPhone: v.string(),
+      diets: v.array(v.string()),
+      allergies: v.string(),
+      deliveryNote: v.string(),
+    }),
+  ),
+})
+export type SharedRound = v.InferOutput<typeof SharedRoundSchema>
+
+/** What a reply holds once opened. */
+export const SharedMarkSchema = v.object({ code: ElderCodeSchema, result: v.picklist(DOOR_RESULTS), note: v.pipe(v.string(), v.maxLength(300)) })
+export type SharedMark = { code: string; result: DoorResult; note: string }
+
+/** Only what a driver needs at the door: no meal card price tier, no service mode. */
+export function sharedRound(round: Round, elders: ReadonlyMap<string, Elder>): SharedRound {
+  return {
+    round: { id: round.id, day: round.day, meal: round.meal, name: round.name },
+    stops: round.stops.flatMap((code) => {
+      const e = elders.get(code)
+      return e ? [{ code, name: e.name, building: e.building, unit: e.unit, phone: e.phone, emergencyName: e.emergencyName, emergencyPhone: e.emergencyPhone, diets: [...e.diets], allergies: e.allergies, deliveryNote: e.deliveryNote }] : []
+    }),
+  }
+}

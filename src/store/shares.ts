@@ -1,0 +1,68 @@
+import type { SpaceDocs } from './space-docs'
+import type { HybridClock } from '../domain/hlc'
+import { compareStamps, parseStamp } from '../domain/hlc'
+import { DeliveryMarkSchema, markKey, type DeliveryMark } from '../domain/canteen'
+import { replyKey, ShareKeySchema, ShareReplySchema, ShareSchema, type Share, type ShareKey, type ShareReply } from '../domain/shares'
+import { readCollection, readRecord } from './collection'
+import { publicSpace, staffSpace } from './layout'
+import { liveCollection, type ShownMonths } from './reactive'
+import type { Person } from './places'
+
+// The records of sealed rounds (domain/shares.ts). What is sealed, and how, is
+// sync/shares.ts's; here they are stored and read like any other record.
+
+/** Staff: the share in the public space, and its key in the staff space, written together. */
+export function putShare(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, share: Omit<Share, 'stamp'>, key: Omit<ShareKey, 'stamp'>): Share {
+  const stamp = clock.tick()
+  const record: Share = { ...share, stamp }
+  pubDocs.transact(() => publicSpace(pubDocs).shares.put(record.id, record))
+  staffDocs.transact(() => staffSpace(staffDocs).shareKeys.put(key.id, { ...key, stamp }))
+  return record
+}
+
+/** The volunteer's door mark, sealed (`iv`, `box`), as their own entry. */
+export function putReply(pubDocs: SpaceDocs, clock: HybridClock, shareId: string, code: string, person: Person, sealed: { iv: string; box: string }): ShareReply {
+  const reply: ShareReply = { id: replyKey(shareId, code, person.id), shareId, personId: person.id, ...sealed, stamp: clock.tick() }
+  pubDocs.transact(() => publicSpace(pubDocs).shareReplies.put(reply.id, reply))
+  return reply
+}
+
+/** Staff: a door mark opened from a reply, stamped as the volunteer's device made it (the newest per device counts). */
+export function importMark(staffDocs: SpaceDocs, roundId: string, reply: ShareReply, mark: { code: string; result: DeliveryMark['result']; note: string }, name: string): boolean {
+  const device = parseStamp(reply.stamp)?.deviceId
+  if (!device) return false
+  const id = markKey(roundId, mark.code, device)
+  const marks = staffSpace(staffDocs).deliveryMarks
+  const before = readRecord(DeliveryMarkSchema, id, marks.get(id))
+  if (before && compareStamps(before.stamp, reply.stamp) >= 0) return false
+  const record: DeliveryMark = { id, roundId, elderCode: mark.code, result: mark.result, note: mark.note, byId: reply.personId, byName: name, stamp: reply.stamp }
+  staffDocs.transact(() => marks.put(id, record))
+  return true
+}
+
+/** Staff: a share past its day is deleted with its key, so it cannot be read any more. */
+export function endShare(pubDocs: SpaceDocs, staffDocs: SpaceDocs, id: string): void {
+  pubDocs.transact(() => publicSpace(pubDocs).shares.delete(id))
+  staffDocs.transact(() => staffSpace(staffDocs).shareKeys.delete(id))
+}
+
+export function readShareData(pubDocs: SpaceDocs, staffDocs?: SpaceDocs) {
+  return {
+    shares: [...readCollection(publicSpace(pubDocs).shares, ShareSchema).records.values()],
+    replies: [...readCollection(publicSpace(pubDocs).shareReplies, ShareReplySchema).records.values()],
+    keys: staffDocs ? [...readCollection(staffSpace(staffDocs).shareKeys, ShareKeySchema).records.values()] : [],
+  }
+}
+
+/** The shares and replies of the months shown (public space). */
+export function liveShareData(pubDocs: SpaceDocs, clock: HybridClock, months: ShownMonths) {
+  const layout = publicSpace(pubDocs)
+  return {
+    shares: liveCollection(layout.shares, ShareSchema, (s) => clock.receive(s.stamp), months),
+    replies: liveCollection(layout.shareReplies, ShareReplySchema, (r) => clock.receive(r.stamp), months),
+  }
+}
+export type LiveShareData = ReturnType<typeof liveShareData>
+
+/** The staff space's share keys, as a live collection (Diagnostics counts what it skips). */
+export const liveShareKeys = (staffDocs: SpaceDocs, clock: HybridClock) => liveCollection(staffSpace(staffDocs).shareKeys, ShareKeySchema, (k) => clock.receive(k.stamp))

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { HybridClock } from '../../src/domain/hlc'
+import type { Elder, Round } from '../../src/domain/canteen'
+import { SpaceDocs } from '../../src/store/space-docs'
+import { publicSpace, staffSpace } from '../../src/store/layout'
+import { readCanteen } from '../../src/store/canteen'
+import { readShareData } from '../../src/store/shares'
+import { markSharedDoor, openShare, settleShares, shareRound } from '../../src/sync/shares'
+import { makeKeys, type DeviceKeys } from '../../src/sync/keys'
+
+// A round sealed to its volunteer's devices: only they open it, their door marks come
+// back sealed and any staff device opens them into the round; past its day it is gone.
+
+const DAY = '2026-11-27'
+const elder = (id: string, name: string): Elder => ({ id, name, building: '3', unit: '1', phone: '13800000000', emergencyName: '女儿', emergencyPhone: '13900000000', diets: ['lowSalt'], allergies: '花生', tier: 'standard', service: 'delivery', deliveryNote: '敲门大声', stamp: '0' })
+const elders = new Map([['AB12CD', elder('AB12CD', '李奶奶')], ['EF34GH', elder('EF34GH', '王爷爷')], ['JK56LM', elder('JK56LM', '赵奶奶')]])
+const round: Round = { id: '2026-11_round1', day: DAY, meal: 'lunch', name: '午餐 · 3号楼', stops: ['AB12CD', 'EF34GH'], volunteerId: 'vol1', volunteerName: '小刘', stamp: '0' }
+
+async function setup() {
+  let wall = 1_800_000_000_000
+  const clock = (device: string) => new HybridClock(device, () => (wall += 1000))
+  const [phone, otherPhone, stranger] = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
+  const device = (keys: DeviceKeys, person: string) => [keys.publicKey, { sealKey: keys.agreementKey, label: person, person }] as const
+  const devices = new Map([device(phone, 'vol1'), device(otherPhone, 'vol1'), device(stranger, 'vol2')])
+  return { pub: new SpaceDocs(), staff: new SpaceDocs(), staffClock: clock('staffdev'), volunteerClock: clock('voldev'), phone, otherPhone, stranger, devices }
+}
+
+describe('a round sealed to its volunteer', () => {
+  it('opens on each of the volunteer\'s devices only, and holds only their stops', async () => {
+    const { pub, staff, staffClock, phone, otherPhone, stranger, devices } = await setup()
+    const sealed = await shareRound(pub, staff, staffClock, round, elders, devices)
+    if (!sealed.ok) throw new Error('not sealed')
+    // What travels in the public space names nobody.
+    const stored = JSON.stringify(readShareData(pub).shares)
+    for (const name of ['李奶奶', '王爷爷', '13800000000', '花生']) expect(stored).not.toContain(name)
+    for (const keys of [phone, otherPhone]) {
+      const opened = await openShare(keys, sealed.value)
+      expect(opened?.round.stops.map((s) => s.name)).toEqual(['李奶奶', '王爷爷'])
+      expect(opened?.round.stops[0]).toMatchObject({ allergies: '花生', emergencyPhone: '13900000000' })
+    }
+    expect(await openShare(stranger, sealed.value)).toBeNull()
+    // A round without a volunteer, or whose volunteer has no device keys, cannot be sealed.
+    expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: '' }, elders, devices)).toEqual({ ok: false, problems: { round: 'problem.noVolunteer' } })
+    expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: 'vol9' }, elders, devices)).toEqual({ ok: false, problems: { round: 'problem.noDeviceKey' } })
+  })
+
+  it('door marks come back sealed; a staff device opens them into the round once; a changed one is not read', async () => {
+    const { pub, staff, staffClock, volunteerClock, phone, devices } = await setup()
+    const sealed = await shareRound(pub, staff, staffClock, round, elders, devices)
+    if (!sealed.ok) throw new Error('not sealed')
+    const opened = (await openShare(phone, sealed.value))!
+    const me = { id: 'vol1', name: '小刘' }
+    expect((await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'delivered', note: '', name: '小刘' }, me)).ok).toBe(true)
+    expect(await markSharedDoor(pub, volunteerClock, opened, { code: 'EF34GH', result: 'concern', note: ' ', name: '小刘' }, me)).toEqual({ ok: false, problems: { note: 'problem.concernNeedsNote' } })
+    expect(await markSharedDoor(pub, volunteerClock, opened, { code: 'JK56LM', result: 'delivered', note: '', name: '小刘' }, me)).toEqual({ ok: false, problems: { stop: 'problem.notFound' } })
+    await markSharedDoor(pub, volunteerClock, opened, { code: 'EF34GH', result: 'concern', note: '没开门，电话不通', name: '小刘' }, me)
+    expect(JSON.stringify(readShareData(pub).replies)).not.toContain('没开门')
+
+    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 2, ended: 0 })
+    const marks = readCanteen(pub, staff).marks
+    expect(marks.map((m) => `${m.elderCode}:${m.result}:${m.note}:${m.byName}`).sort()).toEqual(['AB12CD:delivered::小刘', 'EF34GH:concern:没开门，电话不通:小刘'])
+    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 0, ended: 0 })
+
+    // A reply someone changed on the way does not open, and is not read.
+    const reply = readShareData(pub).replies[0]!
+    const box = reply.box
+    publicSpace(pub).shareReplies.put(reply.id, { ...reply, box: (box[0] === 'A' ? 'B' : 'A') + box.slice(1), stamp: volunteerClock.tick() })
+    expect((await settleShares(pub, staff, DAY)).imported).toBe(0)
+  })
+
+  it('past its day the share and its key are deleted, so it cannot be opened any more', async () => {
+    const { pub, staff, staffClock, devices } = await setup()
+    await shareRound(pub, staff, staffClock, round, elders, devices)
+    expect(await settleShares(pub, staff, '2026-11-28')).toEqual({ imported: 0, ended: 1 })
+    expect(readShareData(pub, staff)).toMatchObject({ shares: [], keys: [] })
+    expect(staffSpace(staff).shareKeys.size).toBe(0)
+  })
+})
