@@ -6,23 +6,29 @@ import { entryKey, type PlaceEntry } from './places'
 // Giving a shift place away or swapping it (让班, 换班). A volunteer offers their
 // place, to anyone or to one named volunteer; another takes it. Or two volunteers swap:
 // one offers their place to the other in return for the other's place on another
-// shift, and the other agrees by offering that place back. A place keeps its position
-// in the line, so whoever receives it stands where the giver stood. Offers and takes
-// are each person's own entries, like sign-ups, and who holds which place is derived
-// from all of them at read time, in HLC order, the same on every device:
-// - a take counts if it answers the offer as it stands (the version it saw), was made
-//   after that offer and before any withdrawal of it, is the first such take, and the
-//   giver still held the place then (a giver who withdrew first gave nothing);
+// shift (of the same month), and the other agrees by offering that place back. A place
+// keeps its position in the line, so whoever receives it stands where the giver stood.
+// Offers and takes are each person's own entries, like sign-ups; each offer is a record
+// of its own (offering again writes a new one, so a place already given stays given),
+// and who holds which place is derived from all of them at read time, in HLC order,
+// the same on every device:
+// - a take counts if it was made after its offer and before any withdrawal of it, is the
+//   first such take, and the giver still held the place then (a giver who withdrew
+//   first gave nothing), and the taker held none;
 // - two takers of one offer while apart: the earlier take wins, and the other is told;
 // - a swap happens when the second of the two offers is made, if neither was withdrawn
 //   by then and each still held their place and not the other's; both places change
 //   hands together or neither does.
+// A sign-up written again (after leaving, or after giving the place away) keeps the
+// one before it (`previous` in places.ts), so what was given then still counts.
 
 const personId = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
 const personName = v.pipe(v.string(), v.minLength(1), v.maxLength(30))
+const nonce = /^[A-Za-z0-9_-]{1,40}$/
 
 export const OfferSchema = v.pipe(
   v.object({
+    /** "<shift>|<nonce>|<giver>": one record per offer, the giver's own. */
     id: v.string(),
     shiftId: IdSchema,
     giverId: personId,
@@ -32,41 +38,46 @@ export const OfferSchema = v.pipe(
     toName: v.pipe(v.string(), v.maxLength(30)),
     /** A swap: the shift whose place `toId` gives in return, or '' for a plain offer. */
     swapFor: v.pipe(v.string(), v.maxLength(80)),
-    /** The place's position in the line when it was offered (the giver's own word for it). */
-    position: StampSchema,
-    /** When it was offered (a new offer of the same place replaces it, with a new stamp). */
+    /** When it was offered. */
     stamp: StampSchema,
     withdrawnAt: v.nullable(StampSchema),
+    /** Changes with each version (a withdrawal), so an older version replayed is refused. */
+    updatedAt: StampSchema,
     byId: v.string(),
   }),
-  v.check((o) => o.id === offerKey(o.shiftId, o.giverId), 'id does not match what it belongs to'),
+  v.check((o) => offerParts(o.id)?.shiftId === o.shiftId && offerParts(o.id)?.giverId === o.giverId, 'id does not match what it belongs to'),
 )
 export type Offer = v.InferOutput<typeof OfferSchema>
 
 export const TakeSchema = v.pipe(
   v.object({
+    /** "<offer id>|<taker>". */
     id: v.string(),
     shiftId: IdSchema,
+    offerId: v.string(),
     giverId: personId,
     takerId: personId,
     takerName: personName,
-    /** The offer as the taker saw it: a take answers that version only. */
-    offerStamp: StampSchema,
     stamp: StampSchema,
     /** The taker gave the place up again (withdrew), if they did. */
     releasedAt: v.nullable(StampSchema),
+    updatedAt: StampSchema,
     /** Whether the taker's device saw the place among the confirmed ones (as PlaceEntry.sawPlace). */
     sawPlace: v.boolean(),
     byId: v.string(),
     byName: v.string(),
   }),
-  v.check((t) => t.id === takeKey(t.shiftId, t.giverId, t.takerId), 'id does not match what it belongs to'),
+  v.check((t) => t.id === takeKey(t.offerId, t.takerId) && offerParts(t.offerId)?.shiftId === t.shiftId && offerParts(t.offerId)?.giverId === t.giverId, 'id does not match what it belongs to'),
 )
 export type Take = v.InferOutput<typeof TakeSchema>
 
-/** Keys end with the person whose entry it is, as sign-ups do ("<shift>|<giver>", "<shift>|<giver>|<taker>"). */
-export const offerKey = (shiftId: string, giverId: string) => entryKey(shiftId, giverId)
-export const takeKey = (shiftId: string, giverId: string, takerId: string) => `${offerKey(shiftId, giverId)}|${takerId}`
+/** Keys end with the person whose entry it is, as sign-ups do. */
+export const offerKey = (shiftId: string, offerNonce: string, giverId: string) => `${shiftId}|${offerNonce}|${giverId}`
+export const takeKey = (offerId: string, takerId: string) => `${offerId}|${takerId}`
+export function offerParts(id: string): { shiftId: string; giverId: string } | null {
+  const parts = id.split('|')
+  return parts.length === 3 && nonce.test(parts[1]!) ? { shiftId: parts[0]!, giverId: parts[2]! } : null
+}
 
 export const isOpen = (offer: Offer) => offer.withdrawnAt === null
 
@@ -101,6 +112,8 @@ export interface ResolvedLine {
   open: Map<string, Offer>
   /** The take each person holds their place by, where they were given it. */
   through: Map<string, Take>
+  /** Who holds their place by a swap. */
+  swapped: Set<string>
 }
 
 /** What one shift's line is made of. */
@@ -119,6 +132,7 @@ interface Holding {
   until: Stamp | null
   entry: PlaceEntry
   take?: Take
+  swapped?: boolean
 }
 
 const heldAt = (h: Holding, at: Stamp) => compareStamps(h.from, at) <= 0 && (h.until === null || compareStamps(at, h.until) < 0)
@@ -130,14 +144,20 @@ type Event = { at: Stamp; id: string; take: Take } | { at: Stamp; id: string; sw
 
 /** The two offers of each swap: each names the other's giver and shift, in return for its own. */
 function swapsOf(offers: readonly Offer[]): [Offer, Offer][] {
-  const byKey = new Map(offers.map((o) => [`${o.shiftId}|${o.giverId}|${o.toId}|${o.swapFor}`, o]))
+  const byMatch = new Map<string, Offer[]>()
+  for (const o of offers) if (o.swapFor !== '' && o.toId !== '') byMatch.set(`${o.shiftId}|${o.giverId}|${o.toId}|${o.swapFor}`, [...(byMatch.get(`${o.shiftId}|${o.giverId}|${o.toId}|${o.swapFor}`) ?? []), o])
   const pairs: [Offer, Offer][] = []
   for (const a of offers) {
     if (a.swapFor === '' || a.toId === '') continue
-    const b = byKey.get(`${a.swapFor}|${a.toId}|${a.giverId}|${a.shiftId}`)
-    if (b && a.id < b.id) pairs.push([a, b])
+    for (const b of byMatch.get(`${a.swapFor}|${a.toId}|${a.giverId}|${a.shiftId}`) ?? []) if (a.id < b.id) pairs.push([a, b])
   }
   return pairs
+}
+
+/** Where a sign-up entry held its place: the entry's own span, and the one it was written over. */
+function spansOf(entry: PlaceEntry): { position: Stamp; until: Stamp | null }[] {
+  const now = { position: entry.stamp, until: entry.active ? null : entry.updatedAt }
+  return entry.previous ? [{ position: entry.previous.stamp, until: entry.previous.until ?? entry.stamp }, now] : [now]
 }
 
 /**
@@ -151,10 +171,10 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
   const result = new Map<string, ResolvedLine>()
   const events: Event[] = []
   for (const [shiftId, line] of records) {
-    holdings.set(shiftId, line.signups.map((e) => ({ personId: e.personId, position: e.stamp, from: e.stamp, until: e.active ? null : e.updatedAt, entry: e })))
+    holdings.set(shiftId, line.signups.flatMap((e) => spansOf(e).map((span) => ({ personId: e.personId, position: span.position, from: span.position, until: span.until, entry: { ...e, stamp: span.position } }))))
     line.offers.forEach((o) => offerOf.set(o.id, o))
     line.takes.forEach((take) => events.push({ at: take.stamp, id: take.id, take }))
-    result.set(shiftId, { entries: [], transfers: [], lost: [], open: new Map(), through: new Map() })
+    result.set(shiftId, { entries: [], transfers: [], lost: [], open: new Map(), through: new Map(), swapped: new Set() })
   }
   for (const swap of swapsOf([...offerOf.values()])) events.push({ at: later(swap[0].stamp, swap[1].stamp), id: `${swap[0].id}~${swap[1].id}`, swap })
   events.sort((a, b) => compareStamps(a.at, b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -162,9 +182,15 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
   const taken = new Set<string>()
   const holdingAt = (shiftId: string, personId: string, at: Stamp) => holdings.get(shiftId)?.find((h) => h.personId === personId && heldAt(h, at))
   const lose = (shiftId: string, lost: Lost) => result.get(shiftId)!.lost.push(lost)
-  /** Moves a place from its holder to someone else at `at`; returns the new holding's entry. */
-  const hand = (shiftId: string, given: Holding | undefined, position: Stamp, to: { id: string; name: string }, at: Stamp, offer: Offer, take?: Take) => {
-    if (given) given.until = at
+  /**
+   * Moves a place from its holder to someone else at `at`. A place received by a swap is
+   * given up by its receiver's own leaving entry (a sign-up entry marked inactive later).
+   */
+  const hand = (shiftId: string, given: Holding, to: { id: string; name: string }, at: Stamp, offer: Offer, take?: Take) => {
+    given.until = at
+    const position = given.position
+    const left = records.get(shiftId)!.signups.find((e) => e.personId === to.id && !e.active && compareStamps(e.updatedAt, at) > 0)
+    const until = take ? take.releasedAt : (left?.updatedAt ?? null)
     const entry: PlaceEntry = {
       id: entryKey(shiftId, to.id),
       recordId: shiftId,
@@ -175,19 +201,19 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
       updatedAt: at,
       byId: take?.byId ?? offer.byId,
       byName: take?.byName ?? to.name,
-      sawPlace: take?.sawPlace ?? given?.entry.sawPlace ?? true,
+      sawPlace: take?.sawPlace ?? given.entry.sawPlace,
     }
-    holdings.get(shiftId)!.push({ personId: to.id, position, from: at, until: take?.releasedAt ?? null, entry, ...(take ? { take } : {}) })
+    holdings.get(shiftId)!.push({ personId: to.id, position, from: at, until, entry, ...(take ? { take } : { swapped: true }) })
     result.get(shiftId)!.transfers.push({ giverId: offer.giverId, giverName: offer.giverName, takerId: to.id, takerName: to.name, at, swapFor: offer.swapFor })
   }
 
   for (const event of events) {
     if ('take' in event) {
       const take = event.take
-      const offer = offerOf.get(offerKey(take.shiftId, take.giverId))
+      const offer = offerOf.get(take.offerId)
       const lost = (reason: LostReason) => lose(take.shiftId, { giverId: take.giverId, takerId: take.takerId, at: take.stamp, reason, swap: false })
-      // A take that answers another version of the offer never counts.
-      if (!offer || offer.stamp !== take.offerStamp || compareStamps(take.stamp, offer.stamp) <= 0) {
+      // A take of no offer held here, or made before its offer, never counts.
+      if (!offer || compareStamps(take.stamp, offer.stamp) <= 0) {
         lost('changed')
         continue
       }
@@ -202,10 +228,7 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
         continue
       }
       const given = holdingAt(take.shiftId, take.giverId, take.stamp)
-      // A giver who signed up again after the take has overwritten the sign-up it gave:
-      // the offer says which place that was.
-      const rejoined = !given && records.get(take.shiftId)!.signups.some((e) => e.personId === take.giverId && compareStamps(e.stamp, take.stamp) > 0)
-      if (!given && !rejoined) {
+      if (!given) {
         lost('gone')
         continue
       }
@@ -214,7 +237,7 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
         continue
       }
       taken.add(offer.id)
-      hand(take.shiftId, given, given ? given.position : offer.position, { id: take.takerId, name: take.takerName }, take.stamp, offer, take)
+      hand(take.shiftId, given, { id: take.takerId, name: take.takerName }, take.stamp, offer, take)
     } else {
       const [a, b] = event.swap
       const at = event.at
@@ -234,8 +257,8 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
       }
       taken.add(a.id)
       taken.add(b.id)
-      hand(a.shiftId, givenA, givenA.position, { id: b.giverId, name: b.giverName }, at, a)
-      hand(b.shiftId, givenB, givenB.position, { id: a.giverId, name: a.giverName }, at, b)
+      hand(a.shiftId, givenA, { id: b.giverId, name: b.giverName }, at, a)
+      hand(b.shiftId, givenB, { id: a.giverId, name: a.giverName }, at, b)
     }
   }
 
@@ -246,9 +269,13 @@ export function resolveLines(records: ReadonlyMap<string, LineRecords>): Map<str
       if (resolved.entries.some((e) => e.personId === h.personId)) continue
       resolved.entries.push(h.entry)
       if (h.take) resolved.through.set(h.personId, h.take)
+      else if (h.swapped) resolved.swapped.add(h.personId)
     }
+    // Each holder's latest offer, if it is still open and untaken (offering again supersedes the one before).
     const holders = new Set(resolved.entries.map((e) => e.personId))
-    for (const offer of line.offers) if (isOpen(offer) && !taken.has(offer.id) && holders.has(offer.giverId)) resolved.open.set(offer.giverId, offer)
+    const latest = new Map<string, Offer>()
+    for (const offer of line.offers) if (!latest.has(offer.giverId) || compareStamps(latest.get(offer.giverId)!.stamp, offer.stamp) < 0) latest.set(offer.giverId, offer)
+    for (const [giverId, offer] of latest) if (holders.has(giverId) && isOpen(offer) && !taken.has(offer.id)) resolved.open.set(giverId, offer)
   }
   return result
 }

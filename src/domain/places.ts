@@ -27,6 +27,8 @@ export const PlaceEntrySchema = v.pipe(
      * queue says "waitlist", the person was bumped; if it did not and the queue now
      * says "in", they were promoted. Either way they must be told. */
     sawPlace: v.boolean(),
+    /** The entry this one was written over (joining again), kept so a place given away then stays given. */
+    previous: v.optional(v.object({ stamp, until: v.nullable(stamp) })),
   }),
   v.check((e) => e.id === entryKey(e.recordId, e.personId), 'id does not match what it belongs to'),
 )

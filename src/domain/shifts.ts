@@ -122,12 +122,14 @@ export interface ShiftView extends PlaceView {
   lost: ResolvedLine['lost']
   /** The take each person holds their place by, if they were given it. */
   through: ReadonlyMap<string, Take>
+  /** Who holds their place by a swap. */
+  swapped: ReadonlySet<string>
 }
 
 /** What a screen shows of a shift, from its line as it stands (domain/offers.ts). */
 export function viewOfLine(shift: Shift, line: ResolvedLine, cancelled: boolean): ShiftView {
-  const { entries, transfers, lost, through } = line
-  return { shift, cancelled, transfers, lost, through, offers: cancelled ? new Map() : line.open, ...allocatePlaces(entries, shift.places, cancelled) }
+  const { entries, transfers, lost, through, swapped } = line
+  return { shift, cancelled, transfers, lost, through, swapped, offers: cancelled ? new Map() : line.open, ...allocatePlaces(entries, shift.places, cancelled) }
 }
 
 /** A shift's view from the records of every shift (any order), the same on every device. */

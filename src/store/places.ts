@@ -27,6 +27,9 @@ export function joinLine(
   const existing = entries.find((e) => e.personId === person.id)
   if (existing?.active) return { ok: true, value: existing }
   const key = entryKey(recordId, person.id)
+  // What this entry is written over (left, or given away), so what happened then still counts.
+  const before = readRecord(PlaceEntrySchema, key, map.get(key))
+  if (before) clock.receive(before.updatedAt)
   const stamp = clock.tick()
   const entry: PlaceEntry = {
     id: key,
@@ -39,6 +42,7 @@ export function joinLine(
     byId: by.id,
     byName: by.name,
     sawPlace: hasRoom(allocatePlaces(entries, places, false)),
+    ...(before ? { previous: { stamp: before.stamp, until: before.active ? null : before.updatedAt } } : {}),
   }
   map.put(key, entry)
   return { ok: true, value: entry }

@@ -16,7 +16,7 @@ import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { lineOf, offerKey, OfferSchema, takeKey, TakeSchema, type LineRecords, type Offer, type Take } from '../domain/offers'
 import type { ShiftView } from '../domain/shifts'
 import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
-import { staysInItsMonth, today, type Day } from '../domain/calendar'
+import { monthOf, staysInItsMonth, today, type Day } from '../domain/calendar'
 import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
@@ -112,15 +112,25 @@ export function withdraw(docs: SpaceDocs, clock: HybridClock, shiftId: string, v
   const held = inLine(view, volunteerId)
   if (!held) return failed('entry', 'problem.notSignedUp')
   const layout = publicSpace(docs)
+  const take = view.through.get(volunteerId)
+  const offer = view.offers.get(volunteerId)
   return docs.transact(() => {
-    const offer = view.offers.get(volunteerId)
     const stamp = clock.tick()
-    if (offer) layout.shiftOffers.put(offer.id, { ...offer, withdrawnAt: stamp })
-    // A place someone was given is given up on their take; their own sign-up, on it.
-    const take = view.through.get(volunteerId)
-    if (!take) return leaveLine(layout.signups, clock, shiftId, volunteerId, by)
-    layout.shiftTakes.put(take.id, { ...take, releasedAt: stamp })
-    return { ok: true, value: { ...held, active: false, updatedAt: stamp } }
+    if (offer) layout.shiftOffers.put(offer.id, { ...offer, withdrawnAt: stamp, updatedAt: stamp })
+    const left: PlaceEntry = { ...held, active: false, updatedAt: stamp, byId: by.id, byName: by.name }
+    if (take) {
+      // A place someone was given is given up on their take.
+      layout.shiftTakes.put(take.id, { ...take, releasedAt: stamp, updatedAt: stamp })
+    } else if (view.swapped.has(volunteerId)) {
+      // A place received in a swap is given up by an entry saying this person left then
+      // (the sign-up it is written over is kept as its previous).
+      const key = entryKey(shiftId, volunteerId)
+      const before = readRecord(PlaceEntrySchema, key, layout.signups.get(key))
+      layout.signups.put(key, { ...left, stamp, sawPlace: false, ...(before ? { previous: { stamp: before.stamp, until: before.active ? null : before.updatedAt } } : {}) })
+    } else {
+      return leaveLine(layout.signups, clock, shiftId, volunteerId, by)
+    }
+    return { ok: true, value: left }
   })
 }
 
@@ -141,26 +151,34 @@ export function offerPlace(docs: SpaceDocs, clock: HybridClock, shiftId: string,
   if (swapFor !== '') {
     const other = findShift(docs, swapFor)
     if (!other || !to) return notFound
+    // Both shifts of a swap are read together, so screens showing one month see both.
+    if (monthOf(other.date) !== monthOf(shift.date)) return failed('to', 'problem.otherMonth')
     if (other.date < today) return failed('shift', 'problem.shiftOver')
     const otherView = currentView(docs, clock, other)
     if (otherView.cancelled) return failed('shift', 'problem.shiftCancelled')
     if (!inLine(otherView, to.id)) return failed('to', 'problem.notSignedUp')
     if (inLine(otherView, giver.id)) return failed('to', 'problem.alreadyIn')
   }
+  const stamp = clock.tick()
   const offer: Offer = {
-    id: offerKey(shiftId, giver.id),
+    id: offerKey(shiftId, newId(8), giver.id),
     shiftId,
     giverId: giver.id,
     giverName: giver.name,
     toId: to?.id ?? '',
     toName: to?.name ?? '',
     swapFor,
-    position: held.stamp,
-    stamp: clock.tick(),
+    stamp,
     withdrawnAt: null,
+    updatedAt: stamp,
     byId: by.id,
   }
-  docs.transact(() => publicSpace(docs).shiftOffers.put(offer.id, offer))
+  // Offering again takes back the offer before it.
+  const before = view.offers.get(giver.id)
+  docs.transact(() => {
+    if (before) publicSpace(docs).shiftOffers.put(before.id, { ...before, withdrawnAt: stamp, updatedAt: stamp })
+    publicSpace(docs).shiftOffers.put(offer.id, offer)
+  })
   return { ok: true, value: offer }
 }
 
@@ -169,7 +187,7 @@ export function acceptSwap(docs: SpaceDocs, clock: HybridClock, proposal: Offer,
   const shift = findShift(docs, proposal.shiftId)
   if (!shift) return notFound
   const open = currentView(docs, clock, shift).offers.get(proposal.giverId)
-  if (!open || open.stamp !== proposal.stamp || open.toId !== me.id || open.swapFor === '') return failed('offer', 'problem.offerGone')
+  if (!open || open.id !== proposal.id || open.toId !== me.id || open.swapFor === '') return failed('offer', 'problem.offerGone')
   return offerPlace(docs, clock, open.swapFor, me, { id: open.giverId, name: open.giverName }, me, today, open.shiftId)
 }
 
@@ -179,7 +197,8 @@ export function withdrawOffer(docs: SpaceDocs, clock: HybridClock, shiftId: stri
   if (!shift) return notFound
   const offer = currentView(docs, clock, shift).offers.get(giverId)
   if (!offer) return failed('offer', 'problem.offerGone')
-  const withdrawn: Offer = { ...offer, withdrawnAt: clock.tick() }
+  const stamp = clock.tick()
+  const withdrawn: Offer = { ...offer, withdrawnAt: stamp, updatedAt: stamp }
   docs.transact(() => publicSpace(docs).shiftOffers.put(offer.id, withdrawn))
   return { ok: true, value: withdrawn }
 }
@@ -195,15 +214,17 @@ export function takePlace(docs: SpaceDocs, clock: HybridClock, shiftId: string, 
   if (!offer) return failed('offer', 'problem.offerGone')
   if ((offer.toId !== '' && offer.toId !== taker.id) || offer.swapFor !== '') return failed('offer', 'problem.offerNotForYou')
   if (inLine(view, taker.id)) return failed('offer', 'problem.alreadyIn')
+  const stamp = clock.tick()
   const take: Take = {
-    id: takeKey(shiftId, giverId, taker.id),
+    id: takeKey(offer.id, taker.id),
     shiftId,
+    offerId: offer.id,
     giverId,
     takerId: taker.id,
     takerName: taker.name,
-    offerStamp: offer.stamp,
-    stamp: clock.tick(),
+    stamp,
     releasedAt: null,
+    updatedAt: stamp,
     sawPlace: view.confirmed.some((e) => e.personId === giverId),
     byId: by.id,
     byName: by.name,

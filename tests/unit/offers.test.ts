@@ -9,7 +9,7 @@ import { entryKey, type PlaceEntry } from '../../src/domain/places'
 const SHIFT = '2026-11-28-abc'
 const at = (minute: number, device = 'd') => formatStamp(Date.UTC(2026, 10, 26, 9) + minute * 60_000, 0, device)
 
-const signup = (person: string, minute: number, leftAt?: number, shift = SHIFT): PlaceEntry => ({
+const signup = (person: string, minute: number, leftAt?: number, shift = SHIFT, previous?: { stamp: number; until: number | null }): PlaceEntry => ({
   id: entryKey(shift, person),
   recordId: shift,
   personId: person,
@@ -20,27 +20,29 @@ const signup = (person: string, minute: number, leftAt?: number, shift = SHIFT):
   byId: person,
   byName: person,
   sawPlace: true,
+  ...(previous ? { previous: { stamp: at(previous.stamp), until: previous.until === null ? null : at(previous.until) } } : {}),
 })
-const offer = (giver: string, minute: number, { to = '', position = 0, withdrawnAt, shift = SHIFT, swapFor = '' }: { to?: string; position?: number; withdrawnAt?: number; shift?: string; swapFor?: string } = {}): Offer => ({
-  id: offerKey(shift, giver),
+const offer = (giver: string, minute: number, { to = '', withdrawnAt, shift = SHIFT, swapFor = '' }: { to?: string; withdrawnAt?: number; shift?: string; swapFor?: string } = {}): Offer => ({
+  id: offerKey(shift, `n${minute}`.replace('.', '_'), giver),
   shiftId: shift,
   swapFor,
+  updatedAt: at(withdrawnAt ?? minute),
   giverId: giver,
   giverName: giver.toUpperCase(),
   toId: to,
   toName: to.toUpperCase(),
-  position: at(position),
   stamp: at(minute),
   withdrawnAt: withdrawnAt === undefined ? null : at(withdrawnAt),
   byId: giver,
 })
 const take = (giver: string, taker: string, minute: number, offeredAt: number, releasedAt?: number): Take => ({
-  id: takeKey(SHIFT, giver, taker),
+  id: takeKey(offerKey(SHIFT, `n${offeredAt}`, giver), taker),
   shiftId: SHIFT,
+  offerId: offerKey(SHIFT, `n${offeredAt}`, giver),
+  updatedAt: at(releasedAt ?? minute),
   giverId: giver,
   takerId: taker,
   takerName: taker.toUpperCase(),
-  offerStamp: at(offeredAt),
   stamp: at(minute),
   releasedAt: releasedAt === undefined ? null : at(releasedAt),
   sawPlace: true,
@@ -60,7 +62,7 @@ describe('giving a shift place away', () => {
   })
 
   it('the taker stands where the giver stood, and the history says who gave to whom', () => {
-    const resolved = resolveLine([signup('a', 1), signup('b', 2)], [offer('a', 5, { position: 1 })], [take('a', 'c', 6, 5)])
+    const resolved = resolveLine([signup('a', 1), signup('b', 2)], [offer('a', 5)], [take('a', 'c', 6, 5)])
     expect(resolved.entries.map((e) => e.personId)).toEqual(['c', 'b'])
     expect(resolved.entries[0]!.stamp).toBe(at(1))
     expect(resolved.transfers).toEqual([{ giverId: 'a', giverName: 'A', takerId: 'c', takerName: 'C', at: at(6), swapFor: '' }])
@@ -90,7 +92,7 @@ describe('giving a shift place away', () => {
     expect(line([signup('a', 1, 8), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 7, 5)])).toEqual(['b@1', 'w@2'])
   })
 
-  it('a take that answers an older offer, or comes before the offer, does not count', () => {
+  it('a take of an offer not held here, or made before its offer, does not count', () => {
     const resolved = resolveLine([signup('a', 1)], [offer('a', 9)], [take('a', 'b', 7, 5)])
     expect(resolved.entries.map((e) => e.personId)).toEqual(['a'])
     expect(resolved.lost[0]!.reason).toBe('changed')
@@ -104,15 +106,27 @@ describe('giving a shift place away', () => {
   })
 
   it('a place passes along a chain, and a taker who gives it up frees it for the next in line', () => {
-    const chain = resolveLine([signup('a', 1), signup('w', 2)], [offer('a', 5), offer('b', 7, { position: 1 })], [take('a', 'b', 6, 5), take('b', 'c', 8, 7)])
+    const chain = resolveLine([signup('a', 1), signup('w', 2)], [offer('a', 5), offer('b', 7)], [take('a', 'b', 6, 5), take('b', 'c', 8, 7)])
     expect(chain.entries.map((e) => `${e.personId}@${minuteOf(e.stamp)}`)).toEqual(['c@1', 'w@2'])
     expect(chain.transfers.map((t) => `${t.giverId}>${t.takerId}`)).toEqual(['a>b', 'b>c'])
     expect(line([signup('a', 1), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 6, 5, 9)])).toEqual(['w@2'])
   })
 
   it('a giver who signs up again goes to the back; the taker keeps the place given', () => {
-    // a withdrew (after the take) and signed up again at 12: their sign-up was overwritten.
-    expect(line([signup('a', 12), signup('w', 2)], [offer('a', 5, { position: 1 })], [take('a', 'b', 6, 5)])).toEqual(['b@1', 'w@2', 'a@12'])
+    // a gave their place at 6 and signed up again at 12: the sign-up keeps the one it was written over.
+    expect(line([signup('a', 12, undefined, SHIFT, { stamp: 1, until: null }), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 6, 5)])).toEqual(['b@1', 'w@2', 'a@12'])
+    // a withdrew at 5.5 (before the take) and signed up again: the take found nothing to take.
+    const gone = resolveLine([signup('a', 12, undefined, SHIFT, { stamp: 1, until: 5.5 }), signup('w', 2)], [offer('a', 5)], [take('a', 'b', 7, 5)])
+    expect(gone.entries.map((e) => e.personId)).toEqual(['w', 'a'])
+    expect(gone.lost[0]!.reason).toBe('gone')
+  })
+
+  it('offering again does not undo a place already given, and supersedes an open offer', () => {
+    // a gave their place at 6, signed up again at 12 and offered the new place at 13.
+    const resolved = resolveLine([signup('a', 12, undefined, SHIFT, { stamp: 1, until: null }), signup('w', 2)], [offer('a', 5), offer('a', 13)], [take('a', 'b', 6, 5)])
+    expect(resolved.entries.map((e) => e.personId)).toEqual(['b', 'w', 'a'])
+    expect(resolved.open.get('a')?.stamp).toBe(at(13))
+    expect(resolveLine([signup('a', 1)], [offer('a', 5), offer('a', 6, { to: 'x' })], []).open.get('a')?.toId).toBe('x')
   })
 
   it('gives the same line whatever order the records come in', () => {
@@ -133,7 +147,7 @@ describe('swapping two places', () => {
   // a is on SHIFT, b on OTHER; a proposes at 5 (their place for b's), b agrees at 6.
   const signups = [signup('a', 1), signup('w', 2), signup('b', 3, undefined, OTHER)]
   const proposal = (o: Parameters<typeof offer>[2] = {}) => offer('a', 5, { to: 'b', swapFor: OTHER, ...o })
-  const answer = (o: Parameters<typeof offer>[2] = {}) => offer('b', 6, { to: 'a', swapFor: SHIFT, shift: OTHER, position: 3, ...o })
+  const answer = (o: Parameters<typeof offer>[2] = {}) => offer('b', 6, { to: 'a', swapFor: SHIFT, shift: OTHER, ...o })
   const both = (offers: Offer[], takes: Take[] = [], s = signups) => [line(s, offers, takes), resolveLine(s, offers, takes, OTHER).entries.map((e) => e.personId)]
 
   it('happens when the second offer is made: each stands where the other stood', () => {
@@ -155,5 +169,18 @@ describe('swapping two places', () => {
     expect(both([proposal(), answer()], [], aLeftFirst)).toEqual([['w@2'], ['b']])
     const aLeftAfter = [signup('a', 1, 7), signup('w', 2), signup('b', 3, undefined, OTHER)]
     expect(both([proposal(), answer()], [], aLeftAfter)).toEqual([['b@1', 'w@2'], ['a']])
+  })
+
+  it('a swap stays done when one of them signs up again or offers again later', () => {
+    // a swapped SHIFT away at 6, then joined SHIFT's line again at 12 (keeping the sign-up before).
+    const rejoined = [signup('a', 12, undefined, SHIFT, { stamp: 1, until: null }), signup('w', 2), signup('b', 3, undefined, OTHER)]
+    expect(both([proposal(), answer()], [], rejoined)).toEqual([['b@1', 'w@2', 'a@12'], ['a']])
+    expect(both([proposal(), answer(), offer('a', 13)], [], rejoined)).toEqual([['b@1', 'w@2', 'a@12'], ['a']])
+  })
+
+  it('who received a place in a swap gives it up by leaving: the next one waiting moves up', () => {
+    // b left SHIFT at 9 (an entry saying so, written over nothing).
+    const left = [...signups, signup('b', 9, 9)]
+    expect(both([proposal(), answer()], [], left)).toEqual([['w@2'], ['a']])
   })
 })

@@ -5,7 +5,7 @@ import { checkSeriesDraft, checkShiftDraft, hoursByVolunteer, shiftView, type Se
 import { seriesDates, weeklyRule } from '../../src/domain/schedule'
 import { statusOf } from '../../src/domain/places'
 import { calendarText, escapeText, foldLine } from '../../src/domain/ics'
-import { cancelShift, editShift, markAttendance, offerPlace, publishSeries, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
+import { acceptSwap, cancelShift, editShift, markAttendance, offerPlace, publishSeries, publishShift, readShiftData, signUp, takePlace, withdraw, withdrawOffer } from '../../src/store/shifts'
 import * as Y from 'yjs'
 
 const TODAY = '2026-11-23' // a Monday
@@ -260,5 +260,46 @@ describe('giving a place away', () => {
       expect(names(docs)).toEqual({ confirmed: ['v2'], waitlist: [] })
       expect(viewOf(docs).lost.map((l) => `${l.takerId}:${l.reason}`)).toEqual(['v3:takenFirst'])
     }
+  })
+
+  it('a place given stays given when the giver signs up again and offers again', () => {
+    const { docs, clock } = setup()
+    const shift = publishShift(docs, clock, staff, draft({ places: 1 }), TODAY)
+    if (!shift.ok) throw new Error('publish failed')
+    const id = shift.value.id
+    signUp(docs, clock, id, vol(1), vol(1))
+    offerPlace(docs, clock, id, vol(1), null, vol(1), TODAY)
+    takePlace(docs, clock, id, 'v1', vol(2), vol(2), TODAY)
+    // v1 joins the waitlist again and offers that place: v2 keeps the place v1 gave.
+    expect(signUp(docs, clock, id, vol(1), vol(1)).ok).toBe(true)
+    expect(offerPlace(docs, clock, id, vol(1), null, vol(1), TODAY).ok).toBe(true)
+    expect(names(docs)).toEqual({ confirmed: ['v2'], waitlist: ['v1'] })
+    expect(viewOf(docs).transfers.map((x) => `${x.giverId}>${x.takerId}`)).toEqual(['v1>v2'])
+  })
+
+  it('a place received in a swap can be given up; the next one waiting moves up', () => {
+    const { docs, clock } = setup()
+    const x = publishShift(docs, clock, staff, draft({ places: 1, title: 'X' }), TODAY)
+    const y = publishShift(docs, clock, staff, draft({ places: 1, title: 'Y' }), TODAY)
+    if (!x.ok || !y.ok) throw new Error('publish failed')
+    signUp(docs, clock, x.value.id, vol(1), vol(1))
+    signUp(docs, clock, x.value.id, vol(3), vol(3))
+    signUp(docs, clock, y.value.id, vol(2), vol(2))
+    const proposal = offerPlace(docs, clock, x.value.id, vol(1), vol(2), vol(1), TODAY, y.value.id)
+    if (!proposal.ok) throw new Error('not proposed')
+    expect(acceptSwap(docs, clock, proposal.value, vol(2), TODAY).ok).toBe(true)
+    const lineOf = (shiftId: string) => {
+      const data = readShiftData(docs)
+      const view = shiftView(data.shifts.find((s) => s.id === shiftId)!, data.signups, false, data.offers, data.takes)
+      return [...view.confirmed, ...view.waitlist].map((e) => e.personId)
+    }
+    expect([lineOf(x.value.id), lineOf(y.value.id)]).toEqual([['v2', 'v3'], ['v1']])
+    expect(withdraw(docs, clock, x.value.id, 'v2', vol(2)).ok).toBe(true)
+    expect([lineOf(x.value.id), lineOf(y.value.id)]).toEqual([['v3'], ['v1']])
+    // A swap with a shift of another month is refused (both are read together).
+    const later = publishShift(docs, clock, staff, draft({ date: '2026-12-02' }), TODAY)
+    if (!later.ok) throw new Error('publish failed')
+    signUp(docs, clock, later.value.id, vol(4), vol(4))
+    expect(offerPlace(docs, clock, y.value.id, vol(1), vol(4), vol(1), TODAY, later.value.id)).toEqual({ ok: false, problems: { to: 'problem.otherMonth' } })
   })
 })

@@ -123,8 +123,12 @@ function MyPlace(props: { view: ShiftView }) {
   // The latest take or swap of mine that did not count, to say why (the earlier taker won, …).
   const myLost = () => props.view.lost.filter((l) => l.takerId === actor().id).at(-1)
   const giverName = (giverId: string) => props.view.offers.get(giverId)?.giverName ?? shifts.signupOf(id(), giverId)?.personName ?? giverId
-  // How I came by the place I hold, if someone gave it to me or swapped it.
-  const received = () => (mine().status === 'none' ? undefined : props.view.transfers.filter((x) => x.takerId === actor().id).at(-1))
+  // How I came by the place I hold, if someone gave it to me or swapped it with me.
+  const received = () => {
+    const take = props.view.through.get(actor().id)
+    if (take) return props.view.transfers.find((x) => x.takerId === actor().id && x.at === take.stamp)
+    return props.view.swapped.has(actor().id) ? props.view.transfers.filter((x) => x.takerId === actor().id && x.swapFor !== '').at(-1) : undefined
+  }
   return (
     <>
       <Show when={mine().status === 'bumped'}>
@@ -223,7 +227,8 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
     const here = inLine(props.view)
     return shifts
       .shifts()
-      .filter((s) => s.id !== id() && s.date >= today())
+      // A swap is within one month (both shifts are read together).
+      .filter((s) => s.id !== id() && s.date >= today() && s.date.slice(0, 7) === props.view.shift.date.slice(0, 7))
       .map((s) => shifts.viewOf(s.id)!)
       .filter((v) => !v.cancelled && !inLine(v).has(actor().id) && [...inLine(v)].some((p) => !here.has(p)))
       .map((v) => ({ value: v.shift.id, label: shiftLabel(v.shift) }))

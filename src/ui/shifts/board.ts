@@ -42,7 +42,9 @@ export function createShiftBoard(session: CommunitySession) {
       .filter(
         (shift) =>
           (signupsByShift().get(shift.id) ?? []).some((s) => s.personId === volunteerId && s.active) ||
-          (takesByShift().get(shift.id) ?? []).some((t) => t.takerId === volunteerId && t.releasedAt === null),
+          (takesByShift().get(shift.id) ?? []).some((t) => t.takerId === volunteerId && t.releasedAt === null) ||
+          // a place received in a swap: this person's own offer names this shift in return
+          allOffers().some((o) => o.giverId === volunteerId && o.swapFor === shift.id),
       )
       .map((shift) => {
         const view = viewOf(shift.id)!
