@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, inviteLink, joinByLink, waitForPeers, localDay, storedText } from './journeys'
+import { createCommunity, inviteLink, joinByLink, publishTodaysLunch, waitForPeers, localDay, storedText } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -16,13 +16,7 @@ describe('elder canteen', () => {
     // Staff publish today's lunch (open until 23:59) and register an elder.
     await createCommunity(staff.page, servers, '王主任', '幸福里社区')
     const s = staff.page
-    await s.click('[data-testid=nav-canteen]')
-    await s.click('[data-testid=edit-menu]')
-    await s.fill('[data-testid=menu-form] input[name=day]', localDay())
-    await s.fill('[data-testid=menu-form] textarea[name=dishes]', '红烧豆腐\n清炒菜心\n米饭')
-    await s.fill('[data-testid=menu-form] input[name=seats]', '30')
-    await s.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')
-    await s.click('[data-testid=menu-form] button[type=submit]')
+    await publishTodaysLunch(s, ['红烧豆腐', '清炒菜心', '米饭'])
     await s.click('[data-testid=canteen-section] [data-value=roster]')
     await s.click('[data-testid=add-elder]')
     await s.fill('[data-testid=elder-form] input[name=name]', '张大爷')
@@ -114,13 +108,7 @@ describe('elder canteen', () => {
     cleanup.add({ get: () => driver }, (all) => all.get().dispose())
     await createCommunity(staff.page, servers, '王主任', '幸福里社区')
     const s = staff.page
-    await s.click('[data-testid=nav-canteen]')
-    await s.click('[data-testid=edit-menu]')
-    await s.fill('[data-testid=menu-form] input[name=day]', localDay())
-    await s.fill('[data-testid=menu-form] textarea[name=dishes]', '红烧豆腐\n米饭')
-    await s.fill('[data-testid=menu-form] input[name=seats]', '30')
-    await s.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')
-    await s.click('[data-testid=menu-form] button[type=submit]')
+    await publishTodaysLunch(s, ['红烧豆腐', '米饭'])
     // Two elders in two buildings: two rounds.
     await s.click('[data-testid=canteen-section] [data-value=roster]')
     const elders = [

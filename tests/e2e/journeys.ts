@@ -218,3 +218,14 @@ export async function storedText(page: Page): Promise<string> {
     return chunks.join('\n')
   })
 }
+
+/** Staff publish today's lunch, open for reservations until 23:59. */
+export async function publishTodaysLunch(page: Page, dishes: string[]) {
+  await page.click('[data-testid=nav-canteen]')
+  await page.click('[data-testid=edit-menu]')
+  await page.fill('[data-testid=menu-form] input[name=day]', localDay())
+  await page.fill('[data-testid=menu-form] textarea[name=dishes]', dishes.join('\n'))
+  await page.fill('[data-testid=menu-form] input[name=seats]', '30')
+  await page.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')
+  await page.click('[data-testid=menu-form] button[type=submit]')
+}

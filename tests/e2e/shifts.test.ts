@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
 import { createCommunity, dataChannelBytes, inviteLink, joinByLink, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
+
+/** A staff phone's card: who is coming now, and the place's change of hands in its history. */
+async function staffSee(page: Page, title: string, coming: string, change: string) {
+  const card = shiftCard(page, title)
+  await card.locator('[data-testid=coming]', { hasText: coming }).waitFor({ timeout: 30_000 })
+  await card.locator('[data-testid=shift-history] summary').click()
+  await card.locator('[data-testid=transfer]', { hasText: change }).waitFor()
+  return card
+}
 
 const isoWeekday = (day: string) => ((new Date(`${day}T12:00:00`).getDay() + 6) % 7) + 1
 
@@ -110,11 +120,8 @@ describe('volunteer shifts', () => {
     await expect.poll(() => mine.getAttribute('data-status'), { timeout: 30_000 }).toBe('none')
     await mine.locator('[data-testid=my-offer]').waitFor({ state: 'detached' })
     await openShiftsWeekOf(staff.page, tomorrow)
-    const staffCard = shiftCard(staff.page, '送餐上门')
-    await staffCard.locator('[data-testid=coming]', { hasText: '赵大爷' }).waitFor({ timeout: 30_000 })
+    const staffCard = await staffSee(staff.page, '送餐上门', '赵大爷', '李阿姨 让给了 赵大爷')
     expect(await staffCard.locator('[data-testid=coming]').textContent()).not.toContain('李阿姨')
-    await staffCard.locator('[data-testid=shift-history] summary').click()
-    await staffCard.locator('[data-testid=transfer]', { hasText: '李阿姨 让给了 赵大爷' }).waitFor()
   })
 
   it('two volunteers swap places on two shifts: one proposes, the other agrees, and both cards and the history say so', async () => {
@@ -155,12 +162,7 @@ describe('volunteer shifts', () => {
     await shiftCard(b.page, '食堂帮厨').locator('[data-testid=given-to-me]', { hasText: '您与 赵大爷 换了班' }).waitFor({ timeout: 30_000 })
     expect(await bCard.getAttribute('data-status')).toBe('none')
     await openShiftsWeekOf(staff.page, tomorrow)
-    for (const [title, coming] of [['送餐上门', '赵大爷'], ['食堂帮厨', '李阿姨']] as const) {
-      const card = shiftCard(staff.page, title)
-      await card.locator('[data-testid=coming]', { hasText: coming }).waitFor({ timeout: 30_000 })
-      await card.locator('[data-testid=shift-history] summary').click()
-      await card.locator('[data-testid=transfer]', { hasText: '换了班' }).waitFor()
-    }
+    for (const [title, coming] of [['送餐上门', '赵大爷'], ['食堂帮厨', '李阿姨']] as const) await staffSee(staff.page, title, coming, '换了班')
   })
 
   it('staff publish a weekly series, see a sign-up arrive from another browser, mark attendance and download the hours CSV', async () => {
