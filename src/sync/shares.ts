@@ -45,11 +45,13 @@ export async function shareRound(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock
   if (!round.volunteerId) return failed('round', 'problem.noVolunteer')
   const theirs = [...devices].filter(([, device]) => device.person === round.volunteerId)
   if (theirs.length === 0) return failed('round', 'problem.noDeviceKey')
-  const raw = crypto.getRandomValues(new Uint8Array(32))
+  const id = shareIdOf(round.id)
+  // Sent again (the stops changed): the same key, so door marks sealed with it still open.
+  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === id)
+  const raw = kept ? fromBase64Url(kept.key) : crypto.getRandomValues(new Uint8Array(32))
   const content = await encrypt(raw, sharedRound(round, elders))
   const keys: Share['keys'] = {}
   for (const [deviceKey, device] of theirs) keys[deviceKey] = await seal(device.sealKey, raw)
-  const id = shareIdOf(round.id)
   const share = putShare(pubDocs, staffDocs, clock, { id, roundId: round.id, personId: round.volunteerId, keys, ...content, until: round.day }, { id, roundId: round.id, key: toBase64Url(raw), until: round.day })
   return { ok: true, value: share }
 }

@@ -60,6 +60,12 @@ describe('a round sealed to its volunteer', () => {
     const marks = readCanteen(pub, staff).marks
     expect(marks.map((m) => `${m.elderCode}:${m.result}:${m.note}:${m.byName}`).sort()).toEqual(['AB12CD:delivered::小刘', 'EF34GH:concern:没开门，电话不通:小刘'])
     expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 0, ended: 0 })
+    // Sent again (a stop added): the phone's marks sealed before still open.
+    const again = await shareRound(pub, staff, staffClock, { ...round, stops: [...round.stops, 'JK56LM'] }, elders, devices)
+    if (!again.ok) throw new Error('not sent again')
+    expect((await openShare(phone, again.value))?.round.stops).toHaveLength(3)
+    await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'notHome', note: '', name: '小刘' }, me)
+    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
 
     // A reply someone changed on the way does not open, and is not read.
     const reply = readShareData(pub).replies[0]!
