@@ -13,9 +13,11 @@ import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
-import { markSharedDoor, openReply, openShare, settleShares, shareRound, type OpenedShare } from './sync/shares'
+import { logSharedVisit, markSharedDoor, openReply, openShare, openVisitReply, settleShares, shareRound, shareVisits, type OpenedShare } from './sync/shares'
+import { checkVisitNote, helpForHousehold, type Household, type Outcome, type Visit } from './domain/visits'
+import { postRequest } from './store/aid'
 import type { Elder, Round } from './domain/canteen'
-import type { SharedMark } from './domain/shares'
+import type { SharedMark, SharedVisit } from './domain/shares'
 import type { Checked } from './domain/validation'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
@@ -86,8 +88,14 @@ export interface CommunitySession {
     mark(opened: OpenedShare, mark: SharedMark): Promise<Checked<unknown>>
     /** What this device marked at a door, opened from its sealed reply. */
     openReply(opened: OpenedShare, reply: LiveShareData['replies']['byId'][string]): Promise<SharedMark | null>
+    /** A visit this device logged, opened from its sealed reply. */
+    openVisit(opened: OpenedShare, reply: LiveShareData['replies']['byId'][string]): Promise<SharedVisit | null>
+    /** A visit to a household sealed to this phone; "needs help" also posts a help request on its behalf. */
+    logVisit(opened: OpenedShare, householdId: string, outcome: Outcome, note: string): Promise<Checked<unknown>>
     /** Staff: seal a round to its volunteer's devices. */
     seal(round: Round, elders: ReadonlyMap<string, Elder>): Promise<Checked<unknown>>
+    /** Staff: seal a visitor's households (and when each was last visited) to their devices, for this month. */
+    sealVisits(visitorId: string, households: readonly Household[], visits: readonly Visit[]): Promise<Checked<unknown>>
   }
   /** Each feature's commands, bound to its space, the clock and the person acting. */
   commands: Commands
@@ -372,10 +380,25 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       open: (share) => keys.then((k) => (k ? openShare(k, share) : null)),
       mark: (opened, mark) => markSharedDoor(pub.docs, clock, opened, { ...mark, name: actor().name }, actor()),
       openReply: (opened, reply) => openReply(opened.key, reply),
+      openVisit: (opened, reply) => openVisitReply(opened.key, reply),
+      logVisit: async (opened, householdId, outcome, note) => {
+        const household = opened.kind === 'visits' ? opened.visits.households.find((h) => h.id === householdId) : undefined
+        if (!household) return { ok: false, problems: { household: 'problem.notFound' } }
+        const problem = checkVisitNote(outcome, note).note
+        if (problem) return { ok: false, problems: { note: problem } }
+        const posted = outcome === 'help' ? postRequest(pub.docs, clock, actor(), helpForHousehold(household, note), today()) : null
+        if (posted && !posted.ok) return posted
+        return logSharedVisit(pub.docs, clock, opened, { householdId, day: today(), outcome, note, requestId: posted?.value.id ?? '', name: actor().name }, actor())
+      },
       seal: async (round, elders) => {
         const state = trust.state()
         if (!staff || !state.checked) return { ok: false, problems: { round: 'problem.noDeviceKey' } }
         return shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict.devices)
+      },
+      sealVisits: async (visitorId, households, visits) => {
+        const state = trust.state()
+        if (!staff || !state.checked) return { ok: false, problems: { share: 'problem.noDeviceKey' } }
+        return shareVisits(pub.docs, staff.docs, clock, visitorId, households, visits, state.verdict.devices, today())
       },
     },
     commands,

@@ -3,22 +3,30 @@ import { IdSchema } from './ids'
 import { StampSchema } from './hlc'
 import { DaySchema } from './schedule'
 import { DOOR_RESULTS, ElderCodeSchema, MEALS, type DoorResult, type Elder, type Round } from './canteen'
+import { FREQUENCIES, OUTCOMES, REASONS, type Household, type Visit } from './visits'
 
-// A round sealed to its volunteer (issue 18, part 3). A delivery volunteer needs the
-// names, addresses, phones and diets of their own stops, not the staff space's whole
-// roster. Staff seal the round's stops with a fresh key, and seal that key to each of
-// the volunteer's devices (their key-agreement keys, from their signed device records).
-// The share travels in the public space, where only those devices can open it. Their
-// door marks come back sealed with the same key, and any staff device (which keeps the
-// key in the staff space) opens them into the round's marks. A share ends with its
-// round's day: staff delete it then, and the volunteer's phone no longer shows it.
+// A round, or a visitor's households, sealed to their volunteer (issue 18, part 3). A
+// delivery volunteer needs the names, addresses, phones and diets of their own stops,
+// and a visitor those of their own households, not the staff space's whole roster.
+// Staff seal them with a fresh key, and seal that key to each of the volunteer's
+// devices (their key-agreement keys, from their signed device records). The share
+// travels in the public space, where only those devices can open it. Door marks and
+// visit logs come back sealed with the same key, and any staff device (which keeps the
+// key in the staff space) opens them into the round's marks or the visits. A share ends
+// with its round's day, or its month for visits: staff delete it then, and the
+// volunteer's phone no longer shows it.
 
 const SealedSchema = v.object({ from: v.string(), iv: v.string(), box: v.string() })
 
+export const SHARE_KINDS = ['round', 'visits'] as const
+export type ShareKind = (typeof SHARE_KINDS)[number]
+
 export const ShareSchema = v.object({
-  /** "<round id>~share": filed in the round's month. */
+  /** "<round id>~share", or "<month>_visits~<visitor>": filed in its month. */
   id: IdSchema,
-  roundId: IdSchema,
+  kind: v.picklist(SHARE_KINDS),
+  /** The round's id, or the visitor's person id. */
+  ref: IdSchema,
   /** The volunteer (person id), for whom the share is. */
   personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
   /** The share's key, sealed to each of the volunteer's devices, by device signing key. */
@@ -35,14 +43,15 @@ export type Share = v.InferOutput<typeof ShareSchema>
 /** In the staff space: the key of each share, so any staff device can open what comes back. */
 export const ShareKeySchema = v.object({
   id: IdSchema,
-  roundId: IdSchema,
+  kind: v.picklist(SHARE_KINDS),
+  ref: IdSchema,
   key: v.string(),
   until: DaySchema,
   stamp: StampSchema,
 })
 export type ShareKey = v.InferOutput<typeof ShareKeySchema>
 
-/** A door mark coming back: "<share id>|<stop code>|<person>", its content sealed with the share's key. */
+/** A door mark or a visit coming back: "<share id>|<stop code, or visit nonce>|<person>", its content sealed with the share's key. */
 export const ShareReplySchema = v.pipe(
   v.object({
     id: v.string(),
@@ -57,6 +66,8 @@ export const ShareReplySchema = v.pipe(
 export type ShareReply = v.InferOutput<typeof ShareReplySchema>
 
 export const shareIdOf = (roundId: string) => `${roundId}~share`
+/** A visitor's households for a month: one share per visitor and month. */
+export const visitShareIdOf = (month: string, visitorId: string) => `${month}_visits~${visitorId}`
 export const replyKey = (shareId: string, code: string, personId: string) => `${shareId}|${code}|${personId}`
 
 /** What a share holds once opened: the round and each stop's details, in delivery order. */
@@ -90,6 +101,41 @@ export function sharedRound(round: Round, elders: ReadonlyMap<string, Elder>): S
     stops: round.stops.flatMap((code) => {
       const e = elders.get(code)
       return e ? [{ code, name: e.name, building: e.building, unit: e.unit, phone: e.phone, emergencyName: e.emergencyName, emergencyPhone: e.emergencyPhone, diets: [...e.diets], allergies: e.allergies, deliveryNote: e.deliveryNote }] : []
+    }),
+  }
+}
+
+/** A visitor's households, once opened: what the visitor needs at the door, and when each was last visited. */
+export const SharedVisitsSchema = v.object({
+  households: v.array(
+    v.object({
+      id: v.string(),
+      label: v.string(),
+      grid: v.string(),
+      building: v.string(),
+      unit: v.string(),
+      room: v.string(),
+      phone: v.string(),
+      reason: v.picklist(REASONS),
+      every: v.picklist(FREQUENCIES),
+      since: DaySchema,
+      /** The last visit staff knew of when it was sealed, or ''. */
+      last: v.string(),
+    }),
+  ),
+})
+export type SharedVisits = v.InferOutput<typeof SharedVisitsSchema>
+
+/** A visit logged on the visitor's phone, once opened. */
+export const SharedVisitSchema = v.object({ householdId: v.string(), day: DaySchema, outcome: v.picklist(OUTCOMES), note: v.pipe(v.string(), v.maxLength(300)), requestId: v.pipe(v.string(), v.maxLength(80)) })
+export type SharedVisit = v.InferOutput<typeof SharedVisitSchema>
+
+/** Only what a visitor needs: no elder code, no notes of other visitors. */
+export function sharedVisits(households: readonly Household[], visits: readonly Visit[]): SharedVisits {
+  return {
+    households: households.map((h) => {
+      const last = visits.filter((visit) => visit.householdId === h.id).reduce((day, visit) => (visit.day > day ? visit.day : day), '')
+      return { id: h.id, label: h.label, grid: h.grid, building: h.building, unit: h.unit, room: h.room, phone: h.phone, reason: h.reason, every: h.every, since: h.since, last }
     }),
   }
 }

@@ -5,6 +5,7 @@ import { StampSchema } from './hlc'
 import { DaySchema } from './schedule'
 import { monthOf, plusDays, type Day, type Month } from './calendar'
 import { checked, checkText, type Checked, type Problems } from './validation'
+import type { AidDraft } from './aid'
 
 // Grids and household visits (网格 / 联户走访). A community is divided into grids
 // (buildings, courtyards); staff link each household that needs looking in on (an
@@ -184,4 +185,10 @@ export function monthReport(households: readonly Household[], visits: readonly V
     grids.set(household.grid, row)
   }
   return [...grids.values()].sort((a, b) => a.grid.localeCompare(b.grid))
+}
+
+/** The help request "needs help" posts on a household's behalf: its grid only, never a door number. */
+export function helpForHousehold(household: Pick<Household, 'label' | 'grid'>, note: string): AidDraft {
+  const said = note.trim()
+  return { kind: 'need', category: 'other', title: said ? said.slice(0, 60) : household.label, details: said, when: '', where: household.grid, urgency: 'normal', forName: household.label, materials: [], due: '' }
 }

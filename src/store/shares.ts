@@ -2,7 +2,9 @@ import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { compareStamps, parseStamp } from '../domain/hlc'
 import { DeliveryMarkSchema, markKey, type DeliveryMark } from '../domain/canteen'
-import { replyKey, ShareKeySchema, ShareReplySchema, ShareSchema, type Share, type ShareKey, type ShareReply } from '../domain/shares'
+import { replyKey, ShareKeySchema, ShareReplySchema, ShareSchema, type Share, type SharedVisit, type ShareKey, type ShareReply } from '../domain/shares'
+import type { Visit } from '../domain/visits'
+import { monthOf } from '../domain/calendar'
 import { readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import { liveCollection, type ShownMonths } from './reactive'
@@ -25,6 +27,17 @@ export function putReply(pubDocs: SpaceDocs, clock: HybridClock, shareId: string
   const reply: ShareReply = { id: replyKey(shareId, code, person.id), shareId, personId: person.id, ...sealed, stamp: clock.tick() }
   pubDocs.transact(() => publicSpace(pubDocs).shareReplies.put(reply.id, reply))
   return reply
+}
+
+/** Staff: a visit logged on a visitor's phone, opened from its reply, into the visits (once: its id comes from the reply's). */
+export function importVisit(staffDocs: SpaceDocs, reply: ShareReply, visit: SharedVisit, name: string): boolean {
+  const nonce = reply.id.split('|')[1] ?? ''
+  const id = `${monthOf(visit.day)}_${nonce}`
+  const visits = staffSpace(staffDocs).visits
+  if (visits.has(id) || !/^[A-Za-z0-9_-]{1,40}$/.test(nonce)) return false
+  const record: Visit = { id, householdId: visit.householdId, day: visit.day, outcome: visit.outcome, note: visit.note, visitorId: reply.personId, visitorName: name, requestId: visit.requestId, stamp: reply.stamp }
+  staffDocs.transact(() => visits.put(id, record))
+  return true
 }
 
 /** Staff: a door mark opened from a reply, stamped as the volunteer's device made it (the newest per device counts). */

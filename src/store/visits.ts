@@ -3,7 +3,7 @@ import type { HybridClock } from '../domain/hlc'
 import { datedId, newId } from '../domain/ids'
 import { today, type Day } from '../domain/calendar'
 import { failed, type Checked } from '../domain/validation'
-import { checkHouseholdDraft, checkVisitNote, FollowUpSchema, HouseholdSchema, VisitSchema, type FollowUp, type Household, type HouseholdDraft, type Outcome, type Visit } from '../domain/visits'
+import { checkHouseholdDraft, checkVisitNote, helpForHousehold, FollowUpSchema, HouseholdSchema, VisitSchema, type FollowUp, type Household, type HouseholdDraft, type Outcome, type Visit } from '../domain/visits'
 import type { AidRequest } from '../domain/aid'
 import { readCollection, readRecord, type Writer } from './collection'
 import { staffSpace } from './layout'
@@ -62,18 +62,7 @@ export function logVisit(
   const said = note.trim()
   let request: AidRequest | null = null
   if (outcome === 'help') {
-    const posted = postRequest(pubDocs, clock, by, {
-      kind: 'need',
-      category: 'other',
-      title: said ? said.slice(0, 60) : household.label,
-      details: said,
-      when: '',
-      where: household.grid,
-      urgency: 'normal',
-      forName: household.label,
-      materials: [],
-      due: '',
-    }, day)
+    const posted = postRequest(pubDocs, clock, by, helpForHousehold(household, said), day)
     if (!posted.ok) return failed('note', Object.values(posted.problems)[0] ?? 'problem.required')
     request = posted.value
   }

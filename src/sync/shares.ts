@@ -3,10 +3,13 @@ import type { HybridClock } from '../domain/hlc'
 import type { Elder, Round } from '../domain/canteen'
 import type { Verdict } from '../domain/trust'
 import { failed, type Checked } from '../domain/validation'
-import { sharedRound, shareIdOf, SharedMarkSchema, SharedRoundSchema, type Share, type SharedMark, type SharedRound, type ShareKey, type ShareReply } from '../domain/shares'
+import { sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
+import { checkVisitNote, type Household, type Visit } from '../domain/visits'
+import { lastDayOf, monthOf, type Day } from '../domain/calendar'
+import { newId } from '../domain/ids'
 import type { SpaceDocs } from '../store/space-docs'
 import type { Person } from '../store/places'
-import { endShare, importMark, putReply, putShare, readShareData } from '../store/shares'
+import { endShare, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
 
 // Sealing a round to its volunteer's devices, and opening what comes back
@@ -36,31 +39,46 @@ async function decrypt<T>(raw: Uint8Array<ArrayBuffer>, sealed: { iv: string; bo
   }
 }
 
-/**
- * Staff: seals a round's stops to the devices of its volunteer, by their signed device
- * records. A volunteer whose phone has no device record yet (it has not joined since
- * device keys came in) cannot be sealed to.
- */
-export async function shareRound(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, round: Round, elders: ReadonlyMap<string, Elder>, devices: Verdict['devices']): Promise<Checked<Share>> {
-  if (!round.volunteerId) return failed('round', 'problem.noVolunteer')
-  const theirs = [...devices].filter(([, device]) => device.person === round.volunteerId)
-  if (theirs.length === 0) return failed('round', 'problem.noDeviceKey')
-  const id = shareIdOf(round.id)
-  // Sent again (the stops changed): the same key, so door marks sealed with it still open.
-  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === id)
-  const raw = kept ? fromBase64Url(kept.key) : crypto.getRandomValues(new Uint8Array(32))
-  const content = await encrypt(raw, sharedRound(round, elders))
-  const keys: Share['keys'] = {}
-  for (const [deviceKey, device] of theirs) keys[deviceKey] = await seal(device.sealKey, raw)
-  const share = putShare(pubDocs, staffDocs, clock, { id, roundId: round.id, personId: round.volunteerId, keys, ...content, until: round.day }, { id, roundId: round.id, key: toBase64Url(raw), until: round.day })
-  return { ok: true, value: share }
+interface ShareOf {
+  id: string
+  kind: ShareKind
+  ref: string
+  personId: string
+  until: string
 }
 
-export interface OpenedShare {
-  share: Share
-  round: SharedRound
-  key: Uint8Array<ArrayBuffer>
+/**
+ * Staff: seals what one volunteer needs to the devices of that person, by their signed
+ * device records. A volunteer whose phone has no device record yet (it has not joined
+ * since device keys came in) cannot be sealed to. Sent again, a share keeps its key, so
+ * what the volunteer's phone sealed with it before still opens.
+ */
+async function sealTo(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, of: ShareOf, content: unknown, devices: Verdict['devices']): Promise<Checked<Share>> {
+  const theirs = [...devices].filter(([, device]) => device.person === of.personId)
+  if (theirs.length === 0) return failed('share', 'problem.noDeviceKey')
+  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === of.id)
+  const raw = kept ? fromBase64Url(kept.key) : crypto.getRandomValues(new Uint8Array(32))
+  const sealed = await encrypt(raw, content)
+  const keys: Share['keys'] = {}
+  for (const [deviceKey, device] of theirs) keys[deviceKey] = await seal(device.sealKey, raw)
+  return { ok: true, value: putShare(pubDocs, staffDocs, clock, { ...of, keys, ...sealed }, { id: of.id, kind: of.kind, ref: of.ref, key: toBase64Url(raw), until: of.until }) }
 }
+
+/** Staff: a round's stops, to its volunteer's phones, until the round's day ends. */
+export function shareRound(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, round: Round, elders: ReadonlyMap<string, Elder>, devices: Verdict['devices']): Promise<Checked<Share>> {
+  if (!round.volunteerId) return Promise.resolve(failed('round', 'problem.noVolunteer'))
+  return sealTo(pubDocs, staffDocs, clock, { id: shareIdOf(round.id), kind: 'round', ref: round.id, personId: round.volunteerId, until: round.day }, sharedRound(round, elders), devices)
+}
+
+/** Staff: a visitor's households, to their phones, until this month ends. */
+export function shareVisits(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, visitorId: string, households: readonly Household[], visits: readonly Visit[], devices: Verdict['devices'], today: Day): Promise<Checked<Share>> {
+  const theirs = households.filter((h) => h.visitorId === visitorId && !h.ended)
+  if (theirs.length === 0) return Promise.resolve(failed('share', 'problem.notFound'))
+  const month = monthOf(today)
+  return sealTo(pubDocs, staffDocs, clock, { id: visitShareIdOf(month, visitorId), kind: 'visits', ref: visitorId, personId: visitorId, until: lastDayOf(month) }, sharedVisits(theirs, visits), devices)
+}
+
+export type OpenedShare = { share: Share; key: Uint8Array<ArrayBuffer> } & ({ kind: 'round'; round: SharedRound } | { kind: 'visits'; visits: SharedVisits })
 
 /** The volunteer's device: opens a share sealed to it; null if it is not for this device or does not open. */
 export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedShare | null> {
@@ -69,22 +87,38 @@ export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedS
   const opened = await openSealed(keys, sealed)
   if (!opened || opened.length !== 32) return null
   const key = new Uint8Array(opened)
-  const round = await decrypt(key, share, SharedRoundSchema)
-  return round ? { share, round, key } : null
+  if (share.kind === 'round') {
+    const round = await decrypt(key, share, SharedRoundSchema)
+    return round ? { share, key, kind: 'round', round } : null
+  }
+  const visits = await decrypt(key, share, SharedVisitsSchema)
+  return visits ? { share, key, kind: 'visits', visits } : null
 }
 
-/** The volunteer's door mark, sealed with the share's key. */
+/** The volunteer's door mark, sealed with the share's key (the latest per stop counts). */
 export async function markSharedDoor(pubDocs: SpaceDocs, clock: HybridClock, opened: OpenedShare, mark: SharedMark & { name: string }, person: Person): Promise<Checked<ShareReply>> {
-  if (!opened.round.stops.some((stop) => stop.code === mark.code)) return failed('stop', 'problem.notFound')
+  if (opened.kind !== 'round' || !opened.round.stops.some((stop) => stop.code === mark.code)) return failed('stop', 'problem.notFound')
   if (mark.result === 'concern' && !mark.note.trim()) return failed('note', 'problem.concernNeedsNote')
   const sealed = await encrypt(opened.key, { ...mark, note: mark.note.trim().slice(0, 300) })
   return { ok: true, value: putReply(pubDocs, clock, opened.share.id, mark.code, person, sealed) }
 }
 
-/** Opens one reply with a share's key (the volunteer's own, to show what they marked; staff's, to import it). */
-export async function openReply(key: Uint8Array<ArrayBuffer>, reply: ShareReply): Promise<(SharedMark & { name?: string }) | null> {
-  return decrypt(key, reply, v.object({ ...SharedMarkSchema.entries, name: v.optional(v.string()) }))
+/** The visitor's visit log, sealed with the share's key (each visit a reply of its own). */
+export async function logSharedVisit(pubDocs: SpaceDocs, clock: HybridClock, opened: OpenedShare, visit: SharedVisit & { name: string }, person: Person): Promise<Checked<ShareReply>> {
+  if (opened.kind !== 'visits' || !opened.visits.households.some((h) => h.id === visit.householdId)) return failed('household', 'problem.notFound')
+  const problems = checkVisitNote(visit.outcome, visit.note)
+  if (problems.note) return failed('note', problems.note)
+  const sealed = await encrypt(opened.key, { ...visit, note: visit.note.trim() })
+  return { ok: true, value: putReply(pubDocs, clock, opened.share.id, newId(12), person, sealed) }
 }
+
+const MarkReply = v.object({ ...SharedMarkSchema.entries, name: v.optional(v.string()) })
+const VisitReply = v.object({ ...SharedVisitSchema.entries, name: v.optional(v.string()) })
+
+/** Opens one door mark with a share's key (the volunteer's own, to show what they marked; staff's, to import it). */
+export const openReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, MarkReply)
+/** Opens one visit log with a share's key. */
+export const openVisitReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, VisitReply)
 
 /**
  * A staff device: opens every reply it holds a key for into the round's door marks,
@@ -98,8 +132,13 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, tod
   for (const reply of replies) {
     const key = byId.get(reply.shareId)
     if (!key) continue
-    const mark = await openReply(fromBase64Url(key.key), reply)
-    if (mark && importMark(staffDocs, key.roundId, reply, mark, mark.name ?? '')) imported++
+    if (key.kind === 'round') {
+      const mark = await openReply(fromBase64Url(key.key), reply)
+      if (mark && importMark(staffDocs, key.ref, reply, mark, mark.name ?? '')) imported++
+    } else {
+      const visit = await openVisitReply(fromBase64Url(key.key), reply)
+      if (visit && importVisit(staffDocs, reply, visit, visit.name ?? '')) imported++
+    }
   }
   let ended = 0
   for (const id of new Set([...shares, ...keys].filter((s) => s.until < today).map((s) => s.id))) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, peerCount, waitForPeers } from './journeys'
+import { chooseRole, createCommunity, dataChannelBytes, inviteLink, joinByLink, peerCount, storedText, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -76,5 +76,65 @@ describe('household visits', () => {
     expect(await urgent.textContent()).toContain('张奶奶')
     await urgent.locator('[data-testid=follow-up]').click()
     await urgent.waitFor({ state: 'detached' })
+  })
+})
+
+describe('household visits sealed to a volunteer', () => {
+  it('a visitor with a resident invite gets their households sealed to their phone, logs a visit offline, and staff see it; no staff-space data on the phone', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let visitor = await launchDevice('visitor')
+    cleanup.add({ get: () => visitor }, (v) => v.get().dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(visitor.page, await inviteLink(staff.page, 'resident'), '志愿者小李')
+    // A volunteer (not a resident) is offered as a visitor.
+    await chooseRole(visitor.page, 'volunteer')
+    await waitForPeers(staff.page, 1)
+
+    await staff.page.click('[data-testid=nav-aid]')
+    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
+    await staff.page.click('[data-testid=link-household]')
+    const form = staff.page.locator('[data-testid=household-form]')
+    await form.locator('input[name=grid]').fill('西院')
+    await form.locator('input[name=label]').fill('刘爷爷')
+    await form.locator('input[name=room]').fill('102')
+    await form.locator('input[name=phone]').fill('13655556666')
+    await expect.poll(() => form.locator('select[name=visitor] option', { hasText: '志愿者小李' }).count(), { timeout: 30_000 }).toBe(1)
+    await form.locator('select[name=visitor]').selectOption({ label: '志愿者小李' })
+    await form.locator('[data-testid=save-household]').click()
+    const send = staff.page.locator('[data-testid=visitor-send][data-visitor="志愿者小李"]')
+    await expect.poll(async () => {
+      await send.locator('[data-testid=send-visits]').click()
+      return send.locator('[data-testid=visits-sent]').count()
+    }, { timeout: 30_000 }).toBe(1)
+
+    // The visitor's Today lists the household from the sealed share.
+    await visitor.page.click('[data-testid=nav-today]')
+    const row = visitor.page.locator('[data-testid=my-visits][data-sealed=true] [data-testid=household][data-label="刘爷爷"]')
+    await row.waitFor({ timeout: 30_000 })
+    await visitor.page.evaluate(() => (window as any).neighbours.session.flushed())
+
+    // Offline, a visit needing help.
+    await servers.stopSignaling()
+    visitor = await visitor.restart()
+    await visitor.page.goto(servers.appUrl)
+    const again = visitor.page.locator('[data-testid=my-visits][data-sealed=true] [data-testid=household][data-label="刘爷爷"]')
+    await again.locator('[data-testid=log-visit]').click()
+    await again.locator('textarea[name=visit-note]').fill('灯泡坏了，需要人来换')
+    await again.locator('[data-testid=visit-help]').click()
+    await again.locator('[data-testid=visit-saved]').waitFor()
+    await expect.poll(() => again.locator('[data-testid=due-status]').getAttribute('data-status')).toBe('visited')
+
+    await servers.restartSignaling()
+    await waitForPeers(visitor.page, 1, 60_000)
+    await staff.page.click('[data-testid=aid-section] [data-value=browse]')
+    await staff.page.locator('[data-testid=aid-card]', { hasText: '灯泡坏了' }).waitFor({ timeout: 30_000 })
+    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
+    const report = staff.page.locator('[data-testid=visit-report] tr[data-grid="西院"]')
+    await expect.poll(async () => (await report.locator('td').allTextContents()).join(','), { timeout: 30_000 }).toBe('西院,1,1,1,1,0,0')
+
+    expect(await visitor.page.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
+    // The household's details stay sealed (its name is on the public help request, as any request names whom it is for).
+    expect(await storedText(visitor.page)).not.toContain('13655556666')
   })
 })

@@ -71,7 +71,7 @@ function community() {
     markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
     // A round sealed to its volunteer, and a door mark back (the boxes are opaque here).
     const id = shareIdOf(round.value.id)
-    putShare(docs, staff, clock, { id, roundId: round.value.id, personId: v.id, keys: { [v.id]: { from: 'a', iv: 'b', box: 'c' } }, iv: 'd', box: 'e', until: '2026-11-24' }, { id, roundId: round.value.id, key: 'k', until: '2026-11-24' })
+    putShare(docs, staff, clock, { id, kind: 'round', ref: round.value.id, personId: v.id, keys: { [v.id]: { from: 'a', iv: 'b', box: 'c' } }, iv: 'd', box: 'e', until: '2026-11-24' }, { id, kind: 'round', ref: round.value.id, key: 'k', until: '2026-11-24' })
     putReply(docs, clock, id, 'EF34GH', v, { iv: 'f', box: 'g' })
   }
   const household = saveHousehold(staff, clock, { grid: '3号楼', label: '李奶奶', elderCode: '', building: '3', unit: '1', room: '', phone: '', reason: 'alone', every: 'week', visitorId: v.id, visitorName: v.name }, TODAY)

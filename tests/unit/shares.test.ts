@@ -5,7 +5,9 @@ import { SpaceDocs } from '../../src/store/space-docs'
 import { publicSpace, staffSpace } from '../../src/store/layout'
 import { readCanteen } from '../../src/store/canteen'
 import { readShareData } from '../../src/store/shares'
-import { markSharedDoor, openShare, settleShares, shareRound } from '../../src/sync/shares'
+import { logSharedVisit, markSharedDoor, openShare, openVisitReply, settleShares, shareRound, shareVisits } from '../../src/sync/shares'
+import { readVisitData } from '../../src/store/visits'
+import type { Household } from '../../src/domain/visits'
 import { makeKeys, type DeviceKeys } from '../../src/sync/keys'
 
 // A round sealed to its volunteer's devices: only they open it, their door marks come
@@ -35,13 +37,14 @@ describe('a round sealed to its volunteer', () => {
     for (const name of ['李奶奶', '王爷爷', '13800000000', '花生']) expect(stored).not.toContain(name)
     for (const keys of [phone, otherPhone]) {
       const opened = await openShare(keys, sealed.value)
-      expect(opened?.round.stops.map((s) => s.name)).toEqual(['李奶奶', '王爷爷'])
-      expect(opened?.round.stops[0]).toMatchObject({ allergies: '花生', emergencyPhone: '13900000000' })
+      if (opened?.kind !== 'round') throw new Error('not a round')
+      expect(opened.round.stops.map((s) => s.name)).toEqual(['李奶奶', '王爷爷'])
+      expect(opened.round.stops[0]).toMatchObject({ allergies: '花生', emergencyPhone: '13900000000' })
     }
     expect(await openShare(stranger, sealed.value)).toBeNull()
     // A round without a volunteer, or whose volunteer has no device keys, cannot be sealed.
     expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: '' }, elders, devices)).toEqual({ ok: false, problems: { round: 'problem.noVolunteer' } })
-    expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: 'vol9' }, elders, devices)).toEqual({ ok: false, problems: { round: 'problem.noDeviceKey' } })
+    expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: 'vol9' }, elders, devices)).toEqual({ ok: false, problems: { share: 'problem.noDeviceKey' } })
   })
 
   it('door marks come back sealed; a staff device opens them into the round once; a changed one is not read', async () => {
@@ -63,7 +66,8 @@ describe('a round sealed to its volunteer', () => {
     // Sent again (a stop added): the phone's marks sealed before still open.
     const again = await shareRound(pub, staff, staffClock, { ...round, stops: [...round.stops, 'JK56LM'] }, elders, devices)
     if (!again.ok) throw new Error('not sent again')
-    expect((await openShare(phone, again.value))?.round.stops).toHaveLength(3)
+    const reopened = await openShare(phone, again.value)
+    expect(reopened?.kind === 'round' && reopened.round.stops).toHaveLength(3)
     await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'notHome', note: '', name: '小刘' }, me)
     expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
 
@@ -80,5 +84,29 @@ describe('a round sealed to its volunteer', () => {
     expect(await settleShares(pub, staff, '2026-11-28')).toEqual({ imported: 0, ended: 1 })
     expect(readShareData(pub, staff)).toMatchObject({ shares: [], keys: [] })
     expect(staffSpace(staff).shareKeys.size).toBe(0)
+  })
+
+  it('a visitor\'s households, sealed to their phones: visits come back sealed and become the staff space\'s visits', async () => {
+    const { pub, staff, staffClock, volunteerClock, phone, stranger, devices } = await setup()
+    const household = (id: string, visitorId: string): Household => ({ id, grid: '3号楼', label: `住户${id}`, elderCode: '', building: '3', unit: '1', room: '301', phone: '', reason: 'alone', every: 'week', visitorId, visitorName: '小刘', since: '2026-11-01', ended: false, stamp: '0' })
+    const households = [household('h1', 'vol1'), household('h2', 'vol2')]
+    const last = { id: '2026-11_x', householdId: 'h1', day: '2026-11-20', outcome: 'well' as const, note: '', visitorId: 'vol1', visitorName: '小刘', requestId: '', stamp: '0' }
+    const sealed = await shareVisits(pub, staff, staffClock, 'vol1', households, [last], devices, DAY)
+    if (!sealed.ok) throw new Error('not sealed')
+    expect(sealed.value).toMatchObject({ id: '2026-11_visits~vol1', until: '2026-11-30' })
+    expect(JSON.stringify(sealed.value)).not.toContain('住户')
+    const opened = await openShare(phone, sealed.value)
+    if (opened?.kind !== 'visits') throw new Error('not opened')
+    // Their own households only, with the last visit staff knew of.
+    expect(opened.visits.households.map((h) => `${h.label}:${h.last}`)).toEqual(['住户h1:2026-11-20'])
+    expect(await openShare(stranger, sealed.value)).toBeNull()
+    const me = { id: 'vol1', name: '小刘' }
+    expect(await logSharedVisit(pub, volunteerClock, opened, { householdId: 'h2', day: DAY, outcome: 'well', note: '', requestId: '', name: '小刘' }, me)).toEqual({ ok: false, problems: { household: 'problem.notFound' } })
+    const logged = await logSharedVisit(pub, volunteerClock, opened, { householdId: 'h1', day: DAY, outcome: 'urgent', note: '摔倒了', requestId: '', name: '小刘' }, me)
+    if (!logged.ok) throw new Error('not logged')
+    expect((await openVisitReply(opened.key, logged.value))?.note).toBe('摔倒了')
+    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
+    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 0, ended: 0 })
+    expect(readVisitData(staff).visits).toMatchObject([{ householdId: 'h1', outcome: 'urgent', note: '摔倒了', visitorId: 'vol1', visitorName: '小刘', day: DAY }])
   })
 })

@@ -194,14 +194,17 @@ export function SealedRounds() {
     return shares.data.shares
       .ids()
       .map((id) => shares.data.shares.byId[id])
-      .filter((share): share is Share => share !== undefined && key in share.keys && share.until >= today())
+      .filter((share): share is Share => share !== undefined && share.kind === 'round' && key in share.keys && share.until >= today())
   }
   return <For each={mine()}>{(share) => <SealedRound share={share} />}</For>
 }
 
 function SealedRound(props: { share: Share }) {
   const { shares, actor } = useCommunity()
-  const [opened] = createResource(() => props.share, (share) => shares.open(share))
+  const [opened] = createResource(() => props.share, async (share) => {
+    const o = await shares.open(share)
+    return o?.kind === 'round' ? o : null
+  })
   const myReplies = () =>
     shares.data.replies
       .ids()

@@ -674,6 +674,11 @@ const zh = {
   'visits.exportCsv': '导出月报（CSV）',
   'visits.print': '打印',
   'aid.visits': '走访',
+  'visits.sealedNote': '这些住户是工作人员加密发给您的，只在您的手机上能看；本月过后需要工作人员重新发送。',
+  'visits.sendTitle': '发给走访员的手机',
+  'visits.sendHint': '没有工作人员空间的走访员（用居民邀请加入的志愿者），需要把 TA 的住户加密发到 TA 的手机上；每月发一次，名单有变时再发。',
+  'visits.sendSealed': '加密发送（本月）',
+  'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>
 
 export type MessageKey = keyof typeof zh
@@ -1345,6 +1350,11 @@ const en: Partial<Record<MessageKey, string>> = {
   'visits.exportCsv': 'Export report (CSV)',
   'visits.print': 'Print',
   'aid.visits': 'Visits',
+  'visits.sealedNote': 'Staff sealed these households to your phone: only your phone can read them. After this month, staff send them again.',
+  'visits.sendTitle': "Send to visitors' phones",
+  'visits.sendHint': "A visitor without the staff space (a volunteer who joined with a resident invite) gets their households sealed to their phone: send once a month, and again when the list changes.",
+  'visits.sendSealed': 'Send sealed (this month)',
+  'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }
 
 const dictionaries: Record<Language, Partial<Record<MessageKey, string>>> = { 'zh-CN': zh, en }

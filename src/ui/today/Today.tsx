@@ -5,7 +5,7 @@ import { Notices } from '../notices/Notices'
 import { TodayMenu } from '../canteen/TodayMenu'
 import { MyShifts } from '../shifts/MyShifts'
 import { MyActivities } from '../activities/MyActivities'
-import { MyVisits, UrgentVisits } from '../visits/MyVisits'
+import { MyVisits, SealedVisits, UrgentVisits } from '../visits/MyVisits'
 import { StaffOnly } from '../common/community'
 
 /** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
@@ -22,7 +22,7 @@ export function Today() {
       <Notices />
       <TodayMenu />
       <MyShifts />
-      <StaffOnly>
+      <StaffOnly fallback={<SealedVisits />}>
         <MyVisits />
       </StaffOnly>
       <MyActivities />

@@ -1,5 +1,7 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
-import { OUTCOMES, type HouseholdDue, type Outcome } from '../../domain/visits'
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
+import { byUrgency, dueOf, OUTCOMES, type HouseholdDue, type Outcome, type Visit } from '../../domain/visits'
+import { today } from '../../domain/calendar'
+import type { Share } from '../../domain/shares'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 import { Button, Card, Field, ProblemLine } from '../common/components'
 import { useCommunity, useStaff } from '../common/community'
@@ -23,7 +25,7 @@ export function MyVisits() {
                 const household = staff.visits.householdOf(id)
                 return household ? staff.visits.dueOf(household) : null
               })
-              return <Show when={due()}>{(d) => <HouseholdRow due={d()} />}</Show>
+              return <Show when={due()}>{(d) => <HouseholdRow due={d()} onLog={(outcome, note) => firstProblem(staff.visits.logVisit(d().household.id, outcome, note))} />}</Show>
             }}
           </For>
         </ul>
@@ -43,17 +45,17 @@ export function DueLine(props: { due: HouseholdDue }) {
   )
 }
 
-function HouseholdRow(props: { due: HouseholdDue }) {
-  const staff = useStaff()
+/** One household on a visitor's list: where it is, whether a visit is due, and logging one (all well / needs help / urgent). */
+export function HouseholdRow(props: { due: HouseholdDue; onLog: (outcome: Outcome, note: string) => ProblemKey | undefined | Promise<ProblemKey | undefined> }) {
   const household = () => props.due.household
   const [open, setOpen] = createSignal(false)
   const [note, setNote] = createSignal('')
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [saved, setSaved] = createSignal<Outcome | null>(null)
-  const log = (outcome: Outcome) => {
-    const result = staff.visits.logVisit(household().id, outcome, note())
-    setProblem(firstProblem(result))
-    if (!result.ok) return
+  const log = async (outcome: Outcome) => {
+    const problem = await props.onLog(outcome, note())
+    setProblem(problem)
+    if (problem) return
     setSaved(outcome)
     setNote('')
     setOpen(false)
@@ -74,7 +76,7 @@ function HouseholdRow(props: { due: HouseholdDue }) {
           <div class="flex flex-wrap gap-2">
             <For each={OUTCOMES}>
               {(outcome) => (
-                <Button variant={outcome === 'urgent' ? 'danger' : outcome === 'help' ? 'secondary' : 'primary'} data-testid={`visit-${outcome}`} onClick={() => log(outcome)}>
+                <Button variant={outcome === 'urgent' ? 'danger' : outcome === 'help' ? 'secondary' : 'primary'} data-testid={`visit-${outcome}`} onClick={() => void log(outcome)}>
                   {t(`visits.outcome.${outcome}`)}
                 </Button>
               )}
@@ -110,6 +112,74 @@ export function UrgentVisits() {
                 </li>
               )
             }}
+          </For>
+        </ul>
+      </Card>
+    </Show>
+  )
+}
+
+/**
+ * A visitor's households sealed to this phone by staff (no staff space here): the
+ * same list and two taps; visits go back sealed, and "needs help" posts its request.
+ */
+export function SealedVisits() {
+  const { shares } = useCommunity()
+  const [myKey] = createResource(() => shares.deviceKey())
+  const mine = () => {
+    const key = myKey()
+    if (!key) return []
+    return shares.data.shares
+      .ids()
+      .map((id) => shares.data.shares.byId[id])
+      .filter((share): share is Share => share !== undefined && share.kind === 'visits' && key in share.keys && share.until >= today())
+  }
+  return <For each={mine()}>{(share) => <SealedVisitList share={share} />}</For>
+}
+
+function SealedVisitList(props: { share: Share }) {
+  const { shares, actor } = useCommunity()
+  const [opened] = createResource(() => props.share, async (share) => {
+    const o = await shares.open(share)
+    return o?.kind === 'visits' ? o : null
+  })
+  const myReplies = () =>
+    shares.data.replies
+      .ids()
+      .filter((id) => id.startsWith(`${props.share.id}|`) && id.endsWith(`|${actor().id}`))
+      .map((id) => shares.data.replies.byId[id])
+      .filter((reply) => reply !== undefined)
+  // The visits this phone logged, opened again from its sealed replies (so a restart shows them too).
+  const [logged] = createResource(
+    () => {
+      const o = opened()
+      return o ? { o, replies: myReplies() } : false
+    },
+    async ({ o, replies }) => (await Promise.all(replies.map((reply) => shares.openVisit(o, reply)))).filter((visit) => visit !== null),
+  )
+  const list = createMemo(() => {
+    const o = opened()
+    if (!o) return []
+    // The last visit staff knew of when they sealed it, and what this phone logged since.
+    const visits: Visit[] = [
+      ...o.visits.households.filter((h) => h.last).map((h) => ({ id: `last-${h.id}`, householdId: h.id, day: h.last, outcome: 'well' as const, note: '', visitorId: '', visitorName: '', requestId: '', stamp: '' })),
+      ...(logged() ?? []).map((v, i) => ({ ...v, id: `mine-${i}`, visitorId: actor().id, visitorName: actor().name, stamp: '' })),
+    ]
+    return o.visits.households.map((h) => dueOf({ ...h, elderCode: '', visitorId: actor().id, visitorName: actor().name, ended: false, stamp: '' }, visits, today())).sort(byUrgency)
+  })
+  // Rows by household id, so a row keeps what it just said when the order changes.
+  const ids = createMemo(() => list().map((due) => due.household.id), [], { equals: (a, b) => a.join() === b.join() })
+  return (
+    <Show when={opened() && list().length > 0}>
+      <Card title={t('visits.mine')}>
+        <p class="mb-2 text-stone-700">{t('visits.sealedNote')}</p>
+        <ul class="divide-y divide-stone-200" data-testid="my-visits" data-sealed="true">
+          <For each={ids()}>
+            {(id) => (
+              <Show when={list().find((due) => due.household.id === id)}>
+                {(due) => <HouseholdRow due={due()} onLog={async (outcome, note) => firstProblem(await shares.logVisit(opened()!, id, outcome, note))} />}
+              </Show>
+            )}
           </For>
         </ul>
       </Card>

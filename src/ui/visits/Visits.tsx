@@ -2,7 +2,9 @@ import { createMemo, createSignal, For, Show } from 'solid-js'
 import { keptMonths, monthOf, today } from '../../domain/calendar'
 import { FREQUENCIES, REASONS, type Household, type HouseholdDraft, type HouseholdField } from '../../domain/visits'
 import type { Problems } from '../../domain/validation'
-import { Button, Card, Chips, Confirm, Field, PublishPanel, Select } from '../common/components'
+import { Button, Card, Chips, Confirm, Field, ProblemLine, PublishPanel, Select } from '../common/components'
+import { firstProblem, type ProblemKey } from '../../domain/validation'
+import { visitShareIdOf } from '../../domain/shares'
 import { useCommunity, useStaff } from '../common/community'
 import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
@@ -24,6 +26,7 @@ export function Visits() {
         <p class="mb-3 text-stone-800">{t('visits.intro')}</p>
         <PublishPanel label={t('visits.link')} testid="link-household" draft="household" form={(done) => <HouseholdForm onDone={done} />} />
       </Card>
+      <SendToVisitors />
       <Show when={staff.visits.overdue().length > 0}>
         <Card title={t('visits.overdueTitle', { count: staff.visits.overdue().length })}>
           <ul class="divide-y divide-stone-200" data-testid="overdue-households">
@@ -51,6 +54,41 @@ export function Visits() {
       </Show>
       <VisitReport />
     </div>
+  )
+}
+
+/** Each visitor's households, sealed to their phones for this month (a visitor without the staff space needs this). */
+function SendToVisitors() {
+  const { shares } = useCommunity()
+  const staff = useStaff()
+  const visitors = createMemo(() => {
+    const byId = new Map<string, { id: string; name: string; count: number }>()
+    for (const h of staff.visits.households()) byId.set(h.visitorId, { id: h.visitorId, name: h.visitorName, count: (byId.get(h.visitorId)?.count ?? 0) + 1 })
+    return [...byId.values()]
+  })
+  return (
+    <Show when={visitors().length > 0}>
+      <Card title={t('visits.sendTitle')}>
+        <p class="mb-2 text-stone-700">{t('visits.sendHint')}</p>
+        <ul class="divide-y divide-stone-200">
+          <For each={visitors()}>
+            {(visitor) => {
+              const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+              const sent = () => shares.data.shares.byId[visitShareIdOf(monthOf(today()), visitor.id)]
+              const send = async () => setProblem(firstProblem(await shares.sealVisits(visitor.id, staff.visits.households(), staff.visits.visitsIn(monthOf(today())).concat(staff.visits.visitsIn(keptMonths(today())[0]!)))))
+              return (
+                <li class="py-2" data-testid="visitor-send" data-visitor={visitor.name}>
+                  <p class="font-semibold">{visitor.name} · {t('visits.grid', { grid: '', count: visitor.count }).trim()}</p>
+                  <Show when={sent()}>{(share) => <p class="text-green-800" data-testid="visits-sent">{t('visits.sentSealed', { count: Object.keys(share().keys).length })}</p>}</Show>
+                  <Button variant="secondary" data-testid="send-visits" onClick={() => void send()}>{t('visits.sendSealed')}</Button>
+                  <ProblemLine problem={problem()} />
+                </li>
+              )
+            }}
+          </For>
+        </ul>
+      </Card>
+    </Show>
   )
 }
 
