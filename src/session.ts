@@ -350,7 +350,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         } while (again && !pub.closed)
       })().finally(() => (settling = null))
     }
-    void whenLoaded.then(settle)
+    void whenLoaded.then(afterPaint).then(settle)
     publicSpaceMaps(pub.docs).shareReplies.observe(() => settle())
   }
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
