@@ -28,7 +28,7 @@ import type { SpaceSync } from './sync/transport'
 import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
 import { docRoom, isDocName, SpaceDocs, STANDING, type DocName } from './store/space-docs'
-import { publicSpace as publicSpaceMaps } from './store/layout'
+import { publicSpace as publicSpaceMaps, staffSpace as staffSpaceMaps } from './store/layout'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './sync/keys'
@@ -337,21 +337,33 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     storedTrustRead = true
     if (latestVerdict) checks.forEach((check) => check.setAuthority(latestVerdict!.authority))
   })
-  // A staff device opens door marks sealed by volunteers into their rounds, and ends shares past their day.
+  // A staff device opens door marks and visits sealed by volunteers into the staff
+  // space, and ends shares past their day: after the first screen, and when replies or
+  // keys arrive. One run at a time; a change during a run asks for one more.
+  let stopSettling = () => {}
   if (staff) {
-    let settling: Promise<void> | null = null
+    let settling = false
     let again = false
-    const settle = () => {
+    const settle = async () => {
       if (settling) return void (again = true)
-      settling = (async () => {
+      settling = true
+      try {
         do {
           again = false
+          if (pub.closed) return
           await settleShares(pub.docs, staff.docs, today())
-        } while (again && !pub.closed)
-      })().finally(() => (settling = null))
+        } while (again)
+      } catch (error) {
+        console.error('sealed replies: not settled', error)
+      } finally {
+        settling = false
+      }
     }
     void whenLoaded.then(afterPaint).then(settle)
-    publicSpaceMaps(pub.docs).shareReplies.observe(() => settle())
+    const onChange = () => void settle()
+    const watched = [publicSpaceMaps(pub.docs).shareReplies, staffSpaceMaps(staff.docs).shareKeys]
+    watched.forEach((map) => map.observe(onChange))
+    stopSettling = () => watched.forEach((map) => map.unobserve(onChange))
   }
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
   const trustRecords = liveTrust(pub.docs, clock)
@@ -393,12 +405,12 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       seal: async (round, elders) => {
         const state = trust.state()
         if (!staff || !state.checked) return { ok: false, problems: { round: 'problem.noDeviceKey' } }
-        return shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict.devices)
+        return shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict)
       },
       sealVisits: async (visitorId, households, visits) => {
         const state = trust.state()
         if (!staff || !state.checked) return { ok: false, problems: { share: 'problem.noDeviceKey' } }
-        return shareVisits(pub.docs, staff.docs, clock, visitorId, households, visits, state.verdict.devices, today())
+        return shareVisits(pub.docs, staff.docs, clock, visitorId, households, visits, state.verdict, today())
       },
     },
     commands,
@@ -427,6 +439,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       // Idempotent: switching and leaving may both ask to close the same session.
       closing ??= (async () => {
         collections.forEach((c) => c.dispose())
+        stopSettling()
         reservationsOn.dispose()
         trust.close()
         checks.forEach((check) => check.close())

@@ -45,6 +45,8 @@ export const ShareKeySchema = v.object({
   id: IdSchema,
   kind: v.picklist(SHARE_KINDS),
   ref: IdSchema,
+  /** Whom it was sealed for: only their replies are opened with it. */
+  personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
   key: v.string(),
   until: DaySchema,
   stamp: StampSchema,

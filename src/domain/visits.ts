@@ -168,12 +168,17 @@ export interface GridReport {
   overdue: number
 }
 
-/** Each grid's visits in a month, and who is overdue on `asOf` (the month's last day, or today if sooner). */
+/**
+ * Each grid's visits in a month, and who is overdue on `asOf` (the month's last day, or
+ * today if sooner). A household linked after the month is not in it; one no longer
+ * visited counts in the months it was visited.
+ */
 export function monthReport(households: readonly Household[], visits: readonly Visit[], month: Month, asOf: Day): GridReport[] {
   const inMonth = visits.filter((visit) => monthOf(visit.day) === month)
   const grids = new Map<string, GridReport>()
   for (const household of households) {
-    if (household.ended) continue
+    if (monthOf(household.since) > month) continue
+    if (household.ended && !inMonth.some((visit) => visit.householdId === household.id)) continue
     const row = grids.get(household.grid) ?? { grid: household.grid, households: 0, visits: 0, visited: 0, help: 0, urgent: 0, overdue: 0 }
     const own = inMonth.filter((visit) => visit.householdId === household.id)
     row.households += 1
@@ -181,7 +186,7 @@ export function monthReport(households: readonly Household[], visits: readonly V
     row.visited += own.length > 0 ? 1 : 0
     row.help += own.filter((visit) => visit.outcome === 'help').length
     row.urgent += own.filter((visit) => visit.outcome === 'urgent').length
-    row.overdue += dueOf(household, visits, asOf).status === 'overdue' ? 1 : 0
+    row.overdue += !household.ended && dueOf(household, visits, asOf).status === 'overdue' ? 1 : 0
     grids.set(household.grid, row)
   }
   return [...grids.values()].sort((a, b) => a.grid.localeCompare(b.grid))

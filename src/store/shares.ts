@@ -2,8 +2,8 @@ import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { compareStamps, parseStamp } from '../domain/hlc'
 import { DeliveryMarkSchema, markKey, type DeliveryMark } from '../domain/canteen'
-import { replyKey, ShareKeySchema, ShareReplySchema, ShareSchema, type Share, type SharedVisit, type ShareKey, type ShareReply } from '../domain/shares'
-import type { Visit } from '../domain/visits'
+import { ShareKeySchema, ShareReplySchema, ShareSchema, type Share, type SharedVisit, type ShareKey, type ShareReply } from '../domain/shares'
+import { VisitSchema, type Visit } from '../domain/visits'
 import { monthOf } from '../domain/calendar'
 import { readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
@@ -22,9 +22,9 @@ export function putShare(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: Hybrid
   return record
 }
 
-/** The volunteer's door mark, sealed (`iv`, `box`), as their own entry. */
-export function putReply(pubDocs: SpaceDocs, clock: HybridClock, shareId: string, code: string, person: Person, sealed: { iv: string; box: string }): ShareReply {
-  const reply: ShareReply = { id: replyKey(shareId, code, person.id), shareId, personId: person.id, ...sealed, stamp: clock.tick() }
+/** The volunteer's door mark or visit, sealed (`iv`, `box`) for its id, as their own entry. */
+export function putReply(pubDocs: SpaceDocs, clock: HybridClock, id: string, shareId: string, person: Person, sealed: { iv: string; box: string }): ShareReply {
+  const reply: ShareReply = { id, shareId, personId: person.id, ...sealed, stamp: clock.tick() }
   pubDocs.transact(() => publicSpace(pubDocs).shareReplies.put(reply.id, reply))
   return reply
 }
@@ -35,7 +35,9 @@ export function importVisit(staffDocs: SpaceDocs, reply: ShareReply, visit: Shar
   const id = `${monthOf(visit.day)}_${nonce}`
   const visits = staffSpace(staffDocs).visits
   if (visits.has(id) || !/^[A-Za-z0-9_-]{1,40}$/.test(nonce)) return false
-  const record: Visit = { id, householdId: visit.householdId, day: visit.day, outcome: visit.outcome, note: visit.note, visitorId: reply.personId, visitorName: name, requestId: visit.requestId, stamp: reply.stamp }
+  const record: Visit = { id, householdId: visit.householdId, day: visit.day, outcome: visit.outcome, note: visit.note, visitorId: reply.personId, visitorName: name.slice(0, 30), requestId: visit.requestId, stamp: reply.stamp }
+  // Written only if it reads back as a visit (a bad one would otherwise block its id for good).
+  if (readRecord(VisitSchema, id, record) === null) return false
   staffDocs.transact(() => visits.put(id, record))
   return true
 }
@@ -53,9 +55,13 @@ export function importMark(staffDocs: SpaceDocs, roundId: string, reply: ShareRe
   return true
 }
 
-/** Staff: a share past its day is deleted with its key, so it cannot be read any more. */
-export function endShare(pubDocs: SpaceDocs, staffDocs: SpaceDocs, id: string): void {
+/** Staff: a share past its day is deleted from the public space. */
+export function endShare(pubDocs: SpaceDocs, id: string): void {
   pubDocs.transact(() => publicSpace(pubDocs).shares.delete(id))
+}
+
+/** Staff: a share's key, once nothing sent back late can still need it. */
+export function forgetShareKey(staffDocs: SpaceDocs, id: string): void {
   staffDocs.transact(() => staffSpace(staffDocs).shareKeys.delete(id))
 }
 

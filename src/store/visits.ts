@@ -74,7 +74,7 @@ export function logVisit(
 /** Staff note that an urgent visit has been dealt with: it leaves every staff Today. */
 export function followUp(staffDocs: SpaceDocs, clock: HybridClock, visitId: string, by: Person): Checked<FollowUp> {
   const visit = readRecord(VisitSchema, visitId, staffSpace(staffDocs).visits.get(visitId))
-  if (!visit) return failed('visit', 'problem.notFound')
+  if (!visit || visit.outcome !== 'urgent') return failed('visit', 'problem.notFound')
   const record: FollowUp = { id: visitId, byId: by.id, byName: by.name, stamp: clock.tick() }
   staffDocs.transact(() => staffSpace(staffDocs).visitFollowUps.put(visitId, record))
   return { ok: true, value: record }

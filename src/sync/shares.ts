@@ -3,13 +3,13 @@ import type { HybridClock } from '../domain/hlc'
 import type { Elder, Round } from '../domain/canteen'
 import type { Verdict } from '../domain/trust'
 import { failed, type Checked } from '../domain/validation'
-import { sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
+import { replyKey, sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
 import { checkVisitNote, type Household, type Visit } from '../domain/visits'
-import { lastDayOf, monthOf, type Day } from '../domain/calendar'
+import { lastDayOf, monthOf, plusDays, type Day } from '../domain/calendar'
 import { newId } from '../domain/ids'
 import type { SpaceDocs } from '../store/space-docs'
 import type { Person } from '../store/places'
-import { endShare, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
+import { endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
 
 // Sealing a round to its volunteer's devices, and opening what comes back
@@ -22,16 +22,17 @@ const decoder = new TextDecoder()
 
 const aesKey = (raw: Uint8Array<ArrayBuffer>, usage: KeyUsage) => crypto.subtle.importKey('raw', raw, 'AES-GCM', false, [usage])
 
-async function encrypt(raw: Uint8Array<ArrayBuffer>, value: unknown): Promise<{ iv: string; box: string }> {
+/** Sealed for one record: `boundTo` (its id) is authenticated with it, so the box cannot be moved to another record. */
+async function encrypt(raw: Uint8Array<ArrayBuffer>, value: unknown, boundTo: string): Promise<{ iv: string; box: string }> {
   const iv = crypto.getRandomValues(new Uint8Array(12))
-  const box = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(raw, 'encrypt'), encoder.encode(JSON.stringify(value)))
+  const box = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(boundTo) }, await aesKey(raw, 'encrypt'), encoder.encode(JSON.stringify(value)))
   return { iv: toBase64Url(iv), box: toBase64Url(new Uint8Array(box)) }
 }
 
 /** Opens and validates; null if the key is wrong, the box was changed, or what is inside is not what it should be. */
-async function decrypt<T>(raw: Uint8Array<ArrayBuffer>, sealed: { iv: string; box: string }, schema: v.GenericSchema<unknown, T>): Promise<T | null> {
+async function decrypt<T>(raw: Uint8Array<ArrayBuffer>, sealed: { id: string; iv: string; box: string }, schema: v.GenericSchema<unknown, T>): Promise<T | null> {
   try {
-    const bytes = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(sealed.iv) }, await aesKey(raw, 'decrypt'), fromBase64Url(sealed.box))
+    const bytes = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(sealed.iv), additionalData: encoder.encode(sealed.id) }, await aesKey(raw, 'decrypt'), fromBase64Url(sealed.box))
     const parsed = v.safeParse(schema, JSON.parse(decoder.decode(bytes)))
     return parsed.success ? parsed.output : null
   } catch {
@@ -53,29 +54,32 @@ interface ShareOf {
  * since device keys came in) cannot be sealed to. Sent again, a share keeps its key, so
  * what the volunteer's phone sealed with it before still opens.
  */
-async function sealTo(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, of: ShareOf, content: unknown, devices: Verdict['devices']): Promise<Checked<Share>> {
-  const theirs = [...devices].filter(([, device]) => device.person === of.personId)
+async function sealTo(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, of: ShareOf, content: unknown, verdict: Verdict): Promise<Checked<Share>> {
+  // Only devices the community's signed records say are this person's and hold a role
+  // (a self-made device record claiming their name, or a removed phone, gets nothing).
+  const theirs = [...verdict.devices].filter(([key, device]) => device.person === of.personId && verdict.authority.people.get(key) === of.personId && verdict.roles.has(key) && !verdict.revoked.has(key))
   if (theirs.length === 0) return failed('share', 'problem.noDeviceKey')
-  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === of.id)
+  // Sent again to the same person, the key stays, so what their phone sealed with it still opens.
+  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === of.id && k.personId === of.personId)
   const raw = kept ? fromBase64Url(kept.key) : crypto.getRandomValues(new Uint8Array(32))
-  const sealed = await encrypt(raw, content)
+  const sealed = await encrypt(raw, content, of.id)
   const keys: Share['keys'] = {}
   for (const [deviceKey, device] of theirs) keys[deviceKey] = await seal(device.sealKey, raw)
-  return { ok: true, value: putShare(pubDocs, staffDocs, clock, { ...of, keys, ...sealed }, { id: of.id, kind: of.kind, ref: of.ref, key: toBase64Url(raw), until: of.until }) }
+  return { ok: true, value: putShare(pubDocs, staffDocs, clock, { ...of, keys, ...sealed }, { id: of.id, kind: of.kind, ref: of.ref, personId: of.personId, key: toBase64Url(raw), until: of.until }) }
 }
 
 /** Staff: a round's stops, to its volunteer's phones, until the round's day ends. */
-export function shareRound(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, round: Round, elders: ReadonlyMap<string, Elder>, devices: Verdict['devices']): Promise<Checked<Share>> {
+export function shareRound(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, round: Round, elders: ReadonlyMap<string, Elder>, verdict: Verdict): Promise<Checked<Share>> {
   if (!round.volunteerId) return Promise.resolve(failed('round', 'problem.noVolunteer'))
-  return sealTo(pubDocs, staffDocs, clock, { id: shareIdOf(round.id), kind: 'round', ref: round.id, personId: round.volunteerId, until: round.day }, sharedRound(round, elders), devices)
+  return sealTo(pubDocs, staffDocs, clock, { id: shareIdOf(round.id), kind: 'round', ref: round.id, personId: round.volunteerId, until: round.day }, sharedRound(round, elders), verdict)
 }
 
 /** Staff: a visitor's households, to their phones, until this month ends. */
-export function shareVisits(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, visitorId: string, households: readonly Household[], visits: readonly Visit[], devices: Verdict['devices'], today: Day): Promise<Checked<Share>> {
+export function shareVisits(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, visitorId: string, households: readonly Household[], visits: readonly Visit[], verdict: Verdict, today: Day): Promise<Checked<Share>> {
   const theirs = households.filter((h) => h.visitorId === visitorId && !h.ended)
   if (theirs.length === 0) return Promise.resolve(failed('share', 'problem.notFound'))
   const month = monthOf(today)
-  return sealTo(pubDocs, staffDocs, clock, { id: visitShareIdOf(month, visitorId), kind: 'visits', ref: visitorId, personId: visitorId, until: lastDayOf(month) }, sharedVisits(theirs, visits), devices)
+  return sealTo(pubDocs, staffDocs, clock, { id: visitShareIdOf(month, visitorId), kind: 'visits', ref: visitorId, personId: visitorId, until: lastDayOf(month) }, sharedVisits(theirs, visits), verdict)
 }
 
 export type OpenedShare = { share: Share; key: Uint8Array<ArrayBuffer> } & ({ kind: 'round'; round: SharedRound } | { kind: 'visits'; visits: SharedVisits })
@@ -99,8 +103,9 @@ export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedS
 export async function markSharedDoor(pubDocs: SpaceDocs, clock: HybridClock, opened: OpenedShare, mark: SharedMark & { name: string }, person: Person): Promise<Checked<ShareReply>> {
   if (opened.kind !== 'round' || !opened.round.stops.some((stop) => stop.code === mark.code)) return failed('stop', 'problem.notFound')
   if (mark.result === 'concern' && !mark.note.trim()) return failed('note', 'problem.concernNeedsNote')
-  const sealed = await encrypt(opened.key, { ...mark, note: mark.note.trim().slice(0, 300) })
-  return { ok: true, value: putReply(pubDocs, clock, opened.share.id, mark.code, person, sealed) }
+  const id = replyKey(opened.share.id, mark.code, person.id)
+  const sealed = await encrypt(opened.key, { ...mark, note: mark.note.trim().slice(0, 300) }, id)
+  return { ok: true, value: putReply(pubDocs, clock, id, opened.share.id, person, sealed) }
 }
 
 /** The visitor's visit log, sealed with the share's key (each visit a reply of its own). */
@@ -108,8 +113,9 @@ export async function logSharedVisit(pubDocs: SpaceDocs, clock: HybridClock, ope
   if (opened.kind !== 'visits' || !opened.visits.households.some((h) => h.id === visit.householdId)) return failed('household', 'problem.notFound')
   const problems = checkVisitNote(visit.outcome, visit.note)
   if (problems.note) return failed('note', problems.note)
-  const sealed = await encrypt(opened.key, { ...visit, note: visit.note.trim() })
-  return { ok: true, value: putReply(pubDocs, clock, opened.share.id, newId(12), person, sealed) }
+  const id = replyKey(opened.share.id, newId(12), person.id)
+  const sealed = await encrypt(opened.key, { ...visit, note: visit.note.trim() }, id)
+  return { ok: true, value: putReply(pubDocs, clock, id, opened.share.id, person, sealed) }
 }
 
 const MarkReply = v.object({ ...SharedMarkSchema.entries, name: v.optional(v.string()) })
@@ -120,30 +126,35 @@ export const openReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => de
 /** Opens one visit log with a share's key. */
 export const openVisitReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, VisitReply)
 
+/** How long a share's key is kept after its day, so marks and visits sent back late still open. */
+export const KEY_GRACE_DAYS = 14
+
 /**
- * A staff device: opens every reply it holds a key for into the round's door marks,
- * and deletes shares past their day with their keys. Idempotent: any staff device may
- * run it, and running it twice writes nothing new.
+ * A staff device: opens every reply it holds a key for into the round's door marks or
+ * the visits, and ends shares past their day (the share at once, its key after a grace
+ * period). Idempotent: any staff device may run it, and running it twice writes nothing new.
  */
-export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, today: string): Promise<{ imported: number; ended: number }> {
+export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, today: Day): Promise<{ imported: number; ended: number }> {
   const { shares, replies, keys } = readShareData(pubDocs, staffDocs)
   const byId = new Map<string, ShareKey>(keys.map((k) => [k.id, k]))
   let imported = 0
   for (const reply of replies) {
     const key = byId.get(reply.shareId)
-    if (!key) continue
+    // Only the person a share is for answers it (the reply is their own signed entry, bound to its id).
+    if (!key || reply.personId !== key.personId) continue
     if (key.kind === 'round') {
       const mark = await openReply(fromBase64Url(key.key), reply)
-      if (mark && importMark(staffDocs, key.ref, reply, mark, mark.name ?? '')) imported++
+      if (mark && reply.id === replyKey(reply.shareId, mark.code, reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
     } else {
       const visit = await openVisitReply(fromBase64Url(key.key), reply)
-      if (visit && importVisit(staffDocs, reply, visit, visit.name ?? '')) imported++
+      if (visit && importVisit(staffDocs, reply, visit, visit.name || reply.personId)) imported++
     }
   }
   let ended = 0
-  for (const id of new Set([...shares, ...keys].filter((s) => s.until < today).map((s) => s.id))) {
-    endShare(pubDocs, staffDocs, id)
+  for (const share of shares.filter((s) => s.until < today)) {
+    endShare(pubDocs, share.id)
     ended++
   }
+  for (const key of keys.filter((k) => plusDays(k.until, KEY_GRACE_DAYS) < today)) forgetShareKey(staffDocs, key.id)
   return { imported, ended }
 }

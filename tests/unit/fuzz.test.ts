@@ -15,7 +15,7 @@ import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
 import { liveShiftData, markAttendance, offerPlace, publishShift, readShiftData, signUp, takePlace } from '../../src/store/shifts'
 import { followUp, liveVisitData, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
 import { liveShareData, liveShareKeys, putReply, putShare } from '../../src/store/shares'
-import { shareIdOf } from '../../src/domain/shares'
+import { replyKey, shareIdOf } from '../../src/domain/shares'
 import { dueOf, monthReport } from '../../src/domain/visits'
 import { SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { pick, seededRandom, type Random } from '../convergence/harness'
@@ -71,8 +71,8 @@ function community() {
     markDoor(staff, clock, round.value.id, 'EF34GH', 'delivered', '', v)
     // A round sealed to its volunteer, and a door mark back (the boxes are opaque here).
     const id = shareIdOf(round.value.id)
-    putShare(docs, staff, clock, { id, kind: 'round', ref: round.value.id, personId: v.id, keys: { [v.id]: { from: 'a', iv: 'b', box: 'c' } }, iv: 'd', box: 'e', until: '2026-11-24' }, { id, kind: 'round', ref: round.value.id, key: 'k', until: '2026-11-24' })
-    putReply(docs, clock, id, 'EF34GH', v, { iv: 'f', box: 'g' })
+    putShare(docs, staff, clock, { id, kind: 'round', ref: round.value.id, personId: v.id, keys: { [v.id]: { from: 'a', iv: 'b', box: 'c' } }, iv: 'd', box: 'e', until: '2026-11-24' }, { id, kind: 'round', ref: round.value.id, personId: v.id, key: 'k', until: '2026-11-24' })
+    putReply(docs, clock, replyKey(id, 'EF34GH', v.id), id, v, { iv: 'f', box: 'g' })
   }
   const household = saveHousehold(staff, clock, { grid: '3号楼', label: '李奶奶', elderCode: '', building: '3', unit: '1', room: '', phone: '', reason: 'alone', every: 'week', visitorId: v.id, visitorName: v.name }, TODAY)
   if (household.ok) {

@@ -9,6 +9,7 @@ import { logSharedVisit, markSharedDoor, openShare, openVisitReply, settleShares
 import { readVisitData } from '../../src/store/visits'
 import type { Household } from '../../src/domain/visits'
 import { makeKeys, type DeviceKeys } from '../../src/sync/keys'
+import type { Verdict } from '../../src/domain/trust'
 
 // A round sealed to its volunteer's devices: only they open it, their door marks come
 // back sealed and any staff device opens them into the round; past its day it is gone.
@@ -21,15 +22,25 @@ const round: Round = { id: '2026-11_round1', day: DAY, meal: 'lunch', name: '午
 async function setup() {
   let wall = 1_800_000_000_000
   const clock = (device: string) => new HybridClock(device, () => (wall += 1000))
-  const [phone, otherPhone, stranger] = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
+  const [phone, otherPhone, stranger, impostor, removed] = await Promise.all([makeKeys(), makeKeys(), makeKeys(), makeKeys(), makeKeys()])
   const device = (keys: DeviceKeys, person: string) => [keys.publicKey, { sealKey: keys.agreementKey, label: person, person }] as const
-  const devices = new Map([device(phone, 'vol1'), device(otherPhone, 'vol1'), device(stranger, 'vol2')])
-  return { pub: new SpaceDocs(), staff: new SpaceDocs(), staffClock: clock('staffdev'), volunteerClock: clock('voldev'), phone, otherPhone, stranger, devices }
+  // What the community's signed records say: each device's own record (with the person it
+  // claims), its role, who each device writes as, and who was removed. The impostor made a
+  // device record claiming vol1 but was never granted a role; vol1's old phone was removed.
+  const devices = new Map([device(phone, 'vol1'), device(otherPhone, 'vol1'), device(stranger, 'vol2'), device(impostor, 'vol1'), device(removed, 'vol1')])
+  const granted = [phone, otherPhone, stranger, removed].map((k) => k.publicKey)
+  const verdict = {
+    devices,
+    roles: new Map(granted.map((key) => [key, 'resident' as const])),
+    revoked: new Map([[removed.publicKey, 3]]),
+    authority: { people: new Map([[phone.publicKey, 'vol1'], [otherPhone.publicKey, 'vol1'], [stranger.publicKey, 'vol2'], [removed.publicKey, 'vol1']]) },
+  } as unknown as Verdict
+  return { pub: new SpaceDocs(), staff: new SpaceDocs(), staffClock: clock('staffdev'), volunteerClock: clock('voldev'), phone, otherPhone, stranger, impostor, removed, devices: verdict }
 }
 
 describe('a round sealed to its volunteer', () => {
   it('opens on each of the volunteer\'s devices only, and holds only their stops', async () => {
-    const { pub, staff, staffClock, phone, otherPhone, stranger, devices } = await setup()
+    const { pub, staff, staffClock, phone, otherPhone, stranger, impostor, removed, devices } = await setup()
     const sealed = await shareRound(pub, staff, staffClock, round, elders, devices)
     if (!sealed.ok) throw new Error('not sealed')
     // What travels in the public space names nobody.
@@ -41,7 +52,8 @@ describe('a round sealed to its volunteer', () => {
       expect(opened.round.stops.map((s) => s.name)).toEqual(['李奶奶', '王爷爷'])
       expect(opened.round.stops[0]).toMatchObject({ allergies: '花生', emergencyPhone: '13900000000' })
     }
-    expect(await openShare(stranger, sealed.value)).toBeNull()
+    // Nor does a device that only claims to be theirs, or one that was removed.
+    for (const keys of [stranger, impostor, removed]) expect(await openShare(keys, sealed.value)).toBeNull()
     // A round without a volunteer, or whose volunteer has no device keys, cannot be sealed.
     expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: '' }, elders, devices)).toEqual({ ok: false, problems: { round: 'problem.noVolunteer' } })
     expect(await shareRound(pub, staff, staffClock, { ...round, volunteerId: 'vol9' }, elders, devices)).toEqual({ ok: false, problems: { share: 'problem.noDeviceKey' } })
@@ -71,6 +83,11 @@ describe('a round sealed to its volunteer', () => {
     await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'notHome', note: '', name: '小刘' }, me)
     expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
 
+    // A reply by someone else, or a box moved under another stop's key, is not read.
+    const stolen = readShareData(pub).replies[0]!
+    publicSpace(pub).shareReplies.put(`${stolen.shareId}|EF34GH|vol1`, { ...stolen, id: `${stolen.shareId}|EF34GH|vol1`, stamp: volunteerClock.tick() })
+    publicSpace(pub).shareReplies.put(`${stolen.shareId}|AB12CD|vol2`, { ...stolen, id: `${stolen.shareId}|AB12CD|vol2`, personId: 'vol2', stamp: volunteerClock.tick() })
+    expect((await settleShares(pub, staff, DAY)).imported).toBe(0)
     // A reply someone changed on the way does not open, and is not read.
     const reply = readShareData(pub).replies[0]!
     const box = reply.box
@@ -78,11 +95,17 @@ describe('a round sealed to its volunteer', () => {
     expect((await settleShares(pub, staff, DAY)).imported).toBe(0)
   })
 
-  it('past its day the share and its key are deleted, so it cannot be opened any more', async () => {
-    const { pub, staff, staffClock, devices } = await setup()
-    await shareRound(pub, staff, staffClock, round, elders, devices)
+  it('past its day the share leaves the public space; its key stays two weeks for marks sent back late', async () => {
+    const { pub, staff, staffClock, volunteerClock, phone, devices } = await setup()
+    const sealed = await shareRound(pub, staff, staffClock, round, elders, devices)
+    if (!sealed.ok) throw new Error('not sealed')
+    const opened = (await openShare(phone, sealed.value))!
     expect(await settleShares(pub, staff, '2026-11-28')).toEqual({ imported: 0, ended: 1 })
-    expect(readShareData(pub, staff)).toMatchObject({ shares: [], keys: [] })
+    expect(readShareData(pub, staff).shares).toEqual([])
+    // A mark made offline on the day arrives the next day: it still opens into the round.
+    await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'delivered', note: '', name: '小刘' }, { id: 'vol1', name: '小刘' })
+    expect((await settleShares(pub, staff, '2026-11-28')).imported).toBe(1)
+    await settleShares(pub, staff, '2026-12-12')
     expect(staffSpace(staff).shareKeys.size).toBe(0)
   })
 

@@ -72,7 +72,7 @@ describe('logging visits', () => {
   }
   const visitor = { id: 'v1', name: '小王' }
 
-  it('"needs help" opens a help request on the household\'s behalf, naming its grid only', () => {
+  it('"needs help" opens a help request on the household\'s behalf: its grid, never its door', () => {
     const { staff, pub, clock } = setup()
     const linked = saveHousehold(staff, clock, draft(), '2026-11-20')
     if (!linked.ok) throw new Error('not linked')
@@ -99,7 +99,8 @@ describe('logging visits', () => {
   })
 
   it('the month\'s report counts each grid\'s visits, households visited, and who is overdue', () => {
-    const households = [household({ id: 'a', grid: '1号楼' }), household({ id: 'b', grid: '1号楼' }), household({ id: 'c', grid: '2号楼', every: 'month' }), household({ id: 'd', grid: '2号楼', ended: true })]
+    // d is no longer visited (and was not visited this month); e was linked after it.
+    const households = [household({ id: 'a', grid: '1号楼' }), household({ id: 'b', grid: '1号楼' }), household({ id: 'c', grid: '2号楼', every: 'month' }), household({ id: 'd', grid: '2号楼', ended: true }), household({ id: 'e', grid: '2号楼', since: '2026-12-01' })]
     const visits = [
       visit('2026-11-03', { householdId: 'a' }),
       visit('2026-11-25', { householdId: 'a', outcome: 'help' }),

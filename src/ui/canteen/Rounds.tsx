@@ -92,7 +92,11 @@ function SendSealed(props: { round: Round }) {
   const { shares } = useCommunity()
   const staff = useStaff().canteen
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
-  const sent = () => shares.data.shares.byId[shareIdOf(props.round.id)]
+  // Sealed to this round's volunteer (after a reassignment, it must be sent again).
+  const sent = () => {
+    const share = shares.data.shares.byId[shareIdOf(props.round.id)]
+    return share?.personId === props.round.volunteerId ? share : undefined
+  }
   const send = async () => setProblem(firstProblem(await shares.seal(props.round, staff.elders())))
   return (
     <Show when={props.round.volunteerId}>
