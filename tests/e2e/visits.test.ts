@@ -1,9 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
 import { chooseRole, createCommunity, dataChannelBytes, inviteLink, joinByLink, peerCount, storedText, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
+
+/** Staff link a household to a visitor (once the visitor's member entry has arrived). */
+async function linkHousehold(page: Page, household: { grid: string; label: string; room: string; phone?: string; visitor: string }) {
+  await page.click('[data-testid=nav-aid]')
+  await page.click('[data-testid=aid-section] [data-value=visits]')
+  await page.click('[data-testid=link-household]')
+  const form = page.locator('[data-testid=household-form]')
+  for (const field of ['grid', 'label', 'room', 'phone'] as const) if (household[field]) await form.locator(`input[name=${field}]`).fill(household[field]!)
+  await expect.poll(() => form.locator('select[name=visitor] option', { hasText: household.visitor }).count(), { timeout: 30_000 }).toBe(1)
+  await form.locator('select[name=visitor]').selectOption({ label: household.visitor })
+  await form.locator('[data-testid=save-household]').click()
+}
 
 describe('household visits', () => {
   it('a visitor logs "needs help" offline; after meeting, a help request on the household\'s behalf appears and staff see the visit in the month\'s report; an urgent visit shows on staff Today', async () => {
@@ -17,16 +30,7 @@ describe('household visits', () => {
     await waitForPeers(staff.page, 1)
 
     // Staff link a household in grid 3号楼 to the visitor.
-    await staff.page.click('[data-testid=nav-aid]')
-    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
-    await staff.page.click('[data-testid=link-household]')
-    const form = staff.page.locator('[data-testid=household-form]')
-    await form.locator('input[name=grid]').fill('3号楼')
-    await form.locator('input[name=label]').fill('张奶奶')
-    await form.locator('input[name=room]').fill('301')
-    await expect.poll(() => form.locator('select[name=visitor] option', { hasText: '网格员小王' }).count(), { timeout: 30_000 }).toBe(1)
-    await form.locator('select[name=visitor]').selectOption({ label: '网格员小王' })
-    await form.locator('[data-testid=save-household]').click()
+    await linkHousehold(staff.page, { grid: '3号楼', label: '张奶奶', room: '301', visitor: '网格员小王' })
     await staff.page.locator('[data-testid=grid][data-grid="3号楼"] [data-testid=household-row][data-label="张奶奶"]').waitFor()
 
     // The visitor's Today lists the household, due now.
@@ -91,17 +95,7 @@ describe('household visits sealed to a volunteer', () => {
     await chooseRole(visitor.page, 'volunteer')
     await waitForPeers(staff.page, 1)
 
-    await staff.page.click('[data-testid=nav-aid]')
-    await staff.page.click('[data-testid=aid-section] [data-value=visits]')
-    await staff.page.click('[data-testid=link-household]')
-    const form = staff.page.locator('[data-testid=household-form]')
-    await form.locator('input[name=grid]').fill('西院')
-    await form.locator('input[name=label]').fill('刘爷爷')
-    await form.locator('input[name=room]').fill('102')
-    await form.locator('input[name=phone]').fill('13655556666')
-    await expect.poll(() => form.locator('select[name=visitor] option', { hasText: '志愿者小李' }).count(), { timeout: 30_000 }).toBe(1)
-    await form.locator('select[name=visitor]').selectOption({ label: '志愿者小李' })
-    await form.locator('[data-testid=save-household]').click()
+    await linkHousehold(staff.page, { grid: '西院', label: '刘爷爷', room: '102', phone: '13655556666', visitor: '志愿者小李' })
     const send = staff.page.locator('[data-testid=visitor-send][data-visitor="志愿者小李"]')
     await expect.poll(async () => {
       await send.locator('[data-testid=send-visits]').click()

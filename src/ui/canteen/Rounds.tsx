@@ -1,4 +1,5 @@
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createSignal, For, Show } from 'solid-js'
+import { createOpenedShare, createSharesForMe } from '../common/shares'
 import { today } from '../../domain/calendar'
 import { MEALS, planRounds, type DoorResult, type Elder, type Round } from '../../domain/canteen'
 import { hashParam, PrintPage } from '../common/PrintPage'
@@ -190,39 +191,15 @@ export function DoorStop(props: { index: number; code: string; stop: StopDetails
  * on the device; door marks go back sealed with the round's key. Gone after its day.
  */
 export function SealedRounds() {
-  const { shares } = useCommunity()
-  const [myKey] = createResource(() => shares.deviceKey())
-  const mine = () => {
-    const key = myKey()
-    if (!key) return []
-    return shares.data.shares
-      .ids()
-      .map((id) => shares.data.shares.byId[id])
-      .filter((share): share is Share => share !== undefined && share.kind === 'round' && key in share.keys && share.until >= today())
-  }
+  const mine = createSharesForMe('round')
   return <For each={mine()}>{(share) => <SealedRound share={share} />}</For>
 }
 
 function SealedRound(props: { share: Share }) {
-  const { shares, actor } = useCommunity()
-  const [opened] = createResource(() => props.share, async (share) => {
-    const o = await shares.open(share)
-    return o?.kind === 'round' ? o : null
-  })
-  const myReplies = () =>
-    shares.data.replies
-      .ids()
-      .filter((id) => id.startsWith(`${props.share.id}|`) && id.endsWith(`|${actor().id}`))
-      .map((id) => shares.data.replies.byId[id])
-      .filter((reply) => reply !== undefined)
-  // What this phone marked, opened again from its sealed replies (so a restart shows it too).
-  const [marks] = createResource(
-    () => {
-      const o = opened()
-      return o ? { o, replies: myReplies() } : false
-    },
-    async ({ o, replies }) => new Map((await Promise.all(replies.map((reply) => shares.openReply(o, reply)))).filter((m) => m !== null).map((m) => [m.code, m])),
-  )
+  const { shares } = useCommunity()
+  const { opened, replies } = createOpenedShare(() => props.share, 'round', shares.openReply)
+  // What this phone marked at each door.
+  const marks = () => new Map((replies() ?? []).map((m) => [m.code, m]))
   return (
     <Show when={opened()}>
       {(o) => (
@@ -231,7 +208,7 @@ function SealedRound(props: { share: Share }) {
           <ol class="space-y-3" data-testid="my-round" data-sealed="true">
             <For each={o().round.stops}>
               {(stop, i) => (
-                <DoorStop index={i() + 1} code={stop.code} stop={stop} result={marks()?.get(stop.code)} onMark={async (result, note) => firstProblem(await shares.mark(o(), { code: stop.code, result, note }))} />
+                <DoorStop index={i() + 1} code={stop.code} stop={stop} result={marks().get(stop.code)} onMark={async (result, note) => firstProblem(await shares.mark(o(), { code: stop.code, result, note }))} />
               )}
             </For>
           </ol>

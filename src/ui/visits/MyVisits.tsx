@@ -1,4 +1,5 @@
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createOpenedShare, createSharesForMe } from '../common/shares'
 import { byUrgency, dueOf, OUTCOMES, type HouseholdDue, type Outcome, type Visit } from '../../domain/visits'
 import { today } from '../../domain/calendar'
 import type { Share } from '../../domain/shares'
@@ -124,39 +125,13 @@ export function UrgentVisits() {
  * same list and two taps; visits go back sealed, and "needs help" posts its request.
  */
 export function SealedVisits() {
-  const { shares } = useCommunity()
-  const [myKey] = createResource(() => shares.deviceKey())
-  const mine = () => {
-    const key = myKey()
-    if (!key) return []
-    return shares.data.shares
-      .ids()
-      .map((id) => shares.data.shares.byId[id])
-      .filter((share): share is Share => share !== undefined && share.kind === 'visits' && key in share.keys && share.until >= today())
-  }
+  const mine = createSharesForMe('visits')
   return <For each={mine()}>{(share) => <SealedVisitList share={share} />}</For>
 }
 
 function SealedVisitList(props: { share: Share }) {
   const { shares, actor } = useCommunity()
-  const [opened] = createResource(() => props.share, async (share) => {
-    const o = await shares.open(share)
-    return o?.kind === 'visits' ? o : null
-  })
-  const myReplies = () =>
-    shares.data.replies
-      .ids()
-      .filter((id) => id.startsWith(`${props.share.id}|`) && id.endsWith(`|${actor().id}`))
-      .map((id) => shares.data.replies.byId[id])
-      .filter((reply) => reply !== undefined)
-  // The visits this phone logged, opened again from its sealed replies (so a restart shows them too).
-  const [logged] = createResource(
-    () => {
-      const o = opened()
-      return o ? { o, replies: myReplies() } : false
-    },
-    async ({ o, replies }) => (await Promise.all(replies.map((reply) => shares.openVisit(o, reply)))).filter((visit) => visit !== null),
-  )
+  const { opened, replies: logged } = createOpenedShare(() => props.share, 'visits', shares.openVisit)
   const list = createMemo(() => {
     const o = opened()
     if (!o) return []
