@@ -13,7 +13,7 @@ import type { Person } from './places'
 
 // Grids and household visits (domain/visits.ts), in the staff space: staff link
 // households to visitors; a visitor logs each visit; "needs help" also posts a help
-// request on the household's behalf in the public space (代办), naming its grid only.
+// request on the household's behalf in the public space (代办): its grid, never its door.
 
 export function findHousehold(staffDocs: SpaceDocs, id: string): Household | null {
   return readRecord(HouseholdSchema, id, staffSpace(staffDocs).households.get(id))
