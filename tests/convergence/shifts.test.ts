@@ -139,7 +139,7 @@ describe('shift places converge', () => {
     it(`seed ${seed}: same confirmed list and waitlist everywhere, never over capacity`, () => {
       const { views: all, network, applied } = runConvergence({ ...shiftRun, seed, steps: 500 })
       // (Ids are random, so which offers a run meets varies: an agreed swap is checked below.)
-      for (const [name, times] of Object.entries(applied)) if (name !== 'acceptSwap') expect(times, name).toBeGreaterThan(0)
+      for (const [name, times] of Object.entries(applied)) if (name !== 'proposeSwap' && name !== 'acceptSwap') expect(times, name).toBeGreaterThan(0)
       expect(all[0]!.length).toBeGreaterThan(3)
       expect(all[0]!.some((s) => s.waitlist.length > 0)).toBe(true)
       expect(all[0]!.some((s) => s.transfers.length > 0)).toBe(true)

@@ -1,11 +1,26 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { launchDevice, startServers, withCleanup } from './harness'
+import { launchDevice, startServers, withCleanup, type Servers } from './harness'
 import { createCommunity, dataChannelBytes, inviteLink, joinByLink, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
+
+/**
+ * Staff publish one-place shifts for `day`; 李阿姨 (b) and 赵大爷 (c) join with a resident
+ * invite, and 李阿姨 signs up for the first. Both phones end on that day's week.
+ */
+async function volunteersOnShifts(servers: Servers, staff: Page, b: Page, c: Page, titles: string[], day: string) {
+  await createCommunity(staff, servers, '王主任', '幸福里社区')
+  for (const title of titles) await publishShift(staff, { title, places: 1, date: day })
+  const link = await inviteLink(staff, 'resident')
+  await joinByLink(b, link, '李阿姨')
+  await joinByLink(c, link, '赵大爷')
+  await openShiftsWeekOf(b, day)
+  await shiftCard(b, titles[0]!).locator('[data-testid=sign-up]').click()
+  await openShiftsWeekOf(c, day)
+}
 
 /** A staff phone's card: who is coming now, and the place's change of hands in its history. */
 async function staffSee(page: Page, title: string, coming: string, change: string) {
@@ -83,14 +98,7 @@ describe('volunteer shifts', () => {
     const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
 
     const tomorrow = localDay(1)
-    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
-    await publishShift(staff.page, { title: '送餐上门', places: 1, date: tomorrow })
-    const link = await inviteLink(staff.page, 'resident')
-    await joinByLink(b.page, link, '李阿姨')
-    await joinByLink(c.page, link, '赵大爷')
-    await openShiftsWeekOf(b.page, tomorrow)
-    await shiftCard(b.page, '送餐上门').locator('[data-testid=sign-up]').click()
-    await openShiftsWeekOf(c.page, tomorrow)
+    await volunteersOnShifts(servers, staff.page, b.page, c.page, ['送餐上门'], tomorrow)
     await shiftCard(c.page, '送餐上门').locator('[data-testid=coming]', { hasText: '李阿姨' }).waitFor({ timeout: 30_000 })
 
     // B is offline (the signaling server is down and B's browser restarts) and offers the place to anyone.
@@ -130,15 +138,7 @@ describe('volunteer shifts', () => {
     const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
     const c = cleanup.add(await launchDevice('c'), (d) => d.dispose())
     const tomorrow = localDay(1)
-    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
-    await publishShift(staff.page, { title: '送餐上门', places: 1, date: tomorrow })
-    await publishShift(staff.page, { title: '食堂帮厨', places: 1, date: tomorrow })
-    const link = await inviteLink(staff.page, 'resident')
-    await joinByLink(b.page, link, '李阿姨')
-    await joinByLink(c.page, link, '赵大爷')
-    await openShiftsWeekOf(b.page, tomorrow)
-    await shiftCard(b.page, '送餐上门').locator('[data-testid=sign-up]').click()
-    await openShiftsWeekOf(c.page, tomorrow)
+    await volunteersOnShifts(servers, staff.page, b.page, c.page, ['送餐上门', '食堂帮厨'], tomorrow)
     await shiftCard(c.page, '食堂帮厨').locator('[data-testid=sign-up]').click()
 
     // B proposes: B's place on 送餐上门 for C's on 食堂帮厨.

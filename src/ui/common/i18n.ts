@@ -678,6 +678,7 @@ const zh = {
   'visits.sendTitle': '发给走访员的手机',
   'visits.sendHint': '没有工作人员空间的走访员（用居民邀请加入的志愿者），需要把 TA 的住户加密发到 TA 的手机上；每月发一次，名单有变时再发。',
   'visits.sendSealed': '加密发送（本月）',
+  'visits.households': '{count} 户',
   'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>
 
@@ -1354,6 +1355,7 @@ const en: Partial<Record<MessageKey, string>> = {
   'visits.sendTitle': "Send to visitors' phones",
   'visits.sendHint': "A visitor without the staff space (a volunteer who joined with a resident invite) gets their households sealed to their phone: send once a month, and again when the list changes.",
   'visits.sendSealed': 'Send sealed (this month)',
+  'visits.households': '{count} households',
   'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }
 

@@ -243,13 +243,17 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
     props.onResult(result)
     if (result.ok) setChoosing(false)
   }
+  const labelOf = (shiftId: string) => {
+    const shift = shifts.viewOf(shiftId)?.shift
+    return shift ? shiftLabel(shift) : ''
+  }
   const nameOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value
   return (
     <>
       <For each={proposals()}>
         {(proposal) => (
           <div class="mt-2 rounded-xl bg-green-50 p-3" data-testid="swap-proposed">
-            <p class="font-semibold text-green-900">{t('shifts.swapProposed', { name: proposal.giverName, shift: shiftLabel(shifts.viewOf(proposal.shiftId)?.shift ?? { date: '', start: '', title: '' }) })}</p>
+            <p class="font-semibold text-green-900">{t('shifts.swapProposed', { name: proposal.giverName, shift: labelOf(proposal.shiftId) })}</p>
             <Button data-testid="accept-swap" onClick={() => props.onResult(shifts.acceptSwap(proposal))}>{t('shifts.acceptSwap')}</Button>
           </div>
         )}
@@ -298,7 +302,7 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
           <div class="mt-2 rounded-xl bg-amber-50 p-3" data-testid="my-offer">
             <p class="font-semibold text-amber-900">
               {offer().swapFor
-                ? t('shifts.swapping', { name: offer().toName, shift: shiftLabel(shifts.viewOf(offer().swapFor)?.shift ?? { date: '', start: '', title: '' }) })
+                ? t('shifts.swapping', { name: offer().toName, shift: labelOf(offer().swapFor) })
                 : offer().toId
                   ? t('shifts.offeringTo', { name: offer().toName })
                   : t('shifts.offering')}

@@ -48,7 +48,7 @@ export function createShiftBoard(session: CommunitySession) {
       )
       .map((shift) => {
         const view = viewOf(shift.id)!
-        return { view, ...statusOf(view, volunteerId), signedUp: true }
+        return { view, ...statusOf(view, volunteerId) }
       })
       // A place given away is no longer this person's.
       .filter((entry) => entry.status !== 'none' || entry.view.cancelled)

@@ -78,7 +78,7 @@ function SendToVisitors() {
               const send = async () => setProblem(firstProblem(await shares.sealVisits(visitor.id, staff.visits.households(), staff.visits.visitsIn(monthOf(today())).concat(staff.visits.visitsIn(keptMonths(today())[0]!)))))
               return (
                 <li class="py-2" data-testid="visitor-send" data-visitor={visitor.name}>
-                  <p class="font-semibold">{visitor.name} · {t('visits.grid', { grid: '', count: visitor.count }).trim()}</p>
+                  <p class="font-semibold">{visitor.name} · {t('visits.households', { count: visitor.count })}</p>
                   <Show when={sent()}>{(share) => <p class="text-green-800" data-testid="visits-sent">{t('visits.sentSealed', { count: Object.keys(share().keys).length })}</p>}</Show>
                   <Button variant="secondary" data-testid="send-visits" onClick={() => void send()}>{t('visits.sendSealed')}</Button>
                   <ProblemLine problem={problem()} />
