@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { IdSchema } from './ids'
-import { plusDays, weekDays, type Day } from './calendar'
+import { plusDays, type Day } from './calendar'
 import { StampSchema } from './hlc'
 import { allocatePlaces, entryKey, type PlaceEntry, type PlaceView } from './places'
 import { checkDate, checkRepeat, checkTimes, DaySchema, TimeSchema, type Repeat } from './schedule'
@@ -198,17 +198,6 @@ export function matchesFilter(activity: Activity, filter: ActivityFilter, groupN
   if (words.length === 0) return true
   const haystack = [activity.title, activity.place, activity.description, activity.leader, groupName].join(' ').toLowerCase()
   return words.every((w) => haystack.includes(w))
-}
-
-/**
- * The week as an agenda: its seven days in order, except that in the current week
- * today comes first (what matters now), then the rest of the week from tomorrow on.
- * Days already past this week come last.
- */
-export function agendaDays(weekOf: Day, today: Day): Day[] {
-  const days = weekDays(weekOf)
-  const at = days.indexOf(today)
-  return at < 0 ? days : [...days.slice(at), ...days.slice(0, at)]
 }
 
 export function groupByDay(activities: readonly Activity[], days: readonly Day[]): { day: Day; activities: Activity[] }[] {

@@ -70,3 +70,14 @@ export const monthsOfWeek = (monday: Day): Month[] => [...new Set([monthOf(monda
 
 /** The twelve months of a day's year. */
 export const monthsOfYear = (day: Day): Month[] => Array.from({ length: 12 }, (_, i) => `${yearOf(day)}-${String(i + 1).padStart(2, '0')}`)
+
+/**
+ * The week as an agenda: its seven days in order, except that in the current week
+ * today comes first (what matters now), then the rest of the week from tomorrow on.
+ * Days already past this week come last.
+ */
+export function agendaDays(weekOf: Day, today: Day): Day[] {
+  const days = weekDays(weekOf)
+  const at = days.indexOf(today)
+  return at < 0 ? days : [...days.slice(at), ...days.slice(0, at)]
+}

@@ -1,9 +1,9 @@
 import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
+import { agendaDays } from '../../src/domain/calendar'
 import {
   activityView,
-  agendaDays,
   calendarEvents,
   checkActivityDraft,
   checkRating,

@@ -1,8 +1,8 @@
 import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
-import { monthsOfWeek, today, weekDays, weekStart } from '../../domain/calendar'
-import { ACTIVITY_CATEGORIES, agendaDays, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
+import { agendaDays, monthsOfWeek, today, weekDays, weekStart, type Day } from '../../domain/calendar'
+import { ACTIVITY_CATEGORIES, groupByDay, inWeek, matchesFilter, type ActivityCategory } from '../../domain/activities'
 import { Card, Chips, Field, PublishPanel, Select } from '../common/components'
-import { dayLabel, WeekNav } from '../common/calendar-parts'
+import { DayStrip, dayLabel, WeekNav } from '../common/calendar-parts'
 import { StaffOnly, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { ActivityCard } from './ActivityCard'
@@ -32,12 +32,13 @@ function Week() {
   const [layout, setLayout] = createSignal<'agenda' | 'grid'>('agenda')
   const [category, setCategory] = createSignal<ActivityCategory | null>(null)
   const [groupId, setGroupId] = createSignal<string | null>(null)
+  const [day, setDay] = createSignal<Day | null>(null)
   const [words, setWords] = createSignal('')
   createEffect(() => activities.showMonths(monthsOfWeek(week())))
 
   const shown = createMemo(() => {
     const filter = { category: category(), groupId: groupId(), words: words() }
-    return activities.activities().filter((a) => inWeek(a, week()) && matchesFilter(a, filter, activities.groupOf(a.groupId)?.name))
+    return activities.activities().filter((a) => inWeek(a, week()) && (day() === null || a.date === day()) && matchesFilter(a, filter, activities.groupOf(a.groupId)?.name))
   })
   const days = createMemo(() => groupByDay(shown(), agendaDays(week(), today())).filter((d) => d.activities.length > 0))
 
@@ -47,7 +48,8 @@ function Week() {
         <StaffOnly>
           <PublishPanel label={t('acts.publish')} testid="publish-activity" draft="activity" form={(done) => <ActivityForm onDone={done} />} />
         </StaffOnly>
-        <WeekNav week={week()} onWeek={setWeek} />
+        <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
+        <DayStrip week={week()} day={day()} onDay={setDay} />
         <Field label={t('acts.search')} hint={t('acts.searchHint')} name="search" value={words()} onInput={setWords} />
         <Chips
           options={['all', ...ACTIVITY_CATEGORIES] as const}

@@ -1,7 +1,7 @@
-import { createSignal, Show } from 'solid-js'
+import { createSignal, For, Show } from 'solid-js'
 import { checkDisplayName } from '../../domain/community'
 import { offlinePersonId } from '../../domain/places'
-import { plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
+import { agendaDays, plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
 import { Button, Chips, Confirm, Field } from './components'
 import { problemText, t, weekdayName } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
@@ -22,6 +22,31 @@ export function WeekNav(props: { week: Day; onWeek: (monday: Day) => void }) {
         {props.week === thisWeek() ? t('shifts.thisWeek') : t('shifts.weekOf', { from: dayLabel(props.week), to: dayLabel(plusDays(props.week, 6)) })}
       </button>
       <Button variant="secondary" aria-label={t('shifts.nextWeek')} data-testid="next-week" onClick={() => props.onWeek(plusDays(props.week, 7))}>›</Button>
+    </div>
+  )
+}
+
+/**
+ * The week's days in one row that scrolls sideways (today first and marked), with the
+ * whole week before them: a day picked shows only that day. Chips would wrap into four
+ * rows on a phone before the first item.
+ */
+export function DayStrip(props: { week: Day; day: Day | null; onDay: (day: Day | null) => void }) {
+  const chip = (selected: boolean) =>
+    `flex min-h-14 shrink-0 snap-start flex-col items-center justify-center rounded-xl border-2 px-3 leading-tight font-semibold ${selected ? 'border-orange-900 bg-orange-800 text-white' : 'border-stone-500 bg-white text-stone-900'}`
+  return (
+    <div class="-mx-1 mb-3 flex snap-x gap-2 overflow-x-auto px-1 pb-1" role="group" aria-label={t('shifts.day')} data-testid="day-filter">
+      <button type="button" class={chip(props.day === null)} aria-pressed={props.day === null} data-value="week" onClick={() => props.onDay(null)}>
+        {t('shifts.wholeWeek')}
+      </button>
+      <For each={agendaDays(props.week, today())}>
+        {(day) => (
+          <button type="button" class={chip(props.day === day)} aria-pressed={props.day === day} data-value={day} onClick={() => props.onDay(day)}>
+            <span class="text-[0.85em]">{day === today() ? t('nav.today') : weekdayName(weekdayOf(day))}</span>
+            <span>{`${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`}</span>
+          </button>
+        )}
+      </For>
     </div>
   )
 }

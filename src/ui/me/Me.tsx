@@ -214,7 +214,7 @@ function Settings() {
         </div>
       </fieldset>
       <label class="mb-4 flex min-h-12 items-center gap-3">
-        <input type="checkbox" class="h-7 w-7" checked={app.device.largeText} onChange={(e) => app.setLargeText(e.currentTarget.checked)} />
+        <input type="checkbox" class="h-7 w-7" data-testid="large-text" checked={app.device.largeText} onChange={(e) => app.setLargeText(e.currentTarget.checked)} />
         <span>
           <span class="block font-semibold">{t('me.largeText')}</span>
           <span class="text-[0.85em] text-stone-700">{t('me.largeTextHint')}</span>

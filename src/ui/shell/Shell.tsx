@@ -1,4 +1,12 @@
 import { createSignal, For, lazy, Match, onCleanup, Switch, type Component } from 'solid-js'
+import { Dynamic } from 'solid-js/web'
+import type { LucideProps } from 'lucide-solid'
+import Sun from 'lucide-solid/icons/sun'
+import Soup from 'lucide-solid/icons/soup'
+import HeartHandshake from 'lucide-solid/icons/heart-handshake'
+import PartyPopper from 'lucide-solid/icons/party-popper'
+import HandHelping from 'lucide-solid/icons/hand-helping'
+import CircleUser from 'lucide-solid/icons/circle-user'
 import { StaffOnly, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
@@ -17,7 +25,8 @@ const RouteSheet = lazy(() => import('../canteen/Rounds').then((m) => ({ default
 export const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
 export type Tab = (typeof TABS)[number]
 
-const icons: Record<Tab, string> = { today: '☀', canteen: '🍚', shifts: '🤝', activities: '🎭', aid: '💬', me: '👤' }
+// Drawn as SVG: emoji show as empty boxes on phones without an emoji font.
+const icons: Record<Tab, Component<LucideProps>> = { today: Sun, canteen: Soup, shifts: HeartHandshake, activities: PartyPopper, aid: HandHelping, me: CircleUser }
 
 /** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet. */
 const PAGES = ['poster', 'slip', 'route'] as const
@@ -26,6 +35,22 @@ type Route = Tab | (typeof PAGES)[number]
 function routeFromHash(): Route {
   const name = location.hash.replace(/^#\/?/, '').split('?')[0]!
   return [...TABS, ...PAGES].includes(name as Route) ? (name as Route) : 'today'
+}
+
+/** The community's name on one line, cut with an ellipsis when long; a tap shows it whole. */
+function CommunityName(props: { name: string }) {
+  const [whole, setWhole] = createSignal(false)
+  return (
+    <button
+      type="button"
+      class={`min-h-[44px] min-w-0 text-left text-lg leading-tight font-bold ${whole() ? 'break-words' : 'truncate'}`}
+      aria-expanded={whole()}
+      title={props.name}
+      onClick={() => setWhole(!whole())}
+    >
+      <span data-testid="community-name">{props.name}</span>
+    </button>
+  )
 }
 
 export const Shell: Component = () => {
@@ -50,11 +75,9 @@ export const Shell: Component = () => {
     </Match>
     <Match when={true}>
     <div class="flex min-h-dvh flex-col bg-amber-50">
-      <header class="sticky top-0 z-30 bg-orange-900 px-4 py-2 text-white">
-        <div class="mx-auto flex max-w-2xl items-center justify-between gap-3">
-          <h1 class="text-xl font-bold" data-testid="community-name">
-            {community.name}
-          </h1>
+      <header class="sticky top-0 z-30 bg-orange-900 px-3 py-0.5 text-white">
+        <div class="mx-auto flex max-w-2xl items-center justify-between gap-2">
+          <CommunityName name={community.name} />
           <SyncBadge />
         </div>
       </header>
@@ -89,12 +112,10 @@ export const Shell: Component = () => {
                   href={`#/${name}`}
                   data-testid={`nav-${name}`}
                   aria-current={tab() === name ? 'page' : undefined}
-                  class={`flex min-h-16 flex-col items-center justify-center text-[0.8em] font-semibold ${tab() === name ? 'bg-orange-100 text-orange-900' : 'text-stone-800'}`}
+                  class={`flex min-h-16 flex-col items-center justify-center gap-0.5 text-[0.72rem] font-semibold leading-tight tracking-tight ${tab() === name ? 'bg-orange-100 text-orange-900' : 'text-stone-800'}`}
                 >
-                  <span aria-hidden="true" class="text-[1.3em] leading-none">
-                    {icons[name]}
-                  </span>
-                  {t(`nav.${name}`)}
+                  <Dynamic component={icons[name]} size="1.6em" aria-hidden="true" />
+                  <span data-testid="nav-label">{t(`nav.${name}`)}</span>
                 </a>
               </li>
             )}

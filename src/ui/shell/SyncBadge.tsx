@@ -1,10 +1,10 @@
-import { Show } from 'solid-js'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { now, timeAgo } from '../common/time'
 
-// The sync state in words, always in view: how many devices are connected, when
-// data last came from another device, and whether changes are on this phone only.
+// The sync state at a glance, always in view and one line long: a dot and a word or
+// two. Its accessible name tells the whole state; tapping it opens Me, where each
+// space's story is told in full.
 
 export function SyncBadge() {
   const { sync } = useCommunity()
@@ -14,15 +14,25 @@ export function SyncBadge() {
     const latest = Math.max(...sync.spaces.map((s) => s.status().lastReceivedAt ?? 0))
     return latest > 0 ? latest : null
   }
+  const words = () => (peers() > 0 ? t('sync.short.peers', { count: peers() }) : unshared() ? t('sync.short.unshared') : t('sync.short.alone'))
+  const story = () =>
+    [
+      words(),
+      unshared() ? t('sync.unshared') : lastExchange() ? t('sync.lastExchange', { when: timeAgo(lastExchange()!, now()) }) : t('sync.never'),
+    ].join('. ')
+  const dot = () => (peers() > 0 ? 'bg-green-500' : unshared() ? 'bg-amber-400' : 'bg-stone-400')
   return (
-    <div class="text-[0.85em] leading-snug" data-testid="sync-badge" data-peers={peers()} data-unshared={unshared() ? 'yes' : 'no'}>
-      <div class="flex items-center gap-2">
-        <span class={`inline-block h-3 w-3 rounded-full ${peers() > 0 ? 'bg-green-600' : 'bg-stone-400'}`} aria-hidden="true" />
-        <span>{peers() > 0 ? t('sync.peers', { count: peers() }) : t('sync.lookingForPeers')}</span>
-      </div>
-      <Show when={unshared()} fallback={<div>{lastExchange() ? t('sync.lastExchange', { when: timeAgo(lastExchange()!, now()) }) : t('sync.never')}</div>}>
-        <div class="font-semibold text-amber-200">{t('sync.unshared')}</div>
-      </Show>
-    </div>
+    <a
+      href="#/me"
+      class="flex min-h-[44px] shrink-0 items-center gap-1.5 whitespace-nowrap rounded-full px-2 text-[0.8em] font-semibold"
+      data-testid="sync-badge"
+      data-peers={peers()}
+      data-unshared={unshared() ? 'yes' : 'no'}
+      aria-label={story()}
+      title={story()}
+    >
+      <span class={`inline-block h-3 w-3 rounded-full ${dot()}`} aria-hidden="true" />
+      <span aria-hidden="true">{words()}</span>
+    </a>
   )
 }

@@ -1,8 +1,8 @@
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js'
-import { monthOf, monthsOfWeek, plusDays, today, weekDays, weekStart, type Day } from '../../domain/calendar'
+import { agendaDays, monthOf, monthsOfWeek, plusDays, today, weekStart, type Day } from '../../domain/calendar'
 import { hoursByVolunteer, SHIFT_CATEGORIES, type ShiftCategory } from '../../domain/shifts'
 import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
-import { dayLabel, WeekNav } from '../common/calendar-parts'
+import { DayStrip, dayLabel, WeekNav } from '../common/calendar-parts'
 import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
 import { StaffOnly, useCommunity } from '../common/community'
@@ -16,7 +16,7 @@ export default function Shifts() {
   const [category, setCategory] = createSignal<ShiftCategory | null>(null)
   createEffect(() => shifts.showMonths(monthsOfWeek(week())))
 
-  const days = createMemo(() => weekDays(week()))
+  const days = createMemo(() => agendaDays(week(), today()))
   const shown = createMemo(() => {
     const from = week()
     const to = plusDays(from, 6)
@@ -33,13 +33,7 @@ export default function Shifts() {
           <PublishPanel label={t('shifts.publish')} testid="publish-shift" draft="shift" form={(done) => <ShiftForm onDone={done} />} />
         </StaffOnly>
         <WeekNav week={week()} onWeek={(monday) => { setWeek(monday); setDay(null) }} />
-        <Chips
-          options={['week', ...days()] as const}
-          selected={(d) => (d === 'week' ? day() === null : day() === d)}
-          onToggle={(d) => setDay(d === 'week' ? null : d)}
-          text={(d) => (d === 'week' ? t('shifts.wholeWeek') : dayLabel(d))}
-          testid="day-filter"
-        />
+        <DayStrip week={week()} day={day()} onDay={setDay} />
         <Chips
           options={['all', ...SHIFT_CATEGORIES] as const}
           selected={(c) => (c === 'all' ? category() === null : category() === c)}
