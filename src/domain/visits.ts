@@ -1,9 +1,9 @@
 import * as v from 'valibot'
-import { addMonths, format, parseISO } from 'date-fns'
+import { addMonths, parseISO } from 'date-fns'
 import { IdSchema } from './ids'
 import { StampSchema } from './hlc'
 import { DaySchema } from './schedule'
-import { monthOf, plusDays, type Day, type Month } from './calendar'
+import { dayOf, monthOf, plusDays, type Day, type Month } from './calendar'
 import { checked, checkText, type Checked, type Problems } from './validation'
 import type { AidDraft } from './aid'
 
@@ -120,7 +120,7 @@ export function checkVisitNote(outcome: Outcome, note: string): Problems<'note'>
 export function nextDue(day: Day, every: Frequency): Day {
   if (every === 'week') return plusDays(day, 7)
   if (every === 'fortnight') return plusDays(day, 14)
-  return format(addMonths(parseISO(day), 1), 'yyyy-MM-dd')
+  return dayOf(addMonths(parseISO(day), 1))
 }
 
 export type DueStatus = 'overdue' | 'due' | 'visited'

@@ -15,14 +15,22 @@ export interface SpaceStorage {
 
 export const databaseName = (room: string) => `neighbours-${room}`
 
-export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
+/**
+ * y-indexeddb on a doc, without the update listener it adds from the start: with it,
+ * Yjs encodes the whole stored state again into one update nobody needs (y-indexeddb
+ * skips its own). Returns the listener, for a doc that should store its changes.
+ */
+function quietPersistence(doc: Y.Doc, room: string): [IndexeddbPersistence, (update: Uint8Array, origin: unknown) => void] {
   const persistence = new IndexeddbPersistence(databaseName(room), doc)
-  // y-indexeddb listens for updates from the start, so Yjs encodes the whole stored
-  // state into one update nobody needs (it skips its own). Listen once it has loaded:
-  // writes made before then are kept, as y-indexeddb stores the doc's state just
-  // before it applies what was stored.
   const storeUpdate = (persistence as unknown as { _storeUpdate: (update: Uint8Array, origin: unknown) => void })._storeUpdate
   doc.off('update', storeUpdate)
+  return [persistence, storeUpdate]
+}
+
+export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
+  // Listen once it has loaded: writes made before then are kept, as y-indexeddb
+  // stores the doc's state just before it applies what was stored.
+  const [persistence, storeUpdate] = quietPersistence(doc, room)
   persistence.once('synced', () => doc.on('update', storeUpdate))
   return {
     whenLoaded: persistence.whenSynced.then(() => undefined),
@@ -54,10 +62,13 @@ export async function storedMonths(room: string): Promise<string[]> {
   return stored.flatMap((db) => (db.name?.startsWith(prefix) ? [db.name.slice(prefix.length)] : []))
 }
 
-/** A doc that is not open: read from its database into a doc of its own, then let go. */
+/**
+ * A doc that is not open: read from its database into a doc of its own, then let go.
+ * Nothing `use` changes is stored unless it stores it (storeIntoDoc does, at once).
+ */
 export async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
   const doc = new Y.Doc()
-  const persistence = new IndexeddbPersistence(databaseName(room), doc)
+  const [persistence] = quietPersistence(doc, room)
   try {
     await persistence.whenSynced
     return await use(doc, persistence)

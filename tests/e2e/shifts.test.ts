@@ -190,6 +190,7 @@ describe('volunteer shifts', () => {
     await card.locator('summary').click()
     await card.locator('[data-testid=attendance-row][data-volunteer="小刘"] button', { hasText: '到岗' }).click()
 
+    await staff.page.click('[data-testid=hours-report] summary')
     await staff.page.locator('[data-testid=hours-table]', { hasText: '小刘' }).waitFor()
     const [download] = await Promise.all([staff.page.waitForEvent('download'), staff.page.click('[data-testid=export-hours]')])
     const csv = readFileSync((await download.path())!, 'utf8')

@@ -2,7 +2,7 @@ import { createMemo } from 'solid-js'
 import { activityView, sortActivities, summariseRatings, type Activity, type ActivityView, type Group, type Rating } from '../../domain/activities'
 import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, groupBy } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, groupBy, sameItems } from '../common/derive'
 
 // Activity and group views for every screen, derived from the merged entries, with
 // what anyone may do (RSVP, rate, join a group).
@@ -13,6 +13,8 @@ export function createActivityBoard(session: CommunitySession) {
   const membersBy = createMemo(() => groupBy(data.groupMembers.ids(), data.groupMembers.byId, (m) => m.recordId))
   const ratingsBy = createDeferredMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
+  // Per activity, so an RSVP wakes its own card's view only.
+  const rsvpsOf = createDeferredMemos((id: string) => rsvpsBy().get(id) ?? [], sameItems)
 
   const activities = createMemo(() =>
     data.activities
@@ -30,7 +32,7 @@ export function createActivityBoard(session: CommunitySession) {
   )
   const viewOf = (id: string): ActivityView | null => {
     const activity = data.activities.byId[id]
-    return activity ? activityView(activity, rsvpsBy().get(id) ?? [], cancelled().has(id)) : null
+    return activity ? activityView(activity, rsvpsOf(id), cancelled().has(id)) : null
   }
   const activeMembers = (groupId: string): PlaceEntry[] => (membersBy().get(groupId) ?? []).filter((m) => m.active)
   const ratingsOf = (activityId: string): Rating[] => ratingsBy().get(activityId) ?? []
@@ -46,7 +48,7 @@ export function createActivityBoard(session: CommunitySession) {
     cancellationOf: (id: string) => data.cancellations.byId[id],
     groupOf: (id: string | undefined) => (id ? data.groups.byId[id] : undefined),
     activeMembers,
-    rsvpOf: (activityId: string, personId: string) => (rsvpsBy().get(activityId) ?? []).find((r) => r.personId === personId),
+    rsvpOf: (activityId: string, personId: string) => rsvpsOf(activityId).find((r) => r.personId === personId),
     headcountOf: (activityId: string) => data.headcounts.byId[activityId],
     ratingsOf,
     myRating: (activityId: string, personId: string) => ratingsOf(activityId).find((r) => r.personId === personId),

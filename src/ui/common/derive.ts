@@ -1,15 +1,21 @@
 import { createMemo, getOwner, runWithOwner, type Accessor } from 'solid-js'
 
-/** A memo per key (a day), each made the first time it is read, so what no screen shows is never computed. */
-export function createDeferredMemos<K, T>(compute: (key: K) => T): (key: K) => T {
+/**
+ * A memo per key (a day), each made the first time it is read, so what no screen shows
+ * is never computed. With `equals`, a key whose value is the same again wakes nothing.
+ */
+export function createDeferredMemos<K, T>(compute: (key: K) => T, equals?: (a: T, b: T) => boolean): (key: K) => T {
   const owner = getOwner()
   const memos = new Map<K, Accessor<T>>()
   return (key) => {
     let memo = memos.get(key)
-    if (!memo) memos.set(key, (memo = runWithOwner(owner, () => createMemo(() => compute(key)))!))
+    if (!memo) memos.set(key, (memo = runWithOwner(owner, () => createMemo(() => compute(key), undefined, equals ? { equals } : undefined))!))
     return memo()
   }
 }
+
+/** The same records in the same order (a live collection keeps a record's object while it is unchanged). */
+export const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((item, i) => item === b[i])
 
 /** One memo made the first time it is read. */
 export function createDeferredMemo<T>(compute: () => T): Accessor<T> {

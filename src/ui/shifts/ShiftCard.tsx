@@ -1,6 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { format } from 'date-fns'
-import { today } from '../../domain/calendar'
+import { dayOf, timeOf, today } from '../../domain/calendar'
 import { entryKey, isIn, statusOf } from '../../domain/places'
 import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
@@ -93,7 +92,7 @@ function ShiftDetails(props: { view: ShiftView }) {
             <For each={props.view.transfers}>
               {(transfer) => (
                 <li data-testid="transfer">
-                  {format(stampTime(transfer.at), 'MM-dd HH:mm')} ·{' '}
+                  {dayOf(new Date(stampTime(transfer.at))).slice(5)} {timeOf(new Date(stampTime(transfer.at)))} ·{' '}
                   {t(transfer.swapFor ? 'shifts.swapped' : 'shifts.gave', { giver: transfer.giverName, taker: transfer.takerName })}
                 </li>
               )}
@@ -214,7 +213,9 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
   const [swapPerson, setSwapPerson] = createSignal('')
   const inLine = (view: ShiftView) => new Set([...view.confirmed, ...view.waitlist].map((e) => e.personId))
   // Anyone the community knows who has no place on this shift yet.
+  // Both lists are read only while choosing: every card would otherwise walk every shift at each change.
   const candidates = createMemo(() => {
+    if (!choosing()) return []
     const here = inLine(props.view)
     return members
       .ids()
@@ -224,6 +225,7 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
   })
   // Coming shifts I am not on where someone not on this one holds a place: what I could swap for.
   const swapShifts = createMemo(() => {
+    if (!choosing()) return []
     const here = inLine(props.view)
     return shifts
       .shifts()
@@ -337,9 +339,12 @@ function StaffTools(props: { view: ShiftView; onEdit: () => void }) {
   const id = () => props.view.shift.id
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal(false)
+  // Drawn only once opened: every card of the week carries these tools, closed.
+  const [open, setOpen] = createSignal(false)
   return (
-    <details class="mt-3 rounded-xl border border-stone-300 p-3">
+    <details class="mt-3 rounded-xl border border-stone-300 p-3" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('shifts.onBehalf')} · {t('shifts.attendance')} · {t('shifts.edit')}</summary>
+      <Show when={open()}>
       <OnBehalfForm onPerson={(volunteer) => firstProblem(staff.shifts.signUpFor(id(), volunteer))} />
       <Show when={props.view.shift.date <= today() && props.view.confirmed.length > 0}>
         <Attendance view={props.view} onProblem={setProblem} />
@@ -359,6 +364,7 @@ function StaffTools(props: { view: ShiftView; onEdit: () => void }) {
             setConfirming(false)
           }}
         />
+      </Show>
       </Show>
     </details>
   )

@@ -7,6 +7,7 @@ import { downloadCsv } from '../common/download'
 import { t } from '../common/i18n'
 import { StaffOnly, useCommunity } from '../common/community'
 import { ShiftCard } from './ShiftCard'
+import { groupItems } from '../common/derive'
 import { ShiftForm } from './ShiftForm'
 
 export default function Shifts() {
@@ -24,7 +25,9 @@ export default function Shifts() {
       .shifts()
       .filter((s) => s.date >= from && s.date <= to && (day() === null || s.date === day()) && (category() === null || s.category === category()))
   })
-  const byDay = createMemo(() => days().map((d) => ({ day: d, ids: shown().filter((s) => s.date === d).map((s) => s.id) })).filter((g) => g.ids.length > 0))
+  // Keyed by day and by id (plain strings), so a change re-renders only the card it touches.
+  const byDay = createMemo(() => groupItems(shown(), (s) => s.date))
+  const shownDays = createMemo(() => days().filter((d) => byDay().has(d)))
 
   return (
     <div class="space-y-4">
@@ -42,12 +45,12 @@ export default function Shifts() {
           testid="category-filter"
         />
       </Card>
-      <Show when={byDay().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{actor().staff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
-        <For each={byDay()}>
-          {(group) => (
+      <Show when={shownDays().length > 0} fallback={<p class="px-1 text-stone-800" data-testid="shifts-empty">{actor().staff ? t('shifts.emptyStaff') : t('shifts.empty')}</p>}>
+        <For each={shownDays()}>
+          {(day) => (
             <section class="space-y-3">
-              <h3 class="px-1 text-lg font-bold text-orange-900">{dayLabel(group.day)}{group.day === today() ? ` · ${t('nav.today')}` : ''}</h3>
-              <For each={group.ids}>{(id) => <ShiftCard id={id} />}</For>
+              <h3 class="px-1 text-lg font-bold text-orange-900">{dayLabel(day)}{day === today() ? ` · ${t('nav.today')}` : ''}</h3>
+              <For each={byDay().get(day)?.map((s) => s.id)}>{(id) => <ShiftCard id={id} />}</For>
             </section>
           )}
         </For>
@@ -62,8 +65,10 @@ export default function Shifts() {
 function HoursReport() {
   const { shifts } = useCommunity()
   const [month, setMonth] = createSignal(monthOf(today()))
-  createEffect(() => shifts.showMonths([month()]))
-  const rows = createMemo(() => hoursByVolunteer(shifts.viewsIn(month()), shifts.attendance(), month()))
+  // Counted only while open: otherwise every sign-up anywhere would count the month again.
+  const [open, setOpen] = createSignal(false)
+  createEffect(() => open() && shifts.showMonths([month()]))
+  const rows = createMemo(() => (open() ? hoursByVolunteer(shifts.viewsIn(month()), shifts.attendance(), month()) : []))
   const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
   const exportCsv = () =>
     downloadCsv(`volunteer-hours-${month()}.csv`, [
@@ -71,7 +76,9 @@ function HoursReport() {
       ...rows().map((r) => [r.name, r.shifts, hours(r.minutes)]),
     ])
   return (
-    <Card title={t('shifts.hours')}>
+    <details class="rounded-2xl border border-stone-300 bg-white p-4 shadow-sm" data-testid="hours-report" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary class="min-h-12 cursor-pointer content-center text-xl font-bold text-stone-900">{t('shifts.hours')}</summary>
+      <Show when={open()}>
       <Field label={t('shifts.month')} name="month" type="month" value={month()} onInput={setMonth} />
       <Show when={rows().length > 0} fallback={<p class="mb-3">{t('shifts.hoursNone')}</p>}>
         <table class="mb-3 w-full text-left" data-testid="hours-table">
@@ -84,6 +91,7 @@ function HoursReport() {
         </table>
       </Show>
       <Button variant="secondary" data-testid="export-hours" onClick={() => void exportCsv()}>{t('shifts.hoursExport')}</Button>
-    </Card>
+      </Show>
+    </details>
   )
 }

@@ -3,7 +3,7 @@ import { statusOf } from '../../domain/places'
 import { sortShifts, viewOfLine, type Shift, type ShiftView } from '../../domain/shifts'
 import { lineOf, type LineRecords, type Offer } from '../../domain/offers'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, groupBy } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, groupBy, sameItems } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries (the same
 // entries give the same lists on every device), with what anyone may do to a shift.
@@ -15,7 +15,11 @@ export function createShiftBoard(session: CommunitySession) {
   const takesByShift = createMemo(() => groupBy(data.takes.ids(), data.takes.byId, (t) => t.shiftId))
   const allOffers = createMemo(() => data.offers.ids().map((id) => data.offers.byId[id]).filter((o): o is Offer => o !== undefined))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
-  const recordsOf = (id: string): LineRecords => ({ signups: signupsByShift().get(id) ?? [], offers: offersByShift().get(id) ?? [], takes: takesByShift().get(id) ?? [] })
+  // One memo per shift over the grouped entries: a sign-up wakes its own shift's view, not every card's.
+  const signupsOf = createDeferredMemos((id: string) => signupsByShift().get(id) ?? [], sameItems)
+  const offersOf = createDeferredMemos((id: string) => offersByShift().get(id) ?? [], sameItems)
+  const takesOf = createDeferredMemos((id: string) => takesByShift().get(id) ?? [], sameItems)
+  const recordsOf = (id: string): LineRecords => ({ signups: signupsOf(id), offers: offersOf(id), takes: takesOf(id) })
 
   const viewOf = (id: string): ShiftView | null => {
     const shift = data.shifts.byId[id]
@@ -65,7 +69,7 @@ export function createShiftBoard(session: CommunitySession) {
     /** Swaps others propose to this person for their place on this shift, still open. */
     swapsProposedTo: (shiftId: string, personId: string) =>
       allOffers().filter((o) => o.swapFor === shiftId && o.toId === personId && viewOf(o.shiftId)?.offers.get(o.giverId)?.stamp === o.stamp),
-    signupOf: (shiftId: string, volunteerId: string) => (signupsByShift().get(shiftId) ?? []).find((s) => s.personId === volunteerId),
+    signupOf: (shiftId: string, volunteerId: string) => signupsOf(shiftId).find((s) => s.personId === volunteerId),
     cancellationOf: (id: string) => data.cancellations.byId[id],
     /** Who is confirmed on a meal-delivery shift that day (the canteen assigns rounds from them). */
     deliveryVolunteers: (day: string) =>

@@ -76,6 +76,40 @@ const bench = {
     return { ms, entries: docs.reduce((sum, doc) => sum + entriesOf(doc), 0) }
   },
 
+  /**
+   * Sign-up baseline, after load(): a button whose tap writes one entry into the month's
+   * doc, and an observer that shows it on the page, as bare as Yjs and the DOM allow.
+   * Ms from each tap until the entry shows, and until the next frame.
+   */
+  async signUps(count: number): Promise<{ toDom: number[]; toFrame: number[] }> {
+    const docs = (window as unknown as { docs: Y.Doc[] }).docs
+    const entries = docs[docs.length - 1]!.getMap<{ person: string; at: number }>('bench-sign-ups')
+    const button = document.body.appendChild(document.createElement('button'))
+    const shown = document.body.appendChild(document.createElement('p'))
+    let n = 0
+    button.onclick = () => entries.set(`shift-${n % 10}|person`, { person: 'person', at: n })
+    entries.observe(() => (shown.textContent = JSON.stringify(entries.get(`shift-${n % 10}|person`))))
+    const toDom: number[] = []
+    const toFrame: number[] = []
+    for (n = 0; n < count; n++) {
+      const start = performance.now()
+      await new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          observer.disconnect()
+          toDom.push(performance.now() - start)
+          requestAnimationFrame(() => {
+            toFrame.push(performance.now() - start)
+            resolve()
+          })
+        })
+        observer.observe(shown, { childList: true, characterData: true, subtree: true })
+        button.click()
+      })
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    return { toDom, toFrame }
+  },
+
   /** A bare peer that holds these docs (name → url of its bytes), each in room "<room>.<name>". */
   async hold(urls: Record<string, string>, room: string, password: string, signaling: string): Promise<number> {
     const providers = await Promise.all(Object.entries(urls).map(async ([name, url]) => {
