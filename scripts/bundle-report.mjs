@@ -1,13 +1,17 @@
 // After `vite build`: how much gzipped JavaScript a first visit loads (the entry
-// script and what it preloads) and how much there is in all.
+// script, what it preloads, and one language's words, the larger of the two, which
+// the entry fetches before it draws) and how much there is in all.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 const html = readFileSync('dist/index.html', 'utf8')
 const firstScreen = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1])
 const gz = (file) => gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length
-const all = readdirSync('dist/assets').filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`)
 const kb = (n) => Math.round((n / 1024) * 10) / 10
+const all = readdirSync('dist/assets').filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`)
+const words = all.filter((f) => /\/words-[a-z]+-[^/]+\.js$/.test(f)).sort((a, b) => gz(b) - gz(a))
+if (words.length === 0) throw new Error('no dictionary chunk (assets/words-*.js) in the build')
+firstScreen.push(words[0])
 const report = {
   firstScreenJsGzipKB: kb(firstScreen.reduce((s, f) => s + gz(f), 0)),
   totalJsGzipKB: kb(all.reduce((s, f) => s + gz(f), 0)),

@@ -1,12 +1,14 @@
-import { createSignal, Match, Show, Switch } from 'solid-js'
+import { createSignal, lazy, Match, Show, Switch } from 'solid-js'
 import type { DeviceSettings } from '../sync/device'
 import { readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
 import { AppProvider, CommunityProvider } from './common/community'
 import { t } from './common/i18n'
-import { Onboarding } from './onboarding/Onboarding'
 import { Shell } from './shell/Shell'
-import { UpdatePrompt } from './shell/UpdatePrompt'
+
+// Loaded only when needed: onboarding once per device, the update prompt after the first screen.
+const Onboarding = lazy(() => import('./onboarding/Onboarding').then((m) => ({ default: m.Onboarding })))
+const UpdatePrompt = lazy(() => import('./shell/UpdatePrompt').then((m) => ({ default: m.UpdatePrompt })))
 
 export function App(props: { device: DeviceSettings }) {
   const app = createAppState(props.device)

@@ -1,12 +1,17 @@
-import { Show } from 'solid-js'
+import { lazy, Show } from 'solid-js'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { Notices } from '../notices/Notices'
 import { TodayMenu } from '../canteen/TodayMenu'
 import { MyShifts } from '../shifts/MyShifts'
 import { MyActivities } from '../activities/MyActivities'
-import { MyVisits, SealedVisits, UrgentVisits } from '../visits/MyVisits'
 import { StaffOnly } from '../common/community'
+
+// Visits concern staff and the volunteers who visit: they load just after the rest of Today.
+const visits = () => import('../visits/MyVisits')
+const UrgentVisits = lazy(() => visits().then((m) => ({ default: m.UrgentVisits })))
+const MyVisits = lazy(() => visits().then((m) => ({ default: m.MyVisits })))
+const SealedVisits = lazy(() => visits().then((m) => ({ default: m.SealedVisits })))
 
 /** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
