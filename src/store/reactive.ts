@@ -20,6 +20,11 @@ export interface LiveCollection<T> {
   readonly ids: Accessor<readonly string[]>
   /** How many stored records failed validation and are not shown. */
   readonly skipped: Accessor<number>
+  /**
+   * Ids of the valid records whose keys start with "<part>|" (one shift's sign-ups).
+   * Reading it tracks that group only: a sign-up elsewhere wakes nothing here.
+   */
+  idsIn(part: string): readonly string[]
   dispose(): void
 }
 
@@ -83,6 +88,13 @@ export function liveCollection<T extends object>(
     signals.get(key)?.[1](() => record)
   }
 
+  // A group's ids have a signal once something reactive has read them; it changes
+  // only when a key joins or leaves that group.
+  const groups = new Map<string, [Accessor<readonly string[]>, Setter<readonly string[]>]>()
+  const idsOfGroup = (part: string) => [...records.keys()].filter((key) => firstPart(key) === part)
+  const groupChanged = (key: string, joined: boolean) =>
+    groups.get(firstPart(key))?.[1]((ids) => (joined ? [...ids, key] : ids.filter((id) => id !== key)))
+
   // Re-reads these keys from the doc they are filed in: each is then shown, replaced,
   // skipped or gone.
   const refresh = (keys: Iterable<string>, from: Y.Map<unknown>) => batch(() => {
@@ -97,6 +109,7 @@ export function liveCollection<T extends object>(
         if (records.has(key)) {
           idsChanged = true
           put(key, undefined)
+          groupChanged(key, false)
         }
       } else {
         skippedKeys.delete(key)
@@ -105,6 +118,7 @@ export function liveCollection<T extends object>(
         if (before === undefined) idsChanged = true
         // The same record again (a peer re-sent it) changes nothing on screen.
         if (before === undefined || !samePlainData(before, record)) put(key, record)
+        if (before === undefined) groupChanged(key, true)
       }
     }
     if (idsChanged) setIds([...records.keys()])
@@ -134,6 +148,13 @@ export function liveCollection<T extends object>(
     byId,
     ids: () => (start(), ids()),
     skipped: () => (start(), skipped()),
+    idsIn(part) {
+      start()
+      if (!getListener()) return idsOfGroup(part)
+      let group = groups.get(part)
+      if (!group) groups.set(part, (group = createSignal<readonly string[]>(idsOfGroup(part))))
+      return group[0]()
+    },
     dispose: () => {
       map.unobserve(observer)
       stopShowing?.()

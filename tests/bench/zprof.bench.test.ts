@@ -105,7 +105,7 @@ it('profile', async () => {
   await page.waitForTimeout(2000)
   await cdp.send('Profiler.start')
   const times: number[] = []
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < Number(process.env.PROF_CLICKS ?? 20); i++) {
     const ms = await page.evaluate((n) => {
       const cards = [...document.querySelectorAll('[data-testid=shift-card]')].filter((c) => c.querySelector('[data-testid=sign-up]'))
       const card = cards[n % cards.length]!

@@ -118,6 +118,29 @@ describe('a space split by month', () => {
     })
   })
 
+  it('one group of a live collection (a shift’s sign-ups) wakes only when a key joins or leaves that group', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDocs()
+      const map = space.getMap('entries')
+      for (const key of ['s1|a', 's1|b', 's2|a']) map.set(key, { id: key })
+      const live = liveCollection(map, Entry)
+      const shown: string[][] = []
+      createComputed(() => shown.push([...live.idsIn('s1')]))
+      expect(shown).toEqual([['s1|a', 's1|b']])
+      map.set('s2|b', { id: 's2|b' })
+      map.set('s1|a', { id: 's1|a' }) // the same record again
+      expect(shown.length).toBe(1)
+      map.set('s1|c', { id: 's1|c' })
+      expect(shown.at(-1)).toEqual(['s1|a', 's1|b', 's1|c'])
+      map.set('s1|b', { wrong: true }) // no longer valid: it leaves the group
+      expect(shown.at(-1)).toEqual(['s1|a', 's1|c'])
+      map.delete('s1|a')
+      expect(shown.at(-1)).toEqual(['s1|c'])
+      expect(live.idsIn('s3')).toEqual([])
+      dispose()
+    })
+  })
+
   it('ignores a key filed in the wrong doc (only a buggy or hostile peer writes one)', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()

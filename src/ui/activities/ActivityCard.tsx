@@ -42,7 +42,7 @@ export function ActivityCard(props: { id: string }) {
     <Show when={view()}>
       {(v) => (
         <article
-          class={`rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
+          class={`list-card rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
           data-testid="activity-card"
           data-status={mine().status}
         >

@@ -2,19 +2,18 @@ import { createMemo } from 'solid-js'
 import { activityView, sortActivities, summariseRatings, type Activity, type ActivityView, type Group, type Rating } from '../../domain/activities'
 import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, createDeferredMemos, groupBy, sameItems } from '../common/derive'
+import { createDeferredMemo, groupBy, recordsIn } from '../common/derive'
 
 // Activity and group views for every screen, derived from the merged entries, with
 // what anyone may do (RSVP, rate, join a group).
 
 export function createActivityBoard(session: CommunitySession) {
   const data = session.activities
-  const rsvpsBy = createMemo(() => groupBy(data.rsvps.ids(), data.rsvps.byId, (r) => r.recordId))
   const membersBy = createMemo(() => groupBy(data.groupMembers.ids(), data.groupMembers.byId, (m) => m.recordId))
   const ratingsBy = createDeferredMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
   // Per activity, so an RSVP wakes its own card's view only.
-  const rsvpsOf = createDeferredMemos((id: string) => rsvpsBy().get(id) ?? [], sameItems)
+  const rsvpsOf = (id: string) => recordsIn(data.rsvps, id)
 
   const activities = createMemo(() =>
     data.activities
@@ -56,7 +55,7 @@ export function createActivityBoard(session: CommunitySession) {
     /** Activities this person has an RSVP for (going or waiting), from `fromDay` on. */
     mine: (personId: string, fromDay: string) =>
       activities()
-        .filter((a) => a.date >= fromDay && (rsvpsBy().get(a.id) ?? []).some((r) => r.personId === personId && r.active))
+        .filter((a) => a.date >= fromDay && rsvpsOf(a.id).some((r) => r.personId === personId && r.active))
         .map((a) => {
           const view = viewOf(a.id)!
           return { view, ...statusOf(view, personId) }

@@ -40,7 +40,7 @@ export function RequestCard(props: { id: string }) {
   return (
     <Show when={item()}>
       {(i) => (
-        <article class="rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="aid-card" data-state={i().status.state}>
+        <article class="list-card rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="aid-card" data-state={i().status.state}>
           <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
             <span class={`rounded-full px-3 ${i().request.kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${i().request.kind}`)}</span>
             <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${i().request.category}`)}</span>

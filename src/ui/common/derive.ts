@@ -1,4 +1,5 @@
 import { createMemo, getOwner, runWithOwner, type Accessor } from 'solid-js'
+import type { LiveCollection } from '../../store/reactive'
 
 /**
  * A memo per key (a day), each made the first time it is read, so what no screen shows
@@ -35,6 +36,13 @@ function group<I, T>(inputs: Iterable<I>, itemOf: (input: I) => T | undefined, k
   }
   return grouped
 }
+
+/** The valid records of one group of a live collection (one shift's sign-ups), tracking that group only. */
+export const recordsIn = <T>(collection: LiveCollection<T>, part: string): T[] =>
+  collection.idsIn(part).flatMap((id) => {
+    const record = collection.byId[id]
+    return record === undefined ? [] : [record]
+  })
 
 /** Groups the records of a live collection by a key (entries by the record they belong to). */
 export const groupBy = <T>(ids: readonly string[], byId: Readonly<Record<string, T>>, key: (item: T) => string): Map<string, T[]> => group(ids, (id) => byId[id], key)

@@ -27,7 +27,7 @@ export function ShiftCard(props: { id: string }) {
     <Show when={view()}>
       {(v) => (
         <article
-          class={`rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
+          class={`list-card rounded-2xl border-2 p-4 ${v().cancelled ? 'border-stone-300 bg-stone-100 text-stone-600' : 'border-stone-300 bg-white'}`}
           data-testid="shift-card"
           data-shift-id={props.id}
           data-status={status()}

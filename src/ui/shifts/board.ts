@@ -3,20 +3,19 @@ import { statusOf } from '../../domain/places'
 import { sortShifts, viewOfLine, type Shift, type ShiftView } from '../../domain/shifts'
 import { lineOf, type LineRecords, type Offer } from '../../domain/offers'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, createDeferredMemos, groupBy, sameItems } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, groupBy, recordsIn, sameItems } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries (the same
 // entries give the same lists on every device), with what anyone may do to a shift.
 
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
-  const signupsByShift = createMemo(() => groupBy(data.signups.ids(), data.signups.byId, (s) => s.recordId))
+  // One shift's entries are read through its own group: a sign-up wakes its own shift's view, not every card's.
+  const signupsOf = (id: string) => recordsIn(data.signups, id)
   const offersByShift = createMemo(() => groupBy(data.offers.ids(), data.offers.byId, (o) => o.shiftId))
   const takesByShift = createMemo(() => groupBy(data.takes.ids(), data.takes.byId, (t) => t.shiftId))
   const allOffers = createMemo(() => data.offers.ids().map((id) => data.offers.byId[id]).filter((o): o is Offer => o !== undefined))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
-  // One memo per shift over the grouped entries: a sign-up wakes its own shift's view, not every card's.
-  const signupsOf = createDeferredMemos((id: string) => signupsByShift().get(id) ?? [], sameItems)
   const offersOf = createDeferredMemos((id: string) => offersByShift().get(id) ?? [], sameItems)
   const takesOf = createDeferredMemos((id: string) => takesByShift().get(id) ?? [], sameItems)
   const recordsOf = (id: string): LineRecords => ({ signups: signupsOf(id), offers: offersOf(id), takes: takesOf(id) })
@@ -45,7 +44,7 @@ export function createShiftBoard(session: CommunitySession) {
       // Only the shifts this person signed up for or took a place on are worked out (Today asks at every start).
       .filter(
         (shift) =>
-          (signupsByShift().get(shift.id) ?? []).some((s) => s.personId === volunteerId && s.active) ||
+          signupsOf(shift.id).some((s) => s.personId === volunteerId && s.active) ||
           (takesByShift().get(shift.id) ?? []).some((t) => t.takerId === volunteerId && t.releasedAt === null) ||
           // a place received in a swap: this person's own offer names this shift in return
           allOffers().some((o) => o.giverId === volunteerId && o.swapFor === shift.id),
