@@ -9,16 +9,19 @@ listenForInstallOffer()
 const root = document.getElementById('root')!
 // The settings say which language's words to load before anything is drawn; the last
 // language used is fetched meanwhile (a second ask for the same words costs nothing).
-void setLanguage(lastLanguage())
+void setLanguage(lastLanguage()).catch(() => undefined)
+const browserLanguage = () => (navigator.language.startsWith('zh') ? 'zh-CN' : 'en')
+// Should the words themselves not load (a broken install), say so in both languages.
+const noWords = () => (root.textContent = '邻里无法加载界面文字，请刷新页面。 Neighbours could not load its words: please reload the page.')
 loadDevice().then(
-  async (device) => {
-    await setLanguage(device.language)
-    render(() => <App device={device} />, root)
-  },
+  (device) =>
+    setLanguage(device.language).then(() => {
+      render(() => <App device={device} />, root)
+    }, noWords),
   // Without IndexedDB (some private windows) nothing could be kept: say so plainly,
   // in the browser's language, as there are no settings to say which.
-  async () => {
-    await setLanguage(navigator.language.startsWith('zh') ? 'zh-CN' : 'en')
-    root.textContent = t('app.noStorage')
-  },
+  () =>
+    setLanguage(browserLanguage()).then(() => {
+      root.textContent = t('app.noStorage')
+    }, noWords),
 )

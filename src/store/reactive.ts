@@ -88,12 +88,19 @@ export function liveCollection<T extends object>(
     signals.get(key)?.[1](() => record)
   }
 
-  // A group's ids have a signal once something reactive has read them; it changes
-  // only when a key joins or leaves that group.
+  // The keys of each group (firstPart of the key), kept as records come and go; a
+  // group's signal exists once something reactive has read it, and changes only when
+  // a key joins or leaves that group.
+  const keysByGroup = new Map<string, string[]>()
   const groups = new Map<string, [Accessor<readonly string[]>, Setter<readonly string[]>]>()
-  const idsOfGroup = (part: string) => [...records.keys()].filter((key) => firstPart(key) === part)
-  const groupChanged = (key: string, joined: boolean) =>
-    groups.get(firstPart(key))?.[1]((ids) => (joined ? [...ids, key] : ids.filter((id) => id !== key)))
+  const groupChanged = (key: string, joined: boolean) => {
+    const part = firstPart(key)
+    const keys = keysByGroup.get(part) ?? []
+    const now = joined ? [...keys, key] : keys.filter((k) => k !== key)
+    if (now.length > 0) keysByGroup.set(part, now)
+    else keysByGroup.delete(part)
+    groups.get(part)?.[1](now)
+  }
 
   // Re-reads these keys from the doc they are filed in: each is then shown, replaced,
   // skipped or gone.
@@ -150,9 +157,9 @@ export function liveCollection<T extends object>(
     skipped: () => (start(), skipped()),
     idsIn(part) {
       start()
-      if (!getListener()) return idsOfGroup(part)
+      if (!getListener()) return keysByGroup.get(part) ?? []
       let group = groups.get(part)
-      if (!group) groups.set(part, (group = createSignal<readonly string[]>(idsOfGroup(part))))
+      if (!group) groups.set(part, (group = createSignal<readonly string[]>(keysByGroup.get(part) ?? [])))
       return group[0]()
     },
     dispose: () => {

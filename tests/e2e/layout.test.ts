@@ -13,7 +13,9 @@ import { createCommunity, localDay, postAidRequest, postNotice, publishActivity,
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
-const TABS = ['today', 'canteen', 'shifts', 'activities', 'aid', 'me'] as const
+/** Each tab, and something only that tab shows once its code has loaded and drawn. */
+const TABS = { today: 'today-menu', canteen: 'canteen-section', shifts: 'day-filter', activities: 'activities-section', aid: 'post-aid', me: 'invite-resident' } as const
+const TODAY_LABEL = { 'zh-CN': '今日', en: 'Today' } as const
 const MODES = [
   { name: 'zh', language: 'zh-CN', largeText: false },
   { name: 'en', language: 'en', largeText: false },
@@ -74,7 +76,8 @@ async function seriousAxe(page: Page): Promise<string[]> {
 describe('every screen fits a 360 px phone', () => {
   it('in Chinese, English and large text: no overflow, nothing cut, no serious axe finding', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
-    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    // No service worker: it would answer the font's address instead of the test's route.
+    const staff = cleanup.add(await launchDevice('staff', undefined, { blockServiceWorkers: true }), (d) => d.dispose())
     const page = staff.page
     mkdirSync(SCREENS, { recursive: true })
 
@@ -87,6 +90,8 @@ describe('every screen fits a 360 px phone', () => {
     await postAidRequest(page, '帮忙去社区医院取药并送到家', '5号楼')
 
     await useChineseFont(page)
+    await page.evaluate(() => document.fonts.ready)
+    expect(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded'))).toBe(true)
     const problems: string[] = []
     for (const mode of MODES) {
       await page.click('[data-testid=nav-me]')
@@ -94,10 +99,13 @@ describe('every screen fits a 360 px phone', () => {
       const largeText = page.locator('[data-testid=large-text]')
       if ((await largeText.isChecked()) !== mode.largeText) await largeText.click()
       await page.waitForFunction((large) => document.documentElement.classList.contains('large-text') === large, mode.largeText)
-      for (const tab of TABS) {
+      await page.locator('[data-testid=nav-today] [data-testid=nav-label]', { hasText: TODAY_LABEL[mode.language] }).waitFor()
+      for (const [tab, shown] of Object.entries(TABS)) {
         await page.click(`[data-testid=nav-${tab}]`)
         await page.waitForSelector(`[data-testid=nav-${tab}][aria-current=page]`)
-        await page.waitForLoadState('networkidle')
+        await page.waitForSelector(`[data-testid=${shown}]`)
+        // Panels drawn only once opened: a shift's staff tools and the hours report.
+        if (tab === 'shifts') for (const panel of ['[data-testid=shift-card] details', '[data-testid=hours-report]']) await page.locator(panel).first().evaluate((d) => ((d as HTMLDetailsElement).open = true))
         await page.waitForTimeout(300)
         await page.evaluate(() => document.fonts.ready)
         await page.evaluate(() => window.scrollTo(0, 0))

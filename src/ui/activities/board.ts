@@ -2,7 +2,7 @@ import { createMemo } from 'solid-js'
 import { activityView, sortActivities, summariseRatings, type Activity, type ActivityView, type Group, type Rating } from '../../domain/activities'
 import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, groupBy, recordsIn } from '../common/derive'
+import { createDeferredMemo, entriesOf, groupBy } from '../common/derive'
 
 // Activity and group views for every screen, derived from the merged entries, with
 // what anyone may do (RSVP, rate, join a group).
@@ -13,7 +13,7 @@ export function createActivityBoard(session: CommunitySession) {
   const ratingsBy = createDeferredMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
   // Per activity, so an RSVP wakes its own card's view only.
-  const rsvpsOf = (id: string) => recordsIn(data.rsvps, id)
+  const rsvpsOf = (id: string) => entriesOf(data.rsvps, id)
 
   const activities = createMemo(() =>
     data.activities

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { checkDisplayName } from '../../domain/community'
 import { offlinePersonId } from '../../domain/places'
 import { agendaDays, plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
-import { Button, Chips, Confirm, Field } from './components'
+import { Button, chipColours, Chips, Confirm, Field } from './components'
 import { problemText, t, weekdayName } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
 
@@ -10,7 +10,8 @@ import type { ProblemKey } from '../../domain/validation'
 // moving between weeks, a weekly repeat, cancelling with a reason, and acting on
 // behalf of someone without a phone.
 
-export const dayLabel = (day: Day) => `${weekdayName(weekdayOf(day))} ${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+const monthDay = (day: Day) => `${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`
+export const dayLabel = (day: Day) => `${weekdayName(weekdayOf(day))} ${monthDay(day)}`
 
 /** ‹ this week › — tapping the middle returns to this week. */
 export function WeekNav(props: { week: Day; onWeek: (monday: Day) => void }) {
@@ -32,8 +33,7 @@ export function WeekNav(props: { week: Day; onWeek: (monday: Day) => void }) {
  * rows on a phone before the first item.
  */
 export function DayStrip(props: { week: Day; day: Day | null; onDay: (day: Day | null) => void }) {
-  const chip = (selected: boolean) =>
-    `flex min-h-14 shrink-0 snap-start flex-col items-center justify-center rounded-xl border-2 px-3 leading-tight font-semibold ${selected ? 'border-orange-900 bg-orange-800 text-white' : 'border-stone-500 bg-white text-stone-900'}`
+  const chip = (selected: boolean) => `flex min-h-14 shrink-0 snap-start flex-col items-center justify-center rounded-xl border-2 px-3 leading-tight font-semibold ${chipColours(selected)}`
   return (
     <div class="-mx-1 mb-3 flex snap-x gap-2 overflow-x-auto px-1 pb-1" role="group" aria-label={t('shifts.day')} data-testid="day-filter">
       <button type="button" class={chip(props.day === null)} aria-pressed={props.day === null} data-value="week" onClick={() => props.onDay(null)}>
@@ -43,7 +43,7 @@ export function DayStrip(props: { week: Day; day: Day | null; onDay: (day: Day |
         {(day) => (
           <button type="button" class={chip(props.day === day)} aria-pressed={props.day === day} data-value={day} onClick={() => props.onDay(day)}>
             <span class="text-[0.85em]">{day === today() ? t('nav.today') : weekdayName(weekdayOf(day))}</span>
-            <span>{`${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`}</span>
+            <span>{monthDay(day)}</span>
           </button>
         )}
       </For>

@@ -1,4 +1,5 @@
 import { createSignal, For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
+import { Portal } from 'solid-js/web'
 import { problemText, t } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
 import { hasDraft } from './drafts'
@@ -118,9 +119,13 @@ export function Field(props: FieldProps) {
   )
 }
 
-/** Asks before something that cannot be undone. */
+/**
+ * Asks before something that cannot be undone. Drawn at the end of the page (a
+ * portal): a list card skips its layout off screen, and so would hold a dialog inside it.
+ */
 export function Confirm(props: ParentProps<{ message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }>) {
   return (
+    <Portal>
     <div class="fixed inset-0 z-50 flex items-end sm:items-center justify-center bg-black/60 p-4" role="dialog" aria-modal="true">
       <div class="w-full max-w-md rounded-2xl bg-white p-5">
         <p class="mb-5 text-stone-900">{props.message}</p>
@@ -135,10 +140,14 @@ export function Confirm(props: ParentProps<{ message: string; confirmLabel: stri
         </div>
       </div>
     </div>
+    </Portal>
   )
 }
 
 /** A row of big toggle buttons: filters, categories, weekdays. */
+/** A chosen chip is filled; the others are outlined. */
+export const chipColours = (selected: boolean) => (selected ? 'border-orange-900 bg-orange-800 text-white' : 'border-stone-500 bg-white text-stone-900')
+
 export function Chips<T extends string | number>(props: {
   label?: string
   options: readonly T[]
@@ -161,7 +170,7 @@ export function Chips<T extends string | number>(props: {
               aria-pressed={props.selected(value)}
               data-value={String(value)}
               onClick={() => props.onToggle(value)}
-              class={`min-h-12 rounded-full border-2 px-4 font-semibold ${props.selected(value) ? 'border-orange-900 bg-orange-800 text-white' : 'border-stone-500 bg-white text-stone-900'}`}
+              class={`min-h-12 rounded-full border-2 px-4 font-semibold ${chipColours(props.selected(value))}`}
             >
               {props.text(value)}
             </button>

@@ -37,11 +37,15 @@ function group<I, T>(inputs: Iterable<I>, itemOf: (input: I) => T | undefined, k
   return grouped
 }
 
-/** The valid records of one group of a live collection (one shift's sign-ups), tracking that group only. */
-export const recordsIn = <T>(collection: LiveCollection<T>, part: string): T[] =>
-  collection.idsIn(part).flatMap((id) => {
-    const record = collection.byId[id]
-    return record === undefined ? [] : [record]
+/**
+ * The entries of one record (a shift's sign-ups, an activity's RSVPs), read through
+ * their group of the collection so that only that group is tracked. An entry must
+ * name the record too: a key's first part alone could be made to point elsewhere.
+ */
+export const entriesOf = <T extends { recordId: string }>(collection: LiveCollection<T>, recordId: string): T[] =>
+  collection.idsIn(recordId).flatMap((id) => {
+    const entry = collection.byId[id]
+    return entry !== undefined && entry.recordId === recordId ? [entry] : []
   })
 
 /** Groups the records of a live collection by a key (entries by the record they belong to). */

@@ -21,7 +21,13 @@ export { language }
 // Remembered apart from the settings (which live in IndexedDB), so the next start can
 // fetch the words while it reads the settings.
 const LAST_LANGUAGE = 'neighbours.language'
-export const lastLanguage = (): Language => (localStorage.getItem(LAST_LANGUAGE) === 'en' ? 'en' : 'zh-CN')
+export function lastLanguage(): Language {
+  try {
+    return localStorage.getItem(LAST_LANGUAGE) === 'en' ? 'en' : 'zh-CN'
+  } catch {
+    return 'zh-CN' // storage blocked: main.tsx says so, in the browser's language
+  }
+}
 
 let asked: Language | undefined
 /** Loads a language's words and then switches every screen to it (the last asked wins). */

@@ -41,15 +41,11 @@ function routeFromHash(): Route {
 function CommunityName(props: { name: string }) {
   const [whole, setWhole] = createSignal(false)
   return (
-    <button
-      type="button"
-      class={`min-h-[44px] min-w-0 text-left text-lg leading-tight font-bold ${whole() ? 'break-words' : 'truncate'}`}
-      aria-expanded={whole()}
-      title={props.name}
-      onClick={() => setWhole(!whole())}
-    >
-      <span data-testid="community-name">{props.name}</span>
-    </button>
+    <h1 class="min-w-0 text-lg leading-tight font-bold">
+      <button type="button" class={`min-h-[44px] max-w-full text-left ${whole() ? 'break-words' : 'truncate'}`} title={props.name} onClick={() => setWhole(!whole())}>
+        <span data-testid="community-name">{props.name}</span>
+      </button>
+    </h1>
   )
 }
 
@@ -112,7 +108,7 @@ export const Shell: Component = () => {
                   href={`#/${name}`}
                   data-testid={`nav-${name}`}
                   aria-current={tab() === name ? 'page' : undefined}
-                  class={`flex min-h-16 flex-col items-center justify-center gap-0.5 text-[0.72rem] font-semibold leading-tight tracking-tight ${tab() === name ? 'bg-orange-100 text-orange-900' : 'text-stone-800'}`}
+                  class={`flex min-h-16 flex-col items-center justify-center gap-0.5 text-[0.75rem] font-semibold leading-tight tracking-tight ${tab() === name ? 'bg-orange-100 text-orange-900' : 'text-stone-800'}`}
                 >
                   <Dynamic component={icons[name]} size="1.6em" aria-hidden="true" />
                   <span data-testid="nav-label">{t(`nav.${name}`)}</span>

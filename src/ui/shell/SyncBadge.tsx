@@ -16,10 +16,10 @@ export function SyncBadge() {
   }
   const words = () => (peers() > 0 ? t('sync.short.peers', { count: peers() }) : unshared() ? t('sync.short.unshared') : t('sync.short.alone'))
   const story = () =>
-    [
-      words(),
-      unshared() ? t('sync.unshared') : lastExchange() ? t('sync.lastExchange', { when: timeAgo(lastExchange()!, now()) }) : t('sync.never'),
-    ].join('. ')
+    t('sync.markLabel', {
+      state: words(),
+      detail: unshared() ? t('sync.unshared') : lastExchange() ? t('sync.lastExchange', { when: timeAgo(lastExchange()!, now()) }) : t('sync.never'),
+    })
   const dot = () => (peers() > 0 ? 'bg-green-500' : unshared() ? 'bg-amber-400' : 'bg-stone-400')
   return (
     <a

@@ -77,7 +77,9 @@ function HoursReport() {
     ])
   return (
     <details class="rounded-2xl border border-stone-300 bg-white p-4 shadow-sm" data-testid="hours-report" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary class="min-h-12 cursor-pointer content-center text-xl font-bold text-stone-900">{t('shifts.hours')}</summary>
+      <summary class="min-h-12 cursor-pointer content-center">
+        <h2 class="inline text-xl font-bold text-stone-900">{t('shifts.hours')}</h2>
+      </summary>
       <Show when={open()}>
       <Field label={t('shifts.month')} name="month" type="month" value={month()} onInput={setMonth} />
       <Show when={rows().length > 0} fallback={<p class="mb-3">{t('shifts.hoursNone')}</p>}>

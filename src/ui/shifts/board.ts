@@ -3,7 +3,7 @@ import { statusOf } from '../../domain/places'
 import { sortShifts, viewOfLine, type Shift, type ShiftView } from '../../domain/shifts'
 import { lineOf, type LineRecords, type Offer } from '../../domain/offers'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, createDeferredMemos, groupBy, recordsIn, sameItems } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, entriesOf, groupBy, sameItems } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries (the same
 // entries give the same lists on every device), with what anyone may do to a shift.
@@ -11,7 +11,7 @@ import { createDeferredMemo, createDeferredMemos, groupBy, recordsIn, sameItems 
 export function createShiftBoard(session: CommunitySession) {
   const data = session.shifts
   // One shift's entries are read through its own group: a sign-up wakes its own shift's view, not every card's.
-  const signupsOf = (id: string) => recordsIn(data.signups, id)
+  const signupsOf = (id: string) => entriesOf(data.signups, id)
   const offersByShift = createMemo(() => groupBy(data.offers.ids(), data.offers.byId, (o) => o.shiftId))
   const takesByShift = createMemo(() => groupBy(data.takes.ids(), data.takes.byId, (t) => t.shiftId))
   const allOffers = createMemo(() => data.offers.ids().map((id) => data.offers.byId[id]).filter((o): o is Offer => o !== undefined))
