@@ -111,6 +111,8 @@ export interface CommunitySession {
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
   whenLoaded: Promise<void>
+  /** Those, and the first screen drawn from them: work no screen waits for starts here. */
+  whenDrawn: Promise<void>
   /** Resolves once every change made so far on this device is written to storage. */
   flushed(): Promise<void>
   /** Every doc of each space this device holds (open or only stored), sealed as one file. */
@@ -291,7 +293,8 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   // The first screen (Today) needs this month; the next is opened once it is drawn.
   openIn(both)([thisMonth!])
   const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
-  void whenLoaded.then(afterPaint).then(() => {
+  const whenDrawn = whenLoaded.then(afterPaint)
+  void whenDrawn.then(() => {
     if (pub.closed) return
     firstScreenDrawn()
     openIn(both)(later)
@@ -359,7 +362,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         settling = false
       }
     }
-    void whenLoaded.then(afterPaint).then(settle)
+    void whenDrawn.then(settle)
     const onChange = () => void settle()
     const watched = [publicSpaceMaps(pub.docs).shareReplies, staffSpaceMaps(staff.docs).shareKeys]
     watched.forEach((map) => map.observe(onChange))
@@ -420,6 +423,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     signed: () => Promise.all(checks.map((check) => check.settled())).then(() => undefined),
     collections,
     whenLoaded,
+    whenDrawn,
     flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),
     // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {

@@ -88,18 +88,20 @@ export function liveCollection<T extends object>(
     signals.get(key)?.[1](() => record)
   }
 
-  // The keys of each group (firstPart of the key), kept as records come and go; a
+  // The keys of each group (firstPart of the key), indexed the first time a group is
+  // asked for (most collections never are) and then kept as records come and go. A
   // group's signal exists once something reactive has read it, and changes only when
   // a key joins or leaves that group.
-  const keysByGroup = new Map<string, string[]>()
+  let keysByGroup: Map<string, Set<string>> | null = null
   const groups = new Map<string, [Accessor<readonly string[]>, Setter<readonly string[]>]>()
+  const keysIn = (part: string): readonly string[] => [...(keysByGroup?.get(part) ?? [])]
   const groupChanged = (key: string, joined: boolean) => {
+    if (!keysByGroup) return
     const part = firstPart(key)
-    const keys = keysByGroup.get(part) ?? []
-    const now = joined ? [...keys, key] : keys.filter((k) => k !== key)
-    if (now.length > 0) keysByGroup.set(part, now)
-    else keysByGroup.delete(part)
-    groups.get(part)?.[1](now)
+    const keys = keysByGroup.get(part) ?? new Set<string>()
+    if (joined) keysByGroup.set(part, keys.add(key))
+    else if (keys.delete(key) && keys.size === 0) keysByGroup.delete(part)
+    groups.get(part)?.[1](keysIn(part))
   }
 
   // Re-reads these keys from the doc they are filed in: each is then shown, replaced,
@@ -157,9 +159,13 @@ export function liveCollection<T extends object>(
     skipped: () => (start(), skipped()),
     idsIn(part) {
       start()
-      if (!getListener()) return keysByGroup.get(part) ?? []
+      if (!keysByGroup) {
+        keysByGroup = new Map()
+        for (const key of records.keys()) keysByGroup.set(firstPart(key), (keysByGroup.get(firstPart(key)) ?? new Set<string>()).add(key))
+      }
+      if (!getListener()) return keysIn(part)
       let group = groups.get(part)
-      if (!group) groups.set(part, (group = createSignal<readonly string[]>(keysByGroup.get(part) ?? [])))
+      if (!group) groups.set(part, (group = createSignal(keysIn(part))))
       return group[0]()
     },
     dispose: () => {

@@ -31,11 +31,16 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
  * character as an empty box, in the screenshots and in the widths measured. Noto Sans
  * SC (a devDependency) is served to the page as a web font, as a phone's own would be.
  */
-async function useChineseFont(page: Page) {
+async function serveChineseFont(page: Page) {
   const dir = dirname(require.resolve('@fontsource-variable/noto-sans-sc'))
   await page.route('**/__test-fonts/**', (route) => route.fulfill({ path: join(dir, new URL(route.request().url()).pathname.replace('/__test-fonts/', '')) }))
+}
+
+/** After each page load: the font's faces and the page's font list with it. */
+async function useChineseFont(page: Page) {
   await page.addStyleTag({ url: '/__test-fonts/index.css' })
   await page.addStyleTag({ content: "html { font-family: system-ui, 'Noto Sans SC Variable', sans-serif }" })
+  await page.evaluate(() => document.fonts.ready)
 }
 
 /** What is wider than its box or than the screen: the page itself, labels, buttons, links and headings. */
@@ -81,6 +86,22 @@ describe('every screen fits a 360 px phone', () => {
     const page = staff.page
     mkdirSync(SCREENS, { recursive: true })
 
+    const problems: string[] = []
+    const look = async (name: string) => {
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await page.screenshot({ path: `${SCREENS}/${name}.png`, fullPage: true })
+      for (const p of await clipped(page)) problems.push(`${name}: ${p}`)
+      for (const p of await seriousAxe(page)) problems.push(`${name}: axe ${p}`)
+    }
+
+    // The first screen a new person sees.
+    await serveChineseFont(page)
+    await page.goto(servers.appUrl)
+    await page.waitForSelector('[data-testid=create-community]')
+    await useChineseFont(page)
+    expect(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded'))).toBe(true)
+    await look('zh-onboarding')
+
     // Some of everything, with long words where people write long words.
     await createCommunity(page, servers, '王主任', '幸福里社区第三网格居民互助与志愿服务站')
     await postNotice(page, '本周六上午十点在社区广场举行消防演练，请各位居民准时参加', '请带好身份证。')
@@ -90,9 +111,6 @@ describe('every screen fits a 360 px phone', () => {
     await postAidRequest(page, '帮忙去社区医院取药并送到家', '5号楼')
 
     await useChineseFont(page)
-    await page.evaluate(() => document.fonts.ready)
-    expect(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded'))).toBe(true)
-    const problems: string[] = []
     for (const mode of MODES) {
       await page.click('[data-testid=nav-me]')
       await page.click(`[data-testid=language-${mode.language}]`)
@@ -108,10 +126,7 @@ describe('every screen fits a 360 px phone', () => {
         if (tab === 'shifts') for (const panel of ['[data-testid=shift-card] details', '[data-testid=hours-report]']) await page.locator(panel).first().evaluate((d) => ((d as HTMLDetailsElement).open = true))
         await page.waitForTimeout(300)
         await page.evaluate(() => document.fonts.ready)
-        await page.evaluate(() => window.scrollTo(0, 0))
-        await page.screenshot({ path: `${SCREENS}/${mode.name}-${tab}.png`, fullPage: true })
-        for (const p of await clipped(page)) problems.push(`${mode.name}/${tab}: ${p}`)
-        for (const p of await seriousAxe(page)) problems.push(`${mode.name}/${tab}: axe ${p}`)
+        await look(`${mode.name}-${tab}`)
       }
       // The header is one line: the name, cut, and the sync mark beside it (three lines took 150 px).
       const header = (await page.locator('header').boundingBox())!

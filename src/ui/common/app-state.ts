@@ -77,7 +77,8 @@ export function createAppState(stored: DeviceSettings) {
         setSession(opened)
         // Test builds only (`vite build --mode test`): the session on window for the end-to-end tests.
         if (import.meta.env.MODE === 'test') void import('../../test-hook').then(({ exposeForTests }) => exposeForTests(opened))
-        await opened.whenLoaded
+        // The member list is read after the first screen (Today shows no one else).
+        await opened.whenDrawn
         announceMyself(opened)
       })
     }),
