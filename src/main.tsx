@@ -1,11 +1,13 @@
 import { render } from 'solid-js/web'
 import { App } from './ui/App'
 import { listenForInstallOffer } from './ui/common/install'
+import { startAfreshOnANewDay } from './ui/common/new-day'
 import { loadDevice } from './sync/device'
 import { lastLanguage, setLanguage, t } from './ui/common/i18n'
 import './styles.css'
 
 listenForInstallOffer()
+startAfreshOnANewDay()
 const root = document.getElementById('root')!
 // The settings say which language's words to load before anything is drawn; the last
 // language used is fetched meanwhile (a second ask for the same words costs nothing).

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity } from './journeys'
+
+// A phone left open overnight: the next time the app comes into view, it shows the new
+// day, and a half-written notice is still there.
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+const dayOf = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`
+
+describe('a phone left open past midnight', () => {
+  it('starts afresh on the new day when it comes back into view, keeping what was being typed', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const phone = cleanup.add(await launchDevice('overnight'), (d) => d.dispose())
+    const page = phone.page
+    const evening = new Date()
+    evening.setHours(23, 58, 0, 0)
+    const nextDay = new Date(evening.getTime() + 24 * 60 * 60 * 1000)
+    await page.clock.install({ time: evening })
+    await createCommunity(page, servers, '王主任', '幸福里社区')
+
+    await page.click('[data-testid=nav-shifts]')
+    const firstDay = page.locator('[data-testid=day-filter] button').nth(1)
+    expect(await firstDay.getAttribute('data-value')).toBe(dayOf(evening))
+    await page.click('[data-testid=nav-today]')
+    await page.click('[data-testid=compose-notice]')
+    await page.fill('[data-testid=notice-form] input[name=title]', '周五停水')
+
+    // Past midnight, in view: nothing moves under the person's thumb.
+    await page.clock.fastForward('05:00')
+    await page.waitForTimeout(500)
+    expect(await page.inputValue('[data-testid=notice-form] input[name=title]')).toBe('周五停水')
+    // The phone comes back to the app (a headless page is always "visible", so the event
+    // alone is the switch back): it starts afresh, and the draft comes back in its form.
+    const reloaded = page.waitForEvent('load')
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    await reloaded
+    await expect.poll(() => page.inputValue('[data-testid=notice-form] input[name=title]'), { timeout: 30_000 }).toBe('周五停水')
+    await page.click('[data-testid=nav-shifts]')
+    await expect.poll(() => firstDay.getAttribute('data-value'), { timeout: 30_000 }).toBe(dayOf(nextDay))
+  })
+})
