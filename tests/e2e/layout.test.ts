@@ -132,6 +132,14 @@ describe('every screen fits a 360 px phone', () => {
       const header = (await page.locator('header').boundingBox())!
       if (header.height > 64) problems.push(`${mode.name}: the header is ${Math.round(header.height)}px tall`)
     }
+    // A confirm dialog (cancelling a shift), drawn above everything; Escape cancels it.
+    await page.click('[data-testid=nav-shifts]')
+    await page.locator('[data-testid=shift-card] details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true))
+    await page.click('[data-testid=cancel-shift]')
+    await page.waitForSelector('[role=dialog]')
+    await look('en-large-confirm')
+    await page.keyboard.press('Escape')
+    await page.waitForSelector('[role=dialog]', { state: 'detached' })
     expect(problems).toEqual([])
   })
 })

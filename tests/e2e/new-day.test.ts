@@ -15,9 +15,11 @@ describe('a phone left open past midnight', () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const phone = cleanup.add(await launchDevice('overnight'), (d) => d.dispose())
     const page = phone.page
+    // Late evening, with time enough to set up before midnight.
     const evening = new Date()
-    evening.setHours(23, 58, 0, 0)
-    const nextDay = new Date(evening.getTime() + 24 * 60 * 60 * 1000)
+    evening.setHours(23, 50, 0, 0)
+    const nextDay = new Date(evening)
+    nextDay.setDate(nextDay.getDate() + 1)
     await page.clock.install({ time: evening })
     await createCommunity(page, servers, '王主任', '幸福里社区')
 
@@ -27,10 +29,15 @@ describe('a phone left open past midnight', () => {
     await page.click('[data-testid=nav-today]')
     await page.click('[data-testid=compose-notice]')
     await page.fill('[data-testid=notice-form] input[name=title]', '周五停水')
+    let loads = 0
+    page.on('load', () => loads++)
 
-    // Past midnight, in view: nothing moves under the person's thumb.
-    await page.clock.fastForward('05:00')
+    // Back in view on the same day: nothing happens.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    // Past midnight while in view: nothing moves under the person's thumb either.
+    await page.clock.fastForward('15:00')
     await page.waitForTimeout(500)
+    expect(loads).toBe(0)
     expect(await page.inputValue('[data-testid=notice-form] input[name=title]')).toBe('周五停水')
     // The phone comes back to the app (a headless page is always "visible", so the event
     // alone is the switch back): it starts afresh, and the draft comes back in its form.

@@ -6,7 +6,7 @@ import { HybridClock } from '../../src/domain/hlc'
 import { readByPrefix } from '../../src/store/collection'
 import { publicSpace } from '../../src/store/layout'
 import { publishMember } from '../../src/store/members'
-import { liveCollection, liveGroups } from '../../src/store/reactive'
+import { liveCollection, liveGroups, ShownMonths } from '../../src/store/reactive'
 import { publishShift, signUp } from '../../src/store/shifts'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { copySpace } from '../convergence/harness'
@@ -137,6 +137,23 @@ describe('a space split by month', () => {
       map.delete('s1|a')
       expect(shown.at(-1)).toEqual(['s1|c'])
       expect(live.idsIn('s3')).toEqual([])
+      dispose()
+    })
+  })
+
+  it('a group asked for before its month is shown fills in once the month is shown', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDocs()
+      const map = space.getMap('entries')
+      for (const key of ['2026-11-02|a', '2026-12-01|a', '2026-12-01|b']) map.set(key, { id: key })
+      const months = new ShownMonths(['2026-11'])
+      const live = liveCollection(map, Entry, undefined, months, true)
+      const shown: string[][] = []
+      createComputed(() => shown.push([...live.idsIn('2026-12-01')]))
+      expect(shown).toEqual([[]])
+      expect(live.idsIn('2026-11-02')).toEqual(['2026-11-02|a'])
+      months.show(['2026-12'])
+      expect(shown.at(-1)?.sort()).toEqual(['2026-12-01|a', '2026-12-01|b'])
       dispose()
     })
   })

@@ -1,5 +1,4 @@
-import { createSignal, For, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
-import { Portal } from 'solid-js/web'
+import { createSignal, createUniqueId, For, onCleanup, onMount, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
 import { problemText, t } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
 import { hasDraft } from './drafts'
@@ -120,27 +119,37 @@ export function Field(props: FieldProps) {
 }
 
 /**
- * Asks before something that cannot be undone. Drawn at the end of the page (a
- * portal): a list card skips its layout off screen, and so would hold a dialog inside it.
+ * Asks before something that cannot be undone, as a modal dialog: the browser draws it
+ * above everything (a list card that skips its layout off screen cannot hold it in),
+ * keeps focus inside it, and Escape cancels. Focus returns to what opened it.
  */
 export function Confirm(props: ParentProps<{ message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }>) {
+  let dialog!: HTMLDialogElement
+  const messageId = createUniqueId()
+  onMount(() => dialog.showModal())
+  onCleanup(() => dialog.open && dialog.close())
   return (
-    <Portal>
-    <div class="fixed inset-0 z-50 flex items-end sm:items-center justify-center bg-black/60 p-4" role="dialog" aria-modal="true">
-      <div class="w-full max-w-md rounded-2xl bg-white p-5">
-        <p class="mb-5 text-stone-900">{props.message}</p>
-        {props.children}
-        <div class="flex flex-wrap justify-end gap-3">
-          <Button variant="secondary" onClick={() => props.onCancel()}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="danger" onClick={() => props.onConfirm()}>
-            {props.confirmLabel}
-          </Button>
-        </div>
+    <dialog
+      ref={dialog}
+      role="dialog"
+      aria-labelledby={messageId}
+      class="mx-auto mb-4 mt-auto w-[calc(100%-2rem)] max-w-md rounded-2xl bg-white p-5 backdrop:bg-black/60 sm:my-auto"
+      onCancel={(event) => {
+        event.preventDefault()
+        props.onCancel()
+      }}
+    >
+      <p id={messageId} class="mb-5 text-stone-900">{props.message}</p>
+      {props.children}
+      <div class="flex flex-wrap justify-end gap-3">
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          {t('common.cancel')}
+        </Button>
+        <Button variant="danger" onClick={() => props.onConfirm()}>
+          {props.confirmLabel}
+        </Button>
       </div>
-    </div>
-    </Portal>
+    </dialog>
   )
 }
 

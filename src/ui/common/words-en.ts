@@ -56,7 +56,7 @@ const en: Record<MessageKey, string> = {
   'sync.short.peers': '{count} online',
   'sync.short.unshared': 'Not sent',
   'sync.short.alone': 'No peers',
-  'sync.markLabel': '{state}: {detail}. Tap for sync details',
+  'sync.markLabel': '{state}. {detail}. Tap for sync details',
   'update.available': 'A new version is available',
   'update.now': 'Update now',
   'update.later': 'Later',

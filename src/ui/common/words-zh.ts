@@ -58,7 +58,7 @@ export const zh = {
   'sync.short.peers': '{count} 台在线',
   'sync.short.unshared': '待同步',
   'sync.short.alone': '未连接',
-  'sync.markLabel': '{state}：{detail}。点按查看同步详情',
+  'sync.markLabel': '{state}，{detail}。点按查看同步详情',
   'update.available': '有新版本可用',
   'update.now': '现在更新',
   'update.later': '稍后',
