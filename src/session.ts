@@ -13,7 +13,7 @@ import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
-import { logSharedVisit, markSharedDoor, openReply, openShare, openVisitReply, settleShares, shareRound, shareVisits, type OpenedShare } from './sync/shares'
+import type { OpenedShare } from './sync/shares'
 import { checkVisitNote, helpForHousehold, type Household, type Outcome, type Visit } from './domain/visits'
 import { postRequest } from './store/aid'
 import type { Elder, Round } from './domain/canteen'
@@ -125,6 +125,8 @@ export interface CommunitySession {
 export type FileLoaded = { ok: true; community: string; changed: number } | { ok: false; problem: FileProblem; community?: string }
 
 type Transport = typeof import('./sync/connect')
+/** Sealed shares (rounds and visits sent to a volunteer's phone) load when first used, not with the first screen. */
+const sealed = () => import('./sync/shares')
 
 /**
  * What screens call, built once per open community. Staff commands exist only on a
@@ -354,7 +356,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         do {
           again = false
           if (pub.closed) return
-          await settleShares(pub.docs, staff.docs, today())
+          await (await sealed()).settleShares(pub.docs, staff.docs, today())
         } while (again)
       } catch (error) {
         console.error('sealed replies: not settled', error)
@@ -392,10 +394,13 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     shares: {
       data: shareData,
       deviceKey: () => keys.then((k) => k?.publicKey ?? null),
-      open: (share) => keys.then((k) => (k ? openShare(k, share) : null)),
-      mark: (opened, mark) => markSharedDoor(pub.docs, clock, opened, { ...mark, name: actor().name }, actor()),
-      openReply: (opened, reply) => openReply(opened.key, reply),
-      openVisit: (opened, reply) => openVisitReply(opened.key, reply),
+      open: async (share) => {
+        const k = await keys
+        return k ? (await sealed()).openShare(k, share) : null
+      },
+      mark: async (opened, mark) => (await sealed()).markSharedDoor(pub.docs, clock, opened, { ...mark, name: actor().name }, actor()),
+      openReply: async (opened, reply) => (await sealed()).openReply(opened.key, reply),
+      openVisit: async (opened, reply) => (await sealed()).openVisitReply(opened.key, reply),
       logVisit: async (opened, householdId, outcome, note) => {
         const household = opened.kind === 'visits' ? opened.visits.households.find((h) => h.id === householdId) : undefined
         if (!household) return { ok: false, problems: { household: 'problem.notFound' } }
@@ -403,17 +408,17 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         if (problem) return { ok: false, problems: { note: problem } }
         const posted = outcome === 'help' ? postRequest(pub.docs, clock, actor(), helpForHousehold(household, note), today()) : null
         if (posted && !posted.ok) return posted
-        return logSharedVisit(pub.docs, clock, opened, { householdId, day: today(), outcome, note, requestId: posted?.value.id ?? '', name: actor().name }, actor())
+        return (await sealed()).logSharedVisit(pub.docs, clock, opened, { householdId, day: today(), outcome, note, requestId: posted?.value.id ?? '', name: actor().name }, actor())
       },
       seal: async (round, elders) => {
         const state = trust.state()
         if (!staff || !state.checked) return { ok: false, problems: { round: 'problem.noDeviceKey' } }
-        return shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict)
+        return (await sealed()).shareRound(pub.docs, staff.docs, clock, round, elders, state.verdict)
       },
       sealVisits: async (visitorId, households, visits) => {
         const state = trust.state()
         if (!staff || !state.checked) return { ok: false, problems: { share: 'problem.noDeviceKey' } }
-        return shareVisits(pub.docs, staff.docs, clock, visitorId, households, visits, state.verdict, today())
+        return (await sealed()).shareVisits(pub.docs, staff.docs, clock, visitorId, households, visits, state.verdict, today())
       },
     },
     commands,

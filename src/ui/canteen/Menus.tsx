@@ -1,35 +1,12 @@
 import { createSignal, For, Show } from 'solid-js'
-import { nowTime, today, weekDays, weekStart, type Day } from '../../domain/calendar'
-import { DEFAULT_CUTOFF, isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
+import { today, weekDays, weekStart, type Day } from '../../domain/calendar'
+import { DEFAULT_CUTOFF, MEALS, type Meal } from '../../domain/canteen'
 import type { Problems } from '../../domain/validation'
 import { Button, Card, Chips, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
 import { dayLabel } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
-
-/** One meal of one day, as residents see it. */
-export function MealLine(props: { day: Day; meal: Meal }) {
-  const { canteen } = useCommunity()
-  const menu = () => canteen.menuOf(props.day, props.meal)
-  const seats = () => canteen.seatsOf(props.day, props.meal)
-  return (
-    <Show when={menu()}>
-      {(m) => (
-        <div class="py-2" data-testid="meal-line" data-meal={props.meal} data-day={props.day}>
-          <p class="font-bold">
-            {t(`meal.${props.meal}`)} · {m().dishes.join('、')}
-          </p>
-          <p class="text-[0.9em] text-stone-700">
-            {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
-            {' · '}
-            {isPastCutoff(m(), today(), nowTime()) ? t('canteen.closed') : t('canteen.cutoff', { time: m().cutoff })}
-            {m().delivery ? ` · ${t('canteen.deliveryOffered')}` : ''}
-          </p>
-        </div>
-      )}
-    </Show>
-  )
-}
+import { MealLine } from './TodayMenu'
 
 export function MenuWeek() {
   const { canteen } = useCommunity()

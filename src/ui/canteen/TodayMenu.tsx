@@ -1,10 +1,33 @@
 import { For, Show } from 'solid-js'
-import { today } from '../../domain/calendar'
-import { MEALS } from '../../domain/canteen'
+import { nowTime, today, type Day } from '../../domain/calendar'
+import { isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
 import { Card } from '../common/components'
 import { t } from '../common/i18n'
 import { useCommunity } from '../common/community'
-import { MealLine } from './Menus'
+
+/** One meal of one day, as residents see it. */
+export function MealLine(props: { day: Day; meal: Meal }) {
+  const { canteen } = useCommunity()
+  const menu = () => canteen.menuOf(props.day, props.meal)
+  const seats = () => canteen.seatsOf(props.day, props.meal)
+  return (
+    <Show when={menu()}>
+      {(m) => (
+        <div class="py-2" data-testid="meal-line" data-meal={props.meal} data-day={props.day}>
+          <p class="font-bold">
+            {t(`meal.${props.meal}`)} · {m().dishes.join('、')}
+          </p>
+          <p class="text-[0.9em] text-stone-700">
+            {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
+            {' · '}
+            {isPastCutoff(m(), today(), nowTime()) ? t('canteen.closed') : t('canteen.cutoff', { time: m().cutoff })}
+            {m().delivery ? ` · ${t('canteen.deliveryOffered')}` : ''}
+          </p>
+        </div>
+      )}
+    </Show>
+  )
+}
 
 /** On Today: what the canteen serves today, offline like everything else. */
 export function TodayMenu() {
