@@ -18,6 +18,7 @@ const en: Record<MessageKey, string> = {
   'common.copy': 'Copy link',
   'common.copied': 'Copied',
   'common.saved': 'Saved',
+  'common.saving': 'Saving…',
   'problem.required': 'Please fill this in',
   'problem.tooLong': 'This is too long; please shorten it',
   'problem.notFound': 'This record cannot be found; it may have been removed',

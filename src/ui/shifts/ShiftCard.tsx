@@ -118,7 +118,15 @@ function MyPlace(props: { view: ShiftView }) {
   }
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal(false)
-  const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
+  // "You are in" is said once the sign-up is signed and on disk: a browser killed a moment
+  // after the tap would otherwise lose what the screen had already confirmed.
+  const [saving, setSaving] = createSignal(false)
+  const act = (result: Checked<unknown>) => {
+    setProblem(firstProblem(result))
+    if (!result.ok) return
+    setSaving(true)
+    void sync.saved().finally(() => setSaving(false))
+  }
   // The latest take or swap of mine that did not count, to say why (the earlier taker won, …).
   const myLost = () => props.view.lost.filter((l) => l.takerId === actor().id).at(-1)
   const giverName = (giverId: string) => props.view.offers.get(giverId)?.giverName ?? shifts.signupOf(id(), giverId)?.personName ?? giverId
@@ -136,7 +144,7 @@ function MyPlace(props: { view: ShiftView }) {
         </p>
       </Show>
       <Show when={isIn(mine().status)}>
-        <p class="mt-2 font-bold text-green-800">{t('shifts.youAreIn')}</p>
+        <p class="mt-2 font-bold text-green-800">{saving() ? t('common.saving') : t('shifts.youAreIn')}</p>
       </Show>
       <Show when={mine().status === 'waitlisted'}>
         <p class="mt-2 font-bold text-amber-800">{t('shifts.youWait', { position: mine().position })}</p>
