@@ -115,6 +115,12 @@ export interface CommunitySession {
   whenDrawn: Promise<void>
   /** Resolves once every change made so far on this device is written to storage. */
   flushed(): Promise<void>
+  /**
+   * True from a command's write until it is signed and written to storage (milliseconds):
+   * a screen says "saved" only after, since a browser killed in between loses the write,
+   * or keeps it unsigned where a restarted device may not know it as its own.
+   */
+  saving: Accessor<boolean>
   /** Every doc of each space this device holds (open or only stored), sealed as one file. */
   saveFile(): Promise<Uint8Array<ArrayBuffer>>
   /** Merges a community file: open docs take it in, stored months are written without opening. */
@@ -277,6 +283,23 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const checks = membership.founder
     ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, keys, firstDocs: [STANDING, thisMonth!] })))
     : []
+  const flushed = () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)
+  const [saving, setSaving] = createSignal(false)
+  let writes = 0
+  let queued = false
+  const wrote = () => {
+    if (queued) return // one wait for all of a command's writes
+    queued = true
+    setSaving(true)
+    queueMicrotask(() => {
+      queued = false
+      const write = ++writes
+      void Promise.all(checks.map((check) => check.ownSigned()))
+        .then(flushed)
+        .finally(() => write === writes && setSaving(false))
+    })
+  }
+  both.forEach((space) => space.docs.onWrite(wrote))
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)
@@ -429,7 +452,8 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     collections,
     whenLoaded,
     whenDrawn,
-    flushed: () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),
+    flushed,
+    saving,
     // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {
       const { sealFile } = await import('./sync/file')

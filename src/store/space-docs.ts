@@ -54,6 +54,7 @@ export class SpaceDocs {
   private readonly docs = new Map<DocName, Y.Doc>()
   private readonly maps = new Map<string, SpaceMap>()
   private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
+  private readonly writeListeners = new Set<() => void>()
   /** Set by the session in a community with signed records, before anything reads. */
   gate: Gate | null = null
   /** The origin of the transaction running in `transact`, for docs opened inside it. */
@@ -87,6 +88,18 @@ export class SpaceDocs {
     this.openListeners.add(listener)
     this.docs.forEach((doc, name) => listener(name, doc))
     return () => this.openListeners.delete(listener)
+  }
+
+  /** Called after each record a command writes on this device (not signing or healing, which write to shards). */
+  onWrite(listener: () => void): () => void {
+    this.writeListeners.add(listener)
+    return () => this.writeListeners.delete(listener)
+  }
+
+  /** A command wrote a record (SpaceMap.set). */
+  wrote(map: SpaceMap, key: string): void {
+    this.gate?.written(map, key)
+    this.writeListeners.forEach((listener) => listener())
   }
 
   /** Every collection read or written so far. */
@@ -241,7 +254,7 @@ export class SpaceMap {
   set(key: string, value: unknown): void {
     const doc = this.space.open(docNameOf(key))
     this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).set(key, value))
-    this.space.gate?.written(this, key)
+    this.space.wrote(this, key)
   }
 
   /** Writes one whole record: an edit replaces the object, which stays small to store. */

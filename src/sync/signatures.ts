@@ -59,6 +59,8 @@ export interface SignedRecords extends Gate {
   checkedCount(): number
   /** Resolves once every record written so far is signed and every pending check is done (tests). */
   settled(): Promise<void>
+  /** Resolves once every record this device has written so far is signed (checks of what came in do not wait). */
+  ownSigned(): Promise<void>
   close(): void
 }
 
@@ -442,6 +444,11 @@ export function makeSignedRecords(options: {
         waiting.get(key)?.forEach((keySet, map) => recheck(map, keySet))
         waiting.delete(key)
       }
+    },
+    async ownSigned() {
+      // The signing of a write starts in a microtask after it.
+      await Promise.resolve()
+      await signing
     },
     async settled() {
       await new Promise((resolve) => setTimeout(resolve, 0))

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
-import { inviteLink, joinByLink, localDay, openShiftsWeekOf, postNotice, publishShift, shiftCard, useSignaling, waitForNotice } from './journeys'
+import { activityCard, inviteLink, joinByLink, localDay, openShiftsWeekOf, postNotice, publishActivity, publishShift, shiftCard, useSignaling, waitForNotice } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -8,7 +8,7 @@ afterEach(() => cleanup.run())
 // What the screen said was saved is there after the browser is killed (SIGKILL, no
 // time to flush), as a phone's system kills a browser in the background.
 describe('a killed browser', () => {
-  it('keeps a community just created, a notice, a sign-up, and a community just joined', async () => {
+  it('keeps a community just created, a notice, a sign-up, an RSVP, and a community just joined', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     let a: Device = await launchDevice('a')
     cleanup.add(a.profileDir, async () => a.dispose())
@@ -41,6 +41,14 @@ describe('a killed browser', () => {
     await openShiftsWeekOf(a.page, today)
     await a.page.click(`[data-testid=day-filter] [data-value="${today}"]`)
     await shiftCard(a.page, '食堂帮厨').locator('text=您已报名').waitFor()
+
+    // Each screen says "you are in" only once the entry is signed and on disk ("Saving…" before).
+    await publishActivity(a.page, { title: '太极拳', category: 'dance', date: today, start: '23:57', end: '23:59' })
+    await activityCard(a.page, '太极拳').locator('[data-testid=rsvp]').click()
+    await activityCard(a.page, '太极拳').locator('text=您已报名参加').waitFor()
+    await killAndRestart()
+    await a.page.click('[data-testid=nav-activities]')
+    await activityCard(a.page, '太极拳').locator('text=您已报名参加').waitFor()
 
     // A second device joins by invite and is killed the moment it shows the community.
     await useSignaling(a.page, servers.signalingUrl)

@@ -302,6 +302,41 @@ describe('signed records, checked on read', () => {
     expect(shown(founder).requests).toBe(1)
   })
 
+  it('a record written but not yet signed when the browser was killed is still this device\'s own after a restart: shown, then signed', async () => {
+    const { staff, authority } = await community()
+    // The first session never gets its keys: the browser is killed before the signing pass.
+    const memory = new Map<string, string>()
+    const killed = new SpaceDocs()
+    killed.gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', keys: new Promise<never>(() => {}), memory: memoryOf(memory) })
+    killed.gate.setAuthority(authority)
+    postNotice(killed, staff.clock, staff.person, { title: '临时停电', body: '' })
+    const stored = Y.encodeStateAsUpdate(killed.open(STANDING))
+    const key = [...killed.open(STANDING).getMap<Record<string, unknown>>('notices').keys()][0]!
+    expect(killed.open(STANDING).getMap<Record<string, unknown>>('notices').get(key)!.sig).toBeUndefined()
+
+    const again = await device('staff', memory, staff.keys)
+    again.gate.setAuthority(authority)
+    Y.applyUpdate(again.docs.open(STANDING), stored)
+    expect(notices(again)).toEqual(['临时停电'])
+    await again.gate.ownSigned()
+    const signed = again.docs.open(STANDING).getMap<Record<string, unknown>>('notices').get(key)!
+    expect(signed.sig).toBeDefined()
+    // And a peer takes it as staff's.
+    const bob = await device('bob')
+    bob.gate.setAuthority(authority)
+    meet([again, bob])
+    await settle([bob])
+    expect(notices(bob)).toEqual(['临时停电'])
+  })
+
+  it('a write is signed by the time ownSigned resolves, however many checks of records from peers are still waiting', async () => {
+    const { staff } = await community()
+    postNotice(staff.docs, staff.clock, staff.person, { title: '明天义诊', body: '' })
+    await staff.gate.ownSigned()
+    const [written] = [...staff.docs.open(STANDING).getMap<Record<string, unknown>>('notices').values()]
+    expect(written!.sig).toBeDefined()
+  })
+
   it('a removed device: its records made before the removal still count, those after do not', async () => {
     const { staff, bob, authority } = await community()
     const removedAt = bob.clock.tick()

@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js'
 import { nowTime, today } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
 import { statusOf } from '../../domain/places'
-import { Button, Chips, Confirm, Field, ProblemLine } from '../common/components'
+import { Button, Chips, Confirm, Field, Kept, ProblemLine } from '../common/components'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
@@ -85,7 +85,7 @@ export function ActivityCard(props: { id: string }) {
               <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900">{t('acts.bumped', { position: mine().position })}</p>
             </Show>
             <Show when={mine().status === 'confirmed'}>
-              <p class="mt-2 font-bold text-green-800">{t('acts.youGo')}</p>
+              <p class="mt-2 font-bold text-green-800"><Kept>{t('acts.youGo')}</Kept></p>
             </Show>
             <Show when={mine().status === 'waitlisted'}>
               <p class="mt-2 font-bold text-amber-800">{t('acts.youWait', { position: mine().position })}</p>
@@ -166,7 +166,7 @@ function RatingForm(props: { id: string }) {
       <div class="flex items-center gap-3">
         <Button type="submit">{t('acts.sendRating')}</Button>
         <Show when={sent()}>
-          <span role="status">{t('acts.thanks')}</span>
+          <span role="status"><Kept>{t('acts.thanks')}</Kept></span>
         </Show>
       </div>
     </form>

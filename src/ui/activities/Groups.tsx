@@ -5,7 +5,7 @@ import { ACTIVITY_CATEGORIES, calendarEvents, type ActivityCategory, type GroupD
 import { calendarText } from '../../domain/ics'
 import { weeklyRule } from '../../domain/schedule'
 import type { Problems } from '../../domain/validation'
-import { Button, Card, Chips, Field } from '../common/components'
+import { Button, Card, Chips, Field, Kept } from '../common/components'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
 import { ActivityCard } from './ActivityCard'
@@ -102,7 +102,7 @@ function GroupPage(props: { id: string; onBack: () => void }) {
             </Show>
             <div class="mt-3 flex flex-wrap gap-2">
               <Show when={isMember()} fallback={<Button data-testid="join-group" onClick={() => activities.joinGroup(props.id)}>{t('groups.join')}</Button>}>
-                <span class="self-center font-bold text-green-800">{t('groups.joined')}</span>
+                <span class="self-center font-bold text-green-800"><Kept>{t('groups.joined')}</Kept></span>
                 <Button variant="secondary" onClick={() => activities.leaveGroup(props.id)}>{t('groups.leave')}</Button>
               </Show>
               <Button variant="secondary" data-testid="group-ics" onClick={subscribe}>{t('groups.subscribe')}</Button>

@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js'
 import { useCommunity } from '../common/community'
 import { today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
-import { Card } from '../common/components'
+import { Card, Kept } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
 
 /** On Today: the activities this person is going to or waiting for; promotions called out. */
@@ -26,7 +26,7 @@ export function MyActivities() {
                   <p role="status" class="font-semibold text-green-900" data-testid="promoted-today">{t('acts.promoted')}</p>
                 </Show>
                 <Show when={!e.view.cancelled && isIn(e.status) && e.status !== 'promoted'}>
-                  <p class="text-green-800">{t('acts.youGo')}</p>
+                  <p class="text-green-800"><Kept>{t('acts.youGo')}</Kept></p>
                 </Show>
                 <Show when={!e.view.cancelled && (e.status === 'waitlisted' || e.status === 'bumped')}>
                   <p class="text-amber-800">{t('acts.youWait', { position: e.position })}</p>

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { useCommunity } from '../common/community'
 import { today } from '../../domain/calendar'
 import { lostTake, type AidEventType } from '../../domain/aid'
-import { Button, Chips, Confirm, Field, ProblemLine, Select } from '../common/components'
+import { Button, Chips, Confirm, Field, Kept, ProblemLine, Select } from '../common/components'
 import { t } from '../common/i18n'
 import { AidForm } from './AidForm'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
@@ -78,7 +78,7 @@ export function RequestCard(props: { id: string }) {
             <p role="alert" class="mt-2 rounded-xl bg-amber-50 p-3 font-semibold text-amber-900" data-testid="lost-take">{t('aid.lostTake')}</p>
           </Show>
           <Show when={isTaker()}>
-            <p class="mt-1 font-bold text-green-800">{t('aid.youTook')}</p>
+            <p class="mt-1 font-bold text-green-800"><Kept>{t('aid.youTook')}</Kept></p>
           </Show>
           <Show when={notShared()}>
             <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>

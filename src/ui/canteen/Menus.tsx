@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { today, weekDays, weekStart, type Day } from '../../domain/calendar'
 import { DEFAULT_CUTOFF, MEALS, type Meal } from '../../domain/canteen'
 import type { Problems } from '../../domain/validation'
-import { Button, Card, Chips, Field } from '../common/components'
+import { Button, Card, Chips, Field, Kept } from '../common/components'
 import { problemText, t } from '../common/i18n'
 import { dayLabel } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
@@ -88,7 +88,7 @@ function MenuEditor(props: { onDone: () => void }) {
           <Button variant="secondary" onClick={() => setMessage(t('canteen.copied', { count: staff.copyLastWeek(weekStart(today())).length }))}>{t('canteen.copyLastWeek')}</Button>
           <Button variant="secondary" onClick={() => props.onDone()}>{t('common.close')}</Button>
           <Show when={message()}>
-            <span role="status" class="font-semibold text-green-800">{message()}</span>
+            <span role="status" class="font-semibold text-green-800"><Kept>{message()}</Kept></span>
           </Show>
         </div>
       </form>

@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js'
 import { today, weekDays, plusDays, type Day } from '../../domain/calendar'
 import { MEALS, MODES, type Meal, type Mode } from '../../domain/canteen'
 import { useApp, useCommunity } from '../common/community'
-import { Button, Card, Chips, Field } from '../common/components'
+import { Button, Card, Chips, Field, Kept } from '../common/components'
 import { problemText, t, weekdayName } from '../common/i18n'
 import { dayLabel, WeekdayChips } from '../common/calendar-parts'
 import type { Checked, Problems } from '../../domain/validation'
@@ -56,6 +56,7 @@ export function Reserve() {
               {(x) => (
                 <li class="py-2" data-testid="my-meal" data-status={x.status}>
                   <p class="font-bold">{dayLabel(x.day)} {t(`meal.${x.meal}`)} · {t(`mode.${x.order!.mode}`)} × {x.order!.count} {x.order!.onBehalf ? t('canteen.onBehalf') : ''}</p>
+                  <Show when={x.status === 'served'}><p class="text-green-800"><Kept>{t('canteen.booked')}</Kept></p></Show>
                   <Show when={x.status === 'waiting'}><p class="text-amber-800">{t('canteen.waitingSeat')}</p></Show>
                   <Show when={x.status === 'bumped'}><p role="alert" class="font-semibold text-red-900">{t('canteen.bumpedSeat')}</p></Show>
                   <Button variant="secondary" onClick={() => act(canteen.cancelReservation(cleanCode(), x.day, x.meal))}>{t('canteen.cancelMeal')}</Button>

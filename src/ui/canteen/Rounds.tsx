@@ -3,7 +3,7 @@ import { createOpenedShare, createSharesForMe } from '../common/shares'
 import { today } from '../../domain/calendar'
 import { MEALS, planRounds, type DoorResult, type Elder, type Round } from '../../domain/canteen'
 import { hashParam, PrintPage } from '../common/PrintPage'
-import { Button, Card, Field, ProblemLine, Select } from '../common/components'
+import { Button, Card, Field, Kept, ProblemLine, Select } from '../common/components'
 import { shareIdOf, type Share } from '../../domain/shares'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
@@ -48,7 +48,7 @@ export function Rounds() {
     <div class="space-y-4">
       <Card title={t('canteen.rounds')}>
         <Button data-testid="plan-rounds" onClick={plan}>{t('canteen.planRounds')}</Button>
-        <Show when={message()}><p role="status" class="mt-2 font-semibold">{message()}</p></Show>
+        <Show when={message()}><p role="status" class="mt-2 font-semibold"><Kept>{message()}</Kept></p></Show>
       </Card>
       <Show when={todays().length > 0} fallback={<p class="px-1">{t('canteen.noRounds')}</p>}>
         <For each={todays()}>

@@ -77,8 +77,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
       stampsTooFarAhead: () => session.clock.stampsTooFarAhead,
       /** Records that failed their signature or permission check, with the device that signed each. */
       refused: session.refused,
-      /** Resolves once every change made so far is signed and written to storage: only then does a screen say it is kept. */
-      saved: () => session.signed().then(() => session.flushed()),
+      /** True while a change just made is being signed and written to storage: a screen says it is kept only after. */
+      saving: session.saving,
     },
     /** Who holds which role, by the community's signed grants. */
     trust: session.trust.state,

@@ -2,6 +2,7 @@ import { createSignal, createUniqueId, For, onCleanup, onMount, Show, splitProps
 import { problemText, t } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
 import { hasDraft } from './drafts'
+import { useCommunity } from './community'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
 // high contrast, labels above fields and problems said in words under them.
@@ -34,13 +35,22 @@ export function ProblemLine(props: { problem: ProblemKey | undefined }) {
   )
 }
 
+/**
+ * A confirmation ("you are in", "saved"), said only once the change is signed and on
+ * disk: for the milliseconds before, "Saving…", since a browser killed then loses it.
+ */
+export function Kept(props: ParentProps) {
+  const { sync } = useCommunity()
+  return <>{sync.saving() ? t('common.saving') : props.children}</>
+}
+
 /** A form's save button, with "Saved" beside it once it has been. */
 export function SaveRow(props: { saved: boolean }) {
   return (
     <div class="flex items-center gap-3">
       <Button type="submit">{t('common.save')}</Button>
       <Show when={props.saved}>
-        <span role="status">{t('common.saved')}</span>
+        <span role="status"><Kept>{t('common.saved')}</Kept></span>
       </Show>
     </div>
   )
@@ -229,7 +239,7 @@ export function PublishPanel(props: { label: string; testid: string; draft: stri
       </Show>
       <Show when={message()}>
         <p role="status" class="mb-3 font-semibold text-green-800">
-          {message()}
+          <Kept>{message()}</Kept>
         </p>
       </Show>
     </>

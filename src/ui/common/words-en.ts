@@ -545,6 +545,7 @@ const en: Record<MessageKey, string> = {
   'canteen.count': 'Meals',
   'canteen.reserveButton': 'Reserve',
   'canteen.reserved': 'Reserved: {meal}, {mode}, {count}',
+  'canteen.booked': 'You have a seat',
   'canteen.waitingSeat': 'Seats are full; you are waiting',
   'canteen.bumpedSeat': 'Sorry: others booked the last seats earlier while offline. You are on the waiting list.',
   'canteen.cancelMeal': 'Cancel this meal',

@@ -547,6 +547,7 @@ export const zh = {
   'canteen.count': '份数',
   'canteen.reserveButton': '预订',
   'canteen.reserved': '已预订：{meal} {mode} {count} 份',
+  'canteen.booked': '已订上座位',
   'canteen.waitingSeat': '座位已满，您在候补',
   'canteen.bumpedSeat': '很抱歉：别人离线时更早订满了座位，您现在在候补。',
   'canteen.cancelMeal': '取消这顿',

@@ -1,7 +1,7 @@
 import { createMemo, For, Show } from 'solid-js'
 import { plusDays, today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
-import { Card } from '../common/components'
+import { Card, Kept } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
 import { useCommunity } from '../common/community'
 
@@ -25,7 +25,7 @@ export function MyShifts() {
                     {weekdayName(weekdayOf(entry.view.shift.date))} {entry.view.shift.date.slice(5)} {entry.view.shift.start}–{entry.view.shift.end} · {entry.view.shift.title}
                   </p>
                   <Show when={isIn(entry.status)}>
-                    <p class="text-green-800">{t('shifts.youAreIn')}</p>
+                    <p class="text-green-800"><Kept>{t('shifts.youAreIn')}</Kept></p>
                   </Show>
                   <Show when={entry.status === 'waitlisted'}>
                     <p class="text-amber-800">{t('shifts.youWait', { position: entry.position })}</p>

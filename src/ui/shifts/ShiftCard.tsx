@@ -4,7 +4,7 @@ import { entryKey, isIn, statusOf } from '../../domain/places'
 import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 import { stampTime } from '../../domain/places'
-import { Button, Confirm, ProblemLine, Select } from '../common/components'
+import { Button, Confirm, Kept, ProblemLine, Select } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { t } from '../common/i18n'
@@ -118,15 +118,7 @@ function MyPlace(props: { view: ShiftView }) {
   }
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [confirming, setConfirming] = createSignal(false)
-  // "You are in" is said once the sign-up is signed and on disk: a browser killed a moment
-  // after the tap would otherwise lose what the screen had already confirmed.
-  const [saving, setSaving] = createSignal(false)
-  const act = (result: Checked<unknown>) => {
-    setProblem(firstProblem(result))
-    if (!result.ok) return
-    setSaving(true)
-    void sync.saved().finally(() => setSaving(false))
-  }
+  const act = (result: Checked<unknown>) => setProblem(firstProblem(result))
   // The latest take or swap of mine that did not count, to say why (the earlier taker won, …).
   const myLost = () => props.view.lost.filter((l) => l.takerId === actor().id).at(-1)
   const giverName = (giverId: string) => props.view.offers.get(giverId)?.giverName ?? shifts.signupOf(id(), giverId)?.personName ?? giverId
@@ -144,7 +136,7 @@ function MyPlace(props: { view: ShiftView }) {
         </p>
       </Show>
       <Show when={isIn(mine().status)}>
-        <p class="mt-2 font-bold text-green-800">{saving() ? t('common.saving') : t('shifts.youAreIn')}</p>
+        <p class="mt-2 font-bold text-green-800"><Kept>{t('shifts.youAreIn')}</Kept></p>
       </Show>
       <Show when={mine().status === 'waitlisted'}>
         <p class="mt-2 font-bold text-amber-800">{t('shifts.youWait', { position: mine().position })}</p>

@@ -4,7 +4,7 @@ import { byUrgency, dueOf, OUTCOMES, type HouseholdDue, type Outcome, type Visit
 import { today } from '../../domain/calendar'
 import type { Share } from '../../domain/shares'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
-import { Button, Card, Field, ProblemLine } from '../common/components'
+import { Button, Card, Field, Kept, ProblemLine } from '../common/components'
 import { useCommunity, useStaff } from '../common/community'
 import { t } from '../common/i18n'
 
@@ -69,7 +69,7 @@ export function HouseholdRow(props: { due: HouseholdDue; onLog: (outcome: Outcom
       </Show>
       <DueLine due={props.due} />
       <Show when={saved()}>
-        {(outcome) => <p role="status" class="font-semibold text-green-800" data-testid="visit-saved">{t(`visits.saved.${outcome()}`, { name: household().label })}</p>}
+        {(outcome) => <p role="status" class="font-semibold text-green-800" data-testid="visit-saved"><Kept>{t(`visits.saved.${outcome()}`, { name: household().label })}</Kept></p>}
       </Show>
       <Show when={open()} fallback={<Button class="mt-2" variant="secondary" data-testid="log-visit" onClick={() => (setOpen(true), setSaved(null))}>{t('visits.log')}</Button>}>
         <div class="mt-2 rounded-xl border border-stone-300 p-3" data-testid="visit-form">
