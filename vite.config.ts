@@ -57,7 +57,8 @@ export default defineConfig({
       },
     }),
   ],
-  build: { target: 'es2022', reportCompressedSize: true },
+  // The manifest lets scripts/bundle-report.mjs tell what the glance needs from what the live app loads.
+  build: { target: 'es2022', reportCompressedSize: true, manifest: true },
   test: {
     // Set here so the Solid plugin does not pick jsdom: unit tests need no DOM.
     environment: 'node',

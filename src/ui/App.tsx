@@ -2,7 +2,8 @@ import { createSignal, lazy, Match, Show, Switch } from 'solid-js'
 import type { DeviceSettings } from '../sync/device'
 import { readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
-import { AppProvider, CommunityProvider } from './common/community'
+import { AppProvider } from './common/community'
+import { LiveCommunity } from './common/live-community'
 import { t } from './common/i18n'
 import { Shell } from './shell/Shell'
 
@@ -30,9 +31,9 @@ export function App(props: { device: DeviceSettings }) {
         {/* keyed: a new community gets a new shell, with boards derived from its own session */}
         <Match when={app.session()} keyed>
           {(session) => (
-            <CommunityProvider session={session}>
+            <LiveCommunity session={session}>
               <Shell />
-            </CommunityProvider>
+            </LiveCommunity>
           )}
         </Match>
       </Switch>

@@ -212,7 +212,7 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   return dbs
 }
 
-/** An init script: when Today first shows today's menu (it needs the year's menus), in ms since navigation. */
+/** An init script: when Today first shows today's menu (from its glance, or live), in ms since navigation. */
 export function markTodayShown(): void {
   const observer = new MutationObserver(() => {
     if (!document.querySelector('[data-testid=today-menu]')) return
@@ -220,6 +220,19 @@ export function markTodayShown(): void {
     observer.disconnect()
   })
   observer.observe(document, { childList: true, subtree: true })
+}
+
+/**
+ * An init script: when the live app shows Today's menu (its glance gone, ui/today/glance.tsx),
+ * in ms since navigation. Without a glance (a first open) it is when Today first shows.
+ */
+export function markTodayLive(): void {
+  const observer = new MutationObserver(() => {
+    if (document.getElementById('glance') || !document.querySelector('#root:not([hidden]) [data-testid=today-menu]')) return
+    ;(window as unknown as { todayLiveAt: number }).todayLiveAt = performance.now()
+    observer.disconnect()
+  })
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] })
 }
 
 /** An init script: when the joiner taps "join" (markTodayShown notes when Today first shows the menu). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { CDPSession } from 'playwright-core'
 import { launchDevice, startServers, type Device, type Servers } from '../e2e/harness'
-import { buildBaseline, communityWithYear, docsAtStart, docsShown, heapMB, markTodayShown, median, percentile, ratio, report, yearFiles, type YearDatabases, type YearFiles } from './common'
+import { buildBaseline, communityWithYear, docsAtStart, docsShown, heapMB, markTodayLive, markTodayShown, median, percentile, ratio, report, yearFiles, type YearDatabases, type YearFiles } from './common'
 
 // One phone that already holds the year in IndexedDB: how long the built app takes
 // to show Today, how much heap it then holds, how many bytes the year takes on
@@ -22,6 +22,7 @@ beforeAll(async () => {
   servers = await startServers()
   phone = await launchDevice('bench', undefined, { blockServiceWorkers: true })
   await phone.page.addInitScript(markTodayShown)
+  await phone.page.addInitScript(markTodayLive)
   dbs = await communityWithYear(phone.page, servers, year)
 }, 1_800_000)
 
@@ -33,13 +34,17 @@ afterAll(async () => {
 /** Signatures each start had checked when it was measured (the first start checks what it reads; later ones only what is new). */
 const signaturesCheckedAtStart: number[] = []
 
-async function appColdStart(): Promise<number> {
+/**
+ * One start of the app: when Today first shows (drawn from its glance, ui/today/glance.tsx,
+ * before the live app has loaded) and when the live app shows it (the glance gone).
+ */
+async function appColdStart(): Promise<{ shown: number; live: number }> {
   await phone.page.goto(servers.appUrl)
-  await phone.page.waitForFunction(() => (window as any).todayShownAt !== undefined, undefined, { timeout: 120_000, polling: 100 })
-  const shownAt = await phone.page.evaluate(() => (window as any).todayShownAt as number)
+  await phone.page.waitForFunction(() => (window as any).todayLiveAt !== undefined, undefined, { timeout: 120_000, polling: 100 })
+  const at = await phone.page.evaluate(() => ({ shown: (window as any).todayShownAt as number, live: (window as any).todayLiveAt as number }))
   signaturesCheckedAtStart.push(await phone.page.evaluate(() => (window as any).neighbours.session.signaturesChecked() as number))
   await settle()
-  return shownAt
+  return at
 }
 
 /**
@@ -70,14 +75,20 @@ async function baselineColdStart(dbNames: string[]): Promise<{ ms: number; entri
 }
 
 /** App and bare page, started RUNS times each, taking turns going first. */
-async function coldStarts(): Promise<{ app: number[]; bare: number[]; entries: number; firstOpen: number }> {
+async function coldStarts(): Promise<{ app: number[]; shown: number[]; bare: number[]; entries: number; firstOpen: number }> {
   const app: number[] = []
+  const shown: number[] = []
   const bare: number[] = []
   let entries = 0
   // The first open of each is a warm-up (the disk cache, y-indexeddb's first compaction;
   // for the app also the first check of every signature it reads, kept for later starts).
-  const firstOpen = await appColdStart()
+  const firstOpen = (await appColdStart()).live
   await baselineColdStart(atStart())
+  const appStart = async () => {
+    const at = await appColdStart()
+    app.push(at.live)
+    shown.push(at.shown)
+  }
   // App and bare page take turns going first: whichever runs second finds the same
   // databases fresh in the disk cache. (Reading the whole year between them, as this
   // loop once did, evicted the month from that cache before every app start only.)
@@ -88,14 +99,14 @@ async function coldStarts(): Promise<{ app: number[]; bare: number[]; entries: n
   }
   for (let i = 0; i < RUNS; i++) {
     if (i % 2 === 0) {
-      app.push(await appColdStart())
+      await appStart()
       await bareStart()
     } else {
       await bareStart()
-      app.push(await appColdStart())
+      await appStart()
     }
   }
-  return { app, bare, entries, firstOpen }
+  return { app, shown, bare, entries, firstOpen }
 }
 
 /**
@@ -112,7 +123,7 @@ let cpu: CDPSession | undefined
 
 it('cold start, heap and bytes on disk with the year in IndexedDB', async () => {
   const bareYear: number[] = []
-  const { app, bare, entries, firstOpen } = await coldStarts()
+  const { app, shown, bare, entries, firstOpen } = await coldStarts()
   for (let i = 0; i < RUNS; i++) bareYear.push((await baselineColdStart(wholeYear())).ms)
   // Heap: the bare page holding the same docs as the app once it has opened next month.
   await baselineColdStart(databasesOf(docsShown(year)))
@@ -129,10 +140,12 @@ it('cold start, heap and bytes on disk with the year in IndexedDB', async () => 
 
   expect(entries).toBeGreaterThan(0)
   report('cold-start', {
+    // The live app: Today drawn from the community's docs (its glance shows before).
     appMs: median(app),
+    todayShownFromGlanceMs: median(shown),
     baselineMs: median(bare),
     ratio: ratio(median(app), median(bare)),
-    runs: { app: app.map(Math.round), baseline: bare.map(Math.round), baselineWholeYear: bareYear.map(Math.round) },
+    runs: { app: app.map(Math.round), todayShown: shown.map(Math.round), baseline: bare.map(Math.round), baselineWholeYear: bareYear.map(Math.round) },
     baselineReads: { databases: atStart().length, entries },
     baselineWholeYearMs: median(bareYear),
     ratioToWholeYear: ratio(median(app), median(bareYear)),
@@ -206,19 +219,26 @@ it('a sign-up shows on its card: p50 and p95 over 100 clicks with the year loade
 it('a cheap phone (CPU slowed 6×): cold start beside the bare page slowed alike, and sign-ups', async () => {
   await slowCpu(6)
   try {
-    const { app, bare, entries } = await coldStarts()
+    const { app, shown, bare, entries } = await coldStarts()
     const { toDom, toFrame } = await signUps()
     await baselineColdStart(atStart())
     const bareSignUps = await phone.page.evaluate((count) => (window as any).bench.signUps(count), CLICKS)
     expect(entries).toBeGreaterThan(0)
     report('cheap-phone', {
       cpuSlowdown: 6,
-      coldStart: { appMs: median(app), baselineMs: median(bare), ratio: ratio(median(app), median(bare)), runs: { app: app.map(Math.round), baseline: bare.map(Math.round) } },
+      coldStart: {
+        // Today on screen (from its glance), and the live app (Today from the docs) beside the bare page reading them.
+        todayShownMs: median(shown),
+        appMs: median(app),
+        baselineMs: median(bare),
+        ratio: ratio(median(app), median(bare)),
+        runs: { todayShown: shown.map(Math.round), app: app.map(Math.round), baseline: bare.map(Math.round) },
+      },
       signUpToDomMs: { p50: percentile(toDom, 50), p95: percentile(toDom, 95) },
       signUpToNextFrameMs: { p50: percentile(toFrame, 50), p95: percentile(toFrame, 95) },
       baselineSignUpToNextFrameMs: { p50: percentile(bareSignUps.toFrame, 50), p95: percentile(bareSignUps.toFrame, 95) },
       clicks: CLICKS,
-      budget: { coldStartMsUnder: 1000, coldStartRatioAtMost: 1.3, signUpP95MsUnder: 50 },
+      budget: { todayShownMsUnder: 1000, coldStartRatioAtMost: 1.3, signUpP95MsUnder: 50 },
     })
   } finally {
     await slowCpu(1)

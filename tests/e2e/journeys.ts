@@ -219,11 +219,12 @@ export async function storedText(page: Page): Promise<string> {
   })
 }
 
-/** Staff publish today's lunch, open for reservations until 23:59. */
-export async function publishTodaysLunch(page: Page, dishes: string[]) {
+/** Staff publish today's lunch (or another day's), open for reservations until 23:59. */
+export async function publishTodaysLunch(page: Page, dishes: string[], day = localDay()) {
   await page.click('[data-testid=nav-canteen]')
-  await page.click('[data-testid=edit-menu]')
-  await page.fill('[data-testid=menu-form] input[name=day]', localDay())
+  // The editor stays open after a menu is saved.
+  if ((await page.locator('[data-testid=menu-form]').count()) === 0) await page.click('[data-testid=edit-menu]')
+  await page.fill('[data-testid=menu-form] input[name=day]', day)
   await page.fill('[data-testid=menu-form] textarea[name=dishes]', dishes.join('\n'))
   await page.fill('[data-testid=menu-form] input[name=seats]', '30')
   await page.fill('[data-testid=menu-form] input[name=cutoff]', '23:59')

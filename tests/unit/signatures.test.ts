@@ -307,8 +307,9 @@ describe('signed records, checked on read', () => {
     // The first session never gets its keys: the browser is killed before the signing pass.
     const memory = new Map<string, string>()
     const killed = new SpaceDocs()
-    killed.gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', keys: new Promise<never>(() => {}), memory: memoryOf(memory) })
-    killed.gate.setAuthority(authority)
+    const gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', keys: new Promise<never>(() => {}), memory: memoryOf(memory) })
+    gate.setAuthority(authority)
+    killed.gate = gate
     postNotice(killed, staff.clock, staff.person, { title: '临时停电', body: '' })
     const stored = Y.encodeStateAsUpdate(killed.open(STANDING))
     const key = [...killed.open(STANDING).getMap<Record<string, unknown>>('notices').keys()][0]!

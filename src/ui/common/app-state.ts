@@ -9,6 +9,7 @@ import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type De
 import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
+import { forgetGlance } from '../today/glance'
 import { copySpaceData, openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
@@ -200,6 +201,7 @@ export function createAppState(stored: DeviceSettings) {
         setDevice('activeCommunityId', device.communities.find((c) => c.id !== id)?.id ?? null)
       }
       setDevice('communities', (list) => list.filter((c) => c.id !== id))
+      forgetGlance()
       // Storage must be closed before its database can be deleted.
       await queue
       for (const key of [membership.public, membership.staff]) {

@@ -15,7 +15,7 @@ const SealedVisits = lazy(() => visits().then((m) => ({ default: m.SealedVisits 
 
 /** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
-  const { actor } = useCommunity()
+  const { actor, glance } = useCommunity()
   return (
     <div class="space-y-4">
       <Show when={actor().name}>
@@ -27,9 +27,11 @@ export function Today() {
       <Notices />
       <TodayMenu />
       <MyShifts />
-      <StaffOnly fallback={<SealedVisits />}>
-        <MyVisits />
-      </StaffOnly>
+      <Show when={!glance}>
+        <StaffOnly fallback={<SealedVisits />}>
+          <MyVisits />
+        </StaffOnly>
+      </Show>
       <MyActivities />
     </div>
   )

@@ -1,0 +1,115 @@
+import { onCleanup, type Accessor, type JSX } from 'solid-js'
+import type { Role } from '../../domain/community'
+import { stampTime } from '../../domain/places'
+import type { CommunitySession, FileLoaded, OpenSpace } from '../../session'
+import { isConfirmed, type PeerSeen, type SpaceSyncStatus } from '../../sync/activity'
+import { CommunityProvider, useApp } from './community'
+import { createNoticeBoard } from '../notices/board'
+import { createShiftBoard } from '../shifts/board'
+import { createActivityBoard } from '../activities/board'
+import { createAidBoard } from '../aid/board'
+import { createCanteenBoard, createStaffCanteenBoard } from '../canteen/board'
+import { createVisitBoard } from '../visits/board'
+import { dropGlance, glanceOf, keepGlance } from '../today/glance'
+
+// The open community's boards, built from its session: what useCommunity() returns
+// once the session has loaded.
+
+/** What screens show of a space's sync: its state and what it holds, never its docs. */
+export interface SpaceReport {
+  kind: OpenSpace['kind']
+  status: Accessor<SpaceSyncStatus>
+  /** Why sync could not start here (no WebCrypto over plain http), if it could not. */
+  syncProblem: OpenSpace['syncProblem']
+  /** The docs this device holds of the space (what a hub lists). */
+  held(): string[]
+  peersSeen(): PeerSeen[]
+  /** The encoded size of the docs open now (diagnostics). */
+  bytes(): number
+}
+
+function reportOf(space: OpenSpace): SpaceReport {
+  return {
+    kind: space.kind,
+    status: space.status,
+    syncProblem: space.syncProblem,
+    held: () => space.sync?.held() ?? [],
+    peersSeen: () => space.sync?.peersSeen() ?? [],
+    bytes: () => space.docs.encodedBytes(),
+  }
+}
+
+function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
+  const canteen = createCanteenBoard(session)
+  const [staffCommands, staffCanteen, visits] = [session.commands.staff, session.staffCanteen, session.visits]
+  const spaces = [session.publicSpace, session.staffSpace].filter((space): space is OpenSpace => space !== null).map(reportOf)
+  return {
+    /** False here; true when Today is drawn from its glance (today/glance.tsx), where parts that load later wait for the live app. */
+    glance: false as boolean,
+    name: session.membership.name,
+    actor: session.actor,
+    role,
+    /** Volunteers and staff take help requests; residents ask. */
+    helps: () => role() !== 'resident',
+    /** This device keeps every doc and passes on what it receives. */
+    isHub: session.membership.hub === true,
+    members: session.members,
+    notices: createNoticeBoard(session),
+    shifts: createShiftBoard(session),
+    activities: createActivityBoard(session),
+    aid: createAidBoard(session),
+    canteen,
+    /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
+    shares: session.shares,
+    /** Only where the device holds the staff space. */
+    staff: staffCommands && staffCanteen && visits && {
+      ...staffCommands,
+      canteen: createStaffCanteenBoard(staffCanteen, canteen, staffCommands.canteen),
+      visits: createVisitBoard(visits, staffCommands.visits),
+    },
+    sync: {
+      spaces,
+      /** Whether a peer has confirmed holding a change made at this stamp ("saved on this phone only" until then). */
+      isShared: (stamp: string) => isConfirmed(session.publicSpace.status(), stampTime(stamp)),
+      saveFile: (): Promise<Uint8Array<ArrayBuffer>> => session.saveFile(),
+      loadFile: (bytes: Uint8Array): Promise<FileLoaded> => session.loadFile(bytes),
+      /** Records skipped as malformed, across every live collection. */
+      skipped: () => session.collections.reduce((sum, c) => sum + c.skipped(), 0),
+      stampsTooFarAhead: () => session.clock.stampsTooFarAhead,
+      /** Records that failed their signature or permission check, with the device that signed each. */
+      refused: session.refused,
+      /** True while a change just made is being signed and written to storage: a screen says it is kept only after. */
+      saving: session.saving,
+    },
+    /** Who holds which role, by the community's signed grants. */
+    trust: session.trust.state,
+    /** Removes a device from the community (and from the staff space, which is made anew). */
+    removeDevice: (key: string) => session.trust.remove(key),
+    /** Names another device founder-level, so losing one phone loses nothing. */
+    makeFounder: (key: string) => session.trust.grant(key, 'founder'),
+  }
+}
+
+export type Community = ReturnType<typeof makeCommunity>
+export type StaffBoard = NonNullable<Community['staff']>
+
+/** Builds the open community's boards once, for everything inside. */
+export function LiveCommunity(props: { session: CommunitySession; children: JSX.Element }) {
+  const app = useApp()
+  const community = makeCommunity(props.session, () => app.active()?.role ?? props.session.membership.role)
+  // Today's glance gives way once the community has loaded (the live screen is drawn by then),
+  // and is kept from the live boards from the first screen on.
+  let stop = () => {}
+  let closed = false
+  void props.session.whenLoaded.then(() => setTimeout(dropGlance, 0))
+  void props.session.whenDrawn.then(() => {
+    if (closed) return
+    const device = () => ({ community: props.session.membership.id, language: app.device.language, largeText: app.device.largeText })
+    stop = keepGlance(() => glanceOf(community, device()))
+  })
+  onCleanup(() => {
+    closed = true
+    stop()
+  })
+  return <CommunityProvider community={community}>{props.children}</CommunityProvider>
+}

@@ -1,0 +1,189 @@
+import { ErrorBoundary } from 'solid-js'
+import { render } from 'solid-js/web'
+import type { Actor } from '../../domain/actor'
+import { plusDays, today, type Day } from '../../domain/calendar'
+import { MEALS } from '../../domain/canteen'
+import type { Language } from '../../sync/device'
+import type { SpaceSyncStatus } from '../../sync/activity'
+import { CommunityProvider } from '../common/community'
+import type { Community } from '../common/live-community'
+import { setLanguage } from '../common/i18n'
+import { Shell } from '../shell/Shell'
+
+// Today's glance. A cold start needs Yjs, the store and the session, and must read the
+// stored docs, before Today can show anything: on a cheap phone, over a second. So
+// what Today showed is kept (localStorage, for the coming week: menus by day, this
+// person's coming shifts and activities, the latest notices), and a start draws Today
+// from it at once, with the same components, through the same context. The live screen
+// replaces it as soon as the community has loaded (a moment later). The glance is
+// inert: nothing on it can be tapped, since there is nothing yet to act on.
+
+const KEY = 'neighbours.glance'
+const DAYS = 7
+const NOTICES = 10
+
+type Menu = NonNullable<ReturnType<Community['canteen']['menuOf']>>
+type Notice = NonNullable<ReturnType<Community['notices']['noticeOf']>>
+type Place = { status: string; position: number }
+
+export interface Glance {
+  v: 1
+  community: string
+  name: string
+  language: Language
+  largeText: boolean
+  /** The first day it covers; it covers DAYS days. */
+  from: Day
+  actor: Actor
+  notices: { ids: string[]; shown: Record<string, Notice> }
+  /** By `${day} ${meal}`. */
+  meals: Record<string, { menu: Menu; seatsLeft: number }>
+  shifts: (Place & { date: Day; start: string; end: string; title: string; cancelled: boolean })[]
+  activities: (Place & { date: Day; start: string; title: string; cancelled: boolean })[]
+  sync: { unshared: boolean; lastReceivedAt: number | null }
+}
+
+/** What Today showed, for the coming week, read from the live boards. */
+export function glanceOf(community: Community, device: { community: string; language: Language; largeText: boolean }): Glance {
+  const actor = community.actor()
+  const from = today()
+  const meals: Glance['meals'] = {}
+  for (let i = 0; i < DAYS; i++) {
+    const day = plusDays(from, i)
+    for (const meal of MEALS) {
+      const menu = community.canteen.menuOf(day, meal)
+      if (menu) meals[`${day} ${meal}`] = { menu, seatsLeft: community.canteen.seatsOf(day, meal).seatsLeft }
+    }
+  }
+  const ids = community.notices.ids()
+  const shown: Record<string, Notice> = {}
+  for (const id of ids.slice(0, NOTICES)) {
+    const notice = community.notices.noticeOf(id)
+    if (notice) shown[id] = notice
+  }
+  const status = community.sync.spaces[0]?.status()
+  return {
+    v: 1,
+    ...device,
+    name: community.name,
+    from,
+    actor,
+    notices: { ids: [...ids], shown },
+    meals,
+    shifts: community.shifts.mine(actor.id).map(({ view: { shift, cancelled }, status, position }) => ({ date: shift.date, start: shift.start, end: shift.end, title: shift.title, cancelled, status, position })),
+    activities: community.activities.mine(actor.id, from).map(({ view: { activity, cancelled }, status, position }) => ({ date: activity.date, start: activity.start, title: activity.title, cancelled, status, position })),
+    sync: { unshared: status?.unshared ?? false, lastReceivedAt: status?.lastReceivedAt ?? null },
+  }
+}
+
+/**
+ * Keeps the glance up to date: once now, then whenever the app is put away (a phone's
+ * browser is killed in the background, after it was hidden). Returns a stop.
+ */
+export function keepGlance(make: () => Glance): () => void {
+  const keep = () => {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(make()))
+    } catch {
+      // A full storage only costs the next start its glance.
+    }
+  }
+  const onHide = () => document.visibilityState === 'hidden' && keep()
+  keep()
+  document.addEventListener('visibilitychange', onHide)
+  addEventListener('pagehide', keep)
+  return () => {
+    document.removeEventListener('visibilitychange', onHide)
+    removeEventListener('pagehide', keep)
+  }
+}
+
+/** Forgets the glance (a community left or switched: it must not show another's Today). */
+export function forgetGlance(): void {
+  localStorage.removeItem(KEY)
+}
+
+/** The kept glance, if it covers today and the page opens on Today. */
+function readGlance(day: Day): Glance | null {
+  if (!/^(#\/?(today)?)?$/.test(location.hash)) return null
+  try {
+    const glance = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Glance | null
+    if (glance?.v !== 1 || typeof glance.from !== 'string' || day < glance.from || day >= plusDays(glance.from, DAYS)) return null
+    return glance
+  } catch {
+    return null
+  }
+}
+
+const idle: SpaceSyncStatus = { peers: 0, signalingConnected: 0, signalingServers: 0, lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, confirmedAt: null, unshared: false }
+
+/** The few parts of a community Today and the shell read, answered from the glance. */
+function glanceCommunity(glance: Glance): Community {
+  const meal = (day: Day, name: string) => glance.meals[`${day} ${name}`]
+  const status: SpaceSyncStatus = { ...idle, ...glance.sync }
+  const parts = {
+    glance: true,
+    name: glance.name,
+    actor: () => glance.actor,
+    staff: null,
+    notices: { ids: () => glance.notices.ids, noticeOf: (id: string) => glance.notices.shown[id] },
+    canteen: { menuOf: (day: Day, name: string) => meal(day, name)?.menu, seatsOf: (day: Day, name: string) => ({ seatsLeft: meal(day, name)?.seatsLeft ?? 0 }) },
+    shifts: { mine: () => glance.shifts.map(({ cancelled, status, position, ...shift }) => ({ view: { shift, cancelled }, status, position })) },
+    activities: {
+      mine: (_: string, from: Day) => glance.activities.filter((a) => a.date >= from).map(({ cancelled, status, position, ...activity }) => ({ view: { activity, cancelled }, status, position })),
+    },
+    sync: { spaces: [{ status: () => status }], saving: () => false },
+  }
+  // Today and the shell read only these (the glance e2e test draws Today from it); no command is reachable from an inert page.
+  return parts as unknown as Community
+}
+
+let shown: { element: HTMLElement; root: HTMLElement; dispose?: () => void } | null = null
+
+/**
+ * Draws Today from its glance, if one fits, while `root` (where the live app draws) stays
+ * hidden. Returns the glance drawn, so the live start can check it is the right one.
+ */
+export function showGlance(root: HTMLElement): Glance | null {
+  const glance = readGlance(today())
+  if (!glance) return null
+  const element = document.createElement('div')
+  element.id = 'glance'
+  element.inert = true
+  root.before(element)
+  root.hidden = true
+  shown = { element, root }
+  document.documentElement.classList.toggle('large-text', glance.largeText)
+  document.documentElement.lang = glance.language
+  void setLanguage(glance.language).then(() => {
+    if (shown?.element !== element) return
+    shown.dispose = render(
+      () => (
+        <ErrorBoundary
+          fallback={(error) => {
+            console.error('Today could not be drawn from its glance:', error)
+            queueMicrotask(dropGlance)
+            return null
+          }}
+        >
+          <CommunityProvider community={glanceCommunity(glance)}>
+            <Shell />
+          </CommunityProvider>
+        </ErrorBoundary>
+      ),
+      element,
+    )
+  }, dropGlance)
+  // Should the live app never load, the page is not left inert.
+  setTimeout(dropGlance, 15_000)
+  return glance
+}
+
+/** Hands over to the live app: the glance goes and the live screen shows. */
+export function dropGlance(): void {
+  if (!shown) return
+  shown.dispose?.()
+  shown.element.remove()
+  shown.root.hidden = false
+  shown = null
+}
