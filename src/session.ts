@@ -286,20 +286,22 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const flushed = () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)
   const [saving, setSaving] = createSignal(false)
   let writes = 0
-  let queued = false
-  const wrote = () => {
-    if (queued) return // one wait for all of a command's writes
-    queued = true
+  // The docs written since the last wait began: only they need to reach storage.
+  let written: { space: OpenSpace; name: DocName }[] = []
+  const wrote = (space: OpenSpace, name: DocName) => {
+    written.push({ space, name })
+    if (written.length > 1) return // one wait for all of a command's writes
     setSaving(true)
     queueMicrotask(() => {
-      queued = false
+      const docs = written
+      written = []
       const write = ++writes
       void Promise.all(checks.map((check) => check.ownSigned()))
-        .then(flushed)
+        .then(() => Promise.all(docs.map(({ space, name }) => space.storage.get(name)?.flushed())))
         .finally(() => write === writes && setSaving(false))
     })
   }
-  both.forEach((space) => space.docs.onWrite(wrote))
+  both.forEach((space) => space.docs.onWrite((name) => wrote(space, name)))
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)

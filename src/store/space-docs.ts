@@ -54,7 +54,7 @@ export class SpaceDocs {
   private readonly docs = new Map<DocName, Y.Doc>()
   private readonly maps = new Map<string, SpaceMap>()
   private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
-  private readonly writeListeners = new Set<() => void>()
+  private readonly writeListeners = new Set<(docName: DocName) => void>()
   /** Set by the session in a community with signed records, before anything reads. */
   gate: Gate | null = null
   /** The origin of the transaction running in `transact`, for docs opened inside it. */
@@ -91,7 +91,7 @@ export class SpaceDocs {
   }
 
   /** Called after each record a command writes on this device (not signing or healing, which write to shards). */
-  onWrite(listener: () => void): () => void {
+  onWrite(listener: (docName: DocName) => void): () => void {
     this.writeListeners.add(listener)
     return () => this.writeListeners.delete(listener)
   }
@@ -99,7 +99,8 @@ export class SpaceDocs {
   /** A command wrote a record (SpaceMap.set). */
   wrote(map: SpaceMap, key: string): void {
     this.gate?.written(map, key)
-    this.writeListeners.forEach((listener) => listener())
+    const docName = docNameOf(key)
+    this.writeListeners.forEach((listener) => listener(docName))
   }
 
   /** Every collection read or written so far. */

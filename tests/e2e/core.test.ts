@@ -123,7 +123,7 @@ describe('local first', () => {
     expect(offlineCheck).toBe('unreachable')
 
     await a.page.reload()
-    await a.page.waitForSelector('[data-testid=community-name]')
+    await a.page.waitForSelector('#root [data-testid=community-name]')
     await postNotice(a.page, '离线也能发布')
     await a.page.reload()
     await waitForNotice(a.page, '离线也能发布')

@@ -16,7 +16,8 @@ describe('a killed browser', () => {
       await a.kill()
       a = await a.restart()
       await a.page.goto(servers.appUrl)
-      await a.page.waitForSelector('[data-testid=community-name]')
+      // The live app's (#root), not Today's glance, which comes from localStorage, not IndexedDB.
+      await a.page.waitForSelector('#root [data-testid=community-name]')
     }
 
     await a.page.goto(servers.appUrl)
@@ -25,7 +26,7 @@ describe('a killed browser', () => {
     await a.page.click('[data-testid=create-community]')
     await a.page.waitForSelector('[data-testid=community-name]')
     await killAndRestart()
-    expect(await a.page.textContent('[data-testid=community-name]')).toBe('幸福里社区')
+    expect(await a.page.textContent('#root [data-testid=community-name]')).toBe('幸福里社区')
 
     await postNotice(a.page, '刚发的公告')
     await killAndRestart()
@@ -59,7 +60,7 @@ describe('a killed browser', () => {
     await b.kill()
     b = await b.restart()
     await b.page.goto(servers.appUrl)
-    await b.page.waitForSelector('[data-testid=community-name]')
-    expect(await b.page.textContent('[data-testid=community-name]')).toBe('幸福里社区')
+    await b.page.waitForSelector('#root [data-testid=community-name]')
+    expect(await b.page.textContent('#root [data-testid=community-name]')).toBe('幸福里社区')
   })
 })

@@ -61,13 +61,14 @@ export async function postNotice(page: Page, title: string, body = '') {
   await page.waitForSelector(`[data-testid=notice] h3:text-is("${title}")`)
 }
 
+// Read from the live app (#root), never from Today's glance, which comes from localStorage.
 export async function waitForNotice(page: Page, title: string, timeout = 30_000) {
-  await page.click('[data-testid=nav-today]')
-  await page.waitForSelector(`[data-testid=notice] h3:text-is("${title}")`, { timeout })
+  await page.click('#root [data-testid=nav-today]')
+  await page.waitForSelector(`#root [data-testid=notice] h3:text-is("${title}")`, { timeout })
 }
 
 export async function noticeTitles(page: Page): Promise<string[]> {
-  return page.locator('[data-testid=notice] h3').allTextContents()
+  return page.locator('#root [data-testid=notice] h3').allTextContents()
 }
 
 /** Bytes that crossed this page's WebRTC data channels (the public space's one room), read from getStats(). */

@@ -330,7 +330,7 @@ describe('signed records, checked on read', () => {
     expect(notices(bob)).toEqual(['临时停电'])
   })
 
-  it('a write is signed by the time ownSigned resolves, however many checks of records from peers are still waiting', async () => {
+  it('a write is signed by the time ownSigned resolves', async () => {
     const { staff } = await community()
     postNotice(staff.docs, staff.clock, staff.person, { title: '明天义诊', body: '' })
     await staff.gate.ownSigned()

@@ -18,8 +18,11 @@ export function MealLine(props: { day: Day; meal: Meal }) {
             {t(`meal.${props.meal}`)} · {m().dishes.join('、')}
           </p>
           <p class="text-[0.9em] text-stone-700">
-            {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
-            {' · '}
+            {/* (Today's glance, made on an earlier day, has no count of this day's seats.) */}
+            <Show when={seats().seatsLeft !== undefined}>
+              {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
+              {' · '}
+            </Show>
             {isPastCutoff(m(), today(), nowTime()) ? t('canteen.closed') : t('canteen.cutoff', { time: m().cutoff })}
             {m().delivery ? ` · ${t('canteen.deliveryOffered')}` : ''}
           </p>

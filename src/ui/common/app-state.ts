@@ -180,7 +180,10 @@ export function createAppState(stored: DeviceSettings) {
         ...(invite.invitation ? { invitation: invite.invitation } : {}),
       }, signaling).then(() => 'joined' as const)
     },
-    switchTo: (id: string) => setDevice('activeCommunityId', id),
+    switchTo: (id: string) => {
+      setDevice('activeCommunityId', id)
+      forgetGlance() // the other community's Today; this one's is kept once it is drawn
+    },
     /** Makes this device the open community's hub (or an ordinary device again); the community reopens. */
     setHub(on: boolean) {
       const membership = active()

@@ -1,4 +1,4 @@
-import { onCleanup, type Accessor, type JSX } from 'solid-js'
+import { createEffect, on, onCleanup, type Accessor, type JSX } from 'solid-js'
 import type { Role } from '../../domain/community'
 import { stampTime } from '../../domain/places'
 import type { CommunitySession, FileLoaded, OpenSpace } from '../../session'
@@ -99,17 +99,19 @@ export function LiveCommunity(props: { session: CommunitySession; children: JSX.
   const community = makeCommunity(props.session, () => app.active()?.role ?? props.session.membership.role)
   // Today's glance gives way once the community has loaded (the live screen is drawn by then),
   // and is kept from the live boards from the first screen on.
-  let stop = () => {}
+  const handOver = () => setTimeout(dropGlance, 0)
+  void props.session.whenLoaded.then(handOver, handOver)
+  let kept: ReturnType<typeof keepGlance> | undefined
   let closed = false
-  void props.session.whenLoaded.then(() => setTimeout(dropGlance, 0))
   void props.session.whenDrawn.then(() => {
     if (closed) return
-    const device = () => ({ community: props.session.membership.id, language: app.device.language, largeText: app.device.largeText })
-    stop = keepGlance(() => glanceOf(community, device()))
+    kept = keepGlance(() => glanceOf(community, { community: props.session.membership.id, language: app.device.language, largeText: app.device.largeText }))
   })
+  // A glance in the old language or text size would be dropped at the next start: keep it anew.
+  createEffect(on([() => app.device.language, () => app.device.largeText], () => kept?.keep(), { defer: true }))
   onCleanup(() => {
     closed = true
-    stop()
+    kept?.stop()
   })
   return <CommunityProvider community={community}>{props.children}</CommunityProvider>
 }

@@ -35,9 +35,10 @@ export interface Glance {
   /** The first day it covers; it covers DAYS days. */
   from: Day
   actor: Actor
-  notices: { ids: string[]; shown: Record<string, Notice> }
-  /** By `${day} ${meal}`. */
-  meals: Record<string, { menu: Menu; seatsLeft: number }>
+  /** The newest notices, and how many there are in all. */
+  notices: { shown: [string, Notice][]; count: number }
+  /** By `${day} ${meal}`; seats left only for the day it was made (other days' reservations are not read for it). */
+  meals: Record<string, { menu: Menu; seatsLeft?: number }>
   shifts: (Place & { date: Day; start: string; end: string; title: string; cancelled: boolean })[]
   activities: (Place & { date: Day; start: string; title: string; cancelled: boolean })[]
   sync: { unshared: boolean; lastReceivedAt: number | null }
@@ -52,55 +53,63 @@ export function glanceOf(community: Community, device: { community: string; lang
     const day = plusDays(from, i)
     for (const meal of MEALS) {
       const menu = community.canteen.menuOf(day, meal)
-      if (menu) meals[`${day} ${meal}`] = { menu, seatsLeft: community.canteen.seatsOf(day, meal).seatsLeft }
+      if (menu) meals[`${day} ${meal}`] = i === 0 ? { menu, seatsLeft: community.canteen.seatsOf(day, meal).seatsLeft } : { menu }
     }
   }
   const ids = community.notices.ids()
-  const shown: Record<string, Notice> = {}
-  for (const id of ids.slice(0, NOTICES)) {
+  const shown = ids.slice(0, NOTICES).flatMap((id): [string, Notice][] => {
     const notice = community.notices.noticeOf(id)
-    if (notice) shown[id] = notice
-  }
-  const status = community.sync.spaces[0]?.status()
+    return notice ? [[id, notice]] : []
+  })
+  const statuses = community.sync.spaces.map((space) => space.status())
   return {
     v: 1,
     ...device,
     name: community.name,
     from,
     actor,
-    notices: { ids: [...ids], shown },
+    notices: { shown, count: ids.length },
     meals,
     shifts: community.shifts.mine(actor.id).map(({ view: { shift, cancelled }, status, position }) => ({ date: shift.date, start: shift.start, end: shift.end, title: shift.title, cancelled, status, position })),
     activities: community.activities.mine(actor.id, from).map(({ view: { activity, cancelled }, status, position }) => ({ date: activity.date, start: activity.start, title: activity.title, cancelled, status, position })),
-    sync: { unshared: status?.unshared ?? false, lastReceivedAt: status?.lastReceivedAt ?? null },
+    sync: { unshared: statuses.some((s) => s.unshared), lastReceivedAt: Math.max(0, ...statuses.map((s) => s.lastReceivedAt ?? 0)) || null },
   }
 }
 
 /**
  * Keeps the glance up to date: once now, then whenever the app is put away (a phone's
- * browser is killed in the background, after it was hidden). Returns a stop.
+ * browser is killed in the background, after it was hidden). `keep` writes it again
+ * at once; `stop` ends the keeping.
  */
-export function keepGlance(make: () => Glance): () => void {
+export function keepGlance(make: () => Glance): { keep: () => void; stop: () => void } {
   const keep = () => {
     try {
       localStorage.setItem(KEY, JSON.stringify(make()))
     } catch {
-      // A full storage only costs the next start its glance.
+      // Not kept (a full storage): no glance rather than an old one.
+      forgetGlance()
     }
   }
   const onHide = () => document.visibilityState === 'hidden' && keep()
   keep()
   document.addEventListener('visibilitychange', onHide)
   addEventListener('pagehide', keep)
-  return () => {
-    document.removeEventListener('visibilitychange', onHide)
-    removeEventListener('pagehide', keep)
+  return {
+    keep,
+    stop: () => {
+      document.removeEventListener('visibilitychange', onHide)
+      removeEventListener('pagehide', keep)
+    },
   }
 }
 
 /** Forgets the glance (a community left or switched: it must not show another's Today). */
 export function forgetGlance(): void {
-  localStorage.removeItem(KEY)
+  try {
+    localStorage.removeItem(KEY)
+  } catch {
+    // Storage that cannot be reached holds no glance to show either.
+  }
 }
 
 /** The kept glance, if it covers today and the page opens on Today. */
@@ -121,13 +130,18 @@ const idle: SpaceSyncStatus = { peers: 0, signalingConnected: 0, signalingServer
 function glanceCommunity(glance: Glance): Community {
   const meal = (day: Day, name: string) => glance.meals[`${day} ${name}`]
   const status: SpaceSyncStatus = { ...idle, ...glance.sync }
+  const notices = new Map(glance.notices.shown)
   const parts = {
     glance: true,
     name: glance.name,
     actor: () => glance.actor,
     staff: null,
-    notices: { ids: () => glance.notices.ids, noticeOf: (id: string) => glance.notices.shown[id] },
-    canteen: { menuOf: (day: Day, name: string) => meal(day, name)?.menu, seatsOf: (day: Day, name: string) => ({ seatsLeft: meal(day, name)?.seatsLeft ?? 0 }) },
+    notices: {
+      // As many ids as there are notices (for "N more"); only the newest, shown first, are real.
+      ids: () => [...notices.keys(), ...Array<string>(Math.max(0, glance.notices.count - notices.size)).fill('')],
+      noticeOf: (id: string) => notices.get(id),
+    },
+    canteen: { menuOf: (day: Day, name: string) => meal(day, name)?.menu, seatsOf: (day: Day, name: string) => ({ seatsLeft: meal(day, name)?.seatsLeft }) },
     shifts: { mine: () => glance.shifts.map(({ cancelled, status, position, ...shift }) => ({ view: { shift, cancelled }, status, position })) },
     activities: {
       mine: (_: string, from: Day) => glance.activities.filter((a) => a.date >= from).map(({ cancelled, status, position, ...activity }) => ({ view: { activity, cancelled }, status, position })),
