@@ -45,6 +45,7 @@ describe('Today at a glance', () => {
     await page.locator('#glance [data-testid=notice] h3:text-is("周五停水")').waitFor()
     await page.locator('#glance').getByText('王主任').first().waitFor()
     expect(await page.locator('#root').isHidden()).toBe(true)
+    await page.screenshot({ path: 'test-results/screens/glance-today.png' })
     expect(await page.evaluate(() => (document.getElementById('glance') as HTMLElement).inert)).toBe(true)
     // A tap on a tab does nothing while it is a glance.
     const tab = await page.locator('#glance [data-testid=nav-shifts]').boundingBox()
@@ -57,6 +58,7 @@ describe('Today at a glance', () => {
     expect(await page.evaluate(() => performance.now())).toBeLessThan(14_000)
     await menuIn(page, '#root').getByText('红烧肉、青菜').waitFor()
     expect(await page.locator('#root').isVisible()).toBe(true)
+    await page.screenshot({ path: 'test-results/screens/live-today.png' })
     // The live app works: a tab opens.
     await page.click('[data-testid=nav-shifts]')
     await page.waitForSelector('[data-testid=day-filter]')

@@ -21,9 +21,11 @@ export function Today() {
       <Show when={actor().name}>
         <p class="text-2xl font-bold text-stone-900">{t('today.hello', { name: actor().name })}</p>
       </Show>
-      <StaffOnly>
-        <UrgentVisits />
-      </StaffOnly>
+      <Show when={!glance}>
+        <StaffOnly>
+          <UrgentVisits />
+        </StaffOnly>
+      </Show>
       <Notices />
       <TodayMenu />
       <MyShifts />

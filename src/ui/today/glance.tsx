@@ -35,6 +35,8 @@ export interface Glance {
   /** The first day it covers; it covers DAYS days. */
   from: Day
   actor: Actor
+  /** Whether this device holds the staff space (its staff tools are drawn, inert like the rest). */
+  staff: boolean
   /** The newest notices, and how many there are in all. */
   notices: { shown: [string, Notice][]; count: number }
   /** By `${day} ${meal}`; seats left only for the day it was made (other days' reservations are not read for it). */
@@ -68,6 +70,7 @@ export function glanceOf(community: Community, device: { community: string; lang
     name: community.name,
     from,
     actor,
+    staff: Boolean(community.staff),
     notices: { shown, count: ids.length },
     meals,
     shifts: community.shifts.mine(actor.id).map(({ view: { shift, cancelled }, status, position }) => ({ date: shift.date, start: shift.start, end: shift.end, title: shift.title, cancelled, status, position })),
@@ -135,7 +138,8 @@ function glanceCommunity(glance: Glance): Community {
     glance: true,
     name: glance.name,
     actor: () => glance.actor,
-    staff: null,
+    // Staff tools on Today only take the staff board when tapped, and nothing here can be.
+    staff: glance.staff ? {} : null,
     notices: {
       // As many ids as there are notices (for "N more"); only the newest, shown first, are real.
       ids: () => [...notices.keys(), ...Array<string>(Math.max(0, glance.notices.count - notices.size)).fill('')],
