@@ -40,7 +40,8 @@ export function restoreDraft(form: HTMLFormElement): void {
     const name = form.dataset.draft
     const draft = name ? pending[name] : undefined
     if (!name || !draft) return
-    delete pending[name]
+    // Today's glance (an inert copy, ui/today/glance.tsx) shows the text too, but the live form keeps it.
+    if (!form.closest('#glance')) delete pending[name]
     for (const [field, value] of Object.entries(draft)) {
       const el = form.elements.namedItem(field)
       if (!(el instanceof Element) || !typed(el)) continue
