@@ -23,11 +23,38 @@ const keepHashedAssets: Plugin = {
   },
 }
 
+// The live app (src/live.tsx: Yjs, the store, the session) is imported by the entry once
+// Today's glance is drawn; hinted in the page as well, the browser fetches and compiles
+// it alongside the entry instead of after it. (Marked, so the bundle report does not
+// count it as script Today waits for.)
+const preloadLiveApp: Plugin = {
+  name: 'neighbours-preload-live-app',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(_html, context) {
+      const chunks = Object.values(context.bundle ?? {}).filter((c) => c.type === 'chunk')
+      const live = chunks.find((c) => c.facadeModuleId?.endsWith('/src/live.tsx'))
+      if (!live) return []
+      const closure = (fileName: string, files = new Set<string>()): Set<string> => {
+        if (files.has(fileName)) return files
+        files.add(fileName)
+        chunks.find((c) => c.fileName === fileName)?.imports.forEach((f) => closure(f, files))
+        return files
+      }
+      // Less what the page loads already: the entry and its imports.
+      const entry = new Set(chunks.filter((c) => c.isEntry).flatMap((c) => [...closure(c.fileName)]))
+      return [...closure(live.fileName)].filter((file) => !entry.has(file)).map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${file}`, 'data-live-app': '' }, injectTo: 'head' as const }))
+    },
+  },
+}
+
 export default defineConfig({
   // Shown in Me → Diagnostics; a build given NEIGHBOURS_BUILD differs from the last (the update test builds twice).
   define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || manifest.version) },
   plugins: [
     keepHashedAssets,
+    preloadLiveApp,
     solid(),
     tailwindcss(),
     VitePWA({

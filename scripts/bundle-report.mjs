@@ -6,7 +6,10 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 const html = readFileSync('dist/index.html', 'utf8')
-const firstScreen = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1])
+// (The live app's chunks are hinted in the page too, marked data-live-app: fetched alongside, not waited for.)
+const firstScreen = [...html.matchAll(/<(?:script|link)\b[^>]*>/g)]
+  .filter(([tag]) => !tag.includes('data-live-app'))
+  .flatMap(([tag]) => [...tag.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]))
 const gz = (file) => gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length
 const kb = (n) => Math.round((n / 1024) * 10) / 10
 const all = readdirSync('dist/assets').filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`)
