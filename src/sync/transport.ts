@@ -20,6 +20,11 @@ export interface SpaceSync {
   readonly replicator: Replicator
   /** Open WebRTC connections, for status and for tests to read getStats(). */
   readonly connections: Set<RTCPeerConnection>
+  /**
+   * Bytes of whole messages this space's data channels carried this session, those of
+   * connections since closed included (a closed connection's getStats() reads 0).
+   */
+  readonly carried: { received: number; sent: number }
   status(): SpaceSyncStatus
   /** The docs this device holds of the space (open or stored). */
   held(): string[]
@@ -107,13 +112,16 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
     }, CHECK_MS)
   }
 
+  const carried = { received: 0, sent: 0 }
   const wrtc = framedWebRTC(
     {
-      sent: () => {
+      sent: (bytes) => {
+        carried.sent += bytes
         activity.lastSentAt = Date.now()
         changed()
       },
-      received: () => {
+      received: (bytes) => {
+        carried.received += bytes
         activity.lastReceivedAt = Date.now()
         changed()
       },
@@ -192,6 +200,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
     provider,
     replicator,
     connections,
+    carried,
     status: () => ({
       ...idleStatus(activity),
       peers: carrying.size,

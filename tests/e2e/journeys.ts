@@ -92,6 +92,15 @@ export async function dataChannelBytes(page: Page, space: 'publicSpace' | 'staff
   }, space)
 }
 
+/**
+ * Bytes of whole messages that came in over this page's data channels for one space
+ * this session, counted as each arrives: a connection replaced while peers meet again
+ * takes its getStats() figures with it, so "more came since" is read from this.
+ */
+export async function carriedBytes(page: Page, space: 'publicSpace' | 'staffSpace' = 'publicSpace'): Promise<number> {
+  return page.evaluate((space) => ((window as any).neighbours?.session?.[space]?.sync?.carried?.received as number | undefined) ?? 0, space)
+}
+
 export async function peerCount(page: Page): Promise<number> {
   return Number(await page.getAttribute('[data-testid=sync-badge]', 'data-peers'))
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup, type Servers } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
+import { carriedBytes, createCommunity, inviteLink, joinByLink, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -112,14 +112,14 @@ describe('volunteer shifts', () => {
     await mine.locator('[data-testid=offer-anyone]').click()
     await mine.locator('[data-testid=my-offer]', { hasText: '有人接下之前，名额仍是您的' }).waitFor()
     expect(await peerCount(b.page)).toBe(0)
-    const offeredOverChannel = await dataChannelBytes(c.page)
+    const offeredOverChannel = await carriedBytes(c.page)
 
     await servers.restartSignaling()
     await waitForPeers(b.page, 2, 60_000)
     // C sees the offer arrive over a data channel and takes the place.
     const card = shiftCard(c.page, '送餐上门')
     await card.locator('[data-testid=place-on-offer]', { hasText: '李阿姨 让出一个名额' }).waitFor({ timeout: 30_000 })
-    expect((await dataChannelBytes(c.page)).received).toBeGreaterThan(offeredOverChannel.received)
+    expect(await carriedBytes(c.page)).toBeGreaterThan(offeredOverChannel)
     await card.locator('[data-testid=take-place]').click()
     await card.locator('[data-testid=given-to-me]', { hasText: '李阿姨 把名额让给了您' }).waitFor()
     expect(await card.getAttribute('data-status')).toBe('confirmed')
