@@ -105,8 +105,6 @@ export interface CommunitySession {
   refused: () => RefusedRecord[]
   /** Signatures checked since the community opened (a start re-checks nothing already checked). */
   signaturesChecked(): number
-  /** Resolves once what this device wrote is signed and what it received is checked. */
-  signed(): Promise<void>
   /** Every live collection, for diagnostics (records skipped as malformed). */
   collections: LiveCollection<object>[]
   /** The standing docs and this month, loaded from storage. */
@@ -460,7 +458,6 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     trust,
     refused: () => checks.flatMap((check) => check.refused()),
     signaturesChecked: () => checks.reduce((sum, check) => sum + check.checkedCount(), 0),
-    signed: () => Promise.all(checks.map((check) => check.settled())).then(() => undefined),
     collections,
     whenLoaded,
     whenDrawn,
