@@ -10,13 +10,8 @@ export interface SpaceStorage {
   isFromStorage(origin: unknown): boolean
   /** Resolves once every change made so far is written (its transaction has completed). */
   flushed(): Promise<void>
-  /** The Yjs client ids this device has written this doc with (this session's included), kept in its database. */
-  readonly ownClients: Promise<number[]>
   destroy(): Promise<void>
 }
-
-const OWN_CLIENTS = 'ownClients'
-const KEEP_CLIENTS = 200
 
 export const databaseName = (room: string) => `neighbours-${room}`
 
@@ -37,20 +32,10 @@ export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
   // stores the doc's state just before it applies what was stored.
   const [persistence, storeUpdate] = quietPersistence(doc, room)
   persistence.once('synced', () => doc.on('update', storeUpdate))
-  // Which items are this device's own must survive a killed browser as surely as the
-  // items do (localStorage reaches the disk seconds late): so it is kept beside them,
-  // written as the doc opens, long before anything is written in it.
-  const ownClients = persistence.get(OWN_CLIENTS).then((stored: unknown) => {
-    const before = typeof stored === 'string' ? stored.split(',').filter(Boolean).map(Number).filter(Number.isInteger) : []
-    const ids = [...before, doc.clientID].slice(-KEEP_CLIENTS)
-    void persistence.set(OWN_CLIENTS, ids.join(',')).catch(() => undefined)
-    return ids
-  })
   return {
     whenLoaded: persistence.whenSynced.then(() => undefined),
     isFromStorage: (origin) => origin === persistence,
     flushed: () => persistence.whenSynced.then(() => flush(persistence)),
-    ownClients: ownClients.catch(() => [doc.clientID]),
     destroy: () => persistence.destroy(),
   }
 }

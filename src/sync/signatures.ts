@@ -120,8 +120,6 @@ export function makeSignedRecords(options: {
   firstDocs?: string[]
   /** The longest the rest waits for them, from the first record that came in. */
   restWaitsMs?: number
-  /** This device's client ids for a doc, as kept in its storage (sync/persistence.ts). */
-  storedClients?: (docName: string) => Promise<number[]> | undefined
 }): SignedRecords {
   const { docs, room } = options
   const memory = options.memory ?? localMemory
@@ -134,21 +132,9 @@ export function makeSignedRecords(options: {
   // trusted as they are, and signed if a closed browser left one unsigned.
   const ownClients = new Set<number>((memory.read(`clients.${room}`) ?? '').split(',').filter(Boolean).map(Number))
   const rememberClients = () => memory.write(`clients.${room}`, [...ownClients].slice(-KEEP_CLIENTS).join(','))
-  docs.onOpen((name, doc) => {
+  docs.onOpen((_, doc) => {
     ownClients.add(doc.clientID)
     rememberClients()
-    // localStorage may have lost the newest (a killed browser): the doc's storage has them.
-    void options.storedClients?.(name)?.then((ids) => {
-      const missed = ids.filter((id) => !ownClients.has(id))
-      if (missed.length === 0 || closed) return
-      missed.forEach((id) => ownClients.add(id))
-      rememberClients()
-      // Records of this device refused meanwhile as unsigned are read again: now its own, and signed.
-      for (const map of docs.collections) {
-        const keys = [...refusals.values()].filter((r) => r.why === 'unsigned' && r.collection === map.name && docNameOf(r.key) === name).map((r) => r.key)
-        if (keys.length > 0) map.recheck(name, new Set(keys))
-      }
-    })
   })
 
   const checks = new Map<Y.Doc, DocChecks>()
