@@ -94,8 +94,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/convergence/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/convergence/**/*.test.ts', 'tests/attacks/**/*.test.ts'],
           environment: 'node',
+          // NEIGHBOURS_TEST_DATE (npm run test:dates) moves the tests' Date to a chosen day.
+          setupFiles: ['tests/clock.setup.ts'],
         },
       },
       {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
+import { testNow } from '../dates'
 import { activityCard, createCommunity, inviteLink, joinByLink, publishActivity, waitForPeers, localDay } from './journeys'
 
 const cleanup = withCleanup()
@@ -14,7 +15,7 @@ describe('the weekly activity preview on a 360 px phone', () => {
     cleanup.add(resident, (d) => d.dispose())
 
     // A day later this week that has not begun: tomorrow, or late tonight on a Sunday.
-    const isSunday = new Date().getDay() === 0
+    const isSunday = testNow().getDay() === 0
     const day = isSunday ? localDay(0) : localDay(1)
     await createCommunity(organiser.page, servers, '王主任', '幸福里社区')
     await publishActivity(organiser.page, { title: '腰鼓队排练', category: 'dance', date: day, start: '23:57', end: '23:59', capacity: 20 })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
 import { createCommunity, localDay, postNotice, publishTodaysLunch } from './journeys'
+import { testNow } from '../dates'
 
 // A cold start draws Today from its glance (what Today showed last, for the coming week)
 // before the live app has loaded, and hands over to it once the community has loaded
@@ -65,7 +66,7 @@ describe('Today at a glance', () => {
 
     // Tomorrow morning, before anything has loaded: tomorrow's menu, from the same glance.
     await page.goto('about:blank')
-    const tomorrow = new Date()
+    const tomorrow = testNow()
     tomorrow.setDate(tomorrow.getDate() + 1)
     tomorrow.setHours(9, 0, 0, 0)
     await page.clock.install({ time: tomorrow })

@@ -6,6 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { localAuthority, serverCertificate } from '../../scripts/certs.mjs'
 import { freePort, startApp, startSignaling, type Running, type Tls } from '../../scripts/servers.mjs'
+import { clockOffsetMs, testNow } from '../dates'
 
 // Real parts only: the built app from dist/, y-webrtc's own signaling server on a
 // free loopback port, and Chromium (found by chromium.setup.ts) driven by
@@ -143,6 +144,8 @@ export async function launchDevice(name: string, profileDir?: string, options: L
     locale: 'zh-CN',
     serviceWorkers: options.blockServiceWorkers ? 'block' : 'allow',
   })
+  // Under `npm run test:dates` every page's clock runs from the chosen day (tests/dates.ts).
+  if (clockOffsetMs !== 0) await context.clock.install({ time: testNow() })
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message))
   let closed = false
@@ -206,8 +209,8 @@ export interface HubProcess {
 
 /** The hub process (dist-hub/hub.mjs, built by `npm test`), kept to loopback, with its data in `dataDir`. */
 export async function startHubProcess(dataDir: string, link?: string, name = '办公室中转站'): Promise<HubProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['dist-hub/hub.mjs', ...(link ? [link] : [])], {
-    env: { ...process.env, NEIGHBOURS_DATA: dataDir, HUB_BIND_ADDRESS: '127.0.0.1', HUB_NAME: name },
+  const child: ChildProcess = spawn(process.execPath, [...(clockOffsetMs !== 0 ? ['--import', './tests/clock-shift.mjs'] : []), 'dist-hub/hub.mjs', ...(link ? [link] : [])], {
+    env: { ...process.env, NEIGHBOURS_TEST_NOW: String(testNow().getTime()), NEIGHBOURS_DATA: dataDir, HUB_BIND_ADDRESS: '127.0.0.1', HUB_NAME: name },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

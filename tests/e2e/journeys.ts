@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core'
 import type { Servers } from './harness'
+import { testNow } from '../dates'
 
 // What a person does, step by step, as the tests need it again and again.
 
-/** A local calendar day as YYYY-MM-DD, `offsetDays` from today (browser and tests share the clock). */
+/** A local calendar day as YYYY-MM-DD, `offsetDays` from today (the pages' clocks run from the same now: tests/dates.ts). */
 export function localDay(offsetDays = 0): string {
-  const d = new Date()
+  const d = testNow()
   d.setDate(d.getDate() + offsetDays)
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
@@ -138,16 +139,27 @@ export function shiftCard(page: Page, title: string) {
   return page.locator('[data-testid=shift-card]', { has: page.locator(`h3:text-is("${title}")`) }).first()
 }
 
+/** How many times "next week" is pressed from this week to reach `date`'s week (ISO weeks, Monday first). */
+export function weeksAhead(from: string, date: string): number {
+  const monday = (day: string) => {
+    const d = new Date(`${day}T12:00:00`)
+    d.setDate(d.getDate() - ((d.getDay() + 6) % 7))
+    return d.getTime()
+  }
+  return Math.round((monday(date) - monday(from)) / (7 * 24 * 3600 * 1000))
+}
+
 export async function openShiftsWeekOf(page: Page, date: string) {
   await page.click('[data-testid=nav-shifts]')
   await page.waitForSelector('[data-testid=day-filter]')
-  // The week shown starts on this week's Monday; step forward until the date is in view.
-  for (let i = 0; i < 10; i++) {
-    const has = await page.locator(`[data-testid=day-filter] [data-value="${date}"]`).count()
-    if (has > 0) return
-    await page.click('[data-testid=next-week]')
-  }
-  throw new Error(`week of ${date} not reachable`)
+  // The week shown starts on this week's Monday: step forward as far as the date needs.
+  const steps = weeksAhead(localDay(), date)
+  if (steps < 0 || steps > 60) throw new Error(`week of ${date} is ${steps} weeks from today's: the Shifts tab steps forward only, and this helper at most 60 weeks`)
+  const day = `[data-testid=day-filter] [data-value="${date}"]`
+  for (let i = 0; i < steps && (await page.locator(day).count()) === 0; i++) await page.click('[data-testid=next-week]')
+  await page.waitForSelector(day, { timeout: 5_000 }).catch(() => {
+    throw new Error(`week of ${date} not shown after ${steps} steps from this week`)
+  })
 }
 
 export interface ActivityInput {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup } from './harness'
 import { createCommunity } from './journeys'
+import { testNow } from '../dates'
 
 // A phone left open overnight: the next time the app comes into view, it shows the new
 // day, and a half-written notice is still there.
@@ -16,7 +17,7 @@ describe('a phone left open past midnight', () => {
     const phone = cleanup.add(await launchDevice('overnight'), (d) => d.dispose())
     const page = phone.page
     // Late evening, with time enough to set up before midnight.
-    const evening = new Date()
+    const evening = testNow()
     evening.setHours(23, 50, 0, 0)
     const nextDay = new Date(evening)
     nextDay.setDate(nextDay.getDate() + 1)
