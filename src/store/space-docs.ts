@@ -39,8 +39,8 @@ export const REFUSED: unique symbol = Symbol('refused')
 export interface Gate {
   /** What to read for `key` in `shard`: the stored value, the last one that passed, REFUSED, or undefined (nothing yet). */
   read(map: SpaceMap, key: string, shard: Y.Map<unknown>): unknown
-  /** This device has just written `key`. */
-  written(map: SpaceMap, key: string): void
+  /** This device's command has just stored `value` under `key` (the very object: what makes it this device's own). */
+  written(map: SpaceMap, key: string, value: unknown): void
 }
 
 export interface MapChange {
@@ -97,8 +97,8 @@ export class SpaceDocs {
   }
 
   /** A command wrote a record (SpaceMap.set). */
-  wrote(map: SpaceMap, key: string): void {
-    this.gate?.written(map, key)
+  wrote(map: SpaceMap, key: string, value: unknown): void {
+    this.gate?.written(map, key, value)
     const docName = docNameOf(key)
     this.writeListeners.forEach((listener) => listener(docName))
   }
@@ -255,7 +255,7 @@ export class SpaceMap {
   set(key: string, value: unknown): void {
     const doc = this.space.open(docNameOf(key))
     this.space.writeTo(doc, () => doc.getMap<unknown>(this.name).set(key, value))
-    this.space.wrote(this, key)
+    this.space.wrote(this, key, value)
   }
 
   /** Writes one whole record: an edit replaces the object, which stays small to store. */

@@ -6,9 +6,13 @@ import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
 
-// Signed records, checked on read (issue 17). Every record this device writes is
-// signed with its device key right after the write (WebCrypto signs asynchronously,
-// and a command's transaction is not), as `sig: { by, s }` beside the record's fields.
+// Signed records, checked on read. Every record this device writes is signed with its
+// device key right after the write (WebCrypto signs asynchronously, and a command's
+// transaction is not), as `sig: { by, s }` beside the record's fields. What is this
+// device's own is known on the command path alone: the very object a command stored
+// (SpaceMap.set hands it to `written`). Nothing about a Yjs item proves who wrote it:
+// client ids are copied by anyone, so a record that merely bears this device's client
+// id is a peer's and is checked like any other.
 // Every record read from a peer is shown only if its signature holds and its author may
 // write it (domain/authority.ts). A record that fails is skipped and counted; if a
 // valid version was shown before, that version stays on screen and is written back, so
@@ -33,7 +37,7 @@ export interface RefusedRecord {
   why: Refusal | 'deleted'
 }
 
-/** Where checks, this device's Yjs client ids and the last authority are kept (localStorage in the app). */
+/** Where checks and the last authority are kept (localStorage in the app). */
 export interface CheckMemory {
   read(name: string): string | null
   write(name: string, value: string): void
@@ -67,7 +71,6 @@ export interface SignedRecords extends Gate {
 const HEAL_AFTER_MS = 1_500
 const CHECK_PART = 500
 const SHOWN_FIRST = new Set(['menus', 'canteenSettings', 'notices', 'noticeWithdrawals', 'shifts', 'shiftCancellations', 'activities', 'activityCancellations', 'groups'])
-const KEEP_CLIENTS = 200
 
 const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
   const sig = (raw as { sig?: Signature } | null)?.sig
@@ -128,14 +131,9 @@ export function makeSignedRecords(options: {
   let disabled = false
   let closed = false
 
-  // Items this device wrote (this session's Yjs client ids, and earlier sessions'):
-  // trusted as they are, and signed if a closed browser left one unsigned.
-  const ownClients = new Set<number>((memory.read(`clients.${room}`) ?? '').split(',').filter(Boolean).map(Number))
-  const rememberClients = () => memory.write(`clients.${room}`, [...ownClients].slice(-KEEP_CLIENTS).join(','))
-  docs.onOpen((_, doc) => {
-    ownClients.add(doc.clientID)
-    rememberClients()
-  })
+  // The values this device's commands stored this session, and their signed versions:
+  // read as they are. (A value decoded from a peer's update is always a new object.)
+  const own = new WeakSet<object>()
 
   const checks = new Map<Y.Doc, DocChecks>()
   const checksOf = (doc: Y.Doc, name: string): DocChecks => {
@@ -322,17 +320,20 @@ export function makeSignedRecords(options: {
         const shard = map.shardOf(key)
         const item = shard && itemOf(shard, key)
         const raw = shard?.get(key)
-        if (!shard || !item || item.deleted || !ownClients.has(item.id.client) || typeof raw !== 'object' || raw === null || hasSignature(raw)) continue
+        if (!shard || !item || item.deleted || typeof raw !== 'object' || raw === null || !own.has(raw) || hasSignature(raw)) continue
         const content = raw as Record<string, unknown>
         const s = await signRaw(keys.signing.privateKey, canonicalBytes(map.name, key, content))
-        signed.push({ shard, item, key, value: { ...content, sig: { by: keys.publicKey, s } } })
+        const value = { ...content, sig: { by: keys.publicKey, s } }
+        own.add(value)
+        signed.push({ shard, item, key, value })
       }
       // A key written again while this was signing is signed in the next round.
       if (signed.length > 0) docs.transact(() => signed.forEach(({ shard, item, key, value }) => itemOf(shard, key) === item && shard.set(key, value)), SIGNING)
     })
     signing = signing.catch((error: unknown) => console.warn('signing failed', error))
   }
-  const queueSign = (map: SpaceMap, key: string) => {
+  const queueSign = (map: SpaceMap, key: string, value: unknown) => {
+    if (typeof value === 'object' && value !== null) own.add(value)
     if (disabled || !isChecked(map.name)) return
     const set = entryOf(toSign, map, () => new Set<string>())
     const first = toSign.size === 1 && set.size === 0
@@ -405,10 +406,7 @@ export function makeSignedRecords(options: {
       const raw = shard.get(key)
       // (This device's own records count too: a founder alone holds nobody else's.)
       if (waitingFor.size > 0) arrived(docNameOf(key))
-      if (ownClients.has(item.id.client)) {
-        if (!hasSignature(raw)) queueSign(map, key)
-        return accept(map, key, raw)
-      }
+      if (typeof raw === 'object' && raw !== null && own.has(raw)) return accept(map, key, raw)
       const holds = signatureHolds(map, key, shard, item, raw)
       // While it is checked, the version shown before stays.
       if (holds === undefined || (holds && !authority)) return last

@@ -1,8 +1,7 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { formatStamp, HybridClock } from '../../src/domain/hlc'
-import type { Authority, TrustRole } from '../../src/domain/trust'
-import { canonicalBytes } from '../../src/domain/trust'
+import { formatStamp } from '../../src/domain/hlc'
+import type { Authority } from '../../src/domain/trust'
 import { mayWrite } from '../../src/domain/authority'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
@@ -11,93 +10,11 @@ import { publishShift, readShiftData, signUp, withdraw } from '../../src/store/s
 import { postRequest, readAidData } from '../../src/store/aid'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
-import { makeKeys, signRaw, type DeviceKeys } from '../../src/sync/keys'
-import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/sync/signatures'
+import { makeSignedRecords } from '../../src/sync/signatures'
+import { community, device, type Device, meet, meetAndSettle, memoryOf, MONTH, notices, settle, signups, tamper, TODAY, wall } from '../attacks/peers'
 
 // Signed records checked on read (sync/signatures.ts, domain/authority.ts): what a
 // device shows of what others wrote, with real Ed25519 keys and real Yjs docs.
-
-const TODAY = '2026-11-23'
-const MONTH = '2026-11'
-let wall = Date.parse('2026-11-23T08:00:00')
-
-interface Device {
-  name: string
-  keys: DeviceKeys
-  docs: SpaceDocs
-  clock: HybridClock
-  person: { id: string; name: string }
-  memory: Map<string, string>
-  gate: SignedRecords
-}
-
-const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
-
-async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[]): Promise<Device> {
-  const own = keys ?? (await makeKeys())
-  const docs = new SpaceDocs()
-  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}) })
-  docs.gate = gate
-  return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
-}
-
-/** The founder's staff phone and two residents' phones, each knowing who is who. */
-async function community() {
-  const staff = await device('staff')
-  const alice = await device('alice')
-  const bob = await device('bob')
-  const authority: Authority = {
-    roles: new Map<string, TrustRole>([[staff.keys.publicKey, 'founder'], [alice.keys.publicKey, 'resident'], [bob.keys.publicKey, 'resident']]),
-    people: new Map([staff, alice, bob].map((d) => [d.keys.publicKey, d.person.id])),
-    removed: new Map(),
-  }
-  for (const d of [staff, alice, bob]) d.gate.setAuthority(authority)
-  return { staff, alice, bob, all: [staff, alice, bob], authority }
-}
-
-/** Every doc of every device exchanged both ways, as one meeting of all phones. */
-function meet(devices: Device[]) {
-  for (let round = 0; round < 2; round++) {
-    for (const from of devices) {
-      for (const to of devices) {
-        if (from === to) continue
-        for (const [name, doc] of from.docs.opened) Y.applyUpdate(to.docs.open(name), Y.encodeStateAsUpdate(doc, Y.encodeStateVector(to.docs.open(name))))
-      }
-    }
-  }
-}
-
-/**
- * Signing and checking are asynchronous, and a record is checked when something reads
- * it (in the app, the live views read what arrives): read everything, then wait.
- */
-async function settle(devices: Device[]) {
-  for (let round = 0; round < 2; round++) {
-    for (const d of devices) for (const map of Object.values(publicSpace(d.docs))) map.forEach(() => {})
-    await Promise.all(devices.map((d) => d.gate.settled()))
-  }
-}
-
-async function meetAndSettle(devices: Device[]) {
-  await settle(devices)
-  meet(devices)
-  await settle(devices)
-}
-
-const notices = (d: Device) => [...readCollection(publicSpace(d.docs).notices, NoticeSchema).records.values()].map((n) => n.title)
-const signups = (d: Device) => readShiftData(d.docs).signups.map((s) => `${s.personId}:${s.active}`)
-
-/** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all). */
-async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true) {
-  const sig = signed ? { by: d.keys.publicKey, s: await signRaw(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
-  const docName = key.startsWith(MONTH) || /^\d{4}-\d{2}/.test(key) ? key.slice(0, 7) : STANDING
-  const shard = d.docs.open(docName).getMap(collection)
-  // Through a second Y.Doc with another client id, so the tampering device's own gate treats it as a peer's.
-  const other = new Y.Doc()
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(d.docs.open(docName)))
-  other.getMap(collection).set(key, sig ? { ...value, sig } : value)
-  Y.applyUpdate(d.docs.open(docName), Y.encodeStateAsUpdate(other, Y.encodeStateVector(shard.doc!)))
-}
 
 describe('signed records, checked on read', () => {
   it('a notice signed by staff is shown everywhere; one written by a resident, or unsigned, is shown nowhere and is counted with its author', async () => {
@@ -302,32 +219,26 @@ describe('signed records, checked on read', () => {
     expect(shown(founder).requests).toBe(1)
   })
 
-  it('a record written but not yet signed when the browser was killed is still this device\'s own after a restart: shown, then signed', async () => {
+  it('an unsigned record is nobody\'s after a restart, even under this device\'s client id: refused, never signed (a screen said "Saving…" until it was signed)', async () => {
     const { staff, authority } = await community()
     // The first session never gets its keys: the browser is killed before the signing pass.
-    const memory = new Map<string, string>()
     const killed = new SpaceDocs()
-    const gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', keys: new Promise<never>(() => {}), memory: memoryOf(memory) })
+    const gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', keys: new Promise<never>(() => {}), memory: memoryOf(new Map()) })
     gate.setAuthority(authority)
     killed.gate = gate
     postNotice(killed, staff.clock, staff.person, { title: '临时停电', body: '' })
     const stored = Y.encodeStateAsUpdate(killed.open(STANDING))
     const key = [...killed.open(STANDING).getMap<Record<string, unknown>>('notices').keys()][0]!
-    expect(killed.open(STANDING).getMap<Record<string, unknown>>('notices').get(key)!.sig).toBeUndefined()
 
-    const again = await device('staff', memory, staff.keys)
+    const again = await device('staff', new Map(), staff.keys)
     again.gate.setAuthority(authority)
+    // Its doc even has the client id that wrote it: that proves nothing.
+    again.docs.open(STANDING).clientID = killed.open(STANDING).clientID
     Y.applyUpdate(again.docs.open(STANDING), stored)
-    expect(notices(again)).toEqual(['临时停电'])
-    await again.gate.ownSigned()
-    const signed = again.docs.open(STANDING).getMap<Record<string, unknown>>('notices').get(key)!
-    expect(signed.sig).toBeDefined()
-    // And a peer takes it as staff's.
-    const bob = await device('bob')
-    bob.gate.setAuthority(authority)
-    meet([again, bob])
-    await settle([bob])
-    expect(notices(bob)).toEqual(['临时停电'])
+    expect(notices(again)).toEqual([])
+    await settle([again])
+    expect(again.docs.open(STANDING).getMap<Record<string, unknown>>('notices').get(key)!.sig).toBeUndefined()
+    expect(again.gate.refused()).toMatchObject([{ collection: 'notices', why: 'unsigned' }])
   })
 
   it('a write is signed by the time ownSigned resolves', async () => {

@@ -1,0 +1,97 @@
+import * as Y from 'yjs'
+import { HybridClock } from '../../src/domain/hlc'
+import type { Authority, TrustRole } from '../../src/domain/trust'
+import { canonicalBytes } from '../../src/domain/trust'
+import { SpaceDocs, STANDING } from '../../src/store/space-docs'
+import { publicSpace } from '../../src/store/layout'
+import { readShiftData } from '../../src/store/shifts'
+import { readCollection } from '../../src/store/collection'
+import { NoticeSchema } from '../../src/domain/notices'
+import { makeKeys, signRaw, type DeviceKeys } from '../../src/sync/keys'
+import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/sync/signatures'
+
+// Phones of one community as the attack and signature tests need them: real Ed25519
+// keys, real Yjs docs, each with its signature gate, meeting by exchanging updates.
+
+export const TODAY = '2026-11-23'
+export const MONTH = '2026-11'
+export let wall = Date.parse('2026-11-23T08:00:00')
+
+export interface Device {
+  name: string
+  keys: DeviceKeys
+  docs: SpaceDocs
+  clock: HybridClock
+  person: { id: string; name: string }
+  memory: Map<string, string>
+  gate: SignedRecords
+}
+
+export const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
+
+export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[]): Promise<Device> {
+  const own = keys ?? (await makeKeys())
+  const docs = new SpaceDocs()
+  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}) })
+  docs.gate = gate
+  return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
+}
+
+/** The founder's staff phone and two residents' phones, each knowing who is who. */
+export async function community() {
+  const staff = await device('staff')
+  const alice = await device('alice')
+  const bob = await device('bob')
+  const authority: Authority = {
+    roles: new Map<string, TrustRole>([[staff.keys.publicKey, 'founder'], [alice.keys.publicKey, 'resident'], [bob.keys.publicKey, 'resident']]),
+    people: new Map([staff, alice, bob].map((d) => [d.keys.publicKey, d.person.id])),
+    removed: new Map(),
+  }
+  for (const d of [staff, alice, bob]) d.gate.setAuthority(authority)
+  return { staff, alice, bob, all: [staff, alice, bob], authority }
+}
+
+/** Every doc of every device exchanged both ways, as one meeting of all phones. */
+export function meet(devices: Device[]) {
+  for (let round = 0; round < 2; round++) {
+    for (const from of devices) {
+      for (const to of devices) {
+        if (from === to) continue
+        for (const [name, doc] of from.docs.opened) Y.applyUpdate(to.docs.open(name), Y.encodeStateAsUpdate(doc, Y.encodeStateVector(to.docs.open(name))))
+      }
+    }
+  }
+}
+
+/**
+ * Signing and checking are asynchronous, and a record is checked when something reads
+ * it (in the app, the live views read what arrives): read everything, then wait.
+ */
+export async function settle(devices: Device[]) {
+  for (let round = 0; round < 2; round++) {
+    for (const d of devices) for (const map of Object.values(publicSpace(d.docs))) map.forEach(() => {})
+    await Promise.all(devices.map((d) => d.gate.settled()))
+  }
+}
+
+export async function meetAndSettle(devices: Device[]) {
+  await settle(devices)
+  meet(devices)
+  await settle(devices)
+}
+
+export const notices = (d: Device) => [...readCollection(publicSpace(d.docs).notices, NoticeSchema).records.values()].map((n) => n.title)
+export const signups = (d: Device) => readShiftData(d.docs).signups.map((s) => `${s.personId}:${s.active}`)
+
+/** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all). */
+export async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true) {
+  const sig = signed ? { by: d.keys.publicKey, s: await signRaw(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
+  const docName = key.startsWith(MONTH) || /^\d{4}-\d{2}/.test(key) ? key.slice(0, 7) : STANDING
+  const shard = d.docs.open(docName).getMap(collection)
+  // Through a second Y.Doc with another client id, so the tampering device's own gate treats it as a peer's.
+  const other = new Y.Doc()
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(d.docs.open(docName)))
+  other.getMap(collection).set(key, sig ? { ...value, sig } : value)
+  Y.applyUpdate(d.docs.open(docName), Y.encodeStateAsUpdate(other, Y.encodeStateVector(shard.doc!)))
+}
+
