@@ -15,6 +15,12 @@ export function putTrust(docs: SpaceDocs, signed: Omit<SignedTrust, 'id'>): Sign
   return stored
 }
 
+/** Writes records back as they were (a peer deleted or overwrote them), as a healing write. */
+export function restoreTrust(docs: SpaceDocs, records: readonly SignedTrust[], origin: unknown): void {
+  const trust = publicSpace(docs).trust
+  docs.transact(() => records.forEach((t) => trust.put(t.id, t)), origin)
+}
+
 export const readTrust = (docs: SpaceDocs): SignedTrust[] => [...readCollection(publicSpace(docs).trust, SignedTrustSchema).records.values()]
 
 export const liveTrust = (docs: SpaceDocs, clock: HybridClock) => liveCollection(publicSpace(docs).trust, SignedTrustSchema, (t) => clock.receive(t.record.stamp))

@@ -3,12 +3,13 @@ import * as v from 'valibot'
 import type { InvitationLink, SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
-import { mayGrant, STAFF_SPACE_ROLES, trustBytes, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
+import { mayGrant, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
 import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
-import { putTrust, readTrust } from '../store/trust'
+import { putTrust, readTrust, restoreTrust } from '../store/trust'
 import { makeInvitationKey, openSealed, readSecretKey, seal, sign, verify, type DeviceKeys } from './keys'
 import { readSetting, writeSetting } from './device'
+import { HEALING } from './signatures'
 
 // Signing and checking trust records (domain/trust.ts has the rules). A record is
 // signed by the key it names as its author; an acceptance by the invitation's key,
@@ -44,18 +45,44 @@ export async function acceptInvitation(secret: string, fields: { community: stri
   return { record, sig: await sign(invitation.privateKey, trustBytes(record)) }
 }
 
-// Each record is checked once per session; its key is made from its signature.
+/** What a trust record's signature vouches for: the signature and the exact bytes it covers. */
+const contentOf = (signed: Omit<SignedTrust, 'id'>) => `${signed.sig}.${new TextDecoder().decode(trustBytes(signed.record))}`
+
+// Each record is checked once per session, remembered by what was verified: never by
+// its id, which whoever writes the record chooses (a verdict kept by id once accepted
+// whatever was later stored under a checked id).
 const checked = new Map<string, Promise<boolean>>()
 
-/** Whether the record's author (the key it names) signed exactly this record. */
+/** Whether the record's author (the key it names) signed exactly this record, stored under the key its signature gives. */
 export function verifyTrust(signed: SignedTrust): Promise<boolean> {
-  let verdict = checked.get(signed.id)
+  if (signed.id !== trustKey(signed.sig)) return Promise.resolve(false)
+  const content = contentOf(signed)
+  let verdict = checked.get(content)
   if (!verdict) {
     verdict = verify(signed.record.by, signed.sig, trustBytes(signed.record))
-    checked.set(signed.id, verdict)
+    checked.set(content, verdict)
   }
   return verdict
 }
+
+/**
+ * Where a device keeps every trust record that checked out, apart from the doc: a
+ * peer may delete or overwrite a record in the doc (Yjs has no permissions), and the
+ * doc as stored then holds that too. What is kept here still counts, and is written back.
+ */
+export interface KeptTrust {
+  read(): Promise<SignedTrust[]>
+  write(records: SignedTrust[]): Promise<void>
+}
+
+/** Kept in this device's settings (IndexedDB, flushed), one list per community. */
+export const keptInSettings = (community: string): KeptTrust => ({
+  read: async () => {
+    const stored = await readSetting(`trust.${community}`)
+    return Array.isArray(stored) ? stored.filter((t): t is SignedTrust => v.is(SignedTrustSchema, t)) : []
+  },
+  write: (records) => writeSetting(`trust.${community}`, records),
+})
 
 
 // ---- One community's trust, for the session ---------------------------------------
@@ -116,8 +143,17 @@ export function makeCommunityTrust(options: {
   /** The staff space this device holds now, and what to do when it changes (null: removed from it). */
   staffKey: () => SpaceKey | null
   onStaffKey: (key: SpaceKey | null) => void
+  /** Where the records that checked out are kept (this device's settings unless given). */
+  kept?: KeptTrust
 }): CommunityTrust {
   const { community, founder, docs, clock } = options
+  // Every record that checked out, by id: what the verdict is made from, whatever the doc holds now.
+  const known = new Map<string, SignedTrust>()
+  const kept = options.kept ?? keptInSettings(community)
+  const keptLoaded = kept.read().then(
+    (records) => records.forEach((t) => known.set(t.id, t)),
+    (error: unknown) => console.warn('kept trust records could not be read', error),
+  )
   const [state, setState] = createSignal<TrustState>({ checked: false, why: 'noFounder' })
   let running: Promise<void> = Promise.resolve()
   const write = async (keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
@@ -128,6 +164,7 @@ export function makeCommunityTrust(options: {
     running = running.then(async () => {
       if (!founder || closed) return
       await options.loaded
+      await keptLoaded
       const keys = await options.keys
       if (!keys) {
         setState({ checked: false, why: 'noCrypto' })
@@ -135,7 +172,15 @@ export function makeCommunityTrust(options: {
       }
       const stored = readTrust(docs)
       const valid = await Promise.all(stored.map(verifyTrust))
-      const records = stored.filter((_, i) => valid[i]).map((t) => t.record)
+      const fresh = stored.filter((t, i) => valid[i] && !known.has(t.id))
+      fresh.forEach((t) => known.set(t.id, t))
+      if (fresh.length > 0) void kept.write([...known.values()]).catch((error: unknown) => console.warn('trust records could not be kept', error))
+      // A record that checked out once is never lost: one the doc no longer holds as it was
+      // (a peer's delete or overwrite, here or on a device that synced it) is written back.
+      const storedAs = new Map(stored.map((t) => [t.id, contentOf(t)]))
+      const lost = [...known.values()].filter((t) => storedAs.get(t.id) !== contentOf(t))
+      if (lost.length > 0) restoreTrust(docs, lost, HEALING)
+      const records = [...known.values()].map((t) => t.record)
       records.forEach((record) => clock.receive(record.stamp))
       const verdict = verdictOf(community, founder, records)
       const mine = verdict.roles.get(keys.publicKey) ?? null

@@ -1,0 +1,119 @@
+import 'fake-indexeddb/auto'
+import * as Y from 'yjs'
+import { describe, expect, it } from 'vitest'
+import { HybridClock } from '../../src/domain/hlc'
+import type { SignedTrust } from '../../src/domain/trust'
+import { makeKeys, newCommunityId, type DeviceKeys } from '../../src/sync/keys'
+import { acceptInvitation, makeCommunityTrust, signTrust, type KeptTrust } from '../../src/sync/trust'
+import { putTrust, readTrust } from '../../src/store/trust'
+import { SpaceDocs, STANDING } from '../../src/store/space-docs'
+
+// Holes: trust records were unprotected. A verdict was kept by the record's id, which
+// the writer chooses, so a resident could store a founder grant under the id of his
+// own checked record; and a peer's Y.Map.delete of a grant or a revocation was final,
+// in the doc and so on disk. Now a verdict is kept by what was verified, and every
+// record that checked out is kept apart from the doc and written back if lost.
+
+/** What a modified app does: writes straight into the doc through a Y.Doc of its own, sent as any update. */
+function rawWrite(docs: SpaceDocs, write: (trust: Y.Map<unknown>) => void) {
+  const target = docs.open(STANDING)
+  const attacker = new Y.Doc()
+  Y.applyUpdate(attacker, Y.encodeStateAsUpdate(target))
+  write(attacker.getMap('trust'))
+  Y.applyUpdate(target, Y.encodeStateAsUpdate(attacker, Y.encodeStateVector(target)))
+}
+
+const keptIn = (records: SignedTrust[]): KeptTrust => ({
+  read: async () => [...records],
+  write: async (list) => void records.splice(0, records.length, ...list),
+})
+
+async function founderPhone(founder: DeviceKeys, community: string, docs = new SpaceDocs(), kept: SignedTrust[] = []) {
+  const clock = new HybridClock('founder')
+  const trust = makeCommunityTrust({ community, founder: founder.publicKey, docs, clock, keys: Promise.resolve(founder), loaded: Promise.resolve(), label: () => '王主任', person: 'founder', staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }), onStaffKey: () => {}, kept: keptIn(kept) })
+  const settled = async () => {
+    for (let i = 0; i < 3; i++) await trust.settled()
+  }
+  return { docs, clock, trust, kept, settled }
+}
+
+/** A community with a staff phone and two residents, as the founder's phone sees it. */
+async function community() {
+  const [founder, staff, resident, other] = await Promise.all([makeKeys(), makeKeys(), makeKeys(), makeKeys()])
+  const id = await newCommunityId(founder.publicKey)
+  const phone = await founderPhone(founder, id)
+  await phone.settled()
+  expect(await phone.trust.grant(staff.publicKey, 'staff')).toBe(true)
+  const link = await phone.trust.invite('resident', 'many')
+  for (const [keys, name] of [[resident, '李阿姨'], [other, '张大爷']] as const) {
+    const proof = await acceptInvitation(link!.secret, { community: id, key: keys.publicKey, stamp: phone.clock.tick() })
+    putTrust(phone.docs, proof!)
+    putTrust(phone.docs, await signTrust(keys, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: keys.agreementKey, label: name, person: name === '李阿姨' ? 'li' : 'zhang' }))
+  }
+  putTrust(phone.docs, await signTrust(staff, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: staff.agreementKey, label: '社工', person: 'staff' }))
+  await phone.settled()
+  const roles = () => {
+    const state = phone.trust.state()
+    if (!state.checked) throw new Error('trust not checked')
+    return state.verdict.roles
+  }
+  expect([roles().get(staff.publicKey), roles().get(resident.publicKey)]).toEqual(['staff', 'resident'])
+  return { id, founder, staff, resident, other, phone, roles }
+}
+
+describe('a resident attacks the trust records', () => {
+  it('a founder grant stored under the id of his own checked record counts for nothing, and his record is written back', async () => {
+    const { id, founder, staff, resident, phone, roles } = await community()
+    const own = readTrust(phone.docs).find((t) => t.record.type === 'device' && t.record.by === resident.publicKey)!
+    // His checked device record's id, now holding "the founder makes him founder", with his
+    // record's signature (so even the id still matches the signature's first characters).
+    const forged: SignedTrust = { id: own.id, sig: own.sig, record: { type: 'grant', community: id, by: founder.publicKey, seq: 9_999, stamp: phone.clock.tick(), key: resident.publicKey, role: 'founder' } }
+    rawWrite(phone.docs, (trust) => trust.set(own.id, forged))
+    // Then he removes the staff phone, signed with his own key: a founder could.
+    putTrust(phone.docs, await signTrust(resident, { type: 'revoke', community: id, stamp: phone.clock.tick(), key: staff.publicKey, lastSeq: 100 }))
+    await phone.settled()
+
+    expect(roles().get(resident.publicKey)).toBe('resident')
+    expect(roles().get(staff.publicKey)).toBe('staff')
+    const state = phone.trust.state()
+    expect(state.checked && state.verdict.mustRotate).toBe(false)
+    expect(state.checked && state.verdict.refused.map((r) => r.why)).toContain('mayNotGrant')
+    // The doc holds his real device record again.
+    expect(readTrust(phone.docs).find((t) => t.id === own.id)).toEqual(own)
+  })
+
+  it('a grant or a revocation deleted from the doc still counts, is written back, and still counts after a restart', async () => {
+    const { id, founder, staff, other, phone, roles } = await community()
+    expect(await phone.trust.remove(other.publicKey)).toBe(true)
+    await phone.settled()
+    expect(roles().has(other.publicKey)).toBe(false)
+    const revocation = readTrust(phone.docs).find((t) => t.record.type === 'revoke')!
+    const staffGrant = readTrust(phone.docs).find((t) => t.record.type === 'grant' && t.record.key === staff.publicKey)!
+
+    // The removed resident's modified app deletes both, and the deletion is stored.
+    rawWrite(phone.docs, (trust) => {
+      trust.delete(revocation.id)
+      trust.delete(staffGrant.id)
+    })
+    const wiped = Y.encodeStateAsUpdate(phone.docs.open(STANDING))
+    await phone.settled()
+    expect(roles().has(other.publicKey)).toBe(false)
+    expect(roles().get(staff.publicKey)).toBe('staff')
+    const ids = readTrust(phone.docs).map((t) => t.id)
+    expect(ids).toContain(revocation.id)
+    expect(ids).toContain(staffGrant.id)
+
+    // The founder phone restarts from a doc that holds the deletion (stored as it came).
+    phone.trust.close()
+    const docs = new SpaceDocs()
+    Y.applyUpdate(docs.open(STANDING), wiped)
+    expect(readTrust(docs).map((t) => t.id)).not.toContain(revocation.id)
+    const again = await founderPhone(founder, id, docs, phone.kept)
+    await again.settled()
+    const state = again.trust.state()
+    expect(state.checked && state.verdict.roles.has(other.publicKey)).toBe(false)
+    expect(state.checked && state.verdict.roles.get(staff.publicKey)).toBe('staff')
+    expect(readTrust(docs).map((t) => t.id)).toEqual(expect.arrayContaining([revocation.id, staffGrant.id]))
+    again.trust.close()
+  })
+})
