@@ -39,6 +39,8 @@ export const REFUSED: unique symbol = Symbol('refused')
 export interface Gate {
   /** What to read for `key` in `shard`: the stored value, the last one that passed, REFUSED, or undefined (nothing yet). */
   read(map: SpaceMap, key: string, shard: Y.Map<unknown>): unknown
+  /** A peer's update has replaced or deleted `previous`, the value that was stored under `key`. */
+  replaced(map: SpaceMap, key: string, previous: unknown): void
   /** This device's command has just stored `value` under `key` (the very object: what makes it this device's own). */
   written(map: SpaceMap, key: string, value: unknown): void
 }
@@ -183,8 +185,17 @@ export class SpaceMap {
             else index.get(firstPart(key))?.delete(key)
           }
         }
-        // A gate must see a deletion even where no screen reads the key (to write it back).
-        if (space.gate) for (const key of change.keysChanged) if (!shard.has(key)) space.gate.read(this, key, shard)
+        if (space.gate) {
+          // What a peer's update replaced or deleted is handed to the gate as it goes, so
+          // the last valid version is known even where no screen ever read the key.
+          if (!event.transaction.local) {
+            event.changes.keys.forEach((keyChange, key) => {
+              if (keyChange.action !== 'add' && change.keysChanged.has(key)) space.gate!.replaced(this, key, keyChange.oldValue)
+            })
+          }
+          // A gate must see a deletion even where no screen reads the key (to write it back).
+          for (const key of change.keysChanged) if (!shard.has(key)) space.gate.read(this, key, shard)
+        }
         this.listeners.forEach((l) => l(change))
       })
     })

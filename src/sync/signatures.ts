@@ -230,7 +230,7 @@ export function makeSignedRecords(options: {
     return part
   }
   /** Whether one record's signature holds (content no signature can cover, such as a non-finite number, fails). */
-  const checkOne = ({ map, key, raw }: Queued): Promise<boolean> => {
+  const checkOne = ({ map, key, raw }: Pick<Queued, 'map' | 'key' | 'raw'>): Promise<boolean> => {
     try {
       return verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))
     } catch {
@@ -252,6 +252,11 @@ export function makeSignedRecords(options: {
         })
         // Each part is shown as soon as it is checked.
         touched.forEach((keys, map) => recheck(map, keys))
+        // Keys whose replaced version was kept wait for this verdict, read by a screen or not.
+        touched.forEach((keys, map) => {
+          const waiting = decideAgain.get(map)
+          if (waiting) for (const key of keys) if (waiting.delete(key)) read(map, key, map.shardOf(key)!)
+        })
       }
       draining = false
       rememberChecks()
@@ -395,33 +400,63 @@ export function makeSignedRecords(options: {
     }
   })
 
+  function read(map: SpaceMap, key: string, shard: Y.Map<unknown>): unknown {
+    if (disabled || !isChecked(map.name)) return shard.get(key)
+    const item = itemOf(shard, key)
+    const last = keptIn(map).get(key)
+    // Nothing the app does deletes a record: a deletion is a peer's doing.
+    if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
+    const raw = shard.get(key)
+    // (This device's own records count too: a founder alone holds nobody else's.)
+    if (waitingFor.size > 0) arrived(docNameOf(key))
+    if (typeof raw === 'object' && raw !== null && own.has(raw)) return accept(map, key, raw)
+    const holds = signatureHolds(map, key, shard, item, raw)
+    // While it is checked, the version shown before stays.
+    if (holds === undefined || (holds && !authority)) return last
+    const author = hasSignature(raw) ? raw.sig.by : null
+    const entry = (why: RefusedRecord['why']): RefusedRecord => ({ collection: map.name, key, author, why })
+    if (!holds) return refuse(map, key, entry(author ? 'badSignature' : 'unsigned'))
+    const record = raw as Record<string, unknown>
+    if (!mayWrite(authority!, map.name, key, record, author!)) {
+      waitFor(author!, map, key)
+      return refuse(map, key, entry('notAllowed'))
+    }
+    // (Against a kept version that still counts: a write its author may not make wins nothing.)
+    if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
+    return accept(map, key, raw)
+  }
+
+  // ---- What a peer replaced: the version before, to write back ---------------------
+
+  // A peer's delete or overwrite of a record that no screen has read (a month only
+  // kept, a collection read lazily, a key read before a restart) would leave nothing to
+  // write back. The value it replaced is checked like any record; if it holds, it is
+  // kept as the last valid version and the key is decided at once (and again once what
+  // is stored now has been checked), so a delete, an overwrite or a replayed older
+  // version is written back wherever the doc is open.
+  const decideAgain = new Map<SpaceMap, Set<string>>()
+  let verifying: Promise<void> = Promise.resolve()
+  function replaced(map: SpaceMap, key: string, previous: unknown): void {
+    if (disabled || closed || !isChecked(map.name) || !hasSignature(previous)) return
+    const last = keptIn(map).get(key)
+    if (last === previous || (last && !isOlder(last, previous))) return
+    verifying = verifying.then(async () => {
+      const holds = await checkOne({ map, key, raw: previous })
+      if (!holds || !authority || closed || !mayWrite(authority, map.name, key, previous, previous.sig.by)) return
+      const now = keptIn(map).get(key)
+      if (now && !isOlder(now, previous)) return
+      keptIn(map).set(key, previous)
+      const shard = map.shardOf(key)
+      if (!shard) return
+      entryOf(decideAgain, map, () => new Set()).add(key)
+      read(map, key, shard)
+    })
+  }
+
   return {
     refused,
-    read(map, key, shard) {
-      if (disabled || !isChecked(map.name)) return shard.get(key)
-      const item = itemOf(shard, key)
-      const last = keptIn(map).get(key)
-      // Nothing the app does deletes a record: a deletion is a peer's doing.
-      if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
-      const raw = shard.get(key)
-      // (This device's own records count too: a founder alone holds nobody else's.)
-      if (waitingFor.size > 0) arrived(docNameOf(key))
-      if (typeof raw === 'object' && raw !== null && own.has(raw)) return accept(map, key, raw)
-      const holds = signatureHolds(map, key, shard, item, raw)
-      // While it is checked, the version shown before stays.
-      if (holds === undefined || (holds && !authority)) return last
-      const author = hasSignature(raw) ? raw.sig.by : null
-      const entry = (why: RefusedRecord['why']): RefusedRecord => ({ collection: map.name, key, author, why })
-      if (!holds) return refuse(map, key, entry(author ? 'badSignature' : 'unsigned'))
-      const record = raw as Record<string, unknown>
-      if (!mayWrite(authority!, map.name, key, record, author!)) {
-        waitFor(author!, map, key)
-        return refuse(map, key, entry('notAllowed'))
-      }
-      // (Against a kept version that still counts: a write its author may not make wins nothing.)
-      if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
-      return accept(map, key, raw)
-    },
+    read,
+    replaced,
     written: queueSign,
     checkedCount: () => checkedCount,
     setAuthority(next) {
@@ -451,7 +486,8 @@ export function makeSignedRecords(options: {
     async settled() {
       await new Promise((resolve) => setTimeout(resolve, 0))
       if (waitingFor.size > 0) openRest()
-      await Promise.all([signing, checking])
+      await Promise.all([signing, checking, verifying])
+      await checking
     },
     close() {
       closed = true

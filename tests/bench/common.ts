@@ -53,7 +53,7 @@ function yearSigner(privateKey: KeyObject, signer: string) {
   const written = new Set<{ map: SpaceMap; key: string }>()
   return {
     onDocs(docs: SpaceDocs) {
-      docs.gate = { read: (_map, key, shard) => shard.get(key), written: (map, key) => void written.add({ map, key }) }
+      docs.gate = { read: (_map, key, shard) => shard.get(key), replaced: () => {}, written: (map, key) => void written.add({ map, key }) }
     },
     afterCommand() {
       for (const { map, key } of written) {
