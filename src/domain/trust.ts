@@ -23,6 +23,16 @@ const GRANTS: Record<TrustRole, readonly TrustRole[]> = {
 
 export const mayGrant = (holder: TrustRole, role: TrustRole): boolean => GRANTS[holder].includes(role)
 
+/**
+ * Whether a holder may remove a device with `role` (null: one with no role yet, such as
+ * a staff link not yet used). Only staff remove: a resident who could remove residents
+ * could void a neighbour's every record, or keep a newcomer out by a backdated removal.
+ */
+export const mayRemove = (holder: TrustRole, role: TrustRole | null): boolean => (holder === 'founder' || holder === 'staff') && (role === null || mayGrant(holder, role))
+
+/** A role's standing: an acceptance never lowers a device's role (a link's holder may not demote a key it names). */
+const RANK: Record<TrustRole, number> = { founder: 4, staff: 3, lead: 2, hub: 2, resident: 1 }
+
 /** What every trust record carries: its community, its author's key and the author's own count of signed records. */
 interface Signed {
   community: string
@@ -46,6 +56,14 @@ export interface Revocation extends Signed {
   type: 'revoke'
   key: string
   lastSeq: number
+  /**
+   * Which of its records still count, exactly: the sequence numbers the remover had
+   * seen (a removed device could fill a gap it left below `lastSeq` with a backdated
+   * record), and the devices admitted through its invitations so far (an acceptance is
+   * signed by the link's key, and a removed device could backdate one for a new key).
+   */
+  seqs?: number[]
+  accepted?: string[]
 }
 
 /** An invite link's public half: whoever holds the link's secret may join with `role`. */
@@ -61,6 +79,8 @@ export interface Invitation extends Signed {
 export interface Acceptance extends Signed {
   type: 'accept'
   key: string
+  /** Who made the invitation (from the link): another record naming the same invitation key counts for nothing here. */
+  inviter?: string
 }
 
 /** "This device's key-agreement key is `sealKey`", signed by the device itself, so what is sealed to it reaches it; with its person's name for the device list. */
@@ -119,9 +139,11 @@ export interface Authority {
   people: ReadonlyMap<string, string>
   /** Removed devices: the role they had and when they were removed. */
   removed: ReadonlyMap<string, { role: TrustRole | null; at: string }>
+  /** When each device was first given a role: none of its records is dated before (the founder has none). */
+  since?: ReadonlyMap<string, string>
 }
 
-export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation'
+export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation' | 'lowersRole'
 
 /** Replay order: HLC stamp, then author, then sequence, so equal stamps break the same way everywhere. */
 const order = (a: TrustRecord, b: TrustRecord) => compareStamps(a.stamp, b.stamp) || (a.by < b.by ? -1 : a.by > b.by ? 1 : a.seq - b.seq)
@@ -136,26 +158,42 @@ const order = (a: TrustRecord, b: TrustRecord) => compareStamps(a.stamp, b.stamp
  */
 export function verdictOf(community: string, root: string, records: Iterable<TrustRecord>): Verdict {
   const all = [...records].sort(order)
-  const first = replay(community, root, all, new Map())
-  return replay(community, root, all, first.revoked)
+  const first = replay(community, root, all, { lastSeq: new Map(), kept: new Map() })
+  const { kept: _, ...verdict } = replay(community, root, all, { lastSeq: first.revoked, kept: first.kept })
+  return verdict
 }
+
+/** What a removal leaves of a device's records: its sequence numbers (and devices it admitted) that still count. */
+interface Kept {
+  seqs?: ReadonlySet<number>
+  accepted?: ReadonlySet<string>
+}
+interface Bounds {
+  lastSeq: ReadonlyMap<string, number>
+  kept: ReadonlyMap<string, Kept>
+}
+const both = <T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined) => (a && b ? new Set([...a].filter((x) => b.has(x))) : (a ?? b))
 
 const mayHoldStaffSpace = (role: TrustRole | undefined) => role !== undefined && STAFF_SPACE_ROLES.includes(role)
 
-function replay(community: string, root: string, all: TrustRecord[], bounds: ReadonlyMap<string, number>): Verdict {
+function replay(community: string, root: string, all: TrustRecord[], bounds: Bounds): Verdict & { kept: Map<string, Kept> } {
   const roles = new Map<string, TrustRole>([[root, 'founder']])
   const revoked = new Map<string, number>()
-  const invitations = new Map<string, Invitation & { used: boolean }>()
+  const kept = new Map<string, Kept>()
+  // By invitation key: every valid invitation naming it (one's own record cannot take over another's link).
+  const invitations = new Map<string, (Invitation & { used: boolean })[]>()
   const refused: Verdict['refused'] = []
   const devices = new Map<string, { sealKey: string; label: string; person?: string }>()
   const claims = new Map<string, Set<string>>()
   const removed = new Map<string, { role: TrustRole | null; at: string }>()
+  const since = new Map<string, string>()
   let rotation: Rotation | null = null
   // Who may hold the staff space's current key: everyone who has held a staff-space
   // role since it was made (before any rotation, since the community began).
   let holders = new Set<string>([root])
-  const give = (key: string, role: TrustRole) => {
+  const give = (key: string, role: TrustRole, at: string) => {
     roles.set(key, role)
+    if (!since.has(key)) since.set(key, at)
     if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
   }
   // Two different records with one author and sequence number: that device is lying.
@@ -170,7 +208,17 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
     seen.set(slot, body)
   }
   const refuse = (record: TrustRecord, why: TrustRefusal) => refused.push({ record, why })
-  const voided = (record: TrustRecord) => record.type !== 'accept' && record.seq > (revoked.get(record.by) ?? bounds.get(record.by) ?? Infinity)
+  const voided = (record: TrustRecord) => {
+    if (record.type === 'accept') return false
+    const seqs = (kept.get(record.by) ?? bounds.kept.get(record.by))?.seqs
+    if (seqs) return !seqs.has(record.seq)
+    return record.seq > (revoked.get(record.by) ?? bounds.lastSeq.get(record.by) ?? Infinity)
+  }
+  /** An acceptance of a removed device's invitation counts only for a device the removal kept. */
+  const acceptedAfterRemoval = (invitation: Invitation, key: string) => {
+    const accepted = (kept.get(invitation.by) ?? bounds.kept.get(invitation.by))?.accepted
+    return accepted !== undefined && !accepted.has(key)
+  }
 
   for (const record of all) {
     if (record.community !== community) {
@@ -186,13 +234,19 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       continue
     }
     if (record.type === 'accept') {
-      const invitation = invitations.get(record.by)
+      const named = invitations.get(record.by) ?? []
+      const invitation = record.inviter === undefined ? named[0] : named.find((i) => i.by === record.inviter)
+      const current = roles.get(record.key)
       if (!invitation) refuse(record, 'unknownInvitation')
       else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
       else if (!roles.has(invitation.by)) refuse(record, 'noRole')
-      else {
+      else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
+      else if (current && RANK[current] >= RANK[invitation.role]) {
         invitation.used = true
-        if (!revoked.has(record.key)) give(record.key, invitation.role)
+        if (current !== invitation.role) refuse(record, 'lowersRole')
+      } else {
+        invitation.used = true
+        if (!revoked.has(record.key)) give(record.key, invitation.role, record.stamp)
       }
       continue
     }
@@ -207,10 +261,12 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       continue
     }
     if (record.type === 'grant') {
-      if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
+      const current = roles.get(record.key)
+      // Changing a device's role takes one who may give the role it has too.
+      if (!mayGrant(holder, record.role) || (current && !mayGrant(holder, current))) refuse(record, 'mayNotGrant')
       // A removed device comes back only through a new grant from someone who may give it.
       else {
-        give(record.key, record.role)
+        give(record.key, record.role, record.stamp)
         revoked.delete(record.key)
         removed.delete(record.key)
       }
@@ -222,14 +278,18 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
       }
     } else if (record.type === 'invitation') {
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
-      else invitations.set(record.invitation, { ...record, used: false })
+      else invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
     } else {
       const target = roles.get(record.key)
-      if (target && !mayGrant(holder, target)) refuse(record, 'mayNotGrant')
+      if (!mayRemove(holder, target ?? null)) refuse(record, 'mayNotGrant')
       else {
         if (!removed.has(record.key)) removed.set(record.key, { role: target ?? null, at: record.stamp })
         roles.delete(record.key)
         revoked.set(record.key, Math.min(record.lastSeq, revoked.get(record.key) ?? Infinity))
+        const before = kept.get(record.key)
+        const seqs = both(record.seqs && new Set(record.seqs), before?.seqs)
+        const accepted = both(record.accepted && new Set(record.accepted), before?.accepted)
+        kept.set(record.key, { ...(seqs && { seqs }), ...(accepted && { accepted }) })
       }
     }
   }
@@ -241,7 +301,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Rea
     const holding = [...keys].filter((key) => roles.has(key) || removed.has(key))
     if (holding.length === 1) people.set(holding[0]!, person)
   }
-  return { roles, revoked, refused, devices, authority: { roles, people, removed }, staffSpace: { rotation, holders }, mustRotate }
+  return { roles, revoked, kept, refused, devices, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, mustRotate }
 }
 
 /**
@@ -273,9 +333,16 @@ const role = v.picklist(TRUST_ROLES)
 
 export const TrustRecordSchema = v.variant('type', [
   v.object({ type: v.literal('grant'), ...common, key: PublicKeySchema, role }),
-  v.object({ type: v.literal('revoke'), ...common, key: PublicKeySchema, lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)) }),
+  v.object({
+    type: v.literal('revoke'),
+    ...common,
+    key: PublicKeySchema,
+    lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+    seqs: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(2_000))),
+    accepted: v.optional(v.pipe(v.array(PublicKeySchema), v.maxLength(2_000))),
+  }),
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
-  v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema }),
+  v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema, inviter: v.optional(PublicKeySchema) }),
   v.object({
     type: v.literal('device'),
     ...common,

@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import type { InvitationLink, SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
-import { mayGrant, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
+import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
 import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust, restoreTrust } from '../store/trust'
@@ -38,7 +38,7 @@ export async function signTrust(keys: DeviceKeys, record: Unsigned<Exclude<Trust
 }
 
 /** The proof that this device holds an invite link: its own key, signed with the link's secret. Null if the secret is broken. */
-export async function acceptInvitation(secret: string, fields: { community: string; key: string; stamp: string }): Promise<Omit<SignedTrust, 'id'> | null> {
+export async function acceptInvitation(secret: string, fields: { community: string; key: string; stamp: string; inviter?: string }): Promise<Omit<SignedTrust, 'id'> | null> {
   const invitation = await readSecretKey(secret)
   if (!invitation) return null
   const record: TrustRecord = { type: 'accept', ...fields, by: invitation.publicKey, seq: 0 }
@@ -249,7 +249,7 @@ export function makeCommunityTrust(options: {
     void options.keys.then(async (keys) => {
       if (!keys) return
       clock.receive(at)
-      const proof = await acceptInvitation(secret, { community, key: keys.publicKey, stamp: clock.tick() })
+      const proof = await acceptInvitation(secret, { community, key: keys.publicKey, stamp: clock.tick(), ...(record ? { inviter: record.record.by } : {}) })
       // The invitation goes with the proof: the inviter's phone may never be online with anyone again.
       if (proof) docs.transact(() => [record, proof].forEach((signed) => signed && putTrust(docs, signed)))
       options.onAccepted?.()
@@ -281,11 +281,14 @@ export function makeCommunityTrust(options: {
       const current = state()
       const keys = await options.keys
       if (!keys || !current.checked || !current.mine || key === keys.publicKey) return false
-      const role = current.verdict.roles.get(key)
-      if (role && !mayGrant(current.mine, role)) return false
-      // Its records up to the last one this device has seen still count.
-      const lastSeq = Math.max(-1, ...readTrust(docs).filter((t) => t.record.by === key).map((t) => t.record.seq))
-      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq })
+      const role = current.verdict.roles.get(key) ?? null
+      if (!mayRemove(current.mine, role)) return false
+      // Its records this device has seen still count, and so do the devices it has admitted; nothing it signs later.
+      const records = [...known.values()].map((t) => t.record)
+      const seqs = records.filter((r) => r.by === key && r.type !== 'accept').map((r) => r.seq)
+      const invitations = new Set(records.flatMap((r) => (r.type === 'invitation' && r.by === key ? [r.invitation] : [])))
+      const accepted = records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key ? [r.key] : []))
+      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq: Math.max(-1, ...seqs), seqs, accepted })
       // A device with no confirmed role may still have used a staff link: the staff
       // space is made anew for it too, in the same update as the removal, so no peer
       // sees one without the other.
