@@ -33,7 +33,7 @@ import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './sync/keys'
 import { makeCommunityTrust, type CommunityTrust } from './sync/trust'
-import { makeSignedRecords, type RefusedRecord } from './sync/signatures'
+import { makeSignedRecords, replacesSigned, type RefusedRecord } from './sync/signatures'
 import type { Verdict } from './domain/trust'
 
 // The composition root for one community on this device: each space's docs (a
@@ -173,7 +173,14 @@ async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>):
   let changed = 0
   for (const [name, update] of docs) {
     const open = space.docs.get(name)
-    if (open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update)) changed++
+    // A file that replaces a signed record goes through the open doc, where the gate sees it (replacesSigned).
+    const declines = space.docs.gate ? (doc: Y.Doc) => replacesSigned(doc, update) : undefined
+    const stored = open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update, undefined, declines)
+    if (stored === 'declined') {
+      const opened = space.docs.open(name)
+      await space.storage.get(name)?.whenLoaded
+      if (mergeUpdate(opened, update, FROM_FILE)) changed++
+    } else if (stored) changed++
     if (!open) space.shelf?.written(name)
   }
   return changed
@@ -225,7 +232,13 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
       isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
       flushed: (name: DocName) => storage.get(name)?.flushed() ?? Promise.resolve(),
     }
-    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps })
+    // What replaces a signed record in a month only stored is let in through the opened doc, past the gate (a hub checks nothing).
+    const openForGate = async (name: DocName) => {
+      const doc = docs.open(name)
+      await storage.get(name)?.whenLoaded
+      return doc
+    }
+    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
     if (space.closed) return shelf.close()
     space.shelf = shelf
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName })

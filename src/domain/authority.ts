@@ -1,4 +1,4 @@
-import { compareStamps, isStamp } from './hlc'
+import { compareStamps, isStamp, MAX_DRIFT_MS } from './hlc'
 import type { Authority, TrustRole } from './trust'
 
 // Whose signature a record needs to count (issue 17). Every record carries its
@@ -105,7 +105,55 @@ export function isOlder(older: Row, newer: Row): boolean {
   return a !== undefined && b !== undefined && compareStamps(a, b) < 0
 }
 
-export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older'
+export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older' | 'ahead' | 'backdated'
+
+// ---- Stamps are claims too ----------------------------------------------------------
+// Whoever writes a record chooses its stamps. A backdated entry jumps every queue
+// (first come decides shift places, seats, who takes a request), and an edit dated in
+// 2099 makes every later honest edit "older". So where a stamp decides something it is
+// bounded by what can be checked the same way everywhere: not before the record it
+// belongs to, not before its author held a role, not over a day ahead of the reader.
+
+/** Each entry collection's record it belongs to: its key begins with that record's id. */
+const PARENTS: Record<string, string> = {
+  signups: 'shifts',
+  shiftOffers: 'shifts',
+  shiftTakes: 'shifts',
+  rsvps: 'activities',
+  ratings: 'activities',
+  groupMembers: 'groups',
+  aidEvents: 'aidRequests',
+}
+
+/** Where the record an entry belongs to is kept, or null for a record that belongs to none. */
+export function parentOf(collection: string, key: string): { collection: string; key: string } | null {
+  const parent = PARENTS[collection]
+  const bar = key.indexOf('|')
+  return parent && bar > 0 ? { collection: parent, key: key.slice(0, bar) } : null
+}
+
+const STAMP_FIELDS = ['stamp', 'updatedAt', 'editedAt', 'withdrawnAt', 'releasedAt'] as const
+const wallOf = (stamp: string) => parseInt(stamp.slice(0, 11), 36)
+/** When a record says it began: its first stamp (its place in a queue), else its version. */
+const firstStampOf = (record: Row): string | undefined => (isStamp(record.stamp) ? record.stamp : versionOf(record))
+
+/**
+ * Why a record's stamps cannot be true, or null: one dated more than a day past this
+ * device's clock (`nowMs`), or a first stamp before its parent record's or before its
+ * author's role was given (`since`).
+ */
+export function stampProblem(record: Row, nowMs: number, parent: Row | null, since: string | undefined): 'ahead' | 'backdated' | null {
+  for (const field of STAMP_FIELDS) {
+    const value = record[field]
+    if (typeof value === 'string' && isStamp(value) && wallOf(value) > nowMs + MAX_DRIFT_MS) return 'ahead'
+  }
+  const first = firstStampOf(record)
+  if (first === undefined) return null
+  const parentFirst = parent ? firstStampOf(parent) : undefined
+  if (parentFirst !== undefined && compareStamps(first, parentFirst) < 0) return 'backdated'
+  if (since !== undefined && compareStamps(first, since) < 0) return 'backdated'
+  return null
+}
 
 /** Whether the device with signing key `author` may have written `record` under `key` in `collection`. */
 export function mayWrite(authority: Authority, collection: string, key: string, record: Row, author: string): boolean {

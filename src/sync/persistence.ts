@@ -85,10 +85,12 @@ export const readStoredDoc = (room: string): Promise<Uint8Array> => withStoredDo
  * Merges an update into a doc that is not open, without opening it for screens (a
  * month received from a peer or a file). Resolves once it is written; true if it
  * brought anything this device did not have. `afterwards` sees the doc while it is
- * still loaded (replication notes its state then).
+ * still loaded (replication notes its state then). If `declines` says so of the doc as
+ * stored, nothing is written and 'declined' comes back (the caller opens the doc).
  */
-export const storeIntoDoc = (room: string, update: Uint8Array, afterwards?: (doc: Y.Doc) => Promise<void>): Promise<boolean> =>
+export const storeIntoDoc = (room: string, update: Uint8Array, afterwards?: (doc: Y.Doc) => Promise<void>, declines?: (doc: Y.Doc) => boolean): Promise<boolean | 'declined'> =>
   withStoredDoc(room, async (doc, persistence) => {
+    if (declines?.(doc)) return 'declined' as const
     if (!mergeUpdate(doc, update)) return false
     await storeState(persistence, true)
     await flush(persistence)

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
 import { recordedState, recordState, storedMonths, storeIntoDoc, withStoredDoc } from './persistence'
+import { replacesSigned } from './signatures'
 
 // What a device holds of one space, for replication: the docs open on screen (in
 // memory, stored by y-indexeddb as they change) and the months only stored (each in
@@ -36,9 +37,15 @@ export interface ShelfPlan {
   standing: DocName
   docs: OpenDocs
   keeps: (name: DocName) => boolean
+  /**
+   * Opens a doc for the signature gate and resolves once it has loaded: an update that
+   * replaces a signed record in a doc only stored goes there instead (see
+   * replacesSigned). Without it (a hub, which checks nothing), every update is stored.
+   */
+  openForGate?: (name: DocName) => Promise<Y.Doc>
 }
 
-export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: ShelfPlan): Promise<SpaceShelf> {
+export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, openForGate }: ShelfPlan): Promise<SpaceShelf> {
   const stored = new Set<DocName>([standing, ...(await storedMonths(room))])
   const states = new Map<DocName, DocState>()
   const listeners = new Set<Listener>()
@@ -111,7 +118,14 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps }: Sh
         states.set(name, state)
         await recordState(roomOf(name), state)
       }
-      if (await inTurn(name, () => storeIntoDoc(roomOf(name), update, noteState))) stored.add(name)
+      const declines = openForGate && ((doc: Y.Doc) => replacesSigned(doc, update))
+      const result = await inTurn(name, () => storeIntoDoc(roomOf(name), update, noteState, declines))
+      if (result === 'declined') {
+        const doc = await openForGate!(name)
+        Y.applyUpdate(doc, update, origin)
+        return docs.flushed(name)
+      }
+      if (result) stored.add(name)
       // Opened on a screen while this was being written: it may have read the database first.
       const openedSince = docs.opened.get(name)
       if (openedSince) Y.applyUpdate(openedSince, update, origin)

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { isChecked, isOlder, mayWrite, type Refusal } from '../domain/authority'
+import { isChecked, isOlder, mayWrite, parentOf, RULES, stampProblem, type Refusal } from '../domain/authority'
 import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
@@ -97,12 +97,12 @@ interface DocChecks {
   fresh: Map<string, { id: Y.ID; good: boolean }>
 }
 
-const authorityJson = (a: Authority) => JSON.stringify({ roles: [...a.roles], people: [...a.people], removed: [...a.removed] })
+const authorityJson = (a: Authority) => JSON.stringify({ roles: [...a.roles], people: [...a.people], removed: [...a.removed], since: [...(a.since ?? [])] })
 function authorityFrom(text: string | null): Authority | null {
   if (!text) return null
   try {
-    const parsed = JSON.parse(text) as { roles: [string, TrustRole][]; people: [string, string][]; removed: [string, { role: TrustRole | null; at: string }][] }
-    return { roles: new Map(parsed.roles), people: new Map(parsed.people), removed: new Map(parsed.removed) }
+    const parsed = JSON.parse(text) as { roles: [string, TrustRole][]; people: [string, string][]; removed: [string, { role: TrustRole | null; at: string }][]; since?: [string, string][] }
+    return { roles: new Map(parsed.roles), people: new Map(parsed.people), removed: new Map(parsed.removed), since: new Map(parsed.since ?? []) }
   } catch {
     return null
   }
@@ -130,6 +130,10 @@ export function makeSignedRecords(options: {
   let keys: DeviceKeys | null | undefined
   let disabled = false
   let closed = false
+
+  // Every checked collection is watched from the start, so what a peer replaces in one
+  // that no screen has asked for yet still reaches `replaced`.
+  for (const name of Object.keys(RULES)) docs.getMap(name)
 
   // The values this device's commands stored this session, and their signed versions:
   // read as they are. (A value decoded from a peer's update is always a new object.)
@@ -354,6 +358,7 @@ export function makeSignedRecords(options: {
     healTimer = undefined
     if (closed || disabled || !authority) return
     const writes: { shard: Y.Map<unknown>; key: string; value: Record<string, unknown> }[] = []
+    const toHealOwn = new Map<SpaceMap, Set<string>>()
     for (const [map, keySet] of toHeal) {
       for (const key of keySet) {
         const shard = map.shardOf(key)
@@ -361,10 +366,14 @@ export function makeSignedRecords(options: {
         // Only if what is stored still fails, and what is kept still passes.
         if (!shard || !value || shard.get(key) === value || map.readFrom(shard, key) !== value) continue
         writes.push({ shard, key, value })
+        if (own.has(value) && !hasSignature(value)) entryOf(toHealOwn, map, () => new Set()).add(key)
       }
     }
     toHeal.clear()
     if (writes.length > 0) docs.transact(() => writes.forEach(({ shard, key, value }) => shard.set(key, value)), HEALING)
+    // This device's own write, overwritten by a peer before it was signed, goes back and is signed now.
+    for (const [map, keySet] of toHealOwn) for (const key of keySet) queueSign(map, key, map.shardOf(key)?.get(key))
+    toHealOwn.clear()
   }
   const queueHeal = (map: SpaceMap, key: string) => {
     entryOf(toHeal, map, () => new Set<string>()).add(key)
@@ -417,13 +426,25 @@ export function makeSignedRecords(options: {
     const entry = (why: RefusedRecord['why']): RefusedRecord => ({ collection: map.name, key, author, why })
     if (!holds) return refuse(map, key, entry(author ? 'badSignature' : 'unsigned'))
     const record = raw as Record<string, unknown>
-    if (!mayWrite(authority!, map.name, key, record, author!)) {
-      waitFor(author!, map, key)
-      return refuse(map, key, entry('notAllowed'))
-    }
+    const problem = ruleProblem(map, key, record, author!)
+    if (problem === 'notAllowed') waitFor(author!, map, key)
+    if (problem) return refuse(map, key, entry(problem))
     // (Against a kept version that still counts: a write its author may not make wins nothing.)
     if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
     return accept(map, key, raw)
+  }
+
+  /** Why a signed record does not count (its author may not write it, or its stamps cannot be true), or null. */
+  function ruleProblem(map: SpaceMap, key: string, record: Record<string, unknown>, author: string): Refusal | null {
+    if (!mayWrite(authority!, map.name, key, record, author)) return 'notAllowed'
+    return stampProblem(record, Date.now(), parentRecord(map.name, key), authority!.since?.get(author))
+  }
+
+  /** The valid record an entry belongs to (a sign-up's shift), if this device holds it. */
+  function parentRecord(collection: string, key: string): Record<string, unknown> | null {
+    const parent = parentOf(collection, key)
+    const value = parent && docs.getMap(parent.collection).get(parent.key)
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
   }
 
   // ---- What a peer replaced: the version before, to write back ---------------------
@@ -442,7 +463,7 @@ export function makeSignedRecords(options: {
     if (last === previous || (last && !isOlder(last, previous))) return
     verifying = verifying.then(async () => {
       const holds = await checkOne({ map, key, raw: previous })
-      if (!holds || !authority || closed || !mayWrite(authority, map.name, key, previous, previous.sig.by)) return
+      if (!holds || !authority || closed || ruleProblem(map, key, previous, previous.sig.by)) return
       const now = keptIn(map).get(key)
       if (now && !isOlder(now, previous)) return
       keptIn(map).set(key, previous)
@@ -502,3 +523,27 @@ export function makeSignedRecords(options: {
 /** Transaction origins, so storage and sync can tell a signature or a healed record from a command. */
 export const SIGNING = 'signing'
 export const HEALING = 'healing'
+
+/**
+ * Whether `update` deletes or overwrites a signed record that `doc` holds: an edit, or
+ * a peer's delete or replay. A doc only stored (not open) sees no gate, so such an
+ * update is applied to the doc opened instead, where the gate keeps the version it
+ * replaces and writes it back if the new one does not hold. (Adds, and the signing of
+ * a record just written, replace nothing signed and are stored as they come.)
+ */
+export function replacesSigned(doc: Y.Doc, update: Uint8Array): boolean {
+  const { ds } = Y.decodeUpdate(update)
+  for (const [client, ranges] of ds.clients) {
+    const structs = doc.store.clients.get(client)
+    if (!structs) continue
+    const end = Y.getState(doc.store, client)
+    for (const { clock, len } of ranges) {
+      if (clock >= end) continue
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < clock + len; i++) {
+        const struct = structs[i]
+        if (struct instanceof Y.Item && !struct.deleted && struct.content instanceof Y.ContentAny && struct.content.arr.some(hasSignature)) return true
+      }
+    }
+  }
+  return false
+}
