@@ -11,6 +11,7 @@ export type ProblemKey =
   | 'problem.badCount'
   | 'problem.badDate'
   | 'problem.badInvite'
+  | 'problem.inviteNoFounder'
   | 'problem.badPrice'
   | 'problem.badSignaling'
   | 'problem.badTime'

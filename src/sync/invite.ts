@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { InvitationSchema, SpaceKeySchema, type Membership } from '../domain/community'
+import { isRootOf } from './keys'
 
 // An invite is a link whose fragment (after '#') carries the community's rooms and
 // secrets. Browsers never send the fragment to a server, so the web server that
@@ -58,4 +59,14 @@ export function readInvite(linkOrHash: string): Invite | null {
   } catch {
     return null
   }
+}
+
+/**
+ * Whether a link may be joined: it must name the founder's key (every grant chains to
+ * it; without one nothing the link brings could be checked) and the community id must
+ * have been made from that key.
+ */
+export async function inviteProblem(invite: Invite): Promise<'noFounder' | 'badInvite' | null> {
+  if (!invite.founder) return 'noFounder'
+  return (await isRootOf(invite.id, invite.founder)) ? null : 'badInvite'
 }

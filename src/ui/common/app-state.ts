@@ -2,11 +2,11 @@ import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
 import { canChooseRole, roleForInvite, type Membership, type Role, type SpaceKey } from '../../domain/community'
 import { newId, newSecret } from '../../domain/ids'
-import { isRootOf, loadDeviceKeys, newCommunityId } from '../../sync/keys'
+import { loadDeviceKeys, newCommunityId } from '../../sync/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
 import type { Actor } from '../../domain/actor'
 import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
-import { makeInvite, type Invite, type InviteKind } from '../../sync/invite'
+import { inviteProblem, makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
 import { forgetGlance } from '../today/glance'
@@ -160,9 +160,10 @@ export function createAppState(stored: DeviceSettings) {
         joinedAt: new Date().toISOString(),
       })
     },
-    /** Resolves to 'badInvite' (and joins nothing) when the link names a founder the community id was not made from. */
-    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite'> {
-      if (invite.founder && !(await isRootOf(invite.id, invite.founder))) return 'badInvite'
+    /** Joins nothing, and says why, when the link cannot be checked (inviteProblem). */
+    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite' | 'noFounder'> {
+      const problem = await inviteProblem(invite)
+      if (problem || !invite.founder) return problem ?? 'noFounder'
       const existing = device.communities.find((c) => c.id === invite.id)
       // A staff invite upgrades a resident; a resident invite never downgrades staff.
       const staff = invite.staff ?? existing?.staff
@@ -176,7 +177,7 @@ export function createAppState(stored: DeviceSettings) {
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
         ...(existing?.mealCard ? { mealCard: existing.mealCard } : {}),
-        ...(invite.founder ? { founder: invite.founder } : existing?.founder ? { founder: existing.founder } : {}),
+        founder: invite.founder,
         ...(invite.invitation ? { invitation: invite.invitation } : {}),
       }, signaling).then(() => 'joined' as const)
     },
