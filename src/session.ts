@@ -27,7 +27,7 @@ import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
 import type { SpaceShelf } from './sync/shelf'
 import type { PeerInfo } from './sync/replication'
-import { docRoom, isDocName, SpaceDocs, STANDING, type DocName } from './store/space-docs'
+import { docRoom, isDocNameNear, SpaceDocs, STANDING, type DocName } from './store/space-docs'
 import { publicSpace as publicSpaceMaps, staffSpace as staffSpaceMaps } from './store/layout'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
@@ -241,7 +241,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
     if (space.closed) return shelf.close()
     space.shelf = shelf
-    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName })
+    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName: (name) => isDocNameNear(name) })
     space.sync = sync
     sync.onChange(() => setStatus(sync.status()))
     setStatus(sync.status())

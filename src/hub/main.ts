@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as v from 'valibot'
 import WebSocket from 'ws'
 import { newId } from '../domain/ids'
-import { isDocName } from '../store/space-docs'
+import { isDocName, isDocNameNear } from '../store/space-docs'
 import { InviteSchema, readInvite, type Invite } from '../sync/invite'
 import { PeerOrigin } from '../sync/replication'
 import { DiskShelf } from './disk-shelf'
@@ -83,7 +83,7 @@ async function main() {
   const spaces = [{ kind: 'public', key: invite.public }, ...(invite.staff ? [{ kind: 'staff', key: invite.staff }] : [])]
   const running = spaces.map(({ kind, key }) => {
     const shelf = new DiskShelf(join(dir, kind), isDocName)
-    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: true, isDocName, webrtc, rtcConfig })
+    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: true, isDocName: (name) => isDocNameNear(name), webrtc, rtcConfig })
     const labelOf = (peer: string) => sync.replicator.connected().find((p) => p.id === peer)?.label || peer.slice(0, 8)
     shelf.onChange((name, update, origin) => {
       if (origin instanceof PeerOrigin) log(`${kind} ${name} ← ${labelOf(origin.peer)} (${update.length} bytes)`)

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { monthOfKey } from '../domain/calendar'
+import { monthOfKey, today, type Day } from '../domain/calendar'
 
 // One space's data is filed in several Y.Docs: a standing doc for what belongs to no
 // month (members, groups, help requests, standing orders …) and one doc per month
@@ -17,6 +17,20 @@ export const docNameOf = (key: string): DocName => monthOfKey(key) ?? STANDING
 
 /** Whether a name a peer sent can be a doc's (it also names a database or a file). */
 export const isDocName = (name: string): boolean => name === STANDING || /^\d{4}-(0[1-9]|1[0-2])$/.test(name)
+
+/**
+ * Whether a peer may make this device keep a doc of that name: the standing doc, or a
+ * month from three years back to two years ahead of today. Any other name a peer
+ * offers is not asked for or stored: every month is a database of its own, and names
+ * run from 0000 to 9999.
+ */
+export function isDocNameNear(name: string, day: Day = today()): boolean {
+  if (name === STANDING) return true
+  if (!isDocName(name)) return false
+  const index = (text: string) => Number(text.slice(0, 4)) * 12 + Number(text.slice(5, 7)) - 1
+  const offset = index(name) - index(day)
+  return offset >= -36 && offset <= 24
+}
 
 /** Each doc has its own database and peer room; the standing doc keeps the space's room name. */
 export const docRoom = (room: string, name: DocName): string => (name === STANDING ? room : `${room}.${name}`)

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { DATES, instantOf } from '../dates'
-import { agendaDays, daysBetween, isDay, keptMonths, monthOf, monthsAround, monthsOfWeek, plusDays, today, weekDays, weekdayOf, weekStart } from '../../src/domain/calendar'
+import { agendaDays, dayOf, daysBetween, isDay, keptMonths, monthOf, monthsAround, monthsOfWeek, plusDays, today, weekDays, weekdayOf, weekStart } from '../../src/domain/calendar'
 import { HybridClock } from '../../src/domain/hlc'
-import { SpaceDocs, docNameOf } from '../../src/store/space-docs'
+import { SpaceDocs, STANDING, docNameOf, isDocNameNear } from '../../src/store/space-docs'
 import { readShiftData, shiftCommands, staffShiftCommands } from '../../src/store/shifts'
 import { canteenCommands, readCanteen, staffCanteenCommands } from '../../src/store/canteen'
 import type { Writer } from '../../src/store/collection'
@@ -45,6 +45,20 @@ describe.each(DATES)('on $day ($why)', ({ day }) => {
     expect(new Set(kept).size).toBe(8)
     expect(kept.slice(1, 3)).toEqual([thisMonth, nextMonth])
     expect(monthsOfWeek(monday)).toContain(monthOf(day))
+  })
+
+  it('the months a peer may make this device keep: three years back to two ahead, whatever today is', () => {
+    at()
+    const monthAt = (months: number) => {
+      const d = new Date(instantOf(day))
+      d.setDate(1)
+      d.setMonth(d.getMonth() + months)
+      return monthOf(dayOf(d))
+    }
+    for (const near of [0, -36, 24, 1, -1, 12]) expect(isDocNameNear(monthAt(near)), `${near} months`).toBe(true)
+    for (const far of [-37, 25, -1200, 1200]) expect(isDocNameNear(monthAt(far)), `${far} months`).toBe(false)
+    expect(isDocNameNear(STANDING)).toBe(true)
+    for (const name of ['0000-01', '9999-12', '2026-13', 'junk']) expect(isDocNameNear(name)).toBe(false)
   })
 
   it('every day of the next 70 is reached by stepping forward week by week from this week (the journey helper)', () => {
