@@ -123,6 +123,8 @@ export function makeSignedRecords(options: {
   firstDocs?: string[]
   /** The longest the rest waits for them, from the first record that came in. */
   restWaitsMs?: number
+  /** How long a refused write waits before the last valid version is written back (a peer's own healing may come first). */
+  healAfterMs?: number
 }): SignedRecords {
   const { docs, room } = options
   const memory = options.memory ?? localMemory
@@ -377,7 +379,7 @@ export function makeSignedRecords(options: {
   }
   const queueHeal = (map: SpaceMap, key: string) => {
     entryOf(toHeal, map, () => new Set<string>()).add(key)
-    healTimer ??= setTimeout(heal, HEAL_AFTER_MS)
+    healTimer ??= setTimeout(heal, options.healAfterMs ?? HEAL_AFTER_MS)
   }
 
   /** Whether a kept version still counts (its author may since have been removed). */

@@ -29,26 +29,29 @@ export interface Device {
 
 export const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
 
-export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[]): Promise<Device> {
+export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[], healAfterMs?: number): Promise<Device> {
   const own = keys ?? (await makeKeys())
   const docs = new SpaceDocs()
-  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}) })
+  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}), ...(healAfterMs !== undefined ? { healAfterMs } : {}) })
   docs.gate = gate
   return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
 }
 
-/** The founder's staff phone and two residents' phones, each knowing who is who. */
-export async function community() {
-  const staff = await device('staff')
-  const alice = await device('alice')
-  const bob = await device('bob')
+/** The founder's staff phone and two residents' phones (and any more residents named), each knowing who is who. */
+export async function community(options: { more?: string[]; healAfterMs?: number } = {}) {
+  const make = (name: string) => device(name, undefined, undefined, undefined, options.healAfterMs)
+  const staff = await make('staff')
+  const alice = await make('alice')
+  const bob = await make('bob')
+  const more = await Promise.all((options.more ?? []).map(make))
+  const residents = [alice, bob, ...more]
   const authority: Authority = {
-    roles: new Map<string, TrustRole>([[staff.keys.publicKey, 'founder'], [alice.keys.publicKey, 'resident'], [bob.keys.publicKey, 'resident']]),
-    people: new Map([staff, alice, bob].map((d) => [d.keys.publicKey, d.person.id])),
+    roles: new Map<string, TrustRole>([[staff.keys.publicKey, 'founder'], ...residents.map((d) => [d.keys.publicKey, 'resident'] as [string, TrustRole])]),
+    people: new Map([staff, ...residents].map((d) => [d.keys.publicKey, d.person.id])),
     removed: new Map(),
   }
-  for (const d of [staff, alice, bob]) d.gate.setAuthority(authority)
-  return { staff, alice, bob, all: [staff, alice, bob], authority }
+  for (const d of [staff, ...residents]) d.gate.setAuthority(authority)
+  return { staff, alice, bob, more, all: [staff, alice, bob], authority }
 }
 
 /** Every doc of every device exchanged both ways, as one meeting of all phones. */
