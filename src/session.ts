@@ -392,7 +392,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         do {
           again = false
           if (pub.closed) return
-          await (await sealed()).settleShares(pub.docs, staff.docs, today())
+          await (await sealed()).settleShares(pub.docs, staff.docs, clock, today())
         } while (again)
       } catch (error) {
         console.error('sealed replies: not settled', error)

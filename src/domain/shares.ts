@@ -37,6 +37,8 @@ export const ShareSchema = v.object({
   /** The last day it may be read: the round's day. */
   until: DaySchema,
   stamp: StampSchema,
+  /** Ended past its day: a signed version with nothing sealed left in it (a bare delete would be written back as a peer's). */
+  ended: v.optional(v.literal(true)),
 })
 export type Share = v.InferOutput<typeof ShareSchema>
 
@@ -50,6 +52,8 @@ export const ShareKeySchema = v.object({
   key: v.string(),
   until: DaySchema,
   stamp: StampSchema,
+  /** Forgotten: a signed version with the key emptied. */
+  ended: v.optional(v.literal(true)),
 })
 export type ShareKey = v.InferOutput<typeof ShareKeySchema>
 

@@ -55,21 +55,27 @@ export function importMark(staffDocs: SpaceDocs, roundId: string, reply: ShareRe
   return true
 }
 
-/** Staff: a share past its day is deleted from the public space. */
-export function endShare(pubDocs: SpaceDocs, id: string): void {
-  pubDocs.transact(() => publicSpace(pubDocs).shares.delete(id))
+// A record ends by a signed version, never a bare delete: a delete carries no
+// signature, so every gate (staff's own too) would write the last version back.
+
+/** Staff: a share past its day is emptied of what it sealed, and marked ended. */
+export function endShare(pubDocs: SpaceDocs, clock: HybridClock, share: Share): void {
+  const ended: Share = { ...share, keys: {}, iv: '', box: '', ended: true, stamp: clock.tick() }
+  pubDocs.transact(() => publicSpace(pubDocs).shares.put(share.id, ended))
 }
 
-/** Staff: a share's key, once nothing sent back late can still need it. */
-export function forgetShareKey(staffDocs: SpaceDocs, id: string): void {
-  staffDocs.transact(() => staffSpace(staffDocs).shareKeys.delete(id))
+/** Staff: a share's key, once nothing sent back late can still need it, is emptied and marked ended. */
+export function forgetShareKey(staffDocs: SpaceDocs, clock: HybridClock, key: ShareKey): void {
+  const ended: ShareKey = { ...key, key: '', ended: true, stamp: clock.tick() }
+  staffDocs.transact(() => staffSpace(staffDocs).shareKeys.put(key.id, ended))
 }
 
+/** The shares and keys not ended, and every reply. */
 export function readShareData(pubDocs: SpaceDocs, staffDocs?: SpaceDocs) {
   return {
-    shares: [...readCollection(publicSpace(pubDocs).shares, ShareSchema).records.values()],
+    shares: [...readCollection(publicSpace(pubDocs).shares, ShareSchema).records.values()].filter((s) => !s.ended),
     replies: [...readCollection(publicSpace(pubDocs).shareReplies, ShareReplySchema).records.values()],
-    keys: staffDocs ? [...readCollection(staffSpace(staffDocs).shareKeys, ShareKeySchema).records.values()] : [],
+    keys: staffDocs ? [...readCollection(staffSpace(staffDocs).shareKeys, ShareKeySchema).records.values()].filter((k) => !k.ended) : [],
   }
 }
 

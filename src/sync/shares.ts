@@ -134,7 +134,7 @@ export const KEY_GRACE_DAYS = 14
  * the visits, and ends shares past their day (the share at once, its key after a grace
  * period). Idempotent: any staff device may run it, and running it twice writes nothing new.
  */
-export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, today: Day): Promise<{ imported: number; ended: number }> {
+export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, today: Day): Promise<{ imported: number; ended: number }> {
   const { shares, replies, keys } = readShareData(pubDocs, staffDocs)
   const byId = new Map<string, ShareKey>(keys.map((k) => [k.id, k]))
   let imported = 0
@@ -152,9 +152,9 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, tod
   }
   let ended = 0
   for (const share of shares.filter((s) => s.until < today)) {
-    endShare(pubDocs, share.id)
+    endShare(pubDocs, clock, share)
     ended++
   }
-  for (const key of keys.filter((k) => plusDays(k.until, KEY_GRACE_DAYS) < today)) forgetShareKey(staffDocs, key.id)
+  for (const key of keys.filter((k) => plusDays(k.until, KEY_GRACE_DAYS) < today)) forgetShareKey(staffDocs, clock, key)
   return { imported, ended }
 }

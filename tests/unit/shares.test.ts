@@ -71,28 +71,28 @@ describe('a round sealed to its volunteer', () => {
     await markSharedDoor(pub, volunteerClock, opened, { code: 'EF34GH', result: 'concern', note: '没开门，电话不通', name: '小刘' }, me)
     expect(JSON.stringify(readShareData(pub).replies)).not.toContain('没开门')
 
-    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 2, ended: 0 })
+    expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 2, ended: 0 })
     const marks = readCanteen(pub, staff).marks
     expect(marks.map((m) => `${m.elderCode}:${m.result}:${m.note}:${m.byName}`).sort()).toEqual(['AB12CD:delivered::小刘', 'EF34GH:concern:没开门，电话不通:小刘'])
-    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 0, ended: 0 })
+    expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 0, ended: 0 })
     // Sent again (a stop added): the phone's marks sealed before still open.
     const again = await shareRound(pub, staff, staffClock, { ...round, stops: [...round.stops, 'JK56LM'] }, elders, devices)
     if (!again.ok) throw new Error('not sent again')
     const reopened = await openShare(phone, again.value)
     expect(reopened?.kind === 'round' && reopened.round.stops).toHaveLength(3)
     await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'notHome', note: '', name: '小刘' }, me)
-    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
+    expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 1, ended: 0 })
 
     // A reply by someone else, or a box moved under another stop's key, is not read.
     const stolen = readShareData(pub).replies[0]!
     publicSpace(pub).shareReplies.put(`${stolen.shareId}|EF34GH|vol1`, { ...stolen, id: `${stolen.shareId}|EF34GH|vol1`, stamp: volunteerClock.tick() })
     publicSpace(pub).shareReplies.put(`${stolen.shareId}|AB12CD|vol2`, { ...stolen, id: `${stolen.shareId}|AB12CD|vol2`, personId: 'vol2', stamp: volunteerClock.tick() })
-    expect((await settleShares(pub, staff, DAY)).imported).toBe(0)
+    expect((await settleShares(pub, staff, staffClock, DAY)).imported).toBe(0)
     // A reply someone changed on the way does not open, and is not read.
     const reply = readShareData(pub).replies[0]!
     const box = reply.box
     publicSpace(pub).shareReplies.put(reply.id, { ...reply, box: (box[0] === 'A' ? 'B' : 'A') + box.slice(1), stamp: volunteerClock.tick() })
-    expect((await settleShares(pub, staff, DAY)).imported).toBe(0)
+    expect((await settleShares(pub, staff, staffClock, DAY)).imported).toBe(0)
   })
 
   it('past its day the share leaves the public space; its key stays two weeks for marks sent back late', async () => {
@@ -100,13 +100,18 @@ describe('a round sealed to its volunteer', () => {
     const sealed = await shareRound(pub, staff, staffClock, round, elders, devices)
     if (!sealed.ok) throw new Error('not sealed')
     const opened = (await openShare(phone, sealed.value))!
-    expect(await settleShares(pub, staff, '2026-11-28')).toEqual({ imported: 0, ended: 1 })
+    expect(await settleShares(pub, staff, staffClock, '2026-11-28')).toEqual({ imported: 0, ended: 1 })
     expect(readShareData(pub, staff).shares).toEqual([])
     // A mark made offline on the day arrives the next day: it still opens into the round.
     await markSharedDoor(pub, volunteerClock, opened, { code: 'AB12CD', result: 'delivered', note: '', name: '小刘' }, { id: 'vol1', name: '小刘' })
-    expect((await settleShares(pub, staff, '2026-11-28')).imported).toBe(1)
-    await settleShares(pub, staff, '2026-12-12')
-    expect(staffSpace(staff).shareKeys.size).toBe(0)
+    expect((await settleShares(pub, staff, staffClock, '2026-11-28')).imported).toBe(1)
+    // Ended by signed versions with nothing sealed left in them (a bare delete would be written back).
+    const stored = publicSpace(pub).shares.get(sealed.value.id) as Record<string, unknown>
+    expect(stored).toMatchObject({ ended: true, keys: {}, iv: '', box: '' })
+    expect((await settleShares(pub, staff, staffClock, '2026-11-29')).ended).toBe(0)
+    await settleShares(pub, staff, staffClock, '2026-12-12')
+    expect(readShareData(pub, staff).keys).toEqual([])
+    expect([...staffSpace(staff).shareKeys.keys()].map((id) => (staffSpace(staff).shareKeys.get(id) as Record<string, unknown>).key)).toEqual([''])
   })
 
   it('a visitor\'s households, sealed to their phones: visits come back sealed and become the staff space\'s visits', async () => {
@@ -128,8 +133,8 @@ describe('a round sealed to its volunteer', () => {
     const logged = await logSharedVisit(pub, volunteerClock, opened, { householdId: 'h1', day: DAY, outcome: 'urgent', note: '摔倒了', requestId: '', name: '小刘' }, me)
     if (!logged.ok) throw new Error('not logged')
     expect((await openVisitReply(opened.key, logged.value))?.note).toBe('摔倒了')
-    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 1, ended: 0 })
-    expect(await settleShares(pub, staff, DAY)).toEqual({ imported: 0, ended: 0 })
+    expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 1, ended: 0 })
+    expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 0, ended: 0 })
     expect(readVisitData(staff).visits).toMatchObject([{ householdId: 'h1', outcome: 'urgent', note: '摔倒了', visitorId: 'vol1', visitorName: '小刘', day: DAY }])
   })
 })

@@ -96,7 +96,7 @@ function SendSealed(props: { round: Round }) {
   // Sealed to this round's volunteer (after a reassignment, it must be sent again).
   const sent = () => {
     const share = shares.data.shares.byId[shareIdOf(props.round.id)]
-    return share?.personId === props.round.volunteerId ? share : undefined
+    return share?.personId === props.round.volunteerId && !share.ended ? share : undefined
   }
   const send = async () => setProblem(firstProblem(await shares.seal(props.round, staff.elders())))
   return (

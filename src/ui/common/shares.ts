@@ -18,7 +18,7 @@ export function createSharesForMe(kind: ShareKind): Accessor<Share[]> {
     return shares.data.shares
       .ids()
       .map((id) => shares.data.shares.byId[id])
-      .filter((share): share is Share => share !== undefined && share.kind === kind && key in share.keys && share.until >= today())
+      .filter((share): share is Share => share !== undefined && !share.ended && share.kind === kind && key in share.keys && share.until >= today())
   }
 }
 

@@ -74,7 +74,10 @@ function SendToVisitors() {
           <For each={visitors()}>
             {(visitor) => {
               const [problem, setProblem] = createSignal<ProblemKey | undefined>()
-              const sent = () => shares.data.shares.byId[visitShareIdOf(monthOf(today()), visitor.id)]
+              const sent = () => {
+                const share = shares.data.shares.byId[visitShareIdOf(monthOf(today()), visitor.id)]
+                return share?.ended ? undefined : share
+              }
               const send = async () => setProblem(firstProblem(await shares.sealVisits(visitor.id, staff.visits.households(), staff.visits.visitsIn(monthOf(today())).concat(staff.visits.visitsIn(keptMonths(today())[0]!)))))
               return (
                 <li class="py-2" data-testid="visitor-send" data-visitor={visitor.name}>
