@@ -1,6 +1,9 @@
 import { render } from 'solid-js/web'
 import { App } from './ui/App'
 import { loadDevice } from './sync/device'
+import { loadDeviceKeys } from './sync/keys'
+import { personOfKey } from './domain/trust'
+import { newId } from './domain/ids'
 import { lastLanguage, setLanguage, t } from './ui/common/i18n'
 import { dropGlance, type Glance } from './ui/today/glance'
 
@@ -16,7 +19,8 @@ export function start(root: HTMLElement, glance: Glance | null): void {
   }
   // Should the words themselves not load (a broken install), say so in both languages.
   const noWords = () => say('邻里无法加载界面文字，请刷新页面。 Neighbours could not load its words: please reload the page.')
-  loadDevice().then(
+  // A new device writes as the person its key names (domain/trust.ts personOfKey), a claim no other key can make.
+  loadDevice(() => loadDeviceKeys().then((keys) => (keys ? personOfKey(keys.publicKey) : newId()))).then(
     (device) => {
       // A glance of another community, or in another language, is not this start's Today.
       if (glance && (glance.community !== device.activeCommunityId || glance.language !== device.language || glance.largeText !== device.largeText)) dropGlance()

@@ -172,6 +172,14 @@ interface Bounds {
   lastSeq: ReadonlyMap<string, number>
   kept: ReadonlyMap<string, Kept>
 }
+/**
+ * The person id a device key writes as: made from the key, so no other key can claim
+ * it. (A device made before this has a random id, which its device record claims;
+ * such an id claimed by two keys belongs to neither.)
+ */
+export const personOfKey = (key: string): string => `K${key.slice(0, 22).replace(/-/g, '_')}`
+const KEY_PERSON = /^K[A-Za-z0-9_]{22}$/
+
 const both = <T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined) => (a && b ? new Set([...a].filter((x) => b.has(x))) : (a ?? b))
 
 const mayHoldStaffSpace = (role: TrustRole | undefined) => role !== undefined && STAFF_SPACE_ROLES.includes(role)
@@ -252,7 +260,9 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     }
     if (record.type === 'device') {
       devices.set(record.by, { sealKey: record.sealKey, label: record.label, ...(record.person ? { person: record.person } : {}) })
-      if (record.person) claims.set(record.person, new Set([...(claims.get(record.person) ?? []), record.by]))
+      // A person id made from a key is that key's alone; another key's claim of it counts for nothing.
+      const claimable = record.person && (!KEY_PERSON.test(record.person) || record.person === personOfKey(record.by))
+      if (record.person && claimable) claims.set(record.person, new Set([...(claims.get(record.person) ?? []), record.by]))
       continue
     }
     const holder = roles.get(record.by)

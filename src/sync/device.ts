@@ -10,7 +10,7 @@ export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 
 const DeviceSchema = v.object({
-  deviceId: v.pipe(v.string(), v.regex(/^[a-z0-9]{8,64}$/)),
+  deviceId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{8,64}$/)),
   displayName: v.optional(v.string(), ''),
   language: v.optional(v.picklist(LANGUAGES), 'zh-CN'),
   largeText: v.optional(v.boolean(), false),
@@ -83,7 +83,7 @@ export async function writeSetting(key: string, value: unknown): Promise<void> {
  * This device's settings, from IndexedDB. A device that kept them in localStorage
  * (earlier builds) has them moved over once; a device with none gets a new id.
  */
-export async function loadDevice(): Promise<DeviceSettings> {
+export async function loadDevice(newDeviceId: () => Promise<string> = async () => newId()): Promise<DeviceSettings> {
   const stored = await readSetting(KEY)
   const parsed = v.safeParse(DeviceSchema, stored ?? fromLocalStorage())
   if (parsed.success) {
@@ -96,7 +96,7 @@ export async function loadDevice(): Promise<DeviceSettings> {
     return settings
   }
   const fresh: DeviceSettings = {
-    deviceId: newId(),
+    deviceId: await newDeviceId(),
     displayName: '',
     language: 'zh-CN',
     largeText: false,
