@@ -1,7 +1,7 @@
 import { render } from 'solid-js/web'
 import { App } from './ui/App'
 import { loadDevice } from './sync/device'
-import { loadDeviceKeys } from './sync/keys'
+import { loadDeviceKeys } from './trust/keys'
 import { personOfKey } from './domain/trust'
 import { newId } from './domain/ids'
 import { lastLanguage, setLanguage, t } from './ui/common/i18n'

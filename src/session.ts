@@ -13,7 +13,7 @@ import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
-import type { OpenedShare } from './sync/shares'
+import type { OpenedShare } from './trust/shares'
 import { checkVisitNote, helpForHousehold, type Household, type Outcome, type Visit } from './domain/visits'
 import { postRequest } from './store/aid'
 import type { Elder, Round } from './domain/canteen'
@@ -31,9 +31,9 @@ import { docRoom, isDocNameNear, SpaceDocs, STANDING, type DocName } from './sto
 import { publicSpace as publicSpaceMaps, staffSpace as staffSpaceMaps } from './store/layout'
 import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
-import { loadDeviceKeys } from './sync/keys'
-import { makeCommunityTrust, type CommunityTrust } from './sync/trust'
-import { makeSignedRecords, replacesSigned, type RefusedRecord } from './sync/signatures'
+import { loadDeviceKeys } from './trust/keys'
+import { makeCommunityTrust, type CommunityTrust } from './trust/grants'
+import { makeSignedRecords, replacesSigned, type RefusedRecord } from './trust/signatures'
 import type { Verdict } from './domain/trust'
 
 // The composition root for one community on this device: each space's docs (a
@@ -79,7 +79,7 @@ export interface CommunitySession {
   staffCanteen: LiveStaffCanteenData | null
   /** Grids and household visits; only on devices that hold the staff space. */
   visits: LiveVisitData | null
-  /** Rounds sealed to their volunteer (sync/shares.ts): opened on the volunteer's devices, sealed by staff. */
+  /** Rounds sealed to their volunteer (trust/shares.ts): opened on the volunteer's devices, sealed by staff. */
   shares: {
     data: LiveShareData
     /** This device's signing key, which shares for it are sealed under; null without device keys. */
@@ -99,9 +99,9 @@ export interface CommunitySession {
   }
   /** Each feature's commands, bound to its space, the clock and the person acting. */
   commands: Commands
-  /** Who holds which role, by the community's signed grants (sync/trust.ts). */
+  /** Who holds which role, by the community's signed grants (trust/grants.ts). */
   trust: CommunityTrust
-  /** In a community with a founder: records that failed their signature or authority check (sync/signatures.ts). */
+  /** In a community with a founder: records that failed their signature or authority check (trust/signatures.ts). */
   refused: () => RefusedRecord[]
   /** Signatures checked since the community opened (a start re-checks nothing already checked). */
   signaturesChecked(): number
@@ -130,7 +130,7 @@ export type FileLoaded = { ok: true; community: string; changed: number } | { ok
 
 type Transport = typeof import('./sync/connect')
 /** Sealed shares (rounds and visits sent to a volunteer's phone) load when first used, not with the first screen. */
-const sealed = () => import('./sync/shares')
+const sealed = () => import('./trust/shares')
 
 /**
  * What screens call, built once per open community. Staff commands exist only on a

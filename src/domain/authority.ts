@@ -2,7 +2,7 @@ import { compareStamps, isStamp, MAX_DRIFT_MS } from './hlc'
 import type { Authority, TrustRole } from './trust'
 
 // Whose signature a record needs to count (issue 17). Every record carries its
-// author's device key and signature (sync/signatures.ts checks those); these rules say
+// author's device key and signature (trust/signatures.ts checks those); these rules say
 // whether that author may write it: staff-only records need a staff grant, and a
 // person's entries need that person's own device or a staff device acting for them.
 

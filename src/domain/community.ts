@@ -43,7 +43,7 @@ export const MembershipSchema = v.object({
   hub: v.optional(v.boolean()),
   /** The founder's public key, which the community id is bound to: the root of every grant. Absent for communities made before device keys. */
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
-  /** The invitation this device joined with, until its proof is written (sync/trust.ts). */
+  /** The invitation this device joined with, until its proof is written (trust/grants.ts). */
   invitation: v.optional(InvitationSchema),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>

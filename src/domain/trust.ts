@@ -5,7 +5,7 @@ import { compareStamps, StampSchema } from './hlc'
 // signing key, and authority is a chain of signed records from the community's
 // founder. Each device replays the chain itself and reaches the same verdict from the
 // same records, whatever order they arrived in. Signatures are checked before a record
-// gets here (sync/keys.ts); this file is the rules.
+// gets here (trust/keys.ts); this file is the rules.
 
 export const TRUST_ROLES = ['founder', 'staff', 'lead', 'hub', 'resident'] as const
 export type TrustRole = (typeof TRUST_ROLES)[number]
@@ -92,7 +92,7 @@ export interface DeviceRecord extends Signed {
   person?: string
 }
 
-/** One new staff-space key, sealed to one device (sync/keys.ts `seal`). */
+/** One new staff-space key, sealed to one device (trust/keys.ts `seal`). */
 export interface SealedBox {
   /** The signing key of the device it is sealed to. */
   to: string

@@ -11,7 +11,7 @@ import { liveCollection, type ShownMonths } from './reactive'
 import type { Person } from './places'
 
 // The records of sealed rounds (domain/shares.ts). What is sealed, and how, is
-// sync/shares.ts's; here they are stored and read like any other record.
+// trust/shares.ts's; here they are stored and read like any other record.
 
 /** Staff: the share in the public space, and its key in the staff space, written together. */
 export function putShare(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, share: Omit<Share, 'stamp'>, key: Omit<ShareKey, 'stamp'>): Share {

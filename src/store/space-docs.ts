@@ -46,7 +46,7 @@ const isFiledIn = (key: string, docName: DocName): boolean => {
 export const REFUSED: unique symbol = Symbol('refused')
 
 /**
- * Decides what of each stored value may be read (sync/signatures.ts checks each
+ * Decides what of each stored value may be read (trust/signatures.ts checks each
  * record's signature and whether its author may write it). Without a gate, every
  * stored value is read as it is.
  */

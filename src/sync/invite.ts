@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { InvitationSchema, SpaceKeySchema, type Membership } from '../domain/community'
-import { isRootOf } from './keys'
+import { isRootOf } from '../trust/keys'
 
 // An invite is a link whose fragment (after '#') carries the community's rooms and
 // secrets. Browsers never send the fragment to a server, so the web server that

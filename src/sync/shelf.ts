@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
 import { recordedState, recordState, storedMonths, storeIntoDoc, withStoredDoc } from './persistence'
-import { replacesSigned } from './signatures'
+import { replacesSigned } from '../trust/signatures'
 
 // What a device holds of one space, for replication: the docs open on screen (in
 // memory, stored by y-indexeddb as they change) and the months only stored (each in

@@ -7,7 +7,7 @@ import { community, meetAndSettle, notices, settle } from './peers'
 // Hole: a staff phone signed any unsigned record that bore one of its own Yjs client
 // ids. Client ids are public (every item carries one), so a resident could write a
 // notice "as" the staff phone and have it signed and shown as staff's. Authorship now
-// comes from the command path alone (sync/signatures.ts).
+// comes from the command path alone (trust/signatures.ts).
 
 describe('a resident writes under the staff phone\'s client id', () => {
   it('the staff phone does not sign it, no phone shows it, and staff\'s own later writes are still signed and shown', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inviteProblem, readInvite, inviteLink, type Invite } from '../../src/sync/invite'
-import { makeKeys, newCommunityId } from '../../src/sync/keys'
+import { makeKeys, newCommunityId } from '../../src/trust/keys'
 
 // Hole: an invite without `founder` turned checking off for the device that joined
 // with it ("not checked"): every record it brought was shown as it came. A link that

@@ -7,8 +7,8 @@ import { publicSpace } from '../../src/store/layout'
 import { readShiftData } from '../../src/store/shifts'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
-import { makeKeys, signRaw, type DeviceKeys } from '../../src/sync/keys'
-import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/sync/signatures'
+import { makeKeys, signRaw, type DeviceKeys } from '../../src/trust/keys'
+import { makeSignedRecords, type CheckMemory, type SignedRecords } from '../../src/trust/signatures'
 
 // Phones of one community as the attack and signature tests need them: real Ed25519
 // keys, real Yjs docs, each with its signature gate, meeting by exchanging updates.

@@ -15,7 +15,7 @@ const COMMUNITY = 'c1'
 const keyOf = (index: number) => `phone${index}`.padEnd(43, 'k')
 const ROOT = keyOf(0)
 
-// Each phone's own count of the records it signed, as sync/trust.ts keeps it.
+// Each phone's own count of the records it signed, as trust/grants.ts keeps it.
 function recordsOn(phone: Phone): TrustRecord[] {
   const records = readTrust(phone.docs).map((t) => t.record)
   // Reading takes every stamp into the clock, as the live collection does in the app.

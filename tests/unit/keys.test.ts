@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasNativeCurves, makeInvitationKey, makeKeys, openSealed, readSecretKey, seal, signRaw, verify } from '../../src/sync/keys'
+import { hasNativeCurves, makeInvitationKey, makeKeys, openSealed, readSecretKey, seal, signRaw, verify } from '../../src/trust/keys'
 
 // A browser without WebCrypto Ed25519/X25519 makes its keys with @noble/curves. Every
 // device must check its signatures, read its invitation links and open what it seals,

@@ -5,10 +5,10 @@ import { SpaceDocs } from '../../src/store/space-docs'
 import { publicSpace, staffSpace } from '../../src/store/layout'
 import { readCanteen } from '../../src/store/canteen'
 import { readShareData } from '../../src/store/shares'
-import { logSharedVisit, markSharedDoor, openShare, openVisitReply, settleShares, shareRound, shareVisits } from '../../src/sync/shares'
+import { logSharedVisit, markSharedDoor, openShare, openVisitReply, settleShares, shareRound, shareVisits } from '../../src/trust/shares'
 import { readVisitData } from '../../src/store/visits'
 import type { Household } from '../../src/domain/visits'
-import { makeKeys, type DeviceKeys } from '../../src/sync/keys'
+import { makeKeys, type DeviceKeys } from '../../src/trust/keys'
 import type { Verdict } from '../../src/domain/trust'
 
 // A round sealed to its volunteer's devices: only they open it, their door marks come

@@ -10,10 +10,10 @@ import { publishShift, readShiftData, signUp, withdraw } from '../../src/store/s
 import { postRequest, readAidData } from '../../src/store/aid'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
-import { makeSignedRecords } from '../../src/sync/signatures'
+import { makeSignedRecords } from '../../src/trust/signatures'
 import { community, device, type Device, meet, meetAndSettle, memoryOf, MONTH, notices, settle, signups, tamper, TODAY, wall } from '../attacks/peers'
 
-// Signed records checked on read (sync/signatures.ts, domain/authority.ts): what a
+// Signed records checked on read (trust/signatures.ts, domain/authority.ts): what a
 // device shows of what others wrote, with real Ed25519 keys and real Yjs docs.
 
 describe('signed records, checked on read', () => {

@@ -1,7 +1,7 @@
 import { createResource, type Accessor } from 'solid-js'
 import { today } from '../../domain/calendar'
 import type { Share, ShareKind, ShareReply } from '../../domain/shares'
-import type { OpenedShare } from '../../sync/shares'
+import type { OpenedShare } from '../../trust/shares'
 import { useCommunity } from './community'
 
 // What a volunteer's phone does with shares sealed to it (domain/shares.ts), the same

@@ -8,7 +8,7 @@ import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust, restoreTrust } from '../store/trust'
 import { makeInvitationKey, openSealed, readSecretKey, seal, sign, verify, type DeviceKeys } from './keys'
-import { readSetting, writeSetting } from './device'
+import { readSetting, writeSetting } from '../sync/device'
 import { HEALING } from './signatures'
 
 // Signing and checking trust records (domain/trust.ts has the rules). A record is

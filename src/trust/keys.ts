@@ -1,5 +1,5 @@
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { readSetting, writeSetting } from './device'
+import { readSetting, writeSetting } from '../sync/device'
 
 // This device's keys, made once and kept in IndexedDB beside its settings: an Ed25519
 // pair that signs what the device writes, and an X25519 pair others seal messages to.

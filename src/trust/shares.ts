@@ -14,7 +14,7 @@ import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from '.
 
 // Sealing a round to its volunteer's devices, and opening what comes back
 // (domain/shares.ts). The share's own key is a fresh AES-GCM key; it is sealed to each
-// of the volunteer's devices with their key-agreement key (sync/keys.ts), and kept in
+// of the volunteer's devices with their key-agreement key (trust/keys.ts), and kept in
 // the staff space for the staff devices.
 
 const encoder = new TextEncoder()
