@@ -127,6 +127,8 @@ export interface Verdict {
   staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
   /** A removed device may hold the staff space's key: staff must make a new one. */
   mustRotate: boolean
+  /** Invitation links still open: not withdrawn, and a one-time link not yet used (Devices lists them). */
+  openInvitations: { key: string; by: string; role: TrustRole; uses: 'once' | 'many'; stamp: string; accepted: number }[]
 }
 
 /**
@@ -222,11 +224,17 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     if (seqs) return !seqs.has(record.seq)
     return record.seq > (revoked.get(record.by) ?? bounds.lastSeq.get(record.by) ?? Infinity)
   }
-  /** An acceptance of a removed device's invitation counts only for a device the removal kept. */
-  const acceptedAfterRemoval = (invitation: Invitation, key: string) => {
-    const accepted = (kept.get(invitation.by) ?? bounds.kept.get(invitation.by))?.accepted
-    return accepted !== undefined && !accepted.has(key)
-  }
+  /**
+   * An acceptance counts only for a device the removal kept, once the invitation's author
+   * was removed or the invitation itself withdrawn (a revocation naming its key): the
+   * link's holder could backdate an acceptance to before either.
+   */
+  const acceptedAfterRemoval = (invitation: Invitation, key: string) =>
+    [invitation.by, invitation.invitation].some((holder) => {
+      const accepted = (kept.get(holder) ?? bounds.kept.get(holder))?.accepted
+      return accepted !== undefined && !accepted.has(key)
+    })
+  const acceptedThrough = new Map<string, number>()
 
   for (const record of all) {
     if (record.community !== community) {
@@ -254,6 +262,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
         if (current !== invitation.role) refuse(record, 'lowersRole')
       } else {
         invitation.used = true
+        acceptedThrough.set(invitation.invitation, (acceptedThrough.get(invitation.invitation) ?? 0) + 1)
         if (!revoked.has(record.key)) give(record.key, invitation.role, record.stamp)
       }
       continue
@@ -311,7 +320,11 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     const holding = [...keys].filter((key) => roles.has(key) || removed.has(key))
     if (holding.length === 1) people.set(holding[0]!, person)
   }
-  return { roles, revoked, kept, refused, devices, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, mustRotate }
+  const openInvitations = [...invitations.values()]
+    .flat()
+    .filter((i) => !revoked.has(i.invitation) && roles.has(i.by) && !(i.uses === 'once' && i.used))
+    .map((i) => ({ key: i.invitation, by: i.by, role: i.role, uses: i.uses, stamp: i.stamp, accepted: acceptedThrough.get(i.invitation) ?? 0 }))
+  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, mustRotate }
 }
 
 /**

@@ -103,6 +103,8 @@ export interface CommunityTrust {
    * staff space sealed to every staff device that remains. False if this device may not.
    */
   remove(key: string): Promise<boolean>
+  /** Withdraws an invitation link: nobody joins with it from now on; those who did stay. False if this device may not. */
+  withdraw(invitationKey: string): Promise<boolean>
   /** Resolves once the records in the doc now have been checked and acted on. */
   settled(): Promise<void>
   close(): void
@@ -294,6 +296,18 @@ export function makeCommunityTrust(options: {
       // sees one without the other.
       const anew = !role || STAFF_SPACE_ROLES.includes(role) ? await rotation(keys, current.verdict, key) : null
       docs.transact(() => [revocation, anew].forEach((signed) => signed && putTrust(docs, signed)))
+      await check()
+      return true
+    },
+    async withdraw(invitationKey) {
+      await running
+      const current = state()
+      const keys = await options.keys
+      if (!keys || !current.checked || !current.mine || !mayRemove(current.mine, null)) return false
+      if (!current.verdict.openInvitations.some((i) => i.key === invitationKey)) return false
+      // The devices that joined with it so far stay; an acceptance signed later (or backdated) does not count.
+      const accepted = [...known.values()].flatMap((t) => (t.record.type === 'accept' && t.record.by === invitationKey ? [t.record.key] : []))
+      putTrust(docs, await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key: invitationKey, lastSeq: -1, seqs: [], accepted }))
       await check()
       return true
     },

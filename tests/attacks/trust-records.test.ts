@@ -116,4 +116,28 @@ describe('a resident attacks the trust records', () => {
     expect(readTrust(docs).map((t) => t.id)).toEqual(expect.arrayContaining([revocation.id, staffGrant.id]))
     again.trust.close()
   })
+
+  it('a withdrawn link admits nobody more, not even with an acceptance backdated to before the withdrawal; who joined stays', async () => {
+    const { id, phone, roles } = await community()
+    const link = await phone.trust.invite('resident', 'many')
+    const state = () => phone.trust.state()
+    const open = () => { const s = state(); return s.checked ? s.verdict.openInvitations.map((i) => i.key) : [] }
+    const invitationKey = link!.record!.record.type === 'invitation' ? link!.record!.record.invitation : ''
+    await phone.settled()
+    expect(open()).toContain(invitationKey)
+    const [early, late] = await Promise.all([makeKeys(), makeKeys()])
+    const acceptedAt = phone.clock.tick()
+    putTrust(phone.docs, (await acceptInvitation(link!.secret, { community: id, key: early.publicKey, stamp: acceptedAt, inviter: link!.record!.record.by }))!)
+    await phone.settled()
+    expect(roles().get(early.publicKey)).toBe('resident')
+
+    expect(await phone.trust.withdraw(invitationKey)).toBe(true)
+    await phone.settled()
+    expect(open()).not.toContain(invitationKey)
+    // The link's holder signs an acceptance dated just after the early one, before the withdrawal.
+    putTrust(phone.docs, (await acceptInvitation(link!.secret, { community: id, key: late.publicKey, stamp: acceptedAt.replace(/-(\w{5})-/, '-00001-'), inviter: link!.record!.record.by }))!)
+    await phone.settled()
+    expect(roles().get(late.publicKey)).toBeUndefined()
+    expect(roles().get(early.publicKey)).toBe('resident')
+  })
 })

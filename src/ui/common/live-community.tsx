@@ -85,6 +85,8 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     trust: session.trust.state,
     /** Removes a device from the community (and from the staff space, which is made anew). */
     removeDevice: (key: string) => session.trust.remove(key),
+    /** Withdraws an invitation link (Devices lists those still open). */
+    withdrawInvitation: (key: string) => session.trust.withdraw(key),
     /** Names another device founder-level, so losing one phone loses nothing. */
     makeFounder: (key: string) => session.trust.grant(key, 'founder'),
   }

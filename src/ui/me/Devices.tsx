@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from 'solid-js'
-import { mayGrant } from '../../domain/trust'
+import { mayGrant, mayRemove } from '../../domain/trust'
+import { stampDay } from '../../domain/hlc'
 import { Button, Card, Confirm } from '../common/components'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
@@ -10,8 +11,9 @@ import { t } from '../common/i18n'
  * that held the staff space makes a new one, sealed to the staff phones that remain.
  */
 export function Devices() {
-  const { trust, removeDevice, makeFounder } = useCommunity()
+  const { trust, removeDevice, withdrawInvitation, makeFounder } = useCommunity()
   const [removing, setRemoving] = createSignal<{ key: string; label: string } | null>(null)
+  const [withdrawing, setWithdrawing] = createSignal<{ key: string; label: string } | null>(null)
   const [said, setSaid] = createSignal('')
   const checked = () => {
     const state = trust()
@@ -26,11 +28,20 @@ export function Devices() {
     return [...keys]
       .map((key) => {
         const role = state.verdict.roles.get(key)
-        const may = key !== state.me && (role ? mayGrant(state.mine!, role) : mayGrant(state.mine!, 'staff'))
+        const may = key !== state.me && mayRemove(state.mine!, role ?? null)
         const label = state.verdict.devices.get(key)?.label || t('hub.unnamed')
         return { key, role: role ?? ('none' as const), label, me: key === state.me, may, mayFound: state.mine === 'founder' && role === 'staff' }
       })
       .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
+  }
+  // Links not yet used up: a staff link that nobody has used is silent, lasting access until withdrawn.
+  const links = () => {
+    const state = checked()
+    if (!state || !mayRemove(state.mine!, null)) return []
+    return state.verdict.openInvitations.map((link) => ({
+      ...link,
+      label: t(link.uses === 'once' ? 'devices.linkOnce' : 'devices.linkMany', { role: t(`devices.role.${link.role}`), day: stampDay(link.stamp), by: state.verdict.devices.get(link.by)?.label || t('hub.unnamed') }),
+    }))
   }
   return (
     <Show when={checked()}>
@@ -61,10 +72,42 @@ export function Devices() {
             )}
           </For>
         </ul>
+        <Show when={links().length > 0}>
+          <h3 class="mt-4 font-bold">{t('devices.links')}</h3>
+          <ul class="divide-y divide-stone-200" data-testid="invitation-links">
+            <For each={links()}>
+              {(link) => (
+                <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="invitation-link" data-role={link.role} data-uses={link.uses}>
+                  <span class="min-w-0 break-words">
+                    {link.label}
+                    <span class="block text-[0.8em] text-stone-600">{t('devices.linkUsed', { count: link.accepted })}</span>
+                  </span>
+                  <Button variant="danger" data-testid="withdraw-link" onClick={() => setWithdrawing({ key: link.key, label: link.label })}>
+                    {t('devices.withdrawLink')}
+                  </Button>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
         <Show when={said()}>
           <p role="status" class="mt-2 font-semibold text-green-800" data-testid="device-removed">{said()}</p>
         </Show>
       </Card>
+      <Show when={withdrawing()}>
+        {(target) => (
+          <Confirm
+            message={t('devices.withdrawConfirm', { link: target().label })}
+            confirmLabel={t('devices.withdrawLink')}
+            onCancel={() => setWithdrawing(null)}
+            onConfirm={() => {
+              const { key } = target()
+              setWithdrawing(null)
+              void withdrawInvitation(key).then((done) => setSaid(done ? t('devices.linkWithdrawn') : t('devices.notAllowed')))
+            }}
+          />
+        )}
+      </Show>
       <Show when={removing()}>
         {(target) => (
           <Confirm
