@@ -212,6 +212,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     loaded: () => Promise.all([...storage.values()].map((part) => part.whenLoaded)).then(() => undefined),
     closed: false,
   }
+  docs.fromStorage = (origin) => [...storage.values()].some((stored) => stored.isFromStorage(origin))
   docs.onOpen((name, ydoc) => {
     const stored = persistSpace(ydoc, docRoom(key.room, name))
     storage.set(name, stored)

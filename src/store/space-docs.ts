@@ -73,6 +73,8 @@ export class SpaceDocs {
   private readonly writeListeners = new Set<(docName: DocName) => void>()
   /** Set by the session in a community with signed records, before anything reads. */
   gate: Gate | null = null
+  /** Whether a transaction's origin is this device's own storage loading a doc (set by the session): nothing there is a peer's replacement. */
+  fromStorage: (origin: unknown) => boolean = () => false
   /** The origin of the transaction running in `transact`, for docs opened inside it. */
   private running: { origin: unknown } | null = null
 
@@ -202,7 +204,7 @@ export class SpaceMap {
         if (space.gate) {
           // What a peer's update replaced or deleted is handed to the gate as it goes, so
           // the last valid version is known even where no screen ever read the key.
-          if (!event.transaction.local) {
+          if (!event.transaction.local && !space.fromStorage(event.transaction.origin)) {
             event.changes.keys.forEach((keyChange, key) => {
               if (keyChange.action !== 'add' && change.keysChanged.has(key)) space.gate!.replaced(this, key, keyChange.oldValue)
             })

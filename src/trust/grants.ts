@@ -242,6 +242,14 @@ export function makeCommunityTrust(options: {
   }
   const rotate = async (keys: DeviceKeys, verdict: Verdict) => putTrust(docs, await rotation(keys, verdict))
 
+  /** This device's keys and the verdict as it stands once checks so far are done; null where nothing is checked. */
+  async function acting() {
+    await running
+    const current = state()
+    const keys = await options.keys
+    return keys && current.checked ? { keys, current } : null
+  }
+
   const onChange = () => void check()
   publicSpace(docs).trust.observe(onChange)
   void check()
@@ -270,19 +278,15 @@ export function makeCommunityTrust(options: {
       return { secret: invitation.secret, at: signed.record.stamp, record: signed }
     },
     async grant(key, role) {
-      await running
-      const current = state()
-      const keys = await options.keys
-      if (!keys || !current.checked || !current.mine || !mayGrant(current.mine, role)) return false
+      const { keys, current } = (await acting()) ?? {}
+      if (!keys || !current?.mine || !mayGrant(current.mine, role)) return false
       await write(keys, { type: 'grant', community, stamp: clock.tick(), key, role })
       await check()
       return true
     },
     async remove(key) {
-      await running
-      const current = state()
-      const keys = await options.keys
-      if (!keys || !current.checked || !current.mine || key === keys.publicKey) return false
+      const { keys, current } = (await acting()) ?? {}
+      if (!keys || !current?.mine || key === keys.publicKey) return false
       const role = current.verdict.roles.get(key) ?? null
       if (!mayRemove(current.mine, role)) return false
       // Its records this device has seen still count, and so do the devices it has admitted; nothing it signs later.
@@ -300,10 +304,8 @@ export function makeCommunityTrust(options: {
       return true
     },
     async withdraw(invitationKey) {
-      await running
-      const current = state()
-      const keys = await options.keys
-      if (!keys || !current.checked || !current.mine || !mayRemove(current.mine, null)) return false
+      const { keys, current } = (await acting()) ?? {}
+      if (!keys || !current?.mine || !mayRemove(current.mine, null)) return false
       if (!current.verdict.openInvitations.some((i) => i.key === invitationKey)) return false
       // The devices that joined with it so far stay; an acceptance signed later (or backdated) does not count.
       const accepted = [...known.values()].flatMap((t) => (t.record.type === 'accept' && t.record.by === invitationKey ? [t.record.key] : []))

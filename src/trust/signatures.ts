@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { isChecked, isOlder, mayWrite, parentOf, RULES, stampProblem, type Refusal } from '../domain/authority'
+import { isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
 import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
@@ -132,10 +132,6 @@ export function makeSignedRecords(options: {
   let keys: DeviceKeys | null | undefined
   let disabled = false
   let closed = false
-
-  // Every checked collection is watched from the start, so what a peer replaces in one
-  // that no screen has asked for yet still reaches `replaced`.
-  for (const name of Object.keys(RULES)) docs.getMap(name)
 
   // The values this device's commands stored this session, and their signed versions:
   // read as they are. (A value decoded from a peer's update is always a new object.)
@@ -436,18 +432,26 @@ export function makeSignedRecords(options: {
     return accept(map, key, raw)
   }
 
+  // A stored record is read again and again (every screen, every recheck): what the rules
+  // said of it is kept until who may write what changes. ('ahead' is not kept: time passes.)
+  let ruled = new WeakMap<object, Refusal | null>()
   /** Why a signed record does not count (its author may not write it, or its stamps cannot be true), or null. */
   function ruleProblem(map: SpaceMap, key: string, record: Record<string, unknown>, author: string): Refusal | null {
-    if (!mayWrite(authority!, map.name, key, record, author)) return 'notAllowed'
-    return stampProblem(record, Date.now(), parentRecord(map.name, key), authority!.since?.get(author))
+    const known = ruled.get(record)
+    if (known !== undefined) return known
+    if (!mayWrite(authority!, map.name, key, record, author)) return keep(record, 'notAllowed')
+    const parent = parentOf(map.name, key)
+    const parentRecord = parent && docs.getMap(parent.collection).get(parent.key)
+    const held = typeof parentRecord === 'object' && parentRecord !== null ? (parentRecord as Record<string, unknown>) : null
+    const problem = stampProblem(record, Date.now(), held, authority!.since?.get(author))
+    // (Not kept while the record it belongs to has not come in: it is judged again then.)
+    return problem === 'ahead' || (parent && !held) ? problem : keep(record, problem)
+  }
+  const keep = (record: object, problem: Refusal | null) => {
+    ruled.set(record, problem)
+    return problem
   }
 
-  /** The valid record an entry belongs to (a sign-up's shift), if this device holds it. */
-  function parentRecord(collection: string, key: string): Record<string, unknown> | null {
-    const parent = parentOf(collection, key)
-    const value = parent && docs.getMap(parent.collection).get(parent.key)
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
-  }
 
   // ---- What a peer replaced: the version before, to write back ---------------------
 
@@ -485,6 +489,7 @@ export function makeSignedRecords(options: {
     setAuthority(next) {
       const before = authority
       authority = next
+      ruled = new WeakMap()
       memory.write(`authority.${options.community}`, authorityJson(next))
       if (!before) return recheckAll()
       const same = (key: string) =>

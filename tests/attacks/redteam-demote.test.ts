@@ -1,12 +1,9 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { HybridClock } from '../../src/domain/hlc'
-import type { SignedTrust } from '../../src/domain/trust'
-import type { SpaceKey } from '../../src/domain/community'
-import { makeInvitationKey, makeKeys, newCommunityId, type DeviceKeys } from '../../src/trust/keys'
-import { acceptInvitation, makeCommunityTrust, signTrust, type KeptTrust } from '../../src/trust/grants'
+import { makeInvitationKey } from '../../src/trust/keys'
+import { acceptInvitation, signTrust } from '../../src/trust/grants'
 import { putTrust } from '../../src/store/trust'
-import { SpaceDocs } from '../../src/store/space-docs'
+import { trustCommunity } from './trust-phone'
 
 // Red team: a resident may grant (and so revoke) 'resident'. In verdictOf a grant or an
 // acceptance GIVES its role to whatever key it names, so a resident's grant "key K is a
@@ -14,45 +11,9 @@ import { SpaceDocs } from '../../src/store/space-docs'
 // revocation of K is then allowed too (a resident may revoke a resident). A staff device
 // that sees itself revoked lets its staff space go (app-state deletes its databases).
 
-const keptIn = (records: SignedTrust[]): KeptTrust => ({ read: async () => [...records], write: async (list) => void records.splice(0, records.length, ...list) })
-
-async function phoneOf(me: DeviceKeys, founder: DeviceKeys, community: string, person: string, docs = new SpaceDocs()) {
-  const clock = new HybridClock(person)
-  const staffKeyCalls: (SpaceKey | null)[] = []
-  const trust = makeCommunityTrust({
-    community, founder: founder.publicKey, docs, clock, keys: Promise.resolve(me), loaded: Promise.resolve(), label: () => person, person,
-    staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }), onStaffKey: (key) => void staffKeyCalls.push(key), kept: keptIn([]),
-  })
-  const settled = async () => {
-    for (let i = 0; i < 3; i++) await trust.settled()
-  }
-  return { docs, clock, trust, settled, staffKeyCalls }
-}
-
-async function community() {
-  const [founder, staff, resident] = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
-  const id = await newCommunityId(founder.publicKey)
-  const phone = await phoneOf(founder, founder, id, 'founder')
-  await phone.settled()
-  expect(await phone.trust.grant(staff.publicKey, 'staff')).toBe(true)
-  const link = await phone.trust.invite('resident', 'many')
-  putTrust(phone.docs, (await acceptInvitation(link!.secret, { community: id, key: resident.publicKey, stamp: phone.clock.tick() }))!)
-  putTrust(phone.docs, await signTrust(resident, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: resident.agreementKey, label: '小刘', person: 'liu' }))
-  putTrust(phone.docs, await signTrust(staff, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: staff.agreementKey, label: '社工', person: 'staff' }))
-  await phone.settled()
-  const verdict = () => {
-    const state = phone.trust.state()
-    if (!state.checked) throw new Error('trust not checked')
-    return state.verdict
-  }
-  expect(verdict().roles.get(staff.publicKey)).toBe('staff')
-  expect(verdict().roles.get(resident.publicKey)).toBe('resident')
-  return { id, founder, staff, resident, phone, verdict }
-}
-
 describe('red team: a resident demotes the founder and staff', () => {
   it('a resident\'s grant "key X is a resident" does not demote the founder or a staff device', async () => {
-    const { id, founder, staff, resident, phone, verdict } = await community()
+    const { id, founder, staff, resident, phone, verdict } = await trustCommunity()
     // His modified app signs two ordinary grants with his own device key (a resident may grant 'resident').
     for (const target of [founder, staff]) putTrust(phone.docs, await signTrust(resident, { type: 'grant', community: id, stamp: phone.clock.tick(), key: target.publicKey, role: 'resident' }))
     await phone.settled()
@@ -61,7 +22,7 @@ describe('red team: a resident demotes the founder and staff', () => {
   })
 
   it('an acceptance of the resident\'s own invitation naming the staff key does not demote it', async () => {
-    const { id, staff, resident, phone, verdict } = await community()
+    const { id, staff, resident, phone, verdict } = await trustCommunity()
     // He makes an invitation of his own (a resident may pass on resident invites) and "accepts" it for the staff device.
     const invitation = await makeInvitationKey()
     putTrust(phone.docs, await signTrust(resident, { type: 'invitation', community: id, stamp: phone.clock.tick(), invitation: invitation.publicKey, role: 'resident', uses: 'many' }))
@@ -71,7 +32,7 @@ describe('red team: a resident demotes the founder and staff', () => {
   })
 
   it('demoted then revoked: the founder stays founder, nobody is removed, and the founder phone keeps its staff space', async () => {
-    const { id, founder, staff, resident, phone, verdict } = await community()
+    const { id, founder, staff, resident, phone, verdict } = await trustCommunity()
     for (const target of [founder, staff]) {
       putTrust(phone.docs, await signTrust(resident, { type: 'grant', community: id, stamp: phone.clock.tick(), key: target.publicKey, role: 'resident' }))
       putTrust(phone.docs, await signTrust(resident, { type: 'revoke', community: id, stamp: phone.clock.tick(), key: target.publicKey, lastSeq: 1_000_000 }))

@@ -1,11 +1,10 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { formatStamp, HybridClock, parseStamp } from '../../src/domain/hlc'
-import type { SignedTrust } from '../../src/domain/trust'
+import { formatStamp, parseStamp } from '../../src/domain/hlc'
 import { makeKeys, newCommunityId, type DeviceKeys } from '../../src/trust/keys'
-import { acceptInvitation, makeCommunityTrust, signTrust, type KeptTrust } from '../../src/trust/grants'
+import { acceptInvitation, signTrust } from '../../src/trust/grants'
 import { putTrust, readTrust } from '../../src/store/trust'
-import { SpaceDocs } from '../../src/store/space-docs'
+import { trustPhone } from './trust-phone'
 
 // Red team: a newcomer joins by an acceptance. Two things any resident can sign with his
 // own device key keep a staff newcomer out:
@@ -16,31 +15,15 @@ import { SpaceDocs } from '../../src/store/space-docs'
 //   the doc from the moment staff made the link): `invitations` is keyed by that key, so
 //   his later record replaces staff's, and the newcomer's acceptance gives 'resident'.
 
-const keptIn = (records: SignedTrust[]): KeptTrust => ({ read: async () => [...records], write: async (list) => void records.splice(0, records.length, ...list) })
-
-let wall = Date.parse('2026-11-23T08:00:00Z')
-
 async function setUp() {
   const [founder, resident, newcomer] = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
   const id = await newCommunityId(founder.publicKey)
-  const docs = new SpaceDocs()
-  const clock = new HybridClock('founder', () => (wall += 1000))
-  const trust = makeCommunityTrust({
-    community: id, founder: founder.publicKey, docs, clock, keys: Promise.resolve(founder), loaded: Promise.resolve(), label: () => '王主任', person: 'founder',
-    staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }), onStaffKey: () => {}, kept: keptIn([]),
-  })
-  const settled = async () => {
-    for (let i = 0; i < 3; i++) await trust.settled()
-  }
+  const phone = trustPhone(founder, founder, id)
+  const { docs, clock, trust, settled, roles } = phone
   await settled()
   const residentLink = await trust.invite('resident', 'many')
   putTrust(docs, (await acceptInvitation(residentLink!.secret, { community: id, key: resident.publicKey, stamp: clock.tick() }))!)
   await settled()
-  const roles = () => {
-    const state = trust.state()
-    if (!state.checked) throw new Error('trust not checked')
-    return state.verdict.roles
-  }
   expect(roles().get(resident.publicKey)).toBe('resident')
   // Staff makes a one-time staff link for a new social worker.
   const staffLink = await trust.invite('staff', 'once')
@@ -51,7 +34,7 @@ async function setUp() {
     await settled()
     return proof
   }
-  return { id, docs, clock, trust, settled, roles, resident, newcomer, staffLink: staffLink!, newcomerJoins }
+  return { id, ...phone, resident, newcomer, staffLink: staffLink!, newcomerJoins }
 }
 
 describe('red team: a resident keeps a staff newcomer out', () => {

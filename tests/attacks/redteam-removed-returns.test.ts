@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { formatStamp, HybridClock, parseStamp } from '../../src/domain/hlc'
+import { formatStamp, parseStamp } from '../../src/domain/hlc'
 import { trustBytes, type SignedTrust, type TrustRecord } from '../../src/domain/trust'
 import { makeInvitationKey, makeKeys, newCommunityId, sign, type DeviceKeys } from '../../src/trust/keys'
-import { acceptInvitation, makeCommunityTrust, signTrust, type KeptTrust } from '../../src/trust/grants'
+import { acceptInvitation, signTrust } from '../../src/trust/grants'
+import { trustPhone } from './trust-phone'
 import { putTrust } from '../../src/store/trust'
-import { SpaceDocs } from '../../src/store/space-docs'
 
 // Red team: a revocation names the last of the removed device's sequence numbers that
 // still counts, so that backdated records do not help it. Two ways around that bound:
@@ -17,9 +17,6 @@ import { SpaceDocs } from '../../src/store/space-docs'
 //   the revocation names 50, and a record signed later with seq 10 and a stamp before the
 //   removal counts (a grant of 'resident' to his fresh key).
 
-const keptIn = (records: SignedTrust[]): KeptTrust => ({ read: async () => [...records], write: async (list) => void records.splice(0, records.length, ...list) })
-let wall = Date.parse('2026-11-23T08:00:00Z')
-
 /** A record signed with a sequence number of the attacker's choosing (a modified app). */
 async function signedAs(keys: DeviceKeys, record: Record<string, unknown> & { type: TrustRecord['type']; seq: number }): Promise<Omit<SignedTrust, 'id'>> {
   const full = { ...record, by: keys.publicKey } as unknown as TrustRecord
@@ -30,26 +27,13 @@ const justAfter = (stamp: string, device: string) => formatStamp(parseStamp(stam
 async function setUp() {
   const [founder, resident, fresh] = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
   const id = await newCommunityId(founder.publicKey)
-  const docs = new SpaceDocs()
-  const clock = new HybridClock('founder', () => (wall += 1000))
-  const trust = makeCommunityTrust({
-    community: id, founder: founder.publicKey, docs, clock, keys: Promise.resolve(founder), loaded: Promise.resolve(), label: () => '王主任', person: 'founder',
-    staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }), onStaffKey: () => {}, kept: keptIn([]),
-  })
-  const settled = async () => {
-    for (let i = 0; i < 3; i++) await trust.settled()
-  }
-  await settled()
-  const link = await trust.invite('resident', 'many')
-  putTrust(docs, (await acceptInvitation(link!.secret, { community: id, key: resident.publicKey, stamp: clock.tick() }))!)
-  await settled()
-  const roles = () => {
-    const state = trust.state()
-    if (!state.checked) throw new Error('trust not checked')
-    return state.verdict.roles
-  }
-  expect(roles().get(resident.publicKey)).toBe('resident')
-  return { id, docs, clock, trust, settled, roles, resident, fresh }
+  const phone = trustPhone(founder, founder, id)
+  await phone.settled()
+  const link = await phone.trust.invite('resident', 'many')
+  putTrust(phone.docs, (await acceptInvitation(link!.secret, { community: id, key: resident.publicKey, stamp: phone.clock.tick() }))!)
+  await phone.settled()
+  expect(phone.roles().get(resident.publicKey)).toBe('resident')
+  return { id, ...phone, resident, fresh }
 }
 
 describe('red team: a removed resident comes back with a fresh key', () => {

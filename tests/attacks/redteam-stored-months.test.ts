@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { editShift, findShift, publishShift } from '../../src/store/shifts'
 import { docRoom, SpaceDocs, STANDING } from '../../src/store/space-docs'
+import { publicSpace } from '../../src/store/layout'
 import { makeSignedRecords } from '../../src/trust/signatures'
 import { persistSpace, type SpaceStorage } from '../../src/sync/persistence'
 import { makeSpaceShelf } from '../../src/sync/shelf'
@@ -24,6 +25,7 @@ const draft = { title: '元旦帮厨', category: 'canteen' as const, place: '食
 /** Alice's phone as session.ts builds a space: a gate, y-indexeddb per open doc, and the shelf for months only stored. */
 async function phone(d: Device, room: string, authority: Parameters<Device['gate']['setAuthority']>[0]) {
   const docs = new SpaceDocs()
+  publicSpace(docs) // every collection of the space, as the session's live collections make them
   const gate = makeSignedRecords({ docs, room, community: 'c1', keys: Promise.resolve(d.keys), memory: memoryOf(new Map()) })
   docs.gate = gate
   gate.setAuthority(authority)

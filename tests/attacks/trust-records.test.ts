@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { HybridClock } from '../../src/domain/hlc'
 import type { SignedTrust } from '../../src/domain/trust'
-import { makeKeys, newCommunityId, type DeviceKeys } from '../../src/trust/keys'
-import { acceptInvitation, makeCommunityTrust, signTrust, type KeptTrust } from '../../src/trust/grants'
+import { makeKeys } from '../../src/trust/keys'
+import { acceptInvitation, signTrust } from '../../src/trust/grants'
+import { trustCommunity, trustPhone } from './trust-phone'
 import { putTrust, readTrust } from '../../src/store/trust'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 
@@ -23,47 +23,9 @@ function rawWrite(docs: SpaceDocs, write: (trust: Y.Map<unknown>) => void) {
   Y.applyUpdate(target, Y.encodeStateAsUpdate(attacker, Y.encodeStateVector(target)))
 }
 
-const keptIn = (records: SignedTrust[]): KeptTrust => ({
-  read: async () => [...records],
-  write: async (list) => void records.splice(0, records.length, ...list),
-})
-
-async function founderPhone(founder: DeviceKeys, community: string, docs = new SpaceDocs(), kept: SignedTrust[] = []) {
-  const clock = new HybridClock('founder')
-  const trust = makeCommunityTrust({ community, founder: founder.publicKey, docs, clock, keys: Promise.resolve(founder), loaded: Promise.resolve(), label: () => '王主任', person: 'founder', staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }), onStaffKey: () => {}, kept: keptIn(kept) })
-  const settled = async () => {
-    for (let i = 0; i < 3; i++) await trust.settled()
-  }
-  return { docs, clock, trust, kept, settled }
-}
-
-/** A community with a staff phone and two residents, as the founder's phone sees it. */
-async function community() {
-  const [founder, staff, resident, other] = await Promise.all([makeKeys(), makeKeys(), makeKeys(), makeKeys()])
-  const id = await newCommunityId(founder.publicKey)
-  const phone = await founderPhone(founder, id)
-  await phone.settled()
-  expect(await phone.trust.grant(staff.publicKey, 'staff')).toBe(true)
-  const link = await phone.trust.invite('resident', 'many')
-  for (const [keys, name] of [[resident, '李阿姨'], [other, '张大爷']] as const) {
-    const proof = await acceptInvitation(link!.secret, { community: id, key: keys.publicKey, stamp: phone.clock.tick() })
-    putTrust(phone.docs, proof!)
-    putTrust(phone.docs, await signTrust(keys, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: keys.agreementKey, label: name, person: name === '李阿姨' ? 'li' : 'zhang' }))
-  }
-  putTrust(phone.docs, await signTrust(staff, { type: 'device', community: id, stamp: phone.clock.tick(), sealKey: staff.agreementKey, label: '社工', person: 'staff' }))
-  await phone.settled()
-  const roles = () => {
-    const state = phone.trust.state()
-    if (!state.checked) throw new Error('trust not checked')
-    return state.verdict.roles
-  }
-  expect([roles().get(staff.publicKey), roles().get(resident.publicKey)]).toEqual(['staff', 'resident'])
-  return { id, founder, staff, resident, other, phone, roles }
-}
-
 describe('a resident attacks the trust records', () => {
   it('a founder grant stored under the id of his own checked record counts for nothing, and his record is written back', async () => {
-    const { id, founder, staff, resident, phone, roles } = await community()
+    const { id, founder, staff, resident, phone, roles } = await trustCommunity()
     const own = readTrust(phone.docs).find((t) => t.record.type === 'device' && t.record.by === resident.publicKey)!
     // His checked device record's id, now holding "the founder makes him founder", with his
     // record's signature (so even the id still matches the signature's first characters).
@@ -83,7 +45,7 @@ describe('a resident attacks the trust records', () => {
   })
 
   it('a grant or a revocation deleted from the doc still counts, is written back, and still counts after a restart', async () => {
-    const { id, founder, staff, other, phone, roles } = await community()
+    const { id, founder, staff, other, phone, roles } = await trustCommunity()
     expect(await phone.trust.remove(other.publicKey)).toBe(true)
     await phone.settled()
     expect(roles().has(other.publicKey)).toBe(false)
@@ -108,7 +70,7 @@ describe('a resident attacks the trust records', () => {
     const docs = new SpaceDocs()
     Y.applyUpdate(docs.open(STANDING), wiped)
     expect(readTrust(docs).map((t) => t.id)).not.toContain(revocation.id)
-    const again = await founderPhone(founder, id, docs, phone.kept)
+    const again = trustPhone(founder, founder, id, { docs, kept: phone.kept })
     await again.settled()
     const state = again.trust.state()
     expect(state.checked && state.verdict.roles.has(other.publicKey)).toBe(false)
@@ -118,7 +80,7 @@ describe('a resident attacks the trust records', () => {
   })
 
   it('a withdrawn link admits nobody more, not even with an acceptance backdated to before the withdrawal; who joined stays', async () => {
-    const { id, phone, roles } = await community()
+    const { id, phone, roles } = await trustCommunity()
     const link = await phone.trust.invite('resident', 'many')
     const state = () => phone.trust.state()
     const open = () => { const s = state(); return s.checked ? s.verdict.openInvitations.map((i) => i.key) : [] }

@@ -40,8 +40,13 @@ export interface YearFiles {
   commands: number
   refused: number
   buildMs: number
-  /** The key every record of the year is signed with; the bench community grants it staff. */
+  /**
+   * The key every record of the year is signed with, which founds the bench community
+   * (its private halves as PKCS#8, base64): records dated before their author held a role
+   * do not count, so the year's author holds one from before its first record.
+   */
   signer: string
+  founderKeys: { signing: string; agreement: string; publicKey: string; agreementKey: string }
 }
 
 /**
@@ -100,13 +105,16 @@ function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const dir = join(CACHE, `year-signed3-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  const dir = join(CACHE, `year-signed4-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
   if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }
   }
   const keys = generateKeyPairSync('ed25519')
+  const agreement = generateKeyPairSync('x25519')
   const signer = keys.publicKey.export({ format: 'jwk' }).x!
+  const pkcs8 = (key: KeyObject) => key.export({ format: 'der', type: 'pkcs8' }).toString('base64')
+  const founderKeys = { signing: pkcs8(keys.privateKey), agreement: pkcs8(agreement.privateKey), publicKey: signer, agreementKey: agreement.publicKey.export({ format: 'jwk' }).x! }
   const signing = yearSigner(keys.privateKey, signer)
   const start = performance.now()
   const year = buildYear(SCALE, SEED, monday, signing)
@@ -122,6 +130,7 @@ export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs
     refused: year.refused,
     buildMs,
     signer,
+    founderKeys,
   }
   mkdirSync(dir, { recursive: true })
   const files = { public: writeSpaceFiles(dir, 'public', year.publicDoc), staff: writeSpaceFiles(dir, 'staff', year.staffDoc) }
@@ -187,17 +196,30 @@ export interface YearDatabases {
  */
 export async function communityWithYear(page: Page, servers: Servers, year: YearFiles): Promise<YearDatabases> {
   await routeBench(page, year)
+  // The year's signer founds the community: its keys go where the app keeps a device's
+  // keys (on the bench page, which runs no app code to make keys of its own first).
+  await page.goto(`${servers.appUrl}/__bench/`)
+  await page.evaluate(async (keys) => {
+    const bytes = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+    const signing = await crypto.subtle.importKey('pkcs8', bytes(keys.signing), { name: 'Ed25519' }, false, ['sign'])
+    const agreement = await crypto.subtle.importKey('pkcs8', bytes(keys.agreement), { name: 'X25519' }, false, ['deriveBits'])
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('neighbours', 1)
+      request.onupgradeneeded = () => request.result.createObjectStore('settings')
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('settings', 'readwrite')
+      tx.objectStore('settings').put({ signing: { privateKey: signing }, agreement: { privateKey: agreement }, publicKey: keys.publicKey, agreementKey: keys.agreementKey }, 'neighbours.keys')
+      tx.oncomplete = resolve
+      tx.onerror = () => reject(tx.error)
+    })
+    db.close()
+  }, year.founderKeys)
   await createCommunity(page, servers, '王主任', '幸福里社区')
   const membership = await page.evaluate(() => (window as any).neighbours.session.membership)
-  // The founder grants the year's signer staff, so its records count here.
-  const granted = await page.evaluate(async (key) => {
-    const { session } = (window as any).neighbours
-    await session.trust.settled()
-    const ok = await session.trust.grant(key, 'staff')
-    await session.flushed()
-    return ok
-  }, year.signer)
-  if (!granted) throw new Error('the bench community could not grant the year its signer')
+  if (membership.founder !== year.signer) throw new Error('the bench community was not founded with the year\'s key')
   const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, `neighbours-${docRoom(membership[space].room, name)}`]))
   const dbs: YearDatabases = { public: databases('public'), staff: databases('staff') }
   const stores = (['public', 'staff'] as const).flatMap((space) => Object.entries(dbs[space]).map(([name, db]) => [db, `/__bench/year/${space}/${name}.bin`]))

@@ -75,6 +75,13 @@ export function buildYear(scale: number, seed: number, firstMonday: Date, hooks:
   hooks.onDocs?.(staffDoc)
   const firstDate = new Date(firstMonday.getFullYear(), firstMonday.getMonth(), firstMonday.getDate(), 8, 0)
   let simNow = firstDate.getTime()
+  // What is done ahead of time is stamped before the real now (a stamp over a day ahead of
+  // a reader's clock is refused as forged): the year's simulated time is squeezed to end
+  // by the time it is built, keeping every stamp's order.
+  const builtAt = Date.now() - 60_000
+  const yearEnd = firstDate.getTime() + 400 * 24 * 3600_000 // the year, and the time its commands take
+  const squeeze = Math.min(1, (builtAt - firstDate.getTime()) / (yearEnd - firstDate.getTime()))
+  const wallAt = (sim: number) => Math.round(firstDate.getTime() + (sim - firstDate.getTime()) * squeeze)
   const dayOf = (date: Date) => format(date, 'yyyy-MM-dd') as Day
   let commands = 0
   let refused = 0
@@ -95,7 +102,7 @@ export function buildYear(scale: number, seed: number, firstMonday: Date, hooks:
   const clocks = new Map<string, HybridClock>()
   const clockOf = (p: Person) => {
     let clock = clocks.get(p.id)
-    if (!clock) clocks.set(p.id, (clock = new HybridClock(p.id, () => (simNow += 1000 + random.int(20_000)))))
+    if (!clock) clocks.set(p.id, (clock = new HybridClock(p.id, () => wallAt((simNow += 1000 + random.int(20_000))))))
     return clock
   }
   const name = () => random.pick([...FIRST]) + random.pick(GIVEN)
