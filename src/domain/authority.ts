@@ -1,4 +1,4 @@
-import { compareStamps, isStamp, MAX_DRIFT_MS } from './hlc'
+import { compareStamps, formatStamp, isStamp, MAX_DRIFT_MS } from './hlc'
 import type { Authority, TrustRole } from './trust'
 
 // Whose signature a record needs to count (issue 17). Every record carries its
@@ -133,23 +133,23 @@ export function parentOf(collection: string, key: string): { collection: string;
 }
 
 const STAMP_FIELDS = ['stamp', 'updatedAt', 'editedAt', 'withdrawnAt', 'releasedAt'] as const
-const wallOf = (stamp: string) => parseInt(stamp.slice(0, 11), 36)
 /** When a record says it began: its first stamp (its place in a queue), else its version. */
-const firstStampOf = (record: Row): string | undefined => (isStamp(record.stamp) ? record.stamp : versionOf(record))
+export const firstStampOf = (record: Row): string | undefined => (isStamp(record.stamp) ? record.stamp : versionOf(record))
 
 /**
  * Why a record's stamps cannot be true, or null: one dated more than a day past this
- * device's clock (`nowMs`), or a first stamp before its parent record's or before its
- * author's role was given (`since`).
+ * device's clock (`nowMs`), or a first stamp before its parent record's (`parentFirst`)
+ * or before its author's role was given (`since`). Runs for each record a device reads
+ * first, so the day's bound is a string compare: a stamp's wall time leads it, fixed width.
  */
-export function stampProblem(record: Row, nowMs: number, parent: Row | null, since: string | undefined): 'ahead' | 'backdated' | null {
+export function stampProblem(record: Row, nowMs: number, parentFirst: string | undefined, since: string | undefined): 'ahead' | 'backdated' | null {
+  const latest = `${formatStamp(nowMs + MAX_DRIFT_MS, 0, '').slice(0, 11)}~`
   for (const field of STAMP_FIELDS) {
     const value = record[field]
-    if (typeof value === 'string' && isStamp(value) && wallOf(value) > nowMs + MAX_DRIFT_MS) return 'ahead'
+    if (typeof value === 'string' && value > latest) return 'ahead'
   }
   const first = firstStampOf(record)
   if (first === undefined) return null
-  const parentFirst = parent ? firstStampOf(parent) : undefined
   if (parentFirst !== undefined && compareStamps(first, parentFirst) < 0) return 'backdated'
   if (since !== undefined && compareStamps(first, since) < 0) return 'backdated'
   return null

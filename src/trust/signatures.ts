@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
-import { isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
+import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
 import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
@@ -441,11 +441,20 @@ export function makeSignedRecords(options: {
     if (known !== undefined) return known
     if (!mayWrite(authority!, map.name, key, record, author)) return keep(record, 'notAllowed')
     const parent = parentOf(map.name, key)
-    const parentRecord = parent && docs.getMap(parent.collection).get(parent.key)
-    const held = typeof parentRecord === 'object' && parentRecord !== null ? (parentRecord as Record<string, unknown>) : null
-    const problem = stampProblem(record, Date.now(), held, authority!.since?.get(author))
+    const parentFirst = parent ? firstStampOfParent(parent.collection, parent.key) : undefined
+    const problem = stampProblem(record, Date.now(), parentFirst, authority!.since?.get(author))
     // (Not kept while the record it belongs to has not come in: it is judged again then.)
-    return problem === 'ahead' || (parent && !held) ? problem : keep(record, problem)
+    return problem === 'ahead' || (parent && parentFirst === undefined) ? problem : keep(record, problem)
+  }
+  // A shift's many sign-ups ask for its first stamp, which no valid edit changes.
+  let parentStamps = new Map<string, string>()
+  function firstStampOfParent(collection: string, key: string): string | undefined {
+    const known = parentStamps.get(`${collection}/${key}`)
+    if (known !== undefined) return known
+    const value = docs.getMap(collection).get(key)
+    const first = typeof value === 'object' && value !== null ? firstStampOf(value as Record<string, unknown>) : undefined
+    if (first !== undefined) parentStamps.set(`${collection}/${key}`, first)
+    return first
   }
   const keep = (record: object, problem: Refusal | null) => {
     ruled.set(record, problem)
@@ -490,6 +499,7 @@ export function makeSignedRecords(options: {
       const before = authority
       authority = next
       ruled = new WeakMap()
+      parentStamps = new Map()
       memory.write(`authority.${options.community}`, authorityJson(next))
       if (!before) return recheckAll()
       const same = (key: string) =>
