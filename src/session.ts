@@ -33,7 +33,7 @@ import * as Y from 'yjs'
 import type { ProblemKey } from './domain/validation'
 import { loadDeviceKeys } from './trust/keys'
 import { makeCommunityTrust, type CommunityTrust } from './trust/grants'
-import { makeSignedRecords, replacesSigned, type RefusedRecord } from './trust/signatures'
+import { copyChecks, makeSignedRecords, replacesSigned, type RefusedRecord } from './trust/signatures'
 import type { Verdict } from './domain/trust'
 
 // The composition root for one community on this device: each space's docs (a
@@ -272,9 +272,11 @@ export interface SessionOptions {
   onAccepted?: () => void
   /** The staff space was made anew (a device was removed), or this device was removed from it (null). */
   onStaffKey?: (key: SpaceKey | null) => void
+  /** The public space was made anew (a device was removed). */
+  onPublicKey?: (key: SpaceKey) => void
 }
 
-export function openCommunity(membership: Membership, { self, signaling, actor, onAccepted, onStaffKey }: SessionOptions): CommunitySession {
+export function openCommunity(membership: Membership, { self, signaling, actor, onAccepted, onStaffKey, onPublicKey }: SessionOptions): CommunitySession {
   const deviceId = self.device
   const clock = new HybridClock(deviceId)
   // The transport (y-webrtc, a third of the app's code) is loaded once the first
@@ -285,6 +287,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const pub = openSpace('public', membership.public, plan)
   const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
   const both = staff ? [pub, staff] : [pub]
+  // Public spaces left for a new one: only their standing doc, as it was, offered to a
+  // phone that was away (it holds the record that seals it the new one). Nothing is read from them here.
+  const former = (membership.formerPublic ?? []).filter((f) => f.until >= today()).map((f) => openSpace('public', { room: f.room, secret: f.secret }, plan))
   // Screens show this month and the next; other months stay stored, unopened, until
   // a screen asks for one (a week further on, last month's report).
   const around = monthsAround(today())
@@ -374,6 +379,8 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     ...(onAccepted ? { onAccepted } : {}),
     staffKey: () => membership.staff ?? null,
     onStaffKey: (key) => onStaffKey?.(key),
+    publicKey: () => membership.public,
+    onPublicKey: (key) => onPublicKey?.(key),
   })
   void pub.loaded().then(() => trust.settled()).then(() => {
     storedTrustRead = true
@@ -489,16 +496,17 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         reservationsOn.dispose()
         trust.close()
         checks.forEach((check) => check.close())
-        await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined])
+        await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined, ...former.map(closeSpace)])
       })()
       return closing
     },
   }
 }
 
-/** Copies every stored doc of a space into the databases of another room (a new staff space takes the old one's data). */
+/** Copies every stored doc of a space into the databases of another room (a space made anew takes the old one's data, and what was checked of it). */
 export async function copySpaceData(fromRoom: string, toRoom: string): Promise<void> {
   for (const name of [STANDING, ...(await storedMonths(fromRoom))]) {
     await storeIntoDoc(docRoom(toRoom, name), await readStoredDoc(docRoom(fromRoom, name)))
+    copyChecks(docRoom(fromRoom, name), docRoom(toRoom, name))
   }
 }

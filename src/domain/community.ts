@@ -14,6 +14,10 @@ export const SpaceKeySchema = v.object({
 })
 export type SpaceKey = v.InferOutput<typeof SpaceKeySchema>
 
+/** How many public spaces left behind are still offered, and for how long. */
+export const FORMER_KEPT = 4
+export const FORMER_DAYS = 60
+
 export const SPACE_KINDS = ['public', 'staff'] as const
 export type SpaceKind = (typeof SPACE_KINDS)[number]
 
@@ -45,6 +49,12 @@ export const MembershipSchema = v.object({
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** The invitation this device joined with, until its proof is written (trust/grants.ts). */
   invitation: v.optional(InvitationSchema),
+  /**
+   * Public spaces this device has left for a new one (a device was removed), kept
+   * until `until`: their standing doc, as it was, is still offered there, so a phone
+   * that was away finds the record that seals it the new one.
+   */
+  formerPublic: v.optional(v.pipe(v.array(v.object({ ...SpaceKeySchema.entries, until: v.string() })), v.maxLength(FORMER_KEPT))),
 })
 export type Membership = v.InferOutput<typeof MembershipSchema>
 

@@ -101,16 +101,26 @@ export interface SealedBox {
   box: string
 }
 
-/** A new staff space (room and secret), sealed to each device that keeps it: made when a device that held it is removed. */
+/**
+ * A space made anew (room and secret), sealed to each device that keeps it: made when
+ * a device that could read it is removed. Without `space` it is the staff space.
+ */
 export interface Rotation extends Signed {
   type: 'rotation'
+  space?: 'public' | 'staff'
   boxes: SealedBox[]
 }
+export const spaceOfRotation = (rotation: Rotation): 'public' | 'staff' => rotation.space ?? 'staff'
 
 export type TrustRecord = Grant | Revocation | Invitation | Acceptance | DeviceRecord | Rotation
 
 /** The roles whose devices hold the staff space. */
 export const STAFF_SPACE_ROLES: readonly TrustRole[] = ['founder', 'staff', 'hub']
+
+export interface SpaceNow {
+  rotation: Rotation | null
+  holders: ReadonlySet<string>
+}
 
 export interface Verdict {
   /** Each device key's role now. */
@@ -124,9 +134,13 @@ export interface Verdict {
   /** Who may write what (domain/authority.ts): each device's role, person and removal. */
   authority: Authority
   /** The staff space now: the latest valid rotation (null: the key from the first staff invites), and every device that may hold its key. */
-  staffSpace: { rotation: Rotation | null; holders: ReadonlySet<string> }
+  staffSpace: SpaceNow
+  /** The public space now: the latest valid rotation (null: the key the community began with), and every device that may hold its key. */
+  publicSpace: SpaceNow
   /** A removed device may hold the staff space's key: staff must make a new one. */
   mustRotate: boolean
+  /** A removed device may hold the public space's key: staff must make a new one. */
+  mustRenewPublic: boolean
   /** Invitation links still open: not withdrawn, and a one-time link not yet used (Devices lists them). */
   openInvitations: { key: string; by: string; role: TrustRole; uses: 'once' | 'many'; stamp: string; accepted: number }[]
 }
@@ -198,13 +212,18 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
   const removed = new Map<string, { role: TrustRole | null; at: string }>()
   const since = new Map<string, string>()
   let rotation: Rotation | null = null
+  let publicRotation: Rotation | null = null
   // Who may hold the staff space's current key: everyone who has held a staff-space
   // role since it was made (before any rotation, since the community began).
   let holders = new Set<string>([root])
+  // Who may hold the public space's: those it was sealed to, and every device given a
+  // role since (a newcomer's link carries the key of its day).
+  let publicHolders = new Set<string>([root])
   const give = (key: string, role: TrustRole, at: string) => {
     roles.set(key, role)
     if (!since.has(key)) since.set(key, at)
     if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
+    publicHolders.add(key)
   }
   // Two different records with one author and sequence number: that device is lying.
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
@@ -291,13 +310,21 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       }
     } else if (record.type === 'rotation') {
       if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
-      else {
+      else if (spaceOfRotation(record) === 'public') {
+        publicRotation = record
+        publicHolders = new Set(record.boxes.map((box) => box.to))
+      } else {
         rotation = record
         holders = new Set(record.boxes.map((box) => box.to))
       }
     } else if (record.type === 'invitation') {
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
-      else invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
+      else {
+        invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
+        // A link carries the keys of its day: whoever holds it can read those spaces until they are made anew.
+        publicHolders.add(record.invitation)
+        if (mayHoldStaffSpace(record.role)) holders.add(record.invitation)
+      }
     } else {
       const target = roles.get(record.key)
       if (!mayRemove(holder, target ?? null)) refuse(record, 'mayNotGrant')
@@ -313,6 +340,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     }
   }
   const mustRotate = [...holders].some((key) => revoked.has(key))
+  const mustRenewPublic = [...publicHolders].some((key) => revoked.has(key))
   // Only devices that hold or held a role claim a person: a stranger's device record
   // cannot take someone's entries away from them.
   const people = new Map<string, string>()
@@ -322,9 +350,10 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
   }
   const openInvitations = [...invitations.values()]
     .flat()
-    .filter((i) => !revoked.has(i.invitation) && roles.has(i.by) && !(i.uses === 'once' && i.used))
+    // A link made before the public space was made anew carries the old key: nobody meets its newcomer there.
+    .filter((i) => !revoked.has(i.invitation) && roles.has(i.by) && !(i.uses === 'once' && i.used) && !(publicRotation && compareStamps(i.stamp, publicRotation.stamp) < 0))
     .map((i) => ({ key: i.invitation, by: i.by, role: i.role, uses: i.uses, stamp: i.stamp, accepted: acceptedThrough.get(i.invitation) ?? 0 }))
-  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, mustRotate }
+  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, publicSpace: { rotation: publicRotation, holders: publicHolders }, mustRotate, mustRenewPublic }
 }
 
 /**
@@ -376,9 +405,11 @@ export const TrustRecordSchema = v.variant('type', [
   v.object({
     type: v.literal('rotation'),
     ...common,
+    space: v.optional(v.picklist(['public', 'staff'])),
+    // (The public space is sealed to every member's devices: a community of a few hundred phones.)
     boxes: v.pipe(
       v.array(v.object({ to: PublicKeySchema, from: PublicKeySchema, iv: v.pipe(v.string(), v.maxLength(20)), box: v.pipe(v.string(), v.maxLength(400)) })),
-      v.maxLength(200),
+      v.maxLength(2_000),
     ),
   }),
 ])

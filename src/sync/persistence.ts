@@ -178,11 +178,11 @@ export async function recordedState(room: string): Promise<RecordedState | null>
   }
 }
 
-/** Removes a space's stored data from this device (leaving a community): its room's database and its months'. */
-export async function deleteSpaceData(room: string): Promise<void> {
+/** Removes a space's stored data from this device (leaving a community): its room's database and its months' (or only the months'). */
+export async function deleteSpaceData(room: string, { keepStanding = false } = {}): Promise<void> {
   const own = databaseName(room)
   const months = await storedMonths(room)
-  await Promise.all([own, ...months.map((month) => `${own}.${month}`)].map(deleteDatabase))
+  await Promise.all([...(keepStanding ? [] : [own]), ...months.map((month) => `${own}.${month}`)].map(deleteDatabase))
 }
 
 function deleteDatabase(name: string): Promise<void> {

@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import type { InvitationLink, SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
-import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
+import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type SpaceNow, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
 import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust, restoreTrust } from '../store/trust'
@@ -99,18 +99,22 @@ export interface CommunityTrust {
   /** Gives a device a role (a second founder-level device, say); false if this device may not. */
   grant(key: string, role: TrustRole): Promise<boolean>
   /**
-   * Removes a device: a signed revocation, and, if it could hold the staff space, a new
-   * staff space sealed to every staff device that remains. False if this device may not.
+   * Removes a device: a signed revocation, a new public space sealed to every device
+   * that remains, and, if it could hold the staff space, a new staff space sealed to
+   * every staff device that remains. False if this device may not.
    */
   remove(key: string): Promise<boolean>
-  /** Withdraws an invitation link: nobody joins with it from now on; those who did stay. False if this device may not. */
+  /**
+   * Withdraws an invitation link: nobody joins with it from now on; those who did stay.
+   * The spaces it opened are made anew. False if this device may not.
+   */
   withdraw(invitationKey: string): Promise<boolean>
   /** Resolves once the records in the doc now have been checked and acted on. */
   settled(): Promise<void>
   close(): void
 }
 
-/** How long a removed device may still hold the staff key before another staff device makes a new one. */
+/** How long a removed device may still hold a space's key before another staff device makes a new one. */
 const ROTATION_GRACE_MS = 30_000
 
 const SpaceKeyJson = v.object({ room: v.pipe(v.string(), v.minLength(8), v.maxLength(128)), secret: v.pipe(v.string(), v.minLength(16), v.maxLength(256)) })
@@ -145,6 +149,9 @@ export function makeCommunityTrust(options: {
   /** The staff space this device holds now, and what to do when it changes (null: removed from it). */
   staffKey: () => SpaceKey | null
   onStaffKey: (key: SpaceKey | null) => void
+  /** The public space this device holds now, and what to do when it is made anew. */
+  publicKey?: () => SpaceKey
+  onPublicKey?: (key: SpaceKey) => void
   /** Where the records that checked out are kept (this device's settings unless given). */
   kept?: KeptTrust
 }): CommunityTrust {
@@ -203,44 +210,59 @@ export function makeCommunityTrust(options: {
     }
     const held = options.staffKey()
     if (held && verdict.revoked.has(keys.publicKey)) return options.onStaffKey(null)
-    const box = verdict.staffSpace.rotation?.boxes.find((b) => b.to === keys.publicKey)
-    if (box) {
-      const opened = await openSealed(keys, box)
-      const parsed = opened && v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
-      if (parsed?.success && parsed.output.room !== held?.room) options.onStaffKey(parsed.output)
-    }
+    if (verdict.revoked.has(keys.publicKey)) return
+    const staffKey = await keyFor(keys, verdict.staffSpace)
+    if (staffKey && staffKey.room !== held?.room) options.onStaffKey(staffKey)
+    const publicKey = await keyFor(keys, verdict.publicSpace)
+    if (publicKey && options.publicKey && publicKey.room !== options.publicKey().room) options.onPublicKey?.(publicKey)
     // Two staff who removed devices at once may each have missed the other's removal:
-    // if a removed device still holds the key a while later, the staff device whose key
-    // sorts first makes one more staff space. (A removal sends its own new staff space
+    // if a removed device still holds a space's key a while later, the staff device
+    // whose key sorts first makes that space anew. (A removal sends its own new spaces
     // in the same update, so this waits for nothing in the usual case.)
     const first = staffDevices(verdict)[0] === keys.publicKey
-    if (verdict.mustRotate && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
+    if ((verdict.mustRotate || verdict.mustRenewPublic) && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
       lateCheck = setTimeout(() => {
         lateCheck = undefined
         void check().then(async () => {
           const now = state()
-          if (now.checked && now.verdict.mustRotate && staffDevices(now.verdict)[0] === keys.publicKey) await rotate(keys, now.verdict)
+          if (!now.checked || staffDevices(now.verdict)[0] !== keys.publicKey) return
+          const anew = [now.verdict.mustRotate && (await renewal(keys, now.verdict, 'staff')), now.verdict.mustRenewPublic && (await renewal(keys, now.verdict, 'public'))]
+          docs.transact(() => anew.forEach((signed) => signed && putTrust(docs, signed)))
         })
       }, ROTATION_GRACE_MS)
+    }
+  }
+
+  /** The key sealed to this device in a space's latest rotation, if there is one and it opens. */
+  async function keyFor(keys: DeviceKeys, space: SpaceNow): Promise<SpaceKey | null> {
+    const box = space.rotation?.boxes.find((b) => b.to === keys.publicKey)
+    const opened = box && (await openSealed(keys, box))
+    if (!opened) return null
+    try {
+      const parsed = v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
+      return parsed.success ? parsed.output : null
+    } catch {
+      return null
     }
   }
 
   /** The devices that should hold the staff space: a staff-space role, not removed. */
   const staffDevices = (verdict: Verdict) =>
     [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
+  /** The devices that should hold the public space: every role, not removed. */
+  const memberDevices = (verdict: Verdict) => [...verdict.roles.keys()].filter((key) => !verdict.revoked.has(key))
 
-  /** A new staff space sealed to each staff device that stays, signed, ready to write. */
-  async function rotation(keys: DeviceKeys, verdict: Verdict, leaving?: string) {
+  /** A space made anew, sealed to each device that keeps it, signed, ready to write. */
+  async function renewal(keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', leaving?: string) {
     const fresh: SpaceKey = { room: newId(), secret: newSecret() }
     const bytes = new TextEncoder().encode(JSON.stringify(fresh))
     const boxes: SealedBox[] = []
-    for (const key of staffDevices(verdict).filter((holder) => holder !== leaving)) {
+    for (const key of (space === 'staff' ? staffDevices(verdict) : memberDevices(verdict)).filter((holder) => holder !== leaving)) {
       const device = verdict.devices.get(key)
       if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
     }
-    return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), boxes })
+    return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), ...(space === 'public' ? { space } : {}), boxes })
   }
-  const rotate = async (keys: DeviceKeys, verdict: Verdict) => putTrust(docs, await rotation(keys, verdict))
 
   /** This device's keys and the verdict as it stands once checks so far are done; null where nothing is checked. */
   async function acting() {
@@ -295,11 +317,11 @@ export function makeCommunityTrust(options: {
       const invitations = new Set(records.flatMap((r) => (r.type === 'invitation' && r.by === key ? [r.invitation] : [])))
       const accepted = records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key ? [r.key] : []))
       const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq: Math.max(-1, ...seqs), seqs, accepted })
-      // A device with no confirmed role may still have used a staff link: the staff
-      // space is made anew for it too, in the same update as the removal, so no peer
-      // sees one without the other.
-      const anew = !role || STAFF_SPACE_ROLES.includes(role) ? await rotation(keys, current.verdict, key) : null
-      docs.transact(() => [revocation, anew].forEach((signed) => signed && putTrust(docs, signed)))
+      // Every space it could read is made anew, in the same update as the removal, so no
+      // peer sees one without the other: the public space always, the staff space if it
+      // held it (a device with no confirmed role may still have used a staff link).
+      const anew = [await renewal(keys, current.verdict, 'public', key), !role || STAFF_SPACE_ROLES.includes(role) ? await renewal(keys, current.verdict, 'staff', key) : null]
+      docs.transact(() => [revocation, ...anew].forEach((signed) => signed && putTrust(docs, signed)))
       await check()
       return true
     },
@@ -309,7 +331,11 @@ export function makeCommunityTrust(options: {
       if (!current.verdict.openInvitations.some((i) => i.key === invitationKey)) return false
       // The devices that joined with it so far stay; an acceptance signed later (or backdated) does not count.
       const accepted = [...known.values()].flatMap((t) => (t.record.type === 'accept' && t.record.by === invitationKey ? [t.record.key] : []))
-      putTrust(docs, await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key: invitationKey, lastSeq: -1, seqs: [], accepted }))
+      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key: invitationKey, lastSeq: -1, seqs: [], accepted })
+      // Whoever holds the link could read the spaces it opens: they are made anew with it.
+      const role = current.verdict.openInvitations.find((i) => i.key === invitationKey)?.role
+      const anew = [await renewal(keys, current.verdict, 'public'), role && STAFF_SPACE_ROLES.includes(role) ? await renewal(keys, current.verdict, 'staff') : null]
+      docs.transact(() => [revocation, ...anew].forEach((signed) => signed && putTrust(docs, signed)))
       await check()
       return true
     },

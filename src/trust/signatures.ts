@@ -54,6 +54,12 @@ export const localMemory: CheckMemory = {
   },
 }
 
+/** What was checked of one doc, kept for another room's copy of it (the same items, so the same verdicts). */
+export function copyChecks(fromDocRoom: string, toDocRoom: string, memory: CheckMemory = localMemory): void {
+  const saved = memory.read(`checked.${fromDocRoom}`)
+  if (saved) memory.write(`checked.${toDocRoom}`, saved)
+}
+
 export interface SignedRecords extends Gate {
   /** Records that failed their check, with who sent them (Diagnostics). */
   refused: Accessor<RefusedRecord[]>

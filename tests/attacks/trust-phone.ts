@@ -25,6 +25,7 @@ export function trustPhone(me: DeviceKeys, founder: DeviceKeys, community: strin
   const kept = options.kept ?? []
   const clock = new HybridClock(person, () => (wall += 1000))
   const staffKeyCalls: (SpaceKey | null)[] = []
+  const publicKeyCalls: SpaceKey[] = []
   const trust = makeCommunityTrust({
     community,
     founder: founder.publicKey,
@@ -36,6 +37,9 @@ export function trustPhone(me: DeviceKeys, founder: DeviceKeys, community: strin
     person,
     staffKey: () => ({ room: 'staff-room-1', secret: 'staff-secret-0123456789' }),
     onStaffKey: (key) => void staffKeyCalls.push(key),
+    // (The app reopens the community on a new public space: the key held is the last one handed.)
+    publicKey: () => publicKeyCalls.at(-1) ?? { room: 'public-room-1', secret: 'public-secret-0123456789' },
+    onPublicKey: (key) => void publicKeyCalls.push(key),
     kept: keptIn(kept),
   })
   /** Checks run after what each check wrote (a device record, a rotation): three rounds settle them. */
@@ -47,7 +51,7 @@ export function trustPhone(me: DeviceKeys, founder: DeviceKeys, community: strin
     if (!state.checked) throw new Error('trust not checked')
     return state.verdict
   }
-  return { docs, clock, trust, kept, settled, verdict, roles: () => verdict().roles, staffKeyCalls }
+  return { docs, clock, trust, kept, settled, verdict, roles: () => verdict().roles, staffKeyCalls, publicKeyCalls }
 }
 
 /** A community with a staff phone and two residents, as the founder's phone sees it. */

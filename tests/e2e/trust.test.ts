@@ -21,6 +21,14 @@ const moved = (page: Page, from: string | null) =>
     return room !== undefined && room !== old
   }, from, { timeout: 30_000 })
 
+const publicRoom = (page: Page): Promise<string> => page.evaluate(() => (window as any).neighbours.session.publicSpace.key.room)
+/** Waits until this page's public space has moved to a new room. */
+const movedPublic = (page: Page, from: string) =>
+  page.waitForFunction((old) => {
+    const room = (window as any).neighbours?.session?.publicSpace?.key.room
+    return room !== undefined && room !== old
+  }, from, { timeout: 60_000 })
+
 /** Staff remove a device from Me → Devices, after saying yes. */
 async function removeDevice(page: Page, label: string, role: string) {
   await page.click('[data-testid=nav-me]')
@@ -115,6 +123,53 @@ describe('roles from signed grants, checked on every device', () => {
     expect(await staffBytes(lost.page)).toBe(before)
     expect(await storedText(lost.page)).not.toContain('钱爷爷')
     expect(await storedText(lost.page)).not.toContain(newRoom)
+  })
+
+  it('removing a resident ends its reading: the others move to a new public space, a phone that was away finds it, and the removed phone gets nothing new', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const founder = cleanup.add(await launchDevice('founder'), (d) => d.dispose())
+    const removed = cleanup.add(await launchDevice('removed'), (d) => d.dispose())
+    const neighbour = cleanup.add(await launchDevice('neighbour'), (d) => d.dispose())
+    let away = cleanup.add(await launchDevice('away'), (d) => d.dispose())
+
+    await createCommunity(founder.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(founder.page, 'resident')
+    for (const [device, name] of [[removed, '小刘'], [neighbour, '张大爷'], [away, '李阿姨']] as const) {
+      await joinByLink(device.page, link, name)
+      await confirmedRole(device.page, 'resident')
+    }
+    // Every phone holds the others' device records before one of them goes away.
+    const devicesKnown = () => (window as any).neighbours?.session?.trust.state().verdict?.devices.size === 4
+    for (const device of [founder, removed, neighbour, away]) await device.page.waitForFunction(devicesKnown, undefined, { timeout: 30_000 })
+    const oldRoom = await publicRoom(founder.page)
+    await away.close()
+
+    await removeDevice(founder.page, '小刘', 'resident')
+    await movedPublic(founder.page, oldRoom)
+    const newRoom = await publicRoom(founder.page)
+    await movedPublic(neighbour.page, oldRoom)
+    expect(await publicRoom(neighbour.page)).toBe(newRoom)
+
+    await postNotice(founder.page, '周五停水通知')
+    await waitForNotice(neighbour.page, '周五停水通知')
+    expect((await dataChannelBytes(neighbour.page)).received).toBeGreaterThan(0)
+
+    // The phone that was away starts in the old room, where the others still offer the
+    // old standing doc: it finds its sealed key there, moves, and gets the notice.
+    away = await away.restart()
+    cleanup.add(away, (d) => d.dispose())
+    await away.page.goto(servers.appUrl)
+    await movedPublic(away.page, oldRoom)
+    expect(await publicRoom(away.page)).toBe(newRoom)
+    await waitForNotice(away.page, '周五停水通知')
+
+    // The removed phone: still in the old room, holding none of it.
+    expect(await publicRoom(removed.page)).toBe(oldRoom)
+    await removed.page.waitForTimeout(2_000)
+    expect(await noticeTitles(removed.page)).not.toContain('周五停水通知')
+    const stored = await storedText(removed.page)
+    expect(stored).not.toContain('周五停水通知')
+    expect(stored).not.toContain(newRoom)
   })
 
   it('a tampered resident phone posts a notice as staff, cancels a shift and withdraws someone else’s sign-up: no other phone shows any of it, and the sign-up is written back on every phone', async () => {

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
-import { canChooseRole, roleForInvite, type Membership, type Role, type SpaceKey } from '../../domain/community'
+import { canChooseRole, FORMER_DAYS, FORMER_KEPT, roleForInvite, type Membership, type Role, type SpaceKey } from '../../domain/community'
+import { plusDays, today } from '../../domain/calendar'
 import { newId, newSecret } from '../../domain/ids'
 import { loadDeviceKeys, newCommunityId } from '../../trust/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
@@ -58,7 +59,7 @@ export function createAppState(stored: DeviceSettings) {
   let generation = 0
   let queue: Promise<void> = Promise.resolve()
   createEffect(
-    on([() => active()?.id, () => active()?.staff?.room, () => active()?.hub, () => signaling().join('\n')], () => {
+    on([() => active()?.id, () => active()?.public.room, () => active()?.staff?.room, () => active()?.hub, () => signaling().join('\n')], () => {
       const mine = ++generation
       setSession(null)
       queue = queue.then(async () => {
@@ -73,6 +74,7 @@ export function createAppState(stored: DeviceSettings) {
           // Once the proof of its invitation is written, the secret is not kept.
           onAccepted: () => setDevice('communities', (c) => c.id === membership.id, 'invitation', undefined),
           onStaffKey: (key) => void changeStaffSpace(membership.id, key),
+          onPublicKey: (key) => void changePublicSpace(membership.id, key),
         })
         current = opened
         setSession(opened)
@@ -102,6 +104,31 @@ export function createAppState(stored: DeviceSettings) {
       await queue
       forgetActivity(old.room)
       await deleteSpaceData(old.room)
+    })
+    return changing
+  }
+
+  /**
+   * A new public space (a device was removed): its data is copied from the old one and
+   * the community reopens on it. The old room's months go; its standing doc stays and is
+   * still offered for a while, so a phone that was away finds its way to the new one.
+   */
+  function changePublicSpace(id: string, key: SpaceKey) {
+    changing = changing.then(async () => {
+      const membership = device.communities.find((c) => c.id === id)
+      const old = membership?.public
+      if (!membership || !old || old.room === key.room) return
+      await copySpaceData(old.room, key.room)
+      const now = today()
+      const former = [{ ...unwrap(old), until: plusDays(now, FORMER_DAYS) }, ...(membership.formerPublic ?? []).filter((f) => f.until >= now && f.room !== key.room)].slice(0, FORMER_KEPT)
+      const gone = (membership.formerPublic ?? []).filter((f) => !former.some((kept) => kept.room === f.room))
+      setDevice('communities', (c) => c.id === id, (c) => ({ ...c, public: key, formerPublic: former }))
+      await queue
+      await deleteSpaceData(old.room, { keepStanding: true })
+      for (const f of gone) {
+        forgetActivity(f.room)
+        await deleteSpaceData(f.room)
+      }
     })
     return changing
   }
@@ -208,7 +235,7 @@ export function createAppState(stored: DeviceSettings) {
       forgetGlance()
       // Storage must be closed before its database can be deleted.
       await queue
-      for (const key of [membership.public, membership.staff]) {
+      for (const key of [membership.public, membership.staff, ...(membership.formerPublic ?? [])]) {
         if (!key) continue
         forgetActivity(key.room)
         await deleteSpaceData(key.room)
