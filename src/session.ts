@@ -298,7 +298,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   // before the first record loads (a community made before device keys has none).
   const keys = loadDeviceKeys()
   const checks = membership.founder
-    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, keys, firstDocs: [STANDING, thisMonth!] })))
+    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, space: space.kind, keys, firstDocs: [STANDING, thisMonth!] })))
     : []
   const flushed = () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)
   const [saving, setSaving] = createSignal(false)

@@ -365,6 +365,21 @@ export function canonicalBytes(collection: string, key: string, content: unknown
   return new TextEncoder().encode(canonicalJson([collection, key, content]))
 }
 
+/** Where a record is kept: its community and space, which its signature covers too. */
+export interface RecordScope {
+  community: string
+  space: 'public' | 'staff'
+}
+
+/**
+ * The bytes a record's signature covers: its community, space, collection, key and
+ * fields, so a valid record replays nowhere else (another community where its author
+ * also holds a role, the other space, another key).
+ */
+export function recordBytes(scope: RecordScope, collection: string, key: string, content: unknown): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(canonicalJson([scope.community, scope.space, collection, key, content]))
+}
+
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('cannot sign a non-finite number')

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
 import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
-import { canonicalBytes, type Authority, type TrustRole } from '../domain/trust'
+import { recordBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
 
@@ -25,7 +25,7 @@ import { signRaw, verify, type DeviceKeys } from './keys'
 export interface Signature {
   /** The author's signing key (base64url). */
   by: string
-  /** Ed25519 over canonicalBytes(collection, key, the record without `sig`): 64 bytes, kept as bytes. */
+  /** Ed25519 over recordBytes(community and space, collection, key, the record without `sig`): 64 bytes, kept as bytes. */
   s: Uint8Array
 }
 
@@ -123,6 +123,8 @@ export function makeSignedRecords(options: {
   docs: SpaceDocs
   room: string
   community: string
+  /** Which of the community's spaces these docs are (signatures name it). */
+  space: 'public' | 'staff'
   keys: Promise<DeviceKeys | null>
   memory?: CheckMemory
   /** The docs the first screen reads (the standing doc and this month): the rest is checked once they hold records. */
@@ -133,6 +135,7 @@ export function makeSignedRecords(options: {
   healAfterMs?: number
 }): SignedRecords {
   const { docs, room } = options
+  const scope = { community: options.community, space: options.space }
   const memory = options.memory ?? localMemory
   let authority = authorityFrom(memory.read(`authority.${options.community}`))
   let keys: DeviceKeys | null | undefined
@@ -240,7 +243,7 @@ export function makeSignedRecords(options: {
   /** Whether one record's signature holds (content no signature can cover, such as a non-finite number, fails). */
   const checkOne = ({ map, key, raw }: Pick<Queued, 'map' | 'key' | 'raw'>): Promise<boolean> => {
     try {
-      return verify(raw.sig.by, raw.sig.s, canonicalBytes(map.name, key, withoutSignature(raw)))
+      return verify(raw.sig.by, raw.sig.s, recordBytes(scope, map.name, key, withoutSignature(raw)))
     } catch {
       return Promise.resolve(false)
     }
@@ -335,7 +338,7 @@ export function makeSignedRecords(options: {
         const raw = shard?.get(key)
         if (!shard || !item || item.deleted || typeof raw !== 'object' || raw === null || !own.has(raw) || hasSignature(raw)) continue
         const content = raw as Record<string, unknown>
-        const s = await signRaw(keys.signing.privateKey, canonicalBytes(map.name, key, content))
+        const s = await signRaw(keys.signing.privateKey, recordBytes(scope, map.name, key, content))
         const value = { ...content, sig: { by: keys.publicKey, s } }
         own.add(value)
         signed.push({ shard, item, key, value })

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { HybridClock } from '../../src/domain/hlc'
 import type { Authority, TrustRole } from '../../src/domain/trust'
-import { canonicalBytes } from '../../src/domain/trust'
+import { recordBytes, type RecordScope } from '../../src/domain/trust'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
 import { readShiftData } from '../../src/store/shifts'
@@ -25,16 +25,18 @@ export interface Device {
   person: { id: string; name: string }
   memory: Map<string, string>
   gate: SignedRecords
+  /** The community and space its gate checks for. */
+  scope: RecordScope
 }
 
 export const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (name) => map.get(name) ?? null, write: (name, value) => void map.set(name, value) })
 
-export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[], healAfterMs?: number): Promise<Device> {
+export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[], healAfterMs?: number, scope: RecordScope = { community: 'c1', space: 'public' }): Promise<Device> {
   const own = keys ?? (await makeKeys())
   const docs = new SpaceDocs()
-  const gate = makeSignedRecords({ docs, room: 'room', community: 'c1', keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}), ...(healAfterMs !== undefined ? { healAfterMs } : {}) })
+  const gate = makeSignedRecords({ docs, room: 'room', ...scope, keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}), ...(healAfterMs !== undefined ? { healAfterMs } : {}) })
   docs.gate = gate
-  return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate }
+  return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate, scope }
 }
 
 /** The founder's staff phone and two residents' phones (and any more residents named), each knowing who is who. */
@@ -86,9 +88,9 @@ export async function meetAndSettle(devices: Device[]) {
 export const notices = (d: Device) => [...readCollection(publicSpace(d.docs).notices, NoticeSchema).records.values()].map((n) => n.title)
 export const signups = (d: Device) => readShiftData(d.docs).signups.map((s) => `${s.personId}:${s.active}`)
 
-/** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all). */
-export async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true) {
-  const sig = signed ? { by: d.keys.publicKey, s: await signRaw(d.keys.signing.privateKey, canonicalBytes(collection, key, value)) } : undefined
+/** Writes straight into the doc, as a modified app would, signed with the device's own key (or not at all), for its own community and space unless told. */
+export async function tamper(d: Device, collection: string, key: string, value: Record<string, unknown>, signed = true, scope = d.scope) {
+  const sig = signed ? { by: d.keys.publicKey, s: await signRaw(d.keys.signing.privateKey, recordBytes(scope, collection, key, value)) } : undefined
   const docName = key.startsWith(MONTH) || /^\d{4}-\d{2}/.test(key) ? key.slice(0, 7) : STANDING
   const shard = d.docs.open(docName).getMap(collection)
   // Through a second Y.Doc with another client id, so the tampering device's own gate treats it as a peer's.

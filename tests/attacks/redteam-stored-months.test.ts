@@ -26,7 +26,7 @@ const draft = { title: '元旦帮厨', category: 'canteen' as const, place: '食
 async function phone(d: Device, room: string, authority: Parameters<Device['gate']['setAuthority']>[0]) {
   const docs = new SpaceDocs()
   publicSpace(docs) // every collection of the space, as the session's live collections make them
-  const gate = makeSignedRecords({ docs, room, community: 'c1', keys: Promise.resolve(d.keys), memory: memoryOf(new Map()) })
+  const gate = makeSignedRecords({ docs, room, community: 'c1', space: 'public', keys: Promise.resolve(d.keys), memory: memoryOf(new Map()) })
   docs.gate = gate
   gate.setAuthority(authority)
   const storage = new Map<string, SpaceStorage>()

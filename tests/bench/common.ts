@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { addDays, format, startOfWeek } from 'date-fns'
 import type { Page, Route } from 'playwright-core'
 import { launchDevice, type Servers } from '../e2e/harness'
@@ -12,7 +12,7 @@ import { monthOf, monthsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
 import { docRoom, STANDING, type DocName, type SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { isChecked } from '../../src/domain/authority'
-import { canonicalBytes } from '../../src/domain/trust'
+import { recordBytes } from '../../src/domain/trust'
 
 // What every benchmark shares: the scale and seed, the year (built once through
 // the store commands and kept in .bench/ between runs), and how a figure is reported.
@@ -47,6 +47,16 @@ export interface YearFiles {
    */
   signer: string
   founderKeys: { signing: string; agreement: string; publicKey: string; agreementKey: string }
+  /** The bench community's id, made from the signer's key as the app makes one (trust/keys.ts newCommunityId): signatures name it. */
+  community: string
+}
+
+const base64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
+/** A community id bound to `founderKey`, made as the app makes one (a salt, and a hash of key and salt). */
+function communityIdOf(founderKey: string): string {
+  const salt = base64Url(randomBytes(8))
+  const hash = createHash('sha256').update(Buffer.concat([Buffer.from(founderKey, 'base64url'), Buffer.from(salt, 'base64url')])).digest()
+  return salt + base64Url(hash.subarray(0, 16))
 }
 
 /**
@@ -54,18 +64,18 @@ export interface YearFiles {
  * copy replaces the record it wrote. One key signs all (a staff phone may write
  * anything), with Node's synchronous Ed25519.
  */
-function yearSigner(privateKey: KeyObject, signer: string) {
-  const written = new Set<{ map: SpaceMap; key: string }>()
+function yearSigner(privateKey: KeyObject, signer: string, community: string) {
+  const written = new Set<{ map: SpaceMap; key: string; space: 'public' | 'staff' }>()
   return {
-    onDocs(docs: SpaceDocs) {
-      docs.gate = { read: (_map, key, shard) => shard.get(key), replaced: () => {}, written: (map, key) => void written.add({ map, key }) }
+    onDocs(docs: SpaceDocs, space: 'public' | 'staff') {
+      docs.gate = { read: (_map, key, shard) => shard.get(key), replaced: () => {}, written: (map, key) => void written.add({ map, key, space }) }
     },
     afterCommand() {
-      for (const { map, key } of written) {
+      for (const { map, key, space } of written) {
         const shard = map.shardOf(key)
         const value = shard?.get(key) as Record<string, unknown> | undefined
         if (!shard || !value || !isChecked(map.name) || 'sig' in value) continue
-        const s = new Uint8Array(sign(null, canonicalBytes(map.name, key, value), privateKey))
+        const s = new Uint8Array(sign(null, recordBytes({ community, space }, map.name, key, value), privateKey))
         shard.doc!.transact(() => shard.set(key, { ...value, sig: { by: signer, s } }))
       }
       written.clear()
@@ -105,7 +115,7 @@ function writeSpaceFiles(dir: string, space: string, doc: SpaceDocs): SpaceFiles
 /** Builds the year (or reads the one built earlier with the same scale, seed and dates). */
 export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs: number) => void): YearFiles {
   const monday = firstMonday()
-  const dir = join(CACHE, `year-signed4-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
+  const dir = join(CACHE, `year-signed5-${SCALE}x-seed${SEED}-${format(monday, 'yyyy-MM-dd')}`)
   if (!onBuilt && existsSync(join(dir, 'meta.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
     return { ...meta, public: readSpaceFiles(dir, 'public'), staff: readSpaceFiles(dir, 'staff') }
@@ -115,7 +125,8 @@ export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs
   const signer = keys.publicKey.export({ format: 'jwk' }).x!
   const pkcs8 = (key: KeyObject) => key.export({ format: 'der', type: 'pkcs8' }).toString('base64')
   const founderKeys = { signing: pkcs8(keys.privateKey), agreement: pkcs8(agreement.privateKey), publicKey: signer, agreementKey: agreement.publicKey.export({ format: 'jwk' }).x! }
-  const signing = yearSigner(keys.privateKey, signer)
+  const community = communityIdOf(signer)
+  const signing = yearSigner(keys.privateKey, signer, community)
   const start = performance.now()
   const year = buildYear(SCALE, SEED, monday, signing)
   signing.afterCommand()
@@ -131,6 +142,7 @@ export function yearFiles(onBuilt?: (year: ReturnType<typeof buildYear>, buildMs
     buildMs,
     signer,
     founderKeys,
+    community,
   }
   mkdirSync(dir, { recursive: true })
   const files = { public: writeSpaceFiles(dir, 'public', year.publicDoc), staff: writeSpaceFiles(dir, 'staff', year.staffDoc) }
@@ -227,6 +239,29 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   await page.evaluate(async (list) => {
     for (const [db, url] of list) await (window as any).bench.store(db, url)
   }, stores)
+  // The year's records are signed for the community id made with them: the community
+  // just made takes that id (its rooms stay), as if it had been founded with it.
+  await page.evaluate(async ({ from, to }) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('neighbours', 1)
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    await new Promise((resolve, reject) => {
+      const store = db.transaction('settings', 'readwrite').objectStore('settings')
+      const read = store.get('neighbours.device')
+      read.onsuccess = () => {
+        const settings = read.result
+        settings.communities = settings.communities.map((c: { id: string }) => (c.id === from ? { ...c, id: to } : c))
+        if (settings.activeCommunityId === from) settings.activeCommunityId = to
+        const write = store.put(settings, 'neighbours.device')
+        write.onsuccess = resolve
+        write.onerror = () => reject(write.error)
+      }
+      read.onerror = () => reject(read.error)
+    })
+    db.close()
+  }, { from: membership.id, to: year.community })
   // Playwright turns the browser's HTTP cache off while a route is installed: without
   // this, every start measured here would download the app's modules again, which no
   // phone does (its service worker, or its HTTP cache, holds them).

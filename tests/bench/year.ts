@@ -67,12 +67,12 @@ const FIRST = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
 const GIVEN = ['建国', '秀英', '桂兰', '志强', '丽华', '玉珍', '国庆', '淑芬', '德明', '海燕', '文', '静']
 
 /** Builds the 364 days from `firstMonday` on; `hooks` see each space's docs and run after each command (the benchmark signs there). */
-export function buildYear(scale: number, seed: number, firstMonday: Date, hooks: { onDocs?: (docs: SpaceDocs) => void; afterCommand?: () => void } = {}): Year {
+export function buildYear(scale: number, seed: number, firstMonday: Date, hooks: { onDocs?: (docs: SpaceDocs, space: 'public' | 'staff') => void; afterCommand?: () => void } = {}): Year {
   const random = seeded(seed)
   const publicDoc = new SpaceDocs()
   const staffDoc = new SpaceDocs()
-  hooks.onDocs?.(publicDoc)
-  hooks.onDocs?.(staffDoc)
+  hooks.onDocs?.(publicDoc, 'public')
+  hooks.onDocs?.(staffDoc, 'staff')
   const firstDate = new Date(firstMonday.getFullYear(), firstMonday.getMonth(), firstMonday.getDate(), 8, 0)
   let simNow = firstDate.getTime()
   // What is done ahead of time is stamped before the real now (a stamp over a day ahead of
