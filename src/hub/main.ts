@@ -1,20 +1,28 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
 import WebSocket from 'ws'
+import { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
+import { SignedTrustSchema, type SignedTrust } from '../domain/trust'
 import { isDocName, isDocNameNear } from '../store/space-docs'
-import { InviteSchema, readInvite, type Invite } from '../sync/invite'
+import { keepSettingsIn } from '../sync/device'
+import { InviteSchema, inviteProblem, readInvite, type Invite } from '../sync/invite'
 import { PeerOrigin } from '../sync/replication'
-import { DiskShelf } from './disk-shelf'
-import { FileStorage } from './file-storage'
+import type { KeptTrust } from '../trust/grants'
+import { fileSettings, FileStorage } from './file-storage'
+import { loadHubKeys } from './hub-keys'
+import { startHubTrust } from './hub-trust'
+import { HubSpaces, readHubState, startAfresh, type Connect } from './spaces'
 
 // The community hub as a process with no browser: `npm run hub -- "<invite link>"`.
 // It joins like any member, through the same signaling server and WebRTC (Node's
 // WebRTC is node-datachannel), keeps every doc of the spaces its invite opens on disk,
 // passes on what it receives, and logs what it syncs. Run again without a link, it
-// resumes with what it holds.
+// resumes with what it holds. It is a member like a phone (hub-trust.ts): its own keys,
+// its invitation accepted and its device record signed, so staff see it in Devices;
+// removed there, it leaves; when a space is made anew with a key sealed to it, it moves.
 
 const dataRoot = join(process.env.NEIGHBOURS_DATA ?? join(homedir(), '.local', 'share', 'neighbours'), 'hub')
 const log = (...parts: unknown[]) => console.log(new Date().toISOString().slice(0, 19).replace('T', ' '), ...parts)
@@ -24,21 +32,23 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-/** The invite given now (and remembered), or the one remembered from before. */
-function chooseInvite(): Invite {
+/** The invite given now (and remembered), or the one remembered from before; `again` when it is the one remembered. */
+function chooseInvite(): { invite: Invite; again: boolean } {
   const link = process.argv[2]
   const saved = join(dataRoot, 'invite.json')
+  const remembered = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : null
   if (link) {
     const invite = readInvite(link)
     if (!invite) fail('That is not a Neighbours invite link (it has no "#join=" part, or it is damaged). 这不是邻里的邀请链接。')
     mkdirSync(dataRoot, { recursive: true })
     writeFileSync(saved, JSON.stringify(invite))
-    return invite
+    // The same link given at every start (a service's command line) is not a new invitation.
+    return { invite, again: JSON.stringify(invite) === JSON.stringify(remembered) }
   }
-  if (!existsSync(saved)) fail('Usage: npm run hub -- "<invite link>"   (a staff invite gives the hub the staff space too)\n用法：npm run hub -- "<邀请链接>"')
-  const parsed = v.safeParse(InviteSchema, JSON.parse(readFileSync(saved, 'utf8')))
+  if (!remembered) fail('Usage: npm run hub -- "<invite link>"   (a staff invite gives the hub the staff space too)\n用法：npm run hub -- "<邀请链接>"')
+  const parsed = v.safeParse(InviteSchema, remembered)
   if (!parsed.success) fail(`The remembered invite in ${saved} is damaged; run again with the link.`)
-  return parsed.output
+  return { invite: parsed.output, again: true }
 }
 
 /** This hub's device id, the same across restarts. */
@@ -51,17 +61,47 @@ function deviceId(): string {
   return id
 }
 
+/** The trust records that checked out, kept beside the docs (a peer may delete them from the doc). */
+function keptInFile(path: string): KeptTrust {
+  return {
+    read: async () => {
+      if (!existsSync(path)) return []
+      const stored: unknown = JSON.parse(readFileSync(path, 'utf8'))
+      return Array.isArray(stored) ? stored.filter((t): t is SignedTrust => v.is(SignedTrustSchema, t)) : []
+    },
+    write: async (records) => {
+      writeFileSync(`${path}.new`, JSON.stringify(records))
+      renameSync(`${path}.new`, path)
+    },
+  }
+}
+
 async function main() {
-  const invite = chooseInvite()
+  const { invite, again } = chooseInvite()
+  const problem = await inviteProblem(invite)
+  if (problem === 'noFounder') fail('This invite link names no founder key, so nothing it brings can be checked; ask staff for a new link from an up-to-date app. 这个邀请链接没有创建者密钥，无法核验，请工作人员重新生成。')
+  if (problem) fail('This invite link does not belong to the community it names (its id was not made from its founder key). 这个邀请链接与社区不符。')
   const signaling = process.env.SIGNALING_URL ? process.env.SIGNALING_URL.split(/[\s,]+/).filter(Boolean) : (invite.signaling ?? [])
   if (signaling.length === 0) fail('The invite names no signaling server; give one: SIGNALING_URL=ws://<host>:4444 npm run hub')
   const dir = join(dataRoot, invite.id)
   mkdirSync(dir, { recursive: true })
 
+  const saved = readHubState(dir)
+  if (again && saved?.removed) {
+    fail(`Staff removed this hub from "${invite.name}" (${saved.removed.slice(0, 10)}); it serves nothing until it is given a new invite link. 工作人员已将本中转站移出社区，请用新的邀请链接启动。`)
+  }
+  // A removed key never counts again: a new link after a removal gets a new key.
+  if (saved?.removed) rmSync(join(dir, 'keys.json'), { force: true })
+
   // What the transport expects of a browser: a WebSocket, storage for sync times, and
   // no BroadcastChannel (lib0 would open one that keeps the process alive).
   Object.assign(globalThis, { WebSocket, localStorage: new FileStorage(join(dir, 'sync.json')) })
   delete (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel
+  // What a phone keeps in IndexedDB (its trust records' sequence number) is kept in a file.
+  const keys = await (async () => {
+    keepSettingsIn(fileSettings(join(dir, 'settings.json')))
+    return loadHubKeys(join(dir, 'keys.json'))
+  })().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)))
   const { connectSpace } = await import('../sync/transport')
   const polyfill = await import('node-datachannel/polyfill')
   // simple-peer rewrites the offer's sdp, which node-datachannel's descriptions do not allow: hand it plain ones.
@@ -78,14 +118,12 @@ async function main() {
   const webrtc = { RTCPeerConnection: PeerConnection as unknown as typeof RTCPeerConnection, RTCSessionDescription: polyfill.RTCSessionDescription, RTCIceCandidate: polyfill.RTCIceCandidate }
   // On a LAN the hub listens on every address; tests keep it to loopback.
   const rtcConfig = process.env.HUB_BIND_ADDRESS ? { bindAddress: process.env.HUB_BIND_ADDRESS } : {}
-  const self = { device: deviceId(), label: process.env.HUB_NAME ?? `hub@${hostname()}` }
+  const self = { device: deviceId(), label: (process.env.HUB_NAME ?? `hub@${hostname()}`).slice(0, 30) }
 
-  const spaces = [{ kind: 'public', key: invite.public }, ...(invite.staff ? [{ kind: 'staff', key: invite.staff }] : [])]
-  const running = spaces.map(({ kind, key }) => {
-    const shelf = new DiskShelf(join(dir, kind), isDocName)
+  const connect: Connect = (kind, key, shelf) => {
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: true, isDocName: (name) => isDocNameNear(name), webrtc, rtcConfig })
     const labelOf = (peer: string) => sync.replicator.connected().find((p) => p.id === peer)?.label || peer.slice(0, 8)
-    shelf.onChange((name, update, origin) => {
+    const stopLogging = shelf.onChange((name, update, origin) => {
       if (origin instanceof PeerOrigin) log(`${kind} ${name} ← ${labelOf(origin.peer)} (${update.length} bytes)`)
     })
     let peers = new Set<string>()
@@ -95,23 +133,56 @@ async function main() {
       for (const id of peers) if (!now.has(id)) log(`${kind}: a peer left (${sync.status().peers} now)`)
       peers = now
     })
-    log(`${kind} space: holding ${shelf.names().length} docs (${shelf.names().sort().join(', ') || 'none yet'})`)
-    return { shelf, sync }
-  })
-  log(`Hub for "${invite.name}" is running as ${self.label}; signaling ${signaling.join(', ')}; data in ${dir}. Ctrl+C stops it.`)
-
-  const stop = async () => {
-    log('stopping')
-    await Promise.all(running.map(async ({ shelf, sync }) => {
-      await sync.destroy()
-      shelf.close()
-    }))
-    process.exit(0)
+    return {
+      async destroy() {
+        stopLogging()
+        await sync.destroy()
+      },
+    }
   }
+  // A new link starts afresh (its invitation is accepted, its keys held) but keeps the docs it has.
+  const spaces = new HubSpaces(dir, again && saved ? saved : startAfresh(saved), { connect, isDocName })
+  const wanted = again && saved ? { public: spaces.key('public'), staff: spaces.key('staff') } : { public: invite.public, staff: invite.staff ?? null }
+  for (const kind of ['public', 'staff'] as const) {
+    const key = wanted[kind]
+    if (key) await spaces.hold(kind, key)
+    else if (spaces.key(kind)) await spaces.drop(kind)
+  }
+  for (const kind of ['public', 'staff'] as const) {
+    const shelf = spaces.shelf(kind)
+    if (shelf) log(`${kind} space: holding ${shelf.names().length} docs (${shelf.names().sort().join(', ') || 'none yet'})`)
+  }
+  for (const { room, until } of spaces.serveFormer()) log(`public space left behind (room ${room.slice(0, 8)}): its standing doc is offered until ${until}, for phones that were away`)
+
+  let stopping = false
+  const stop = async (code = 0) => {
+    if (stopping) return
+    stopping = true
+    log('stopping')
+    hub.close()
+    await spaces.close()
+    process.exit(code)
+  }
+  const hub = startHubTrust({
+    community: invite.id,
+    name: invite.name,
+    founder: invite.founder!,
+    keys,
+    spaces,
+    label: self.label,
+    ...(invite.invitation ? { pending: invite.invitation } : {}),
+    kept: keptInFile(join(dir, 'trust.json')),
+    log,
+    clock: new HybridClock(self.device),
+    // Nothing is left to serve.
+    onRemoved: () => void stop(0),
+  })
+  log(`Hub for "${invite.name}" is running as ${self.label} (device key ${keys.publicKey.slice(0, 8)}); signaling ${signaling.join(', ')}; data in ${dir}. Ctrl+C stops it.`)
+
   // A hub stays up: one peer's broken connection must not end it for everyone.
   process.on('uncaughtException', (error) => log('error (the hub carries on):', error instanceof Error ? error.message : error))
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
 }
 
 void main()

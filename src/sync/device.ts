@@ -52,8 +52,21 @@ function openSettings(): Promise<IDBDatabase> {
 
 let database: Promise<IDBDatabase> | null = null
 
+/** Where a process with no IndexedDB (the hub) keeps these values instead. */
+export interface SettingsStore {
+  read(key: string): Promise<unknown>
+  /** Resolves once the value is on disk. */
+  write(key: string, value: unknown): Promise<void>
+}
+let elsewhere: SettingsStore | null = null
+/** From now on, settings (the trust records' sequence number, say) are read and written there. */
+export function keepSettingsIn(store: SettingsStore): void {
+  elsewhere = store
+}
+
 /** One value this device keeps for itself (its settings, its keys), read from IndexedDB. */
 export async function readSetting(key: string): Promise<unknown> {
+  if (elsewhere) return elsewhere.read(key)
   database ??= openSettings()
   const db = await database
   return new Promise<unknown>((resolve, reject) => {
@@ -68,6 +81,7 @@ export async function readSetting(key: string): Promise<unknown> {
  * browser has flushed it. Rejects on a storage error.
  */
 export async function writeSetting(key: string, value: unknown): Promise<void> {
+  if (elsewhere) return elsewhere.write(key, value)
   database ??= openSettings()
   const db = await database
   await new Promise<void>((resolve, reject) => {

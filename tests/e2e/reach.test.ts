@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -140,5 +140,30 @@ describe('reach', () => {
     expect(hub.output()).toMatch(/public space: holding [1-9]\d* docs/)
 
     await newcomerSeesIt(residentLink)
+  })
+
+  it('the hub process shows in Devices on the staff phone with its own signed record, and leaves when staff remove it', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const staffLink = await inviteLink(staff.page, 'staff')
+    const dataDir = cleanup.add(mkdtempSync(join(tmpdir(), 'neighbours-hub-')), async (dir) => rmSync(dir, { recursive: true, force: true }))
+    const hub = await startHubProcess(dataDir, staffLink)
+    cleanup.add(null, () => hub.stop())
+    const community: string = await staff.page.evaluate(() => (window as any).neighbours.session.membership.id)
+    const held = () => readdirSync(join(dataDir, 'hub', community))
+
+    await staff.page.click('[data-testid=nav-me]')
+    const row = staff.page.locator('[data-testid=device-row][data-label=办公室中转站][data-role=staff]')
+    await row.waitFor({ timeout: 60_000 })
+    expect(hub.output()).toMatch(/accepted its invitation/)
+    expect(held()).toContain('staff')
+
+    await row.locator('[data-testid=remove-device]').click()
+    await staff.page.click('[role=dialog] button:has-text("移除这台设备")')
+    await expect.poll(() => hub.output(), { timeout: 60_000 }).toMatch(/Staff removed this hub/)
+    expect(held().filter((name) => name.startsWith('staff'))).toEqual([])
+    // Started again with what it remembers, it serves nothing until given a new link.
+    await expect(startHubProcess(dataDir)).rejects.toThrow(/Staff removed this hub/)
   })
 })

@@ -1,0 +1,159 @@
+import * as v from 'valibot'
+import { SpaceKeySchema, type InvitationLink, type SpaceKey, type SpaceKind } from '../domain/community'
+import { compareStamps, HybridClock } from '../domain/hlc'
+import { personOfKey, type Rotation, type TrustRole, type Verdict } from '../domain/trust'
+import { makeCommunityTrust, type CommunityTrust, type KeptTrust } from '../trust/grants'
+import { openSealed, type DeviceKeys } from '../trust/keys'
+import type { HubSpaces } from './spaces'
+import { bridgeStanding } from './standing-bridge'
+
+// The hub process as a member, judged like any device: it has its own keys, accepts
+// its invitation with the link's secret and writes its own signed device record (the
+// app's trust code, trust/grants.ts, does both, as on a phone), so staff see it in
+// Devices and can remove it. From each verdict it learns whether it was removed (it
+// then leaves, deleting its staff copy) and whether a space was made anew with a key
+// sealed to it (it then moves that space to the new room).
+
+export interface HubTrust {
+  trust: CommunityTrust
+  /** Moves a space to the room a rotation seals to this hub, if it seals one and it is new. Resolves once done. */
+  follow(kind: SpaceKind, rotation: Rotation | null): Promise<void>
+  /** Resolves once the trust records so far are checked and the hub has acted on them. */
+  settled(): Promise<void>
+  close(): void
+}
+
+const rotationId = (rotation: Rotation) => `${rotation.by}#${rotation.seq}`
+
+export function startHubTrust(options: {
+  community: string
+  name: string
+  founder: string
+  keys: DeviceKeys
+  spaces: HubSpaces
+  /** The name it shows in Devices (a device record holds 30 characters). */
+  label: string
+  /** The invitation in its link, until its proof is written. */
+  pending?: InvitationLink
+  kept: KeptTrust
+  log: (...parts: unknown[]) => void
+  /** Staff removed the hub: it has left every room. */
+  onRemoved?: () => void
+  clock?: HybridClock
+}): HubTrust {
+  const { keys, spaces, log, name } = options
+  const me = keys.publicKey
+  const label = options.label.slice(0, 30)
+  const publicShelf = spaces.shelf('public')
+  if (!publicShelf) throw new Error('the hub serves no public space')
+  const bridge = bridgeStanding(publicShelf)
+  spaces.onShelf((kind, shelf) => kind === 'public' && bridge.attach(shelf))
+  const clock = options.clock ?? new HybridClock(personOfKey(me))
+  let role: TrustRole | null | undefined
+  /** When the records first gave this hub a role. */
+  let since: string | undefined
+  let latest: Verdict | undefined
+  let removed = spaces.removed !== undefined
+  // Rotations already acted on (each is opened once, not at every verdict).
+  const followed = new Set<string>()
+  let acting: Promise<void> = Promise.resolve()
+
+  async function onVerdict(verdict: Verdict) {
+    if (removed) return
+    const revoked = verdict.authority.removed.get(me)
+    if (revoked) {
+      removed = true
+      const staffCopy = spaces.folder('staff')
+      await spaces.removedAt(revoked.at)
+      log(
+        `Staff removed this hub from "${name}": it has left the public space${staffCopy ? ` and the staff space, and deleted its copy of the staff space (${staffCopy})` : ''}. ` +
+          'To serve this community again, run it with a new invite link. 工作人员已将本中转站移出社区，它已退出' +
+          (staffCopy ? '并删除了工作人员空间的资料。' : '。'),
+      )
+      options.onRemoved?.()
+      return
+    }
+    const now = verdict.roles.get(me) ?? null
+    if (now !== role) {
+      if (now) log(`The community's signed records name this hub "${verdict.devices.get(me)?.label ?? label}", with the role ${now}: staff see it in Devices.`)
+      else if (role) log('This hub no longer holds a role in the community.')
+      role = now
+    }
+    since = verdict.authority.since?.get(me)
+    latest = verdict
+    await follow('staff', verdict.staffSpace.rotation)
+    await follow('public', verdict.publicSpace.rotation)
+  }
+
+  async function follow(kind: SpaceKind, rotation: Rotation | null): Promise<void> {
+    if (!rotation || followed.has(rotationId(rotation)) || removed) return
+    followed.add(rotationId(rotation))
+    const held = spaces.key(kind)
+    const box = rotation.boxes.find((b) => b.to === me)
+    if (!box) {
+      // (A space made anew before this hub joined is no news: its link carried the key of its day.)
+      if (held && since && compareStamps(rotation.stamp, since) > 0) log(`The ${kind} space was made anew without a key for this hub; it stays in the old room until staff give it one.`)
+      return
+    }
+    const key = await openBox(box)
+    if (!key) return log(`The ${kind} space was made anew, but the key sealed to this hub does not open; it stays in the old room.`)
+    if (key.room === held?.room) return
+    const { docs, moved } = await spaces.hold(kind, key)
+    const by = latest?.devices.get(rotation.by)?.label || rotation.by.slice(0, 8)
+    const count = `${docs} doc${docs === 1 ? '' : 's'}`
+    if (!moved) log(`This hub now serves the ${kind} space too (its key was sealed to it by ${by}).`)
+    else if (kind === 'staff') log(`The staff space was made anew (by ${by}): this hub moved its ${count} to the new room, left the old room and deleted the old copy. 工作人员空间已更新，中转站已转到新的房间。`)
+    else log(`The public space was made anew (by ${by}): this hub moved its ${count} to the new room; the old room keeps only its standing doc, offered for a while to phones that were away. 公共空间已更新，中转站已转到新的房间。`)
+  }
+
+  async function openBox(box: Rotation['boxes'][number]): Promise<SpaceKey | null> {
+    const opened = await openSealed(keys, box)
+    if (!opened) return null
+    try {
+      const parsed = v.safeParse(SpaceKeySchema, JSON.parse(new TextDecoder().decode(opened)))
+      return parsed.success ? parsed.output : null
+    } catch {
+      return null
+    }
+  }
+
+  const trust = makeCommunityTrust({
+    community: options.community,
+    founder: options.founder,
+    docs: bridge.docs,
+    clock,
+    keys: Promise.resolve(keys),
+    // The shelf read its docs from disk before this.
+    loaded: Promise.resolve(),
+    label: () => label,
+    person: personOfKey(me),
+    // One at a time, in order: a move must finish before the next verdict is acted on.
+    onVerdict: (verdict) => {
+      acting = acting.then(() => onVerdict(verdict)).catch((error: unknown) => log('error acting on the trust records:', error instanceof Error ? error.message : error))
+    },
+    ...(options.pending && !spaces.accepted && !removed ? { pending: options.pending } : {}),
+    onAccepted: () => {
+      spaces.markAccepted()
+      log(`This hub accepted its invitation to "${name}" (its key, signed with the link's secret); its device record names it "${label}".`)
+    },
+    // Both spaces are followed from the verdict (follow above), the same way for each.
+    staffKey: () => spaces.key('staff'),
+    onStaffKey: () => {},
+    kept: options.kept,
+  })
+
+  return {
+    trust,
+    follow: (kind, rotation) => (acting = acting.then(() => follow(kind, rotation))),
+    async settled() {
+      for (let i = 0; i < 3; i++) {
+        await trust.settled()
+        await acting
+      }
+    },
+    close() {
+      trust.close()
+      bridge.close()
+    },
+  }
+}
