@@ -1,15 +1,14 @@
-// Starts the two servers the app needs: y-webrtc's own signaling server (it only
-// introduces peers to each other and sees nothing but ciphertext) and a static
+// Starts the two servers the app needs: a signaling server speaking y-webrtc's
+// protocol (signaling-server.mjs: it only introduces peers to each other and sees
+// nothing but ciphertext) and a static
 // server for the built app (vite preview), each over TLS when given a certificate.
 // Used by `npm start` and by the tests.
 import { spawn } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import { createServer as createTlsServer } from 'node:tls'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { preview } from 'vite'
-
-const require = createRequire(import.meta.url)
 
 /** A TCP port that is free right now on this host. */
 export function freePort() {
@@ -40,16 +39,16 @@ async function waitForHttp(url, child, timeoutMs = 15_000) {
 }
 
 /**
- * y-webrtc's bin/server.js, unchanged, in a child process. It listens on every
- * interface (it has no host option) so phones on the same network reach it.
+ * signaling-server.mjs in a child process (y-webrtc's protocol, with bounded frames;
+ * see there why not y-webrtc's own bin/server.js). It listens on every interface so
+ * phones on the same network reach it.
  * With `tls` ({ key, cert }) it listens on a free loopback port instead and a TLS
  * front on `port` passes each wss:// connection through to it, so pages served
  * over https reach it as wss:// on the same certificate.
  */
 export async function startSignaling(port, { tls, host } = {}) {
   const innerPort = tls ? await freePort() : port
-  // y-webrtc's main entry is dist/y-webrtc.cjs; the server sits in bin/ beside dist/.
-  const script = join(dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js')
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'signaling-server.mjs')
   const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(innerPort) }, stdio: ['ignore', 'pipe', 'inherit'] })
   child.stdout.resume()
   const exited = new Promise((resolve) => {

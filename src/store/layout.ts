@@ -48,3 +48,13 @@ export const staffSpace = (docs: SpaceDocs) => ({
   /** Each share's key, so any staff device can open what comes back. */
   shareKeys: docs.getMap('shareKeys'),
 })
+
+/** The collection names a layout declares (its maps are asked of a stand-in that only notes the names). */
+function namesOf(layout: (docs: SpaceDocs) => object): string[] {
+  const names: string[] = []
+  layout({ getMap: (name: string) => names.push(name) } as unknown as SpaceDocs)
+  return names
+}
+
+/** Every collection either space holds: a peer's update that makes any other top-level type is refused (sync/replication.ts). */
+export const COLLECTIONS: ReadonlySet<string> = new Set([...namesOf(publicSpace), ...namesOf(staffSpace)])

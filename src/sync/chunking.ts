@@ -10,6 +10,8 @@
 // take a minute to notice, so a channel that hears nothing for a while is closed
 // and the peer count on screen tells the truth.
 
+import { MAX_MESSAGE_BYTES } from './limits'
+
 export const FRAME_PAYLOAD = 64 * 1024 - 1
 const MORE = 0
 const LAST = 1
@@ -23,6 +25,8 @@ export interface ChannelTraffic {
   sent(bytes: number): void
   /** A whole message came in. */
   received(bytes: number): void
+  /** A message grew past the largest taken in, and was dropped. */
+  oversize?(): void
 }
 
 export function splitIntoFrames(message: Uint8Array, payload = FRAME_PAYLOAD): Uint8Array<ArrayBuffer>[] {
@@ -37,16 +41,37 @@ export function splitIntoFrames(message: Uint8Array, payload = FRAME_PAYLOAD): U
   return frames
 }
 
-/** Collects frames; returns the whole message when its last frame arrives. */
+/**
+ * Collects frames; returns the whole message when its last frame arrives. A message
+ * that grows past `limit` is dropped as it comes (its frames are not kept) and
+ * `oversize` is told once; the frames that follow it, up to its last, are skipped.
+ */
 export class FrameAssembler {
   private parts: Uint8Array[] = []
   private size = 0
+  private dropping = false
+
+  constructor(
+    private readonly limit = MAX_MESSAGE_BYTES,
+    private readonly oversize: () => void = () => {},
+  ) {}
 
   push(frame: Uint8Array): Uint8Array | null {
     if (frame.length === 0) return null
+    if (this.dropping) {
+      if (frame[0] === LAST) this.dropping = false
+      return null
+    }
     const part = frame.subarray(1)
     this.parts.push(part)
     this.size += part.length
+    if (this.size > this.limit) {
+      this.parts = []
+      this.size = 0
+      this.dropping = frame[0] !== LAST
+      this.oversize()
+      return null
+    }
     if (frame[0] !== LAST) return null
     const whole = new Uint8Array(this.size)
     let at = 0
@@ -73,7 +98,7 @@ type Handler = ((event: any) => void) | null
 export class FramedDataChannel {
   private queue: Uint8Array<ArrayBuffer>[] = []
   private queuedBytes = 0
-  private assembler = new FrameAssembler()
+  private readonly assembler: FrameAssembler
   private messageHandler: Handler = null
   private lastHeard = Date.now()
   private keepalive: ReturnType<typeof setInterval> | undefined
@@ -82,6 +107,7 @@ export class FramedDataChannel {
     private readonly channel: RTCDataChannel,
     private readonly traffic: ChannelTraffic,
   ) {
+    this.assembler = new FrameAssembler(MAX_MESSAGE_BYTES, () => traffic.oversize?.())
     channel.binaryType = 'arraybuffer'
     channel.addEventListener('bufferedamountlow', () => this.flush())
     const start = () => {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
+import { MAX_MESSAGE_BYTES, MAX_UPDATE_BYTES, noRefusals, topLevelNames, type TrafficRefusals } from './limits'
 
 // Replication of all of a space's docs (the standing doc and every month) over one
 // connection per peer. It knows nothing of WebRTC: a peer is something to send bytes
@@ -91,6 +92,12 @@ export interface ReplicatorOptions {
   relay?: boolean
   /** Doc names a peer may mention; anything else it says about docs is ignored. */
   isDocName?: (name: DocName) => boolean
+  /**
+   * The collections a doc may hold (store/layout.ts). An update that puts anything
+   * under another top-level name is refused whole: nothing reads it, yet every device
+   * would store it and a hub pass it on for ever. Without it, any name is taken.
+   */
+  isCollection?: (name: string) => boolean
   /** What peers confirmed holding before (persisted by the caller). */
   confirmed?: Map<DocName, Map<number, number>>
   now?: () => number
@@ -160,6 +167,8 @@ export class Replicator {
   readonly confirmed: Map<DocName, StateVector>
   /** Messages from peers that could not be read (skipped, counted). */
   unreadable = 0
+  /** Messages and updates refused by the limits (sync/limits.ts), counted for Diagnostics. */
+  readonly refusals: TrafficRefusals = noRefusals()
   private readonly listeners = new Set<() => void>()
   private readonly stopWatching: () => void
   private readonly now: () => number
@@ -199,7 +208,16 @@ export class Replicator {
 
   receive(id: string, message: Uint8Array): void {
     const peer = this.peers.get(id)
-    if (peer) this.enqueue(peer, () => this.read(peer, message))
+    if (!peer) return
+    // (The framing drops larger ones before they are whole; this holds for any carrier.)
+    if (message.length > MAX_MESSAGE_BYTES) return this.refuse('oversize')
+    this.enqueue(peer, () => this.read(peer, message))
+  }
+
+  /** Counts something refused from a peer (Diagnostics reads the counts). */
+  refuse(why: keyof TrafficRefusals): void {
+    this.refusals[why]++
+    this.emit()
   }
 
   /** A doc was just opened on a screen here: ask every peer for what it has of it. */
@@ -398,6 +416,11 @@ export class Replicator {
         // month's update through to learn it cost a joining phone a fifth of a second).
         const held = decoding.hasContent(decoder) ? decoding.readVarUint8Array(decoder) : null
         if (!this.wanted(name)) return
+        if (update.length > MAX_UPDATE_BYTES) return this.refuse('oversize')
+        // Before it is applied, stored or passed on. (A peer holding such junk from before
+        // keeps sending it: that doc then stays as it is here until the junk is gone there.)
+        const isCollection = this.options.isCollection
+        if (isCollection && [...topLevelNames(update)].some((collection) => !isCollection(collection))) return this.refuse('unknownCollections')
         await this.shelf.apply(name, update, new PeerOrigin(peer.id))
         // The sender holds what it sent and everything before it from the same writers
         // (it sends only what it has taken in whole).

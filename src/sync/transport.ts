@@ -3,6 +3,8 @@ import { WebrtcProvider } from 'y-webrtc'
 import { framedWebRTC, type WebRTCClasses } from './chunking'
 import { idleStatus, loadActivity, loadConfirmed, loadPeersSeen, saveActivity, saveConfirmed, savePeersSeen, type PeerSeen, type SpaceSyncStatus } from './activity'
 import { PeerOrigin, Replicator, type PeerInfo, type Shelf } from './replication'
+import type { TrafficRefusals } from './limits'
+import { COLLECTIONS } from '../store/layout'
 
 // One space = one y-webrtc room, so one connection per pair of devices whatever the
 // number of docs; all of the space's docs travel over it (replication.ts), as
@@ -26,6 +28,8 @@ export interface SpaceSync {
    */
   readonly carried: { received: number; sent: number }
   status(): SpaceSyncStatus
+  /** What peers sent that the limits refused this session (sync/limits.ts; Diagnostics). */
+  refusals(): TrafficRefusals
   /** The docs this device holds of the space (open or stored). */
   held(): string[]
   /** Every device this one has exchanged docs with, newest first. */
@@ -46,6 +50,8 @@ export interface SpaceLink {
   relay: boolean
   /** Doc names a peer may mention. */
   isDocName: (name: string) => boolean
+  /** The collections the space's docs may hold (every collection of store/layout.ts unless given). */
+  isCollection?: (name: string) => boolean
   /** More peer connection settings (the hub process binds to one address). */
   rtcConfig?: Record<string, unknown>
   /** The WebRTC classes to use (the browser's, or node-datachannel's in the hub process). */
@@ -76,7 +82,7 @@ interface CarryingEvents {
 /** The y-webrtc room of a space. Earlier builds had one room per doc under the space's room name; this one speaks another protocol. */
 export const transportRoom = (room: string) => `${room}:docs`
 
-export function connectSpace({ room, secret, signaling, shelf, self, relay, isDocName, webrtc, rtcConfig }: SpaceLink): SpaceSync {
+export function connectSpace({ room, secret, signaling, shelf, self, relay, isDocName, isCollection, webrtc, rtcConfig }: SpaceLink): SpaceSync {
   const listeners = new Set<() => void>()
   const connections = new Set<RTCPeerConnection>()
   const activity = loadActivity(room)
@@ -125,6 +131,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
         activity.lastReceivedAt = Date.now()
         changed()
       },
+      oversize: () => replicator.refuse('oversize'),
     },
     connections,
     webrtc,
@@ -141,7 +148,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
   // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): two tabs of the app meet over WebRTC instead.
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
-  const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName })
+  const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName, isCollection: isCollection ?? ((name) => COLLECTIONS.has(name)) })
   const stopReplicator = replicator.onChange(() => {
     for (const peer of replicator.connected()) if (peer.device && peer.syncedAt !== null) seen.set(peer.device, { device: peer.device, label: peer.label, syncedAt: peer.syncedAt })
     check()
@@ -207,6 +214,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
       signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
       signalingServers: provider.signalingConns.length,
     }),
+    refusals: () => ({ ...replicator.refusals }),
     held: () => shelf.names().sort(),
     peersSeen: () => [...seen.values()].sort((a, b) => b.syncedAt - a.syncedAt),
     onChange(listener) {

@@ -3,7 +3,7 @@ import { createSignal, type Accessor } from 'solid-js'
 import { fromBase64, toBase64 } from 'lib0/buffer'
 import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
 import { recordBytes, type Authority, type TrustRole } from '../domain/trust'
-import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
+import { docNameOf, docRoom, REFUSED, STANDING, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { signRaw, verify, type DeviceKeys } from './keys'
 
 // Signed records, checked on read. Every record this device writes is signed with its
@@ -34,7 +34,8 @@ export interface RefusedRecord {
   key: string
   /** The device key that signed it, if it was signed. */
   author: string | null
-  why: Refusal | 'deleted'
+  /** 'overQuota': its author has more records in this collection of this doc than anyone honest writes (QUOTA). */
+  why: Refusal | 'deleted' | 'overQuota'
 }
 
 /** Where checks and the last authority are kept (localStorage in the app). */
@@ -76,6 +77,17 @@ export interface SignedRecords extends Gate {
 
 const HEAL_AFTER_MS = 1_500
 const CHECK_PART = 500
+/**
+ * The most records one author may have in one collection of one month's doc (a flood
+ * past it is refused whole, below). The busiest honest writers, a month's worth: a
+ * resident signing up for every shift (10 a day, 310), reserving three meals a day for
+ * ten elders (930), or marking 30 doors twice a day on delivery rounds (1,900); staff
+ * entering every meal by hand for 300 elders (27,900). The standing doc holds every
+ * year, so it allows ten times as much.
+ */
+export const QUOTA = { resident: 5_000, staff: 50_000, standingTimes: 10 } as const
+const STAFF_ROLES: ReadonlySet<TrustRole | undefined> = new Set<TrustRole | undefined>(['founder', 'staff'])
+
 const SHOWN_FIRST = new Set(['menus', 'canteenSettings', 'notices', 'noticeWithdrawals', 'shifts', 'shiftCancellations', 'activities', 'activityCancellations', 'groups'])
 
 const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
@@ -255,6 +267,8 @@ export function makeSignedRecords(options: {
     checking = checking.then(async () => {
       for (let part = nextPart(); part.length > 0 && !closed; part = nextPart()) {
         checkedCount += part.length
+        // A flood's verdict waited for these checks: it is worked out again.
+        quotaVerdicts.clear()
         const results = await Promise.all(part.map(checkOne))
         const touched = new Map<SpaceMap, string[]>()
         part.forEach(({ map, key, doc, docName, id }, i) => {
@@ -389,7 +403,11 @@ export function makeSignedRecords(options: {
 
   /** Whether a kept version still counts (its author may since have been removed). */
   const stillCounts = (map: SpaceMap, key: string, value: Record<string, unknown>) =>
-    !authority || !hasSignature(value) || mayWrite(authority, map.name, key, value, value.sig.by)
+    !authority || !hasSignature(value) || (mayWrite(authority, map.name, key, value, value.sig.by) && !overQuotaIn(map, key, value.sig.by))
+  const overQuotaIn = (map: SpaceMap, key: string, author: string) => {
+    const shard = map.shardOf(key)
+    return shard !== undefined && overQuota(map, shard, author) === true
+  }
 
   const refuse = (map: SpaceMap, key: string, entry: RefusedRecord): unknown => {
     noteRefusal(entry, map, key)
@@ -436,6 +454,9 @@ export function makeSignedRecords(options: {
     const problem = ruleProblem(map, key, record, author!)
     if (problem === 'notAllowed') waitFor(author!, map, key)
     if (problem) return refuse(map, key, entry(problem))
+    const flooding = overQuota(map, shard, author!)
+    if (flooding === undefined) return last
+    if (flooding) return refuse(map, key, entry('overQuota'))
     // (Against a kept version that still counts: a write its author may not make wins nothing.)
     if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
     return accept(map, key, raw)
@@ -470,6 +491,78 @@ export function makeSignedRecords(options: {
     return problem
   }
 
+
+  // ---- Per-author quotas ----------------------------------------------------------
+
+  // An author with more than QUOTA records in one collection of one doc is flooding:
+  // every one of its records there is refused. It depends only on what the doc holds
+  // and on the signatures in it, so every device decides the same whatever order the
+  // records came in. Only records whose signature holds count: anyone can write
+  // another device's key in `by`, and must not push an honest author over.
+  // Counting the keys that name each author is one walk of a shard, kept until the
+  // shard changes; signatures are looked at only past the bound (never, for the honest).
+  const claimed = new Map<Y.Map<unknown>, Map<string, number>>()
+  /** Per shard, per author named past the bound: flooding, not, or undefined while its signatures are checked. */
+  const quotaVerdicts = new Map<Y.Map<unknown>, Map<string, boolean | undefined>>()
+  /** Authors found flooding, per shard: their records are read again when that changes. */
+  const flooded = new Map<Y.Map<unknown>, Set<string>>()
+  const stopWatching = docs.onOpen((_name, doc) => {
+    const forget = (transaction: Y.Transaction) => {
+      for (const type of transaction.changed.keys()) {
+        if (type._item !== null) continue
+        claimed.delete(type as unknown as Y.Map<unknown>)
+        quotaVerdicts.delete(type as unknown as Y.Map<unknown>)
+      }
+    }
+    doc.on('beforeObserverCalls', forget)
+  })
+  const boundFor = (author: string, shard: Y.Map<unknown>) => {
+    const role = authority?.roles.get(author) ?? authority?.removed.get(author)?.role ?? undefined
+    const bound = STAFF_ROLES.has(role) ? QUOTA.staff : QUOTA.resident
+    return shard.doc === docs.get(STANDING) ? bound * QUOTA.standingTimes : bound
+  }
+  function overQuota(map: SpaceMap, shard: Y.Map<unknown>, author: string): boolean | undefined {
+    let counts = claimed.get(shard)
+    if (!counts) {
+      counts = new Map()
+      for (const value of shard.values()) if (hasSignature(value)) counts.set(value.sig.by, (counts.get(value.sig.by) ?? 0) + 1)
+      claimed.set(shard, counts)
+    }
+    const count = counts.get(author) ?? 0
+    // The honest case: under the smallest bound, nothing more to look at.
+    if (count <= QUOTA.resident && flooded.size === 0) return false
+    const verdicts = entryOf(quotaVerdicts, shard, () => new Map<string, boolean | undefined>())
+    const bound = boundFor(author, shard)
+    let verdict: boolean | undefined
+    if (count <= bound) verdict = false
+    else if (verdicts.has(author)) return verdicts.get(author)
+    else {
+      let good = 0
+      let pending = false
+      const keys: string[] = []
+      for (const [key, item] of (shard as unknown as { _map: Map<string, Y.Item> })._map) {
+        if (item.deleted) continue
+        const raw = item.content.getContent()[item.length - 1]
+        if (!hasSignature(raw) || raw.sig.by !== author) continue
+        keys.push(key)
+        const holds = signatureHolds(map, key, shard, item, raw)
+        if (holds) good++
+        else if (holds === undefined) pending = true
+      }
+      verdict = good > bound ? true : pending ? undefined : false
+      verdicts.set(author, verdict)
+      if (verdict && !flooded.get(shard)?.has(author)) {
+        entryOf(flooded, shard, () => new Set()).add(author)
+        // What was shown of it before it passed the bound goes too.
+        queueMicrotask(() => recheck(map, keys))
+      }
+    }
+    if (verdict === false && flooded.get(shard)?.delete(author)) {
+      const keys = [...shard.keys()].filter((key) => (shard.get(key) as { sig?: Signature } | undefined)?.sig?.by === author)
+      queueMicrotask(() => recheck(map, keys))
+    }
+    return verdict
+  }
 
   // ---- What a peer replaced: the version before, to write back ---------------------
 
@@ -538,6 +631,9 @@ export function makeSignedRecords(options: {
     },
     close() {
       closed = true
+      stopWatching()
+      claimed.clear()
+      quotaVerdicts.clear()
       clearTimeout(healTimer)
       clearTimeout(restWaits)
       onHide()

@@ -3,6 +3,7 @@ import type { Role } from '../../domain/community'
 import { stampTime } from '../../domain/places'
 import type { CommunitySession, FileLoaded, OpenSpace } from '../../session'
 import { isConfirmed, type PeerSeen, type SpaceSyncStatus } from '../../sync/activity'
+import { noRefusals, type TrafficRefusals } from '../../sync/limits'
 import { CommunityProvider, useApp } from './community'
 import { createNoticeBoard } from '../notices/board'
 import { createShiftBoard } from '../shifts/board'
@@ -26,6 +27,8 @@ export interface SpaceReport {
   peersSeen(): PeerSeen[]
   /** The encoded size of the docs open now (diagnostics). */
   bytes(): number
+  /** What peers sent that the sync limits refused this session (sync/limits.ts; diagnostics). */
+  refusedTraffic(): TrafficRefusals
 }
 
 function reportOf(space: OpenSpace): SpaceReport {
@@ -36,6 +39,7 @@ function reportOf(space: OpenSpace): SpaceReport {
     held: () => space.sync?.held() ?? [],
     peersSeen: () => space.sync?.peersSeen() ?? [],
     bytes: () => space.docs.encodedBytes(),
+    refusedTraffic: () => space.sync?.refusals() ?? noRefusals(),
   }
 }
 

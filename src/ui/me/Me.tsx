@@ -360,6 +360,18 @@ function Diagnostics() {
     }
     return [...counts]
   })
+  // What the limits on peers refused (read when Me opens, like the stamps below): records
+  // of a flooding device, oversize messages, updates making lists the app has not.
+  const overQuota = () => sync.refused().filter((record) => record.why === 'overQuota').length
+  const refusedTraffic = () => {
+    const sum = { oversize: 0, unknownCollections: 0 }
+    for (const space of sync.spaces) {
+      const counts = space.refusedTraffic()
+      sum.oversize += counts.oversize
+      sum.unknownCollections += counts.unknownCollections
+    }
+    return sum
+  }
   // Whether the browser promised to keep this device's data, and how much room is left.
   const [storage] = createResource(async () => {
     const [persisted, estimate] = await Promise.all([navigator.storage?.persisted?.() ?? false, navigator.storage?.estimate?.() ?? {}])
@@ -372,6 +384,15 @@ function Diagnostics() {
       {/* Read when Me opens: stamps are taken in as records are read, not as a signal. */}
       <Show when={sync.stampsTooFarAhead() > 0}>
         <p data-testid="far-ahead">{t('me.farAhead', { count: sync.stampsTooFarAhead() })}</p>
+      </Show>
+      <Show when={overQuota() > 0}>
+        <p data-testid="over-quota" data-count={overQuota()}>{t('me.overQuota', { count: overQuota() })}</p>
+      </Show>
+      <Show when={refusedTraffic().oversize > 0}>
+        <p data-testid="oversize" data-count={refusedTraffic().oversize}>{t('me.oversize', { count: refusedTraffic().oversize })}</p>
+      </Show>
+      <Show when={refusedTraffic().unknownCollections > 0}>
+        <p data-testid="unknown-collections" data-count={refusedTraffic().unknownCollections}>{t('me.unknownCollections', { count: refusedTraffic().unknownCollections })}</p>
       </Show>
       <p>{t('me.members', { count: members.ids().length })}</p>
       <Show when={(() => { const s = trust(); return s.checked && s.refused > 0 ? s.refused : 0 })()}>
