@@ -141,6 +141,11 @@ export interface Verdict {
   mustRotate: boolean
   /** A removed device may hold the public space's key: staff must make a new one. */
   mustRenewPublic: boolean
+  /**
+   * Devices that used a staff-space link and wait for its inviter's device to confirm
+   * them (a grant, and the staff space sealed to them): a link alone gives no such role.
+   */
+  awaiting: { invitation: string; uses: 'once' | 'many'; key: string; role: TrustRole; inviter: string }[]
   /** Invitation links still open: not withdrawn, and a one-time link not yet used (Devices lists them). */
   openInvitations: { key: string; by: string; role: TrustRole; uses: 'once' | 'many'; stamp: string; accepted: number }[]
 }
@@ -254,6 +259,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       return accepted !== undefined && !accepted.has(key)
     })
   const acceptedThrough = new Map<string, number>()
+  const asked: (Verdict['awaiting'][number] & { record: TrustRecord })[] = []
 
   for (const record of all) {
     if (record.community !== community) {
@@ -273,7 +279,16 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       const invitation = record.inviter === undefined ? named[0] : named.find((i) => i.by === record.inviter)
       const current = roles.get(record.key)
       if (!invitation) refuse(record, 'unknownInvitation')
-      else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
+      else if (mayHoldStaffSpace(invitation.role)) {
+        // A staff-space role comes from the inviter's grant, never from the link alone:
+        // whoever else holds a copy (or backdates an acceptance to come first) only asks.
+        if (!roles.has(invitation.by)) refuse(record, 'noRole')
+        else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
+        else {
+          invitation.used = true
+          asked.push({ invitation: invitation.invitation, uses: invitation.uses, key: record.key, role: invitation.role, inviter: invitation.by, record })
+        }
+      } else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
       else if (!roles.has(invitation.by)) refuse(record, 'noRole')
       else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
       else if (current && RANK[current] >= RANK[invitation.role]) {
@@ -321,9 +336,8 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
       else {
         invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
-        // A link carries the keys of its day: whoever holds it can read those spaces until they are made anew.
+        // A link carries the public space's key of its day: whoever holds it can read that space until it is made anew.
         publicHolders.add(record.invitation)
-        if (mayHoldStaffSpace(record.role)) holders.add(record.invitation)
       }
     } else {
       const target = roles.get(record.key)
@@ -348,12 +362,24 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     const holding = [...keys].filter((key) => roles.has(key) || removed.has(key))
     if (holding.length === 1) people.set(holding[0]!, person)
   }
+  const rank = (key: string) => {
+    const role = roles.get(key)
+    return role ? RANK[role] : -1
+  }
+  // A one-time link admits one device: once its inviter confirmed one, nobody else waits on it.
+  const confirmed = new Set(asked.filter((a) => rank(a.key) >= RANK[a.role]).map((a) => a.invitation))
+  const awaiting: Verdict['awaiting'] = []
+  for (const { record, ...a } of asked) {
+    if (rank(a.key) >= RANK[a.role] || revoked.has(a.key)) continue
+    if (a.uses === 'once' && confirmed.has(a.invitation)) refuse(record, 'invitationUsed')
+    else if (!revoked.has(a.invitation) && roles.has(a.inviter)) awaiting.push(a)
+  }
   const openInvitations = [...invitations.values()]
     .flat()
     // A link made before the public space was made anew carries the old key: nobody meets its newcomer there.
     .filter((i) => !revoked.has(i.invitation) && roles.has(i.by) && !(i.uses === 'once' && i.used) && !(publicRotation && compareStamps(i.stamp, publicRotation.stamp) < 0))
     .map((i) => ({ key: i.invitation, by: i.by, role: i.role, uses: i.uses, stamp: i.stamp, accepted: acceptedThrough.get(i.invitation) ?? 0 }))
-  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, publicSpace: { rotation: publicRotation, holders: publicHolders }, mustRotate, mustRenewPublic }
+  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, publicSpace: { rotation: publicRotation, holders: publicHolders }, mustRotate, mustRenewPublic, awaiting }
 }
 
 /**

@@ -39,10 +39,19 @@ function fromBase64Url(text: string): string {
 
 export function makeInvite(community: Membership, kind: InviteKind, signaling: string[], invitation?: Invite['invitation']): Invite {
   const invite: Invite = { v: 1, id: community.id, name: community.name, public: community.public, signaling }
-  if (kind === 'staff' && community.staff) invite.staff = community.staff
+  // Where roles are signed, a staff link carries no staff key: the inviter's device seals
+  // it to the one device that used the link (trust/grants.ts), so a copy of the link, or
+  // a holder who never joins, reads nothing of the staff space.
+  if (kind === 'staff' && community.staff && !community.founder) invite.staff = community.staff
   if (community.founder) invite.founder = community.founder
   if (invitation) invite.invitation = invitation
   return invite
+}
+
+/** Whether a link makes staff: it carries the staff key (a community without signed roles) or a staff invitation. */
+export function isStaffInvite(invite: Invite): boolean {
+  const record = invite.invitation?.record?.record
+  return invite.staff !== undefined || (record?.type === 'invitation' && record.role !== 'resident' && record.role !== 'lead')
 }
 
 export function inviteLink(appUrl: string, invite: Invite): string {

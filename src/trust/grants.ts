@@ -215,21 +215,40 @@ export function makeCommunityTrust(options: {
     if (staffKey && staffKey.room !== held?.room) options.onStaffKey(staffKey)
     const publicKey = await keyFor(keys, verdict.publicSpace)
     if (publicKey && options.publicKey && publicKey.room !== options.publicKey().room) options.onPublicKey?.(publicKey)
+    await confirmAwaiting(keys, verdict, mine)
     // Two staff who removed devices at once may each have missed the other's removal:
     // if a removed device still holds a space's key a while later, the staff device
     // whose key sorts first makes that space anew. (A removal sends its own new spaces
     // in the same update, so this waits for nothing in the usual case.)
-    const first = staffDevices(verdict)[0] === keys.publicKey
+    const first = renewers(verdict)[0] === keys.publicKey
     if ((verdict.mustRotate || verdict.mustRenewPublic) && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
       lateCheck = setTimeout(() => {
         lateCheck = undefined
         void check().then(async () => {
           const now = state()
-          if (!now.checked || staffDevices(now.verdict)[0] !== keys.publicKey) return
+          if (!now.checked || renewers(now.verdict)[0] !== keys.publicKey) return
           const anew = [now.verdict.mustRotate && (await renewal(keys, now.verdict, 'staff')), now.verdict.mustRenewPublic && (await renewal(keys, now.verdict, 'public'))]
           docs.transact(() => anew.forEach((signed) => signed && putTrust(docs, signed)))
         })
       }, ROTATION_GRACE_MS)
+    }
+  }
+
+  /**
+   * A device that used a staff link this device made is confirmed: a grant, and the
+   * staff space sealed to it with the others. Only when it is the one device that used
+   * the link so far (two phones with one link wait for staff to choose in Devices), and
+   * its device record is in, so there is a key to seal to.
+   */
+  async function confirmAwaiting(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
+    const held = options.staffKey()
+    const byLink = new Map<string, Verdict['awaiting']>()
+    for (const asked of verdict.awaiting) if (asked.inviter === keys.publicKey) byLink.set(asked.invitation, [...(byLink.get(asked.invitation) ?? []), asked])
+    for (const [, [asked, ...others]] of byLink) {
+      if (!asked || others.length > 0 || !mine || !mayGrant(mine, asked.role) || !verdict.devices.has(asked.key)) continue
+      const grant = await signTrust(keys, { type: 'grant', community, stamp: clock.tick(), key: asked.key, role: asked.role })
+      const sealed = held ? await sealSpace(keys, verdict, 'staff', held, { adding: asked.key }) : null
+      docs.transact(() => [grant, sealed].forEach((signed) => signed && putTrust(docs, signed)))
     }
   }
 
@@ -249,15 +268,21 @@ export function makeCommunityTrust(options: {
   /** The devices that should hold the staff space: a staff-space role, not removed. */
   const staffDevices = (verdict: Verdict) =>
     [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
+  /** The devices that may make a space anew (a hub holds the staff space but signs no rotation): the first of them does it late. */
+  const renewers = (verdict: Verdict) => staffDevices(verdict).filter((key) => mayGrant(verdict.roles.get(key)!, 'staff'))
   /** The devices that should hold the public space: every role, not removed. */
   const memberDevices = (verdict: Verdict) => [...verdict.roles.keys()].filter((key) => !verdict.revoked.has(key))
 
   /** A space made anew, sealed to each device that keeps it, signed, ready to write. */
-  async function renewal(keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', leaving?: string) {
-    const fresh: SpaceKey = { room: newId(), secret: newSecret() }
-    const bytes = new TextEncoder().encode(JSON.stringify(fresh))
+  const renewal = (keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', leaving?: string) => sealSpace(keys, verdict, space, { room: newId(), secret: newSecret() }, { leaving })
+
+  /** A space's key sealed to each device that should hold it (less one leaving, plus one coming), signed, ready to write. */
+  async function sealSpace(keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', spaceKey: SpaceKey, { leaving, adding }: { leaving?: string; adding?: string }) {
+    const bytes = new TextEncoder().encode(JSON.stringify(spaceKey))
     const boxes: SealedBox[] = []
-    for (const key of (space === 'staff' ? staffDevices(verdict) : memberDevices(verdict)).filter((holder) => holder !== leaving)) {
+    const holders = new Set([...(space === 'staff' ? staffDevices(verdict) : memberDevices(verdict)), ...(adding ? [adding] : [])])
+    holders.delete(leaving ?? '')
+    for (const key of holders) {
       const device = verdict.devices.get(key)
       if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
     }
@@ -332,10 +357,9 @@ export function makeCommunityTrust(options: {
       // The devices that joined with it so far stay; an acceptance signed later (or backdated) does not count.
       const accepted = [...known.values()].flatMap((t) => (t.record.type === 'accept' && t.record.by === invitationKey ? [t.record.key] : []))
       const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key: invitationKey, lastSeq: -1, seqs: [], accepted })
-      // Whoever holds the link could read the spaces it opens: they are made anew with it.
-      const role = current.verdict.openInvitations.find((i) => i.key === invitationKey)?.role
-      const anew = [await renewal(keys, current.verdict, 'public'), role && STAFF_SPACE_ROLES.includes(role) ? await renewal(keys, current.verdict, 'staff') : null]
-      docs.transact(() => [revocation, ...anew].forEach((signed) => signed && putTrust(docs, signed)))
+      // Whoever holds the link could read the public space (a link carries no staff key): it is made anew.
+      const anew = await renewal(keys, current.verdict, 'public')
+      docs.transact(() => [revocation, anew].forEach((signed) => putTrust(docs, signed)))
       await check()
       return true
     },

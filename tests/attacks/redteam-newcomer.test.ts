@@ -28,9 +28,11 @@ async function setUp() {
   // Staff makes a one-time staff link for a new social worker.
   const staffLink = await trust.invite('staff', 'once')
   await settled()
+  // (Its device record too: the inviter's device confirms it by sealing the staff space to it.)
   const newcomerJoins = async (keys: DeviceKeys = newcomer) => {
     const proof = (await acceptInvitation(staffLink!.secret, { community: id, key: keys.publicKey, stamp: clock.tick() }))!
     putTrust(docs, proof)
+    putTrust(docs, await signTrust(keys, { type: 'device', community: id, stamp: clock.tick(), sealKey: keys.agreementKey, label: '新社工', person: 'new' }))
     await settled()
     return proof
   }

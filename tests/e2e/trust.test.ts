@@ -74,8 +74,8 @@ describe('roles from signed grants, checked on every device', () => {
     expect(await roles(founder.page)).toEqual(['founder', 'resident', 'staff'])
     expect(await roles(late.page)).toEqual(await roles(founder.page))
 
-    // The spent link still gave the stranger the staff space's secret: staff see it in
-    // the device list as not confirmed, remove it, and the staff space is made anew.
+    // The spent link gave the stranger no staff key (a staff link carries none); staff see
+    // it in the device list as not confirmed and remove it, and the spaces are made anew.
     const oldRoom = await staffRoom(founder.page)
     await removeDevice(founder.page, '陌生人', 'none')
     await moved(founder.page, oldRoom)

@@ -90,13 +90,16 @@ export function createAppState(stored: DeviceSettings) {
 
   /**
    * A new staff space (after a device was removed): its data is copied from the old
-   * one, the community reopens on it, and the old databases go. Null: this device was
+   * one, the community reopens on it, and the old databases go. The first staff space
+   * of a device its inviter has just confirmed is taken as it is. Null: this device was
    * removed, and its staff space goes.
    */
   let changing: Promise<void> = Promise.resolve()
   function changeStaffSpace(id: string, key: SpaceKey | null) {
     changing = changing.then(async () => {
       const old = device.communities.find((c) => c.id === id)?.staff
+      // A staff device just confirmed by its inviter: the staff space is sealed to it.
+      if (!old && key) return void setDevice('communities', (c) => c.id === id, (c) => ({ ...c, staff: key, role: 'staff' }))
       if (!old || old.room === key?.room) return
       if (key) await copySpaceData(old.room, key.room)
       setDevice('communities', (c) => c.id === id, (c) => (key ? { ...c, staff: key } : { ...c, staff: undefined, role: 'resident', hub: false }))

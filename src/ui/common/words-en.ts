@@ -40,7 +40,7 @@ const en: Record<MessageKey, string> = {
   'onboard.inviteLink': 'Invite link',
   'onboard.joinButton': 'Join',
   'onboard.invitedTo': 'You are invited to "{name}"',
-  'onboard.invitedAsStaff': 'This is a staff invite: it includes the elder roster and other staff records.',
+  'onboard.invitedAsStaff': 'This is a staff invite. Once the person who gave it to you confirms this phone (it happens by itself while both phones are online), it receives the elder roster and other staff records.',
   'onboard.invitedAsResident': 'This is a resident invite: menus, activities, sign-ups and help requests.',
   'onboard.joinThis': 'Join this community',
   'shell.switchCommunity': 'Switch community',

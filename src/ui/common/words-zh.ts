@@ -42,7 +42,7 @@ export const zh = {
   'onboard.inviteLink': '邀请链接',
   'onboard.joinButton': '加入',
   'onboard.invitedTo': '您被邀请加入「{name}」',
-  'onboard.invitedAsStaff': '这是工作人员邀请：可以看到长者名册等工作资料。',
+  'onboard.invitedAsStaff': '这是工作人员邀请。给你链接的人确认这台手机后（两台手机都在线时会自动完成），就能看到长者名册等工作资料。',
   'onboard.invitedAsResident': '这是居民邀请：可以看菜单、活动，报名和求助。',
   'onboard.joinThis': '加入这个社区',
   'shell.switchCommunity': '切换社区',

@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js'
 import { checkCommunityName, checkDisplayName } from '../../domain/community'
-import { readInvite, type Invite } from '../../sync/invite'
+import { isStaffInvite, readInvite, type Invite } from '../../sync/invite'
 import { useApp } from '../common/community'
 import { Button, Card, Field } from '../common/components'
 import { problemText, t } from '../common/i18n'
@@ -43,7 +43,7 @@ export function JoinOrCreate(props: { invite?: Invite | null; beforeJoin?: () =>
       <Show when={props.invite}>
         {(invite) => (
           <Card title={t('onboard.invitedTo', { name: invite().name })}>
-            <p class="mb-3">{invite().staff ? t('onboard.invitedAsStaff') : t('onboard.invitedAsResident')}</p>
+            <p class="mb-3">{isStaffInvite(invite()) ? t('onboard.invitedAsStaff') : t('onboard.invitedAsResident')}</p>
             <Button data-testid="accept-invite" onClick={() => joinInvite(invite())}>
               {t('onboard.joinThis')}
             </Button>
