@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
+import { forgetChecks } from '../trust/gate/memory'
 
 // Each doc of a space (standing, and each month) lives in its own IndexedDB
 // database, named by its room. Writes go to the Y.Doc first and y-indexeddb stores
@@ -183,6 +184,7 @@ export async function deleteSpaceData(room: string, { keepStanding = false } = {
   const own = databaseName(room)
   const months = await storedMonths(room)
   await Promise.all([...(keepStanding ? [] : [own]), ...months.map((month) => `${own}.${month}`)].map(deleteDatabase))
+  forgetChecks(room, { keepStanding })
 }
 
 function deleteDatabase(name: string): Promise<void> {

@@ -1,33 +1,28 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
-import { fromBase64, toBase64 } from 'lib0/buffer'
 import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
 import { recordBytes, type Authority, type TrustRole } from '../domain/trust'
-import { docNameOf, docRoom, REFUSED, STANDING, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
-import { signRaw, verify, type DeviceKeys } from './keys'
+import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
+import { verify, type DeviceKeys } from './keys'
+import { localMemory, makeCheckedItems, type CheckMemory } from './gate/memory'
+import { makeCheckQueue, type Queued } from './gate/queue'
+import { makeSigner } from './gate/signer'
+import { makeHealer } from './gate/healer'
+import { makeQuota } from './gate/quota'
+import { entryOf, hasSignature, itemOf, withoutSignature, type SignedValue } from './gate/parts'
 
-// Signed records, checked on read. Every record this device writes is signed with its
-// device key right after the write (WebCrypto signs asynchronously, and a command's
-// transaction is not), as `sig: { by, s }` beside the record's fields. What is this
-// device's own is known on the command path alone: the very object a command stored
-// (SpaceMap.set hands it to `written`). Nothing about a Yjs item proves who wrote it:
-// client ids are copied by anyone, so a record that merely bears this device's client
-// id is a peer's and is checked like any other.
-// Every record read from a peer is shown only if its signature holds and its author may
-// write it (domain/authority.ts). A record that fails is skipped and counted; if a
-// valid version was shown before, that version stays on screen and is written back, so
-// one tampered phone cannot destroy what others wrote.
-//
-// Checking a signature costs a little, so each is checked once: a Yjs item never
-// changes, so the result is kept by item id, and the ids checked are kept on disk per
-// doc (as a Yjs id set, ranges per writer), so a start checks only what is new.
+export { copyChecks, forgetChecks, localMemory, type CheckMemory } from './gate/memory'
+export { QUOTA } from './gate/quota'
+export { HEALING, SIGNING, type Signature } from './gate/parts'
 
-export interface Signature {
-  /** The author's signing key (base64url). */
-  by: string
-  /** Ed25519 over recordBytes(community and space, collection, key, the record without `sig`): 64 bytes, kept as bytes. */
-  s: Uint8Array
-}
+// The gate: signed records, checked on read. Every record this device writes is
+// signed with its device key (gate/signer.ts); every record read from a peer is shown
+// only if its signature holds (checked once per item, gate/queue.ts and the verdict
+// cache gate/memory.ts), its author may write it (domain/authority.ts), its stamps
+// can be true, and its author is not flooding the collection (gate/quota.ts). A
+// record that fails is skipped and counted; if a valid version was shown before, that
+// version stays on screen and is written back (gate/healer.ts), so one tampered phone
+// cannot destroy what others wrote.
 
 export interface RefusedRecord {
   collection: string
@@ -36,29 +31,6 @@ export interface RefusedRecord {
   author: string | null
   /** 'overQuota': its author has more records in this collection of this doc than anyone honest writes (QUOTA). */
   why: Refusal | 'deleted' | 'overQuota'
-}
-
-/** Where checks and the last authority are kept (localStorage in the app). */
-export interface CheckMemory {
-  read(name: string): string | null
-  write(name: string, value: string): void
-}
-
-export const localMemory: CheckMemory = {
-  read: (name) => localStorage.getItem(`neighbours.${name}`),
-  write: (name, value) => {
-    try {
-      localStorage.setItem(`neighbours.${name}`, value)
-    } catch {
-      // A full storage only costs checking some signatures again at the next start.
-    }
-  },
-}
-
-/** What was checked of one doc, kept for another room's copy of it (the same items, so the same verdicts). */
-export function copyChecks(fromDocRoom: string, toDocRoom: string, memory: CheckMemory = localMemory): void {
-  const saved = memory.read(`checked.${fromDocRoom}`)
-  if (saved) memory.write(`checked.${toDocRoom}`, saved)
 }
 
 export interface SignedRecords extends Gate {
@@ -75,45 +47,7 @@ export interface SignedRecords extends Gate {
   close(): void
 }
 
-const HEAL_AFTER_MS = 1_500
-const CHECK_PART = 500
-/**
- * The most records one author may have in one collection of one month's doc (a flood
- * past it is refused whole, below). The busiest honest writers, a month's worth: a
- * resident signing up for every shift (10 a day, 310), reserving three meals a day for
- * ten elders (930), or marking 30 doors twice a day on delivery rounds (1,900); staff
- * entering every meal by hand for 300 elders (27,900). The standing doc holds every
- * year, so it allows ten times as much.
- */
-export const QUOTA = { resident: 5_000, staff: 50_000, standingTimes: 10 } as const
-const STAFF_ROLES: ReadonlySet<TrustRole | undefined> = new Set<TrustRole | undefined>(['founder', 'staff'])
-
 const SHOWN_FIRST = new Set(['menus', 'canteenSettings', 'notices', 'noticeWithdrawals', 'shifts', 'shiftCancellations', 'activities', 'activityCancellations', 'groups'])
-
-const hasSignature = (raw: unknown): raw is Record<string, unknown> & { sig: Signature } => {
-  const sig = (raw as { sig?: Signature } | null)?.sig
-  return typeof sig === 'object' && sig !== null && typeof sig.by === 'string' && sig.s instanceof Uint8Array
-}
-const withoutSignature = (raw: Record<string, unknown>) => {
-  const { sig: _, ...content } = raw
-  return content
-}
-/** The value under `key`, made first if there is none. */
-function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key)
-  if (value === undefined) map.set(key, (value = make()))
-  return value
-}
-const itemOf = (shard: Y.Map<unknown>, key: string) => (shard as unknown as { _map: Map<string, Y.Item> })._map.get(key)
-const idText = (id: Y.ID) => `${id.client}:${id.clock}`
-
-/** Per doc: the item ids whose signatures were checked (held on disk), and those among them that failed. */
-interface DocChecks {
-  checked: ReturnType<typeof Y.createDeleteSet>
-  bad: Set<string>
-  /** Checked this session, not yet merged into `checked`. */
-  fresh: Map<string, { id: Y.ID; good: boolean }>
-}
 
 const authorityJson = (a: Authority) => JSON.stringify({ roles: [...a.roles], people: [...a.people], removed: [...a.removed], since: [...(a.since ?? [])] })
 function authorityFrom(text: string | null): Authority | null {
@@ -150,37 +84,20 @@ export function makeSignedRecords(options: {
   const scope = { community: options.community, space: options.space }
   const memory = options.memory ?? localMemory
   let authority = authorityFrom(memory.read(`authority.${options.community}`))
-  let keys: DeviceKeys | null | undefined
   let disabled = false
   let closed = false
+  const checksOn = (name: string) => !disabled && isChecked(name)
 
-  // The values this device's commands stored this session, and their signed versions:
-  // read as they are. (A value decoded from a peer's update is always a new object.)
-  const own = new WeakSet<object>()
-
-  const checks = new Map<Y.Doc, DocChecks>()
-  const checksOf = (doc: Y.Doc, name: string): DocChecks => {
-    let found = checks.get(doc)
-    if (found) return found
-    const saved = memory.read(`checked.${docRoom(room, name)}`)
-    let checked = Y.createDeleteSet()
-    let bad = new Set<string>()
-    if (saved) {
-      try {
-        const { ds, bad: badList } = JSON.parse(saved) as { ds: string; bad: string[] }
-        checked = Y.decodeSnapshot(fromBase64(ds)).ds
-        bad = new Set(badList)
-      } catch {
-        // Unreadable: everything is checked again.
-      }
-    }
-    checks.set(doc, (found = { checked, bad, fresh: new Map() }))
-    return found
-  }
-
-  /** The last valid version of each key shown, per collection: what stays on screen and is written back. */
-  const kept = new Map<SpaceMap, Map<string, Record<string, unknown>>>()
-  const keptIn = (map: SpaceMap) => entryOf(kept, map, () => new Map())
+  const signer = makeSigner({ docs, keys: options.keys, scope })
+  const items = makeCheckedItems(memory, (name) => docRoom(room, name))
+  const healer = makeHealer({
+    docs,
+    ...(options.healAfterMs !== undefined ? { healAfterMs: options.healAfterMs } : {}),
+    active: () => !closed && !disabled && authority !== null,
+    // This device's own write, overwritten by a peer before it was signed, goes back and is signed now.
+    healedOwn: (map, key, value) => signer.isOwn(value) && !hasSignature(value) && signer.written(map, key, value, checksOn(map.name)),
+  })
+  const keptIn = healer.keptIn
 
   const [refused, setRefused] = createSignal<RefusedRecord[]>([])
   const refusals = new Map<string, RefusedRecord>()
@@ -206,214 +123,71 @@ export function makeSignedRecords(options: {
   /** Tells the screens these keys read differently now. */
   const recheck = (map: SpaceMap, keys: Iterable<string>) => {
     const byDoc = new Map<string, Set<string>>()
-    for (const key of keys) {
-      const name = docNameOf(key)
-      entryOf(byDoc, name, () => new Set()).add(key)
-    }
+    for (const key of keys) entryOf(byDoc, docNameOf(key), () => new Set()).add(key)
     byDoc.forEach((set, name) => map.recheck(name, set))
   }
   const recheckAll = () => {
     for (const map of docs.collections) for (const name of [...map.docNames()]) map.recheck(name, new Set(map.keysIn(name)))
   }
 
-  // ---- Checking signatures, in batches --------------------------------------------
+  // ---- Checking signatures ----------------------------------------------------------
 
   let checkedCount = 0
-  type Queued = { map: SpaceMap; key: string; doc: Y.Doc; docName: string; id: Y.ID; raw: Record<string, unknown> & { sig: Signature } }
-  // A phone that has just received a year checks thousands. The records every screen
-  // starts from (menus, notices, shifts, activities: a few hundred a month) wait in a
-  // queue of their own and go first, part by part, so today's menu arriving behind a
-  // year of sign-ups is not checked after them.
-  const queues = { first: new Map<string, Queued>(), rest: new Map<string, Queued>() }
-  // On a phone that has just joined, the standing doc arrives seconds before this month
-  // does; checking its year of help requests then would hold up this month's menu
-  // (the checks and the incoming data share one thread). So the rest waits until every
-  // doc the first screen reads holds records (at once on a phone that stored them),
-  // or 5 s after the first record was read.
-  const waitingFor = new Set(options.firstDocs ?? [])
-  let restWaits: ReturnType<typeof setTimeout> | undefined
-  const openRest = () => {
-    waitingFor.clear()
-    clearTimeout(restWaits)
-    if (queues.rest.size > 0 && !draining) checkQueued()
-  }
-  const arrived = (docName: string) => {
-    restWaits ??= setTimeout(openRest, options.restWaitsMs ?? 5_000)
-    if (waitingFor.delete(docName) && waitingFor.size === 0) queueMicrotask(openRest)
-  }
-  const nextPart = (): Queued[] => {
-    const part: Queued[] = []
-    for (const queue of waitingFor.size > 0 ? [queues.first] : [queues.first, queues.rest]) {
-      for (const [id, entry] of queue) {
-        if (part.length === CHECK_PART) return part
-        part.push(entry)
-        queue.delete(id)
-      }
-    }
-    return part
-  }
   /** Whether one record's signature holds (content no signature can cover, such as a non-finite number, fails). */
-  const checkOne = ({ map, key, raw }: Pick<Queued, 'map' | 'key' | 'raw'>): Promise<boolean> => {
+  const checkOne = ({ map, key, raw }: { map: SpaceMap; key: string; raw: SignedValue }): Promise<boolean> => {
     try {
       return verify(raw.sig.by, raw.sig.s, recordBytes(scope, map.name, key, withoutSignature(raw)))
     } catch {
       return Promise.resolve(false)
     }
   }
-  let checking: Promise<void> = Promise.resolve()
-  let draining = false
-  const checkQueued = () => {
-    draining = true
-    checking = checking.then(async () => {
-      for (let part = nextPart(); part.length > 0 && !closed; part = nextPart()) {
-        checkedCount += part.length
-        // A flood's verdict waited for these checks: it is worked out again.
-        quotaVerdicts.clear()
-        const results = await Promise.all(part.map(checkOne))
-        const touched = new Map<SpaceMap, string[]>()
-        part.forEach(({ map, key, doc, docName, id }, i) => {
-          checksOf(doc, docName).fresh.set(idText(id), { id, good: results[i]! })
-          entryOf(touched, map, () => []).push(key)
-        })
-        // Each part is shown as soon as it is checked.
-        touched.forEach((keys, map) => recheck(map, keys))
-        // Keys whose replaced version was kept wait for this verdict, read by a screen or not.
-        touched.forEach((keys, map) => {
-          const waiting = decideAgain.get(map)
-          if (waiting) for (const key of keys) if (waiting.delete(key)) read(map, key, map.shardOf(key)!)
-        })
-      }
-      draining = false
-      rememberChecks()
-    })
-  }
-
-  /** Folds this session's checks (and every deleted item, which is never read again) into what is kept on disk. */
-  const saveChecks = () => {
-    clearTimeout(saving)
-    saving = undefined
-    for (const [doc, docChecks] of checks) {
-      if (docChecks.fresh.size === 0) continue
-      const name = [...docs.opened].find(([, open]) => open === doc)?.[0]
-      if (!name) continue
-      const fresh = Y.createDeleteSet()
-      for (const { id, good } of docChecks.fresh.values()) {
-        fresh.clients.set(id.client, [...(fresh.clients.get(id.client) ?? []), { clock: id.clock, len: 1 } as never])
-        if (!good) docChecks.bad.add(idText(id))
-      }
-      docChecks.checked = Y.mergeDeleteSets([docChecks.checked, fresh, Y.createDeleteSetFromStructStore(doc.store)])
-      docChecks.fresh.clear()
-      const ds = toBase64(Y.encodeSnapshot(Y.createSnapshot(docChecks.checked, new Map())))
-      memory.write(`checked.${docRoom(room, name)}`, JSON.stringify({ ds, bad: [...docChecks.bad] }))
-    }
-  }
-  let saving: ReturnType<typeof setTimeout> | undefined
-  const rememberChecks = () => {
-    saving ??= setTimeout(saveChecks, 2_000)
-  }
-  // A phone closed within those 2 s keeps its checks too.
-  const onHide = () => saving !== undefined && saveChecks()
-  if (typeof window !== 'undefined') window.addEventListener('pagehide', onHide)
+  const queue = makeCheckQueue({
+    ...(options.firstDocs ? { firstDocs: options.firstDocs } : {}),
+    ...(options.restWaitsMs !== undefined ? { restWaitsMs: options.restWaitsMs } : {}),
+    async check(part: Queued[]) {
+      checkedCount += part.length
+      // A flood's verdict waited for these checks: it is worked out again.
+      quota.forgetVerdicts()
+      const results = await Promise.all(part.map(checkOne))
+      const touched = new Map<SpaceMap, string[]>()
+      part.forEach(({ map, key, doc, docName, id }, i) => {
+        items.note(doc, docName, id, results[i]!)
+        entryOf(touched, map, () => []).push(key)
+      })
+      // Each part is shown as soon as it is checked.
+      touched.forEach((keys, map) => recheck(map, keys))
+      // Keys whose replaced version was kept wait for this verdict, read by a screen or not.
+      touched.forEach((keys, map) => {
+        const waiting = decideAgain.get(map)
+        if (waiting) for (const key of keys) if (waiting.delete(key)) read(map, key, map.shardOf(key)!)
+      })
+    },
+    drained: () => items.remember(),
+  })
 
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
     if (!hasSignature(raw)) return false
-    // Every stored record passes here at each start: the common case (checked before,
-    // nothing failed) makes no string and runs no regex.
-    const doc = shard.doc!
-    const docChecks = checks.get(doc) ?? checksOf(doc, docNameOf(key))
-    if (docChecks.fresh.size === 0 && docChecks.bad.size === 0 && Y.isDeleted(docChecks.checked, item.id)) return true
-    const id = idText(item.id)
-    const fresh = docChecks.fresh.get(id)
-    if (fresh) return fresh.good
-    if (Y.isDeleted(docChecks.checked, item.id)) return !docChecks.bad.has(id)
-    const queue = SHOWN_FIRST.has(map.name) ? queues.first : queues.rest
-    if (!queue.has(id)) {
-      queue.set(id, { map, key, doc, docName: docNameOf(key), id: item.id, raw })
-      if (!draining) checkQueued()
-    }
+    const docName = docNameOf(key)
+    const known = items.known(shard.doc!, docName, item)
+    if (known !== undefined) return known
+    queue.add({ map, key, doc: shard.doc!, docName, id: item.id, raw }, SHOWN_FIRST.has(map.name))
     return undefined
   }
 
-  // ---- Signing what this device writes --------------------------------------------
+  const quota = makeQuota({ docs, roleOf: (author) => authority?.roles.get(author) ?? authority?.removed.get(author)?.role ?? undefined, holds: signatureHolds, recheck })
 
-  const toSign = new Map<SpaceMap, Set<string>>()
-  let signing: Promise<void> = Promise.resolve()
-  const signWritten = () => {
-    signing = signing.then(async () => {
-      keys ??= await options.keys
-      if (!keys || closed) return
-      const batch = [...toSign].flatMap(([map, set]) => [...set].map((key) => ({ map, key })))
-      toSign.clear()
-      const signed: { shard: Y.Map<unknown>; item: Y.Item; key: string; value: Record<string, unknown> }[] = []
-      for (const { map, key } of batch) {
-        const shard = map.shardOf(key)
-        const item = shard && itemOf(shard, key)
-        const raw = shard?.get(key)
-        if (!shard || !item || item.deleted || typeof raw !== 'object' || raw === null || !own.has(raw) || hasSignature(raw)) continue
-        const content = raw as Record<string, unknown>
-        const s = await signRaw(keys.signing.privateKey, recordBytes(scope, map.name, key, content))
-        const value = { ...content, sig: { by: keys.publicKey, s } }
-        own.add(value)
-        signed.push({ shard, item, key, value })
-      }
-      // A key written again while this was signing is signed in the next round.
-      if (signed.length > 0) docs.transact(() => signed.forEach(({ shard, item, key, value }) => itemOf(shard, key) === item && shard.set(key, value)), SIGNING)
-    })
-    signing = signing.catch((error: unknown) => console.warn('signing failed', error))
-  }
-  const queueSign = (map: SpaceMap, key: string, value: unknown) => {
-    if (typeof value === 'object' && value !== null) own.add(value)
-    if (disabled || !isChecked(map.name)) return
-    const set = entryOf(toSign, map, () => new Set<string>())
-    const first = toSign.size === 1 && set.size === 0
-    set.add(key)
-    if (first) queueMicrotask(signWritten)
-  }
-
-  // ---- Healing: writing the last valid version back --------------------------------
-
-  const toHeal = new Map<SpaceMap, Set<string>>()
-  let healTimer: ReturnType<typeof setTimeout> | undefined
-  const heal = () => {
-    healTimer = undefined
-    if (closed || disabled || !authority) return
-    const writes: { shard: Y.Map<unknown>; key: string; value: Record<string, unknown> }[] = []
-    const toHealOwn = new Map<SpaceMap, Set<string>>()
-    for (const [map, keySet] of toHeal) {
-      for (const key of keySet) {
-        const shard = map.shardOf(key)
-        const value = keptIn(map).get(key)
-        // Only if what is stored still fails, and what is kept still passes.
-        if (!shard || !value || shard.get(key) === value || map.readFrom(shard, key) !== value) continue
-        writes.push({ shard, key, value })
-        if (own.has(value) && !hasSignature(value)) entryOf(toHealOwn, map, () => new Set()).add(key)
-      }
-    }
-    toHeal.clear()
-    if (writes.length > 0) docs.transact(() => writes.forEach(({ shard, key, value }) => shard.set(key, value)), HEALING)
-    // This device's own write, overwritten by a peer before it was signed, goes back and is signed now.
-    for (const [map, keySet] of toHealOwn) for (const key of keySet) queueSign(map, key, map.shardOf(key)?.get(key))
-    toHealOwn.clear()
-  }
-  const queueHeal = (map: SpaceMap, key: string) => {
-    entryOf(toHeal, map, () => new Set<string>()).add(key)
-    healTimer ??= setTimeout(heal, options.healAfterMs ?? HEAL_AFTER_MS)
-  }
+  // ---- Reading: what a record counts as ---------------------------------------------
 
   /** Whether a kept version still counts (its author may since have been removed). */
   const stillCounts = (map: SpaceMap, key: string, value: Record<string, unknown>) =>
-    !authority || !hasSignature(value) || (mayWrite(authority, map.name, key, value, value.sig.by) && !overQuotaIn(map, key, value.sig.by))
-  const overQuotaIn = (map: SpaceMap, key: string, author: string) => {
-    const shard = map.shardOf(key)
-    return shard !== undefined && overQuota(map, shard, author) === true
-  }
+    !authority || !hasSignature(value) || (mayWrite(authority, map.name, key, value, value.sig.by) && !quota.overAt(map, key, value.sig.by))
 
   const refuse = (map: SpaceMap, key: string, entry: RefusedRecord): unknown => {
     noteRefusal(entry, map, key)
     const last = keptIn(map).get(key)
     if (last && stillCounts(map, key, last)) {
-      queueHeal(map, key)
+      healer.heal(map, key)
       return last
     }
     keptIn(map).delete(key)
@@ -427,7 +201,6 @@ export function makeSignedRecords(options: {
 
   // Without device keys (no WebCrypto) nothing can be checked: every record is read as stored.
   void options.keys.then((loaded) => {
-    keys = loaded
     if (!loaded && !closed) {
       disabled = true
       recheckAll()
@@ -435,15 +208,15 @@ export function makeSignedRecords(options: {
   })
 
   function read(map: SpaceMap, key: string, shard: Y.Map<unknown>): unknown {
-    if (disabled || !isChecked(map.name)) return shard.get(key)
+    if (!checksOn(map.name)) return shard.get(key)
     const item = itemOf(shard, key)
     const last = keptIn(map).get(key)
     // Nothing the app does deletes a record: a deletion is a peer's doing.
     if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
     const raw = shard.get(key)
+    queue.arrived(docNameOf(key))
     // (This device's own records count too: a founder alone holds nobody else's.)
-    if (waitingFor.size > 0) arrived(docNameOf(key))
-    if (typeof raw === 'object' && raw !== null && own.has(raw)) return accept(map, key, raw)
+    if (signer.isOwn(raw)) return accept(map, key, raw)
     const holds = signatureHolds(map, key, shard, item, raw)
     // While it is checked, the version shown before stays.
     if (holds === undefined || (holds && !authority)) return last
@@ -454,7 +227,7 @@ export function makeSignedRecords(options: {
     const problem = ruleProblem(map, key, record, author!)
     if (problem === 'notAllowed') waitFor(author!, map, key)
     if (problem) return refuse(map, key, entry(problem))
-    const flooding = overQuota(map, shard, author!)
+    const flooding = quota.overQuota(map, shard, author!)
     if (flooding === undefined) return last
     if (flooding) return refuse(map, key, entry('overQuota'))
     // (Against a kept version that still counts: a write its author may not make wins nothing.)
@@ -491,79 +264,6 @@ export function makeSignedRecords(options: {
     return problem
   }
 
-
-  // ---- Per-author quotas ----------------------------------------------------------
-
-  // An author with more than QUOTA records in one collection of one doc is flooding:
-  // every one of its records there is refused. It depends only on what the doc holds
-  // and on the signatures in it, so every device decides the same whatever order the
-  // records came in. Only records whose signature holds count: anyone can write
-  // another device's key in `by`, and must not push an honest author over.
-  // Counting the keys that name each author is one walk of a shard, kept until the
-  // shard changes; signatures are looked at only past the bound (never, for the honest).
-  const claimed = new Map<Y.Map<unknown>, Map<string, number>>()
-  /** Per shard, per author named past the bound: flooding, not, or undefined while its signatures are checked. */
-  const quotaVerdicts = new Map<Y.Map<unknown>, Map<string, boolean | undefined>>()
-  /** Authors found flooding, per shard: their records are read again when that changes. */
-  const flooded = new Map<Y.Map<unknown>, Set<string>>()
-  const stopWatching = docs.onOpen((_name, doc) => {
-    const forget = (transaction: Y.Transaction) => {
-      for (const type of transaction.changed.keys()) {
-        if (type._item !== null) continue
-        claimed.delete(type as unknown as Y.Map<unknown>)
-        quotaVerdicts.delete(type as unknown as Y.Map<unknown>)
-      }
-    }
-    doc.on('beforeObserverCalls', forget)
-  })
-  const boundFor = (author: string, shard: Y.Map<unknown>) => {
-    const role = authority?.roles.get(author) ?? authority?.removed.get(author)?.role ?? undefined
-    const bound = STAFF_ROLES.has(role) ? QUOTA.staff : QUOTA.resident
-    return shard.doc === docs.get(STANDING) ? bound * QUOTA.standingTimes : bound
-  }
-  function overQuota(map: SpaceMap, shard: Y.Map<unknown>, author: string): boolean | undefined {
-    let counts = claimed.get(shard)
-    if (!counts) {
-      counts = new Map()
-      for (const value of shard.values()) if (hasSignature(value)) counts.set(value.sig.by, (counts.get(value.sig.by) ?? 0) + 1)
-      claimed.set(shard, counts)
-    }
-    const count = counts.get(author) ?? 0
-    // The honest case: under the smallest bound, nothing more to look at.
-    if (count <= QUOTA.resident && flooded.size === 0) return false
-    const verdicts = entryOf(quotaVerdicts, shard, () => new Map<string, boolean | undefined>())
-    const bound = boundFor(author, shard)
-    let verdict: boolean | undefined
-    if (count <= bound) verdict = false
-    else if (verdicts.has(author)) return verdicts.get(author)
-    else {
-      let good = 0
-      let pending = false
-      const keys: string[] = []
-      for (const [key, item] of (shard as unknown as { _map: Map<string, Y.Item> })._map) {
-        if (item.deleted) continue
-        const raw = item.content.getContent()[item.length - 1]
-        if (!hasSignature(raw) || raw.sig.by !== author) continue
-        keys.push(key)
-        const holds = signatureHolds(map, key, shard, item, raw)
-        if (holds) good++
-        else if (holds === undefined) pending = true
-      }
-      verdict = good > bound ? true : pending ? undefined : false
-      verdicts.set(author, verdict)
-      if (verdict && !flooded.get(shard)?.has(author)) {
-        entryOf(flooded, shard, () => new Set()).add(author)
-        // What was shown of it before it passed the bound goes too.
-        queueMicrotask(() => recheck(map, keys))
-      }
-    }
-    if (verdict === false && flooded.get(shard)?.delete(author)) {
-      const keys = [...shard.keys()].filter((key) => (shard.get(key) as { sig?: Signature } | undefined)?.sig?.by === author)
-      queueMicrotask(() => recheck(map, keys))
-    }
-    return verdict
-  }
-
   // ---- What a peer replaced: the version before, to write back ---------------------
 
   // A peer's delete or overwrite of a record that no screen has read (a month only
@@ -595,13 +295,14 @@ export function makeSignedRecords(options: {
     refused,
     read,
     replaced,
-    written: queueSign,
+    written: (map, key, value) => signer.written(map, key, value, checksOn(map.name)),
     checkedCount: () => checkedCount,
     setAuthority(next) {
       const before = authority
       authority = next
       ruled = new WeakMap()
       parentStamps = new Map()
+      quota.forgetVerdicts()
       memory.write(`authority.${options.community}`, authorityJson(next))
       if (!before) return recheckAll()
       const same = (key: string) =>
@@ -618,33 +319,22 @@ export function makeSignedRecords(options: {
         waiting.delete(key)
       }
     },
-    async ownSigned() {
-      // The signing of a write starts in a microtask after it.
-      await Promise.resolve()
-      await signing
-    },
+    ownSigned: () => signer.signed(),
     async settled() {
       await new Promise((resolve) => setTimeout(resolve, 0))
-      if (waitingFor.size > 0) openRest()
-      await Promise.all([signing, checking, verifying])
-      await checking
+      await Promise.all([signer.signed(), queue.settled(), verifying])
+      await queue.settled()
     },
     close() {
       closed = true
-      stopWatching()
-      claimed.clear()
-      quotaVerdicts.clear()
-      clearTimeout(healTimer)
-      clearTimeout(restWaits)
-      onHide()
-      if (typeof window !== 'undefined') window.removeEventListener('pagehide', onHide)
+      signer.close()
+      queue.close()
+      quota.close()
+      healer.close()
+      items.close()
     },
   }
 }
-
-/** Transaction origins, so storage and sync can tell a signature or a healed record from a command. */
-export const SIGNING = 'signing'
-export const HEALING = 'healing'
 
 /**
  * Whether `update` deletes or overwrites a signed record that `doc` holds: an edit, or
