@@ -57,7 +57,12 @@ export const ShareKeySchema = v.object({
 })
 export type ShareKey = v.InferOutput<typeof ShareKeySchema>
 
-/** A door mark or a visit coming back: "<share id>|<stop code, or visit nonce>|<person>", its content sealed with the share's key. */
+/**
+ * A door mark or a visit coming back: "<share id>|<stop tag, or visit nonce>|<person>", its
+ * content sealed with the share's key. A stop is named by a tag made from its meal-card
+ * code under the share's own key (trust/shares.ts `stopTag`), never by the code: the
+ * public space is read by every resident, and a code there ties an elder to a round.
+ */
 export const ShareReplySchema = v.pipe(
   v.object({
     id: v.string(),
@@ -74,7 +79,8 @@ export type ShareReply = v.InferOutput<typeof ShareReplySchema>
 export const shareIdOf = (roundId: string) => `${roundId}~share`
 /** A visitor's households for a month: one share per visitor and month. */
 export const visitShareIdOf = (month: string, visitorId: string) => `${month}_visits~${visitorId}`
-export const replyKey = (shareId: string, code: string, personId: string) => `${shareId}|${code}|${personId}`
+/** `part`: a stop's tag (never its code) or a visit's nonce. */
+export const replyKey = (shareId: string, part: string, personId: string) => `${shareId}|${part}|${personId}`
 
 /** What a share holds once opened: the round and each stop's details, in delivery order. */
 export const SharedRoundSchema = v.object({

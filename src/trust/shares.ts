@@ -29,6 +29,19 @@ async function encrypt(raw: Uint8Array<ArrayBuffer>, value: unknown, boundTo: st
   return { iv: toBase64Url(iv), box: toBase64Url(new Uint8Array(box)) }
 }
 
+/**
+ * A stop's name in the public space: HMAC-SHA-256 of its meal-card code under the share's
+ * key (22 characters). The same stop always gives the same tag, so a volunteer's latest
+ * mark for a stop still replaces their earlier one (one reply key per stop and person),
+ * and staff, who keep the key, recompute it to check a reply's key against the code
+ * sealed inside; a resident who reads the public space learns no code from it.
+ */
+export async function stopTag(raw: Uint8Array<ArrayBuffer>, code: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`stop|${code}`)))
+  return toBase64Url(mac.subarray(0, 16))
+}
+
 /** Opens and validates; null if the key is wrong, the box was changed, or what is inside is not what it should be. */
 async function decrypt<T>(raw: Uint8Array<ArrayBuffer>, sealed: { id: string; iv: string; box: string }, schema: v.GenericSchema<unknown, T>): Promise<T | null> {
   try {
@@ -103,7 +116,7 @@ export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedS
 export async function markSharedDoor(pubDocs: SpaceDocs, clock: HybridClock, opened: OpenedShare, mark: SharedMark & { name: string }, person: Person): Promise<Checked<ShareReply>> {
   if (opened.kind !== 'round' || !opened.round.stops.some((stop) => stop.code === mark.code)) return failed('stop', 'problem.notFound')
   if (mark.result === 'concern' && !mark.note.trim()) return failed('note', 'problem.concernNeedsNote')
-  const id = replyKey(opened.share.id, mark.code, person.id)
+  const id = replyKey(opened.share.id, await stopTag(opened.key, mark.code), person.id)
   const sealed = await encrypt(opened.key, { ...mark, note: mark.note.trim().slice(0, 300) }, id)
   return { ok: true, value: putReply(pubDocs, clock, id, opened.share.id, person, sealed) }
 }
@@ -143,8 +156,10 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
     // Only the person a share is for answers it (the reply is their own signed entry, bound to its id).
     if (!key || reply.personId !== key.personId) continue
     if (key.kind === 'round') {
-      const mark = await openReply(fromBase64Url(key.key), reply)
-      if (mark && reply.id === replyKey(reply.shareId, mark.code, reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
+      const raw = fromBase64Url(key.key)
+      const mark = await openReply(raw, reply)
+      // The box names the stop; the reply's key must be that stop's tag (a box moved to another stop's key does not open anyway).
+      if (mark && reply.id === replyKey(reply.shareId, await stopTag(raw, mark.code), reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
     } else {
       const visit = await openVisitReply(fromBase64Url(key.key), reply)
       if (visit && importVisit(staffDocs, reply, visit, visit.name || reply.personId)) imported++

@@ -70,6 +70,8 @@ describe('a round sealed to its volunteer', () => {
     expect(await markSharedDoor(pub, volunteerClock, opened, { code: 'JK56LM', result: 'delivered', note: '', name: '小刘' }, me)).toEqual({ ok: false, problems: { stop: 'problem.notFound' } })
     await markSharedDoor(pub, volunteerClock, opened, { code: 'EF34GH', result: 'concern', note: '没开门，电话不通', name: '小刘' }, me)
     expect(JSON.stringify(readShareData(pub).replies)).not.toContain('没开门')
+    // A reply's key names its stop by a tag under the share's key, never by its meal-card code.
+    expect(readShareData(pub).replies.map((r) => r.id).join()).not.toMatch(/AB12CD|EF34GH/)
 
     expect(await settleShares(pub, staff, staffClock, DAY)).toEqual({ imported: 2, ended: 0 })
     const marks = readCanteen(pub, staff).marks
