@@ -450,7 +450,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         if (!household) return { ok: false, problems: { household: 'problem.notFound' } }
         const problem = checkVisitNote(outcome, note).note
         if (problem) return { ok: false, problems: { note: problem } }
-        const posted = outcome === 'help' ? postRequest(pub.docs, clock, actor(), helpForHousehold(household, note), today()) : null
+        const posted = outcome === 'help' ? postRequest(pub.docs, clock, actor(), helpForHousehold(household), today()) : null
         if (posted && !posted.ok) return posted
         return (await sealed()).logSharedVisit(pub.docs, clock, opened, { householdId, day: today(), outcome, note, requestId: posted?.value.id ?? '', name: actor().name }, actor())
       },

@@ -192,8 +192,18 @@ export function monthReport(households: readonly Household[], visits: readonly V
   return [...grids.values()].sort((a, b) => a.grid.localeCompare(b.grid))
 }
 
-/** The help request "needs help" posts on a household's behalf: its grid only, never a door number. */
-export function helpForHousehold(household: Pick<Household, 'label' | 'grid'>, note: string): AidDraft {
-  const said = note.trim()
-  return { kind: 'need', category: 'other', title: said ? said.slice(0, 60) : household.label, details: said, when: '', where: household.grid, urgency: 'normal', forName: household.label, materials: [], due: '' }
+/**
+ * What "needs help" posts in the public space, which every resident's phone holds: a
+ * neutral request in the household's grid, never its label (a name at a known building
+ * tells who is frail) nor the visitor's note (often health). The note and the household
+ * stay in the visit log (staff space, or sealed to staff), which names the request, so
+ * staff follow it up from there. The title and "for" are fixed words that screens show
+ * in the reader's language (`isVisitHelp`).
+ */
+export const VISIT_HELP_TITLE = '走访发现需要帮助'
+export const VISIT_HELP_FOR = '走访住户'
+export function helpForHousehold(household: Pick<Household, 'grid'>): AidDraft {
+  return { kind: 'need', category: 'other', title: VISIT_HELP_TITLE, details: '', when: '', where: household.grid, urgency: 'normal', forName: VISIT_HELP_FOR, materials: [], due: '' }
 }
+/** Whether a request is one "needs help" posted after a visit (its words are shown translated). */
+export const isVisitHelp = (request: { title: string; forName: string }) => request.title === VISIT_HELP_TITLE && request.forName === VISIT_HELP_FOR

@@ -62,7 +62,7 @@ export function logVisit(
   const said = note.trim()
   let request: AidRequest | null = null
   if (outcome === 'help') {
-    const posted = postRequest(pubDocs, clock, by, helpForHousehold(household, said), day)
+    const posted = postRequest(pubDocs, clock, by, helpForHousehold(household), day)
     if (!posted.ok) return failed('note', Object.values(posted.problems)[0] ?? 'problem.required')
     request = posted.value
   }

@@ -57,9 +57,12 @@ describe('household visits', () => {
     // They meet: the help request reaches the public space, and the visit the staff space.
     await servers.restartSignaling()
     await waitForPeers(visitor.page, 1, 60_000)
-    const request = staff.page.locator('[data-testid=aid-card]', { hasText: '想请人帮忙买药' })
+    // The public request is neutral (its grid only); staff see the household and note beside it, from the staff space.
+    const request = staff.page.locator('[data-testid=aid-card]', { hasText: '走访发现需要帮助' })
     await request.waitFor({ timeout: 30_000 })
-    expect(await request.textContent()).toContain('张奶奶')
+    await request.locator('[data-testid=visit-behind]', { hasText: '想请人帮忙买药' }).waitFor({ timeout: 30_000 })
+    expect(await request.locator('[data-testid=visit-behind]').textContent()).toContain('张奶奶')
+    expect(await request.textContent()).toContain('3号楼')
     expect(await request.textContent()).not.toContain('301')
     await staff.page.click('[data-testid=aid-section] [data-value=visits]')
     const row = staff.page.locator('[data-testid=visit-report] tr[data-grid="3号楼"]')
@@ -122,13 +125,13 @@ describe('household visits sealed to a volunteer', () => {
     await servers.restartSignaling()
     await waitForPeers(visitor.page, 1, 60_000)
     await staff.page.click('[data-testid=aid-section] [data-value=browse]')
-    await staff.page.locator('[data-testid=aid-card]', { hasText: '灯泡坏了' }).waitFor({ timeout: 30_000 })
+    await staff.page.locator('[data-testid=aid-card]', { hasText: '走访发现需要帮助' }).locator('[data-testid=visit-behind]', { hasText: '灯泡坏了' }).waitFor({ timeout: 30_000 })
     await staff.page.click('[data-testid=aid-section] [data-value=visits]')
     const report = staff.page.locator('[data-testid=visit-report] tr[data-grid="西院"]')
     await expect.poll(async () => (await report.locator('td').allTextContents()).join(','), { timeout: 30_000 }).toBe('西院,1,1,1,1,0,0')
 
     expect(await visitor.page.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
-    // The household's details stay sealed (its name is on the public help request, as any request names whom it is for).
+    // The household's details stay sealed; the public help request names neither the household nor the note.
     expect(await storedText(visitor.page)).not.toContain('13655556666')
   })
 })

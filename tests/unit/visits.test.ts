@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { byUrgency, checkHouseholdDraft, dueOf, monthReport, nextDue, type Household, type HouseholdDraft, type Visit } from '../../src/domain/visits'
+import { byUrgency, checkHouseholdDraft, dueOf, monthReport, nextDue, VISIT_HELP_FOR, VISIT_HELP_TITLE, type Household, type HouseholdDraft, type Visit } from '../../src/domain/visits'
 import { SpaceDocs } from '../../src/store/space-docs'
 import { endHousehold, followUp, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
 import { readAidData } from '../../src/store/aid'
@@ -79,9 +79,10 @@ describe('logging visits', () => {
     const logged = logVisit(staff, pub, clock, linked.value.id, 'help', '想请人帮忙买药', visitor, '2026-11-27')
     expect(logged.ok).toBe(true)
     const [request] = readAidData(pub).requests
-    expect(request).toMatchObject({ forName: '张奶奶', where: '3号楼', title: '想请人帮忙买药', postedBy: 'v1' })
-    expect(JSON.stringify(request)).not.toContain('301')
-    expect(readVisitData(staff).visits).toMatchObject([{ outcome: 'help', requestId: request!.id, day: '2026-11-27' }])
+    // Neutral: the grid only; the household and the note stay in the visit, which names the request.
+    expect(request).toMatchObject({ forName: VISIT_HELP_FOR, where: '3号楼', title: VISIT_HELP_TITLE, details: '', postedBy: 'v1' })
+    for (const personal of ['301', '张奶奶', '买药']) expect(JSON.stringify(request)).not.toContain(personal)
+    expect(readVisitData(staff).visits).toMatchObject([{ outcome: 'help', note: '想请人帮忙买药', requestId: request!.id, day: '2026-11-27' }])
   })
 
   it('"urgent" needs a note; a staff follow-up is kept by the visit; an ended household takes no visits', () => {

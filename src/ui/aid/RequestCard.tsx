@@ -1,10 +1,12 @@
 import { createSignal, For, Show } from 'solid-js'
-import { useCommunity } from '../common/community'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { today } from '../../domain/calendar'
 import { lostTake, type AidEventType } from '../../domain/aid'
 import { Button, Chips, Confirm, Field, Kept, ProblemLine, Select } from '../common/components'
 import { t } from '../common/i18n'
 import { AidForm } from './AidForm'
+import { requestFor, requestTitle } from './labels'
+import { isVisitHelp } from '../../domain/visits'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
@@ -49,12 +51,17 @@ export function RequestCard(props: { id: string }) {
             </Show>
             <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}`)}</span>
           </div>
-          <h3 class="mt-1 text-xl font-bold text-stone-900">{i().request.title}</h3>
+          <h3 class="mt-1 text-xl font-bold text-stone-900">{requestTitle(i().request)}</h3>
           <p class="text-stone-800">
-            {t('aid.for', { name: i().request.forName })}
+            {t('aid.for', { name: requestFor(i().request) })}
             {i().request.where ? ` · ${i().request.where}` : ''}
             {i().request.when ? ` · ${i().request.when}` : ''}
           </p>
+          <Show when={isVisitHelp(i().request)}>
+            <StaffOnly>
+              <VisitBehind requestId={i().request.id} />
+            </StaffOnly>
+          </Show>
           <Show when={i().request.details}>
             <p class="whitespace-pre-wrap">{i().request.details}</p>
           </Show>
@@ -138,7 +145,7 @@ export function RequestCard(props: { id: string }) {
             </form>
           </Show>
           <Show when={asking() === 'withdraw'}>
-            <Confirm message={t('aid.withdrawConfirm', { title: i().request.title })} confirmLabel={t('aid.withdraw')} onCancel={() => setAsking(null)} onConfirm={() => go('withdraw')} />
+            <Confirm message={t('aid.withdrawConfirm', { title: requestTitle(i().request) })} confirmLabel={t('aid.withdraw')} onCancel={() => setAsking(null)} onConfirm={() => go('withdraw')} />
           </Show>
           <ProblemLine problem={problem()} />
 
@@ -159,6 +166,21 @@ export function RequestCard(props: { id: string }) {
             </details>
           </Show>
         </article>
+      )}
+    </Show>
+  )
+}
+
+/** Staff only: the household and note behind a "needs help" posted after a visit (from the staff space). */
+function VisitBehind(props: { requestId: string }) {
+  const { visits } = useStaff()
+  const visit = () => visits.visitOfRequest(props.requestId)
+  return (
+    <Show when={visit()}>
+      {(v) => (
+        <p class="rounded-lg bg-amber-50 p-2 text-stone-900" data-testid="visit-behind">
+          {t('aid.visitBehind', { name: visits.householdOf(v().householdId)?.label ?? '', note: v().note, visitor: v().visitorName })}
+        </p>
       )}
     </Show>
   )

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js'
 import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
 import { useCommunity } from '../common/community'
+import { requestFor, requestTitle } from './labels'
 
 /** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
 export default function Slip() {
@@ -14,8 +15,8 @@ export default function Slip() {
           <h2 class="text-[1.3em] font-bold">{name} · {t('aid.slipTitle')}</h2>
           <p class="font-semibold">{title}</p>
           <p class="text-[1.4em] font-bold" data-testid="slip-number">{t('aid.number', { number: i().request.number ?? '' })}</p>
-          <p>{i().request.title}</p>
-          <p>{t('aid.for', { name: i().request.forName })} · {t('aid.postedBy', { name: i().request.postedByName })}</p>
+          <p>{requestTitle(i().request)}</p>
+          <p>{t('aid.for', { name: requestFor(i().request) })} · {t('aid.postedBy', { name: i().request.postedByName })}</p>
           <Show when={i().request.due}>
             <p>{t('aid.due', { date: i().request.due! })}</p>
           </Show>

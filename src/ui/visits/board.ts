@@ -25,6 +25,8 @@ export function createVisitBoard(data: LiveVisitData, commands: StaffCommands['v
     urgent: () => visits().filter((v) => v.outcome === 'urgent' && !data.followUps.byId[v.id]),
     visitsIn: (month: Month) => visits().filter((v) => monthOf(v.day) === month),
     householdOf: (id: string) => data.households.byId[id],
+    /** The visit that posted a help request (its household and note stay here, not on the request). */
+    visitOfRequest: (requestId: string) => visits().find((v) => v.requestId === requestId),
     report: (month: Month) => monthReport(households(), visits(), month, month === monthOf(today()) ? today() : lastDayOf(month)),
   }
 }
