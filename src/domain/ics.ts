@@ -16,7 +16,8 @@ export interface CalendarEvent {
 
 /** Backslash, semicolon, comma and newlines must be escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+  // A lone carriage return ends a line for some calendar apps as much as CRLF does.
+  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n')
 }
 
 /** Lines longer than 75 octets are folded: CRLF plus a space, never inside a UTF-8 character. */

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { communityFolder, printable } from './text'
 import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
@@ -25,7 +26,27 @@ import { HubSpaces, readHubState, startAfresh, type Connect } from './spaces'
 // removed there, it leaves; when a space is made anew with a key sealed to it, it moves.
 
 const dataRoot = join(process.env.NEIGHBOURS_DATA ?? join(homedir(), '.local', 'share', 'neighbours'), 'hub')
-const log = (...parts: unknown[]) => console.log(new Date().toISOString().slice(0, 19).replace('T', ' '), ...parts)
+const log = (...parts: unknown[]) => console.log(new Date().toISOString().slice(0, 19).replace('T', ' '), ...parts.map(printable))
+
+/** A folder or file only this user may read (the space secrets are in it), whatever was there before. */
+function privateDir(path: string) {
+  mkdirSync(path, { recursive: true, mode: 0o700 })
+  chmodSync(path, 0o700)
+}
+const writePrivate = (path: string, text: string) => {
+  writeFileSync(path, text, { mode: 0o600 })
+  chmodSync(path, 0o600)
+}
+
+
+/** The link: from a file (`--link-file invite.txt`, kept out of `ps` and shell history), or the command line. */
+function linkGiven(): string | undefined {
+  const at = process.argv.indexOf('--link-file')
+  if (at < 0) return process.argv[2]
+  const path = process.argv[at + 1]
+  if (!path || !existsSync(path)) fail('--link-file needs a file that holds the invite link. --link-file 后面要写存有邀请链接的文件。')
+  return readFileSync(path, 'utf8').trim()
+}
 
 function fail(message: string): never {
   console.error(message)
@@ -34,14 +55,14 @@ function fail(message: string): never {
 
 /** The invite given now (and remembered), or the one remembered from before; `again` when it is the one remembered. */
 function chooseInvite(): { invite: Invite; again: boolean } {
-  const link = process.argv[2]
+  const link = linkGiven()
   const saved = join(dataRoot, 'invite.json')
   const remembered = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : null
   if (link) {
     const invite = readInvite(link)
     if (!invite) fail('That is not a Neighbours invite link (it has no "#join=" part, or it is damaged). 这不是邻里的邀请链接。')
-    mkdirSync(dataRoot, { recursive: true })
-    writeFileSync(saved, JSON.stringify(invite))
+    privateDir(dataRoot)
+    writePrivate(saved, JSON.stringify(invite))
     // The same link given at every start (a service's command line) is not a new invitation.
     return { invite, again: JSON.stringify(invite) === JSON.stringify(remembered) }
   }
@@ -83,8 +104,11 @@ async function main() {
   if (problem) fail('This invite link does not belong to the community it names (its id was not made from its founder key). 这个邀请链接与社区不符。')
   const signaling = process.env.SIGNALING_URL ? process.env.SIGNALING_URL.split(/[\s,]+/).filter(Boolean) : (invite.signaling ?? [])
   if (signaling.length === 0) fail('The invite names no signaling server; give one: SIGNALING_URL=ws://<host>:4444 npm run hub')
-  const dir = join(dataRoot, invite.id)
-  mkdirSync(dir, { recursive: true })
+  const dir = communityFolder(dataRoot, invite.id)
+  // A hub that kept this community under its id before moves it to its hashed folder.
+  const before = join(dataRoot, invite.id)
+  if (!existsSync(dir) && existsSync(join(before, 'hub.json'))) renameSync(before, dir)
+  privateDir(dir)
 
   const saved = readHubState(dir)
   if (again && saved?.removed) {

@@ -8,7 +8,8 @@ import { isRootOf } from '../trust/keys'
 
 export const InviteSchema = v.object({
   v: v.literal(1),
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  // (Community ids are base64url; anything else in one is someone's path or name trick.)
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
   public: SpaceKeySchema,
   staff: v.optional(SpaceKeySchema),

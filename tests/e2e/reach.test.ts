@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startHubProcess, startServers, withCleanup, type Device } from './harness'
 import { aidCard, postAidRequest, createCommunity, dataChannelBytes, inviteLink, joinByLink, localDay, openShiftsWeekOf, peerCount, publishShift, shiftCard, waitForPeers } from './journeys'
+import { communityFolder } from '../../src/hub/text'
 
 // Reach: a change gets to every device that needs it, not only to phones that happen
 // to show the same month at the same moment.
@@ -151,13 +152,14 @@ describe('reach', () => {
     const hub = await startHubProcess(dataDir, staffLink)
     cleanup.add(null, () => hub.stop())
     const community: string = await staff.page.evaluate(() => (window as any).neighbours.session.membership.id)
-    const held = () => readdirSync(join(dataDir, 'hub', community))
+    const held = () => readdirSync(communityFolder(join(dataDir, 'hub'), community))
 
     await staff.page.click('[data-testid=nav-me]')
     const row = staff.page.locator('[data-testid=device-row][data-label=办公室中转站][data-role=staff]')
     await row.waitFor({ timeout: 60_000 })
     expect(hub.output()).toMatch(/accepted its invitation/)
-    expect(held()).toContain('staff')
+    // (The staff space is sealed to it as staff confirm it: a staff link carries no staff key.)
+    await expect.poll(held, { timeout: 30_000 }).toContain('staff')
 
     await row.locator('[data-testid=remove-device]').click()
     await staff.page.click('[role=dialog] button:has-text("移除这台设备")')
