@@ -164,7 +164,16 @@ export interface Authority {
   since?: ReadonlyMap<string, string>
 }
 
-export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation' | 'lowersRole'
+export type TrustRefusal = 'otherCommunity' | 'noRole' | 'mayNotGrant' | 'afterRevocation' | 'unknownInvitation' | 'invitationUsed' | 'equivocation' | 'lowersRole' | 'flooding' | 'invitationFull'
+
+/**
+ * The most trust records one device may sign (an honest staff phone making two links a
+ * day for two years stays under it): a device past it counts for nothing, so a
+ * revocation never has to list more of its records than the schema keeps.
+ */
+export const TRUST_RECORDS_PER_AUTHOR = 2_000
+/** The most devices a resident's (or lead's) links may admit in all: a removal lists them, and a resident may not raise an army of keys. */
+export const ADMITTED_PER_RESIDENT = 200
 
 /** Replay order: HLC stamp, then author, then sequence, so equal stamps break the same way everywhere. */
 const order = (a: TrustRecord, b: TrustRecord) => compareStamps(a.stamp, b.stamp) || (a.by < b.by ? -1 : a.by > b.by ? 1 : a.seq - b.seq)
@@ -204,6 +213,7 @@ const KEY_PERSON = /^K[A-Za-z0-9_]{22}$/
 const both = <T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined) => (a && b ? new Set([...a].filter((x) => b.has(x))) : (a ?? b))
 
 const mayHoldStaffSpace = (role: TrustRole | undefined) => role !== undefined && STAFF_SPACE_ROLES.includes(role)
+const isStaffLevel = (role: TrustRole | undefined) => role === 'founder' || role === 'staff'
 
 function replay(community: string, root: string, all: TrustRecord[], bounds: Bounds): Verdict & { kept: Map<string, Kept> } {
   const roles = new Map<string, TrustRole>([[root, 'founder']])
@@ -234,13 +244,22 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
   const seen = new Map<string, string>()
   const liars = new Set<string>()
+  const signedBy = new Map<string, number>()
+  // Every key that signed its own device record (only its holder can): no invitation may
+  // name one (withdrawing that "link" would remove the device).
+  const deviceKeys = new Set<string>()
   for (const record of all) {
+    if (record.type === 'device') deviceKeys.add(record.by)
     if (record.type === 'accept') continue
     const slot = `${record.by}#${record.seq}`
     const body = JSON.stringify(record)
     if (seen.has(slot) && seen.get(slot) !== body) liars.add(record.by)
     seen.set(slot, body)
+    signedBy.set(record.by, (signedBy.get(record.by) ?? 0) + 1)
   }
+  const flooders = new Set([...signedBy].filter(([, count]) => count > TRUST_RECORDS_PER_AUTHOR).map(([key]) => key))
+  // Devices admitted so far through each resident's (or lead's) links.
+  const admittedBy = new Map<string, number>()
   const refuse = (record: TrustRecord, why: TrustRefusal) => refused.push({ record, why })
   const voided = (record: TrustRecord) => {
     if (record.type === 'accept') return false
@@ -270,6 +289,10 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       refuse(record, 'equivocation')
       continue
     }
+    if (flooders.has(record.by)) {
+      refuse(record, 'flooding')
+      continue
+    }
     if (voided(record)) {
       refuse(record, 'afterRevocation')
       continue
@@ -289,6 +312,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
           asked.push({ invitation: invitation.invitation, uses: invitation.uses, key: record.key, role: invitation.role, inviter: invitation.by, record })
         }
       } else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
+      else if (!isStaffLevel(roles.get(invitation.by)) && (admittedBy.get(invitation.by) ?? 0) >= ADMITTED_PER_RESIDENT && !roles.has(record.key)) refuse(record, 'invitationFull')
       else if (!roles.has(invitation.by)) refuse(record, 'noRole')
       else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
       else if (current && RANK[current] >= RANK[invitation.role]) {
@@ -297,6 +321,7 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
       } else {
         invitation.used = true
         acceptedThrough.set(invitation.invitation, (acceptedThrough.get(invitation.invitation) ?? 0) + 1)
+        admittedBy.set(invitation.by, (admittedBy.get(invitation.by) ?? 0) + 1)
         if (!revoked.has(record.key)) give(record.key, invitation.role, record.stamp)
       }
       continue
@@ -315,8 +340,11 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     }
     if (record.type === 'grant') {
       const current = roles.get(record.key)
-      // Changing a device's role takes one who may give the role it has too.
+      const wasRemoved = removed.get(record.key)
+      // Changing a device's role takes one who may give the role it has too; bringing a
+      // removed device back, one who may remove it (a resident may not undo staff's removal).
       if (!mayGrant(holder, record.role) || (current && !mayGrant(holder, current))) refuse(record, 'mayNotGrant')
+      else if ((wasRemoved || revoked.has(record.key)) && !mayRemove(holder, wasRemoved?.role ?? null)) refuse(record, 'mayNotGrant')
       // A removed device comes back only through a new grant from someone who may give it.
       else {
         give(record.key, record.role, record.stamp)
@@ -333,11 +361,13 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
         holders = new Set(record.boxes.map((box) => box.to))
       }
     } else if (record.type === 'invitation') {
-      if (!mayGrant(holder, record.role)) refuse(record, 'mayNotGrant')
+      if (!mayGrant(holder, record.role) || deviceKeys.has(record.invitation)) refuse(record, 'mayNotGrant')
       else {
         invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
-        // A link carries the public space's key of its day: whoever holds it can read that space until it is made anew.
-        publicHolders.add(record.invitation)
+        // A link carries the public space's key of its day: whoever holds it can read that
+        // space until it is made anew. (Not a link already withdrawn: naming a revoked key,
+        // dated late, would otherwise keep the space being made anew for ever.)
+        if (!revoked.has(record.invitation)) publicHolders.add(record.invitation)
       }
     } else {
       const target = roles.get(record.key)
@@ -432,7 +462,8 @@ export const TrustRecordSchema = v.variant('type', [
     key: PublicKeySchema,
     lastSeq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
     seqs: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(2_000))),
-    accepted: v.optional(v.pipe(v.array(PublicKeySchema), v.maxLength(2_000))),
+    // (Everyone a staff phone's poster link admitted, in a large community.)
+    accepted: v.optional(v.pipe(v.array(PublicKeySchema), v.maxLength(20_000))),
   }),
   v.object({ type: v.literal('invitation'), ...common, invitation: PublicKeySchema, role, uses: v.picklist(['once', 'many']) }),
   v.object({ type: v.literal('accept'), ...common, key: PublicKeySchema, inviter: v.optional(PublicKeySchema) }),
@@ -447,10 +478,10 @@ export const TrustRecordSchema = v.variant('type', [
     type: v.literal('rotation'),
     ...common,
     space: v.optional(v.picklist(['public', 'staff'])),
-    // (The public space is sealed to every member's devices: a community of a few hundred phones.)
+    // (The public space is sealed to every member's devices: a community of a few thousand phones.)
     boxes: v.pipe(
       v.array(v.object({ to: PublicKeySchema, from: PublicKeySchema, iv: v.pipe(v.string(), v.maxLength(20)), box: v.pipe(v.string(), v.maxLength(400)) })),
-      v.maxLength(2_000),
+      v.maxLength(20_000),
     ),
   }),
 ])

@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import type { InvitationLink, SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
-import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type SpaceNow, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
+import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, TRUST_RECORDS_PER_AUTHOR, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type SpaceNow, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
 import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust, restoreTrust } from '../store/trust'
@@ -284,7 +284,12 @@ export function makeCommunityTrust(options: {
     holders.delete(leaving ?? '')
     for (const key of holders) {
       const device = verdict.devices.get(key)
-      if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
+      // A device record whose sealing key does not work (a crafted one) gets no box; it stops nobody's removal.
+      try {
+        if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
+      } catch {
+        console.warn('no box for a device whose sealing key does not work', key)
+      }
     }
     return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), ...(space === 'public' ? { space } : {}), boxes })
   }
@@ -338,10 +343,14 @@ export function makeCommunityTrust(options: {
       if (!mayRemove(current.mine, role)) return false
       // Its records this device has seen still count, and so do the devices it has admitted; nothing it signs later.
       const records = [...known.values()].map((t) => t.record)
-      const seqs = records.filter((r) => r.by === key && r.type !== 'accept').map((r) => r.seq)
+      // (A device that signed more than any honest one counts for nothing already: none of its records is listed.)
+      const signed = records.filter((r) => r.by === key && r.type !== 'accept').map((r) => r.seq)
+      const seqs = signed.length > TRUST_RECORDS_PER_AUTHOR ? [] : signed
       const invitations = new Set(records.flatMap((r) => (r.type === 'invitation' && r.by === key ? [r.invitation] : [])))
-      const accepted = records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key ? [r.key] : []))
-      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq: Math.max(-1, ...seqs), seqs, accepted })
+      // Only the devices its links admitted that hold a role (a resident's links admit a bounded number).
+      const accepted = [...new Set(records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key && current.verdict.roles.has(r.key) ? [r.key] : [])))]
+      const lastSeq = seqs.reduce((last, seq) => Math.max(last, seq), -1)
+      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq, seqs, accepted })
       // Every space it could read is made anew, in the same update as the removal, so no
       // peer sees one without the other: the public space always, the staff space if it
       // held it (a device with no confirmed role may still have used a staff link).

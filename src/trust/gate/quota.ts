@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { TrustRole } from '../../domain/trust'
-import { STANDING, type SpaceDocs, type SpaceMap } from '../../store/space-docs'
+import { docNameOf, STANDING, type SpaceDocs, type SpaceMap } from '../../store/space-docs'
 import { entryOf, hasSignature, type Signature } from './parts'
 
 // Per-author quotas. An author with more than QUOTA records in one collection of one
@@ -70,8 +70,11 @@ export function makeQuota(options: {
       let good = 0
       let pending = false
       const keys: string[] = []
+      // Only records filed in this doc count: copies of an author's older records under
+      // their own keys (valid signatures, other months) must not push him over here.
+      const docName = [...docs.opened].find(([, doc]) => doc === shard.doc)?.[0]
       for (const [key, item] of (shard as unknown as { _map: Map<string, Y.Item> })._map) {
-        if (item.deleted) continue
+        if (item.deleted || docNameOf(key) !== docName) continue
         const raw = item.content.getContent()[item.length - 1]
         if (!hasSignature(raw) || raw.sig.by !== author) continue
         keys.push(key)
