@@ -194,7 +194,8 @@ interface SpacePlan {
   hub: boolean
 }
 
-function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self, hub }: SpacePlan): OpenSpace {
+/** `left`: a public room left for a new one, whose standing doc is only offered, as it was (nothing is taken in). */
+function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self, hub }: SpacePlan, { left = false } = {}): OpenSpace {
   const docs = new SpaceDocs()
   const storage = new Map<DocName, SpaceStorage>()
   const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus(loadActivity(key.room)))
@@ -222,9 +223,9 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
   if (noCrypto) return space
   // Every device keeps last month to six months ahead, and whatever a screen opened; a hub keeps all.
   const kept = new Set(keptMonths(today()))
-  const keeps = (name: DocName) => hub || name === STANDING || kept.has(name) || docs.opened.has(name)
+  const keeps = (name: DocName) => (left ? name === STANDING : hub || name === STANDING || kept.has(name) || docs.opened.has(name))
   // Peers are met once what this device holds of the standing doc is loaded.
-  void Promise.all([storage.get(STANDING)!.whenLoaded, transport]).then(async ([, { connectSpace, makeSpaceShelf }]) => {
+  void Promise.all([storage.get(STANDING)!.whenLoaded, transport]).then(async ([, { connectSpace, makeSpaceShelf, sendOnly }]) => {
     if (space.closed) return
     const held = {
       opened: docs.opened,
@@ -242,7 +243,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
     const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
     if (space.closed) return shelf.close()
     space.shelf = shelf
-    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf, self, relay: hub, isDocName: (name) => isDocNameNear(name) })
+    const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf: left ? sendOnly(shelf) : shelf, self, relay: hub && !left, isDocName: (name) => isDocNameNear(name) })
     space.sync = sync
     sync.onChange(() => setStatus(sync.status()))
     setStatus(sync.status())
@@ -289,7 +290,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const both = staff ? [pub, staff] : [pub]
   // Public spaces left for a new one: only their standing doc, as it was, offered to a
   // phone that was away (it holds the record that seals it the new one). Nothing is read from them here.
-  const former = (membership.formerPublic ?? []).filter((f) => f.until >= today()).map((f) => openSpace('public', { room: f.room, secret: f.secret }, plan))
+  const former = (membership.formerPublic ?? []).filter((f) => f.until >= today()).map((f) => openSpace('public', { room: f.room, secret: f.secret }, plan, { left: true }))
   // Screens show this month and the next; other months stay stored, unopened, until
   // a screen asks for one (a week further on, last month's report).
   const around = monthsAround(today())

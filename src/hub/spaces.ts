@@ -5,6 +5,7 @@ import { today, plusDays } from '../domain/calendar'
 import { FORMER_DAYS, FORMER_KEPT, SpaceKeySchema, type SpaceKey, type SpaceKind } from '../domain/community'
 import { STANDING, type DocName } from '../store/space-docs'
 import { DiskShelf } from './disk-shelf'
+import { sendOnly } from '../sync/replication'
 
 // The spaces the hub process serves for one community, and what it remembers of them
 // across restarts (hub.json): each space's current room and secret and the folder its
@@ -143,7 +144,8 @@ export class HubSpaces {
     for (const f of offered) {
       if (this.formerHeld.has(f.folder)) continue
       const shelf = new DiskShelf(join(this.dir, f.folder), (name) => name === STANDING)
-      this.formerHeld.set(f.folder, { shelf, connection: this.options.connect('public', { room: f.room, secret: f.secret }, shelf) })
+      // Offered as it was, nothing taken in: the removed device still holds this room's secret.
+      this.formerHeld.set(f.folder, { shelf, connection: this.options.connect('public', { room: f.room, secret: f.secret }, sendOnly(shelf)) })
     }
     return offered.map(({ room, until }) => ({ room, until }))
   }

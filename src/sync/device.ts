@@ -94,6 +94,36 @@ export async function writeSetting(key: string, value: unknown): Promise<void> {
 }
 
 /**
+ * Replaces one value by what `next` makes of it, in one transaction: two tabs of one
+ * browser that count at once each get their own number (IndexedDB runs overlapping
+ * readwrite transactions on a store one after the other). Resolves with the new value
+ * once it is on disk.
+ */
+export async function updateSetting<T>(key: string, next: (before: unknown) => T): Promise<T> {
+  if (elsewhere) {
+    // (The hub is one process: its own promise chain orders its updates.)
+    const value = next(await elsewhere.read(key))
+    await elsewhere.write(key, value)
+    return value
+  }
+  database ??= openSettings()
+  const db = await database
+  return new Promise<T>((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' })
+    const store = tx.objectStore(STORE)
+    let value: T
+    const read = store.get(key)
+    read.onsuccess = () => {
+      value = next(read.result)
+      store.put(value, key)
+    }
+    tx.oncomplete = () => resolve(value)
+    tx.onerror = () => reject(tx.error)
+    tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'))
+  })
+}
+
+/**
  * This device's settings, from IndexedDB. A device that kept them in localStorage
  * (earlier builds) has them moved over once; a device with none gets a new id.
  */

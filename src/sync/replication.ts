@@ -436,6 +436,23 @@ export class Replicator {
 }
 
 /** A shelf over docs held in memory (tests, and the hub process before it writes to disk). */
+/**
+ * A shelf that offers what it holds and takes nothing in: a public room left behind
+ * (session.ts `formerPublic`, the hub's `serveFormer`). Its standing doc must stay as it
+ * was, since it holds the record that tells a phone that was away where everyone went;
+ * whoever still holds the old secret (the removed device) could otherwise delete it.
+ */
+export function sendOnly<T extends Shelf>(shelf: T): T {
+  return new Proxy(shelf, {
+    get(target, property) {
+      if (property === 'apply') return async () => {}
+      if (property === 'keeps') return (name: DocName) => target.holds(name)
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 export class MemoryShelf implements Shelf {
   readonly docs = new Map<DocName, Y.Doc>()
   private readonly listeners = new Set<(name: DocName, update: Uint8Array, origin: unknown) => void>()

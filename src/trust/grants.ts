@@ -8,7 +8,7 @@ import { publicSpace } from '../store/layout'
 import type { SpaceDocs } from '../store/space-docs'
 import { putTrust, readTrust, restoreTrust } from '../store/trust'
 import { makeInvitationKey, openSealed, readSecretKey, seal, sign, verify, type DeviceKeys } from './keys'
-import { readSetting, writeSetting } from '../sync/device'
+import { readSetting, updateSetting, writeSetting } from '../sync/device'
 import { HEALING } from './signatures'
 
 // Signing and checking trust records (domain/trust.ts has the rules). A record is
@@ -20,14 +20,13 @@ type Unsigned<T> = T extends unknown ? Omit<T, 'by' | 'seq'> : never
 const SEQ = 'neighbours.seq'
 let counting: Promise<number> = Promise.resolve(-1)
 
-/** This device's next sequence number, on disk before it is used, so no two records share one. */
+/**
+ * This device's next sequence number, on disk before it is used, so no two records
+ * share one (two records with one number would make every device count this one a
+ * liar): read and raised in one transaction, so two tabs never take the same.
+ */
 export function nextSeq(): Promise<number> {
-  counting = counting.then(async (last) => {
-    const stored = await readSetting(SEQ)
-    const next = Math.max(last, typeof stored === 'number' ? stored : -1) + 1
-    await writeSetting(SEQ, next)
-    return next
-  })
+  counting = counting.then((last) => updateSetting(SEQ, (stored) => Math.max(last, typeof stored === 'number' ? stored : -1) + 1))
   return counting
 }
 

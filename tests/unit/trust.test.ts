@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { formatStamp, HybridClock } from '../../src/domain/hlc'
 import { canonicalBytes, trustKey, verdictOf, type TrustRecord, type TrustRole } from '../../src/domain/trust'
 import { isRootOf, loadDeviceKeys, makeInvitationKey, newCommunityId, openSealed, readSecretKey, seal } from '../../src/trust/keys'
-import { readSetting } from '../../src/sync/device'
+import { readSetting, updateSetting } from '../../src/sync/device'
 import { acceptInvitation, makeCommunityTrust, nextSeq, signTrust, verifyTrust } from '../../src/trust/grants'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { readTrust } from '../../src/store/trust'
@@ -181,6 +181,11 @@ describe('signatures', () => {
     const numbers = await Promise.all([nextSeq(), nextSeq(), nextSeq()])
     expect(new Set(numbers).size).toBe(3)
     expect(await readSetting('neighbours.seq')).toBe(Math.max(...numbers))
+    // Two tabs of one browser count with chains of their own, at the same moment: each
+    // raise is one transaction, so neither takes a number the other took.
+    const tab = () => Array.from({ length: 10 }, () => updateSetting('neighbours.seq', (n) => (typeof n === 'number' ? n : -1) + 1))
+    const both = await Promise.all([...tab(), ...tab()])
+    expect(new Set(both).size).toBe(20)
     // One device may found several communities, each bound to its key.
     const [first, second] = [await newCommunityId(keys.publicKey), await newCommunityId(keys.publicKey)]
     expect(first).not.toBe(second)
