@@ -1,13 +1,15 @@
 import * as v from 'valibot'
 import type { HybridClock } from '../domain/hlc'
-import type { Elder, Round } from '../domain/canteen'
+import { RoundSchema, type Elder, type Round } from '../domain/canteen'
 import type { Verdict } from '../domain/trust'
 import { failed, type Checked } from '../domain/validation'
 import { replyKey, sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
-import { checkVisitNote, type Household, type Visit } from '../domain/visits'
+import { checkVisitNote, HouseholdSchema, type Household, type Visit } from '../domain/visits'
 import { lastDayOf, monthOf, plusDays, type Day } from '../domain/calendar'
 import { newId } from '../domain/ids'
 import type { SpaceDocs } from '../store/space-docs'
+import { readRecord } from '../store/collection'
+import { staffSpace } from '../store/layout'
 import type { Person } from '../store/places'
 import { endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
@@ -151,6 +153,12 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
   const { shares, replies, keys } = readShareData(pubDocs, staffDocs)
   const byId = new Map<string, ShareKey>(keys.map((k) => [k.id, k]))
   let imported = 0
+  // What was sent is checked again here, against the staff space: the volunteer's app
+  // checks it too, but a modified one could widen the share it opened and answer for
+  // an elder on nobody's round, or a household someone else visits.
+  const staffLayout = staffSpace(staffDocs)
+  const roundOf = (id: string) => readRecord(RoundSchema, id, staffLayout.rounds.get(id))
+  const householdOf = (id: string) => readRecord(HouseholdSchema, id, staffLayout.households.get(id))
   for (const reply of replies) {
     const key = byId.get(reply.shareId)
     // Only the person a share is for answers it (the reply is their own signed entry, bound to its id).
@@ -159,10 +167,12 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
       const raw = fromBase64Url(key.key)
       const mark = await openReply(raw, reply)
       // The box names the stop; the reply's key must be that stop's tag (a box moved to another stop's key does not open anyway).
-      if (mark && reply.id === replyKey(reply.shareId, await stopTag(raw, mark.code), reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
+      if (!mark || !roundOf(key.ref)?.stops.includes(mark.code)) continue
+      if (reply.id === replyKey(reply.shareId, await stopTag(raw, mark.code), reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
     } else {
       const visit = await openVisitReply(fromBase64Url(key.key), reply)
-      if (visit && importVisit(staffDocs, reply, visit, visit.name || reply.personId)) imported++
+      if (!visit || householdOf(visit.householdId)?.visitorId !== reply.personId) continue
+      if (importVisit(staffDocs, reply, visit, visit.name || reply.personId)) imported++
     }
   }
   let ended = 0

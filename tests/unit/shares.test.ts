@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HybridClock } from '../../src/domain/hlc'
+import { formatStamp, HybridClock } from '../../src/domain/hlc'
 import type { Elder, Round } from '../../src/domain/canteen'
 import { SpaceDocs } from '../../src/store/space-docs'
 import { publicSpace, staffSpace } from '../../src/store/layout'
@@ -11,13 +11,16 @@ import type { Household } from '../../src/domain/visits'
 import { makeKeys, type DeviceKeys } from '../../src/trust/keys'
 import type { Verdict } from '../../src/domain/trust'
 
+/** A stamp from before the round was shared (what staff wrote the round and households with). */
+const STAMP = formatStamp(Date.parse('2026-11-20T08:00:00Z'), 0, 'staffdev')
+
 // A round sealed to its volunteer's devices: only they open it, their door marks come
 // back sealed and any staff device opens them into the round; past its day it is gone.
 
 const DAY = '2026-11-27'
-const elder = (id: string, name: string): Elder => ({ id, name, building: '3', unit: '1', phone: '13800000000', emergencyName: '女儿', emergencyPhone: '13900000000', diets: ['lowSalt'], allergies: '花生', tier: 'standard', service: 'delivery', deliveryNote: '敲门大声', stamp: '0' })
+const elder = (id: string, name: string): Elder => ({ id, name, building: '3', unit: '1', phone: '13800000000', emergencyName: '女儿', emergencyPhone: '13900000000', diets: ['lowSalt'], allergies: '花生', tier: 'standard', service: 'delivery', deliveryNote: '敲门大声', stamp: STAMP })
 const elders = new Map([['AB12CD', elder('AB12CD', '李奶奶')], ['EF34GH', elder('EF34GH', '王爷爷')], ['JK56LM', elder('JK56LM', '赵奶奶')]])
-const round: Round = { id: '2026-11_round1', day: DAY, meal: 'lunch', name: '午餐 · 3号楼', stops: ['AB12CD', 'EF34GH'], volunteerId: 'vol1', volunteerName: '小刘', stamp: '0' }
+const round: Round = { id: '2026-11_round1', day: DAY, meal: 'lunch', name: '午餐 · 3号楼', stops: ['AB12CD', 'EF34GH'], volunteerId: 'vol1', volunteerName: '小刘', stamp: STAMP }
 
 async function setup() {
   let wall = 1_800_000_000_000
@@ -35,7 +38,10 @@ async function setup() {
     revoked: new Map([[removed.publicKey, 3]]),
     authority: { people: new Map([[phone.publicKey, 'vol1'], [otherPhone.publicKey, 'vol1'], [stranger.publicKey, 'vol2'], [removed.publicKey, 'vol1']]) },
   } as unknown as Verdict
-  return { pub: new SpaceDocs(), staff: new SpaceDocs(), staffClock: clock('staffdev'), volunteerClock: clock('voldev'), phone, otherPhone, stranger, impostor, removed, devices: verdict }
+  // Staff hold the round in the staff space: what comes back is checked against it.
+  const staff = new SpaceDocs()
+  staff.transact(() => staffSpace(staff).rounds.put(round.id, round))
+  return { pub: new SpaceDocs(), staff, staffClock: clock('staffdev'), volunteerClock: clock('voldev'), phone, otherPhone, stranger, impostor, removed, devices: verdict }
 }
 
 describe('a round sealed to its volunteer', () => {
@@ -118,9 +124,10 @@ describe('a round sealed to its volunteer', () => {
 
   it('a visitor\'s households, sealed to their phones: visits come back sealed and become the staff space\'s visits', async () => {
     const { pub, staff, staffClock, volunteerClock, phone, stranger, devices } = await setup()
-    const household = (id: string, visitorId: string): Household => ({ id, grid: '3号楼', label: `住户${id}`, elderCode: '', building: '3', unit: '1', room: '301', phone: '', reason: 'alone', every: 'week', visitorId, visitorName: '小刘', since: '2026-11-01', ended: false, stamp: '0' })
+    const household = (id: string, visitorId: string): Household => ({ id, grid: '3号楼', label: `住户${id}`, elderCode: '', building: '3', unit: '1', room: '301', phone: '', reason: 'alone', every: 'week', visitorId, visitorName: '小刘', since: '2026-11-01', ended: false, stamp: STAMP })
     const households = [household('h1', 'vol1'), household('h2', 'vol2')]
-    const last = { id: '2026-11_x', householdId: 'h1', day: '2026-11-20', outcome: 'well' as const, note: '', visitorId: 'vol1', visitorName: '小刘', requestId: '', stamp: '0' }
+    staff.transact(() => households.forEach((h) => staffSpace(staff).households.put(h.id, h)))
+    const last = { id: '2026-11_x', householdId: 'h1', day: '2026-11-20', outcome: 'well' as const, note: '', visitorId: 'vol1', visitorName: '小刘', requestId: '', stamp: STAMP }
     const sealed = await shareVisits(pub, staff, staffClock, 'vol1', households, [last], devices, DAY)
     if (!sealed.ok) throw new Error('not sealed')
     expect(sealed.value).toMatchObject({ id: '2026-11_visits~vol1', until: '2026-11-30' })
