@@ -1,11 +1,10 @@
 // `npm start`: serve the built app and the signaling server, and say where to open it.
 // HTTPS=1 serves phones over https with this computer's own certificate authority
 // (scripts/certs.mjs), plus a plain-http page that tells a phone how to trust it.
-import { createServer } from 'node:http'
 import { hostname } from 'node:os'
 import { dataDir, localAuthority, serverCertificate } from './certs.mjs'
-import { lanAddresses, startMessage, trustPage } from './lan.mjs'
-import { listen, startApp, startSignaling } from './servers.mjs'
+import { lanAddresses, startMessage } from './lan.mjs'
+import { startApp, startSignaling, startTrustPage } from './servers.mjs'
 
 const https = ['1', 'true', 'yes'].includes(String(process.env.HTTPS ?? '').toLowerCase())
 const port = Number(process.env.PORT ?? 8080)
@@ -20,6 +19,9 @@ const stop = async () => {
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
+// Whatever a request from the Wi-Fi does, the office computer keeps serving.
+process.on('uncaughtException', (error) => console.error('error (still serving):', error instanceof Error ? error.message : error))
+process.on('unhandledRejection', (error) => console.error('error (still serving):', error instanceof Error ? error.message : error))
 
 try {
   if (https) {
@@ -40,24 +42,4 @@ try {
   console.error(error.code === 'EADDRINUSE' ? `端口已被占用 A port is in use: ${error.message}. PORT=… HTTPS_PORT=… SIGNALING_PORT=… npm start picks others.` : error)
   await Promise.allSettled(running.map((server) => server.stop()))
   process.exit(1)
-}
-
-/** Plain http: the trust page at /, the authority's certificate to download, and nothing else. */
-function startTrustPage(port, { appUrl, authority }) {
-  const page = trustPage({ appUrl, fingerprint: authority.fingerprint })
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname
-    if (path === '/neighbours-ca.crt') {
-      // DER with this type is what Android's installer and iOS's profile download expect.
-      response.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="neighbours-ca.crt"' })
-      response.end(authority.certDer)
-    } else if (path === '/') {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
-      response.end(page)
-    } else {
-      response.writeHead(302, { Location: '/' })
-      response.end()
-    }
-  })
-  return listen(server, port).then(() => ({ port, stop: () => new Promise((r) => server.close(() => r())) }))
 }

@@ -1,14 +1,16 @@
 // Starts the two servers the app needs: a signaling server speaking y-webrtc's
 // protocol (signaling-server.mjs: it only introduces peers to each other and sees
 // nothing but ciphertext) and a static
-// server for the built app (vite preview), each over TLS when given a certificate.
+// server for the built app (static-server.mjs), each over TLS when given a certificate.
 // Used by `npm start` and by the tests.
 import { spawn } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import { createServer as createTlsServer } from 'node:tls'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { preview } from 'vite'
+import { folderServer } from './static-server.mjs'
+import { createServer as createHttpServer } from 'node:http'
+import { trustPage } from './lan.mjs'
 
 /** A TCP port that is free right now on this host. */
 export function freePort() {
@@ -49,14 +51,26 @@ async function waitForHttp(url, child, timeoutMs = 15_000) {
 export async function startSignaling(port, { tls, host } = {}) {
   const innerPort = tls ? await freePort() : port
   const script = join(dirname(fileURLToPath(import.meta.url)), 'signaling-server.mjs')
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(innerPort) }, stdio: ['ignore', 'pipe', 'inherit'] })
-  child.stdout.resume()
-  const exited = new Promise((resolve) => {
-    if (child.exitCode !== null) resolve()
-    else child.once('exit', () => resolve())
-  })
+  // If it stops (it should not: it survives bad frames), it is started again a second later.
+  let child
+  let stopping = false
+  let restart
+  const start = () => {
+    child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(innerPort) }, stdio: ['ignore', 'pipe', 'inherit'] })
+    child.stdout.resume()
+    child.once('exit', (code, signal) => {
+      if (stopping) return
+      console.error(`信令服务器已停止，一秒后重启 The signaling server stopped (${signal ?? code}); starting it again in a second.`)
+      restart = setTimeout(start, 1_000)
+    })
+  }
+  start()
   const stopChild = () => {
-    if (child.exitCode === null) child.kill('SIGTERM')
+    stopping = true
+    clearTimeout(restart)
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+    const exited = new Promise((resolve) => child.once('exit', () => resolve()))
+    child.kill('SIGTERM')
     return exited
   }
   try {
@@ -105,19 +119,51 @@ export function listen(server, port, host) {
 }
 
 /**
- * Serves the built app (run `vite build` first) from `outDir` (default dist/).
+ * Serves the built app (run `vite build` first) from `outDir` (default dist/), with the
+ * project's own small server (static-server.mjs): vite preview stops on one malformed request.
  * host: '127.0.0.1' for tests, true for the LAN. https: { key, cert } serves it over TLS.
  */
 export async function startApp(port, host, { https, outDir } = {}) {
-  const server = await preview({
-    build: outDir ? { outDir } : undefined,
-    preview: { port, strictPort: true, host, open: false, https },
-    logLevel: 'warn',
+  const server = folderServer(outDir ?? 'dist', https)
+  const sockets = new Set()
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
   })
+  await listen(server, port, host)
   return {
     port,
     url: `${https ? 'https' : 'http'}://127.0.0.1:${port}/`,
-    server,
-    stop: () => server.close(),
+    stop: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
   }
+}
+
+/** Plain http: the trust page at /, the authority's certificate to download, and nothing else. */
+export function startTrustPage(port, { appUrl, authority }) {
+  const page = trustPage({ appUrl, fingerprint: authority.fingerprint })
+  const server = createHttpServer((request, response) => {
+    let path = ''
+    try {
+      path = new URL(request.url ?? '/', 'http://x').pathname
+    } catch {
+      // A request line no URL can be made of: sent to the page like any other stray path.
+    }
+    if (path === '/neighbours-ca.crt') {
+      // DER with this type is what Android's installer and iOS's profile download expect.
+      response.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="neighbours-ca.crt"' })
+      response.end(authority.certDer)
+    } else if (path === '/') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+      response.end(page)
+    } else {
+      response.writeHead(302, { Location: '/' })
+      response.end()
+    }
+  })
+  server.on('clientError', (_error, socket) => socket.destroy())
+  return listen(server, port).then(() => ({ port, stop: () => new Promise((r) => server.close(() => r())) }))
 }
