@@ -12,6 +12,7 @@ export type ProblemKey =
   | 'problem.badDate'
   | 'problem.badInvite'
   | 'problem.inviteNoFounder'
+  | 'problem.inviteRoomTaken'
   | 'problem.badPrice'
   | 'problem.badSignaling'
   | 'problem.badTime'

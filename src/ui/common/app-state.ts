@@ -98,6 +98,7 @@ export function createAppState(stored: DeviceSettings) {
   function changeStaffSpace(id: string, key: SpaceKey | null) {
     changing = changing.then(async () => {
       const old = device.communities.find((c) => c.id === id)?.staff
+      if (key && roomHeld(key.room, id)) return
       // A staff device just confirmed by its inviter: the staff space is sealed to it.
       if (!old && key) return void setDevice('communities', (c) => c.id === id, (c) => ({ ...c, staff: key, role: 'staff' }))
       if (!old || old.room === key?.room) return
@@ -120,7 +121,7 @@ export function createAppState(stored: DeviceSettings) {
     changing = changing.then(async () => {
       const membership = device.communities.find((c) => c.id === id)
       const old = membership?.public
-      if (!membership || !old || old.room === key.room) return
+      if (!membership || !old || old.room === key.room || roomHeld(key.room, id)) return
       await copySpaceData(old.room, key.room)
       const now = today()
       const former = [{ ...unwrap(old), until: plusDays(now, FORMER_DAYS) }, ...(membership.formerPublic ?? []).filter((f) => f.until >= now && f.room !== key.room)].slice(0, FORMER_KEPT)
@@ -134,6 +135,11 @@ export function createAppState(stored: DeviceSettings) {
       }
     })
     return changing
+  }
+
+  /** Whether a room is one of another community's on this phone (its current, staff or left-behind public rooms). */
+  function roomHeld(room: string, except: string) {
+    return device.communities.some((c) => c.id !== except && [c.public.room, c.staff?.room, ...(c.formerPublic ?? []).map((f) => f.room)].includes(room))
   }
 
   function announceMyself(s: CommunitySession) {
@@ -191,19 +197,25 @@ export function createAppState(stored: DeviceSettings) {
       })
     },
     /** Joins nothing, and says why, when the link cannot be checked (inviteProblem). */
-    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite' | 'noFounder'> {
+    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite' | 'noFounder' | 'roomTaken'> {
       const problem = await inviteProblem(invite)
       if (problem || !invite.founder) return problem ?? 'noFounder'
       const existing = device.communities.find((c) => c.id === invite.id)
+      // A link for a community this phone holds joins only as that community: its keys stay
+      // (a crafted link with the same id would otherwise point it at a room of its maker's).
+      if (existing && existing.founder !== invite.founder) return 'badInvite'
+      // Its rooms must be no other community's: a space's data is stored by its room, and a
+      // link naming another community's room would open that community's data here.
+      if (!existing && [invite.public, invite.staff].some((key) => key && roomHeld(key.room, invite.id))) return 'roomTaken'
       // A staff invite upgrades a resident; a resident invite never downgrades staff.
-      const staff = invite.staff ?? existing?.staff
+      const staff = existing?.staff ?? invite.staff
       // An invite's signaling list is taken where this device has chosen none.
       const signaling = device.signaling === null && invite.signaling && invite.signaling.length > 0 ? { signaling: invite.signaling } : {}
       return join({
         id: invite.id,
         name: invite.name,
         role: existing?.role === 'staff' || invite.staff ? 'staff' : (existing?.role ?? roleForInvite(false)),
-        public: invite.public,
+        public: existing?.public ?? invite.public,
         ...(staff ? { staff } : {}),
         joinedAt: existing?.joinedAt ?? new Date().toISOString(),
         ...(existing?.mealCard ? { mealCard: existing.mealCard } : {}),
