@@ -10,10 +10,11 @@ import { ShownMonths, type LiveCollection } from './store/reactive'
 import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } from './store/shifts'
 import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
-import { canteenCommands, liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
+import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
 import type { OpenedShare } from './trust/shares'
+import { ensureDropbox, orderCommands, settleOrders } from './trust/orders'
 import { checkVisitNote, helpForHousehold, type Household, type Outcome, type Visit } from './domain/visits'
 import { postRequest } from './store/aid'
 import type { Elder, Round } from './domain/canteen'
@@ -136,13 +137,13 @@ const sealed = () => import('./trust/shares')
  * What screens call, built once per open community. Staff commands exist only on a
  * device that holds the staff space, so a screen cannot reach them without it.
  */
-function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean) {
+function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean, community: string) {
   return {
     members: memberCommands(pub),
     shifts: shiftCommands(pub),
     activities: activityCommands(pub),
     aid: aidCommands(pub, isStaff),
-    canteen: canteenCommands(pub),
+    canteen: orderCommands(pub, community),
     staff: staff && {
       notices: noticeCommands(pub),
       shifts: staffShiftCommands(pub),
@@ -354,7 +355,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const shareData = liveShareData(pub.docs, clock, shown.canteen)
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
-  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff)
+  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff, membership.id)
   // A verdict from before the stored trust records have loaded would take every role
   // away for a moment (and the kept one from the last start would have been right):
   // records are read by the kept verdict until the stored one is checked.
@@ -402,6 +403,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
           again = false
           if (pub.closed) return
           await (await sealed()).settleShares(pub.docs, staff.docs, clock, today())
+          // The canteen's drop box, and the meal orders sealed to it opened into the staff space (trust/orders.ts).
+          if (await ensureDropbox(pub.docs, staff.docs, clock)) again = true
+          await settleOrders(pub.docs, staff.docs, clock)
         } while (again)
       } catch (error) {
         console.error('sealed replies: not settled', error)
@@ -411,7 +415,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     }
     void whenDrawn.then(settle)
     const onChange = () => void settle()
-    const watched = [publicSpaceMaps(pub.docs).shareReplies, staffSpaceMaps(staff.docs).shareKeys]
+    const watched = [publicSpaceMaps(pub.docs).shareReplies, staffSpaceMaps(staff.docs).shareKeys, publicSpaceMaps(pub.docs).reservations, publicSpaceMaps(pub.docs).standingOrders, staffSpaceMaps(staff.docs).dropboxKeys]
     watched.forEach((map) => map.observe(onChange))
     stopSettling = () => watched.forEach((map) => map.unobserve(onChange))
   }

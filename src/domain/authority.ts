@@ -69,7 +69,7 @@ export const RULES: Record<string, Rule> = {
   aidEvents: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch', keyOwner: eventOwner }),
   canteenSettings: staffOnly,
   menus: staffOnly,
-  // A reservation's key names a meal card, not a person: a family member, a neighbour
+  // A reservation's key names a meal card (by its tag), not a person: a family member, a neighbour
   // or staff may each reserve or cancel for an elder (代办), so any member may change one
   // another member made. Each version still names, and is signed by, who wrote it.
   reservations: ownedBy('byId'),
@@ -84,6 +84,8 @@ export const RULES: Record<string, Rule> = {
   visits: staffSpace,
   visitFollowUps: staffSpace,
   shareKeys: staffSpace,
+  dropboxKeys: staffSpace,
+  orderDetails: staffSpace,
 }
 
 /** Whether a collection's records are signed and checked (trust records carry their own signatures). */

@@ -5,8 +5,13 @@ import { DaySchema, TimeSchema } from './schedule'
 import { checked, checkText, type Checked, type Problems } from './validation'
 
 // The elder canteen (助老食堂). Menus, meal reservations and standing orders live in
-// the public space and name elders only by an opaque code; who the code belongs
-// to (name, address, phone, diet, subsidy tier) lives in the staff space alone.
+// the public space, which every resident's phone holds, so they keep only what every
+// resident may see: the day, the meal, how many, and the queue. The elder is named by
+// a tag made from their meal-card code (trust/orders.ts), never by the code; the code,
+// the delivery mode and a pause (a hospital stay) are sealed: once to staff (the
+// canteen's drop-box key), once under a key only those who know the code can make (the
+// elder, whoever reserves for them). Who a code belongs to (name, address, phone, diet,
+// subsidy tier) lives in the staff space alone, as does what staff opened of each order.
 // Seats go by the same rule as every other place: reservations in HLC order, the
 // first that fit are served, the rest wait, derived on every device alike.
 
@@ -22,8 +27,29 @@ export type Diet = (typeof DIETS)[number]
 const stamp = StampSchema
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max))
 export const ElderCodeSchema = v.pipe(v.string(), v.regex(/^[A-Z0-9]{6}$/))
+/** What names an elder's order in the public space: a tag made from their code (trust/orders.ts), not the code. */
+export const TagSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,43}$/))
+const SealedToStaffSchema = v.object({ to: v.string(), from: v.string(), iv: v.string(), box: v.string() })
+/** The personal part of an order: sealed to staff's drop box, and under the card's own key. */
+export const SealedOrderSchema = v.object({ staff: SealedToStaffSchema, own: v.object({ iv: v.string(), box: v.string() }) })
+export type SealedOrder = v.InferOutput<typeof SealedOrderSchema>
+/** What an order's sealed part holds once opened. */
+export const OrderSecretSchema = v.object({
+  code: ElderCodeSchema,
+  mode: v.picklist(MODES),
+  pausedFrom: v.optional(DaySchema),
+  pausedUntil: v.optional(DaySchema),
+})
+export type OrderSecret = v.InferOutput<typeof OrderSecretSchema>
 
 // ---- Public space ---------------------------------------------------------------
+
+/**
+ * The canteen's drop box: the public half of an X25519 key whose private half only staff
+ * devices hold (in the staff space). Residents seal what is personal in an order to it.
+ */
+export const DropboxSchema = v.object({ id: v.literal('dropbox'), key: v.string(), stamp })
+export type Dropbox = v.InferOutput<typeof DropboxSchema>
 
 /** Prices are community settings: 8 yuan, 2 for low-income (低保) and extreme-hardship (特困) elders. */
 export const PricesSchema = v.object({
@@ -58,9 +84,9 @@ export const ReservationSchema = v.pipe(
     id: v.string(),
     day: DaySchema,
     meal: v.picklist(MEALS),
-    elderCode: ElderCodeSchema,
-    mode: v.picklist(MODES),
+    tag: TagSchema,
     count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
+    sealed: SealedOrderSchema,
     /** Place in the queue for seats. */
     stamp,
     updatedAt: stamp,
@@ -71,34 +97,36 @@ export const ReservationSchema = v.pipe(
     onBehalf: v.boolean(),
     sawSeat: v.boolean(),
   }),
-  v.check((r) => r.id === reservationKey(r.day, r.meal, r.elderCode), 'id does not match what it belongs to'),
+  v.check((r) => r.id === reservationKey(r.day, r.meal, r.tag), 'id does not match what it belongs to'),
 )
 export type Reservation = v.InferOutput<typeof ReservationSchema>
-export const reservationKey = (day: Day, meal: Meal, code: string) => `${day}|${meal}|${code}`
+export const reservationKey = (day: Day, meal: Meal, tag: string) => `${day}|${meal}|${tag}`
 
 export const StandingOrderSchema = v.pipe(
   v.object({
     id: v.string(),
-    elderCode: ElderCodeSchema,
+    tag: TagSchema,
     meal: v.picklist(MEALS),
     weekdays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
-    mode: v.picklist(MODES),
     count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)),
     /** First day it applies: the first day whose cutoff had not passed when it was set. */
     from: DaySchema,
-    /** Paused on these days (e.g. a hospital stay), inclusive. */
-    pausedFrom: v.optional(DaySchema),
-    pausedUntil: v.optional(DaySchema),
+    /** The mode and any pause (a hospital stay) are in here, not in the clear. */
+    sealed: SealedOrderSchema,
     active: v.boolean(),
     stamp,
     updatedAt: stamp,
     byId: v.string(),
     byName: v.string(),
   }),
-  v.check((o) => o.id === standingKey(o.elderCode, o.meal), 'id does not match what it belongs to'),
+  v.check((o) => o.id === standingKey(o.tag, o.meal), 'id does not match what it belongs to'),
 )
 export type StandingOrder = v.InferOutput<typeof StandingOrderSchema>
-export const standingKey = (code: string, meal: Meal) => `${code}|${meal}`
+export const standingKey = (tag: string, meal: Meal) => `${tag}|${meal}`
+
+/** An order with what was sealed in it, once opened (by staff, or by whoever knows the code). */
+export type Opened<T> = T & Partial<OrderSecret>
+
 
 // ---- Staff space ----------------------------------------------------------------
 
@@ -118,6 +146,24 @@ export const ElderSchema = v.object({
   stamp,
 })
 export type Elder = v.InferOutput<typeof ElderSchema>
+
+/** Staff's drop-box keys: the private half of each, so any staff device opens what residents sealed to it. */
+export const DropboxKeySchema = v.object({ id: v.string(), secret: v.string(), stamp })
+export type DropboxKey = v.InferOutput<typeof DropboxKeySchema>
+
+/**
+ * What a staff device opened of one public order (filed under the order's own key, so a
+ * day's reservations stay in their month): its code, mode and pause, for the version
+ * (`updatedAt`) of the order it was opened from.
+ */
+export const OrderDetailSchema = v.object({
+  id: v.string(),
+  kind: v.picklist(['reservation', 'standing']),
+  ...OrderSecretSchema.entries,
+  version: StampSchema,
+  stamp,
+})
+export type OrderDetail = v.InferOutput<typeof OrderDetailSchema>
 
 export const RoundSchema = v.object({
   id: v.string(),
@@ -172,32 +218,43 @@ export function firstOpenDay(today: Day, now: string, cutoff: string): Day {
   return minutesOf(now) >= minutesOf(cutoff) ? plusDays(today, 1) : today
 }
 
-export function standingApplies(order: StandingOrder, day: Day): boolean {
-  if (!order.active || day < order.from || !order.weekdays.includes(weekdayOf(day))) return false
-  if (order.pausedFrom && order.pausedUntil && day >= order.pausedFrom && day <= order.pausedUntil) return false
-  return true
+/** Whether a standing order takes a seat on a day (a pause is sealed, so it does not count here: see `isPaused`). */
+export function standingApplies(order: Pick<StandingOrder, 'active' | 'from' | 'weekdays'>, day: Day): boolean {
+  return order.active && day >= order.from && order.weekdays.includes(weekdayOf(day))
 }
 
-/** What an elder has ordered for a meal: an explicit reservation overrides the standing order. */
+/** Paused that day (a hospital stay), as whoever opened the order knows. */
+export const isPaused = (order: Partial<OrderSecret>, day: Day): boolean => !!order.pausedFrom && !!order.pausedUntil && day >= order.pausedFrom && day <= order.pausedUntil
+
+/**
+ * What an elder has ordered for a meal: an explicit reservation overrides the standing
+ * order (they share the elder's tag). `elderCode`, `mode` and `paused` are known only
+ * where the order was opened (staff, or the elder's own screen). A paused standing order
+ * keeps its seat: every device must count seats alike, and the pause is sealed; staff
+ * do not cook for it (mealTally).
+ */
 export interface Order {
-  elderCode: string
-  mode: Mode
+  tag: string
   count: number
   stamp: Stamp
   source: 'reservation' | 'standing'
   sawSeat: boolean
   onBehalf: boolean
+  elderCode?: string
+  mode?: Mode
+  paused?: boolean
 }
 
-export function ordersFor(day: Day, meal: Meal, reservations: readonly Reservation[], standing: readonly StandingOrder[]): Order[] {
-  const explicit = new Map(reservations.filter((r) => r.day === day && r.meal === meal).map((r) => [r.elderCode, r]))
+export function ordersFor(day: Day, meal: Meal, reservations: readonly Opened<Reservation>[], standing: readonly Opened<StandingOrder>[]): Order[] {
+  const explicit = new Map(reservations.filter((r) => r.day === day && r.meal === meal).map((r) => [r.tag, r]))
   const orders: Order[] = []
+  const secret = (o: Partial<OrderSecret>) => ({ ...(o.code ? { elderCode: o.code } : {}), ...(o.mode ? { mode: o.mode } : {}) })
   for (const r of explicit.values()) {
-    if (r.active) orders.push({ elderCode: r.elderCode, mode: r.mode, count: r.count, stamp: r.stamp, source: 'reservation', sawSeat: r.sawSeat, onBehalf: r.onBehalf })
+    if (r.active) orders.push({ tag: r.tag, count: r.count, stamp: r.stamp, source: 'reservation', sawSeat: r.sawSeat, onBehalf: r.onBehalf, ...secret(r) })
   }
   for (const s of standing) {
-    if (s.meal !== meal || explicit.has(s.elderCode) || !standingApplies(s, day)) continue
-    orders.push({ elderCode: s.elderCode, mode: s.mode, count: s.count, stamp: s.stamp, source: 'standing', sawSeat: true, onBehalf: false })
+    if (s.meal !== meal || explicit.has(s.tag) || !standingApplies(s, day)) continue
+    orders.push({ tag: s.tag, count: s.count, stamp: s.stamp, source: 'standing', sawSeat: true, onBehalf: false, ...secret(s), ...(isPaused(s, day) ? { paused: true } : {}) })
   }
   return orders
 }
@@ -213,7 +270,7 @@ export interface SeatView {
  * waits whole (a family of two is not split), and later smaller orders may still fit.
  */
 export function allocateSeats(orders: readonly Order[], seats: number): SeatView {
-  const ordered = [...orders].sort((a, b) => compareStamps(a.stamp, b.stamp) || (a.elderCode < b.elderCode ? -1 : 1))
+  const ordered = [...orders].sort((a, b) => compareStamps(a.stamp, b.stamp) || (a.tag < b.tag ? -1 : 1))
   const served: Order[] = []
   const waiting: Order[] = []
   let left = seats
@@ -227,9 +284,9 @@ export function allocateSeats(orders: readonly Order[], seats: number): SeatView
 }
 
 export type SeatStatus = 'served' | 'waiting' | 'bumped' | 'none'
-export function seatStatusOf(view: SeatView, code: string): SeatStatus {
-  if (view.served.some((o) => o.elderCode === code)) return 'served'
-  const waiting = view.waiting.find((o) => o.elderCode === code)
+export function seatStatusOf(view: SeatView, tag: string): SeatStatus {
+  if (view.served.some((o) => o.tag === tag)) return 'served'
+  const waiting = view.waiting.find((o) => o.tag === tag)
   if (!waiting) return 'none'
   return waiting.sawSeat ? 'bumped' : 'waiting'
 }
@@ -319,6 +376,8 @@ export interface MealTally {
   dueByTier: Record<Tier, number>
   subsidy: number
   unknownCodes: number
+  /** Served standing orders paused that day (a hospital stay): their seats are kept, nothing is cooked. */
+  paused: number
 }
 
 export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: { full: number; subsidised: number }): MealTally {
@@ -333,11 +392,17 @@ export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[
     dueByTier: { standard: 0, dibao: 0, tekun: 0 },
     subsidy: 0,
     unknownCodes: 0,
+    paused: 0,
   }
   for (const order of view.served) {
-    if (order.mode === 'eatIn') board.eatIn += order.count
-    else board.delivered += order.count
-    const elder = elders.get(order.elderCode)
+    if (order.paused) {
+      board.paused += order.count
+      continue
+    }
+    if (order.mode === 'delivery') board.delivered += order.count
+    else board.eatIn += order.count
+    // Not opened yet (no drop-box key held here, or not yet settled): counted, priced in full.
+    const elder = order.elderCode ? elders.get(order.elderCode) : undefined
     if (!elder) {
       board.unknownCodes++
       board.dueByTier.standard += order.count * prices.full
@@ -364,8 +429,8 @@ export function monthReport(
   month: string,
   today: Day,
   menus: readonly Menu[],
-  reservations: readonly Reservation[],
-  standing: readonly StandingOrder[],
+  reservations: readonly Opened<Reservation>[],
+  standing: readonly Opened<StandingOrder>[],
   elders: ReadonlyMap<string, Elder>,
   results: readonly DoorResult[],
   prices: { full: number; subsidised: number },
@@ -376,7 +441,8 @@ export function monthReport(
     if (!menu.day.startsWith(month) || menu.day > today) continue
     const view = allocateSeats(ordersFor(menu.day, menu.meal, reservations, standing), menu.seats)
     for (const order of view.served) {
-      const tier = elders.get(order.elderCode)?.tier ?? 'standard'
+      if (order.paused) continue
+      const tier = (order.elderCode ? elders.get(order.elderCode)?.tier : undefined) ?? 'standard'
       served[menu.meal][tier] += order.count
       subsidy += order.count * subsidyFor(tier, prices)
     }
@@ -403,7 +469,7 @@ export const DEFAULT_CUTOFF: Record<Meal, string> = { breakfast: '06:30', lunch:
 export function planRounds(orders: readonly Order[], elders: ReadonlyMap<string, Elder>): { name: string; stops: string[] }[] {
   const byBuilding = new Map<string, Elder[]>()
   for (const order of orders) {
-    if (order.mode !== 'delivery') continue
+    if (order.mode !== 'delivery' || order.paused || !order.elderCode) continue
     const elder = elders.get(order.elderCode)
     if (!elder) continue
     byBuilding.set(elder.building, [...(byBuilding.get(elder.building) ?? []), elder])

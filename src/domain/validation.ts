@@ -25,6 +25,7 @@ export type ProblemKey =
   | 'problem.noDatesInRange'
   | 'problem.noDelivery'
   | 'problem.noDeviceKey'
+  | 'problem.noDropbox'
   | 'problem.noDishes'
   | 'problem.noMenu'
   | 'problem.noSeats'

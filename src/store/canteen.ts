@@ -6,6 +6,8 @@ import {
   DEFAULT_CUTOFF,
   DEFAULT_PRICES,
   DeliveryMarkSchema,
+  DropboxKeySchema,
+  DropboxSchema,
   ElderSchema,
   firstOpenDay,
   isPastCutoff,
@@ -13,6 +15,7 @@ import {
   menuKey,
   MenuSchema,
   newElderCode,
+  OrderDetailSchema,
   ordersFor,
   PricesSchema,
   reservationKey,
@@ -22,18 +25,24 @@ import {
   standingKey,
   type DeliveryMark,
   type DoorResult,
+  type Dropbox,
+  type DropboxKey,
   type Elder,
   type ElderDraft,
   type Meal,
   type Menu,
   type MenuDraft,
   type Mode,
+  type Opened,
+  type OrderDetail,
+  type OrderSecret,
   type Prices,
   type Reservation,
   type Round,
+  type SealedOrder,
   type StandingOrder,
 } from '../domain/canteen'
-import { isDay, nowTime, plusDays, today, type Day } from '../domain/calendar'
+import { isDay, plusDays, today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { datedId } from '../domain/ids'
 import { failed, type Checked } from '../domain/validation'
@@ -43,7 +52,6 @@ import type { Person } from './places'
 import { liveCollection, liveGroups, type ShownMonths } from './reactive'
 
 const fail = failed
-const CODE = /^[A-Z0-9]{6}$/
 
 // ---- Public space: prices, menus, reservations, standing orders --------------------
 
@@ -100,12 +108,40 @@ function readPublic(docs: SpaceDocs) {
   }
 }
 
+/** The canteen's drop box (its public half), or null before staff have published one. */
+export function readDropbox(docs: SpaceDocs): Dropbox | null {
+  return readRecord(DropboxSchema, 'dropbox', publicSpace(docs).canteenSettings.get('dropbox'))
+}
+
+/** Staff: the drop box's private half into the staff space, then its public half into the public space. */
+export function putDropbox(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, key: string, secret: string): void {
+  const stamp = clock.tick()
+  staffDocs.transact(() => staffSpace(staffDocs).dropboxKeys.put(key, { id: key, secret, stamp } satisfies DropboxKey))
+  pubDocs.transact(() => publicSpace(pubDocs).canteenSettings.put('dropbox', { id: 'dropbox', key, stamp } satisfies Dropbox))
+}
+
+/**
+ * A reservation by an elder's tag (trust/orders.ts makes it from the code, and seals the
+ * code and mode into `sealed`). `mode` is only checked here (delivery where none), never
+ * written in the clear.
+ */
 export interface ReservationRequest {
-  elderCode: string
+  tag: string
   day: Day
   meal: Meal
   mode: Mode
   count: number
+}
+
+/** Checks what can be checked before sealing: the menu, the cutoff, the count, delivery. */
+export function checkReservation(docs: SpaceDocs, request: Omit<ReservationRequest, 'tag'>, today: Day, now: string): Checked<Menu> {
+  if (!Number.isInteger(request.count) || request.count < 1) return fail('count', 'problem.countAtLeastOne')
+  if (request.count > 10) return fail('count', 'problem.tooMany')
+  const menu = isDay(request.day) ? findMenu(docs, request.day, request.meal) : null
+  if (!menu) return fail('meal', 'problem.noMenu')
+  if (isPastCutoff(menu, today, now)) return fail('meal', 'problem.pastCutoff')
+  if (request.mode === 'delivery' && !menu.delivery) return fail('mode', 'problem.noDelivery')
+  return { ok: true, value: menu }
 }
 
 /**
@@ -113,22 +149,17 @@ export interface ReservationRequest {
  * behalf (代办). Refused after the cutoff, for a meal not on the menu, a count of 0,
  * or delivery where none is offered. A change keeps its place in the queue.
  */
-export function reserve(docs: SpaceDocs, clock: HybridClock, request: ReservationRequest, by: Person, onBehalf: boolean, today: Day, now: string): Checked<Reservation> {
-  const code = request.elderCode.trim().toUpperCase()
-  if (!CODE.test(code)) return fail('elderCode', 'problem.badCode')
-  if (!Number.isInteger(request.count) || request.count < 1) return fail('count', 'problem.countAtLeastOne')
-  if (request.count > 10) return fail('count', 'problem.tooMany')
-  const menu = isDay(request.day) ? findMenu(docs, request.day, request.meal) : null
-  if (!menu) return fail('meal', 'problem.noMenu')
-  if (isPastCutoff(menu, today, now)) return fail('meal', 'problem.pastCutoff')
-  if (request.mode === 'delivery' && !menu.delivery) return fail('mode', 'problem.noDelivery')
-  const key = reservationKey(request.day, request.meal, code)
+export function reserve(docs: SpaceDocs, clock: HybridClock, request: ReservationRequest, sealed: SealedOrder, by: Person, onBehalf: boolean, today: Day, now: string): Checked<Reservation> {
+  const check = checkReservation(docs, request, today, now)
+  if (!check.ok) return check
+  const menu = check.value
+  const key = reservationKey(request.day, request.meal, request.tag)
   const existing = readRecord(ReservationSchema, key, publicSpace(docs).reservations.get(key))
   // Only this meal's reservations are read (by key prefix), not the whole year.
   const layout = publicSpace(docs)
   const reservations = readByPrefix(layout.reservations, ReservationSchema, `${request.day}|${request.meal}|`)
   const standing = [...readCollection(layout.standingOrders, StandingOrderSchema).records.values()]
-  const others = ordersFor(request.day, request.meal, reservations, standing).filter((o) => o.elderCode !== code)
+  const others = ordersFor(request.day, request.meal, reservations, standing).filter((o) => o.tag !== request.tag)
   // Stamped after every reservation of the meal it read, whatever a screen has shown.
   reservations.forEach((r) => clock.receive(r.updatedAt))
   const stamp = clock.tick()
@@ -138,9 +169,9 @@ export function reserve(docs: SpaceDocs, clock: HybridClock, request: Reservatio
     id: key,
     day: request.day,
     meal: request.meal,
-    elderCode: code,
-    mode: request.mode,
+    tag: request.tag,
     count: request.count,
+    sealed,
     stamp: keepsPlace,
     updatedAt: stamp,
     active: true,
@@ -153,50 +184,64 @@ export function reserve(docs: SpaceDocs, clock: HybridClock, request: Reservatio
   return { ok: true, value: reservation }
 }
 
-/** Cancels one meal (also one day of a standing order), until the cutoff. */
-export function cancelReservation(docs: SpaceDocs, clock: HybridClock, code: string, day: Day, meal: Meal, by: Person, today: Day, now: string): Checked<Reservation> {
+/** Whether a meal can still be cancelled (before its cutoff). */
+export function checkCancel(docs: SpaceDocs, day: Day, meal: Meal, today: Day, now: string): Checked<Menu> {
   const menu = findMenu(docs, day, meal)
   if (!menu) return fail('meal', 'problem.noMenu')
   if (isPastCutoff(menu, today, now)) return fail('meal', 'problem.pastCutoff')
-  const key = reservationKey(day, meal, code)
+  return { ok: true, value: menu }
+}
+
+/** Cancels one meal (also one day of a standing order), until the cutoff. `sealed`: for a day with no reservation yet. */
+export function cancelReservation(docs: SpaceDocs, clock: HybridClock, tag: string, day: Day, meal: Meal, sealed: SealedOrder, by: Person, today: Day, now: string): Checked<Reservation> {
+  const check = checkCancel(docs, day, meal, today, now)
+  if (!check.ok) return check
+  const key = reservationKey(day, meal, tag)
   const existing = readRecord(ReservationSchema, key, publicSpace(docs).reservations.get(key))
   if (existing) clock.receive(existing.updatedAt)
   const stamp = clock.tick()
   const cancelled: Reservation = existing
     ? { ...existing, active: false, updatedAt: stamp, byId: by.id, byName: by.name }
-    : { id: key, day, meal, elderCode: code, mode: 'eatIn', count: 1, stamp, updatedAt: stamp, active: false, byId: by.id, byName: by.name, onBehalf: false, sawSeat: false }
+    : { id: key, day, meal, tag, count: 1, sealed, stamp, updatedAt: stamp, active: false, byId: by.id, byName: by.name, onBehalf: false, sawSeat: false }
   docs.transact(() => publicSpace(docs).reservations.put(key, cancelled))
   return { ok: true, value: cancelled }
 }
 
 export interface StandingRequest {
-  elderCode: string
+  tag: string
   meal: Meal
   weekdays: number[]
   mode: Mode
   count: number
 }
 
-/** Every chosen weekday, this meal, from the first day whose cutoff has not passed. */
-export function setStandingOrder(docs: SpaceDocs, clock: HybridClock, request: StandingRequest, by: Person, today: Day, now: string): Checked<StandingOrder> {
-  const code = request.elderCode.trim().toUpperCase()
-  if (!CODE.test(code)) return fail('elderCode', 'problem.badCode')
+/** Checks a standing order before it is sealed: its weekdays and count. */
+export function checkStanding(request: Omit<StandingRequest, 'tag'>): Checked<number[]> {
   const weekdays = [...new Set(request.weekdays)].filter((d) => d >= 1 && d <= 7).sort()
   if (weekdays.length === 0) return fail('weekdays', 'problem.noWeekdays')
   if (!Number.isInteger(request.count) || request.count < 1) return fail('count', 'problem.countAtLeastOne')
   if (request.count > 10) return fail('count', 'problem.tooMany')
-  const key = standingKey(code, request.meal)
+  return { ok: true, value: weekdays }
+}
+
+/** The first day a standing order set (or paused) now applies from: the first whose cutoff has not passed. */
+export const standingFrom = (docs: SpaceDocs, meal: Meal, today: Day, now: string): Day => firstOpenDay(today, now, findMenu(docs, today, meal)?.cutoff ?? DEFAULT_CUTOFF[meal])
+
+/** Every chosen weekday, this meal, from the first day whose cutoff has not passed. */
+export function setStandingOrder(docs: SpaceDocs, clock: HybridClock, request: StandingRequest, sealed: SealedOrder, by: Person, today: Day, now: string): Checked<StandingOrder> {
+  const check = checkStanding(request)
+  if (!check.ok) return check
+  const key = standingKey(request.tag, request.meal)
   const existing = readRecord(StandingOrderSchema, key, publicSpace(docs).standingOrders.get(key))
   const stamp = clock.tick()
-  const cutoff = findMenu(docs, today, request.meal)?.cutoff ?? DEFAULT_CUTOFF[request.meal]
   const order: StandingOrder = {
     id: key,
-    elderCode: code,
+    tag: request.tag,
     meal: request.meal,
-    weekdays,
-    mode: request.mode,
+    weekdays: check.value,
     count: request.count,
-    from: firstOpenDay(today, now, cutoff),
+    from: standingFrom(docs, request.meal, today, now),
+    sealed,
     active: true,
     stamp: existing?.active ? existing.stamp : stamp,
     updatedAt: stamp,
@@ -207,26 +252,65 @@ export function setStandingOrder(docs: SpaceDocs, clock: HybridClock, request: S
   return { ok: true, value: order }
 }
 
-/** Pauses a standing order until a date (a hospital stay), from the first day still open. */
-export function pauseStandingOrder(docs: SpaceDocs, clock: HybridClock, code: string, meal: Meal, until: Day, by: Person, today: Day, now: string): Checked<StandingOrder> {
-  const key = standingKey(code, meal)
-  const existing = readRecord(StandingOrderSchema, key, publicSpace(docs).standingOrders.get(key))
-  if (!existing || !existing.active) return fail('standing', 'problem.notFound')
-  const from = firstOpenDay(today, now, findMenu(docs, today, meal)?.cutoff ?? DEFAULT_CUTOFF[meal])
-  if (!isDay(until)) return fail('until', 'problem.badDate')
-  if (until < from) return fail('until', 'problem.untilBeforeFrom')
-  const paused: StandingOrder = { ...existing, pausedFrom: from, pausedUntil: until, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  docs.transact(() => publicSpace(docs).standingOrders.put(key, paused))
-  return { ok: true, value: paused }
+export function findStanding(docs: SpaceDocs, tag: string, meal: Meal): StandingOrder | null {
+  const key = standingKey(tag, meal)
+  return readRecord(StandingOrderSchema, key, publicSpace(docs).standingOrders.get(key))
 }
 
-export function stopStandingOrder(docs: SpaceDocs, clock: HybridClock, code: string, meal: Meal, by: Person): Checked<StandingOrder> {
-  const key = standingKey(code, meal)
-  const existing = readRecord(StandingOrderSchema, key, publicSpace(docs).standingOrders.get(key))
+/** Whether a standing order can be paused until `until` (a hospital stay): from the first day still open. */
+export function checkPause(docs: SpaceDocs, tag: string, meal: Meal, until: Day, today: Day, now: string): Checked<{ order: StandingOrder; from: Day }> {
+  const existing = findStanding(docs, tag, meal)
+  if (!existing || !existing.active) return fail('standing', 'problem.notFound')
+  const from = standingFrom(docs, meal, today, now)
+  if (!isDay(until)) return fail('until', 'problem.badDate')
+  if (until < from) return fail('until', 'problem.untilBeforeFrom')
+  return { ok: true, value: { order: existing, from } }
+}
+
+/** Pauses a standing order: the dates go only into its sealed part (`sealed`, made by trust/orders.ts). */
+export function pauseStandingOrder(docs: SpaceDocs, clock: HybridClock, order: StandingOrder, sealed: SealedOrder, by: Person): StandingOrder {
+  const paused: StandingOrder = { ...order, sealed, updatedAt: clock.tick(), byId: by.id, byName: by.name }
+  docs.transact(() => publicSpace(docs).standingOrders.put(order.id, paused))
+  return paused
+}
+
+export function stopStandingOrder(docs: SpaceDocs, clock: HybridClock, tag: string, meal: Meal, by: Person): Checked<StandingOrder> {
+  const existing = findStanding(docs, tag, meal)
   if (!existing) return fail('standing', 'problem.notFound')
   const stopped: StandingOrder = { ...existing, active: false, updatedAt: clock.tick(), byId: by.id, byName: by.name }
-  docs.transact(() => publicSpace(docs).standingOrders.put(key, stopped))
+  docs.transact(() => publicSpace(docs).standingOrders.put(existing.id, stopped))
   return { ok: true, value: stopped }
+}
+
+/** Staff: the drop-box keys held, and each order whose current version has not been opened into the staff space. */
+export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs) {
+  const details = staffSpace(staffDocs).orderDetails
+  const keys = [...readCollection(staffSpace(staffDocs).dropboxKeys, DropboxKeySchema).records.values()]
+  const { reservations, standing } = readPublic(pubDocs)
+  const opened = (record: Reservation | StandingOrder) => readRecord(OrderDetailSchema, record.id, details.get(record.id))?.version === record.updatedAt
+  const pending = [
+    ...reservations.filter((r) => !opened(r)).map((record) => ({ kind: 'reservation' as const, record })),
+    ...standing.filter((s) => !opened(s)).map((record) => ({ kind: 'standing' as const, record })),
+  ]
+  return { keys, pending }
+}
+
+/** Staff: what was opened of one order's version, filed under the order's own key. */
+export function putOrderDetail(staffDocs: SpaceDocs, clock: HybridClock, kind: OrderDetail['kind'], record: Reservation | StandingOrder, secret: OrderSecret): boolean {
+  const detail: OrderDetail = { id: record.id, kind, ...secret, version: record.updatedAt, stamp: clock.tick() }
+  if (readRecord(OrderDetailSchema, record.id, detail) === null) return false
+  staffDocs.transact(() => staffSpace(staffDocs).orderDetails.put(record.id, detail))
+  return true
+}
+
+/** Staff: orders with what was opened of them (an order not opened yet, or changed since, has no code). */
+export function withDetails<T extends Reservation | StandingOrder>(records: readonly T[], detailOf: (id: string) => OrderDetail | undefined): Opened<T>[] {
+  return records.map((record) => {
+    const detail = detailOf(record.id)
+    if (!detail || detail.version !== record.updatedAt) return record
+    const { code, mode, pausedFrom, pausedUntil } = detail
+    return { ...record, code, mode, ...(pausedFrom ? { pausedFrom } : {}), ...(pausedUntil ? { pausedUntil } : {}) }
+  })
 }
 
 // ---- Staff space: the elder roster, delivery rounds, door marks -------------------
@@ -272,14 +356,7 @@ export function markDoor(staffDocs: SpaceDocs, clock: HybridClock, roundId: stri
 
 // ---- Bound commands: what screens call ---------------------------------------------
 
-/** What anyone may do in the canteen: reserve for themselves or on an elder's behalf (代办). */
-export const canteenCommands = ({ docs, clock, actor }: Writer) => ({
-  reserve: (request: ReservationRequest, onBehalf: boolean) => reserve(docs, clock, request, actor(), onBehalf, today(), nowTime()),
-  cancelReservation: (code: string, day: Day, meal: Meal) => cancelReservation(docs, clock, code, day, meal, actor(), today(), nowTime()),
-  setStandingOrder: (request: StandingRequest) => setStandingOrder(docs, clock, request, actor(), today(), nowTime()),
-  pauseStandingOrder: (code: string, meal: Meal, until: Day) => pauseStandingOrder(docs, clock, code, meal, until, actor(), today(), nowTime()),
-  stopStandingOrder: (code: string, meal: Meal) => stopStandingOrder(docs, clock, code, meal, actor()),
-})
+// What anyone may do in the canteen (reserve, a standing order) seals what is personal first: trust/orders.ts orderCommands.
 
 /** What staff do: menus and prices in the public space; the roster, rounds and door marks in the staff space. */
 export const staffCanteenCommands = (pub: Writer, staff: Writer) => ({
@@ -302,7 +379,15 @@ export function readCanteen(docs: SpaceDocs, staffDocs?: SpaceDocs) {
     elders: staff ? readCollection(staff.elders, ElderSchema).records : new Map<string, Elder>(),
     rounds: staff ? [...readCollection(staff.rounds, RoundSchema).records.values()] : [],
     marks: staff ? [...readCollection(staff.deliveryMarks, DeliveryMarkSchema).records.values()] : [],
+    /** Staff: what was opened of each order, by the order's key. */
+    details: staff ? readCollection(staff.orderDetails, OrderDetailSchema).records : new Map<string, OrderDetail>(),
   }
+}
+
+/** Staff: reservations and standing orders with what was opened of them (for the board, rounds and report). */
+export function readOpenedOrders(docs: SpaceDocs, staffDocs: SpaceDocs) {
+  const data = readCanteen(docs, staffDocs)
+  return { reservations: withDetails(data.reservations, (id) => data.details.get(id)), standing: withDetails(data.standing, (id) => data.details.get(id)) }
 }
 
 export function liveCanteenData(docs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
@@ -325,6 +410,10 @@ export function liveStaffCanteenData(staffDocs: SpaceDocs, clock: HybridClock, m
     elders: liveCollection(layout.elders, ElderSchema, (e) => clock.receive(e.stamp), months),
     rounds: liveCollection(layout.rounds, RoundSchema, (r) => clock.receive(r.stamp), months),
     marks: liveCollection(layout.deliveryMarks, DeliveryMarkSchema, (m) => clock.receive(m.stamp), months),
+    /** What was opened of each order (filed like the orders: a day's in its month). */
+    details: liveCollection(layout.orderDetails, OrderDetailSchema, (d) => clock.receive(d.stamp), months),
+    /** The drop box's private halves (read by trust/orders.ts; here so Diagnostics counts a malformed one). */
+    dropboxKeys: liveCollection(layout.dropboxKeys, DropboxKeySchema, (k) => clock.receive(k.stamp)),
   }
 }
 export type LiveStaffCanteenData = ReturnType<typeof liveStaffCanteenData>

@@ -36,7 +36,7 @@ export const publicSpace = (docs: SpaceDocs) => ({
 })
 
 // The staff space: personal data only staff devices hold (its own docs, rooms and
-// secret). Reservations in the public space name elders by an opaque code only.
+// secret). Reservations in the public space name elders by a tag; their codes are sealed.
 export const staffSpace = (docs: SpaceDocs) => ({
   elders: docs.getMap('elders'),
   rounds: docs.getMap('rounds'),
@@ -47,6 +47,9 @@ export const staffSpace = (docs: SpaceDocs) => ({
   visitFollowUps: docs.getMap('visitFollowUps'),
   /** Each share's key, so any staff device can open what comes back. */
   shareKeys: docs.getMap('shareKeys'),
+  /** The canteen drop box's private halves, and what staff opened of each meal order (domain/canteen.ts). */
+  dropboxKeys: docs.getMap('dropboxKeys'),
+  orderDetails: docs.getMap('orderDetails'),
 })
 
 /** The collection names a layout declares (its maps are asked of a stand-in that only notes the names). */

@@ -4,29 +4,34 @@ import type { Verdict } from '../../src/domain/trust'
 import { helpForHousehold, isVisitHelp } from '../../src/domain/visits'
 import { SpaceDocs } from '../../src/store/space-docs'
 import { HybridClock } from '../../src/domain/hlc'
-import { readCanteen } from '../../src/store/canteen'
+import { publishMenu, readCanteen, readOpenedOrders, saveRound } from '../../src/store/canteen'
+import { allocateSeats, ordersFor } from '../../src/domain/canteen'
+import { ensureDropbox, orderCommands, settleOrders } from '../../src/trust/orders'
 import { postRequest, readAidData } from '../../src/store/aid'
 import { logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
 import { logSharedVisit, markSharedDoor, openShare, settleShares, shareRound, shareVisits } from '../../src/trust/shares'
-import { community, meetAndSettle, MONTH, TODAY, type Device } from './peers'
+import { community, meetAndSettle, MONTH, tamper, TODAY, type Device } from './peers'
 
 // Hole 11: the public space showed personal data. Every resident's phone holds the
 // whole public space, so whatever is written there is read by every neighbour. Here a
 // resident's phone (bob) reads every value and every key of every public doc it holds,
-// after staff sealed a round and a visitor's households to alice, alice marked doors and
-// logged "needs help", and a staff-space visitor logged "needs help" too; it must find
-// no meal-card code, household label or visitor's note, while staff still see each.
+// after alice reserved meals and set and paused a standing order for elders, staff sealed
+// a round and a visitor's households to alice, alice marked doors and logged "needs
+// help", and a staff-space visitor logged "needs help" too; it must find no meal-card
+// code, delivery mode, pause date, household label or visitor's note, while staff still
+// see each.
 
-/** Every string a device's public docs hold: each collection's keys and every value inside, deeply. */
-export function publicStrings(d: Device): string[] {
+/** Every string a device's public docs hold: each record's key and every value inside, deeply (`names`: field names too). */
+export function publicStrings(d: Device, names = true): string[] {
   const found: string[] = []
-  const walk = (value: unknown) => {
+  const walk = (value: unknown, depth: number) => {
     if (typeof value === 'string') found.push(value)
     else if (value instanceof Uint8Array) return
-    else if (Array.isArray(value)) value.forEach(walk)
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (found.push(k), walk(v))
+    else if (Array.isArray(value)) value.forEach((item) => walk(item, depth + 1))
+    // Depth 0 is a collection, whose keys are its records' keys: always read.
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (names || depth === 0 ? found.push(k) : 0, walk(v, depth + 1))
   }
-  for (const doc of d.docs.opened.values()) for (const [name, type] of doc.share) (found.push(name), walk(type.toJSON()))
+  for (const doc of d.docs.opened.values()) for (const [name, type] of doc.share) (found.push(name), walk(type.toJSON(), 0))
   return found
 }
 const leaks = (d: Device, secrets: string[]) => secrets.filter((secret) => publicStrings(d).some((s) => s.includes(secret)))
@@ -44,10 +49,66 @@ const verdictFor = (alice: Device) =>
   }) as unknown as Verdict
 
 describe('the public space holds nothing personal', () => {
+  it('meal orders name no meal-card code, mode or pause date; seats still count alike, and staff still read each order', async () => {
+    const { staff, alice, bob, all } = await community()
+    const staffDocs = new SpaceDocs()
+    const lunch = (day: string) => ({ day, meal: 'lunch' as const, dishes: ['米饭'], seats: 2, cutoff: '09:00', delivery: true })
+    for (const day of [TODAY, '2026-11-24']) publishMenu(staff.docs, staff.clock, staff.person, lunch(day), TODAY)
+    const residentOrders = () => orderCommands({ docs: alice.docs, clock: alice.clock, actor: () => ({ ...alice.person, staff: false }) }, 'c1', () => ({ today: TODAY, now: '08:00' }))
+    await meetAndSettle(all)
+    // Before staff have published the drop box, nothing is written at all.
+    expect(await residentOrders().reserve({ elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'delivery', count: 1 }, true)).toMatchObject({ ok: false, problems: { elderCode: 'problem.noDropbox' } })
+    await ensureDropbox(staff.docs, staffDocs, staff.clock)
+    await meetAndSettle(all)
+    const orders = residentOrders()
+    expect((await orders.reserve({ elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'delivery', count: 1 }, true)).ok).toBe(true)
+    expect((await orders.setStandingOrder({ elderCode: 'EF34GH', meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'delivery', count: 1 })).ok).toBe(true)
+    expect((await orders.pauseStandingOrder('EF34GH', 'lunch', '2026-11-27')).ok).toBe(true)
+    await meetAndSettle(all)
+
+    expect(leaks(bob, ['AB12CD', 'EF34GH', '2026-11-27', 'pausedFrom', 'pausedUntil'])).toEqual([])
+    // No value says how an order is served (a menu's own "delivery" offer is a field name, not an order's mode).
+    expect(publicStrings(bob, false).filter((s) => s === 'delivery' || s === 'eatIn')).toEqual([])
+    // Every phone still counts the seats alike: the reservation and the standing order (a pause keeps its seat).
+    const seats = (d: Device) => {
+      const data = readCanteen(d.docs)
+      return allocateSeats(ordersFor('2026-11-24', 'lunch', data.reservations, data.standing), 2)
+    }
+    for (const d of all) expect(seats(d).seatsLeft, d.name).toBe(0)
+
+    // Staff open every order into the staff space: codes, modes and the pause.
+    expect(await settleOrders(staff.docs, staffDocs, staff.clock)).toBe(2)
+    const opened = readOpenedOrders(staff.docs, staffDocs)
+    const served = ordersFor('2026-11-24', 'lunch', opened.reservations, opened.standing).map((o) => `${o.elderCode}:${o.mode}:${o.paused ?? false}`).sort()
+    expect(served).toEqual(['AB12CD:delivery:false', 'EF34GH:delivery:true'])
+    expect(opened.standing[0]).toMatchObject({ code: 'EF34GH', pausedFrom: TODAY, pausedUntil: '2026-11-27' })
+    for (const d of all) expect(d.gate.refused(), d.name).toEqual([])
+  })
+
+  it('an order sealed to staff and copied onto another order is not opened there', async () => {
+    const { staff, alice, all } = await community()
+    const staffDocs = new SpaceDocs()
+    for (const day of ['2026-11-24']) publishMenu(staff.docs, staff.clock, staff.person, { day, meal: 'lunch', dishes: ['米饭'], seats: 9, cutoff: '09:00', delivery: true }, TODAY)
+    await ensureDropbox(staff.docs, staffDocs, staff.clock)
+    await meetAndSettle(all)
+    const orders = orderCommands({ docs: alice.docs, clock: alice.clock, actor: () => ({ ...alice.person, staff: false }) }, 'c1', () => ({ today: TODAY, now: '08:00' }))
+    const first = await orders.reserve({ elderCode: 'AB12CD', day: '2026-11-24', meal: 'lunch', mode: 'delivery', count: 1 }, false)
+    const second = await orders.reserve({ elderCode: 'EF34GH', day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, false)
+    if (!first.ok || !second.ok) throw new Error('not reserved')
+    // Alice's tampered phone pastes the first order's sealed part onto the second (her own, signed).
+    const { sig: _sig, ...plain } = (await import('../../src/store/layout')).publicSpace(alice.docs).reservations.get(second.value.id) as Record<string, unknown>
+    await tamper(alice, 'reservations', second.value.id, { ...plain, sealed: first.value.sealed, updatedAt: alice.clock.tick() })
+    await meetAndSettle(all)
+    await settleOrders(staff.docs, staffDocs, staff.clock)
+    const opened = readOpenedOrders(staff.docs, staffDocs).reservations.map((r) => r.code ?? 'sealed')
+    expect(opened.sort()).toEqual(['AB12CD', 'sealed'])
+  })
+
   it('door marks sealed back from a round name no meal-card code, and staff still read each mark', async () => {
     const { staff, alice, bob, all } = await community()
     const staffDocs = new SpaceDocs()
     const round: Round = { id: `${MONTH}_round1`, day: TODAY, meal: 'lunch', name: '午餐 · 3号楼', stops: ['AB12CD', 'EF34GH'], volunteerId: 'alice', volunteerName: 'alice', stamp: '0' }
+    saveRound(staffDocs, staff.clock, round)
     const sealed = await shareRound(staff.docs, staffDocs, staff.clock, round, elders, verdictFor(alice))
     if (!sealed.ok) throw new Error('not sealed')
     await meetAndSettle(all)

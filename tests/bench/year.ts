@@ -14,6 +14,7 @@ import { cancelShift, markAttendance, publishShift, signUp, withdraw } from '../
 import { cancelActivity, cancelRsvp, publishActivity, publishGroup, rate, recordHeadcount, rsvp } from '../../src/store/activities'
 import { postRequest, step, editRequest } from '../../src/store/aid'
 import { addElder, cancelReservation, publishMenu, reserve, setStandingOrder } from '../../src/store/canteen'
+import { fakeTag, FAKE_SEALED } from '../canteen-fake'
 
 // A community year built the way people build it: every record comes from the
 // app's own store commands, day by day, on a simulated clock. A seed makes the
@@ -131,7 +132,7 @@ export function buildYear(scale: number, seed: number, firstMonday: Date, hooks:
   // A third of the elders have a standing lunch on weekdays, set at the start.
   const startDay = dayOf(firstDate)
   for (const code of random.some(elders, Math.round(elders.length / 3))) {
-    run(setStandingOrder(publicDoc, clockOf(office), { elderCode: code, meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'eatIn', count: 1 }, office, startDay, '07:00'))
+    run(setStandingOrder(publicDoc, clockOf(office), { tag: fakeTag(code, 'lunch'), meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'eatIn', count: 1 }, FAKE_SEALED, office, startDay, '07:00'))
   }
   const groups = Array.from({ length: Math.max(3, Math.round(12 * scale)) }, (_, i) =>
     run(publishGroup(publicDoc, clockOf(office), office, {
@@ -183,8 +184,9 @@ export function buildYear(scale: number, seed: number, firstMonday: Date, hooks:
       const code = random.pick(elders)
       const onBehalf = random.chance(0.4)
       const by = onBehalf ? staffer : random.pick(residents)
-      run(reserve(publicDoc, clockOf(by), { elderCode: code, day, meal, mode: meal !== 'breakfast' && random.chance(0.2) ? 'delivery' : 'eatIn', count: 1 + (random.chance(0.1) ? 1 : 0) }, by, onBehalf, yesterday, '20:00'))
-      if (random.chance(0.05)) run(cancelReservation(publicDoc, clockOf(by), code, day, meal, by, yesterday, '21:00'))
+      // Sealed parts of the real size, made without the slow card key (tests/canteen-fake.ts).
+      run(reserve(publicDoc, clockOf(by), { tag: fakeTag(code, meal), day, meal, mode: meal !== 'breakfast' && random.chance(0.2) ? 'delivery' : 'eatIn', count: 1 + (random.chance(0.1) ? 1 : 0) }, FAKE_SEALED, by, onBehalf, yesterday, '20:00'))
+      if (random.chance(0.05)) run(cancelReservation(publicDoc, clockOf(by), fakeTag(code, meal), day, meal, FAKE_SEALED, by, yesterday, '21:00'))
     }
 
     // Shifts: three sign-ups each, one in ten withdrawn, attendance after the day.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { allocateSeats, doorResults, ordersFor } from '../../src/domain/canteen'
 import { HybridClock } from '../../src/domain/hlc'
 import { cancelReservation, markDoor, publishMenu, readCanteen, reserve, saveRound, setStandingOrder } from '../../src/store/canteen'
+import { fakeTag, FAKE_SEALED } from '../canteen-fake'
 import { compare, convergenceProperty, convergenceRun, copySpace, pick, runConvergence, type Phone } from './harness'
 
 // Reservations racing for the last seats, and door marks made at once by the
@@ -21,16 +22,16 @@ const seatRun = convergenceRun({
       publishMenu(phone.docs, phone.clock, staffOn(phone), { day: pick(random, DAYS), meal: 'lunch', dishes: ['饭'], seats: 2 + Math.floor(random() * 4), cutoff: '09:00', delivery: true }, TODAY)
     }],
     reserve: [62, (phone, random) =>
-      reserve(phone.docs, phone.clock, { elderCode: pick(random, CODES), day: pick(random, DAYS), meal: 'lunch', mode: random() < 0.5 ? 'eatIn' : 'delivery', count: 1 + Math.floor(random() * 2) }, staffOn(phone), random() < 0.3, TODAY, '08:00').ok],
-    cancelReservation: [20, (phone, random) => cancelReservation(phone.docs, phone.clock, pick(random, CODES), pick(random, DAYS), 'lunch', staffOn(phone), TODAY, '08:00').ok],
-    standingOrder: [10, (phone, random) => setStandingOrder(phone.docs, phone.clock, { elderCode: pick(random, CODES), meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, staffOn(phone), TODAY, '08:00').ok],
+      reserve(phone.docs, phone.clock, { tag: fakeTag(pick(random, CODES), 'lunch'), day: pick(random, DAYS), meal: 'lunch', mode: random() < 0.5 ? 'eatIn' : 'delivery', count: 1 + Math.floor(random() * 2) }, FAKE_SEALED, staffOn(phone), random() < 0.3, TODAY, '08:00').ok],
+    cancelReservation: [20, (phone, random) => cancelReservation(phone.docs, phone.clock, fakeTag(pick(random, CODES), 'lunch'), pick(random, DAYS), 'lunch', FAKE_SEALED, staffOn(phone), TODAY, '08:00').ok],
+    standingOrder: [10, (phone, random) => setStandingOrder(phone.docs, phone.clock, { tag: fakeTag(pick(random, CODES), 'lunch'), meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, FAKE_SEALED, staffOn(phone), TODAY, '08:00').ok],
   },
   view(phone) {
     const data = readCanteen(phone.docs)
     return DAYS.map((day) => {
       const menu = data.menus.find((m) => m.day === day && m.meal === 'lunch')
       const view = allocateSeats(ordersFor(day, 'lunch', data.reservations, data.standing), menu?.seats ?? 0)
-      return { day, seats: menu?.seats ?? 0, served: view.served.map((o) => `${o.elderCode}×${o.count}:${o.mode}`), waiting: view.waiting.map((o) => o.elderCode) }
+      return { day, seats: menu?.seats ?? 0, served: view.served.map((o) => `${o.tag}×${o.count}:${o.source}`), waiting: view.waiting.map((o) => o.tag) }
     })
   },
   invariant(view) {

@@ -93,8 +93,17 @@ describe('elder canteen', () => {
     await s.locator('[data-testid=canteen-section]').waitFor()
 
     // The resident's phone never received the staff space: no name, door or phone of the elder.
+    // Its public space names the order by a tag, not the meal-card code (which the phone
+    // remembers only in its own settings, as its person's card), and no delivery mode.
     const stored = await storedText(r)
     expect(stored).toContain(code)
+    const publicText = await r.evaluate(() => {
+      const docs = [...(window as any).neighbours.session.publicSpace.docs.opened.values()] as any[]
+      return JSON.stringify(docs.map((doc) => Object.fromEntries([...doc.share.keys()].map((name: string) => [name, doc.getMap(name).toJSON()]))))
+    })
+    expect(publicText).toContain('reservations')
+    expect(publicText).not.toContain(code)
+    expect(publicText).not.toContain('"mode"')
     for (const secret of ['张大爷', '2单元501', '13812345678', '13987654321', '张小明']) expect(stored).not.toContain(secret)
     expect(await r.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
     // The staff device does hold them (so the search above could have found them).
@@ -137,6 +146,9 @@ describe('elder canteen', () => {
     await joinByLink(driver.page, await inviteLink(s, 'resident'), '送餐员小刘')
     await waitForPeers(s, 1)
     await s.click('[data-testid=nav-canteen]')
+    // The orders went out sealed; the board counts both deliveries once this staff device has opened them.
+    await s.click('[data-testid=canteen-section] [data-value=board]')
+    await s.locator('[data-testid=meal-board][data-meal=lunch] [data-testid=delivered]', { hasText: '送餐 2' }).waitFor({ timeout: 30_000 })
     await s.click('[data-testid=canteen-section] [data-value=rounds]')
     await s.click('[data-testid=plan-rounds]')
     const round = s.locator('[data-testid=round]', { has: s.locator('li', { hasText: '张大爷' }) })
@@ -174,8 +186,9 @@ describe('elder canteen', () => {
 
     // The driver's phone holds no staff space, and nothing of either elder in the clear.
     expect(await d.evaluate(() => (window as any).neighbours.session.staffSpace)).toBeNull()
+    // Not even a meal-card code: orders and door marks name elders by tags (issue 30, hole 11).
     const stored = await storedText(d)
-    expect(stored).toContain(codes[0])
-    for (const secret of ['张大爷', '2单元501', '13812345678', '钱奶奶', '1单元202', '13711112222']) expect(stored).not.toContain(secret)
+    expect(stored).toContain('reservations')
+    for (const secret of [...codes, '张大爷', '2单元501', '13812345678', '钱奶奶', '1单元202', '13711112222']) expect(stored).not.toContain(secret)
   })
 })

@@ -1,8 +1,9 @@
 import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { allocateSeats, isPastCutoff, mealTally, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
-import { addElder, cancelReservation, copyLastWeek, markDoor, pauseStandingOrder, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
+import { allocateSeats, isPastCutoff, isPaused, mealTally, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
+import { addElder, copyLastWeek, markDoor, publishMenu, readCanteen, readOpenedOrders, saveRound, setPrices } from '../../src/store/canteen'
+import { ensureDropbox, openOwn, orderCommands, settleOrders } from '../../src/trust/orders'
 
 const TODAY = '2026-11-23' // Monday
 const staff = { id: 'staff', name: '王主任' }
@@ -10,6 +11,13 @@ const prices = { full: 8, subsidised: 2 }
 function setup() {
   let wall = 1_800_000_000_000
   return { docs: new SpaceDocs(), staffDocs: new SpaceDocs(), clock: new HybridClock('dev', () => (wall += 1000)) }
+}
+/** Orders as the screens make them (sealed, by tag), at a chosen time of TODAY, after staff published the drop box. */
+async function ordering(docs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, time = '08:00') {
+  await ensureDropbox(docs, staffDocs, clock)
+  let now = time
+  const commands = orderCommands({ docs, clock, actor: () => ({ ...staff, staff: true }) }, 'c1', () => ({ today: TODAY, now }))
+  return Object.assign(commands, { at: (t: string) => void (now = t) })
 }
 const lunch = (day = TODAY, seats = 3) => ({ day, meal: 'lunch' as const, dishes: ['红烧豆腐', '青菜', '米饭'], seats, cutoff: '09:00', delivery: true })
 const elder = (over: Partial<ElderDraft> = {}): ElderDraft => ({ name: '张大爷', building: '3号楼', unit: '2单元501', phone: '13800000000', emergencyName: '张小明', emergencyPhone: '13900000000', diets: [], allergies: '', tier: 'standard', service: 'eatIn', deliveryNote: '', ...over })
@@ -43,17 +51,28 @@ describe('menus and the cutoff', () => {
     expect(isPastCutoff({ day: '2026-11-24', cutoff: '09:00' }, TODAY, '23:00')).toBe(false)
     expect(isPastCutoff({ day: '2026-11-22', cutoff: '09:00' }, TODAY, '00:00')).toBe(true)
   })
-  it('refuses a reservation after the cutoff, for a meal not served, a count of 0, delivery where none', () => {
-    const { docs, clock } = setup()
+  it('refuses a reservation after the cutoff, for a meal not served, a count of 0, delivery where none', async () => {
+    const { docs, staffDocs, clock } = setup()
     publishMenu(docs, clock, staff, { ...lunch(), delivery: false }, TODAY)
+    const c = await ordering(docs, staffDocs, clock, '09:30')
     const base = { elderCode: 'ABC234', day: TODAY, meal: 'lunch' as const, mode: 'eatIn' as const, count: 1 }
-    expect(reserve(docs, clock, base, staff, true, TODAY, '09:30')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
-    expect(reserve(docs, clock, { ...base, meal: 'dinner' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { meal: 'problem.noMenu' } })
-    expect(reserve(docs, clock, { ...base, count: 0 }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { count: 'problem.countAtLeastOne' } })
-    expect(reserve(docs, clock, { ...base, mode: 'delivery' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { mode: 'problem.noDelivery' } })
-    expect(reserve(docs, clock, { ...base, elderCode: 'bad' }, staff, true, TODAY, '08:00')).toMatchObject({ ok: false, problems: { elderCode: 'problem.badCode' } })
-    expect(reserve(docs, clock, base, staff, true, TODAY, '08:00').ok).toBe(true)
-    expect(cancelReservation(docs, clock, 'ABC234', TODAY, 'lunch', staff, TODAY, '09:01')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+    expect(await c.reserve(base, true)).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+    c.at('08:00')
+    expect(await c.reserve({ ...base, meal: 'dinner' }, true)).toMatchObject({ ok: false, problems: { meal: 'problem.noMenu' } })
+    expect(await c.reserve({ ...base, count: 0 }, true)).toMatchObject({ ok: false, problems: { count: 'problem.countAtLeastOne' } })
+    expect(await c.reserve({ ...base, mode: 'delivery' }, true)).toMatchObject({ ok: false, problems: { mode: 'problem.noDelivery' } })
+    expect(await c.reserve({ ...base, elderCode: 'bad' }, true)).toMatchObject({ ok: false, problems: { elderCode: 'problem.badCode' } })
+    expect((await c.reserve(base, true)).ok).toBe(true)
+    c.at('09:01')
+    expect(await c.cancelReservation('ABC234', TODAY, 'lunch')).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+  })
+  it('refuses an order, in plain words, before staff have published the drop box (nothing goes out unsealed)', async () => {
+    const { docs, clock } = setup()
+    publishMenu(docs, clock, staff, lunch(), TODAY)
+    const c = orderCommands({ docs, clock, actor: () => ({ ...staff, staff: false }) }, 'c1', () => ({ today: TODAY, now: '08:00' }))
+    expect(await c.reserve({ elderCode: 'ABC234', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, false)).toEqual({ ok: false, problems: { elderCode: 'problem.noDropbox' } })
+    expect(await c.setStandingOrder({ elderCode: 'ABC234', meal: 'lunch', weekdays: [1], mode: 'eatIn', count: 1 })).toEqual({ ok: false, problems: { elderCode: 'problem.noDropbox' } })
+    expect(readCanteen(docs).reservations).toEqual([])
   })
   it("copies last week's menus into this week, leaving planned days alone", () => {
     const { docs, clock } = setup()
@@ -68,48 +87,67 @@ describe('menus and the cutoff', () => {
 
 describe('seats: the first reservations that fit, in HLC order', () => {
   it('serves in order, keeps a family together, lets a later small order fit', () => {
-    const order = (code: string, count: number, at: number) => ({ elderCode: code, mode: 'eatIn' as const, count, stamp: `0000000000${at}-00000-d`, source: 'reservation' as const, sawSeat: true, onBehalf: false })
+    const order = (tag: string, count: number, at: number) => ({ tag, count, stamp: `0000000000${at}-00000-d`, source: 'reservation' as const, sawSeat: true, onBehalf: false })
     const view = allocateSeats([order('C', 1, 3), order('A', 2, 1), order('B', 2, 2)], 3)
-    expect(view.served.map((o) => o.elderCode)).toEqual(['A', 'C'])
-    expect(view.waiting.map((o) => o.elderCode)).toEqual(['B'])
+    expect(view.served.map((o) => o.tag)).toEqual(['A', 'C'])
+    expect(view.waiting.map((o) => o.tag)).toEqual(['B'])
     expect(seatStatusOf(view, 'B')).toBe('bumped')
   })
-  it('a change keeps its place in the queue', () => {
-    const { docs, clock } = setup()
+  it('a change keeps its place in the queue', async () => {
+    const { docs, staffDocs, clock } = setup()
     publishMenu(docs, clock, staff, lunch(TODAY, 2), TODAY)
-    reserve(docs, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
-    reserve(docs, clock, { elderCode: 'BBBBBB', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, staff, true, TODAY, '07:00')
-    const changed = reserve(docs, clock, { elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '07:00')
-    const data = readCanteen(docs)
+    const c = await ordering(docs, staffDocs, clock, '07:00')
+    await c.reserve({ elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, true)
+    await c.reserve({ elderCode: 'BBBBBB', day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, true)
+    const changed = await c.reserve({ elderCode: 'AAAAAA', day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, true)
+    await settleOrders(docs, staffDocs, clock)
+    const data = readOpenedOrders(docs, staffDocs)
     const view = allocateSeats(ordersFor(TODAY, 'lunch', data.reservations, data.standing), 2)
     expect(view.served.map((o) => o.elderCode)).toEqual(['AAAAAA', 'BBBBBB'])
-    expect(changed.ok && changed.value.mode).toBe('delivery')
+    expect(view.served.map((o) => o.mode)).toEqual(['delivery', 'eatIn'])
+    // Whoever knows the code opens their own copy; the public record holds neither code nor mode.
+    if (!changed.ok) throw new Error('not changed')
+    expect(await openOwn((await c.card('AAAAAA'))!, changed.value)).toEqual({ code: 'AAAAAA', mode: 'delivery' })
+    expect(await openOwn((await c.card('BBBBBB'))!, changed.value)).toBeNull()
+    expect(JSON.stringify(changed.value)).not.toMatch(/AAAAAA|delivery/)
   })
 })
 
 describe('standing orders and pauses', () => {
-  it('every weekday lunch, delivered; a pause skips the stay in hospital; a one-day cancel overrides', () => {
-    const { docs, clock } = setup()
+  it('every weekday lunch, delivered; a pause skips the stay in hospital (sealed: the seat is kept, nothing cooked); a one-day cancel overrides', async () => {
+    const { docs, staffDocs, clock } = setup()
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-28']) publishMenu(docs, clock, staff, lunch(day, 10), TODAY)
-    const set = setStandingOrder(docs, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')
+    const c = await ordering(docs, staffDocs, clock, '10:00')
+    const set = await c.setStandingOrder({ elderCode: 'CCCCCC', meal: 'lunch', weekdays: [1, 2, 3, 4, 5], mode: 'delivery', count: 1 })
     if (!set.ok) throw new Error('standing failed')
     expect(set.value.from).toBe('2026-11-24') // today's lunch cutoff has passed
     expect(standingApplies(set.value, '2026-11-23')).toBe(false)
     expect(standingApplies(set.value, '2026-11-24')).toBe(true)
     expect(standingApplies(set.value, '2026-11-28')).toBe(false) // Saturday
-    const paused = pauseStandingOrder(docs, clock, 'CCCCCC', 'lunch', '2026-11-24', staff, TODAY, '10:00')
-    expect(paused.ok && standingApplies(paused.value, '2026-11-24')).toBe(false)
-    expect(paused.ok && standingApplies(paused.value, '2026-11-25')).toBe(true)
-    expect(pauseStandingOrder(docs, clock, 'CCCCCC', 'lunch', '2026-11-20', staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { until: 'problem.untilBeforeFrom' } })
-    cancelReservation(docs, clock, 'CCCCCC', '2026-11-25', 'lunch', staff, TODAY, '10:00')
+    const paused = await c.pauseStandingOrder('CCCCCC', 'lunch', '2026-11-24')
+    if (!paused.ok) throw new Error('not paused')
+    // The pause is in the sealed part only: the public order still takes its seat that day.
+    expect(JSON.stringify(paused.value)).not.toMatch(/paused|CCCCCC|delivery/)
+    expect(standingApplies(paused.value, '2026-11-24')).toBe(true)
+    const own = await openOwn((await c.card('CCCCCC'))!, paused.value)
+    expect(own).toEqual({ code: 'CCCCCC', mode: 'delivery', pausedFrom: '2026-11-24', pausedUntil: '2026-11-24' })
+    expect(isPaused(own!, '2026-11-24') && !isPaused(own!, '2026-11-25')).toBe(true)
+    expect(await c.pauseStandingOrder('CCCCCC', 'lunch', '2026-11-20')).toMatchObject({ ok: false, problems: { until: 'problem.untilBeforeFrom' } })
+    // Staff open it: the kitchen cooks nothing for the paused day, and the seat stays held for all alike.
+    await settleOrders(docs, staffDocs, clock)
+    const opened = readOpenedOrders(docs, staffDocs)
+    const tally = mealTally(readCanteen(docs).menus.find((m) => m.day === '2026-11-24')!, 'lunch', ordersFor('2026-11-24', 'lunch', opened.reservations, opened.standing), new Map(), prices)
+    expect(tally).toMatchObject({ paused: 1, delivered: 0, eatIn: 0 })
+    expect(ordersFor('2026-11-25', 'lunch', opened.reservations, opened.standing)).toMatchObject([{ elderCode: 'CCCCCC', mode: 'delivery', source: 'standing' }])
+    await c.cancelReservation('CCCCCC', '2026-11-25', 'lunch')
     const data = readCanteen(docs)
     expect(ordersFor('2026-11-25', 'lunch', data.reservations, data.standing)).toEqual([])
-    expect(setStandingOrder(docs, clock, { elderCode: 'CCCCCC', meal: 'lunch', weekdays: [], mode: 'delivery', count: 1 }, staff, TODAY, '10:00')).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
+    expect(await c.setStandingOrder({ elderCode: 'CCCCCC', meal: 'lunch', weekdays: [], mode: 'delivery', count: 1 })).toMatchObject({ ok: false, problems: { weekdays: 'problem.noWeekdays' } })
   })
 })
 
 describe('the staff board, rounds and the monthly report', () => {
-  it('counts eaten in and delivered by diet, money due by tier, subsidy; plans rounds by building; tracks doors', () => {
+  it('counts eaten in and delivered by diet, money due by tier, subsidy; plans rounds by building; tracks doors', async () => {
     const { docs, staffDocs, clock } = setup()
     publishMenu(docs, clock, staff, lunch(TODAY, 10), TODAY)
     const a = addElder(staffDocs, clock, elder({ name: '张大爷', tier: 'dibao', diets: ['lowSalt', 'soft'], building: '3号楼', unit: '2单元' }))
@@ -117,10 +155,16 @@ describe('the staff board, rounds and the monthly report', () => {
     const c = addElder(staffDocs, clock, elder({ name: '王爷爷', tier: 'tekun', building: '3号楼', unit: '1单元' }))
     if (!a.ok || !b.ok || !c.ok) throw new Error('elders failed')
     expect(addElder(staffDocs, clock, elder({ name: '' }))).toMatchObject({ ok: false, problems: { name: 'problem.required' } })
-    reserve(docs, clock, { elderCode: a.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
-    reserve(docs, clock, { elderCode: b.value.id, day: TODAY, meal: 'lunch', mode: 'eatIn', count: 2 }, staff, true, TODAY, '08:00')
-    reserve(docs, clock, { elderCode: c.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, staff, true, TODAY, '08:00')
-    const data = readCanteen(docs, staffDocs)
+    const commands = await ordering(docs, staffDocs, clock)
+    await commands.reserve({ elderCode: a.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, true)
+    await commands.reserve({ elderCode: b.value.id, day: TODAY, meal: 'lunch', mode: 'eatIn', count: 2 }, true)
+    await commands.reserve({ elderCode: c.value.id, day: TODAY, meal: 'lunch', mode: 'delivery', count: 1 }, true)
+    // Before staff open them, the board counts three orders it cannot name.
+    const sealed = readOpenedOrders(docs, staffDocs)
+    expect(mealTally(readCanteen(docs).menus[0]!, 'lunch', ordersFor(TODAY, 'lunch', sealed.reservations, sealed.standing), readCanteen(docs, staffDocs).elders, prices)).toMatchObject({ unknownCodes: 3, eatIn: 4 })
+    expect(await settleOrders(docs, staffDocs, clock)).toBe(3)
+    expect(await settleOrders(docs, staffDocs, clock)).toBe(0)
+    const data = { ...readCanteen(docs, staffDocs), ...readOpenedOrders(docs, staffDocs) }
     const orders = ordersFor(TODAY, 'lunch', data.reservations, data.standing)
     const board = mealTally(data.menus[0]!, 'lunch', orders, data.elders, prices)
     expect(board).toMatchObject({ eatIn: 2, delivered: 2, waiting: 0, subsidy: 12 })

@@ -4,7 +4,8 @@ import { agendaDays, dayOf, daysBetween, isDay, keptMonths, monthOf, monthsAroun
 import { HybridClock } from '../../src/domain/hlc'
 import { SpaceDocs, STANDING, docNameOf, isDocNameNear } from '../../src/store/space-docs'
 import { readShiftData, shiftCommands, staffShiftCommands } from '../../src/store/shifts'
-import { canteenCommands, readCanteen, staffCanteenCommands } from '../../src/store/canteen'
+import { readCanteen, staffCanteenCommands } from '../../src/store/canteen'
+import { ensureDropbox, orderCommands } from '../../src/trust/orders'
 import type { Writer } from '../../src/store/collection'
 import { weeksAhead } from '../e2e/journeys'
 
@@ -94,19 +95,20 @@ describe.each(DATES)('on $day ($why)', ({ day }) => {
     expect(readShiftData(docs).shifts).toHaveLength(8)
   })
 
-  it("the canteen: today's lunch has closed at 09:00, tomorrow's is open; this week's menus are copied into next week, across the month or year", () => {
+  it("the canteen: today's lunch has closed at 09:00, tomorrow's is open; this week's menus are copied into next week, across the month or year", async () => {
     at() // 10:00
     const docs = new SpaceDocs()
     const staffDocs = new SpaceDocs()
     const admin = staffCanteenCommands(writer(docs, staff), writer(staffDocs, staff))
-    const elder = canteenCommands(writer(docs, volunteer))
+    const elder = orderCommands(writer(docs, volunteer), 'c1')
+    await ensureDropbox(docs, staffDocs, new HybridClock(staff.id))
     const tomorrow = plusDays(day, 1)
     const thisWeek = weekDays(day).filter((d) => d >= day)
     const published = [...new Set([...thisWeek, tomorrow])] // on a Sunday, tomorrow is next week's
     for (const d of published) expect(admin.publishMenu(lunch(d)).ok, d).toBe(true)
     const request = { elderCode: 'ABC234', meal: 'lunch' as const, mode: 'eatIn' as const, count: 1 }
-    expect(elder.reserve({ ...request, day }, false)).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
-    expect(elder.reserve({ ...request, day: tomorrow }, false).ok).toBe(true)
+    expect(await elder.reserve({ ...request, day }, false)).toMatchObject({ ok: false, problems: { meal: 'problem.pastCutoff' } })
+    expect((await elder.reserve({ ...request, day: tomorrow }, false)).ok).toBe(true)
     const copied = admin.copyLastWeek(plusDays(weekStart(day), 7))
     expect(copied.map((m) => m.day)).toEqual(thisWeek.map((d) => plusDays(d, 7)))
     expect(copied.every((m) => docNameOf(m.id) === monthOf(m.day))).toBe(true)

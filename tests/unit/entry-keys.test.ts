@@ -6,6 +6,7 @@ import { AttendanceSchema } from '../../src/domain/shifts'
 import { RatingSchema } from '../../src/domain/activities'
 import { DeliveryMarkSchema, MenuSchema, reservationKey, ReservationSchema, standingKey, StandingOrderSchema } from '../../src/domain/canteen'
 import { AidEventSchema } from '../../src/domain/aid'
+import { fakeTag, FAKE_SEALED } from '../canteen-fake'
 
 // An entry's id is made from what it belongs to. A crafted one whose fields point
 // elsewhere (counted toward one shift on screen and another in commands) is skipped.
@@ -26,9 +27,10 @@ describe('entries match their keys', () => {
     skipsWhenMoved(AttendanceSchema, { id: 's1|p1', shiftId: 's1', volunteerId: 'p1', status: 'attended', byId: 'x', stamp }, { shiftId: 's2' })
     skipsWhenMoved(RatingSchema, { id: 'a1|p1', activityId: 'a1', personId: 'p1', personName: '王', stars: 5, comment: '', stamp }, { activityId: 'a2' })
     skipsWhenMoved(MenuSchema, { id: '2027-01-05|lunch', day: '2027-01-05', meal: 'lunch', dishes: ['米饭'], seats: 40, cutoff: '10:00', delivery: true, byId: 'x', stamp }, { day: '2027-01-06' })
-    const seat = { mode: 'eatIn', count: 1, stamp, updatedAt: stamp, active: true, byId: 'x', byName: 'x' }
-    skipsWhenMoved(ReservationSchema, { id: reservationKey('2027-01-05', 'lunch', 'AB12CD'), day: '2027-01-05', meal: 'lunch', elderCode: 'AB12CD', onBehalf: false, sawSeat: true, ...seat }, { meal: 'dinner' })
-    skipsWhenMoved(StandingOrderSchema, { id: standingKey('AB12CD', 'lunch'), elderCode: 'AB12CD', meal: 'lunch', weekdays: [1, 3], from: '2027-01-04', ...seat }, { elderCode: 'ZZ99ZZ' })
+    const seat = { count: 1, sealed: FAKE_SEALED, stamp, updatedAt: stamp, active: true, byId: 'x', byName: 'x' }
+    const tag = fakeTag('AB12CD', 'lunch')
+    skipsWhenMoved(ReservationSchema, { id: reservationKey('2027-01-05', 'lunch', tag), day: '2027-01-05', meal: 'lunch', tag, onBehalf: false, sawSeat: true, ...seat }, { meal: 'dinner' })
+    skipsWhenMoved(StandingOrderSchema, { id: standingKey(tag, 'lunch'), tag, meal: 'lunch', weekdays: [1, 3], from: '2027-01-04', ...seat }, { tag: fakeTag('ZZ99ZZ', 'lunch') })
     skipsWhenMoved(DeliveryMarkSchema, { id: 'r1|AB12CD|dev1', roundId: 'r1', elderCode: 'AB12CD', result: 'delivered', note: '', byId: 'x', byName: 'x', stamp }, { elderCode: 'ZZ99ZZ' })
     skipsWhenMoved(AidEventSchema, { id: `q1|${stamp}`, requestId: 'q1', type: 'take', byId: 'x', byName: 'x', stamp }, { requestId: 'q2' })
   })

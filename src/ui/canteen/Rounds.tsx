@@ -14,21 +14,25 @@ import { firstProblem, type ProblemKey } from '../../domain/validation'
 
 /** Staff: turn today's deliveries into rounds by building, assign them, watch them progress. */
 export function Rounds() {
-  const { canteen, shifts, members } = useCommunity()
+  const { shifts, members } = useCommunity()
   const staff = useStaff().canteen
   const [message, setMessage] = createSignal('')
   const todays = () => staff.rounds().filter((r) => r.day === today())
   const plan = () => {
     let count = 0
+    // Orders come sealed; a staff device opens them a moment after they arrive (trust/orders.ts).
+    let sealed = 0
     for (const meal of MEALS) {
-      const served = canteen.seatsOf(today(), meal).served
+      const served = staff.servedOf(today(), meal)
+      sealed += served.filter((o) => !o.elderCode && !o.paused).length
       const planned = new Set(todays().filter((r) => r.meal === meal).flatMap((r) => r.stops))
-      for (const round of planRounds(served.filter((o) => !planned.has(o.elderCode)), staff.elders())) {
+      for (const round of planRounds(served.filter((o) => !o.elderCode || !planned.has(o.elderCode)), staff.elders())) {
         const saved = staff.saveRound({ day: today(), meal, name: `${t(`meal.${meal}`)} · ${round.name}`, stops: round.stops, volunteerId: '', volunteerName: '' })
         if (saved.ok) count++
       }
     }
-    setMessage(count > 0 ? t('canteen.planned', { count }) : t('canteen.noDeliveries'))
+    const planned = count > 0 ? t('canteen.planned', { count }) : t('canteen.noDeliveries')
+    setMessage(sealed > 0 ? `${planned} ${t('canteen.notOpenedYet', { count: sealed })}` : planned)
   }
   // Volunteers on today's meal-delivery shift come first; then everyone else.
   const candidates = () => {

@@ -14,7 +14,7 @@ export function MealTallies() {
   const staff = useStaff().canteen
   const flagged = createMemo(() => staff.allResults().filter((m) => m.result !== 'delivered' && staff.rounds().some((r) => r.id === m.roundId && r.day === today())))
   const monthSubsidy = createMemo(() => {
-    const r = monthReport(monthOf(today()), today(), canteen.menus(), canteen.reservations(), canteen.standing(), staff.elders(), [], canteen.prices())
+    const r = monthReport(monthOf(today()), today(), canteen.menus(), staff.reservations(), staff.standing(), staff.elders(), [], canteen.prices())
     return r.subsidy
   })
   return (
@@ -33,6 +33,9 @@ export function MealTallies() {
                 <p>{DIETS.filter((d) => b().byDiet[d] > 0).map((d) => `${t(`diet.${d}`)} ${b().byDiet[d]}`).join('，') || '—'}</p>
                 <p class="mt-2">{t('canteen.due', b().dueByTier)}</p>
                 <p>{t('canteen.subsidy', { amount: b().subsidy })}</p>
+                <Show when={b().paused > 0}>
+                  <p data-testid="paused">{t('canteen.pausedCount', { count: b().paused })}</p>
+                </Show>
                 <Show when={b().unknownCodes > 0}>
                   <p role="alert" class="font-semibold text-amber-800">{t('canteen.unknownCodes', { count: b().unknownCodes })}</p>
                 </Show>
@@ -132,7 +135,7 @@ export function Report() {
   const [month, setMonth] = createSignal(monthOf(today()))
   createEffect(() => canteen.showMonths([month()]))
   const delivered = () => staff.allResults().filter((m) => m.roundId && staff.rounds().some((r) => r.id === m.roundId && r.day.startsWith(month()))).map((m) => m.result)
-  const report = createMemo(() => monthReport(month(), today(), canteen.menus(), canteen.reservations(), canteen.standing(), staff.elders(), delivered(), canteen.prices()))
+  const report = createMemo(() => monthReport(month(), today(), canteen.menus(), staff.reservations(), staff.standing(), staff.elders(), delivered(), canteen.prices()))
   const exportCsv = () =>
     downloadCsv(`canteen-${month()}.csv`, [
       [t('canteen.csv.meal'), t('canteen.csv.tier'), t('canteen.csv.count')],

@@ -1,8 +1,8 @@
 import { createMemo } from 'solid-js'
-import { allocateSeats, DEFAULT_PRICES, doorResults, mealTally, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
+import { allocateSeats, DEFAULT_PRICES, doorResults, mealTally, menuKey, ordersFor, seatStatusOf, type Elder, type Meal, type Menu, type OrderDetail, type Reservation, type Round, type StandingOrder } from '../../domain/canteen'
 import type { Day } from '../../domain/calendar'
 import type { CommunitySession, StaffCommands } from '../../session'
-import type { LiveStaffCanteenData } from '../../store/canteen'
+import { withDetails, type LiveStaffCanteenData } from '../../store/canteen'
 import { createDeferredMemo, createDeferredMemos, groupItems } from '../common/derive'
 
 // Canteen views for every screen, derived from the merged entries, with what anyone
@@ -38,9 +38,12 @@ export function createCanteenBoard(session: CommunitySession) {
     seatsOf,
     reservations,
     standing,
-    reservationOf: (day: Day, meal: Meal, code: string) => reservationsFor(day, meal).find((r) => r.elderCode === code),
-    seatStatus: (day: Day, meal: Meal, code: string) => seatStatusOf(seatsOf(day, meal), code),
-    standingOf: (code: string) => standing().filter((s) => s.elderCode === code && s.active),
+    /** A day's reservations of one meal (an elder's is found by their tag, trust/orders.ts). */
+    reservationsFor,
+    reservationOf: (day: Day, meal: Meal, tag: string) => reservationsFor(day, meal).find((r) => r.tag === tag),
+    seatStatus: (day: Day, meal: Meal, tag: string) => seatStatusOf(seatsOf(day, meal), tag),
+    /** The active standing orders of these tags (an elder has one per meal). */
+    standingOf: (tags: readonly string[]) => standing().filter((s) => tags.includes(s.tag) && s.active),
   }
 }
 export type CanteenBoard = ReturnType<typeof createCanteenBoard>
@@ -50,12 +53,23 @@ export function createStaffCanteenBoard(staff: LiveStaffCanteenData, canteen: Ca
   const elders = createMemo(() => new Map<string, Elder>(values(staff.elders).map((e) => [e.id, e])))
   const rounds = createMemo<Round[]>(() => values(staff.rounds))
   const marks = createMemo(() => values(staff.marks))
+  // What this and other staff devices opened of each order (trust/orders.ts settleOrders): its code, mode and pause.
+  const detailOf = (id: string): OrderDetail | undefined => staff.details.byId[id]
+  const standing = createMemo(() => withDetails(canteen.standing(), detailOf))
+  /** One meal's orders with their codes and modes, seated as on every device. */
+  const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, withDetails(canteen.reservationsFor(day, meal), detailOf), standing())
   return {
     ...commands,
     elders,
     rounds,
+    ordersOf,
+    /** Every shown month's orders with what was opened of them, for the month's report. */
+    reservations: createMemo(() => withDetails(canteen.reservations(), detailOf)),
+    standing,
     /** What the kitchen needs for one meal: how many eat in and go out, by diet, and what is due. */
-    tally: (day: Day, meal: Meal) => mealTally(canteen.menuOf(day, meal) ?? null, meal, canteen.ordersOf(day, meal), elders(), canteen.prices()),
+    tally: (day: Day, meal: Meal) => mealTally(canteen.menuOf(day, meal) ?? null, meal, ordersOf(day, meal), elders(), canteen.prices()),
+    /** The meals served to one meal's orders, in seat order. */
+    servedOf: (day: Day, meal: Meal) => allocateSeats(ordersOf(day, meal), canteen.menuOf(day, meal)?.seats ?? 0).served,
     resultsOf: (roundId: string) => doorResults(marks(), roundId),
     allResults: () => rounds().flatMap((r) => [...doorResults(marks(), r.id).values()]),
   }
