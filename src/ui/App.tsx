@@ -1,6 +1,6 @@
 import { createSignal, lazy, Match, Show, Switch } from 'solid-js'
 import type { DeviceSettings } from '../sync/device'
-import { readInvite } from '../sync/invite'
+import { isStaffInvite, readInvite } from '../sync/invite'
 import { createAppState } from './common/app-state'
 import { AppProvider } from './common/community'
 import { LiveCommunity } from './common/live-community'
@@ -19,7 +19,8 @@ export function App(props: { device: DeviceSettings }) {
   if (location.hash.startsWith('#join=')) history.replaceState(null, '', location.pathname + location.search)
   const inviteIsNew = () => {
     const i = invite()
-    return i !== null && !app.device.communities.some((c) => c.id === i.id && (c.staff || !i.staff))
+    // (A staff link to a resident of the community is news: it makes the phone staff.)
+    return i !== null && !app.device.communities.some((c) => c.id === i.id && (c.staff || !isStaffInvite(i)))
   }
 
   return (

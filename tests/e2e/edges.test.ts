@@ -23,6 +23,8 @@ describe('a crafted invite link', () => {
     const attacker = await makeKeys()
     const id = await newCommunityId(attacker.publicKey)
     const link = inviteLink(servers.appUrl, { v: 1, id, name: '邻里互助', public: { room: held.staff.room, secret: 'attackers-secret-0123456789' }, signaling: [servers.signalingUrl], founder: attacker.publicKey })
+    // (Opened as a link is, from outside the app: a new page load, not a change of its address.)
+    await staff.page.goto('about:blank')
     await staff.page.goto(link)
     await staff.page.click('[data-testid=accept-invite]')
     await staff.page.getByText('这个邀请链接指向本机上另一个社区的资料').waitFor()
