@@ -404,7 +404,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
           if (pub.closed) return
           await (await sealed()).settleShares(pub.docs, staff.docs, clock, today())
           // The canteen's drop box, and the meal orders sealed to it opened into the staff space (trust/orders.ts).
-          if (await ensureDropbox(pub.docs, staff.docs, clock)) again = true
+          // Published by the founder's phone, or a staff phone that has heard from a peer (a phone just joined would replace the one in use).
+          const mayPublish = (await keys)?.publicKey === membership.founder || pub.status().lastReceivedAt !== null
+          if (mayPublish && (await ensureDropbox(pub.docs, staff.docs, clock))) again = true
           await settleOrders(pub.docs, staff.docs, clock)
         } while (again)
       } catch (error) {
