@@ -14,6 +14,9 @@ export const SpaceKeySchema = v.object({
 })
 export type SpaceKey = v.InferOutput<typeof SpaceKeySchema>
 
+/** The most signaling servers a link may name. */
+export const SIGNALING_MAX = 5
+
 /** How many public spaces left behind are still offered, and for how long. */
 export const FORMER_KEPT = 4
 export const FORMER_DAYS = 60
@@ -49,6 +52,8 @@ export const MembershipSchema = v.object({
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** The invitation this device joined with, until its proof is written (trust/grants.ts). */
   invitation: v.optional(InvitationSchema),
+  /** The signaling servers the link named, for this community only (this phone's own choice in Settings comes first). */
+  signaling: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(SIGNALING_MAX))),
   /**
    * Public spaces this device has left for a new one (a device was removed), kept
    * until `until`: their standing doc, as it was, is still offered there, so a phone

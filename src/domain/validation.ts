@@ -13,6 +13,7 @@ export type ProblemKey =
   | 'problem.badInvite'
   | 'problem.inviteNoFounder'
   | 'problem.inviteRoomTaken'
+  | 'problem.inviteSignaling'
   | 'problem.badPrice'
   | 'problem.badSignaling'
   | 'problem.badTime'

@@ -8,7 +8,7 @@ import { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
 import { SignedTrustSchema, type SignedTrust } from '../domain/trust'
 import { isDocName, isDocNameNear } from '../store/space-docs'
-import { keepSettingsIn } from '../sync/device'
+import { keepSettingsIn, parseSignalingList } from '../sync/device'
 import { InviteSchema, inviteProblem, readInvite, type Invite } from '../sync/invite'
 import { PeerOrigin } from '../sync/replication'
 import type { KeptTrust } from '../trust/grants'
@@ -102,7 +102,9 @@ async function main() {
   const problem = await inviteProblem(invite)
   if (problem === 'noFounder') fail('This invite link names no founder key, so nothing it brings can be checked; ask staff for a new link from an up-to-date app. 这个邀请链接没有创建者密钥，无法核验，请工作人员重新生成。')
   if (problem) fail('This invite link does not belong to the community it names (its id was not made from its founder key). 这个邀请链接与社区不符。')
-  const signaling = process.env.SIGNALING_URL ? process.env.SIGNALING_URL.split(/[\s,]+/).filter(Boolean) : (invite.signaling ?? [])
+  const servers = parseSignalingList(process.env.SIGNALING_URL ?? (invite.signaling ?? []).join('\n'))
+  if (servers.invalid.length > 0) fail(`These signaling addresses are not ws:// or wss:// addresses: ${servers.invalid.map((u) => JSON.stringify(printable(u))).join(', ')}. 信令服务器地址无效。`)
+  const signaling = servers.urls
   if (signaling.length === 0) fail('The invite names no signaling server; give one: SIGNALING_URL=ws://<host>:4444 npm run hub')
   const dir = communityFolder(dataRoot, invite.id)
   // A hub that kept this community under its id before moves it to its hashed folder.

@@ -13,7 +13,8 @@ export const InviteSchema = v.object({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
   public: SpaceKeySchema,
   staff: v.optional(SpaceKeySchema),
-  signaling: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
+  // (Checked as Settings checks them when the link is used: joinFromInvite says what is wrong.)
+  signaling: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(50))),
   /** The founder's public key: the root the newcomer checks every grant against. */
   founder: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** The invitation: the newcomer proves it holds the link by signing its own key with its secret. */

@@ -42,4 +42,23 @@ describe('a crafted invite link', () => {
     expect(communities).toEqual([held.id])
     expect(await storedText(staff.page)).not.toContain('attackers-secret')
   })
+
+  it('naming signaling servers that are not ws:// or wss:// addresses is refused with a message, and the phone keeps its own', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const phone = cleanup.add(await launchDevice('phone'), (d) => d.dispose())
+    await createCommunity(phone.page, servers, '王主任', '幸福里社区')
+    const before = await phone.page.evaluate(() => (window as any).neighbours.session.membership.id)
+    const other = await makeKeys()
+    const id = await newCommunityId(other.publicKey)
+    const link = inviteLink(servers.appUrl, { v: 1, id, name: '邻里互助', public: { room: 'room-of-another-place', secret: 'another-secret-0123456789' }, signaling: ['javascript:alert(1)', 'not a url'], founder: other.publicKey })
+    await phone.page.goto('about:blank')
+    await phone.page.goto(link)
+    await phone.page.click('[data-testid=accept-invite]')
+    await phone.page.getByText('这个邀请链接里的信令服务器地址不是').waitFor()
+    // Nothing joined, and the community it holds still syncs through the server it chose.
+    await phone.page.goto(servers.appUrl)
+    await phone.page.waitForSelector('[data-testid=community-name]')
+    expect(await phone.page.evaluate(() => (window as any).neighbours.session.membership.id)).toBe(before)
+    expect(await phone.page.evaluate(() => (window as any).neighbours.session.publicSpace.key.room)).not.toBe('room-of-another-place')
+  })
 })

@@ -1,12 +1,12 @@
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
-import { canChooseRole, FORMER_DAYS, FORMER_KEPT, roleForInvite, type Membership, type Role, type SpaceKey } from '../../domain/community'
+import { canChooseRole, FORMER_DAYS, FORMER_KEPT, roleForInvite, SIGNALING_MAX, type Membership, type Role, type SpaceKey } from '../../domain/community'
 import { plusDays, today } from '../../domain/calendar'
 import { newId, newSecret } from '../../domain/ids'
 import { loadDeviceKeys, newCommunityId } from '../../trust/keys'
 import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
 import type { Actor } from '../../domain/actor'
-import { BUILT_SIGNALING, defaultSignaling, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
+import { BUILT_SIGNALING, defaultSignaling, parseSignalingList, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { inviteProblem, makeInvite, type Invite, type InviteKind } from '../../sync/invite'
 import { deleteSpaceData } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
@@ -49,6 +49,8 @@ export function createAppState(stored: DeviceSettings) {
   })
 
   const signaling = () => device.signaling ?? defaultSignaling(location)
+  /** Where a community meets its peers: this phone's choice in Settings, else what its link named, else this server. */
+  const signalingOf = (membership: Membership | null) => device.signaling ?? membership?.signaling ?? defaultSignaling(location)
   const active = () => device.communities.find((c) => c.id === device.activeCommunityId) ?? null
   const actor = (): Actor => ({ id: device.deviceId, name: device.displayName.trim(), staff: active()?.role === 'staff' })
 
@@ -59,7 +61,7 @@ export function createAppState(stored: DeviceSettings) {
   let generation = 0
   let queue: Promise<void> = Promise.resolve()
   createEffect(
-    on([() => active()?.id, () => active()?.public.room, () => active()?.staff?.room, () => active()?.hub, () => signaling().join('\n')], () => {
+    on([() => active()?.id, () => active()?.public.room, () => active()?.staff?.room, () => active()?.hub, () => signalingOf(active()).join('\n')], () => {
       const mine = ++generation
       setSession(null)
       queue = queue.then(async () => {
@@ -69,7 +71,7 @@ export function createAppState(stored: DeviceSettings) {
         if (mine !== generation || !membership) return
         const opened = openCommunity(structuredClone(unwrap(membership)), {
           self: { device: device.deviceId, label: device.displayName },
-          signaling: [...signaling()],
+          signaling: [...signalingOf(membership)],
           actor,
           // Once the proof of its invitation is written, the secret is not kept.
           onAccepted: () => setDevice('communities', (c) => c.id === membership.id, 'invitation', undefined),
@@ -197,9 +199,12 @@ export function createAppState(stored: DeviceSettings) {
       })
     },
     /** Joins nothing, and says why, when the link cannot be checked (inviteProblem). */
-    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite' | 'noFounder' | 'roomTaken'> {
+    async joinFromInvite(invite: Invite): Promise<'joined' | 'badInvite' | 'noFounder' | 'roomTaken' | 'badSignaling'> {
       const problem = await inviteProblem(invite)
       if (problem || !invite.founder) return problem ?? 'noFounder'
+      // The link's servers go through the same check as Settings, and are this community's only.
+      const servers = parseSignalingList((invite.signaling ?? []).join('\n'))
+      if (servers.invalid.length > 0 || servers.urls.length > SIGNALING_MAX) return 'badSignaling'
       const existing = device.communities.find((c) => c.id === invite.id)
       // A link for a community this phone holds joins only as that community: its keys stay
       // (a crafted link with the same id would otherwise point it at a room of its maker's).
@@ -209,8 +214,6 @@ export function createAppState(stored: DeviceSettings) {
       if (!existing && [invite.public, invite.staff].some((key) => key && roomHeld(key.room, invite.id))) return 'roomTaken'
       // A staff invite upgrades a resident; a resident invite never downgrades staff.
       const staff = existing?.staff ?? invite.staff
-      // An invite's signaling list is taken where this device has chosen none.
-      const signaling = device.signaling === null && invite.signaling && invite.signaling.length > 0 ? { signaling: invite.signaling } : {}
       return join({
         id: invite.id,
         name: invite.name,
@@ -221,7 +224,8 @@ export function createAppState(stored: DeviceSettings) {
         ...(existing?.mealCard ? { mealCard: existing.mealCard } : {}),
         founder: invite.founder,
         ...(invite.invitation ? { invitation: invite.invitation } : {}),
-      }, signaling).then(() => 'joined' as const)
+        ...(servers.urls.length > 0 ? { signaling: servers.urls } : existing?.signaling ? { signaling: existing.signaling } : {}),
+      }).then(() => 'joined' as const)
     },
     switchTo: (id: string) => {
       setDevice('activeCommunityId', id)
@@ -265,7 +269,7 @@ export function createAppState(stored: DeviceSettings) {
       const s = session()
       if (!membership || !s) return null
       const invitation = membership.founder ? await s.trust.invite(kind === 'staff' ? 'staff' : 'resident', kind === 'staff' ? 'once' : 'many') : null
-      return makeInvite(unwrap(membership), kind, device.signaling ?? BUILT_SIGNALING, invitation ?? undefined)
+      return makeInvite(unwrap(membership), kind, device.signaling ?? membership.signaling ?? BUILT_SIGNALING, invitation ?? undefined)
     },
   }
 }

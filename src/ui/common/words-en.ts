@@ -24,6 +24,7 @@ const en: Record<MessageKey, string> = {
   'problem.notFound': 'This record cannot be found; it may have been removed',
   'problem.badInvite': 'This invite link is incomplete or damaged; please ask for a new one',
   'problem.inviteNoFounder': 'This invite link comes from an older version of the app and cannot be checked; please ask for a new one',
+  'problem.inviteSignaling': 'This invite link names signaling servers that are not ws:// or wss:// addresses (or more than five), so it was not used; please ask for a new one',
   'problem.inviteRoomTaken': 'This invite link points at the data of another community on this phone, so it was not used; ask whoever sent it for a new one, and tell staff',
   'problem.badSignaling': 'These addresses are not valid (they start with ws:// or wss://): {list}',
   'problem.noCrypto': 'This browser cannot encrypt sync here (open the app over https or localhost). Your data is still saved on this device.',

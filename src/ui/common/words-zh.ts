@@ -26,6 +26,7 @@ export const zh = {
   'problem.notFound': '找不到这条记录，可能已被删除',
   'problem.badInvite': '这个邀请链接不完整或已损坏，请让对方重新发送',
   'problem.inviteNoFounder': '这个邀请链接来自旧版应用，无法核验，请让对方重新发送',
+  'problem.inviteSignaling': '这个邀请链接里的信令服务器地址不是 ws:// 或 wss:// 地址（或超过五个），已拒绝使用；请让对方重新发送',
   'problem.inviteRoomTaken': '这个邀请链接指向本机上另一个社区的资料，已拒绝使用；请让发送者重新生成，并告知工作人员',
   'problem.badSignaling': '这些地址格式不对（应以 ws:// 或 wss:// 开头）：{list}',
   'problem.noCrypto': '此浏览器不能加密同步（需要 https 或 localhost 打开）。数据仍保存在本机。',

@@ -17,7 +17,7 @@ export function JoinOrCreate(props: { invite?: Invite | null; beforeJoin?: () =>
   const joinInvite = (invite: Invite) => {
     if (props.beforeJoin && !props.beforeJoin()) return
     void app.joinFromInvite(invite).then(
-      (result) => (result === 'joined' ? props.onDone?.() : setLinkProblem(result === 'noFounder' ? 'problem.inviteNoFounder' : result === 'roomTaken' ? 'problem.inviteRoomTaken' : 'problem.badInvite')),
+      (result) => (result === 'joined' ? props.onDone?.() : setLinkProblem(result === 'noFounder' ? 'problem.inviteNoFounder' : result === 'roomTaken' ? 'problem.inviteRoomTaken' : result === 'badSignaling' ? 'problem.inviteSignaling' : 'problem.badInvite')),
       () => setLinkProblem('storage.notSaved'),
     )
   }
