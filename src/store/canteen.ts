@@ -1,3 +1,4 @@
+import * as v from 'valibot'
 import type { SpaceDocs } from './space-docs'
 import {
   allocateSeats,
@@ -393,7 +394,8 @@ export function readOpenedOrders(docs: SpaceDocs, staffDocs: SpaceDocs) {
 export function liveCanteenData(docs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
   const layout = publicSpace(docs)
   return {
-    settings: liveCollection(layout.canteenSettings, PricesSchema, (p) => clock.receive(p.stamp), months),
+    // (The drop box's public key lives here too: a record of its own, not a malformed price.)
+    settings: liveCollection(layout.canteenSettings, v.variant('id', [PricesSchema, DropboxSchema]), (p) => clock.receive(p.stamp), months),
     menus: liveCollection(layout.menus, MenuSchema, (m) => clock.receive(m.stamp), months),
     /** Every shown month's reservations, read when a screen first asks (a month's report). */
     reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt), months, true),

@@ -164,6 +164,8 @@ describe('privacy and merging', () => {
     const link = await inviteLink(a.page, 'staff')
     await joinByLink(b.page, link, '张社工')
     await waitForPeers(a.page, 1)
+    // A staff link makes B staff once A's phone confirms it (a grant, and the staff space sealed to it).
+    await b.page.waitForFunction(() => (window as any).neighbours?.session?.staffSpace != null, undefined, { timeout: 30_000 })
 
     // Apart: B's phone is switched off and the signaling server is down.
     await servers.stopSignaling()

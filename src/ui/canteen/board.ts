@@ -17,7 +17,10 @@ export function createCanteenBoard(session: CommunitySession) {
   const reservations = createDeferredMemo<Reservation[]>(() => values(data.reservations))
   const standing = createMemo<StandingOrder[]>(() => values(data.standing))
   const menus = createMemo<Menu[]>(() => values(data.menus))
-  const prices = () => data.settings.byId['prices'] ?? DEFAULT_PRICES
+  const prices = () => {
+    const stored = data.settings.byId['prices']
+    return stored?.id === 'prices' ? stored : DEFAULT_PRICES
+  }
 
   const menuOf = (day: Day, meal: Meal): Menu | undefined => data.menus.byId[menuKey(day, meal)]
   // A day's reservations by meal, grouped once per change of that day, so each meal
