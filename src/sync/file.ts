@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
+import { isDocNameNear } from '../store/space-docs'
 
 // A community's data as a file, for devices that never meet: passed on a USB stick
 // or forwarded in a chat. Each space's docs (its standing doc and every month this
@@ -16,7 +17,12 @@ import * as Y from 'yjs'
 
 const MAGIC = 'neighbours-file'
 const VERSION = 1
-const DOC_NAME = /^(standing|\d{4}-\d{2})$/
+/**
+ * What a file may hold: a community's whole year is some 50 MB, and sync keeps months
+ * three years back and two ahead, so a file past these is no file of ours (each doc
+ * name becomes a database of its own on the phone that loads it).
+ */
+export const FILE_LIMITS = { bytes: 200 * 1024 * 1024, headerChars: 2_000, nameChars: 60, sections: 2, docsPerSection: 62 }
 const MAGIC_BYTES = (() => {
   const out = encoding.createEncoder()
   encoding.writeVarString(out, MAGIC)
@@ -38,7 +44,7 @@ export interface FileSpace {
   docs: Map<string, Uint8Array>
 }
 
-export type FileProblem = 'file.notOurs' | 'file.newer' | 'file.otherCommunity' | 'file.damaged' | 'file.nothingForUs'
+export type FileProblem = 'file.notOurs' | 'file.newer' | 'file.otherCommunity' | 'file.damaged' | 'file.nothingForUs' | 'file.tooLarge'
 
 export type OpenedFile =
   | { ok: true; header: FileHeader; spaces: FileSpace[] }
@@ -94,14 +100,18 @@ export async function openFile(bytes: Uint8Array, community: string, held: Omit<
   let sections: { kind: string; room: string; iv: Uint8Array; sealed: Uint8Array }[]
   let headerJson: string
   if (!bytes.subarray(0, MAGIC_BYTES.length).every((byte, i) => byte === MAGIC_BYTES[i])) return { ok: false, problem: 'file.notOurs' }
+  if (bytes.length > FILE_LIMITS.bytes) return { ok: false, problem: 'file.tooLarge' }
   try {
     const input = decoding.createDecoder(bytes.subarray(MAGIC_BYTES.length))
     if (decoding.readVarUint(input) > VERSION) return { ok: false, problem: 'file.newer' }
     headerJson = decoding.readVarString(input)
+    if (headerJson.length > FILE_LIMITS.headerChars) return { ok: false, problem: 'file.damaged' }
     header = JSON.parse(headerJson) as FileHeader
-    if (typeof header.community !== 'string' || typeof header.name !== 'string') return { ok: false, problem: 'file.damaged' }
+    if (typeof header.community !== 'string' || typeof header.name !== 'string' || header.name.length > FILE_LIMITS.nameChars) return { ok: false, problem: 'file.damaged' }
     if (header.community !== community) return { ok: false, problem: 'file.otherCommunity', header }
-    sections = Array.from({ length: decoding.readVarUint(input) }, () => ({
+    const count = decoding.readVarUint(input)
+    if (count > FILE_LIMITS.sections) return { ok: false, problem: 'file.damaged', header }
+    sections = Array.from({ length: count }, () => ({
       kind: decoding.readVarString(input),
       room: decoding.readVarString(input),
       iv: decoding.readVarUint8Array(input),
@@ -124,9 +134,12 @@ export async function openFile(bytes: Uint8Array, community: string, held: Omit<
       )
       const input = decoding.createDecoder(new Uint8Array(plain))
       const docs = new Map<string, Uint8Array>()
-      for (let count = decoding.readVarUint(input); count > 0; count--) {
+      const count = decoding.readVarUint(input)
+      if (count > FILE_LIMITS.docsPerSection) throw new Error(`${count} docs`)
+      for (let left = count; left > 0; left--) {
         const name = decoding.readVarString(input)
-        if (!DOC_NAME.test(name)) throw new Error(`not a doc name: ${name}`)
+        // The same rule as sync: the standing doc, or a month within the window around today.
+        if (!isDocNameNear(name)) throw new Error(`not a doc name sync keeps: ${name}`)
         const update = decoding.readVarUint8Array(input)
         Y.decodeUpdate(update) // throws on anything that is not a Yjs update
         docs.set(name, update)

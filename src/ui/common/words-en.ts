@@ -141,6 +141,7 @@ const en: Record<MessageKey, string> = {
   'file.newer': 'This file comes from a newer version of Neighbours; update the app first.',
   'file.otherCommunity': 'This file belongs to another community, "{name}"; nothing was loaded.',
   'file.damaged': 'The file is damaged or incomplete; nothing was loaded.',
+  'file.tooLarge': 'The file is larger than any community file (200 MB); nothing was loaded.',
   'file.nothingForUs': 'The file holds nothing this device can open; nothing was loaded.',
   'me.version': 'Version {version}',
   'me.install': 'Add to home screen',

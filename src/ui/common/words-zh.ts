@@ -143,6 +143,7 @@ export const zh = {
   'file.newer': '这个文件来自更新版本的邻里，请先更新应用。',
   'file.otherCommunity': '这个文件属于另一个社区「{name}」，没有载入。',
   'file.damaged': '文件已损坏或不完整，没有载入任何内容。',
+  'file.tooLarge': '文件比任何社区文件都大（超过 200 MB），没有载入任何内容。',
   'file.nothingForUs': '文件里没有这台设备能打开的部分，没有载入。',
   'me.version': '版本 {version}',
   'me.install': '添加到主屏幕',
