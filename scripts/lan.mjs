@@ -93,6 +93,8 @@ export function trustPage({ appUrl, fingerprint }) {
 <p>只在本页来自社区自己的电脑时才信任。证书指纹（与电脑屏幕上显示的一致）：
 <span class="en">Trust it only if this page came from your community's own computer. The fingerprint, as the computer shows it:</span><br>
 <code>SHA-256 ${escape(fingerprint)}</code></p>
+<p>在手机的证书详情里找到 SHA-256 指纹，逐组与电脑屏幕上的核对，全部一致才安装。此证书只能为本机的名字和局域网地址担保，有效期约两年半；不再使用时，在手机的“设置 → 安全 → 加密与凭据 → 用户凭据”（安卓）或“设置 → 通用 → VPN与设备管理”（iPhone）中删除。
+<span class="en">In the phone's certificate details, find the SHA-256 fingerprint and compare it group by group with the one on the computer's screen; install only if every group matches. This certificate can vouch only for this computer's names and local network addresses, for about two and a half years; to remove it, use Settings → Security → Encryption &amp; credentials → User credentials (Android) or Settings → General → VPN &amp; Device Management (iPhone).</span></p>
 </body>
 </html>
 `

@@ -2,7 +2,7 @@
 // HTTPS=1 serves phones over https with this computer's own certificate authority
 // (scripts/certs.mjs), plus a plain-http page that tells a phone how to trust it.
 import { hostname } from 'node:os'
-import { dataDir, localAuthority, serverCertificate } from './certs.mjs'
+import { dataDir, isPrivateAddress, localAuthority, serverCertificate } from './certs.mjs'
 import { lanAddresses, startMessage } from './lan.mjs'
 import { startApp, startSignaling, startTrustPage } from './servers.mjs'
 
@@ -26,7 +26,8 @@ process.on('unhandledRejection', (error) => console.error('error (still serving)
 try {
   if (https) {
     const authority = localAuthority()
-    const tls = serverCertificate(authority, ['localhost', hostname(), '127.0.0.1', ...addresses])
+    // (Only names the authority may vouch for: a LAN address outside the private ranges would void the certificate.)
+    const tls = serverCertificate(authority, ['localhost', hostname(), '127.0.0.1', ...addresses.filter(isPrivateAddress)])
     running.push(await startSignaling(signalingPort, { tls }))
     running.push(await startApp(httpsPort, true, { https: tls }))
     const appUrl = `https://${addresses[0] ?? 'localhost'}:${httpsPort}/`
