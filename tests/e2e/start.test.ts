@@ -5,8 +5,41 @@ import { get } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { connect } from 'node:net'
+import type WebSocketType from 'ws'
 import { lanAddresses } from '../../scripts/lan.mjs'
 import { freePort } from '../../scripts/servers.mjs'
+import { launchDevice, withCleanup, type Servers } from './harness'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, postNotice, waitForNotice } from './journeys'
+// ws's Node entry by its path: the tests resolve 'ws' to its browser stub.
+// @ts-expect-error no types for the entry itself; they are ws's own
+import { WebSocket as NodeWebSocket } from '../../node_modules/ws/wrapper.mjs'
+const WebSocket = NodeWebSocket as typeof WebSocketType
+
+const devices = withCleanup()
+afterEach(() => devices.run())
+
+/** Sends raw bytes to a port and waits until the socket closes (or a second passes). */
+const raw = (port: number, bytes: string) =>
+  new Promise<void>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes))
+    socket.on('data', () => {})
+    socket.on('close', () => resolve())
+    socket.on('error', () => resolve())
+    setTimeout(() => socket.destroy(), 1_000)
+  })
+
+/** Sends frames on one signaling connection, then closes it. */
+const frames = (port: number, list: (string | Buffer)[]) =>
+  new Promise<void>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`)
+    ws.on('open', () => {
+      for (const frame of list) ws.send(frame)
+      setTimeout(() => ws.terminate(), 300)
+    })
+    ws.on('close', () => resolve())
+    ws.on('error', () => resolve())
+  })
 
 // The real start script (what `npm start` runs after its build), read as a person
 // reads the terminal. Requests go to loopback only.
@@ -84,5 +117,22 @@ describe('npm start', () => {
     expect(app.status).toBe(200)
     expect(app.body).toContain('<div id="root">')
     expect((await fetchTrusting(`https://127.0.0.1:${signalingPort}/`)).body).toBe('okay')
+  })
+
+  it('keeps serving after a burst of malformed requests and signaling frames, and two phones still sync through it', async () => {
+    const [port, signalingPort] = [await freePort(), await freePort()]
+    await start({ PORT: String(port), SIGNALING_PORT: String(signalingPort), HTTPS: '' })
+    for (let round = 0; round < 3; round++) {
+      for (const bytes of ['GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n', 'NOT A REQUEST\r\n\r\n', '\u0000\u0001garbage']) await raw(port, bytes)
+      await frames(signalingPort, ['not json', '{"type":"subscribe","topics":5}', '{"type":"publish"}', Buffer.alloc(200_000, 'x')])
+    }
+    const servers = { appUrl: `http://127.0.0.1:${port}/`, signalingUrl: `ws://127.0.0.1:${signalingPort}` } as Servers
+    const a = devices.add(await launchDevice('a'), (d) => d.dispose())
+    const b = devices.add(await launchDevice('b'), (d) => d.dispose())
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    await joinByLink(b.page, await inviteLink(a.page, 'resident'), '李阿姨')
+    await postNotice(a.page, '坏请求之后照常同步')
+    await waitForNotice(b.page, '坏请求之后照常同步')
+    expect((await dataChannelBytes(b.page)).received).toBeGreaterThan(0)
   })
 })
