@@ -27,10 +27,12 @@ const TYPES = {
 export async function fileFor(root, rawUrl) {
   let path
   try {
-    path = decodeURIComponent(new URL(rawUrl ?? '/', 'http://x').pathname)
+    // The request target's path, as sent: not `new URL`, which reads '//x/' as a host.
+    path = decodeURIComponent((rawUrl ?? '/').split(/[?#]/)[0] ?? '/')
   } catch {
     return null
   }
+  if (!path.startsWith('/')) return null
   if (path.includes('\0')) return null
   const inside = (file) => file === root || file.startsWith(root + sep)
   const found = async (file) => {

@@ -54,6 +54,8 @@ describe('the app server', () => {
     // A path without a file is the app; a missing file is not found; nothing outside is read.
     expect(await (await fetch(`http://127.0.0.1:${port}/some/route`)).text()).toContain('邻里')
     expect((await fetch(`http://127.0.0.1:${port}/assets/missing.js`)).status).toBe(404)
+    // A path that starts with two slashes is still a path (a base URL with a slash, plus '/x').
+    expect((await raw(port, 'GET //assets/app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toContain('console.log(1)')
     for (const path of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd']) {
       const answer = await raw(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
       expect(answer).not.toContain('root:')
