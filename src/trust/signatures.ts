@@ -168,10 +168,10 @@ export function makeSignedRecords(options: {
   /** Whether the stored item's signature holds: true, false, or undefined while it is being checked. */
   function signatureHolds(map: SpaceMap, key: string, shard: Y.Map<unknown>, item: Y.Item, raw: unknown): boolean | undefined {
     if (!hasSignature(raw)) return false
-    const docName = docNameOf(key)
-    const known = items.known(shard.doc!, docName, item)
+    // (Every stored record passes here at each start: its doc's name is worked out only on a miss.)
+    const known = items.known(shard.doc!, key, item)
     if (known !== undefined) return known
-    queue.add({ map, key, doc: shard.doc!, docName, id: item.id, raw }, SHOWN_FIRST.has(map.name))
+    queue.add({ map, key, doc: shard.doc!, docName: docNameOf(key), id: item.id, raw }, SHOWN_FIRST.has(map.name))
     return undefined
   }
 
@@ -214,7 +214,7 @@ export function makeSignedRecords(options: {
     // Nothing the app does deletes a record: a deletion is a peer's doing.
     if (!item || item.deleted) return last ? refuse(map, key, { collection: map.name, key, author: null, why: 'deleted' }) : undefined
     const raw = shard.get(key)
-    queue.arrived(docNameOf(key))
+    queue.arrived(key)
     // (This device's own records count too: a founder alone holds nobody else's.)
     if (signer.isOwn(raw)) return accept(map, key, raw)
     const holds = signatureHolds(map, key, shard, item, raw)

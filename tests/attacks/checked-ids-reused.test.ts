@@ -33,7 +33,7 @@ describe('checks kept for a doc whose data is gone', () => {
     before.note(doc, 'standing', item.id, true)
     before.remember()
     before.close() // saves now, as a phone closing does
-    expect(makeCheckedItems(localMemory, room).known(doc, 'standing', item)).toBe(true)
+    expect(makeCheckedItems(localMemory, room).known(doc, 'n1', item)).toBe(true)
 
     // The community's data goes from this phone; later a peer offers a doc whose item has that id.
     forgetChecks('room-a')
@@ -42,7 +42,7 @@ describe('checks kept for a doc whose data is gone', () => {
     forged.getMap('notices').set('n1', { title: 'forged' })
     const forgedItem = (forged.getMap('notices') as unknown as { _map: Map<string, Y.Item> })._map.get('n1')!
     expect(forgedItem.id).toEqual(item.id)
-    expect(makeCheckedItems(localMemory, room).known(forged, 'standing', forgedItem)).toBeUndefined()
+    expect(makeCheckedItems(localMemory, room).known(forged, 'n1', forgedItem)).toBeUndefined()
   })
 
   it('of months only, when the standing doc is kept', () => {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { fromBase64, toBase64 } from 'lib0/buffer'
 import { idText } from './parts'
+import { docNameOf } from '../../store/space-docs'
 
 // The verdict cache. A Yjs item never changes, so whether its signature holds is
 // decided once per item and kept: per doc, on disk, as a Yjs id set (ranges per
@@ -99,11 +100,11 @@ export function makeCheckedItems(memory: CheckMemory, docRoom: (name: string) =>
   if (typeof window !== 'undefined') window.addEventListener('pagehide', onHide)
 
   return {
-    /** Whether the item's signature held when it was checked; undefined if it was never checked. */
-    known(doc: Y.Doc, docName: string, item: Y.Item): boolean | undefined {
+    /** Whether the item (stored under `key`) had its signature checked and held; undefined if it was never checked. */
+    known(doc: Y.Doc, key: string, item: Y.Item): boolean | undefined {
       // Every stored record passes here at each start: the common case (checked before,
       // nothing failed) makes no string.
-      const docChecks = checks.get(doc) ?? of(doc, docName)
+      const docChecks = checks.get(doc) ?? of(doc, docNameOf(key))
       if (docChecks.fresh.size === 0 && docChecks.bad.size === 0 && Y.isDeleted(docChecks.checked, item.id)) return true
       const id = idText(item.id)
       const fresh = docChecks.fresh.get(id)

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs'
-import type { SpaceMap } from '../../store/space-docs'
+import { docNameOf, type SpaceMap } from '../../store/space-docs'
 import { idText, type SignedValue } from './parts'
 
 // The check queue. A phone that has just received a year checks thousands of
@@ -74,11 +74,11 @@ export function makeCheckQueue(options: {
       queue.set(id, entry)
       if (!draining) drain()
     },
-    /** A record of this doc was read: once every first doc has records, the rest goes. */
-    arrived(docName: string) {
+    /** A record under this key was read: once every first doc has records, the rest goes. */
+    arrived(key: string) {
       if (waitingFor.size === 0) return
       restWaits ??= setTimeout(openRest, options.restWaitsMs ?? 5_000)
-      if (waitingFor.delete(docName) && waitingFor.size === 0) queueMicrotask(openRest)
+      if (waitingFor.delete(docNameOf(key)) && waitingFor.size === 0) queueMicrotask(openRest)
     },
     /** Resolves once every queued check is done (the rest waits for nothing). */
     async settled() {
