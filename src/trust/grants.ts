@@ -204,7 +204,10 @@ export function makeCommunityTrust(options: {
   async function actOn(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
     const own = verdict.devices.get(keys.publicKey)
     const label = options.label()
-    if (!own || own.sealKey !== keys.agreementKey || own.person !== options.person || (label && own.label !== label)) {
+    // A key every device counts as lying (two records with one number: its data copied to a
+    // second process, say) gains nothing by signing more, and would sign one at every check.
+    const refusedAll = verdict.refused.some(({ record, why }) => record.by === keys.publicKey && (why === 'equivocation' || why === 'flooding'))
+    if (!refusedAll && (!own || own.sealKey !== keys.agreementKey || own.person !== options.person || (label && own.label !== label))) {
       await write(keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30), person: options.person })
     }
     const held = options.staffKey()

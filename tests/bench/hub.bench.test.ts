@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, readdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -147,6 +147,11 @@ it('a phone holding the year among ten peers', async () => {
     const dir = freshDir()
     cpSync(fullHubDir!, dir, { recursive: true })
     rmSync(join(dir, 'hub', 'device.json'))
+    // Each its own device: its own keys and sequence numbers (ten processes signing as one
+    // device would sign different records with one number, and every device would refuse them).
+    for (const folder of readdirSync(join(dir, 'hub'), { withFileTypes: true })) {
+      if (folder.isDirectory()) for (const file of ['keys.json', 'settings.json']) rmSync(join(dir, 'hub', folder.name, file), { force: true })
+    }
     hubs.push(await startHubProcess(dir, undefined, `peer${i}`))
   }
   const started = Date.now()

@@ -218,7 +218,7 @@ export async function startHubProcess(dataDir: string, link?: string, name = 'åŠ
   child.stderr!.on('data', (chunk) => (output += chunk))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const started = Date.now()
-  while (!/Hub for|Usage|not a Neighbours|removed this hub/.test(output) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  while (!/Hub for|Usage|not a Neighbours|removed this hub/.test(output) && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 50))
   if (!output.includes('Hub for')) throw new Error(`the hub process did not start:\n${output}`)
   return {
     output: () => output,
