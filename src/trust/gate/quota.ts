@@ -31,17 +31,32 @@ export function makeQuota(options: {
   recheck: (map: SpaceMap, keys: Iterable<string>) => void
 }) {
   const { docs } = options
-  const claimed = new Map<Y.Map<unknown>, Map<string, number>>()
+  /** Per shard: how many records name each author, and which author each key names (to move a count when a key changes). */
+  const claimed = new Map<Y.Map<unknown>, { counts: Map<string, number>; authors: Map<string, string> }>()
   /** Per shard, per author named past the bound: flooding, not, or undefined while its signatures are checked. */
   const quotaVerdicts = new Map<Y.Map<unknown>, Map<string, boolean | undefined>>()
   /** Authors found flooding, per shard: their records are read again when that changes. */
   const flooded = new Map<Y.Map<unknown>, Set<string>>()
   const stopWatching = docs.onOpen((_name, doc) => {
+    // A write changes a few keys: their authors' counts are moved, not the shard counted again
+    // (a month's sign-ups are thousands, and a sign-up must answer at once on a cheap phone).
     const forget = (transaction: Y.Transaction) => {
-      for (const type of transaction.changed.keys()) {
+      for (const [type, keys] of transaction.changed) {
         if (type._item !== null) continue
-        claimed.delete(type as unknown as Y.Map<unknown>)
-        quotaVerdicts.delete(type as unknown as Y.Map<unknown>)
+        const shard = type as unknown as Y.Map<unknown>
+        quotaVerdicts.delete(shard)
+        const tally = claimed.get(shard)
+        if (!tally) continue
+        for (const key of keys) {
+          if (key === null) continue
+          const before = tally.authors.get(key)
+          if (before !== undefined) tally.counts.set(before, (tally.counts.get(before) ?? 1) - 1)
+          const value = shard.get(key)
+          if (hasSignature(value)) {
+            tally.authors.set(key, value.sig.by)
+            tally.counts.set(value.sig.by, (tally.counts.get(value.sig.by) ?? 0) + 1)
+          } else tally.authors.delete(key)
+        }
       }
     }
     doc.on('beforeObserverCalls', forget)
@@ -52,13 +67,17 @@ export function makeQuota(options: {
     return shard.doc === docs.get(STANDING) ? bound * QUOTA.standingTimes : bound
   }
   function overQuota(map: SpaceMap, shard: Y.Map<unknown>, author: string): boolean | undefined {
-    let counts = claimed.get(shard)
-    if (!counts) {
-      counts = new Map()
-      for (const value of shard.values()) if (hasSignature(value)) counts.set(value.sig.by, (counts.get(value.sig.by) ?? 0) + 1)
-      claimed.set(shard, counts)
+    let tally = claimed.get(shard)
+    if (!tally) {
+      tally = { counts: new Map(), authors: new Map() }
+      for (const [key, value] of shard.entries()) {
+        if (!hasSignature(value)) continue
+        tally.authors.set(key, value.sig.by)
+        tally.counts.set(value.sig.by, (tally.counts.get(value.sig.by) ?? 0) + 1)
+      }
+      claimed.set(shard, tally)
     }
-    const count = counts.get(author) ?? 0
+    const count = tally.counts.get(author) ?? 0
     // The honest case: under the smallest bound, nothing more to look at.
     if (count <= QUOTA.resident && flooded.size === 0) return false
     const verdicts = entryOf(quotaVerdicts, shard, () => new Map<string, boolean | undefined>())
