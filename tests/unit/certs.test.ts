@@ -9,10 +9,23 @@ import { localAuthority, serverCertificate } from '../../scripts/certs.mjs'
 // whatever it signs. The authority is made with name constraints, so a certificate it
 // signs for another site does not verify, and its key is kept for this user only.
 
+// OpenSSL checks a certificate's dates at the machine's real time, which a test date
+// (npm run test:dates shifts Date) moves away from: certificates are made at real time.
+const RealDate = (Date as unknown as { shifted?: boolean }).shifted ? (Object.getPrototypeOf(Date) as DateConstructor) : Date
+function atRealTime<T>(make: () => T): T {
+  const shifted = globalThis.Date
+  globalThis.Date = RealDate
+  try {
+    return make()
+  } finally {
+    globalThis.Date = shifted
+  }
+}
+
 /** Whether a TLS client trusting only the authority accepts a server holding a certificate it signed for `names`. */
 function accepted(authority: ReturnType<typeof localAuthority>, names: string[], servername?: string): Promise<true | string> {
   const dir = mkdtempSync(join(tmpdir(), 'neighbours-server-'))
-  const { key, cert } = serverCertificate(authority, names, dir)
+  const { key, cert } = atRealTime(() => serverCertificate(authority, names, dir))
   return new Promise((resolve) => {
     const server = createServer({ key, cert }, (socket) => socket.end())
     server.listen(0, '127.0.0.1', () => {
@@ -35,7 +48,7 @@ describe('the local certificate authority', () => {
     const dir = mkdtempSync(join(tmpdir(), 'neighbours-ca-'))
     chmodSync(dir, 0o755) // a data folder that already existed, readable by all
     try {
-      const authority = localAuthority(dir)
+      const authority = atRealTime(() => localAuthority(dir))
       expect(await accepted(authority, ['localhost', '127.0.0.1'], 'localhost')).toBe(true)
       expect(await accepted(authority, ['192.168.1.20'])).toBe(true)
       expect(await accepted(authority, ['accounts.google.com'], 'accounts.google.com')).not.toBe(true)
