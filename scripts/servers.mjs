@@ -12,13 +12,13 @@ import { folderServer } from './static-server.mjs'
 import { createServer as createHttpServer } from 'node:http'
 import { trustPage } from './lan.mjs'
 
-/** A TCP port that is free right now on this host. */
+/** A TCP port that is free right now on this host, on every interface (npm start binds them all, not only loopback). */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
     server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, () => {
       const { port } = server.address()
       server.close(() => resolve(port))
     })

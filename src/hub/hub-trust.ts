@@ -1,9 +1,8 @@
-import * as v from 'valibot'
-import { SpaceKeySchema, type InvitationLink, type SpaceKey, type SpaceKind } from '../domain/community'
+import type { InvitationLink, SpaceKind } from '../domain/community'
 import { compareStamps, HybridClock } from '../domain/hlc'
 import { personOfKey, type Rotation, type TrustRole, type Verdict } from '../domain/trust'
-import { makeCommunityTrust, type CommunityTrust, type KeptTrust } from '../trust/grants'
-import { openSealed, type DeviceKeys } from '../trust/keys'
+import { makeCommunityTrust, openSpaceKey, type CommunityTrust, type KeptTrust } from '../trust/grants'
+import type { DeviceKeys } from '../trust/keys'
 import type { HubSpaces } from './spaces'
 import { bridgeStanding } from './standing-bridge'
 
@@ -95,7 +94,7 @@ export function startHubTrust(options: {
       if (held && since && compareStamps(rotation.stamp, since) > 0) log(`The ${kind} space was made anew without a key for this hub; it stays in the old room until staff give it one.`)
       return
     }
-    const key = await openBox(box)
+    const key = await openSpaceKey(keys, box)
     if (!key) return log(`The ${kind} space was made anew, but the key sealed to this hub does not open; it stays in the old room.`)
     if (key.room === held?.room) return
     const { docs, moved } = await spaces.hold(kind, key)
@@ -104,17 +103,6 @@ export function startHubTrust(options: {
     if (!moved) log(`This hub now serves the ${kind} space too (its key was sealed to it by ${by}).`)
     else if (kind === 'staff') log(`The staff space was made anew (by ${by}): this hub moved its ${count} to the new room, left the old room and deleted the old copy. 工作人员空间已更新，中转站已转到新的房间。`)
     else log(`The public space was made anew (by ${by}): this hub moved its ${count} to the new room; the old room keeps only its standing doc, offered for a while to phones that were away. 公共空间已更新，中转站已转到新的房间。`)
-  }
-
-  async function openBox(box: Rotation['boxes'][number]): Promise<SpaceKey | null> {
-    const opened = await openSealed(keys, box)
-    if (!opened) return null
-    try {
-      const parsed = v.safeParse(SpaceKeySchema, JSON.parse(new TextDecoder().decode(opened)))
-      return parsed.success ? parsed.output : null
-    } catch {
-      return null
-    }
   }
 
   const trust = makeCommunityTrust({

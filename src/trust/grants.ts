@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js'
 import * as v from 'valibot'
-import type { InvitationLink, SpaceKey } from '../domain/community'
+import { SpaceKeySchema, type InvitationLink, type SpaceKey } from '../domain/community'
 import type { HybridClock } from '../domain/hlc'
 import { newId, newSecret } from '../domain/ids'
 import { mayGrant, mayRemove, SignedTrustSchema, STAFF_SPACE_ROLES, TRUST_RECORDS_PER_AUTHOR, trustBytes, trustKey, verdictOf, type SealedBox, type SignedTrust, type SpaceNow, type TrustRecord, type TrustRole, type Verdict } from '../domain/trust'
@@ -116,7 +116,17 @@ export interface CommunityTrust {
 /** How long a removed device may still hold a space's key before another staff device makes a new one. */
 const ROTATION_GRACE_MS = 30_000
 
-const SpaceKeyJson = v.object({ room: v.pipe(v.string(), v.minLength(8), v.maxLength(128)), secret: v.pipe(v.string(), v.minLength(16), v.maxLength(256)) })
+/** A space's key sealed to this device in a rotation's box: null if it does not open or is not a space key. */
+export async function openSpaceKey(keys: DeviceKeys, box: SealedBox): Promise<SpaceKey | null> {
+  const opened = await openSealed(keys, box)
+  if (!opened) return null
+  try {
+    const parsed = v.safeParse(SpaceKeySchema, JSON.parse(new TextDecoder().decode(opened)))
+    return parsed.success ? parsed.output : null
+  } catch {
+    return null
+  }
+}
 
 /**
  * Reads the community's trust records as they arrive, checks each signature once,
@@ -257,14 +267,7 @@ export function makeCommunityTrust(options: {
   /** The key sealed to this device in a space's latest rotation, if there is one and it opens. */
   async function keyFor(keys: DeviceKeys, space: SpaceNow): Promise<SpaceKey | null> {
     const box = space.rotation?.boxes.find((b) => b.to === keys.publicKey)
-    const opened = box && (await openSealed(keys, box))
-    if (!opened) return null
-    try {
-      const parsed = v.safeParse(SpaceKeyJson, JSON.parse(new TextDecoder().decode(opened)))
-      return parsed.success ? parsed.output : null
-    } catch {
-      return null
-    }
+    return box ? openSpaceKey(keys, box) : null
   }
 
   /** The devices that should hold the staff space: a staff-space role, not removed. */
