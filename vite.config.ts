@@ -10,19 +10,6 @@ for (const address of (process.env.VITE_SIGNALING_URL ?? '').split(/[\s,]+/).fil
   if (!/^wss?:\/\/[^/\s]+/.test(address)) throw new Error(`VITE_SIGNALING_URL: "${address}" is not a ws:// or wss:// address`)
 }
 
-// Built scripts and styles are named by a hash of their content, so a phone may keep
-// them for good: without this, `npm start` (vite preview) made a phone ask again for
-// every module at every start until the service worker took over.
-const keepHashedAssets: Plugin = {
-  name: 'neighbours-keep-hashed-assets',
-  configurePreviewServer(server) {
-    server.middlewares.use((request, response, next) => {
-      if (/\/assets\/[^/?]+-[A-Za-z0-9_-]{8}\.(js|css)(\?|$)/.test(request.url ?? '')) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-      next()
-    })
-  },
-}
-
 // The live app (src/live.tsx: Yjs, the store, the session) is imported by the entry once
 // Today's glance is drawn; hinted in the page as well, the browser fetches and compiles
 // it alongside the entry instead of after it. (Marked, so the bundle report does not
@@ -53,7 +40,6 @@ export default defineConfig({
   // Shown in Me → Diagnostics; a build given NEIGHBOURS_BUILD differs from the last (the update test builds twice).
   define: { __APP_BUILD__: JSON.stringify(process.env.NEIGHBOURS_BUILD || manifest.version) },
   plugins: [
-    keepHashedAssets,
     preloadLiveApp,
     solid(),
     tailwindcss(),

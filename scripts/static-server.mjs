@@ -23,6 +23,12 @@ const TYPES = {
   '.woff2': 'font/woff2',
 }
 
+// Built scripts and styles are named by a hash of their content, so a phone may keep them
+// for good: without this a phone asks again for every module at every start until the
+// service worker takes over. Everything else (the page, the service worker) is revalidated.
+const HASHED = /\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.(js|css)$/
+const cacheControl = (path) => (HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache')
+
 /** The file to send for a request path, or null: a file inside `root`, a folder's index.html, or the app's index.html. */
 export async function fileFor(root, rawUrl) {
   let path
@@ -64,7 +70,7 @@ export function serveFolder(outDir) {
         response.writeHead(304, { ETag: etag })
         return response.end()
       }
-      response.writeHead(200, { 'Content-Type': TYPES[extname(hit.file)] ?? 'application/octet-stream', 'Content-Length': hit.info.size, 'Cache-Control': 'no-cache', ETag: etag })
+      response.writeHead(200, { 'Content-Type': TYPES[extname(hit.file)] ?? 'application/octet-stream', 'Content-Length': hit.info.size, 'Cache-Control': cacheControl(hit.file), ETag: etag })
       if (request.method === 'HEAD') return response.end()
       createReadStream(hit.file).on('error', () => response.destroy()).pipe(response)
     } catch (error) {

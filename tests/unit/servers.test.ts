@@ -33,6 +33,7 @@ function builtApp() {
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>邻里</title>')
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
+  writeFileSync(join(dir, 'assets', 'live-Ab3dE_9x.js'), 'console.log(2)')
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
@@ -48,6 +49,9 @@ describe('the app server', () => {
     expect(await page.text()).toContain('邻里')
     const script = await fetch(`http://127.0.0.1:${port}/assets/app.js`)
     expect(script.headers.get('content-type')).toMatch(/javascript/)
+    // A file named by its content's hash is kept for good; anything else is revalidated.
+    expect((await fetch(`http://127.0.0.1:${port}/assets/live-Ab3dE_9x.js`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(script.headers.get('cache-control')).toBe('no-cache')
     // A cached copy is revalidated, not sent again.
     const etag = script.headers.get('etag')!
     expect((await fetch(`http://127.0.0.1:${port}/assets/app.js`, { headers: { 'If-None-Match': etag } })).status).toBe(304)
