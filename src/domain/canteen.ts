@@ -48,7 +48,8 @@ export type OrderSecret = v.InferOutput<typeof OrderSecretSchema>
  * The canteen's drop box: the public half of an X25519 key whose private half only staff
  * devices hold (in the staff space). Residents seal what is personal in an order to it.
  */
-export const DropboxSchema = v.object({ id: v.literal('dropbox'), key: v.string(), stamp })
+// (An X25519 public key, base64url: anything else would only make every order fail to seal.)
+export const DropboxSchema = v.object({ id: v.literal('dropbox'), key: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)), stamp })
 export type Dropbox = v.InferOutput<typeof DropboxSchema>
 
 /** Prices are community settings: 8 yuan, 2 for low-income (低保) and extreme-hardship (特困) elders. */
