@@ -165,7 +165,7 @@ export function mayWrite(authority: Authority, collection: string, key: string, 
   const role = authority.roles.get(author) ?? removed?.role ?? null
   if (!role) return false
   // A removed device's records count up to its removal. (It could backdate its stamps;
-  // README "Who may do what" says what that can and cannot reach.)
+  // docs/trust.md ("A removed device") says what that can and cannot reach.)
   if (removed) {
     const version = versionOf(record)
     if (version === undefined || compareStamps(version, removed.at) >= 0) return false
