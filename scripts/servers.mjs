@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from 'node:tls'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { folderServer } from './static-server.mjs'
+import { MAX_CONNECTIONS_PER_ADDRESS } from './signaling-limits.mjs'
 import { createServer as createHttpServer } from 'node:http'
 import { trustPage } from './lan.mjs'
 
@@ -56,7 +57,8 @@ export async function startSignaling(port, { tls, host } = {}) {
   let stopping = false
   let restart
   const start = () => {
-    child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(innerPort) }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const env = { ...process.env, PORT: String(innerPort), BEHIND_FRONT: tls ? '1' : '' }
+    child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] })
     child.stdout.resume()
     child.once('exit', (code, signal) => {
       if (stopping) return
@@ -82,7 +84,18 @@ export async function startSignaling(port, { tls, host } = {}) {
   if (!tls) return { port, url: `ws://127.0.0.1:${port}`, stop: stopChild }
 
   const sockets = new Set()
+  /** Open connections per address: behind the front, the server sees loopback only. */
+  const perAddress = new Map()
   const front = createTlsServer(tls, (outer) => {
+    const address = outer.remoteAddress ?? ''
+    const open = (perAddress.get(address) ?? 0) + 1
+    if (open > MAX_CONNECTIONS_PER_ADDRESS) return outer.destroy()
+    perAddress.set(address, open)
+    outer.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left > 0) perAddress.set(address, left)
+      else perAddress.delete(address)
+    })
     const inner = connect(innerPort, '127.0.0.1')
     for (const socket of [outer, inner]) {
       sockets.add(socket)

@@ -8,41 +8,66 @@
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { WebSocketServer } from 'ws'
+import { MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_ADDRESS, MAX_FRAME_BYTES, MAX_MEMBERS_PER_ROOM, MAX_ROOMS, MAX_TOPICS, MAX_TOPIC_LENGTH } from './signaling-limits.mjs'
 
-/**
- * The largest frame taken (64 KiB). Honest frames are y-webrtc's: a subscription to a
- * space's rooms, or one encrypted offer, answer or ICE candidate, each a few KB at
- * most; an offer with many candidates stays under 10 KB. A larger frame closes only
- * the connection that sent it (ws answers 1009).
- */
-export const MAX_FRAME_BYTES = 64 * 1024
-/** Rooms one connection may be in: a device joins two per community (public, staff). */
-export const MAX_TOPICS = 64
-/** A room's name: y-webrtc's are a space's room id and a suffix, well under this. */
-const MAX_TOPIC_LENGTH = 256
 const PING_EVERY_MS = 30_000
 
+/**
+ * Who a connection is from. Behind a TLS proxy on this computer (nginx, Caddy: README,
+ * Deploying it) every connection comes from loopback, so there the proxy's
+ * X-Forwarded-For names the peer; from any other address the header is not believed.
+ */
+function addressOf(request) {
+  const remote = request.socket.remoteAddress ?? ''
+  const loopback = remote === '::1' || remote.startsWith('127.') || remote.startsWith('::ffff:127.')
+  const forwarded = request.headers['x-forwarded-for']
+  if (!loopback || typeof forwarded !== 'string') return remote
+  return forwarded.split(',').at(-1)?.trim().slice(0, 64) || remote
+}
+
 /** Starts the server on `port`; resolves once it listens, with a way to stop it and what it refused. */
-export function startSignalingServer(port, { host } = {}) {
+export function startSignalingServer(port, { host, countAddresses = true } = {}) {
   /** Room name → the connections in it. */
   const topics = new Map()
-  const refused = { frames: 0 }
+  /** Address → its open connections. */
+  const perAddress = new Map()
+  const refused = { frames: 0, rooms: 0, connections: 0, slow: 0 }
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   const server = http.createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'text/plain' })
     response.end('okay')
   })
 
-  const send = (conn, message) => {
+  const send = (conn, text) => {
     if (conn.readyState !== conn.OPEN) return
+    // Past the bound a message to this reader is dropped (y-webrtc announces itself
+    // again); one that reads nothing at all also misses its pongs and is closed.
+    if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
+      refused.slow++
+      return
+    }
     try {
-      conn.send(JSON.stringify(message))
+      conn.send(text)
     } catch {
       conn.terminate()
     }
   }
 
-  wss.on('connection', (conn) => {
+  wss.on('connection', (conn, request) => {
+    const address = addressOf(request)
+    if (countAddresses) {
+      const open = (perAddress.get(address) ?? 0) + 1
+      if (open > MAX_CONNECTIONS_PER_ADDRESS) {
+        refused.connections++
+        return conn.close(1013, 'too many connections')
+      }
+      perAddress.set(address, open)
+      conn.on('close', () => {
+        const left = (perAddress.get(address) ?? 1) - 1
+        if (left > 0) perAddress.set(address, left)
+        else perAddress.delete(address)
+      })
+    }
     const mine = new Set()
     let alive = true
     const ping = setInterval(() => {
@@ -82,12 +107,13 @@ export function startSignalingServer(port, { host } = {}) {
       switch (message.type) {
         case 'subscribe':
           for (const name of named(message.topics)) {
-            if (mine.size >= MAX_TOPICS && !mine.has(name)) {
-              refused.frames++
-              break
+            if (mine.has(name)) continue
+            const members = topics.get(name) ?? new Set()
+            if (mine.size >= MAX_TOPICS || members.size >= MAX_MEMBERS_PER_ROOM || (members.size === 0 && topics.size >= MAX_ROOMS)) {
+              refused.rooms++
+              continue
             }
-            let members = topics.get(name)
-            if (!members) topics.set(name, (members = new Set()))
+            topics.set(name, members)
             members.add(conn)
             mine.add(name)
           }
@@ -103,11 +129,12 @@ export function startSignalingServer(port, { host } = {}) {
           const members = typeof message.topic === 'string' ? topics.get(message.topic) : undefined
           if (!members) break
           message.clients = members.size
-          for (const member of members) send(member, message)
+          const text = JSON.stringify(message)
+          for (const member of members) send(member, text)
           break
         }
         case 'ping':
-          send(conn, { type: 'pong' })
+          send(conn, JSON.stringify({ type: 'pong' }))
           break
       }
     })
@@ -125,6 +152,7 @@ export function startSignalingServer(port, { host } = {}) {
       resolve({
         port: server.address().port,
         refused,
+        rooms: () => topics.size,
         stop: () =>
           new Promise((done) => {
             for (const conn of wss.clients) conn.terminate()
@@ -138,6 +166,9 @@ export function startSignalingServer(port, { host } = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env.PORT ?? 4444)
-  await startSignalingServer(port)
+  // Behind the TLS front (BEHIND_FRONT=1) it listens on loopback only, and every
+  // connection comes from there: the front counts connections per address instead.
+  const behindFront = process.env.BEHIND_FRONT === '1'
+  await startSignalingServer(port, behindFront ? { host: '127.0.0.1', countAddresses: false } : {})
   console.log('Signaling server running on port', port)
 }
