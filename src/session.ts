@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js'
 import { keptMonths, monthsAround, today, type Month } from './domain/calendar'
-import type { Membership, SpaceKey, SpaceKind } from './domain/community'
+import { spacesOf, type Membership, type SpaceKey, type SpaceKind } from './domain/community'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
 import type { Actor } from './domain/actor'
@@ -22,7 +22,7 @@ import type { SharedMark, SharedVisit } from './domain/shares'
 import type { Checked } from './domain/validation'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
-import { mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, type SpaceStorage } from './sync/persistence'
+import { databaseName, deleteSpaceData, mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, storeOf, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
@@ -46,6 +46,8 @@ import type { Verdict } from './domain/trust'
 export interface OpenSpace {
   kind: SpaceKind
   key: SpaceKey
+  /** Where its docs are stored on this device (`storeOf`: community, space and room). */
+  store: string
   docs: SpaceDocs
   /** Each open doc's storage, by doc name (STANDING or a month). */
   storage: Map<DocName, SpaceStorage>
@@ -158,11 +160,11 @@ export type StaffCommands = NonNullable<Commands['staff']>
 
 /** Where a file's docs come from: the open doc if there is one, else its database. */
 async function spaceDocs(space: OpenSpace): Promise<Map<DocName, Uint8Array>> {
-  const names = new Set([STANDING, ...space.docs.opened.keys(), ...(await storedMonths(space.key.room))])
+  const names = new Set([STANDING, ...space.docs.opened.keys(), ...(await storedMonths(space.store))])
   const docs = new Map<DocName, Uint8Array>()
   for (const name of [...names].sort()) {
     const open = space.docs.get(name)
-    docs.set(name, open ? Y.encodeStateAsUpdate(open) : await readStoredDoc(docRoom(space.key.room, name)))
+    docs.set(name, open ? Y.encodeStateAsUpdate(open) : await readStoredDoc(docRoom(space.store, name)))
   }
   return docs
 }
@@ -176,7 +178,7 @@ async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>):
     const open = space.docs.get(name)
     // A file that replaces a signed record goes through the open doc, where the gate sees it (replacesSigned).
     const declines = space.docs.gate ? (doc: Y.Doc) => replacesSigned(doc, update) : undefined
-    const stored = open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.key.room, name), update, undefined, declines)
+    const stored = open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.store, name), update, undefined, declines)
     if (stored === 'declined') {
       const opened = space.docs.open(name)
       await space.storage.get(name)?.whenLoaded
@@ -188,6 +190,7 @@ async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>):
 }
 
 interface SpacePlan {
+  community: string
   signaling: string[]
   transport: Promise<Transport>
   self: PeerInfo
@@ -196,7 +199,8 @@ interface SpacePlan {
 }
 
 /** `left`: a public room left for a new one, whose standing doc is only offered, as it was (nothing is taken in). */
-function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self, hub }: SpacePlan, { left = false } = {}): OpenSpace {
+function openSpace(kind: SpaceKind, key: SpaceKey, { community, signaling, transport, self, hub }: SpacePlan, { left = false } = {}): OpenSpace {
+  const store = storeOf(community, kind, key.room)
   const docs = new SpaceDocs()
   const storage = new Map<DocName, SpaceStorage>()
   const [status, setStatus] = createSignal<SpaceSyncStatus>(idleStatus(loadActivity(key.room)))
@@ -205,6 +209,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
   const space: OpenSpace = {
     kind,
     key,
+    store,
     docs,
     storage,
     sync: null,
@@ -216,7 +221,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
   }
   docs.fromStorage = (origin) => [...storage.values()].some((stored) => stored.isFromStorage(origin))
   docs.onOpen((name, ydoc) => {
-    const stored = persistSpace(ydoc, docRoom(key.room, name))
+    const stored = persistSpace(ydoc, docRoom(store, name))
     storage.set(name, stored)
     // A month opened on a screen later asks peers for what they hold of it.
     void stored.whenLoaded.then(() => space.sync?.replicator.fetch(name))
@@ -241,7 +246,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { signaling, transport, self,
       await storage.get(name)?.whenLoaded
       return doc
     }
-    const shelf = await makeSpaceShelf({ room: key.room, roomOf: (name) => docRoom(key.room, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
+    const shelf = await makeSpaceShelf({ store, docStore: (name) => docRoom(store, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
     if (space.closed) return shelf.close()
     space.shelf = shelf
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf: left ? sendOnly(shelf) : shelf, self, relay: hub && !left, isDocName: (name) => isDocNameNear(name) })
@@ -285,7 +290,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   // screen is drawn from storage, so it neither delays nor competes with it.
   let firstScreenDrawn!: () => void
   const transport = new Promise<void>((resolve) => (firstScreenDrawn = resolve)).then(() => import('./sync/connect'))
-  const plan = { signaling, transport, self, hub: membership.hub === true }
+  const plan = { community: membership.id, signaling, transport, self, hub: membership.hub === true }
   const pub = openSpace('public', membership.public, plan)
   const staff = membership.staff ? openSpace('staff', membership.staff, plan) : null
   const both = staff ? [pub, staff] : [pub]
@@ -300,7 +305,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   // before the first record loads (a community made before device keys has none).
   const keys = loadDeviceKeys()
   const checks = membership.founder
-    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, room: space.key.room, community: membership.id, space: space.kind, keys, firstDocs: [STANDING, thisMonth!] })))
+    ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, store: space.store, community: membership.id, space: space.kind, keys, firstDocs: [STANDING, thisMonth!] })))
     : []
   const flushed = () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)
   const [saving, setSaving] = createSignal(false)
@@ -510,10 +515,27 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   }
 }
 
-/** Copies every stored doc of a space into the databases of another room (a space made anew takes the old one's data, and what was checked of it). */
-export async function copySpaceData(fromRoom: string, toRoom: string): Promise<void> {
-  for (const name of [STANDING, ...(await storedMonths(fromRoom))]) {
-    await storeIntoDoc(docRoom(toRoom, name), await readStoredDoc(docRoom(fromRoom, name)))
-    copyChecks(docRoom(fromRoom, name), docRoom(toRoom, name))
+/**
+ * Moves each space's docs from databases named by room alone (as builds before
+ * `storeOf` kept them) into its store, once per device. A room two communities on this
+ * device both name is not moved: whose data it was cannot be told, and an invite that
+ * named another community's room must get nothing of it.
+ */
+export async function moveRoomStores(memberships: readonly Membership[]): Promise<void> {
+  const named = memberships.flatMap((membership) => spacesOf(membership).map(([space, key]) => ({ id: membership.id, space, room: key.room })))
+  const stored = new Set(((await indexedDB.databases?.()) ?? []).map((db) => db.name))
+  for (const { id, space, room } of named) {
+    if (named.filter((other) => other.room === room).length > 1) continue
+    if (!stored.has(databaseName(room)) && (await storedMonths(room)).length === 0) continue
+    await copySpaceData(room, storeOf(id, space, room))
+    await deleteSpaceData(room)
+  }
+}
+
+/** Copies every stored doc of a space into another store (a space made anew takes the old one's data, and what was checked of it). */
+export async function copySpaceData(from: string, to: string): Promise<void> {
+  for (const name of [STANDING, ...(await storedMonths(from))]) {
+    await storeIntoDoc(docRoom(to, name), await readStoredDoc(docRoom(from, name)))
+    copyChecks(docRoom(from, name), docRoom(to, name))
   }
 }

@@ -24,6 +24,12 @@ export const FORMER_DAYS = 60
 export const SPACE_KINDS = ['public', 'staff'] as const
 export type SpaceKind = (typeof SPACE_KINDS)[number]
 
+/** Every space a membership names: its public and staff space, and public spaces it left behind. */
+export function spacesOf(membership: Membership): Array<[SpaceKind, SpaceKey]> {
+  const staff: Array<[SpaceKind, SpaceKey]> = membership.staff ? [['staff', membership.staff]] : []
+  return [['public', membership.public], ...staff, ...(membership.formerPublic ?? []).map((f): [SpaceKind, SpaceKey] => ['public', f])]
+}
+
 /**
  * What an invite link carries of its invitation: the secret the newcomer proves it
  * holds, the record's stamp, and the signed invitation record itself, so the chain from

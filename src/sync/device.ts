@@ -20,6 +20,8 @@ const DeviceSchema = v.object({
   activeCommunityId: v.optional(v.nullable(v.string()), null),
   /** The help-request categories this volunteer helps with (shown first). */
   helpCategories: v.optional(v.array(v.string()), []),
+  /** Its spaces' databases are named by community, space and room (persistence.ts `storeOf`), not by room alone. */
+  storesNamed: v.optional(v.boolean(), false),
 })
 export type DeviceSettings = v.InferOutput<typeof DeviceSchema>
 
@@ -148,6 +150,7 @@ export async function loadDevice(newDeviceId: () => Promise<string> = async () =
     communities: [],
     activeCommunityId: null,
     helpCategories: [],
+    storesNamed: true,
   }
   await saveDevice(fresh)
   return fresh

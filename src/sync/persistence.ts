@@ -3,7 +3,7 @@ import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { forgetChecks } from '../trust/gate/memory'
 
 // Each doc of a space (standing, and each month) lives in its own IndexedDB
-// database, named by its room. Writes go to the Y.Doc first and y-indexeddb stores
+// database, named by its community, space and room (`storeOf`). Writes go to the Y.Doc first and y-indexeddb stores
 // them; nothing waits for the network.
 
 export interface SpaceStorage {
@@ -14,24 +14,32 @@ export interface SpaceStorage {
   destroy(): Promise<void>
 }
 
-export const databaseName = (room: string) => `neighbours-${room}`
+/**
+ * Where a space's docs are stored: named by its community, which space, and its room.
+ * Rooms travel in clear to the signaling server, so a room alone would let an invite
+ * naming another community's room open that community's stored docs and send them on.
+ */
+export const storeOf = (community: string, space: 'public' | 'staff', room: string): string => `${community}.${space}.${room}`
+
+/** A doc's database: `store` is `storeOf(…)`, or with a month appended, `docRoom(store, month)`. */
+export const databaseName = (store: string) => `neighbours-${store}`
 
 /**
  * y-indexeddb on a doc, without the update listener it adds from the start: with it,
  * Yjs encodes the whole stored state again into one update nobody needs (y-indexeddb
  * skips its own). Returns the listener, for a doc that should store its changes.
  */
-function quietPersistence(doc: Y.Doc, room: string): [IndexeddbPersistence, (update: Uint8Array, origin: unknown) => void] {
-  const persistence = new IndexeddbPersistence(databaseName(room), doc)
+function quietPersistence(doc: Y.Doc, store: string): [IndexeddbPersistence, (update: Uint8Array, origin: unknown) => void] {
+  const persistence = new IndexeddbPersistence(databaseName(store), doc)
   const storeUpdate = (persistence as unknown as { _storeUpdate: (update: Uint8Array, origin: unknown) => void })._storeUpdate
   doc.off('update', storeUpdate)
   return [persistence, storeUpdate]
 }
 
-export function persistSpace(doc: Y.Doc, room: string): SpaceStorage {
+export function persistSpace(doc: Y.Doc, store: string): SpaceStorage {
   // Listen once it has loaded: writes made before then are kept, as y-indexeddb
   // stores the doc's state just before it applies what was stored.
-  const [persistence, storeUpdate] = quietPersistence(doc, room)
+  const [persistence, storeUpdate] = quietPersistence(doc, store)
   persistence.once('synced', () => doc.on('update', storeUpdate))
   return {
     whenLoaded: persistence.whenSynced.then(() => undefined),
@@ -56,9 +64,9 @@ export function flush(persistence: IndexeddbPersistence): Promise<void> {
   })
 }
 
-/** The months this device has stored for a space's room, open or not (their databases). */
-export async function storedMonths(room: string): Promise<string[]> {
-  const prefix = `${databaseName(room)}.`
+/** The months this device has stored for a space's store, open or not (their databases). */
+export async function storedMonths(store: string): Promise<string[]> {
+  const prefix = `${databaseName(store)}.`
   const stored = (await indexedDB.databases?.()) ?? []
   return stored.flatMap((db) => (db.name?.startsWith(prefix) ? [db.name.slice(prefix.length)] : []))
 }
@@ -67,9 +75,9 @@ export async function storedMonths(room: string): Promise<string[]> {
  * A doc that is not open: read from its database into a doc of its own, then let go.
  * Nothing `use` changes is stored unless it stores it (storeIntoDoc does, at once).
  */
-export async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
+export async function withStoredDoc<T>(store: string, use: (doc: Y.Doc, persistence: IndexeddbPersistence) => Promise<T> | T): Promise<T> {
   const doc = new Y.Doc()
-  const [persistence] = quietPersistence(doc, room)
+  const [persistence] = quietPersistence(doc, store)
   try {
     await persistence.whenSynced
     return await use(doc, persistence)
@@ -80,7 +88,7 @@ export async function withStoredDoc<T>(room: string, use: (doc: Y.Doc, persisten
 }
 
 /** The whole stored state of a doc that is not open. */
-export const readStoredDoc = (room: string): Promise<Uint8Array> => withStoredDoc(room, (doc) => Y.encodeStateAsUpdate(doc))
+export const readStoredDoc = (store: string): Promise<Uint8Array> => withStoredDoc(store, (doc) => Y.encodeStateAsUpdate(doc))
 
 /**
  * Merges an update into a doc that is not open, without opening it for screens (a
@@ -89,8 +97,8 @@ export const readStoredDoc = (room: string): Promise<Uint8Array> => withStoredDo
  * still loaded (replication notes its state then). If `declines` says so of the doc as
  * stored, nothing is written and 'declined' comes back (the caller opens the doc).
  */
-export const storeIntoDoc = (room: string, update: Uint8Array, afterwards?: (doc: Y.Doc) => Promise<void>, declines?: (doc: Y.Doc) => boolean): Promise<boolean | 'declined'> =>
-  withStoredDoc(room, async (doc, persistence) => {
+export const storeIntoDoc = (store: string, update: Uint8Array, afterwards?: (doc: Y.Doc) => Promise<void>, declines?: (doc: Y.Doc) => boolean): Promise<boolean | 'declined'> =>
+  withStoredDoc(store, async (doc, persistence) => {
     if (declines?.(doc)) return 'declined' as const
     if (!mergeUpdate(doc, update)) return false
     await storeState(persistence, true)
@@ -138,8 +146,8 @@ function lastUpdateKey(updates: IDBObjectStore): Promise<IDBValidKey | null> {
  * so the next session can answer a peer without reading the whole doc. Any update
  * stored after it (a change, or a compaction) makes the note stale, and it is not used.
  */
-export async function recordState(room: string, state: RecordedState): Promise<void> {
-  const db = await openExisting(databaseName(room))
+export async function recordState(store: string, state: RecordedState): Promise<void> {
+  const db = await openExisting(databaseName(store))
   if (!db) return
   try {
     await new Promise<void>((resolve, reject) => {
@@ -156,8 +164,8 @@ export async function recordState(room: string, state: RecordedState): Promise<v
 }
 
 /** The state noted for a doc, if nothing has been stored in it since; null otherwise. */
-export async function recordedState(room: string): Promise<RecordedState | null> {
-  const db = await openExisting(databaseName(room))
+export async function recordedState(store: string): Promise<RecordedState | null> {
+  const db = await openExisting(databaseName(store))
   if (!db) return null
   try {
     const tx = db.transaction(['updates', 'custom'], 'readonly')
@@ -179,12 +187,12 @@ export async function recordedState(room: string): Promise<RecordedState | null>
   }
 }
 
-/** Removes a space's stored data from this device (leaving a community): its room's database and its months' (or only the months'). */
-export async function deleteSpaceData(room: string, { keepStanding = false } = {}): Promise<void> {
-  const own = databaseName(room)
-  const months = await storedMonths(room)
+/** Removes a space's stored data from this device (leaving a community): its standing doc's database and its months' (or only the months'). */
+export async function deleteSpaceData(store: string, { keepStanding = false } = {}): Promise<void> {
+  const own = databaseName(store)
+  const months = await storedMonths(store)
   await Promise.all([...(keepStanding ? [] : [own]), ...months.map((month) => `${own}.${month}`)].map(deleteDatabase))
-  forgetChecks(room, { keepStanding })
+  forgetChecks(store, { keepStanding })
 }
 
 function deleteDatabase(name: string): Promise<void> {

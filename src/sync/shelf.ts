@@ -31,9 +31,9 @@ export interface SpaceShelf extends Shelf {
 }
 
 export interface ShelfPlan {
-  /** The space's room; a doc's database is named by `roomOf(name)`. */
-  room: string
-  roomOf: (name: DocName) => string
+  /** Where the space is stored (persistence.ts `storeOf`); a doc's database is named by `docStore(name)`. */
+  store: string
+  docStore: (name: DocName) => string
   standing: DocName
   docs: OpenDocs
   keeps: (name: DocName) => boolean
@@ -45,8 +45,8 @@ export interface ShelfPlan {
   openForGate?: (name: DocName) => Promise<Y.Doc>
 }
 
-export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, openForGate }: ShelfPlan): Promise<SpaceShelf> {
-  const stored = new Set<DocName>([standing, ...(await storedMonths(room))])
+export async function makeSpaceShelf({ store, docStore, standing, docs, keeps, openForGate }: ShelfPlan): Promise<SpaceShelf> {
+  const stored = new Set<DocName>([standing, ...(await storedMonths(store))])
   const states = new Map<DocName, DocState>()
   const listeners = new Set<Listener>()
   /** Work on a stored doc, one at a time per doc (a read must not overlap a write). */
@@ -93,10 +93,10 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, open
       if (known) return known
       return inTurn(name, async () => {
         // Noted by an earlier session, and nothing stored since: no need to read the doc.
-        const recorded = await recordedState(roomOf(name))
-        const state = recorded ?? (await withStoredDoc(roomOf(name), storedState))
+        const recorded = await recordedState(docStore(name))
+        const state = recorded ?? (await withStoredDoc(docStore(name), storedState))
         states.set(name, state)
-        if (!recorded) await recordState(roomOf(name), state)
+        if (!recorded) await recordState(docStore(name), state)
         return state
       })
     },
@@ -104,7 +104,7 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, open
       const open = await openLoaded(name)
       if (open) return Y.encodeStateAsUpdate(open, stateVector)
       if (!stored.has(name)) return Y.encodeStateAsUpdate(new Y.Doc(), stateVector)
-      return inTurn(name, () => withStoredDoc(roomOf(name), (doc) => Y.encodeStateAsUpdate(doc, stateVector)))
+      return inTurn(name, () => withStoredDoc(docStore(name), (doc) => Y.encodeStateAsUpdate(doc, stateVector)))
     },
     async apply(name, update, origin: PeerOrigin) {
       const open = await openLoaded(name)
@@ -116,10 +116,10 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, open
       const noteState = async (doc: Y.Doc) => {
         const state = storedState(doc)
         states.set(name, state)
-        await recordState(roomOf(name), state)
+        await recordState(docStore(name), state)
       }
       const declines = openForGate && ((doc: Y.Doc) => replacesSigned(doc, update))
-      const result = await inTurn(name, () => storeIntoDoc(roomOf(name), update, noteState, declines))
+      const result = await inTurn(name, () => storeIntoDoc(docStore(name), update, noteState, declines))
       if (result === 'declined') {
         const doc = await openForGate!(name)
         Y.applyUpdate(doc, update, origin)
@@ -145,7 +145,7 @@ export async function makeSpaceShelf({ room, roomOf, standing, docs, keeps, open
       listeners.clear()
       for (const [name, doc] of docs.opened) {
         await docs.whenLoaded(name)
-        await recordState(roomOf(name), storedState(doc)).catch(() => undefined)
+        await recordState(docStore(name), storedState(doc)).catch(() => undefined)
       }
     },
   }

@@ -61,13 +61,13 @@ function authorityFrom(text: string | null): Authority | null {
 }
 
 /**
- * The gate for one space's docs. `room` names what is kept on disk; `community` the
+ * The gate for one space's docs. `store` names what is kept on disk (persistence.ts `storeOf`); `community` the
  * last authority, so a phone shows its stored records at once, before the trust
  * records are checked again (a change then re-reads what it touches).
  */
 export function makeSignedRecords(options: {
   docs: SpaceDocs
-  room: string
+  store: string
   community: string
   /** Which of the community's spaces these docs are (signatures name it). */
   space: 'public' | 'staff'
@@ -80,7 +80,7 @@ export function makeSignedRecords(options: {
   /** How long a refused write waits before the last valid version is written back (a peer's own healing may come first). */
   healAfterMs?: number
 }): SignedRecords {
-  const { docs, room } = options
+  const { docs, store } = options
   const scope = { community: options.community, space: options.space }
   const memory = options.memory ?? localMemory
   let authority = authorityFrom(memory.read(`authority.${options.community}`))
@@ -89,7 +89,7 @@ export function makeSignedRecords(options: {
   const checksOn = (name: string) => !disabled && isChecked(name)
 
   const signer = makeSigner({ docs, keys: options.keys, scope })
-  const items = makeCheckedItems(memory, (name) => docRoom(room, name))
+  const items = makeCheckedItems(memory, (name) => docRoom(store, name))
   const healer = makeHealer({
     docs,
     ...(options.healAfterMs !== undefined ? { healAfterMs: options.healAfterMs } : {}),

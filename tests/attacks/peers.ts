@@ -34,7 +34,7 @@ export const memoryOf = (map: Map<string, string>): CheckMemory => ({ read: (nam
 export async function device(name: string, memory = new Map<string, string>(), keys?: DeviceKeys, firstDocs?: string[], healAfterMs?: number, scope: RecordScope = { community: 'c1', space: 'public' }): Promise<Device> {
   const own = keys ?? (await makeKeys())
   const docs = new SpaceDocs()
-  const gate = makeSignedRecords({ docs, room: 'room', ...scope, keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}), ...(healAfterMs !== undefined ? { healAfterMs } : {}) })
+  const gate = makeSignedRecords({ docs, store: 'room', ...scope, keys: Promise.resolve(own), memory: memoryOf(memory), ...(firstDocs ? { firstDocs, restWaitsMs: 300 } : {}), ...(healAfterMs !== undefined ? { healAfterMs } : {}) })
   docs.gate = gate
   return { name, keys: own, docs, clock: new HybridClock(name, () => (wall += 1000)), person: { id: name, name }, memory, gate, scope }
 }

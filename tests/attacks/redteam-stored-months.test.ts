@@ -26,15 +26,15 @@ const draft = { title: '元旦帮厨', category: 'canteen' as const, place: '食
 async function phone(d: Device, room: string, authority: Parameters<Device['gate']['setAuthority']>[0]) {
   const docs = new SpaceDocs()
   publicSpace(docs) // every collection of the space, as the session's live collections make them
-  const gate = makeSignedRecords({ docs, room, community: 'c1', space: 'public', keys: Promise.resolve(d.keys), memory: memoryOf(new Map()) })
+  const gate = makeSignedRecords({ docs, store: room, community: 'c1', space: 'public', keys: Promise.resolve(d.keys), memory: memoryOf(new Map()) })
   docs.gate = gate
   gate.setAuthority(authority)
   const storage = new Map<string, SpaceStorage>()
   docs.onOpen((name, ydoc) => storage.set(name, persistSpace(ydoc, docRoom(room, name))))
   await storage.get(STANDING)!.whenLoaded
   const shelf = await makeSpaceShelf({
-    room,
-    roomOf: (name) => docRoom(room, name),
+    store: room,
+    docStore: (name) => docRoom(room, name),
     standing: STANDING,
     docs: {
       opened: docs.opened,

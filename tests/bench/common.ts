@@ -12,6 +12,7 @@ import { monthOf, monthsAround, today } from '../../src/domain/calendar'
 import { publicSpace } from '../../src/store/layout'
 import { docRoom, STANDING, type DocName, type SpaceDocs, type SpaceMap } from '../../src/store/space-docs'
 import { isChecked } from '../../src/domain/authority'
+import { databaseName, storeOf } from '../../src/sync/persistence'
 import { recordBytes } from '../../src/domain/trust'
 
 // What every benchmark shares: the scale and seed, the year (built once through
@@ -232,7 +233,8 @@ export async function communityWithYear(page: Page, servers: Servers, year: Year
   await createCommunity(page, servers, '王主任', '幸福里社区')
   const membership = await page.evaluate(() => (window as any).neighbours.session.membership)
   if (membership.founder !== year.signer) throw new Error('the bench community was not founded with the year\'s key')
-  const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, `neighbours-${docRoom(membership[space].room, name)}`]))
+  // Named for the community id the year is signed for, which the membership takes below.
+  const databases = (space: 'public' | 'staff') => Object.fromEntries(Object.keys(year[space]).map((name) => [name, databaseName(docRoom(storeOf(year.community, space, membership[space].room), name))]))
   const dbs: YearDatabases = { public: databases('public'), staff: databases('staff') }
   const stores = (['public', 'staff'] as const).flatMap((space) => Object.entries(dbs[space]).map(([name, db]) => [db, `/__bench/year/${space}/${name}.bin`]))
   await page.goto(`${servers.appUrl}/__bench/`)

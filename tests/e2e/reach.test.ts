@@ -16,8 +16,8 @@ afterEach(() => cleanup.run())
 /** The months this page's device has stored for the public space (its databases), read from the browser. */
 async function storedMonths(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
-    const room: string = (window as any).neighbours.session.publicSpace.key.room
-    const prefix = `neighbours-${room}.`
+    const store: string = (window as any).neighbours.session.publicSpace.store
+    const prefix = `neighbours-${store}.`
     return (await indexedDB.databases()).flatMap((db) => (db.name?.startsWith(prefix) ? [db.name.slice(prefix.length)] : [])).sort()
   })
 }

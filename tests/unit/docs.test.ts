@@ -8,12 +8,9 @@ const named = /`([\w.-]+(?:\/[\w.-]+)+\.(?:ts|tsx|mjs|js|json|css))`/g
 
 describe('the README and docs/', () => {
   it('name only files that exist', () => {
-    const paths = pages.flatMap((page) => [...readFileSync(page, 'utf8').matchAll(named)].map((m) => `${page}: ${m[1]}`))
+    const paths = pages.flatMap((page) => [...readFileSync(page, 'utf8').matchAll(named)].map((m) => ({ page, path: m[1]! })))
     expect(paths.length).toBeGreaterThan(40)
-    const missing = paths.filter((named) => {
-      const path = named.split(': ')[1]
-      return !existsSync(path) && !existsSync(`src/${path}`)
-    })
+    const missing = paths.filter(({ path }) => !existsSync(path) && !existsSync(`src/${path}`))
     expect(missing).toEqual([])
   })
 

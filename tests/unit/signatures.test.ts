@@ -223,7 +223,7 @@ describe('signed records, checked on read', () => {
     const { staff, authority } = await community()
     // The first session never gets its keys: the browser is killed before the signing pass.
     const killed = new SpaceDocs()
-    const gate = makeSignedRecords({ docs: killed, room: 'room', community: 'c1', space: 'public', keys: new Promise<never>(() => {}), memory: memoryOf(new Map()) })
+    const gate = makeSignedRecords({ docs: killed, store: 'room', community: 'c1', space: 'public', keys: new Promise<never>(() => {}), memory: memoryOf(new Map()) })
     gate.setAuthority(authority)
     killed.gate = gate
     postNotice(killed, staff.clock, staff.person, { title: '临时停电', body: '' })

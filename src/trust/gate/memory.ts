@@ -28,10 +28,10 @@ export const localMemory: CheckMemory = {
   },
 }
 
-/** What was checked of one doc, kept for another room's copy of it (the same items, so the same verdicts). */
-export function copyChecks(fromDocRoom: string, toDocRoom: string, memory: CheckMemory = localMemory): void {
-  const saved = memory.read(`checked.${fromDocRoom}`)
-  if (saved) memory.write(`checked.${toDocRoom}`, saved)
+/** What was checked of one doc, kept for another store's copy of it (the same items, so the same verdicts). */
+export function copyChecks(fromDoc: string, toDoc: string, memory: CheckMemory = localMemory): void {
+  const saved = memory.read(`checked.${fromDoc}`)
+  if (saved) memory.write(`checked.${toDoc}`, saved)
 }
 
 /**
@@ -39,9 +39,9 @@ export function copyChecks(fromDocRoom: string, toDocRoom: string, memory: Check
  * an item id is one content only while the doc that holds it is kept, so items seen
  * again after are checked again.
  */
-export function forgetChecks(room: string, { keepStanding = false } = {}): void {
+export function forgetChecks(store: string, { keepStanding = false } = {}): void {
   if (typeof localStorage === 'undefined') return
-  const own = `${PREFIX}checked.${room}`
+  const own = `${PREFIX}checked.${store}`
   const names = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i) ?? '')
   for (const name of names) if ((name === own && !keepStanding) || name.startsWith(`${own}.`)) localStorage.removeItem(name)
 }

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { createStore, unwrap } from 'solid-js/store'
-import { canChooseRole, FORMER_DAYS, FORMER_KEPT, roleForInvite, SIGNALING_MAX, type Membership, type Role, type SpaceKey } from '../../domain/community'
+import { canChooseRole, FORMER_DAYS, FORMER_KEPT, roleForInvite, SIGNALING_MAX, spacesOf, type Membership, type Role, type SpaceKey } from '../../domain/community'
 import { plusDays, today } from '../../domain/calendar'
 import { newId, newSecret } from '../../domain/ids'
 import { loadDeviceKeys, newCommunityId } from '../../trust/keys'
@@ -8,10 +8,10 @@ import { AID_CATEGORIES, type AidCategory } from '../../domain/aid'
 import type { Actor } from '../../domain/actor'
 import { BUILT_SIGNALING, defaultSignaling, parseSignalingList, saveDevice, upsertCommunity, type DeviceSettings } from '../../sync/device'
 import { inviteProblem, makeInvite, type Invite, type InviteKind } from '../../sync/invite'
-import { deleteSpaceData } from '../../sync/persistence'
+import { deleteSpaceData, storeOf } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
 import { forgetGlance } from '../today/glance'
-import { copySpaceData, openCommunity, type CommunitySession } from '../../session'
+import { copySpaceData, moveRoomStores, openCommunity, type CommunitySession } from '../../session'
 import { setLanguage } from './i18n'
 
 // Device-wide state for the screens: this device's settings (kept in IndexedDB
@@ -67,6 +67,10 @@ export function createAppState(stored: DeviceSettings) {
       queue = queue.then(async () => {
         await current?.close()
         current = null
+        if (!device.storesNamed) {
+          await moveRoomStores(unwrap(device.communities))
+          setDevice('storesNamed', true)
+        }
         const membership = active()
         if (mine !== generation || !membership) return
         const opened = openCommunity(structuredClone(unwrap(membership)), {
@@ -104,12 +108,12 @@ export function createAppState(stored: DeviceSettings) {
       // A staff device just confirmed by its inviter: the staff space is sealed to it.
       if (!old && key) return void setDevice('communities', (c) => c.id === id, (c) => ({ ...c, staff: key, role: 'staff' }))
       if (!old || old.room === key?.room) return
-      if (key) await copySpaceData(old.room, key.room)
+      if (key) await copySpaceData(storeOf(id, 'staff', old.room), storeOf(id, 'staff', key.room))
       setDevice('communities', (c) => c.id === id, (c) => (key ? { ...c, staff: key } : { ...c, staff: undefined, role: 'resident', hub: false }))
       // The old databases can be deleted once the session that used them has closed.
       await queue
       forgetActivity(old.room)
-      await deleteSpaceData(old.room)
+      await deleteSpaceData(storeOf(id, 'staff', old.room))
     })
     return changing
   }
@@ -124,16 +128,16 @@ export function createAppState(stored: DeviceSettings) {
       const membership = device.communities.find((c) => c.id === id)
       const old = membership?.public
       if (!membership || !old || old.room === key.room || roomHeld(key.room, id)) return
-      await copySpaceData(old.room, key.room)
+      await copySpaceData(storeOf(id, 'public', old.room), storeOf(id, 'public', key.room))
       const now = today()
       const former = [{ ...unwrap(old), until: plusDays(now, FORMER_DAYS) }, ...(membership.formerPublic ?? []).filter((f) => f.until >= now && f.room !== key.room)].slice(0, FORMER_KEPT)
       const gone = (membership.formerPublic ?? []).filter((f) => !former.some((kept) => kept.room === f.room))
       setDevice('communities', (c) => c.id === id, (c) => ({ ...c, public: key, formerPublic: former }))
       await queue
-      await deleteSpaceData(old.room, { keepStanding: true })
+      await deleteSpaceData(storeOf(id, 'public', old.room), { keepStanding: true })
       for (const f of gone) {
         forgetActivity(f.room)
-        await deleteSpaceData(f.room)
+        await deleteSpaceData(storeOf(id, 'public', f.room))
       }
     })
     return changing
@@ -254,10 +258,9 @@ export function createAppState(stored: DeviceSettings) {
       forgetGlance()
       // Storage must be closed before its database can be deleted.
       await queue
-      for (const key of [membership.public, membership.staff, ...(membership.formerPublic ?? [])]) {
-        if (!key) continue
+      for (const [space, key] of spacesOf(membership)) {
         forgetActivity(key.room)
-        await deleteSpaceData(key.room)
+        await deleteSpaceData(storeOf(id, space, key.room))
       }
     },
     /**
