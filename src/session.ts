@@ -420,11 +420,18 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         settling = false
       }
     }
-    void whenDrawn.then(settle)
     const onChange = () => void settle()
     const watched = [publicSpaceMaps(pub.docs).shareReplies, staffSpaceMaps(staff.docs).shareKeys, publicSpaceMaps(pub.docs).reservations, publicSpaceMaps(pub.docs).standingOrders, staffSpaceMaps(staff.docs).dropboxKeys]
-    watched.forEach((map) => map.observe(onChange))
-    stopSettling = () => watched.forEach((map) => map.unobserve(onChange))
+    // Not while the stored docs load (each would start a run over a month of orders
+    // during the start): once the first screen is drawn, one run, then on each change.
+    let watching = false
+    void whenDrawn.then(() => {
+      if (pub.closed) return
+      watching = true
+      watched.forEach((map) => map.observe(onChange))
+      void settle()
+    })
+    stopSettling = () => watching && watched.forEach((map) => map.unobserve(onChange))
   }
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
   const trustRecords = liveTrust(pub.docs, clock)

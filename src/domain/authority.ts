@@ -138,6 +138,14 @@ const STAMP_FIELDS = ['stamp', 'updatedAt', 'editedAt', 'withdrawnAt', 'released
 /** When a record says it began: its first stamp (its place in a queue), else its version. */
 export const firstStampOf = (record: Row): string | undefined => (isStamp(record.stamp) ? record.stamp : versionOf(record))
 
+/** The bound a stamp may not pass (a day past `nowMs`), made once per second: a start reads thousands of records. */
+let latestAt = { second: Number.NaN, bound: '' }
+function latestStamp(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000)
+  if (second !== latestAt.second) latestAt = { second, bound: `${formatStamp(nowMs + MAX_DRIFT_MS, 0, '').slice(0, 11)}~` }
+  return latestAt.bound
+}
+
 /**
  * Why a record's stamps cannot be true, or null: one dated more than a day past this
  * device's clock (`nowMs`), or a first stamp before its parent record's (`parentFirst`)
@@ -145,7 +153,7 @@ export const firstStampOf = (record: Row): string | undefined => (isStamp(record
  * first, so the day's bound is a string compare: a stamp's wall time leads it, fixed width.
  */
 export function stampProblem(record: Row, nowMs: number, parentFirst: string | undefined, since: string | undefined): 'ahead' | 'backdated' | null {
-  const latest = `${formatStamp(nowMs + MAX_DRIFT_MS, 0, '').slice(0, 11)}~`
+  const latest = latestStamp(nowMs)
   for (const field of STAMP_FIELDS) {
     const value = record[field]
     if (typeof value === 'string' && value > latest) return 'ahead'

@@ -309,6 +309,14 @@ export class SpaceMap {
     }
   }
 
+  /**
+   * Each key with its value as stored, which the gate has not judged: only for choosing
+   * which few keys to read (through `get`) where most need not be; never shown or acted on.
+   */
+  *unjudged(): IterableIterator<[string, unknown]> {
+    for (const [key, shard] of this.filed()) yield [key, shard.get(key)]
+  }
+
   *keys(): IterableIterator<string> {
     for (const [key] of this.filed()) yield key
   }

@@ -53,9 +53,10 @@ export type CanteenBoard = ReturnType<typeof createCanteenBoard>
 
 /** The staff's canteen: the roster, each meal's tally, rounds and door marks, and their commands. */
 export function createStaffCanteenBoard(staff: LiveStaffCanteenData, canteen: CanteenBoard, commands: StaffCommands['canteen']) {
-  const elders = createMemo(() => new Map<string, Elder>(values(staff.elders).map((e) => [e.id, e])))
-  const rounds = createMemo<Round[]>(() => values(staff.rounds))
-  const marks = createMemo(() => values(staff.marks))
+  // Read when a canteen screen first asks, not at a staff phone's start (Today shows none of them).
+  const elders = createDeferredMemo(() => new Map<string, Elder>(values(staff.elders).map((e) => [e.id, e])))
+  const rounds = createDeferredMemo<Round[]>(() => values(staff.rounds))
+  const marks = createDeferredMemo(() => values(staff.marks))
   // What this and other staff devices opened of each order (trust/orders.ts settleOrders): its code, mode and pause.
   const detailOf = (id: string): OrderDetail | undefined => staff.details.byId[id]
   const standing = createMemo(() => withDetails(canteen.standing(), detailOf))
@@ -67,7 +68,8 @@ export function createStaffCanteenBoard(staff: LiveStaffCanteenData, canteen: Ca
     rounds,
     ordersOf,
     /** Every shown month's orders with what was opened of them, for the month's report. */
-    reservations: createMemo(() => withDetails(canteen.reservations(), detailOf)),
+    // Deferred like the public one: a staff phone's start reads no month of orders.
+    reservations: createDeferredMemo(() => withDetails(canteen.reservations(), detailOf)),
     standing,
     /** What the kitchen needs for one meal: how many eat in and go out, by diet, and what is due. */
     tally: (day: Day, meal: Meal) => mealTally(canteen.menuOf(day, meal) ?? null, meal, ordersOf(day, meal), elders(), canteen.prices()),
