@@ -24,7 +24,7 @@ import { failed, type Checked } from '../domain/validation'
 import { readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
-import { liveCollection, type ShownMonths } from './reactive'
+import { liveOf, type ShownMonths } from './reactive'
 import { writeCancellation } from './schedule'
 
 const notFound = failed('activity', 'problem.notFound')
@@ -191,16 +191,15 @@ export function readActivityData(docs: SpaceDocs) {
 }
 
 export function liveActivityData(docs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
-  const layout = publicSpace(docs)
   return {
-    groups: liveCollection(layout.groups, GroupSchema, (g) => clock.receive(g.editedAt), months),
-    groupMembers: liveCollection(layout.groupMembers, PlaceEntrySchema, (m) => clock.receive(m.updatedAt), months),
-    activities: liveCollection(layout.activities, ActivitySchema, (a) => clock.receive(a.editedAt), months),
-    cancellations: liveCollection(layout.activityCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
-    rsvps: liveCollection(layout.rsvps, PlaceEntrySchema, (r) => clock.receive(r.updatedAt), months),
-    headcounts: liveCollection(layout.headcounts, HeadcountSchema, (h) => clock.receive(h.stamp), months),
+    groups: liveOf(docs, 'groups', clock, months),
+    groupMembers: liveOf(docs, 'groupMembers', clock, months),
+    activities: liveOf(docs, 'activities', clock, months),
+    cancellations: liveOf(docs, 'activityCancellations', clock, months),
+    rsvps: liveOf(docs, 'rsvps', clock, months),
+    headcounts: liveOf(docs, 'headcounts', clock, months),
     // Read when a screen first shows ratings (Today shows none).
-    ratings: liveCollection(layout.ratings, RatingSchema, (r) => clock.receive(r.stamp), months, true),
+    ratings: liveOf(docs, 'ratings', clock, months),
   }
 }
 export type LiveActivityData = ReturnType<typeof liveActivityData>

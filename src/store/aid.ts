@@ -8,7 +8,7 @@ import { failed, type Checked, type ProblemKey } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
-import { liveCollection } from './reactive'
+import { liveOf } from './reactive'
 
 const notFound = failed('request', 'problem.notFound')
 
@@ -154,12 +154,11 @@ export function readAidData(docs: SpaceDocs) {
 }
 
 export function liveAidData(docs: SpaceDocs, clock: HybridClock) {
-  const layout = publicSpace(docs)
   return {
     // A year of help requests lives in the standing doc, and Today shows none: they are
     // read when a screen first asks for them.
-    requests: liveCollection(layout.aidRequests, AidRequestSchema, (r) => clock.receive(r.editedAt), undefined, true),
-    events: liveCollection(layout.aidEvents, AidEventSchema, (e) => clock.receive(e.stamp), undefined, true),
+    requests: liveOf(docs, 'aidRequests', clock),
+    events: liveOf(docs, 'aidEvents', clock),
   }
 }
 export type LiveAidData = ReturnType<typeof liveAidData>

@@ -1,4 +1,3 @@
-import * as v from 'valibot'
 import type { SpaceDocs, SpaceMap } from './space-docs'
 import {
   allocateSeats,
@@ -50,7 +49,7 @@ import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type RecordSchema, type Writer } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import type { Person } from './places'
-import { liveCollection, liveGroups, type ShownMonths } from './reactive'
+import { liveOf, liveGroups, type ShownMonths } from './reactive'
 
 const fail = failed
 
@@ -408,28 +407,27 @@ export function liveCanteenData(docs: SpaceDocs, clock: HybridClock, months?: Sh
   const layout = publicSpace(docs)
   return {
     // (The drop box's public key lives here too: a record of its own, not a malformed price.)
-    settings: liveCollection(layout.canteenSettings, v.variant('id', [PricesSchema, DropboxSchema]), (p) => clock.receive(p.stamp), months),
-    menus: liveCollection(layout.menus, MenuSchema, (m) => clock.receive(m.stamp), months),
+    settings: liveOf(docs, 'canteenSettings', clock, months),
+    menus: liveOf(docs, 'menus', clock, months),
     /** Every shown month's reservations, read when a screen first asks (a month's report). */
-    reservations: liveCollection(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt), months, true),
+    reservations: liveOf(docs, 'reservations', clock, months),
     /** One day's reservations (their keys begin with the day), read when a screen shows that day. */
     reservationsOn: liveGroups(layout.reservations, ReservationSchema, (r) => clock.receive(r.updatedAt)),
-    standing: liveCollection(layout.standingOrders, StandingOrderSchema, (s) => clock.receive(s.updatedAt), months),
+    standing: liveOf(docs, 'standingOrders', clock, months),
   }
 }
 export type LiveCanteenData = ReturnType<typeof liveCanteenData>
 
 export function liveStaffCanteenData(staffDocs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
-  const layout = staffSpace(staffDocs)
   return {
     // The roster, rounds and door marks are read when a canteen screen first shows them.
-    elders: liveCollection(layout.elders, ElderSchema, (e) => clock.receive(e.stamp), months, true),
-    rounds: liveCollection(layout.rounds, RoundSchema, (r) => clock.receive(r.stamp), months, true),
-    marks: liveCollection(layout.deliveryMarks, DeliveryMarkSchema, (m) => clock.receive(m.stamp), months, true),
+    elders: liveOf(staffDocs, 'elders', clock, months),
+    rounds: liveOf(staffDocs, 'rounds', clock, months),
+    marks: liveOf(staffDocs, 'deliveryMarks', clock, months),
     /** What was opened of each order (filed like the orders: a day's in its month). */
-    details: liveCollection(layout.orderDetails, OrderDetailSchema, (d) => clock.receive(d.stamp), months),
+    details: liveOf(staffDocs, 'orderDetails', clock, months),
     /** The drop box's private halves (read by trust/orders.ts; here so Diagnostics counts a malformed one). */
-    dropboxKeys: liveCollection(layout.dropboxKeys, DropboxKeySchema, (k) => clock.receive(k.stamp)),
+    dropboxKeys: liveOf(staffDocs, 'dropboxKeys', clock),
   }
 }
 export type LiveStaffCanteenData = ReturnType<typeof liveStaffCanteenData>

@@ -3,8 +3,8 @@ import type { HybridClock } from '../domain/hlc'
 import type { Role } from '../domain/community'
 import { type Writer } from './collection'
 import { publicSpace } from './layout'
-import { MemberSchema, type Member } from '../domain/members'
-import { liveCollection } from './reactive'
+import type { Member } from '../domain/members'
+import { liveOf } from './reactive'
 
 /** This device says who its person is in the community (display name and role). */
 export function publishMember(docs: SpaceDocs, clock: HybridClock, name: string, role: Role): Member {
@@ -15,7 +15,7 @@ export function publishMember(docs: SpaceDocs, clock: HybridClock, name: string,
 
 export function liveMembers(docs: SpaceDocs, clock: HybridClock) {
   // Read when something first asks (after the first screen): 500 members cost a slow phone 70 ms of its start.
-  return liveCollection(publicSpace(docs).members, MemberSchema, (m) => clock.receive(m.stamp), undefined, true)
+  return liveOf(docs, 'members', clock)
 }
 
 /** This device's person tells the community who they are. */

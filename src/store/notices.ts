@@ -1,11 +1,11 @@
 import type { SpaceDocs } from './space-docs'
 import type { HybridClock } from '../domain/hlc'
 import { newId } from '../domain/ids'
-import { checkNoticeDraft, NoticeSchema, NoticeWithdrawalSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
+import { checkNoticeDraft, NoticeSchema, type Notice, type NoticeDraft, type NoticeWithdrawal } from '../domain/notices'
 import type { Checked } from '../domain/validation'
 import { readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
-import { liveCollection } from './reactive'
+import { liveOf } from './reactive'
 import type { Person } from '../domain/actor'
 
 export function postNotice(docs: SpaceDocs, clock: HybridClock, author: Person, draft: NoticeDraft): Checked<Notice> {
@@ -55,10 +55,9 @@ export const noticeCommands = ({ docs, clock, actor }: Writer) => ({
 
 /** The live collections the notice screens read. */
 export function liveNoticeData(docs: SpaceDocs, clock: HybridClock) {
-  const layout = publicSpace(docs)
   return {
-    notices: liveCollection(layout.notices, NoticeSchema, (n) => clock.receive(n.editedAt)),
-    withdrawals: liveCollection(layout.noticeWithdrawals, NoticeWithdrawalSchema, (w) => clock.receive(w.stamp)),
+    notices: liveOf(docs, 'notices', clock),
+    withdrawals: liveOf(docs, 'noticeWithdrawals', clock),
   }
 }
 export type LiveNoticeData = ReturnType<typeof liveNoticeData>

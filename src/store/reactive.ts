@@ -1,7 +1,9 @@
 import type * as Y from 'yjs'
 import { batch, createSignal, getListener, type Accessor, type Setter } from 'solid-js'
 import { readByPrefix, readRecord, type RecordSchema } from './collection'
-import { firstPart, STANDING, type DocName, type MapChange, type SpaceMap } from './space-docs'
+import { COLLECTIONS, type Collection, type CollectionName, type RecordOf } from '../domain/collections'
+import type { HybridClock } from '../domain/hlc'
+import { firstPart, STANDING, type DocName, type MapChange, type SpaceDocs, type SpaceMap } from './space-docs'
 import type { Month } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
@@ -57,6 +59,16 @@ export class ShownMonths {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
+}
+
+/**
+ * A collection's live records, read as its declaration says (domain/collections.ts):
+ * its schema, the stamp this device's clock takes in, and whether it waits until a
+ * screen first reads it. `months`: the months a feature's screens show.
+ */
+export function liveOf<N extends CollectionName>(docs: SpaceDocs, name: N, clock: HybridClock, months?: ShownMonths): LiveCollection<RecordOf<N> & object> {
+  const declared = COLLECTIONS[name] as unknown as Collection<RecordOf<N> & object>
+  return liveCollection(docs.getMap(name), declared.schema, (record) => void clock.receive(declared.stamp(record)), months, declared.lazy === true)
 }
 
 export function liveCollection<T extends object>(

@@ -7,7 +7,7 @@ import { VisitSchema, type Visit } from '../domain/visits'
 import { monthOf } from '../domain/calendar'
 import { readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
-import { liveCollection, type ShownMonths } from './reactive'
+import { liveOf, type ShownMonths } from './reactive'
 import type { Person } from './places'
 
 // The records of sealed rounds (domain/shares.ts). What is sealed, and how, is
@@ -81,13 +81,12 @@ export function readShareData(pubDocs: SpaceDocs, staffDocs?: SpaceDocs) {
 
 /** The shares and replies of the months shown (public space). */
 export function liveShareData(pubDocs: SpaceDocs, clock: HybridClock, months: ShownMonths) {
-  const layout = publicSpace(pubDocs)
   return {
-    shares: liveCollection(layout.shares, ShareSchema, (s) => clock.receive(s.stamp), months),
-    replies: liveCollection(layout.shareReplies, ShareReplySchema, (r) => clock.receive(r.stamp), months),
+    shares: liveOf(pubDocs, 'shares', clock, months),
+    replies: liveOf(pubDocs, 'shareReplies', clock, months),
   }
 }
 export type LiveShareData = ReturnType<typeof liveShareData>
 
 /** The staff space's share keys, as a live collection (Diagnostics counts what it skips). */
-export const liveShareKeys = (staffDocs: SpaceDocs, clock: HybridClock) => liveCollection(staffSpace(staffDocs).shareKeys, ShareKeySchema, (k) => clock.receive(k.stamp))
+export const liveShareKeys = (staffDocs: SpaceDocs, clock: HybridClock) => liveOf(staffDocs, 'shareKeys', clock)

@@ -22,7 +22,7 @@ import { readByPrefix, readCollection, readRecord, type Writer } from './collect
 import { publicSpace } from './layout'
 import { entriesOf, joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
-import { liveCollection, type ShownMonths } from './reactive'
+import { liveOf, type ShownMonths } from './reactive'
 
 const notFound = failed('shift', 'problem.notFound')
 
@@ -293,15 +293,14 @@ export function readShiftData(docs: SpaceDocs) {
 
 /** The live collections the shift screens read. */
 export function liveShiftData(docs: SpaceDocs, clock: HybridClock, months?: ShownMonths) {
-  const layout = publicSpace(docs)
   return {
-    shifts: liveCollection(layout.shifts, ShiftSchema, (s) => clock.receive(s.editedAt), months),
-    cancellations: liveCollection(layout.shiftCancellations, CancellationSchema, (c) => clock.receive(c.stamp), months),
-    signups: liveCollection(layout.signups, PlaceEntrySchema, (s) => clock.receive(s.updatedAt), months),
-    offers: liveCollection(layout.shiftOffers, OfferSchema, (o) => clock.receive(o.withdrawnAt ?? o.stamp), months),
-    takes: liveCollection(layout.shiftTakes, TakeSchema, (t) => clock.receive(t.releasedAt ?? t.stamp), months),
+    shifts: liveOf(docs, 'shifts', clock, months),
+    cancellations: liveOf(docs, 'shiftCancellations', clock, months),
+    signups: liveOf(docs, 'signups', clock, months),
+    offers: liveOf(docs, 'shiftOffers', clock, months),
+    takes: liveOf(docs, 'shiftTakes', clock, months),
     // Read when a screen first shows hours or attendance (Today shows neither).
-    attendance: liveCollection(layout.attendance, AttendanceSchema, (a) => clock.receive(a.stamp), months, true),
+    attendance: liveOf(docs, 'attendance', clock, months),
   }
 }
 export type LiveShiftData = ReturnType<typeof liveShiftData>

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { monthOfKey, today, type Day } from '../domain/calendar'
+import { isCollection, type CollectionName } from '../domain/collections'
 
 // One space's data is filed in several Y.Docs: a standing doc for what belongs to no
 // month (members, groups, help requests, standing orders …) and one doc per month
@@ -126,7 +127,9 @@ export class SpaceDocs {
     return this.maps.values()
   }
 
-  getMap(name: string): SpaceMap {
+  /** A declared collection's map (domain/collections.ts); any other name is a mistake in the code, said at once. */
+  getMap(name: CollectionName): SpaceMap {
+    if (!isCollection(name)) throw new Error(`"${name}" is not a declared collection (domain/collections.ts)`)
     let map = this.maps.get(name)
     if (!map) this.maps.set(name, (map = new SpaceMap(this, name)))
     return map

@@ -2,7 +2,7 @@ import { SignedTrustSchema, trustKey, type SignedTrust } from '../domain/trust'
 import type { HybridClock } from '../domain/hlc'
 import { readCollection } from './collection'
 import { publicSpace } from './layout'
-import { liveCollection } from './reactive'
+import { liveOf } from './reactive'
 import type { SpaceDocs } from './space-docs'
 
 // Trust records live in the public space's standing doc, each under a key made from
@@ -23,4 +23,4 @@ export function restoreTrust(docs: SpaceDocs, records: readonly SignedTrust[], o
 
 export const readTrust = (docs: SpaceDocs): SignedTrust[] => [...readCollection(publicSpace(docs).trust, SignedTrustSchema).records.values()]
 
-export const liveTrust = (docs: SpaceDocs, clock: HybridClock) => liveCollection(publicSpace(docs).trust, SignedTrustSchema, (t) => clock.receive(t.record.stamp))
+export const liveTrust = (docs: SpaceDocs, clock: HybridClock) => liveOf(docs, 'trust', clock)

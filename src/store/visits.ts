@@ -8,7 +8,7 @@ import type { AidRequest } from '../domain/aid'
 import { readCollection, readRecord, type Writer } from './collection'
 import { staffSpace } from './layout'
 import { postRequest } from './aid'
-import { liveCollection, type ShownMonths } from './reactive'
+import { liveOf, type ShownMonths } from './reactive'
 import type { Person } from './places'
 
 // Grids and household visits (domain/visits.ts), in the staff space: staff link
@@ -100,11 +100,10 @@ export function readVisitData(staffDocs: SpaceDocs) {
 
 /** The live collections the visit screens read (visits of the months shown: last month and this). */
 export function liveVisitData(staffDocs: SpaceDocs, clock: HybridClock, months: ShownMonths) {
-  const layout = staffSpace(staffDocs)
   return {
-    households: liveCollection(layout.households, HouseholdSchema, (h) => clock.receive(h.stamp)),
-    visits: liveCollection(layout.visits, VisitSchema, (v) => clock.receive(v.stamp), months),
-    followUps: liveCollection(layout.visitFollowUps, FollowUpSchema, (f) => clock.receive(f.stamp), months),
+    households: liveOf(staffDocs, 'households', clock),
+    visits: liveOf(staffDocs, 'visits', clock, months),
+    followUps: liveOf(staffDocs, 'visitFollowUps', clock, months),
   }
 }
 export type LiveVisitData = ReturnType<typeof liveVisitData>

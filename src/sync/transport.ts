@@ -4,7 +4,7 @@ import { framedWebRTC, type WebRTCClasses } from './chunking'
 import { idleStatus, loadActivity, loadConfirmed, loadPeersSeen, saveActivity, saveConfirmed, savePeersSeen, type PeerSeen, type SpaceSyncStatus } from './activity'
 import { PeerOrigin, Replicator, type PeerInfo, type Shelf } from './replication'
 import type { TrafficRefusals } from './limits'
-import { COLLECTIONS } from '../store/layout'
+import { COLLECTION_SET } from '../store/layout'
 
 // One space = one y-webrtc room, so one connection per pair of devices whatever the
 // number of docs; all of the space's docs travel over it (replication.ts), as
@@ -148,7 +148,7 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
   // No BroadcastChannel (patches/y-webrtc+10.3.0.patch): two tabs of the app meet over WebRTC instead.
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
-  const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName, isCollection: isCollection ?? ((name) => COLLECTIONS.has(name)) })
+  const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName, isCollection: isCollection ?? ((name) => COLLECTION_SET.has(name)) })
   const stopReplicator = replicator.onChange(() => {
     for (const peer of replicator.connected()) if (peer.device && peer.syncedAt !== null) seen.set(peer.device, { device: peer.device, label: peer.label, syncedAt: peer.syncedAt })
     check()

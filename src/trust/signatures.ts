@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
 import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
+import { COLLECTION_NAMES, COLLECTIONS, isCollection } from '../domain/collections'
 import { recordBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
 import { verify, type DeviceKeys } from './keys'
@@ -47,7 +48,8 @@ export interface SignedRecords extends Gate {
   close(): void
 }
 
-const SHOWN_FIRST = new Set(['menus', 'canteenSettings', 'notices', 'noticeWithdrawals', 'shifts', 'shiftCancellations', 'activities', 'activityCancellations', 'groups'])
+/** The collections every first screen starts from: checked before the rest (domain/collections.ts `first`). */
+const SHOWN_FIRST: ReadonlySet<string> = new Set(COLLECTION_NAMES.filter((name) => COLLECTIONS[name].first))
 
 const authorityJson = (a: Authority) => JSON.stringify({ roles: [...a.roles], people: [...a.people], removed: [...a.removed], since: [...(a.since ?? [])] })
 function authorityFrom(text: string | null): Authority | null {
@@ -254,7 +256,7 @@ export function makeSignedRecords(options: {
   function firstStampOfParent(collection: string, key: string): string | undefined {
     const known = parentStamps.get(`${collection}/${key}`)
     if (known !== undefined) return known
-    const value = docs.getMap(collection).get(key)
+    const value = isCollection(collection) ? docs.getMap(collection).get(key) : undefined
     const first = typeof value === 'object' && value !== null ? firstStampOf(value as Record<string, unknown>) : undefined
     if (first !== undefined) parentStamps.set(`${collection}/${key}`, first)
     return first

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { datedId } from '../../src/domain/ids'
 import { entryKey } from '../../src/domain/places'
 import { publishShift, readShiftData, signUp } from '../../src/store/shifts'
-import { COLLECTIONS, publicSpace } from '../../src/store/layout'
+import { COLLECTION_SET, publicSpace } from '../../src/store/layout'
 import { REFUSED } from '../../src/store/space-docs'
 import { QUOTA } from '../../src/trust/signatures'
 import { FrameAssembler, splitIntoFrames } from '../../src/sync/chunking'
@@ -139,7 +139,7 @@ function linked(a: Replicator, b: Replicator, aId: string, bId: string) {
   }
 }
 
-const isCollection = (name: string) => COLLECTIONS.has(name)
+const isCollection = (name: string) => COLLECTION_SET.has(name)
 
 describe('a tampered client sends junk a device would keep and a hub pass on', () => {
   it('an update that makes a collection the app never reads is refused whole, not stored, not relayed, and counted', async () => {

@@ -86,7 +86,7 @@ function yearSigner(privateKey: KeyObject, signer: string, community: string) {
 
 function entryCounts(space: SpaceDocs): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const name of Object.keys(publicSpace(space))) counts[name] = space.getMap(name).size
+  for (const [name, map] of Object.entries(publicSpace(space))) counts[name] = map.size
   return counts
 }
 

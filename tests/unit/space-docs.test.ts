@@ -42,7 +42,7 @@ describe('a space split by month', () => {
     space.open('2026-12')
     const updates: [string, unknown][] = []
     space.onOpen((name, doc) => doc.on('update', (_u: Uint8Array, origin: unknown) => updates.push([name, origin])))
-    const map = space.getMap('entries')
+    const map = space.getMap('signups')
     space.transact(() => {
       for (const key of ['2026-11-01|a', '2026-11-02|b', '2026-12-01|c', '2027-03-01|d', '2027-03-02|e', 'k']) map.set(key, { id: key })
     }, 'me')
@@ -55,12 +55,12 @@ describe('a space split by month', () => {
     createRoot((dispose) => {
       const peer = new SpaceDocs()
       const mine = new SpaceDocs()
-      const peerMap = peer.getMap('entries')
+      const peerMap = peer.getMap('signups')
       for (const key of ['2026-03-02|old', '2026-11-01|now', 'standing']) peerMap.set(key, { id: key })
       // The phone holds only the standing doc and this month.
       Y.applyUpdate(mine.open('2026-11'), Y.encodeStateAsUpdate(peer.get('2026-11')!))
       Y.applyUpdate(mine.get(STANDING)!, Y.encodeStateAsUpdate(peer.get(STANDING)!))
-      const map = mine.getMap('entries')
+      const map = mine.getMap('signups')
       const live = liveCollection(map, Entry)
       expect([...live.ids()].sort()).toEqual(['2026-11-01|now', 'standing'])
       expect(map.has('2026-03-02|old')).toBe(false)
@@ -76,7 +76,7 @@ describe('a space split by month', () => {
   it('a deferred collection reads no record until something first reads it, then follows every change', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()
-      const map = space.getMap('entries')
+      const map = space.getMap('signups')
       map.set('a', { id: 'a' })
       map.set('bad', { wrong: true })
       const seen: string[] = []
@@ -95,7 +95,7 @@ describe('a space split by month', () => {
   it('a day of a grouped collection reads only that day’s records, and follows changes to that day alone', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()
-      const map = space.getMap('entries')
+      const map = space.getMap('signups')
       for (const day of ['2026-11-01', '2026-11-02']) for (const n of [1, 2]) map.set(`${day}|${n}`, { id: `${day}|${n}` })
       map.set('2026-11-01|bad', { wrong: true })
       const seen: string[] = []
@@ -121,7 +121,7 @@ describe('a space split by month', () => {
   it('one group of a live collection (a shift’s sign-ups) wakes only when a key joins or leaves that group', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()
-      const map = space.getMap('entries')
+      const map = space.getMap('signups')
       for (const key of ['s1|a', 's1|b', 's2|a']) map.set(key, { id: key })
       const live = liveCollection(map, Entry)
       const shown: string[][] = []
@@ -144,7 +144,7 @@ describe('a space split by month', () => {
   it('a group asked for before its month is shown fills in once the month is shown', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()
-      const map = space.getMap('entries')
+      const map = space.getMap('signups')
       for (const key of ['2026-11-02|a', '2026-12-01|a', '2026-12-01|b']) map.set(key, { id: key })
       const months = new ShownMonths(['2026-11'])
       const live = liveCollection(map, Entry, undefined, months, true)
@@ -161,10 +161,10 @@ describe('a space split by month', () => {
   it('ignores a key filed in the wrong doc (only a buggy or hostile peer writes one)', () => {
     createRoot((dispose) => {
       const space = new SpaceDocs()
-      const map = space.getMap('entries')
+      const map = space.getMap('signups')
       const live = liveCollection(map, Entry)
-      space.get(STANDING)!.getMap('entries').set('2026-11-01|misfiled', { id: '2026-11-01|misfiled' })
-      space.open('2026-11').getMap('entries').set('standing-key', { id: 'standing-key' })
+      space.get(STANDING)!.getMap('signups').set('2026-11-01|misfiled', { id: '2026-11-01|misfiled' })
+      space.open('2026-11').getMap('signups').set('standing-key', { id: 'standing-key' })
       map.set('2026-11-02|ok', { id: '2026-11-02|ok' })
       expect([...map.keys()]).toEqual(['2026-11-02|ok'])
       expect(map.size).toBe(1)

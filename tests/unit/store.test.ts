@@ -57,7 +57,7 @@ describe('store commands', () => {
 describe('reading one record\'s entries by key prefix', () => {
   it('finds entries written before, in the running transaction, and from a peer; forgets deleted ones', () => {
     const docs = new SpaceDocs()
-    const map = docs.getMap('entries')
+    const map = docs.getMap('signups')
     const entry = (id: string) => ({ id, text: id })
     const Schema = v.object({ id: v.string(), text: v.string() })
     const keys = (prefix: string) => readByPrefix(map, Schema, prefix).map((e) => e.id).sort()
@@ -70,7 +70,7 @@ describe('reading one record\'s entries by key prefix', () => {
       expect(keys('a|')).toEqual(['a|1', 'a|2'])
     })
     const peer = new SpaceDocs()
-    peer.getMap('entries').set('a|3', entry('a|3'))
+    peer.getMap('signups').set('a|3', entry('a|3'))
     copySpace(peer, docs)
     map.delete('a|1')
     expect(keys('a|')).toEqual(['a|2', 'a|3'])
@@ -162,7 +162,7 @@ describe('a phone reads only the months it shows', () => {
   it('skips entries of other months unread, and reads them when a screen asks for their month', () => {
     createRoot((dispose) => {
       const docs = new SpaceDocs()
-      const map = docs.getMap('entries')
+      const map = docs.getMap('signups')
       const Entry = v.object({ id: v.string() })
       for (const key of ['2026-10-31|a', '2026-11-01|b', '2026-03-02|c', 'standing']) map.set(key, { id: key })
       map.set('2026-03-03|bad', { id: 'wrong key' })
