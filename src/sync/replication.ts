@@ -1,6 +1,5 @@
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
+import { decodeMessage, encodeMessage, WIRE_VERSION, type WireMessage } from './wire'
 import { MAX_MESSAGE_BYTES, MAX_UPDATE_BYTES, noRefusals, topLevelNames, type TrafficRefusals } from './limits'
 
 // Replication of all of a space's docs (the standing doc and every month) over one
@@ -49,9 +48,6 @@ export class PeerOrigin {
   constructor(readonly peer: string) {}
 }
 
-const DIGESTS = 0
-const STATE = 1
-const DATA = 2
 /** More doc names than a space could hold in decades; a peer listing more is ignored past it. */
 const MAX_NAMES = 2000
 /** How long a device waits after taking data in before it says what it now holds. */
@@ -83,6 +79,8 @@ interface Peer extends Omit<PeerView, 'holds'> {
   /** New docs to announce to this peer. */
   announceBatch: Batch
   queue: Promise<void>
+  /** The protocol this peer speaks (sync/wire.ts): ours until it shows it speaks an older one. */
+  version: number
 }
 
 export interface ReplicatorOptions {
@@ -191,6 +189,7 @@ export class Replicator {
       id, send, device: '', label: '', connectedAt: this.now(), syncedAt: null,
       digests: new Map(), told: new Map(), queue: Promise.resolve(),
       stateBatch: { names: new Set(), timer: undefined }, announceBatch: { names: new Set(), timer: undefined },
+      version: WIRE_VERSION,
     }
     this.peers.set(id, peer)
     this.enqueue(peer, async () => this.sendDigests(peer, this.shelf.names()))
@@ -285,18 +284,13 @@ export class Replicator {
 
   // ---- sending
 
+  private send(peer: Peer, message: WireMessage): void {
+    peer.send(encodeMessage(message, peer.version))
+  }
+
   private async sendDigests(peer: Peer, names: DocName[]): Promise<void> {
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, DIGESTS)
-    encoding.writeVarString(encoder, this.options.self.device)
-    encoding.writeVarString(encoder, this.options.self.label)
-    const states = await Promise.all(names.map(async (name) => [name, (await this.shelf.state(name)).digest] as const))
-    encoding.writeVarUint(encoder, states.length)
-    for (const [name, digest] of states) {
-      encoding.writeVarString(encoder, name)
-      encoding.writeVarString(encoder, digest)
-    }
-    peer.send(encoding.toUint8Array(encoder))
+    const docs = await Promise.all(names.map(async (name): Promise<[string, string]> => [name, (await this.shelf.state(name)).digest]))
+    this.send(peer, { type: 'digests', device: this.options.self.device, label: this.options.self.label, docs })
   }
 
   /** Tells a peer what this device holds of a doc, unless it was told exactly that already. */
@@ -304,22 +298,12 @@ export class Replicator {
     const { stateVector, digest } = await this.shelf.state(name)
     if (!evenIfTold && peer.told.get(name) === digest) return
     peer.told.set(name, digest)
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, STATE)
-    encoding.writeVarString(encoder, name)
-    encoding.writeVarString(encoder, digest)
-    encoding.writeVarUint8Array(encoder, stateVector)
-    peer.send(encoding.toUint8Array(encoder))
+    this.send(peer, { type: 'state', name, digest, stateVector })
   }
 
   /** `held`: the sender's state vector, when it is known to cover the update (an answer to a peer's state). */
   private sendData(peer: Peer, name: DocName, update: Uint8Array, held?: Uint8Array): void {
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, DATA)
-    encoding.writeVarString(encoder, name)
-    encoding.writeVarUint8Array(encoder, update)
-    if (held) encoding.writeVarUint8Array(encoder, held)
-    peer.send(encoding.toUint8Array(encoder))
+    this.send(peer, { type: 'data', name, update, held: held ?? null })
     peer.syncedAt = this.now()
   }
 
@@ -362,17 +346,20 @@ export class Replicator {
 
   // ---- receiving
 
-  private async read(peer: Peer, message: Uint8Array): Promise<void> {
-    const decoder = decoding.createDecoder(message)
-    switch (decoding.readVarUint(decoder)) {
-      case DIGESTS: {
-        peer.device = decoding.readVarString(decoder).slice(0, 64)
-        peer.label = decoding.readVarString(decoder).slice(0, 64)
-        const count = decoding.readVarUint(decoder)
+  private async read(peer: Peer, bytes: Uint8Array): Promise<void> {
+    const { version, message } = decodeMessage(bytes)
+    if (version < peer.version) {
+      // An older build: from now on it is answered in its own protocol, and told again
+      // what this device holds (it could not read what was sent before).
+      peer.version = version
+      this.enqueue(peer, () => this.sendDigests(peer, this.shelf.names()))
+    }
+    switch (message.type) {
+      case 'digests': {
+        peer.device = message.device.slice(0, 64)
+        peer.label = message.label.slice(0, 64)
         const offered: [DocName, string][] = []
-        for (let i = 0; i < count; i++) {
-          const name = decoding.readVarString(decoder)
-          const digest = decoding.readVarString(decoder)
+        for (const [name, digest] of message.docs) {
           if (!this.validName(name)) continue
           if (peer.digests.size < MAX_NAMES || peer.digests.has(name)) peer.digests.set(name, digest)
           offered.push([name, digest])
@@ -388,10 +375,8 @@ export class Replicator {
         this.emit()
         return
       }
-      case STATE: {
-        const name = decoding.readVarString(decoder)
-        const digest = decoding.readVarString(decoder)
-        const stateVector = decoding.readVarUint8Array(decoder)
+      case 'state': {
+        const { name, digest, stateVector } = message
         if (!this.validName(name)) return
         const theirs = Y.decodeStateVector(stateVector)
         peer.digests.set(name, digest)
@@ -409,12 +394,10 @@ export class Replicator {
         await this.tellState(peer, name)
         return
       }
-      case DATA: {
-        const name = decoding.readVarString(decoder)
-        const update = decoding.readVarUint8Array(decoder)
+      case 'data': {
         // An answer to this device's state carries the sender's state vector (reading a
         // month's update through to learn it cost a joining phone a fifth of a second).
-        const held = decoding.hasContent(decoder) ? decoding.readVarUint8Array(decoder) : null
+        const { name, update, held } = message
         if (!this.wanted(name)) return
         if (update.length > MAX_UPDATE_BYTES) return this.refuse('oversize')
         // Before it is applied, stored or passed on. (A peer holding such junk from before
@@ -429,8 +412,6 @@ export class Replicator {
         this.stateSoon(peer, name)
         return
       }
-      default:
-        throw new Error('unknown replication message')
     }
   }
 }
