@@ -62,9 +62,11 @@ describe('two devices, one community, no central server', () => {
     await createCommunity(a.page, servers, '王主任', '幸福里社区')
     await postNotice(a.page, '要被删除的本机数据')
     const databases = () => a.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('neighbours-')).sort())
-    // Each space keeps a standing database and one per month it has opened.
+    // Each space keeps a standing database and one per month it has opened, named by
+    // community, space and room (sync/persistence.ts storeOf).
     const stored = await databases()
-    expect(stored.filter((name) => !name!.includes('.'))).toHaveLength(2)
+    expect(stored.filter((name) => !/\.\d{4}-\d{2}$/.test(name!))).toHaveLength(2)
+    expect(stored.every((name) => /\.(public|staff)\./.test(name!))).toBe(true)
     expect(stored.length).toBeGreaterThan(2)
 
     // The meal card number this person reserves with is remembered with the community.

@@ -1,5 +1,5 @@
 import { createMemo, For, Show } from 'solid-js'
-import { useCommunity } from '../common/community'
+import { useToday } from '../common/community'
 import { today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card, Kept } from '../common/components'
@@ -7,7 +7,7 @@ import { t, weekdayName } from '../common/i18n'
 
 /** On Today: the activities this person is going to or waiting for; promotions called out. */
 export function MyActivities() {
-  const { activities, actor } = useCommunity()
+  const { activities, actor } = useToday()
   const entries = createMemo(() => activities.mine(actor().id, today()).slice(0, 8))
   return (
     <Show when={entries().length > 0}>

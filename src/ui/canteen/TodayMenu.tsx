@@ -3,13 +3,13 @@ import { nowTime, today, type Day } from '../../domain/calendar'
 import { isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
 import { Card } from '../common/components'
 import { t } from '../common/i18n'
-import { useCommunity } from '../common/community'
+import { useToday } from '../common/community'
 
 /** One meal of one day, as residents see it. */
 export function MealLine(props: { day: Day; meal: Meal }) {
-  const { canteen } = useCommunity()
+  const { canteen } = useToday()
   const menu = () => canteen.menuOf(props.day, props.meal)
-  const seats = () => canteen.seatsOf(props.day, props.meal)
+  const left = () => canteen.seatsOf(props.day, props.meal).seatsLeft
   return (
     <Show when={menu()}>
       {(m) => (
@@ -19,8 +19,8 @@ export function MealLine(props: { day: Day; meal: Meal }) {
           </p>
           <p class="text-[0.9em] text-stone-700">
             {/* (Today's glance, made on an earlier day, has no count of this day's seats.) */}
-            <Show when={seats().seatsLeft !== undefined}>
-              {seats().seatsLeft > 0 ? t('canteen.seatsLeft', { count: seats().seatsLeft }) : t('canteen.full')}
+            <Show when={left() !== undefined}>
+              {(left() ?? 0) > 0 ? t('canteen.seatsLeft', { count: left() ?? 0 }) : t('canteen.full')}
               {' · '}
             </Show>
             {isPastCutoff(m(), today(), nowTime()) ? t('canteen.closed') : t('canteen.cutoff', { time: m().cutoff })}
@@ -34,7 +34,7 @@ export function MealLine(props: { day: Day; meal: Meal }) {
 
 /** On Today: what the canteen serves today, offline like everything else. */
 export function TodayMenu() {
-  const { canteen } = useCommunity()
+  const { canteen } = useToday()
   return (
     <Show when={MEALS.some((m) => canteen.menuOf(today(), m))}>
       <Card title={t('canteen.todayMenu')}>

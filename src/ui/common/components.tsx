@@ -2,7 +2,7 @@ import { createSignal, createUniqueId, For, onCleanup, onMount, Show, splitProps
 import { problemText, t } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
 import { hasDraft } from './drafts'
-import { useCommunity } from './community'
+import { useToday } from './community'
 
 // The few building blocks every screen uses: big touch targets (at least 48 px),
 // high contrast, labels above fields and problems said in words under them.
@@ -40,7 +40,7 @@ export function ProblemLine(props: { problem: ProblemKey | undefined }) {
  * disk: for the milliseconds before, "Saving…", since a browser killed then loses it.
  */
 export function Kept(props: ParentProps) {
-  const { sync } = useCommunity()
+  const { sync } = useToday()
   return <>{sync.saving() ? t('common.saving') : props.children}</>
 }
 

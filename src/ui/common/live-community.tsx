@@ -65,6 +65,7 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     canteen,
     /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
     shares: session.shares,
+    hasStaff: Boolean(staffCommands && staffCanteen && visits),
     /** Only where the device holds the staff space. */
     staff: staffCommands && staffCanteen && visits && {
       ...staffCommands,

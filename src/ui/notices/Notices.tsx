@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js'
 import type { NoticeDraft } from '../../domain/notices'
 import type { Problems } from '../../domain/validation'
 import { Button, Card, Confirm, Field } from '../common/components'
-import { StaffOnly, useCommunity, useStaff } from '../common/community'
+import { StaffOnly, useToday, useStaff } from '../common/community'
 import { hasDraft, restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
 
@@ -10,13 +10,13 @@ const NOTICE_PAGE = 10
 
 /** The community's notices on Today, newest first; staff post and withdraw them here. */
 export function Notices() {
-  const { notices, actor } = useCommunity()
+  const { notices, actor } = useToday()
   // The newest first, a page at a time: years of notices would otherwise all be laid
   // out before Today could scroll.
   const [shown, setShown] = createSignal(NOTICE_PAGE)
   return (
     <Card title={t('today.notices')}>
-      <StaffOnly>
+      <StaffOnly glance={<Button class="mb-3">{t('today.postNotice')}</Button>}>
         <NoticeForm />
       </StaffOnly>
       <Show when={notices.ids().length > 0} fallback={<p class="text-stone-700">{actor().staff ? t('today.noNoticesStaff') : t('today.noNotices')}</p>}>
@@ -34,7 +34,7 @@ export function Notices() {
 }
 
 function NoticeItem(props: { id: string }) {
-  const { notices } = useCommunity()
+  const { notices } = useToday()
   return (
     <Show when={notices.noticeOf(props.id)}>
       {(n) => (
@@ -45,7 +45,7 @@ function NoticeItem(props: { id: string }) {
           </Show>
           <div class="mt-1 flex items-center justify-between gap-2 text-[0.85em] text-stone-700">
             <span>{t('today.postedBy', { name: n().authorName || '—' })}</span>
-            <StaffOnly>
+            <StaffOnly glance={<Button variant="secondary">{t('today.withdraw')}</Button>}>
               <WithdrawNotice id={props.id} title={n().title} />
             </StaffOnly>
           </div>

@@ -7,7 +7,7 @@ import HeartHandshake from 'lucide-solid/icons/heart-handshake'
 import PartyPopper from 'lucide-solid/icons/party-popper'
 import HandHelping from 'lucide-solid/icons/hand-helping'
 import CircleUser from 'lucide-solid/icons/circle-user'
-import { StaffOnly, useCommunity } from '../common/community'
+import { StaffOnly, useToday } from '../common/community'
 import { t } from '../common/i18n'
 import { SyncBadge } from './SyncBadge'
 import { Today } from '../today/Today'
@@ -50,7 +50,7 @@ function CommunityName(props: { name: string }) {
 }
 
 export const Shell: Component = () => {
-  const community = useCommunity()
+  const community = useToday()
   const [tab, setTab] = createSignal<Route>(routeFromHash())
   const onHash = () => setTab(routeFromHash())
   window.addEventListener('hashchange', onHash)

@@ -1,4 +1,4 @@
-import { useCommunity } from '../common/community'
+import { useToday } from '../common/community'
 import { t } from '../common/i18n'
 import { now, timeAgo } from '../common/time'
 
@@ -7,7 +7,7 @@ import { now, timeAgo } from '../common/time'
 // space's story is told in full.
 
 export function SyncBadge() {
-  const { sync } = useCommunity()
+  const { sync } = useToday()
   const peers = () => sync.spaces[0]!.status().peers
   const unshared = () => sync.spaces.some((s) => s.status().unshared)
   const lastExchange = () => {

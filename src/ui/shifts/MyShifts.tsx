@@ -3,11 +3,11 @@ import { plusDays, today, weekdayOf } from '../../domain/calendar'
 import { isIn } from '../../domain/places'
 import { Card, Kept } from '../common/components'
 import { t, weekdayName } from '../common/i18n'
-import { useCommunity } from '../common/community'
+import { useToday } from '../common/community'
 
 /** Today's list of this person's coming shifts, with cancellations and bumps called out. */
 export function MyShifts() {
-  const { shifts, actor } = useCommunity()
+  const { shifts, actor } = useToday()
   // Cancellations stay listed for a week so nobody misses one.
   const entries = createMemo(() => shifts.mine(actor().id).filter((e) => e.view.shift.date >= (e.view.cancelled ? plusDays(today(), -7) : today())))
   return (

@@ -1,5 +1,5 @@
 import { lazy, Show } from 'solid-js'
-import { useCommunity } from '../common/community'
+import { useToday } from '../common/community'
 import { t } from '../common/i18n'
 import { Notices } from '../notices/Notices'
 import { TodayMenu } from '../canteen/TodayMenu'
@@ -15,7 +15,7 @@ const SealedVisits = lazy(() => visits().then((m) => ({ default: m.SealedVisits 
 
 /** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
-  const { actor, glance } = useCommunity()
+  const { actor, glance } = useToday()
   return (
     <div class="space-y-4">
       <Show when={actor().name}>

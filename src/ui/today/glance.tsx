@@ -5,8 +5,8 @@ import { plusDays, today, type Day } from '../../domain/calendar'
 import { MEALS } from '../../domain/canteen'
 import type { Language } from '../../sync/device'
 import type { SpaceSyncStatus } from '../../sync/activity'
-import { CommunityProvider } from '../common/community'
-import type { Community } from '../common/live-community'
+import { GlanceProvider } from '../common/community'
+import type { TodayView } from './view'
 import { setLanguage } from '../common/i18n'
 import { Shell } from '../shell/Shell'
 
@@ -22,9 +22,9 @@ const KEY = 'neighbours.glance'
 const DAYS = 7
 const NOTICES = 10
 
-type Menu = NonNullable<ReturnType<Community['canteen']['menuOf']>>
-type Notice = NonNullable<ReturnType<Community['notices']['noticeOf']>>
-type Place = { status: string; position: number }
+type Menu = NonNullable<ReturnType<TodayView['canteen']['menuOf']>>
+type Notice = NonNullable<ReturnType<TodayView['notices']['noticeOf']>>
+type Place = Pick<ReturnType<TodayView['shifts']['mine']>[number], 'status' | 'position'>
 
 export interface Glance {
   v: 1
@@ -46,8 +46,8 @@ export interface Glance {
   sync: { unshared: boolean; lastReceivedAt: number | null }
 }
 
-/** What Today showed, for the coming week, read from the live boards. */
-export function glanceOf(community: Community, device: { community: string; language: Language; largeText: boolean }): Glance {
+/** What Today showed, for the coming week, read from the live community. */
+export function glanceOf(community: TodayView, device: { community: string; language: Language; largeText: boolean }): Glance {
   const actor = community.actor()
   const from = today()
   const meals: Glance['meals'] = {}
@@ -70,7 +70,7 @@ export function glanceOf(community: Community, device: { community: string; lang
     name: community.name,
     from,
     actor,
-    staff: Boolean(community.staff),
+    staff: community.hasStaff,
     notices: { shown, count: ids.length },
     meals,
     shifts: community.shifts.mine(actor.id).map(({ view: { shift, cancelled }, status, position }) => ({ date: shift.date, start: shift.start, end: shift.end, title: shift.title, cancelled, status, position })),
@@ -129,17 +129,16 @@ function readGlance(day: Day): Glance | null {
 
 const idle: SpaceSyncStatus = { peers: 0, signalingConnected: 0, signalingServers: 0, lastReceivedAt: null, lastSentAt: null, lastLocalChangeAt: null, confirmedAt: null, unshared: false }
 
-/** The few parts of a community Today and the shell read, answered from the glance. */
-function glanceCommunity(glance: Glance): Community {
+/** What Today and the shell read, answered from the glance. */
+function glanceView(glance: Glance): TodayView {
   const meal = (day: Day, name: string) => glance.meals[`${day} ${name}`]
   const status: SpaceSyncStatus = { ...idle, ...glance.sync }
   const notices = new Map(glance.notices.shown)
-  const parts = {
+  return {
     glance: true,
     name: glance.name,
     actor: () => glance.actor,
-    // Staff tools on Today only take the staff board when tapped, and nothing here can be.
-    staff: glance.staff ? {} : null,
+    hasStaff: glance.staff,
     notices: {
       // As many ids as there are notices (for "N more"); only the newest, shown first, are real.
       ids: () => [...notices.keys(), ...Array<string>(Math.max(0, glance.notices.count - notices.size)).fill('')],
@@ -152,8 +151,6 @@ function glanceCommunity(glance: Glance): Community {
     },
     sync: { spaces: [{ status: () => status }], saving: () => false },
   }
-  // Today and the shell read only these (the glance e2e test draws Today from it); no command is reachable from an inert page.
-  return parts as unknown as Community
 }
 
 let shown: { element: HTMLElement; root: HTMLElement; dispose?: () => void } | null = null
@@ -184,9 +181,9 @@ export function showGlance(root: HTMLElement): Glance | null {
             return null
           }}
         >
-          <CommunityProvider community={glanceCommunity(glance)}>
+          <GlanceProvider today={glanceView(glance)}>
             <Shell />
-          </CommunityProvider>
+          </GlanceProvider>
         </ErrorBoundary>
       ),
       element,
