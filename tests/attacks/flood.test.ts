@@ -10,7 +10,7 @@ import { QUOTA } from '../../src/trust/signatures'
 import { FrameAssembler, splitIntoFrames } from '../../src/sync/chunking'
 import { MAX_MESSAGE_BYTES } from '../../src/sync/limits'
 import { MemoryShelf, Replicator } from '../../src/sync/replication'
-import { community, meet, MONTH, settle, TODAY, type Device } from './peers'
+import { community, communityWithShift, meet, MONTH, settle, TODAY, type Device } from './peers'
 
 // Hole 8: one peer could flood a device or a hub. Nothing bounded the size of a message
 // or an update, a peer could fill collections the app never reads (stored and relayed
@@ -53,13 +53,8 @@ const overQuota = (d: Device, author: string) => d.gate.refused().filter((r) => 
 
 describe('a resident floods a month with records', () => {
   it('past the quota every one of his records there is refused, on every device and in any order; at the quota none is', async () => {
-    const { staff, alice, bob, all } = await community()
-    const shift = publishShift(staff.docs, staff.clock, staff.person, draft, TODAY)
-    if (!shift.ok) throw new Error('no shift')
-    await settle(all)
-    meet(all)
-    await settle(all)
-    for (const d of [alice, bob]) expect(signUp(d.docs, d.clock, shift.value.id, d.person, d.person).ok).toBe(true)
+    const { staff, alice, bob, all, shiftId } = await communityWithShift(draft)
+    for (const d of [alice, bob]) expect(signUp(d.docs, d.clock, shiftId, d.person, d.person).ok).toBe(true)
     await settle(all)
     meet(all)
     await settle(all)

@@ -4,7 +4,8 @@ import type { Authority, TrustRole } from '../../src/domain/trust'
 import { recordBytes, type RecordScope } from '../../src/domain/trust'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
-import { readShiftData } from '../../src/store/shifts'
+import { publishShift, readShiftData } from '../../src/store/shifts'
+import type { ShiftDraft } from '../../src/domain/shifts'
 import { readCollection } from '../../src/store/collection'
 import { NoticeSchema } from '../../src/domain/notices'
 import { makeKeys, signRaw, type DeviceKeys } from '../../src/trust/keys'
@@ -77,6 +78,17 @@ export async function settle(devices: Device[]) {
     for (const d of devices) for (const map of Object.values(publicSpace(d.docs))) map.forEach(() => {})
     await Promise.all(devices.map((d) => d.gate.settled()))
   }
+}
+
+/** A community whose staff published one shift, met and settled: every device holds it. */
+export async function communityWithShift(draft: ShiftDraft) {
+  const c = await community()
+  const shift = publishShift(c.staff.docs, c.staff.clock, c.staff.person, draft, TODAY)
+  if (!shift.ok) throw new Error('no shift')
+  await settle(c.all)
+  meet(c.all)
+  await settle(c.all)
+  return { ...c, shiftId: shift.value.id }
 }
 
 export async function meetAndSettle(devices: Device[]) {

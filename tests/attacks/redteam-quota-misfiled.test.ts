@@ -4,11 +4,11 @@ import { datedId } from '../../src/domain/ids'
 import { entryKey } from '../../src/domain/places'
 import { recordBytes } from '../../src/domain/trust'
 import { publicSpace } from '../../src/store/layout'
-import { publishShift, signUp } from '../../src/store/shifts'
+import { signUp } from '../../src/store/shifts'
 import { REFUSED } from '../../src/store/space-docs'
 import { signRaw } from '../../src/trust/keys'
 import { QUOTA } from '../../src/trust/signatures'
-import { community, meet, MONTH, settle, TODAY } from './peers'
+import { communityWithShift, meet, MONTH, settle, TODAY } from './peers'
 
 // Red team: a resident hides a busy neighbour's records in a month. The per-author quota
 // counts every signed value in a month's shard, including keys filed in another month
@@ -23,17 +23,12 @@ const draft = { title: '送餐', category: 'delivery' as const, place: '食堂',
 
 describe('red team: copies of a victim\'s older records, misfiled into this month', () => {
   it('do not push the victim over quota: this month\'s records still show', async () => {
-    const { staff, alice, bob, all } = await community()
-    const shift = publishShift(staff.docs, staff.clock, staff.person, draft, TODAY)
-    if (!shift.ok) throw new Error('no shift')
+    const { staff, alice, bob, all, shiftId } = await communityWithShift(draft)
+    expect(signUp(bob.docs, bob.clock, shiftId, bob.person, bob.person).ok).toBe(true)
     await settle(all)
     meet(all)
     await settle(all)
-    expect(signUp(bob.docs, bob.clock, shift.value.id, bob.person, bob.person).ok).toBe(true)
-    await settle(all)
-    meet(all)
-    await settle(all)
-    const mine = entryKey(shift.value.id, 'bob')
+    const mine = entryKey(shiftId, 'bob')
     const shown = () => publicSpace(staff.docs).signups.get(mine)
     expect((shown() as { personId?: string }).personId).toBe('bob')
 
