@@ -28,7 +28,7 @@ async function liveAppGate(page: Page): Promise<() => () => void> {
 const menuIn = (page: Page, where: '#glance' | '#root') => page.locator(`${where} [data-testid=today-menu]`)
 
 describe('Today at a glance', () => {
-  it('shows Today from its glance at once, inert, then live; the next day it shows that day’s menu', async () => {
+  it('shows Today from its glance at once, holds a tap until it is live; the next day it shows that day’s menu', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     // No service worker: the test must see the page fetch the live app's script.
     const phone = cleanup.add(await launchDevice('glance', undefined, { blockServiceWorkers: true }), (d) => d.dispose())
@@ -47,22 +47,27 @@ describe('Today at a glance', () => {
     await page.locator('#glance').getByText('王主任').first().waitFor()
     expect(await page.locator('#root').isHidden()).toBe(true)
     await page.screenshot({ path: 'test-results/screens/glance-today.png' })
-    expect(await page.evaluate(() => (document.getElementById('glance') as HTMLElement).inert)).toBe(true)
-    // A tap on a tab does nothing while it is a glance.
+    // A button tapped on the glance does nothing yet, and says the app is starting.
+    await page.locator('#glance [data-testid=compose-notice]').click()
+    await page.locator('#glance [data-testid=glance-waiting]').waitFor()
+    expect(await page.locator('#glance [data-testid=notice-form]').count()).toBe(0)
+    // A tab tapped on the glance is remembered, not lost: nothing happens yet...
     const tab = await page.locator('#glance [data-testid=nav-shifts]').boundingBox()
     await page.mouse.click(tab!.x + tab!.width / 2, tab!.y + tab!.height / 2)
     expect(await page.evaluate(() => location.hash)).toBe('')
+    expect(await page.locator('#glance [data-testid=nav-shifts]').getAttribute('aria-busy')).toBe('true')
 
     release()
     await page.locator('#glance').waitFor({ state: 'detached', timeout: 10_000 })
     // Handed over by the live app, well before the glance would give up by itself (15 s).
     expect(await page.evaluate(() => performance.now())).toBeLessThan(14_000)
+    // ...and once the live app has taken over, that tab opens.
+    await page.waitForSelector('#root [data-testid=day-filter]')
+    expect(await page.evaluate(() => location.hash)).toBe('#/shifts')
+    await page.click('[data-testid=nav-today]')
     await menuIn(page, '#root').getByText('红烧肉、青菜').waitFor()
     expect(await page.locator('#root').isVisible()).toBe(true)
     await page.screenshot({ path: 'test-results/screens/live-today.png' })
-    // The live app works: a tab opens.
-    await page.click('[data-testid=nav-shifts]')
-    await page.waitForSelector('[data-testid=day-filter]')
 
     // Tomorrow morning, before anything has loaded: tomorrow's menu, from the same glance.
     await page.goto('about:blank')

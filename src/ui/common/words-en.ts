@@ -19,6 +19,7 @@ const en: Record<MessageKey, string> = {
   'common.copied': 'Copied',
   'common.saved': 'Saved',
   'common.saving': 'Saving…',
+  'common.starting': 'Opening, one moment…',
   'problem.required': 'Please fill this in',
   'problem.tooLong': 'This is too long; please shorten it',
   'problem.notFound': 'This record cannot be found; it may have been removed',

@@ -21,6 +21,7 @@ export const zh = {
   'common.copied': '已复制',
   'common.saved': '已保存',
   'common.saving': '正在保存…',
+  'common.starting': '正在打开，请稍候…',
   'problem.required': '请填写这一项',
   'problem.tooLong': '内容太长了，请删短一些',
   'problem.notFound': '找不到这条记录，可能已被删除',

@@ -7,7 +7,7 @@ import type { Language } from '../../sync/device'
 import type { SpaceSyncStatus } from '../../sync/activity'
 import { GlanceProvider } from '../common/community'
 import type { TodayView } from './view'
-import { setLanguage } from '../common/i18n'
+import { setLanguage, t } from '../common/i18n'
 import { Shell } from '../shell/Shell'
 
 // Today's glance. A cold start needs Yjs, the store and the session, and must read the
@@ -15,8 +15,9 @@ import { Shell } from '../shell/Shell'
 // what Today showed is kept (localStorage, for the coming week: menus by day, this
 // person's coming shifts and activities, the latest notices), and a start draws Today
 // from it at once, with the same components, through the same context. The live screen
-// replaces it as soon as the community has loaded (a moment later). The glance is
-// inert: nothing on it can be tapped, since there is nothing yet to act on.
+// replaces it as soon as the community has loaded (a moment later). Nothing on the
+// glance acts, since there is nothing yet to act on, but no tap is lost: a tab tapped
+// opens once the live app has taken over, and any other tap says the app is starting.
 
 const KEY = 'neighbours.glance'
 const DAYS = 7
@@ -149,11 +150,46 @@ function glanceView(glance: Glance): TodayView {
     activities: {
       mine: (_: string, from: Day) => glance.activities.filter((a) => a.date >= from).map(({ cancelled, status, position, ...activity }) => ({ view: { activity, cancelled }, status, position })),
     },
-    sync: { spaces: [{ status: () => status }], saving: () => false },
+    sync: { spaces: [{ status: () => status }], saving: () => false, savingRecord: () => false },
   }
 }
 
-let shown: { element: HTMLElement; root: HTMLElement; dispose?: () => void } | null = null
+let shown: { element: HTMLElement; root: HTMLElement; dispose?: () => void; stop: () => void; tab: string | null } | null = null
+
+/**
+ * Holds every tap and key on the glance: none reaches a component. A tab tapped is
+ * remembered (and shown chosen) for the live app to open; anything else is shown
+ * waiting, with a line that says the app is starting.
+ */
+function holdTaps(element: HTMLElement): () => void {
+  const said = document.createElement('p')
+  said.setAttribute('role', 'status')
+  said.dataset.testid = 'glance-waiting'
+  said.className = 'fixed inset-x-3 top-14 z-40 mx-auto max-w-md rounded-xl bg-stone-900 px-4 py-3 text-center font-semibold text-white shadow-lg'
+  const wait = (target: Element | null) => {
+    target?.setAttribute('aria-busy', 'true')
+    target?.classList.add('animate-pulse')
+    said.textContent = t('common.starting')
+    if (!said.isConnected) element.append(said)
+  }
+  const onTap = (event: Event) => {
+    event.preventDefault()
+    event.stopPropagation()
+    if (event.type !== 'click') return
+    const target = event.target instanceof Element ? event.target : null
+    const tab = target?.closest<HTMLAnchorElement>('a[href^="#/"]')
+    if (tab && shown) shown.tab = tab.getAttribute('href')
+    wait(tab ?? target?.closest('button, a, input, textarea, select, label') ?? null)
+  }
+  const onFocus = (event: FocusEvent) => (event.target as HTMLElement | null)?.blur?.()
+  const types = ['click', 'submit', 'keydown', 'beforeinput', 'auxclick'] as const
+  types.forEach((type) => element.addEventListener(type, onTap, true))
+  element.addEventListener('focusin', onFocus, true)
+  return () => {
+    types.forEach((type) => element.removeEventListener(type, onTap, true))
+    element.removeEventListener('focusin', onFocus, true)
+  }
+}
 
 /**
  * Draws Today from its glance, if one fits, while `root` (where the live app draws) stays
@@ -164,10 +200,10 @@ export function showGlance(root: HTMLElement): Glance | null {
   if (!glance) return null
   const element = document.createElement('div')
   element.id = 'glance'
-  element.inert = true
+  element.setAttribute('aria-busy', 'true')
   root.before(element)
   root.hidden = true
-  shown = { element, root }
+  shown = { element, root, stop: holdTaps(element), tab: null }
   document.documentElement.classList.toggle('large-text', glance.largeText)
   document.documentElement.lang = glance.language
   void setLanguage(glance.language).then(() => {
@@ -189,16 +225,19 @@ export function showGlance(root: HTMLElement): Glance | null {
       element,
     )
   }, dropGlance)
-  // Should the live app never load, the page is not left inert.
+  // Should the live app never load, the page is not left holding every tap.
   setTimeout(dropGlance, 15_000)
   return glance
 }
 
-/** Hands over to the live app: the glance goes and the live screen shows. */
+/** Hands over to the live app: the glance goes, the live screen shows, and a tab tapped meanwhile opens. */
 export function dropGlance(): void {
   if (!shown) return
+  const { tab } = shown
+  shown.stop()
   shown.dispose?.()
   shown.element.remove()
   shown.root.hidden = false
   shown = null
+  if (tab && location.hash !== tab) location.hash = tab
 }
