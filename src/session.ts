@@ -1,6 +1,7 @@
 import { createSignal, type Accessor } from 'solid-js'
 import { keptMonths, monthsAround, today, type Month } from './domain/calendar'
 import { spacesOf, type Membership, type SpaceKey, type SpaceKind } from './domain/community'
+import type { CollectionName } from './domain/collections'
 import { HybridClock } from './domain/hlc'
 import type { Member } from './domain/members'
 import type { Actor } from './domain/actor'
@@ -22,6 +23,7 @@ import type { SharedMark, SharedVisit } from './domain/shares'
 import type { Checked } from './domain/validation'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
+import { keepTabsInStep } from './sync/tabs'
 import { databaseName, deleteSpaceData, mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, storeOf, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
@@ -122,6 +124,8 @@ export interface CommunitySession {
    * or keeps it unsigned where a restarted device may not know it as its own.
    */
   saving: Accessor<boolean>
+  /** True while a record this device wrote (a new notice, shift, help request …) is not yet signed and on disk. */
+  savingRecord(collection: CollectionName, key: string): boolean
   /** Every doc of each space this device holds (open or only stored), sealed as one file. */
   saveFile(): Promise<Uint8Array<ArrayBuffer>>
   /** Merges a community file: open docs take it in, stored months are written without opening. */
@@ -308,24 +312,32 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     ? both.map((space) => (space.docs.gate = makeSignedRecords({ docs: space.docs, store: space.store, community: membership.id, space: space.kind, keys, firstDocs: [STANDING, thisMonth!] })))
     : []
   const flushed = () => Promise.all(both.flatMap((space) => [...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)
+  const ownSigned = () => Promise.all(checks.map((check) => check.ownSigned()))
   const [saving, setSaving] = createSignal(false)
+  // Each record a command wrote, until it is signed and on disk ("collection/key"): a
+  // new notice, shift or help request shows as saving in its list until then.
+  const [unsaved, setUnsaved] = createSignal<ReadonlySet<string>>(new Set())
   let writes = 0
   // The docs written since the last wait began: only they need to reach storage.
-  let written: { space: OpenSpace; name: DocName }[] = []
-  const wrote = (space: OpenSpace, name: DocName) => {
-    written.push({ space, name })
+  let written: { space: OpenSpace; name: DocName; record: string }[] = []
+  const wrote = (space: OpenSpace, name: DocName, record: string) => {
+    written.push({ space, name, record })
+    setUnsaved((records) => new Set(records).add(record))
     if (written.length > 1) return // one wait for all of a command's writes
     setSaving(true)
     queueMicrotask(() => {
       const docs = written
       written = []
       const write = ++writes
-      void Promise.all(checks.map((check) => check.ownSigned()))
+      void ownSigned()
         .then(() => Promise.all(docs.map(({ space, name }) => space.storage.get(name)?.flushed())))
+        .then(() => setUnsaved((records) => new Set([...records].filter((record) => !docs.some((doc) => doc.record === record)))))
         .finally(() => write === writes && setSaving(false))
     })
   }
-  both.forEach((space) => space.docs.onWrite((name) => wrote(space, name)))
+  both.forEach((space) => space.docs.onWrite((name, collection, key) => wrote(space, name, `${collection}/${key}`)))
+  // Other tabs of this device take in what it writes once it is signed and on disk (sync/tabs.ts).
+  const stopTabs = both.map((space) => keepTabsInStep(space.store, space.docs, () => ownSigned().then(() => Promise.all([...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)))
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)
@@ -493,6 +505,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     whenDrawn,
     flushed,
     saving,
+    savingRecord: (collection: string, key: string) => unsaved().has(`${collection}/${key}`),
     // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {
       const { sealFile } = await import('./sync/file')
@@ -514,6 +527,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         stopSettling()
         reservationsOn.dispose()
         trust.close()
+        stopTabs.forEach((stop) => stop())
         checks.forEach((check) => check.close())
         await Promise.all([closeSpace(pub), staff ? closeSpace(staff) : undefined, ...former.map(closeSpace)])
       })()

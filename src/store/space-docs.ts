@@ -71,7 +71,7 @@ export class SpaceDocs {
   private readonly docs = new Map<DocName, Y.Doc>()
   private readonly maps = new Map<string, SpaceMap>()
   private readonly openListeners = new Set<(name: DocName, doc: Y.Doc) => void>()
-  private readonly writeListeners = new Set<(docName: DocName) => void>()
+  private readonly writeListeners = new Set<(docName: DocName, collection: string, key: string) => void>()
   /** Set by the session in a community with signed records, before anything reads. */
   gate: Gate | null = null
   /** Whether a transaction's origin is this device's own storage loading a doc (set by the session): nothing there is a peer's replacement. */
@@ -110,7 +110,7 @@ export class SpaceDocs {
   }
 
   /** Called after each record a command writes on this device (not signing or healing, which write to shards). */
-  onWrite(listener: (docName: DocName) => void): () => void {
+  onWrite(listener: (docName: DocName, collection: string, key: string) => void): () => void {
     this.writeListeners.add(listener)
     return () => this.writeListeners.delete(listener)
   }
@@ -119,7 +119,7 @@ export class SpaceDocs {
   wrote(map: SpaceMap, key: string, value: unknown): void {
     this.gate?.written(map, key, value)
     const docName = docNameOf(key)
-    this.writeListeners.forEach((listener) => listener(docName))
+    this.writeListeners.forEach((listener) => listener(docName, map.name, key))
   }
 
   /** Every collection read or written so far. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
-import { activityCard, inviteLink, joinByLink, localDay, openShiftsWeekOf, postNotice, publishActivity, publishShift, shiftCard, useSignaling, waitForNotice } from './journeys'
+import type { Locator } from 'playwright-core'
+import { activityCard, aidCard, inviteLink, joinByLink, localDay, openShiftsWeekOf, postAidRequest, postNotice, publishActivity, publishShift, publishTodaysLunch, shiftCard, useSignaling, waitForNotice } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -63,4 +64,65 @@ describe('a killed browser', () => {
     await b.page.waitForSelector('#root [data-testid=community-name]')
     expect(await b.page.textContent('#root [data-testid=community-name]')).toBe('幸福里社区')
   })
+
+  it('a new notice, shift, activity, menu or help request shown as posted is on disk: killed right after, none is lost', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    let a: Device = await launchDevice('a')
+    cleanup.add(a.profileDir, async () => a.dispose())
+    const killAndRestart = async () => {
+      await a.kill()
+      a = await a.restart()
+      await a.page.goto(servers.appUrl)
+      await a.page.waitForSelector('#root [data-testid=community-name]')
+    }
+    /** Shown in its list as posted: there, with no "Saving…" beside it (the moment a person believes it). */
+    const shownPosted = async (item: Locator) => {
+      await item.waitFor()
+      await item.locator('[data-testid=saving]').waitFor({ state: 'detached' })
+    }
+    await a.page.goto(servers.appUrl)
+    await a.page.fill('input[name=displayName]', '王主任')
+    await a.page.fill('input[name=communityName]', '幸福里社区')
+    await a.page.click('[data-testid=create-community]')
+    await a.page.waitForSelector('[data-testid=community-name]')
+    const today = localDay()
+
+    for (let i = 1; i <= 20; i++) {
+      // postNotice returns once the notice's title shows alone: posted, no "Saving…".
+      await postNotice(a.page, `第${i}条公告`)
+      await killAndRestart()
+      await waitForNotice(a.page, `第${i}条公告`)
+    }
+    for (let i = 1; i <= 5; i++) {
+      await publishShift(a.page, { title: `帮厨${i}`, places: 2, date: today })
+      await openShiftsWeekOf(a.page, today)
+      await a.page.click(`[data-testid=day-filter] [data-value="${today}"]`)
+      await shownPosted(shiftCard(a.page, `帮厨${i}`))
+      await killAndRestart()
+      await openShiftsWeekOf(a.page, today)
+      await a.page.click(`[data-testid=day-filter] [data-value="${today}"]`)
+      await shiftCard(a.page, `帮厨${i}`).waitFor()
+    }
+    for (let i = 1; i <= 5; i++) {
+      await publishActivity(a.page, { title: `太极拳${i}`, category: 'dance', date: today, start: '23:50', end: '23:59' })
+      await shownPosted(activityCard(a.page, `太极拳${i}`))
+      await killAndRestart()
+      await a.page.click('[data-testid=nav-activities]')
+      await activityCard(a.page, `太极拳${i}`).waitFor()
+    }
+    for (let i = 1; i <= 5; i++) {
+      await publishTodaysLunch(a.page, [`第${i}版午餐`])
+      await shownPosted(a.page.locator(`#root [data-testid=meal-line][data-day="${today}"][data-meal=lunch]`, { hasText: `第${i}版午餐` }).first())
+      await killAndRestart()
+      await a.page.click('#root [data-testid=nav-today]')
+      await a.page.locator('#root [data-testid=today-menu]').getByText(`第${i}版午餐`).waitFor()
+    }
+    for (let i = 1; i <= 5; i++) {
+      await postAidRequest(a.page, `需要帮忙${i}`, '3号楼')
+      await shownPosted(aidCard(a.page, `需要帮忙${i}`))
+      await killAndRestart()
+      await a.page.click('[data-testid=nav-aid]')
+      await aidCard(a.page, `需要帮忙${i}`).waitFor()
+    }
+  }, 600_000)
 })

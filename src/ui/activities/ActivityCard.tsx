@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js'
 import { nowTime, today } from '../../domain/calendar'
 import { calendarText } from '../../domain/ics'
 import { statusOf } from '../../domain/places'
-import { Button, Chips, Confirm, Field, Kept, ProblemLine } from '../common/components'
+import { Button, Chips, Confirm, Field, Kept, ProblemLine, SavingMark } from '../common/components'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
@@ -48,7 +48,7 @@ export function ActivityCard(props: { id: string }) {
         >
           <Show when={!editing()} fallback={<StaffOnly><ActivityForm editing={v().activity} onDone={() => setEditing(false)} /></StaffOnly>}>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
-              <h3 class="text-xl font-bold text-stone-900">{v().activity.title}</h3>
+              <h3 class="text-xl font-bold text-stone-900">{v().activity.title}<SavingMark collection="activities" id={props.id} /></h3>
               <span class="rounded-full bg-sky-100 px-3 text-[0.85em] font-semibold text-sky-900">{t(`act.cat.${v().activity.category}`)}</span>
             </div>
             <p class="text-lg font-semibold">

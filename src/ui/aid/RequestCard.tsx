@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { today } from '../../domain/calendar'
 import { lostTake, type AidEventType } from '../../domain/aid'
-import { Button, Chips, Confirm, Field, Kept, ProblemLine, Select } from '../common/components'
+import { Button, Chips, Confirm, Field, Kept, ProblemLine, Select, SavingMark } from '../common/components'
 import { t } from '../common/i18n'
 import { AidForm } from './AidForm'
 import { requestFor, requestTitle } from './labels'
@@ -50,6 +50,7 @@ export function RequestCard(props: { id: string }) {
               <span class="rounded-full bg-red-700 px-3 text-white">{t('aid.urgency.urgent')}</span>
             </Show>
             <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}`)}</span>
+            <SavingMark collection="aidRequests" id={props.id} />
           </div>
           <h3 class="mt-1 text-xl font-bold text-stone-900">{requestTitle(i().request)}</h3>
           <p class="text-stone-800">

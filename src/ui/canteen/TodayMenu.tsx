@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js'
 import { nowTime, today, type Day } from '../../domain/calendar'
-import { isPastCutoff, MEALS, type Meal } from '../../domain/canteen'
-import { Card } from '../common/components'
+import { isPastCutoff, MEALS, menuKey, type Meal } from '../../domain/canteen'
+import { Card, SavingMark } from '../common/components'
 import { t } from '../common/i18n'
 import { useToday } from '../common/community'
 
@@ -16,6 +16,7 @@ export function MealLine(props: { day: Day; meal: Meal }) {
         <div class="py-2" data-testid="meal-line" data-meal={props.meal} data-day={props.day}>
           <p class="font-bold">
             {t(`meal.${props.meal}`)} · {m().dishes.join('、')}
+            <SavingMark collection="menus" id={menuKey(props.day, props.meal)} />
           </p>
           <p class="text-[0.9em] text-stone-700">
             {/* (Today's glance, made on an earlier day, has no count of this day's seats.) */}

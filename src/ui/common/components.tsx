@@ -1,6 +1,7 @@
 import { createSignal, createUniqueId, For, onCleanup, onMount, Show, splitProps, type JSX, type ParentProps } from 'solid-js'
 import { problemText, t } from './i18n'
 import type { ProblemKey } from '../../domain/validation'
+import type { CollectionName } from '../../domain/collections'
 import { hasDraft } from './drafts'
 import { useToday } from './community'
 
@@ -42,6 +43,22 @@ export function ProblemLine(props: { problem: ProblemKey | undefined }) {
 export function Kept(props: ParentProps) {
   const { sync } = useToday()
   return <>{sync.saving() ? t('common.saving') : props.children}</>
+}
+
+/**
+ * Beside a record in a list: "Saving…" while this device's new or changed record is not
+ * yet signed and on disk (milliseconds), so nothing shown as posted can be lost to a
+ * killed browser; nothing once it is.
+ */
+export function SavingMark(props: { collection: CollectionName; id: string }) {
+  const { sync } = useToday()
+  return (
+    <Show when={sync.savingRecord(props.collection, props.id)}>
+      <span role="status" data-testid="saving" class="ml-2 rounded bg-amber-100 px-1.5 text-[0.8em] font-semibold text-amber-900">
+        {t('common.saving')}
+      </span>
+    </Show>
+  )
 }
 
 /** A form's save button, with "Saved" beside it once it has been. */

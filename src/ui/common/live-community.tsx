@@ -85,6 +85,7 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
       refused: session.refused,
       /** True while a change just made is being signed and written to storage: a screen says it is kept only after. */
       saving: session.saving,
+      savingRecord: session.savingRecord,
     },
     /** Who holds which role, by the community's signed grants. */
     trust: session.trust.state,

@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import type { NoticeDraft } from '../../domain/notices'
 import type { Problems } from '../../domain/validation'
-import { Button, Card, Confirm, Field } from '../common/components'
+import { Button, Card, Confirm, Field, SavingMark } from '../common/components'
 import { StaffOnly, useToday, useStaff } from '../common/community'
 import { hasDraft, restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
@@ -16,7 +16,7 @@ export function Notices() {
   const [shown, setShown] = createSignal(NOTICE_PAGE)
   return (
     <Card title={t('today.notices')}>
-      <StaffOnly glance={<Button class="mb-3">{t('today.postNotice')}</Button>}>
+      <StaffOnly glance={<Button class="mb-3" data-testid="compose-notice">{t('today.postNotice')}</Button>}>
         <NoticeForm />
       </StaffOnly>
       <Show when={notices.ids().length > 0} fallback={<p class="text-stone-700">{actor().staff ? t('today.noNoticesStaff') : t('today.noNotices')}</p>}>
@@ -39,7 +39,7 @@ function NoticeItem(props: { id: string }) {
     <Show when={notices.noticeOf(props.id)}>
       {(n) => (
         <li class="py-3" data-testid="notice">
-          <h3 class="text-lg font-bold text-stone-900">{n().title}</h3>
+          <h3 class="text-lg font-bold text-stone-900">{n().title}<SavingMark collection="notices" id={props.id} /></h3>
           <Show when={n().body}>
             <p class="whitespace-pre-wrap text-stone-900">{n().body}</p>
           </Show>

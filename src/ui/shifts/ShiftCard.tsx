@@ -4,7 +4,7 @@ import { entryKey, isIn, statusOf } from '../../domain/places'
 import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
 import { stampTime } from '../../domain/places'
-import { Button, Confirm, Kept, ProblemLine, Select } from '../common/components'
+import { Button, Confirm, Kept, ProblemLine, Select, SavingMark } from '../common/components'
 import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { t } from '../common/i18n'
@@ -54,7 +54,7 @@ function ShiftDetails(props: { view: ShiftView }) {
   return (
     <>
       <div class="flex flex-wrap items-baseline justify-between gap-2">
-        <h3 class="text-xl font-bold text-stone-900">{shift().title}</h3>
+        <h3 class="text-xl font-bold text-stone-900">{shift().title}<SavingMark collection="shifts" id={shift().id} /></h3>
         <span class="rounded-full bg-amber-100 px-3 text-[0.85em] font-semibold text-amber-900">{t(`shift.cat.${shift().category}`)}</span>
       </div>
       <p class="text-lg font-semibold">

@@ -7,6 +7,7 @@ import type { Shift } from '../../domain/shifts'
 import type { Activity } from '../../domain/activities'
 import type { PlaceStatus } from '../../domain/places'
 import type { SpaceSyncStatus } from '../../sync/activity'
+import type { CollectionName } from '../../domain/collections'
 
 // What Today and the shell read, and nothing more. The live community satisfies it, and
 // so does Today's glance (today/glance.tsx), drawn from localStorage before the live
@@ -28,5 +29,10 @@ export interface TodayView {
   }
   shifts: { mine: (personId: string) => { view: { shift: Pick<Shift, 'date' | 'start' | 'end' | 'title'>; cancelled: boolean }; status: PlaceStatus; position: number }[] }
   activities: { mine: (personId: string, from: Day) => { view: { activity: Pick<Activity, 'date' | 'start' | 'title'>; cancelled: boolean }; status: PlaceStatus; position: number }[] }
-  sync: { spaces: readonly { status: Accessor<SpaceSyncStatus> }[]; saving: Accessor<boolean> }
+  sync: {
+    spaces: readonly { status: Accessor<SpaceSyncStatus> }[]
+    saving: Accessor<boolean>
+    /** A record this device wrote that is not yet signed and on disk. */
+    savingRecord: (collection: CollectionName, key: string) => boolean
+  }
 }
