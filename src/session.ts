@@ -337,7 +337,14 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   }
   both.forEach((space) => space.docs.onWrite((name, collection, key) => wrote(space, name, `${collection}/${key}`)))
   // Other tabs of this device take in what it writes once it is signed and on disk (sync/tabs.ts).
-  const stopTabs = both.map((space) => keepTabsInStep(space.store, space.docs, () => ownSigned().then(() => Promise.all([...space.storage.values()].map((part) => part.flushed()))).then(() => undefined)))
+  const stopTabs = both.map((space) =>
+    keepTabsInStep(
+      space.store,
+      space.docs,
+      () => ownSigned().then(() => Promise.all([...space.storage.values()].map((part) => part.flushed()))).then(() => undefined),
+      (name) => space.storage.get(name)?.whenLoaded ?? Promise.resolve(),
+    ),
+  )
   // Each feature's live views feed every stamp they see into the clock, so what this
   // device does next is ordered after everything it has seen.
   const members = liveMembers(pub.docs, clock)

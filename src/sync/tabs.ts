@@ -24,9 +24,10 @@ const isTabMessage = (data: unknown): data is TabMessage =>
 /**
  * Keeps the open docs of one space in step with the same space in other tabs. `store`
  * names the space on this device (sync/persistence.ts storeOf); `settled` resolves once
- * what this device wrote so far is signed and on disk. Returns the stop.
+ * what this device wrote so far is signed and on disk; `loaded`, once a doc has read
+ * what was stored. Returns the stop.
  */
-export function keepTabsInStep(store: string, docs: SpaceDocs, settled: () => Promise<void>): () => void {
+export function keepTabsInStep(store: string, docs: SpaceDocs, settled: () => Promise<void>, loaded: (name: string) => Promise<void>): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => {}
   const channel = new BroadcastChannel(`neighbours.tabs.${store}`)
   // This tab's own updates per doc, sent together once they are signed and on disk.
@@ -45,21 +46,24 @@ export function keepTabsInStep(store: string, docs: SpaceDocs, settled: () => Pr
         if (waiting.size > 0) send()
       })
   }
-  const stopOpen = docs.onOpen((name, doc) => {
-    doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
-      // Only what this device wrote (its own transactions): what is read from disk, or
-      // taken from a peer, a file or another tab, comes in as an applied update.
-      if (!transaction.local) return
-      waiting.set(name, [...(waiting.get(name) ?? []), update])
-      send()
-    })
-  })
+  const onUpdate = (name: string) => (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    // Only what this device wrote (its own transactions): what is read from disk, or
+    // taken from a peer, a file or another tab, comes in as an applied update.
+    if (!transaction.local) return
+    waiting.set(name, [...(waiting.get(name) ?? []), update])
+    send()
+  }
+  // Listened to once loaded: with an update listener while a doc loads, Yjs would encode
+  // all it read from disk once more (a month's doc, over a second on a cheap phone).
+  let stopped = false
+  const stopOpen = docs.onOpen((name, doc) => void loaded(name).then(() => stopped || doc.on('update', onUpdate(name))))
   channel.onmessage = (event: MessageEvent<unknown>) => {
     if (!isTabMessage(event.data)) return
     const doc = docs.get(event.data.name)
     if (doc) Y.applyUpdate(doc, event.data.update, FROM_TAB)
   }
   return () => {
+    stopped = true
     stopOpen()
     channel.close()
   }
