@@ -315,14 +315,29 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const ownSigned = () => Promise.all(checks.map((check) => check.ownSigned()))
   const [saving, setSaving] = createSignal(false)
   // Each record a command wrote, until it is signed and on disk ("collection/key"): a
-  // new notice, shift or help request shows as saving in its list until then.
-  const [unsaved, setUnsaved] = createSignal<ReadonlySet<string>>(new Set())
+  // new notice, shift or help request shows as saving in its list until then. A signal
+  // per record a screen asks about, so a write wakes only its own mark.
+  // (Counted: a record written again before the first write is on disk stays saving.)
+  const unsaved = new Map<string, number>()
+  const marks = new Map<string, [Accessor<boolean>, (saving: boolean) => void]>()
+  const markSaving = (record: string, saving: boolean) => {
+    const count = (unsaved.get(record) ?? 0) + (saving ? 1 : -1)
+    if (count > 0) unsaved.set(record, count)
+    else unsaved.delete(record)
+    marks.get(record)?.[1](count > 0)
+  }
+  const savingRecord = (collection: CollectionName, key: string): boolean => {
+    const record = `${collection}/${key}`
+    let mark = marks.get(record)
+    if (!mark) marks.set(record, (mark = createSignal(unsaved.has(record))))
+    return mark[0]()
+  }
   let writes = 0
   // The docs written since the last wait began: only they need to reach storage.
   let written: { space: OpenSpace; name: DocName; record: string }[] = []
   const wrote = (space: OpenSpace, name: DocName, record: string) => {
     written.push({ space, name, record })
-    setUnsaved((records) => new Set(records).add(record))
+    markSaving(record, true)
     if (written.length > 1) return // one wait for all of a command's writes
     setSaving(true)
     queueMicrotask(() => {
@@ -331,7 +346,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
       const write = ++writes
       void ownSigned()
         .then(() => Promise.all(docs.map(({ space, name }) => space.storage.get(name)?.flushed())))
-        .then(() => setUnsaved((records) => new Set([...records].filter((record) => !docs.some((doc) => doc.record === record)))))
+        .then(() => docs.forEach(({ record }) => markSaving(record, false)))
         .finally(() => write === writes && setSaving(false))
     })
   }
@@ -512,7 +527,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     whenDrawn,
     flushed,
     saving,
-    savingRecord: (collection: string, key: string) => unsaved().has(`${collection}/${key}`),
+    savingRecord,
     // The file format loads when a file is made or read, not with the first screen.
     async saveFile() {
       const { sealFile } = await import('./sync/file')
