@@ -6,26 +6,38 @@ import { activityCard, aidCard, inviteLink, joinByLink, localDay, openShiftsWeek
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
 
+/** A staff phone that has just created a community, and a way to kill its browser and start it again. */
+async function killablePhone() {
+  const servers = cleanup.add(await startServers(), (s) => s.stop())
+  let device: Device = await launchDevice('a')
+  cleanup.add(device.profileDir, async () => device.dispose())
+  await device.page.goto(servers.appUrl)
+  await device.page.fill('input[name=displayName]', '王主任')
+  await device.page.fill('input[name=communityName]', '幸福里社区')
+  await device.page.click('[data-testid=create-community]')
+  await device.page.waitForSelector('[data-testid=community-name]')
+  const killAndRestart = async () => {
+    await device.kill()
+    device = await device.restart()
+    await device.page.goto(servers.appUrl)
+    // The live app's (#root), not Today's glance, which comes from localStorage, not IndexedDB.
+    await device.page.waitForSelector('#root [data-testid=community-name]')
+  }
+  return {
+    servers,
+    killAndRestart,
+    get page() {
+      return device.page
+    },
+  }
+}
+
 // What the screen said was saved is there after the browser is killed (SIGKILL, no
 // time to flush), as a phone's system kills a browser in the background.
 describe('a killed browser', () => {
   it('keeps a community just created, a notice, a sign-up, an RSVP, and a community just joined', async () => {
-    const servers = cleanup.add(await startServers(), (s) => s.stop())
-    let a: Device = await launchDevice('a')
-    cleanup.add(a.profileDir, async () => a.dispose())
-    const killAndRestart = async () => {
-      await a.kill()
-      a = await a.restart()
-      await a.page.goto(servers.appUrl)
-      // The live app's (#root), not Today's glance, which comes from localStorage, not IndexedDB.
-      await a.page.waitForSelector('#root [data-testid=community-name]')
-    }
-
-    await a.page.goto(servers.appUrl)
-    await a.page.fill('input[name=displayName]', '王主任')
-    await a.page.fill('input[name=communityName]', '幸福里社区')
-    await a.page.click('[data-testid=create-community]')
-    await a.page.waitForSelector('[data-testid=community-name]')
+    const a = await killablePhone()
+    const { servers, killAndRestart } = a
     await killAndRestart()
     expect(await a.page.textContent('#root [data-testid=community-name]')).toBe('幸福里社区')
 
@@ -66,25 +78,13 @@ describe('a killed browser', () => {
   })
 
   it('a new notice, shift, activity, menu or help request shown as posted is on disk: killed right after, none is lost', async () => {
-    const servers = cleanup.add(await startServers(), (s) => s.stop())
-    let a: Device = await launchDevice('a')
-    cleanup.add(a.profileDir, async () => a.dispose())
-    const killAndRestart = async () => {
-      await a.kill()
-      a = await a.restart()
-      await a.page.goto(servers.appUrl)
-      await a.page.waitForSelector('#root [data-testid=community-name]')
-    }
+    const a = await killablePhone()
+    const { killAndRestart } = a
     /** Shown in its list as posted: there, with no "Saving…" beside it (the moment a person believes it). */
     const shownPosted = async (item: Locator) => {
       await item.waitFor()
       await item.locator('[data-testid=saving]').waitFor({ state: 'detached' })
     }
-    await a.page.goto(servers.appUrl)
-    await a.page.fill('input[name=displayName]', '王主任')
-    await a.page.fill('input[name=communityName]', '幸福里社区')
-    await a.page.click('[data-testid=create-community]')
-    await a.page.waitForSelector('[data-testid=community-name]')
     const today = localDay()
 
     for (let i = 1; i <= 20; i++) {
