@@ -24,7 +24,7 @@ import type { Checked } from './domain/validation'
 import type { Writer } from './store/collection'
 import { liveTrust } from './store/trust'
 import { keepTabsInStep } from './sync/tabs'
-import { databaseName, deleteSpaceData, mergeUpdate, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, storeOf, type SpaceStorage } from './sync/persistence'
+import { databaseName, deleteSpaceData, homeOf, mergeIntoDoc, persistSpace, readStoredDoc, storedMonths, storeIntoDoc, storeOf, type SpaceStorage } from './sync/persistence'
 import type { FileProblem, FileSpace } from './sync/file'
 import { idleStatus, loadActivity, type SpaceSyncStatus } from './sync/activity'
 import type { SpaceSync } from './sync/transport'
@@ -175,20 +175,16 @@ async function spaceDocs(space: OpenSpace): Promise<Map<DocName, Uint8Array>> {
 
 const FROM_FILE = 'file'
 
-/** Into the open doc (screens and peers see it at once), or into storage for a month not open. */
+/** Each doc wherever it is (mergeIntoDoc): open ones show it at once and tell peers; stored ones are told to the shelf. */
 async function mergeIntoSpace(space: OpenSpace, docs: Map<DocName, Uint8Array>): Promise<number> {
   let changed = 0
+  const home = homeOf(space.docs, space.storage, space.store)
   for (const [name, update] of docs) {
-    const open = space.docs.get(name)
     // A file that replaces a signed record goes through the open doc, where the gate sees it (replacesSigned).
     const declines = space.docs.gate ? (doc: Y.Doc) => replacesSigned(doc, update) : undefined
-    const stored = open ? mergeUpdate(open, update, FROM_FILE) : await storeIntoDoc(docRoom(space.store, name), update, undefined, declines)
-    if (stored === 'declined') {
-      const opened = space.docs.open(name)
-      await space.storage.get(name)?.whenLoaded
-      if (mergeUpdate(opened, update, FROM_FILE)) changed++
-    } else if (stored) changed++
-    if (!open) space.shelf?.written(name)
+    const merged = await mergeIntoDoc(home, name, update, FROM_FILE, declines && { declines })
+    if (merged.changed) changed++
+    if (!merged.open) space.shelf?.written(name)
   }
   return changed
 }
@@ -237,20 +233,7 @@ function openSpace(kind: SpaceKind, key: SpaceKey, { community, signaling, trans
   // Peers are met once what this device holds of the standing doc is loaded.
   void Promise.all([storage.get(STANDING)!.whenLoaded, transport]).then(async ([, { connectSpace, makeSpaceShelf, sendOnly }]) => {
     if (space.closed) return
-    const held = {
-      opened: docs.opened,
-      onOpen: (listener: (name: DocName, ydoc: Y.Doc) => void) => docs.onOpen(listener),
-      whenLoaded: (name: DocName) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
-      isFromStorage: (name: DocName, origin: unknown) => storage.get(name)?.isFromStorage(origin) ?? false,
-      flushed: (name: DocName) => storage.get(name)?.flushed() ?? Promise.resolve(),
-    }
-    // What replaces a signed record in a month only stored is let in through the opened doc, past the gate (a hub checks nothing).
-    const openForGate = async (name: DocName) => {
-      const doc = docs.open(name)
-      await storage.get(name)?.whenLoaded
-      return doc
-    }
-    const shelf = await makeSpaceShelf({ store, docStore: (name) => docRoom(store, name), standing: STANDING, docs: held, keeps, ...(hub ? {} : { openForGate }) })
+    const shelf = await makeSpaceShelf({ store, standing: STANDING, docs: homeOf(docs, storage, store), keeps, gated: !hub })
     if (space.closed) return shelf.close()
     space.shelf = shelf
     const sync = connectSpace({ room: key.room, secret: key.secret, signaling, shelf: left ? sendOnly(shelf) : shelf, self, relay: hub && !left, isDocName: (name) => isDocNameNear(name) })

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { forgetChecks } from '../trust/gate/memory'
+import { docRoom, type SpaceDocs } from '../store/space-docs'
 
 // Each doc of a space (standing, and each month) lives in its own IndexedDB
 // database, named by its community, space and room (`storeOf`). Writes go to the Y.Doc first and y-indexeddb stores
@@ -106,6 +107,73 @@ export const storeIntoDoc = (store: string, update: Uint8Array, afterwards?: (do
     await afterwards?.(doc)
     return true
   })
+
+/** Where one space's docs are: open on a screen (stored by y-indexeddb as they change) or only in their databases. */
+export interface DocHome {
+  /** The doc if a screen has opened it (loaded or not yet). */
+  opened(name: string): Y.Doc | undefined
+  /** The names of the docs open now. */
+  openNames(): Iterable<string>
+  /** Opens it now (what the gate must see goes through an open doc). */
+  open(name: string): Y.Doc
+  /** Called for every doc open now and every doc opened later. */
+  onOpen(listener: (name: string, doc: Y.Doc) => void): () => void
+  /** Resolves once an open doc holds what was stored for it. */
+  whenLoaded(name: string): Promise<void>
+  /** Whether an update was a load from this device's storage (not a change). */
+  isFromStorage(name: string, origin: unknown): boolean
+  /** Resolves once an open doc's changes so far are written. */
+  flushed(name: string): Promise<void>
+  /** The doc's database (`docRoom(store, name)`). */
+  database(name: string): string
+}
+
+/** A space's docs (store/space-docs.ts), each stored as `persistSpace` stores it once opened. */
+export function homeOf(docs: Pick<SpaceDocs, 'get' | 'open' | 'opened' | 'onOpen'>, storage: ReadonlyMap<string, SpaceStorage>, store: string): DocHome {
+  return {
+    opened: (name) => docs.get(name),
+    openNames: () => docs.opened.keys(),
+    open: (name) => docs.open(name),
+    onOpen: (listener) => docs.onOpen(listener),
+    whenLoaded: (name) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
+    isFromStorage: (name, origin) => storage.get(name)?.isFromStorage(origin) ?? false,
+    flushed: (name) => storage.get(name)?.flushed() ?? Promise.resolve(),
+    database: (name) => docRoom(store, name),
+  }
+}
+
+export interface MergeOptions {
+  /** Runs work on the stored doc in turn with other work on it (a read must not overlap a write). */
+  inTurn?: <T>(work: () => Promise<T>) => Promise<T>
+  /** Sees the stored doc after the update is written, while it is loaded. */
+  afterwards?: (doc: Y.Doc) => Promise<void>
+  /** Whether the update must go through the open doc instead (it replaces a signed record: replacesSigned). */
+  declines?: (doc: Y.Doc) => boolean
+}
+
+/**
+ * Merges an update into one doc of a space, wherever the doc is: open, being opened,
+ * or only stored. It is the one way in for what peers and files bring. Resolves once
+ * it is written. `changed`: it brought something new; `open`: an open doc took it (its
+ * update listeners heard it), else only the database did. A doc a screen opened while
+ * the update was being stored may have read its database first, so it is given the
+ * update too: a month opened while it arrives shows what arrived.
+ */
+export async function mergeIntoDoc(home: DocHome, name: string, update: Uint8Array, origin: unknown, { inTurn = (work) => work(), afterwards, declines }: MergeOptions = {}): Promise<{ changed: boolean; open: boolean }> {
+  const intoOpen = async (doc: Y.Doc) => {
+    await home.whenLoaded(name)
+    const changed = mergeUpdate(doc, update, origin)
+    await home.flushed(name)
+    return { changed, open: true }
+  }
+  const open = home.opened(name)
+  if (open) return intoOpen(open)
+  const stored = await inTurn(() => storeIntoDoc(home.database(name), update, afterwards, declines))
+  if (stored === 'declined') return intoOpen(home.open(name))
+  const openedSince = home.opened(name)
+  if (openedSince) return { ...(await intoOpen(openedSince)), changed: stored }
+  return { changed: stored, open: false }
+}
 
 /** Applies an update; true if the doc changed (new items or new deletions, as a snapshot tells). */
 export function mergeUpdate(doc: Y.Doc, update: Uint8Array, origin?: unknown): boolean {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { stateOf, type DocName, type DocState, type PeerOrigin, type Shelf } from './replication'
-import { recordedState, recordState, storedMonths, storeIntoDoc, withStoredDoc } from './persistence'
+import { mergeIntoDoc, recordedState, recordState, storedMonths, withStoredDoc, type DocHome } from './persistence'
 import { replacesSigned } from '../trust/signatures'
 
 // What a device holds of one space, for replication: the docs open on screen (in
@@ -9,17 +9,6 @@ import { replacesSigned } from '../trust/signatures'
 // and what peers send for it is written straight to its database: a month received
 // in the background never reaches a screen or stays in memory. Only each stored
 // doc's state vector and digest are kept, to answer the next peer quickly.
-
-export interface OpenDocs {
-  readonly opened: ReadonlyMap<DocName, Y.Doc>
-  onOpen(listener: (name: DocName, doc: Y.Doc) => void): () => void
-  /** Resolves once an open doc holds what was stored for it. */
-  whenLoaded(name: DocName): Promise<void>
-  /** Whether an update was a load from this device's storage (not a change). */
-  isFromStorage(name: DocName, origin: unknown): boolean
-  /** Resolves once an open doc's changes so far are written. */
-  flushed(name: DocName): Promise<void>
-}
 
 type Listener = (name: DocName, update: Uint8Array, origin: unknown) => void
 
@@ -31,21 +20,20 @@ export interface SpaceShelf extends Shelf {
 }
 
 export interface ShelfPlan {
-  /** Where the space is stored (persistence.ts `storeOf`); a doc's database is named by `docStore(name)`. */
+  /** Where the space is stored (persistence.ts `storeOf`). */
   store: string
-  docStore: (name: DocName) => string
   standing: DocName
-  docs: OpenDocs
+  docs: DocHome
   keeps: (name: DocName) => boolean
   /**
-   * Opens a doc for the signature gate and resolves once it has loaded: an update that
-   * replaces a signed record in a doc only stored goes there instead (see
-   * replacesSigned). Without it (a hub, which checks nothing), every update is stored.
+   * Whether a signature gate checks the open docs: then an update that replaces a
+   * signed record in a doc only stored goes through the opened doc instead, where the
+   * gate sees it (replacesSigned). A hub checks nothing, and stores every update.
    */
-  openForGate?: (name: DocName) => Promise<Y.Doc>
+  gated: boolean
 }
 
-export async function makeSpaceShelf({ store, docStore, standing, docs, keeps, openForGate }: ShelfPlan): Promise<SpaceShelf> {
+export async function makeSpaceShelf({ store, standing, docs, keeps, gated }: ShelfPlan): Promise<SpaceShelf> {
   const stored = new Set<DocName>([standing, ...(await storedMonths(store))])
   const states = new Map<DocName, DocState>()
   const listeners = new Set<Listener>()
@@ -75,16 +63,17 @@ export async function makeSpaceShelf({ store, docStore, standing, docs, keeps, o
   })
 
   const openLoaded = async (name: DocName): Promise<Y.Doc | undefined> => {
-    const doc = docs.opened.get(name)
+    const doc = docs.opened(name)
     if (doc) await docs.whenLoaded(name)
     return doc
   }
+  const docStore = (name: DocName) => docs.database(name)
 
   return {
-    names: () => [...new Set([...stored, ...docs.opened.keys()])],
-    holds: (name) => stored.has(name) || docs.opened.has(name),
+    names: () => [...new Set([...stored, ...docs.openNames()])],
+    holds: (name) => stored.has(name) || docs.opened(name) !== undefined,
     keeps,
-    shown: (name) => docs.opened.has(name),
+    shown: (name) => docs.opened(name) !== undefined,
     async state(name) {
       const open = await openLoaded(name)
       if (open) return stateOf(open)
@@ -107,29 +96,20 @@ export async function makeSpaceShelf({ store, docStore, standing, docs, keeps, o
       return inTurn(name, () => withStoredDoc(docStore(name), (doc) => Y.encodeStateAsUpdate(doc, stateVector)))
     },
     async apply(name, update, origin: PeerOrigin) {
-      const open = await openLoaded(name)
       // Resolves once written: only then may this device tell the sender it holds it.
-      if (open) {
-        Y.applyUpdate(open, update, origin)
-        return docs.flushed(name)
-      }
       const noteState = async (doc: Y.Doc) => {
         const state = storedState(doc)
         states.set(name, state)
         await recordState(docStore(name), state)
       }
-      const declines = openForGate && ((doc: Y.Doc) => replacesSigned(doc, update))
-      const result = await inTurn(name, () => storeIntoDoc(docStore(name), update, noteState, declines))
-      if (result === 'declined') {
-        const doc = await openForGate!(name)
-        Y.applyUpdate(doc, update, origin)
-        return docs.flushed(name)
-      }
-      if (result) stored.add(name)
-      // Opened on a screen while this was being written: it may have read the database first.
-      const openedSince = docs.opened.get(name)
-      if (openedSince) Y.applyUpdate(openedSince, update, origin)
-      else emit(name, update, origin)
+      const { changed, open } = await mergeIntoDoc(docs, name, update, origin, {
+        inTurn: (work) => inTurn(name, work),
+        afterwards: noteState,
+        ...(gated ? { declines: (doc: Y.Doc) => replacesSigned(doc, update) } : {}),
+      })
+      if (changed) stored.add(name)
+      // An open doc's listener (above) passed it on; a stored one's is passed on here.
+      if (!open) emit(name, update, origin)
     },
     onChange(listener) {
       listeners.add(listener)
@@ -143,7 +123,8 @@ export async function makeSpaceShelf({ store, docStore, standing, docs, keeps, o
       stopOpen()
       watched.forEach(([doc, onUpdate]) => doc.off('update', onUpdate))
       listeners.clear()
-      for (const [name, doc] of docs.opened) {
+      for (const name of [...docs.openNames()]) {
+        const doc = docs.opened(name)!
         await docs.whenLoaded(name)
         await recordState(docStore(name), storedState(doc)).catch(() => undefined)
       }

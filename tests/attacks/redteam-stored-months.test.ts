@@ -5,7 +5,7 @@ import { editShift, findShift, publishShift } from '../../src/store/shifts'
 import { docRoom, SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
 import { makeSignedRecords } from '../../src/trust/signatures'
-import { persistSpace, type SpaceStorage } from '../../src/sync/persistence'
+import { homeOf, persistSpace, type SpaceStorage } from '../../src/sync/persistence'
 import { makeSpaceShelf } from '../../src/sync/shelf'
 import { PeerOrigin } from '../../src/sync/replication'
 import { community, memoryOf, TODAY, type Device } from './peers'
@@ -32,24 +32,7 @@ async function phone(d: Device, room: string, authority: Parameters<Device['gate
   const storage = new Map<string, SpaceStorage>()
   docs.onOpen((name, ydoc) => storage.set(name, persistSpace(ydoc, docRoom(room, name))))
   await storage.get(STANDING)!.whenLoaded
-  const shelf = await makeSpaceShelf({
-    store: room,
-    docStore: (name) => docRoom(room, name),
-    standing: STANDING,
-    docs: {
-      opened: docs.opened,
-      onOpen: (listener) => docs.onOpen(listener),
-      whenLoaded: (name) => storage.get(name)?.whenLoaded ?? Promise.resolve(),
-      isFromStorage: (name, origin) => storage.get(name)?.isFromStorage(origin) ?? false,
-      flushed: (name) => storage.get(name)?.flushed() ?? Promise.resolve(),
-    },
-    keeps: () => true,
-    openForGate: async (name) => {
-      const doc = docs.open(name)
-      await storage.get(name)!.whenLoaded
-      return doc
-    },
-  })
+  const shelf = await makeSpaceShelf({ store: room, standing: STANDING, docs: homeOf(docs, storage, room), keeps: () => true, gated: true })
   /** A screen opens the month (a week into January), and reads it once checked. */
   const show = async (month: string) => {
     docs.open(month)

@@ -25,6 +25,32 @@ async function loadFile(page: Page, path: string): Promise<string> {
 }
 
 describe('file exchange', () => {
+  it('a far week opened while a file brings its month shows what the file held, at any moment of the load', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())
+    const b = cleanup.add(await launchDevice('b'), (d) => d.dispose())
+    await createCommunity(a.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(a.page, 'resident')
+    await servers.stopSignaling()
+    await joinByLink(b.page, link, '李阿姨')
+    const late: string[] = []
+    for (const [i, delay] of [0, 50, 200].entries()) {
+      // A month of its own each round (one to three months ahead), which B has not opened.
+      const farDay = localDay(35 + 31 * i)
+      await publishShift(a.page, { title: `文件里的岗${i}`, places: 2, date: farDay })
+      const bytes = [...readFileSync(await saveFile(a))]
+      // The file goes in without the Me screen (as if from a share sheet) while the week is opened.
+      const loading = b.page.evaluate((file) => (window as any).neighbours.session.loadFile(new Uint8Array(file)), bytes)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      await openShiftsWeekOf(b.page, farDay)
+      await loading
+      await b.page.click(`[data-testid=day-filter] [data-value="${farDay}"]`)
+      const shown = await shiftCard(b.page, `文件里的岗${i}`).waitFor({ timeout: 5_000 }).then(() => true, () => false)
+      if (!shown) late.push(`${delay} ms`)
+    }
+    expect(late).toEqual([])
+  })
+
   it('moves a notice and a shift two months ahead between browsers that never connect; wrong and damaged files change nothing', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const a = cleanup.add(await launchDevice('a'), (d) => d.dispose())

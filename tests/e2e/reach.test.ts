@@ -80,6 +80,58 @@ describe('reach', () => {
     await shiftCard(volunteer.page, '重阳节助老').waitFor({ timeout: 30_000 })
   })
 
+  it('a far week opened 0, 0.2, 0.5, 1 or 2 s after the phones meet shows the shift published there while the volunteer was off', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    let staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let volunteer = cleanup.add(await launchDevice('volunteer'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(volunteer.page, await inviteLink(staff.page, 'resident'), '小刘')
+    await waitForPeers(volunteer.page, 1)
+    const late: string[] = []
+    for (const [i, delay] of [0, 200, 500, 1_000, 2_000].entries()) {
+      await volunteer.close()
+      // A month of its own each time (one to five months ahead), so no earlier round opened it.
+      const farDay = localDay(35 + 31 * i)
+      const title = `助老${i}`
+      await publishShift(staff.page, { title, places: 4, date: farDay })
+      await staff.page.evaluate(() => (window as any).neighbours.session.flushed())
+      staff = cleanup.add(await staff.restart(), (d) => d.dispose())
+      await staff.page.goto(servers.appUrl)
+      await staff.page.waitForSelector('[data-testid=community-name]')
+      volunteer = cleanup.add(await launchDevice('volunteer', volunteer.profileDir), (d) => d.dispose())
+      await volunteer.page.goto(servers.appUrl)
+      await waitForPeers(volunteer.page, 1)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      await openShiftsWeekOf(volunteer.page, farDay)
+      const shown = await shiftCard(volunteer.page, title).waitFor({ timeout: 5_000 }).then(() => true, () => false)
+      if (!shown) late.push(`${delay} ms`)
+    }
+    expect(late).toEqual([])
+  })
+
+  it('a far week opened the moment a phone meets only the hub process shows the shift the hub holds', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let volunteer = cleanup.add(await launchDevice('volunteer'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(volunteer.page, await inviteLink(staff.page, 'resident'), '小刘')
+    await waitForPeers(volunteer.page, 1)
+    await volunteer.close()
+    const dataDir = cleanup.add(mkdtempSync(join(tmpdir(), 'neighbours-hub-')), async (dir) => rmSync(dir, { recursive: true, force: true }))
+    const hub = await startHubProcess(dataDir, await inviteLink(staff.page, 'staff'))
+    cleanup.add(null, () => hub.stop())
+    const farDay = localDay(62)
+    await publishShift(staff.page, { title: '重阳节助老', places: 4, date: farDay })
+    await staff.page.locator('[data-testid=sync-badge][data-unshared=no]').waitFor({ timeout: 30_000 })
+    await staff.close()
+
+    volunteer = cleanup.add(await launchDevice('volunteer', volunteer.profileDir), (d) => d.dispose())
+    await volunteer.page.goto(servers.appUrl)
+    await waitForPeers(volunteer.page, 1)
+    await openShiftsWeekOf(volunteer.page, farDay)
+    await shiftCard(volunteer.page, '重阳节助老').waitFor({ timeout: 5_000 })
+  })
+
   it('six phones with three months open each hold one connection per other phone for the public space', async () => {
     const servers = cleanup.add(await startServers(), (s) => s.stop())
     const devices: Device[] = []
