@@ -176,7 +176,7 @@ export function DoorStop(props: { index: number; code: string; stop: StopDetails
         <p class="font-semibold text-red-900">{diets()}</p>
       </Show>
       <Show when={props.stop?.deliveryNote}><p>{props.stop!.deliveryNote}</p></Show>
-      <Show when={props.result}>{(m) => <p class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}>{t(`door.${m().result}`)} {m().note}</p>}</Show>
+      <Show when={props.result}>{(m) => <p role="status" class={m().result === 'delivered' ? 'font-bold text-green-800' : 'font-bold text-red-800'}><Kept>{t(`door.${m().result}`)} {m().note}</Kept></p>}</Show>
       <Show when={props.result && props.result.result !== 'delivered'}>
         <p role="alert" class="font-bold text-red-900" data-testid="call-emergency">{t('canteen.callEmergency', { name: props.stop?.emergencyName ?? '', phone: props.stop?.emergencyPhone ?? '' })}</p>
       </Show>
