@@ -11,6 +11,7 @@ import { ShownMonths, type LiveCollection } from './store/reactive'
 import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } from './store/shifts'
 import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
+import { concernCommands, liveConcernData, type LiveConcernData } from './store/concerns'
 import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
@@ -79,6 +80,7 @@ export interface CommunitySession {
   shifts: LiveShiftData
   activities: LiveActivityData
   aid: LiveAidData
+  concerns: LiveConcernData
   canteen: LiveCanteenData
   /** Only on devices that hold the staff space. */
   staffCanteen: LiveStaffCanteenData | null
@@ -149,6 +151,7 @@ function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) =
     shifts: shiftCommands(pub),
     activities: activityCommands(pub),
     aid: aidCommands(pub, isStaff),
+    concerns: concernCommands(pub, isStaff),
     canteen: orderCommands(pub, community),
     staff: staff && {
       notices: noticeCommands(pub),
@@ -371,6 +374,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const shifts = liveShiftData(pub.docs, clock, shown.shifts)
   const activities = liveActivityData(pub.docs, clock, shown.activities)
   const aid = liveAidData(pub.docs, clock)
+  const concerns = liveConcernData(pub.docs, clock)
   const canteen = liveCanteenData(pub.docs, clock, shown.canteen)
   const staffCanteen = staff ? liveStaffCanteenData(staff.docs, clock, shown.canteen) : null
   const visits = staff ? liveVisitData(staff.docs, clock, shown.visits) : null
@@ -454,7 +458,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const trustRecords = liveTrust(pub.docs, clock)
   // (A day's reservations are read from the same map as the month's; the month's collection counts what it skips.)
   const { reservationsOn, ...canteenCollections } = canteen
-  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {}), ...Object.values(shareData), ...(staff ? [liveShareKeys(staff.docs, clock)] : [])]
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(concerns), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {}), ...Object.values(shareData), ...(staff ? [liveShareKeys(staff.docs, clock)] : [])]
   let closing: Promise<void> | undefined
   return {
     membership,
@@ -468,6 +472,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     shifts,
     activities,
     aid,
+    concerns,
     canteen,
     staffCanteen,
     visits,

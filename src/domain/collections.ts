@@ -11,6 +11,7 @@ import { AidEventSchema, AidRequestSchema } from './aid'
 import { DeliveryMarkSchema, DropboxKeySchema, DropboxSchema, ElderSchema, MenuSchema, OrderDetailSchema, PricesSchema, ReservationSchema, RoundSchema, StandingOrderSchema } from './canteen'
 import { ShareKeySchema, ShareReplySchema, ShareSchema } from './shares'
 import { FollowUpSchema, HouseholdSchema, VisitSchema } from './visits'
+import { ConcernEventSchema, ConcernSchema, isStaffStep } from './concerns'
 
 // Every collection, declared once: which space holds it, whether its records are filed
 // by month or in the standing doc, what a record must be, the stamp a device's clock
@@ -102,6 +103,9 @@ export const COLLECTIONS = {
   aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner }), lazy: true }),
   // Dispatching a volunteer is the coordinator's step.
   aidEvents: collection({ space: 'public', filed: 'standing', schema: AidEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch', keyOwner: eventOwner }), parent: 'aidRequests', lazy: true }),
+  // A concern's id begins with its reporter's person id, like a help request's; staff's steps are staff's alone.
+  concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner }), lazy: true }),
+  concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', lazy: true }),
   // (The drop box's public key lives here too: a record of its own, not a malformed price.)
   canteenSettings: collection({ space: 'public', filed: 'standing', schema: v.variant('id', [PricesSchema, DropboxSchema]), stamp: (p) => p.stamp, rule: staffOnly, first: true }),
   menus: collection({ space: 'public', filed: 'month', schema: MenuSchema, stamp: (m) => m.stamp, rule: staffOnly, first: true }),

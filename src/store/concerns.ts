@@ -1,0 +1,86 @@
+import type { SpaceDocs } from './space-docs'
+import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernStep, type StepInput } from '../domain/concerns'
+import { today, type Day } from '../domain/calendar'
+import type { HybridClock } from '../domain/hlc'
+import { newId } from '../domain/ids'
+import { offlinePersonId } from '../domain/places'
+import { failed, type Checked } from '../domain/validation'
+import { readByPrefix, readRecord, type Writer } from './collection'
+import { publicSpace } from './layout'
+import type { Person } from './places'
+import { liveOf } from './reactive'
+
+// Residents' concerns (domain/concerns.ts): a concern and its steps, each a signed
+// record of its own in the public space.
+
+const notFound = failed('concern', 'problem.notFound')
+
+export function findConcern(docs: SpaceDocs, id: string): Concern | null {
+  return readRecord(ConcernSchema, id, publicSpace(docs).concerns.get(id))
+}
+
+/** Reports a concern: one's own, or one taken from a resident by phone, at the desk or on a round. */
+export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft): Checked<Concern> {
+  const check = checkConcernDraft(draft)
+  if (!check.ok) return check
+  const { forName, ...rest } = check.value
+  const forSomeoneElse = forName !== '' && forName !== by.name
+  const concern: Concern = {
+    // Its id begins with the reporter's person id, so nobody else can take the key over (domain/collections.ts).
+    id: `${by.id}.${newId(12)}`,
+    ...rest,
+    forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
+    forName: forSomeoneElse ? forName : by.name,
+    reportedBy: by.id,
+    reportedByName: by.name,
+    stamp: clock.tick(),
+  }
+  docs.transact(() => publicSpace(docs).concerns.put(concern.id, concern))
+  return { ok: true, value: concern }
+}
+
+/**
+ * One step, checked against the state derived on this device. Two staff devices apart
+ * may both take a step; the replay in HLC order then decides, the same everywhere.
+ * The concern and its steps are taken into the clock first: no screen may have read
+ * them, and a step must be stamped after every step it follows.
+ */
+export function concernStep(docs: SpaceDocs, clock: HybridClock, concernId: string, type: ConcernStep, by: Person, input: StepInput, isStaff: (id: string) => boolean, day: Day): Checked<ConcernEvent> {
+  const concern = findConcern(docs, concernId)
+  if (!concern) return notFound
+  const events = readByPrefix(publicSpace(docs).concernEvents, ConcernEventSchema, `${concernId}|`)
+  clock.receive(concern.stamp)
+  events.forEach((event) => clock.receive(event.stamp))
+  const status = concernStatus(concern, events, isStaff)
+  if (!allowedStep(status, { type, byId: by.id }, concern, isStaff)) {
+    const stateAllows = allowedStep(status, { type, byId: by.id }, { forId: by.id, reportedBy: by.id }, () => true)
+    return failed('concern', stateAllows ? 'problem.notAllowed' : 'problem.notOpen')
+  }
+  const check = checkStep(type, input, day)
+  if (!check.ok) return check
+  const stamp = clock.tick()
+  const event: ConcernEvent = { id: concernEventKey(concernId, stamp), concernId, type, byId: by.id, byName: by.name, stamp }
+  const { note, assignee, due, to, solved, satisfaction } = check.value
+  if (note) event.note = note
+  if (type === 'accept' && assignee) event.assignee = assignee
+  if (type === 'accept' && due) event.due = due
+  if (type === 'passUp') event.to = to!
+  if (type === 'rate') Object.assign(event, { solved: solved!, satisfaction: satisfaction! })
+  docs.transact(() => publicSpace(docs).concernEvents.put(event.id, event))
+  return { ok: true, value: event }
+}
+
+/** What anyone may do with concerns; who may take which step is checked in the domain. */
+export const concernCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean) => ({
+  report: (draft: ConcernDraft) => reportConcern(docs, clock, actor(), draft),
+  step: (concernId: string, type: ConcernStep, input: StepInput = {}) => concernStep(docs, clock, concernId, type, actor(), input, isStaff, today()),
+})
+
+export function liveConcernData(docs: SpaceDocs, clock: HybridClock) {
+  return {
+    // A year of concerns lives in the standing doc: read when a screen first asks.
+    concerns: liveOf(docs, 'concerns', clock),
+    events: liveOf(docs, 'concernEvents', clock),
+  }
+}
+export type LiveConcernData = ReturnType<typeof liveConcernData>
