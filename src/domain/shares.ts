@@ -30,7 +30,8 @@ export const ShareSchema = v.object({
   /** The volunteer (person id), for whom the share is. */
   personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
   /** The share's key, sealed to each of the volunteer's devices, by device signing key. */
-  keys: v.record(v.string(), SealedSchema),
+  // (A list passes as a record: refused first, as no app writes one.)
+  keys: v.pipe(v.custom<object>((keys) => typeof keys === 'object' && keys !== null && !Array.isArray(keys), 'not a map'), v.record(v.string(), SealedSchema)),
   /** The stops, AES-GCM under the share's key (base64url). */
   iv: v.string(),
   box: v.string(),

@@ -6,6 +6,8 @@ import { formatStamp, HybridClock } from '../../src/domain/hlc'
 import { shiftView } from '../../src/domain/shifts'
 import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, liveActivityData, rate } from '../../src/store/activities'
 import { liveAidData, postRequest, readAidData, step } from '../../src/store/aid'
+import { concernStep, liveConcernData, reportConcern } from '../../src/store/concerns'
+import { concernStatus } from '../../src/domain/concerns'
 import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
 import { publicSpace, staffSpace } from '../../src/store/layout'
 import { liveTrust } from '../../src/store/trust'
@@ -62,6 +64,8 @@ function community() {
   }
   const request = postRequest(docs, clock, v, { kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
   if (request.ok) step(docs, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
+  const concern = reportConcern(docs, clock, v, { category: 'repairs', what: '楼道灯坏了', where: '3号楼', source: 'app', forName: '' })
+  if (concern.ok) concernStep(docs, clock, concern.value.id, 'passUp', me, { to: '街道', note: '照片' }, () => true, TODAY)
   setPrices(docs, clock, 12, 6)
   publishMenu(docs, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
   reserve(docs, clock, { tag: fakeTag('AB12CD', 'lunch'), day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, FAKE_SEALED, me, true, TODAY, '08:00')
@@ -133,6 +137,7 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
     ...Object.values(liveShiftData(docs, clock, shown)),
     ...Object.values(liveActivityData(docs, clock, shown)),
     ...Object.values(liveAidData(docs, clock)),
+    ...Object.values(liveConcernData(docs, clock)),
     ...Object.values(canteen),
     ...Object.values(liveStaffCanteenData(staff, clock, shown)),
     ...Object.values(liveVisitData(staff, clock, shown)),
@@ -149,6 +154,9 @@ function screens(docs: SpaceDocs, staff: SpaceDocs) {
   readActivityData(docs)
   const aid = readAidData(docs)
   aid.requests.forEach((r) => deriveStatus(r, aid.events, () => true))
+  const concerns = liveConcernData(docs, new HybridClock('reader'))
+  const events = concerns.events.ids().map((id) => concerns.events.byId[id]!)
+  concerns.concerns.ids().forEach((id) => concernStatus(concerns.concerns.byId[id]!, events, () => true))
   const canteen = readCanteen(docs, staff)
   canteen.menus.forEach((m) => allocateSeats(ordersFor(m.day, m.meal, canteen.reservations, canteen.standing), m.seats))
   const visits = readVisitData(staff)

@@ -5,11 +5,13 @@ import { Button, Card, Chips, Field, PublishPanel } from '../common/components'
 import { downloadCsv } from '../common/download'
 import { StaffOnly, useApp, useCommunity } from '../common/community'
 import { t } from '../common/i18n'
+import { percent } from '../common/time'
 import { AidForm } from './AidForm'
 import { RequestCard } from './RequestCard'
 import { Visits } from '../visits/Visits'
+import { Concerns } from '../concerns/Concerns'
 
-type Section = 'browse' | 'mine' | 'overview' | 'visits'
+type Section = 'browse' | 'mine' | 'concerns' | 'overview' | 'visits'
 
 export default function Aid() {
   const app = useApp()
@@ -19,7 +21,7 @@ export default function Aid() {
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
   // Household visits are for devices that hold the staff space (the households' details live there).
-  const sections = (): readonly Section[] => [...(actor().staff ? (['browse', 'mine', 'overview'] as const) : (['browse', 'mine'] as const)), ...(staff ? (['visits'] as const) : [])]
+  const sections = (): readonly Section[] => [...(actor().staff ? (['browse', 'mine', 'concerns', 'overview'] as const) : (['browse', 'mine', 'concerns'] as const)), ...(staff ? (['visits'] as const) : [])]
   const open = createMemo(() => aid.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
   const found = createMemo(() => (number().trim().length >= 6 ? aid.byNumber(number()) : undefined))
 
@@ -65,6 +67,9 @@ export default function Aid() {
             <For each={aid.mine(actor().id)}>{(i) => <RequestCard id={i.request.id} />}</For>
           </Show>
         </Match>
+        <Match when={section() === 'concerns'}>
+          <Concerns />
+        </Match>
         <Match when={section() === 'overview'}>
           <Overview />
         </Match>
@@ -78,7 +83,6 @@ export default function Aid() {
   )
 }
 
-const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`)
 
 function Overview() {
   const { aid } = useCommunity()

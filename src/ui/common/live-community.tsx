@@ -9,6 +9,7 @@ import { createNoticeBoard } from '../notices/board'
 import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
 import { createAidBoard } from '../aid/board'
+import { createConcernBoard } from '../concerns/board'
 import { createCanteenBoard, createStaffCanteenBoard } from '../canteen/board'
 import { createVisitBoard } from '../visits/board'
 import { dropGlance, glanceOf, keepGlance } from '../today/glance'
@@ -62,6 +63,7 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     shifts: createShiftBoard(session),
     activities: createActivityBoard(session),
     aid: createAidBoard(session),
+    concerns: createConcernBoard(session),
     canteen,
     /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
     shares: session.shares,

@@ -19,6 +19,7 @@ const Activities = lazy(() => import('../activities/Activities'))
 const Poster = lazy(() => import('../activities/Poster'))
 const Aid = lazy(() => import('../aid/Aid'))
 const Slip = lazy(() => import('../aid/Slip'))
+const ConcernsPrint = lazy(() => import('../concerns/Print'))
 const Canteen = lazy(() => import('../canteen/Canteen'))
 const RouteSheet = lazy(() => import('../canteen/Rounds').then((m) => ({ default: m.RouteSheet })))
 
@@ -28,8 +29,8 @@ export type Tab = (typeof TABS)[number]
 // Drawn as SVG: emoji show as empty boxes on phones without an emoji font.
 const icons: Record<Tab, Component<LucideProps>> = { today: Sun, canteen: Soup, shifts: HeartHandshake, activities: PartyPopper, aid: HandHelping, me: CircleUser }
 
-/** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet. */
-const PAGES = ['poster', 'slip', 'route'] as const
+/** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet, concerns on paper. */
+const PAGES = ['poster', 'slip', 'route', 'concerns-print'] as const
 type Route = Tab | (typeof PAGES)[number]
 
 function routeFromHash(): Route {
@@ -63,6 +64,9 @@ export const Shell: Component = () => {
     </Match>
     <Match when={tab() === 'slip'}>
       <Slip />
+    </Match>
+    <Match when={tab() === 'concerns-print'}>
+      <ConcernsPrint />
     </Match>
     <Match when={tab() === 'route'}>
       <StaffOnly>

@@ -1,0 +1,261 @@
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { monthOf, today } from '../../domain/calendar'
+import { stampDay } from '../../domain/hlc'
+import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernStep, type ConcernReport, type Satisfaction, type StepInput } from '../../domain/concerns'
+import { firstProblem, type Problems, type ProblemKey } from '../../domain/validation'
+import { Button, Card, Chips, Confirm, Field, Kept, ProblemLine, PublishPanel, SavingMark } from '../common/components'
+import { useCommunity } from '../common/community'
+import { downloadCsv, downloadText } from '../common/download'
+import { restoreDraft } from '../common/drafts'
+import { problemText, t } from '../common/i18n'
+import { percent } from '../common/time'
+import type { ConcernItem } from './board'
+
+// Residents' concerns (民情诉求): anyone reports one; staff take it up, pass it up,
+// answer or resolve it; the reporter confirms and rates. Residents see their own;
+// staff see the list to act on (overdue first), every concern, and the month's figures.
+
+type View = 'todo' | 'all' | 'report'
+
+export function Concerns() {
+  const { concerns, actor } = useCommunity()
+  const [view, setView] = createSignal<View>('todo')
+  const staff = () => actor().staff
+  const shown = createMemo(() => (!staff() ? concerns.mine(actor().id) : view() === 'todo' ? concerns.todo(today()) : concerns.items()))
+  return (
+    <div class="space-y-4" data-testid="concerns">
+      <Card title={t('concerns.title')}>
+        <p class="mb-2 text-stone-800">{t('concerns.intro')}</p>
+        <PublishPanel label={t('concerns.report')} testid="report-concern" draft="concern" form={(done) => <ConcernForm onDone={done} />} />
+        <Show when={staff()}>
+          <Chips options={['todo', 'all', 'report'] as const} selected={(v) => view() === v} onToggle={setView} text={(v) => t(`concerns.view.${v}`)} testid="concerns-view" />
+          <div class="flex flex-wrap gap-2">
+            <a class="underline" href="#/concerns-print?view=week" data-testid="print-week">{t('concerns.printWeek')}</a>
+          </div>
+        </Show>
+      </Card>
+      <Show when={!staff() || view() !== 'report'} fallback={<ConcernReportCard />}>
+        <Show when={shown().length > 0} fallback={<p class="px-1" data-testid="concerns-empty">{staff() ? t('concerns.noneOpen') : t('concerns.noneMine')}</p>}>
+          {/* By id: a card keeps what it just said while its concern is derived anew. */}
+          <For each={shown().map((i) => i.concern.id)}>{(id) => <ConcernCard id={id} />}</For>
+        </Show>
+      </Show>
+    </div>
+  )
+}
+
+/** Report a concern: one's own, or (staff, helpers) one taken by phone, at the desk or on a round. */
+function ConcernForm(props: { onDone: (message?: string) => void }) {
+  const { concerns, helps, actor } = useCommunity()
+  const [draft, setDraft] = createSignal<ConcernDraft>({ category: 'repairs', what: '', where: '', source: 'app', forName: '' })
+  const [problems, setProblems] = createSignal<Problems>({})
+  const set = <K extends keyof ConcernDraft>(key: K, value: ConcernDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const result = concerns.report(draft())
+    if (!result.ok) return setProblems(result.problems)
+    props.onDone(t('concerns.reported'))
+  }
+  return (
+    <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="concern-form" data-draft="concern" ref={restoreDraft}>
+      <Chips label={t('concerns.form.category')} options={CONCERN_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`concerns.cat.${c}`)} testid="concern-category" />
+      <Field label={t('concerns.form.what')} name="what" multiline value={draft().what} problem={problemText(problems().what)} onInput={(v) => set('what', v)} />
+      <Field label={t('concerns.form.where')} name="where" value={draft().where} problem={problemText(problems().where)} onInput={(v) => set('where', v)} />
+      <Show when={actor().staff || helps()}>
+        <Chips label={t('concerns.form.source')} options={CONCERN_SOURCES} selected={(s) => draft().source === s} onToggle={(s) => set('source', s)} text={(s) => t(`concerns.source.${s}`)} testid="concern-source" />
+        <Field label={t('concerns.form.for')} name="forName" value={draft().forName} problem={problemText(problems().forName)} onInput={(v) => set('forName', v)} />
+      </Show>
+      <p class="mb-3 text-[0.9em] text-stone-700">{t('concerns.form.public')}</p>
+      <div class="flex gap-3">
+        <Button type="submit">{t('concerns.send')}</Button>
+        <Button variant="secondary" onClick={() => props.onDone()}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  )
+}
+
+/** One concern: what, where, where it stands, every step so far, and the step this person may take next. */
+export function ConcernCard(props: { id: string }) {
+  const { concerns, actor } = useCommunity()
+  const item = () => concerns.item(props.id)
+  const [asking, setAsking] = createSignal<ConcernStep | null>(null)
+  const [input, setInput] = createSignal<StepInput>({})
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+  const [withdrawing, setWithdrawing] = createSignal(false)
+  const [done, setDone] = createSignal('')
+  const set = <K extends keyof StepInput>(key: K, value: StepInput[K]) => setInput({ ...input(), [key]: value })
+  const go = (type: ConcernStep) => {
+    const result = concerns.step(props.id, type, input())
+    setProblem(firstProblem(result))
+    if (!result.ok) return
+    setAsking(null)
+    setInput({})
+    setDone(t(`concerns.did.${type}`))
+  }
+  const ask = (type: ConcernStep) => (setAsking(type), setInput({}), setProblem(undefined), setDone(''))
+  const staff = () => actor().staff
+  const isReporter = (i: ConcernItem) => i.concern.reportedBy === actor().id || i.concern.forId === actor().id
+  /** The steps this person may take now, by the state; the domain checks again. */
+  const steps = (i: ConcernItem): ConcernStep[] => {
+    const state = i.status.state
+    const mine: ConcernStep[] = []
+    if (staff()) {
+      if (state === 'new' || state === 'handling' || state === 'passedUp') mine.push('accept', 'answer')
+      if (state === 'new' || state === 'handling') mine.push('passUp')
+      if (state === 'handling' || state === 'passedUp') mine.push('resolve')
+      if (state !== 'closed' && state !== 'withdrawn') mine.push('note')
+    }
+    if ((isReporter(i) || staff()) && (state === 'answered' || state === 'resolved')) mine.push('rate')
+    return mine
+  }
+  return (
+    <Show when={item()}>
+      {(i) => (
+        <article class="list-card rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="concern-card" data-state={i().status.state}>
+          <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
+            <span class="rounded-full bg-stone-100 px-3">{t(`concerns.cat.${i().concern.category}`)}</span>
+            <Show when={isOverdue(i().concern, i().status, today())}>
+              <span class="rounded-full bg-red-700 px-3 text-white" data-testid="concern-overdue">{t('concerns.overdue')}</span>
+            </Show>
+            <span class="ml-auto" data-testid="concern-state">{t(`concerns.state.${i().status.state}`)}</span>
+            <SavingMark collection="concerns" id={props.id} />
+          </div>
+          <p class="mt-1 whitespace-pre-line text-lg font-bold text-stone-900">{i().concern.what}</p>
+          <p class="text-stone-800">
+            {i().concern.where || t('concerns.noWhere')} · {stampDay(i().concern.stamp)}
+            <Show when={staff() || i().concern.forId !== actor().id}> · {t('concerns.from', { name: i().concern.forName, how: t(`concerns.source.${i().concern.source}`) })}</Show>
+          </p>
+          <Show when={i().status.state === 'handling' && (i().status.assignee || i().status.due)}>
+            <p>{t('concerns.handledBy', { name: i().status.assignee ?? '', due: i().status.due ?? '—' })}</p>
+          </Show>
+          <Show when={i().status.outcome}>
+            <p class="mt-1 rounded-lg bg-green-50 p-2 font-semibold text-green-900" data-testid="concern-outcome">{t('concerns.outcome', { text: i().status.outcome })}</p>
+          </Show>
+          <Show when={i().status.history.length > 0}>
+            <details class="mt-2" open={isReporter(i())}>
+              <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('concerns.history', { count: i().status.history.length })}</summary>
+              <ol class="ml-5 list-decimal" data-testid="concern-history">
+                <For each={i().status.history}>
+                  {(h) => (
+                    <li class={h.applied ? '' : 'text-stone-500'} data-type={h.event.type}>
+                      {stampDay(h.event.stamp)} {t(`concerns.event.${h.event.type}`, { name: h.event.byName, to: h.event.to ?? '', assignee: h.event.assignee ?? '', due: h.event.due ?? '', satisfaction: h.event.satisfaction ? t(`concerns.sat.${h.event.satisfaction}`) : '', solved: h.event.solved ? t('concerns.solvedYes') : t('concerns.solvedNo') })}
+                      <Show when={h.event.note}>：{h.event.note}</Show>
+                      <Show when={!h.applied}> {t('aid.event.ignored')}</Show>
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </details>
+          </Show>
+          <Show when={i().status.passedUp && staff()}>
+            <a class="mt-1 inline-block underline" href={`#/concerns-print?view=handoff&id=${encodeURIComponent(props.id)}`} data-testid="print-handoff">{t('concerns.printHandoff')}</a>
+          </Show>
+          <Show when={done()}>
+            <p role="status" class="mt-2 font-semibold text-green-800" data-testid="concern-done"><Kept>{done()}</Kept></p>
+          </Show>
+          <Show when={asking()} fallback={
+            <div class="mt-2 flex flex-wrap gap-2">
+              <For each={steps(i())}>{(type) => <Button variant={type === 'rate' || type === 'resolve' ? 'primary' : 'secondary'} data-testid={`concern-${type}`} onClick={() => ask(type)}>{t(`concerns.step.${type}`)}</Button>}</For>
+              <Show when={isReporter(i()) && i().status.state === 'new'}>
+                <Button variant="secondary" data-testid="concern-withdraw" onClick={() => setWithdrawing(true)}>{t('aid.withdraw')}</Button>
+              </Show>
+            </div>
+          }>
+            {(type) => (
+              <div class="mt-2 rounded-xl border border-stone-300 p-3" data-testid="concern-step-form">
+                <Show when={type() === 'accept'}>
+                  <Field label={t('concerns.form.assignee')} name="assignee" value={input().assignee ?? ''} onInput={(v) => set('assignee', v)} problem={problemText(problem())} />
+                  <Field label={t('concerns.form.due')} name="due" type="date" value={input().due ?? ''} onInput={(v) => set('due', v)} />
+                </Show>
+                <Show when={type() === 'passUp'}>
+                  <Field label={t('concerns.form.to')} name="to" value={input().to ?? ''} onInput={(v) => set('to', v)} />
+                </Show>
+                <Show when={type() === 'rate'}>
+                  <Chips label={t('concerns.form.solved')} options={['yes', 'no'] as const} selected={(v) => input().solved === (v === 'yes')} onToggle={(v) => set('solved', v === 'yes')} text={(v) => (v === 'yes' ? t('concerns.solvedYes') : t('concerns.solvedNo'))} testid="concern-solved" />
+                  <Chips label={t('concerns.form.satisfaction')} options={SATISFACTION} selected={(s) => input().satisfaction === s} onToggle={(s: Satisfaction) => set('satisfaction', s)} text={(s) => t(`concerns.sat.${s}`)} testid="concern-satisfaction" />
+                  <Show when={input().satisfaction === 'unsatisfied' && i().status.reopened === 0}>
+                    <p class="font-semibold">{t('concerns.reopenHint')}</p>
+                  </Show>
+                </Show>
+                <Show when={type() !== 'accept'}>
+                  <Field label={t(`concerns.noteFor.${type()}`)} name="step-note" multiline value={input().note ?? ''} onInput={(v) => set('note', v)} />
+                </Show>
+                <div class="flex flex-wrap gap-2">
+                  <Button data-testid="concern-step-save" onClick={() => go(type())}>{t(`concerns.step.${type()}`)}</Button>
+                  <Button variant="secondary" onClick={() => setAsking(null)}>{t('common.cancel')}</Button>
+                </div>
+                <ProblemLine problem={problem()} />
+              </div>
+            )}
+          </Show>
+          <Show when={withdrawing()}>
+            <Confirm message={t('concerns.withdrawConfirm')} confirmLabel={t('aid.withdraw')} onConfirm={() => (setWithdrawing(false), go('withdraw'))} onCancel={() => setWithdrawing(false)} />
+          </Show>
+        </article>
+      )}
+    </Show>
+  )
+}
+
+export 
+/** The month's figures as the field reports them, with CSV, print, the public summary and the Open311 export. */
+function ConcernReportCard() {
+  const { concerns, name } = useCommunity()
+  const [month, setMonth] = createSignal(monthOf(today()))
+  const report = createMemo(() => concernReport(concerns.items(), month()))
+  const rows = () => reportRows(report())
+  const exportOpen311 = () => {
+    const { services, requests } = open311(concerns.items(), (c) => t(`concerns.cat.${c}`), name)
+    downloadText(`georeport-v2-${month()}.json`, JSON.stringify({ services, requests: requests.filter((r) => r.requested_datetime.startsWith(month())) }, null, 2), 'application/json')
+  }
+  return (
+    <Card title={t('concerns.view.report')}>
+      <div data-testid="concerns-report">
+        <Field label={t('aid.month')} name="month" type="month" value={month()} onInput={setMonth} />
+        <ReportTable rows={rows()} />
+        <p class="mt-2 text-[0.9em] text-stone-700">{t('concerns.rateNote')}</p>
+        <div class="mt-3 flex flex-wrap gap-2">
+          <Button variant="secondary" onClick={() => void downloadCsv(`concerns-${month()}.csv`, rows())}>{t('aid.export')}</Button>
+          <Button variant="secondary" onClick={() => (location.hash = `#/concerns-print?view=report&month=${month()}`)}>{t('concerns.printReport')}</Button>
+          <Button variant="secondary" onClick={() => (location.hash = `#/concerns-print?view=summary&month=${month()}`)}>{t('concerns.printSummary')}</Button>
+          <Button variant="secondary" data-testid="export-open311" onClick={exportOpen311}>{t('concerns.exportOpen311')}</Button>
+        </div>
+      </div>
+    </Card>
+  )
+}
+
+const COUNTS = ['received', 'respondedInDay', 'passedUp', 'rated', 'solved', 'satisfied', 'finished'] as const
+const RATES = ['response', 'resolution', 'satisfaction', 'finish'] as const
+
+/** The month's figures as rows: a heading, one row per category, then the total (screen, print and CSV). */
+export function reportRows(report: ConcernReport): (string | number)[][] {
+  const rows = [...CONCERN_CATEGORIES.map((c) => [t(`concerns.cat.${c}`), report.byCategory[c]] as const), [t('concerns.total'), report.total] as const]
+  return [
+    [t('concerns.csv.category'), ...COUNTS.map((c) => t(`concerns.count.${c}`)), ...RATES.map((r) => t(`concerns.rate.${r}`))],
+    ...rows.map(([label, counts]) => [label, ...COUNTS.map((c) => counts[c]), ...RATES.map((r) => percent(ratesOf(counts)[r]))]),
+  ]
+}
+
+export function ReportTable(props: { rows: (string | number)[][] }) {
+  return (
+    <div class="overflow-x-auto">
+      <table class="w-full border-collapse text-[0.85em]" data-testid="concerns-table">
+        <thead>
+          <tr>
+            <For each={props.rows[0]}>{(cell) => <th class="border border-stone-400 px-1 text-left">{cell}</th>}</For>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.rows.slice(1)}>
+            {(row) => (
+              <tr data-row={row[0]}>
+                <For each={row}>{(cell) => <td class="border border-stone-400 px-1">{cell}</td>}</For>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, startServers, withCleanup } from './harness'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, waitForPeers } from './journeys'
+
+const cleanup = withCleanup()
+afterEach(() => cleanup.run())
+
+const concernCard = (page: Page, text: string) => page.locator('[data-testid=concern-card]', { hasText: text })
+
+async function openConcerns(page: Page) {
+  await page.click('[data-testid=nav-aid]')
+  await page.click('[data-testid=aid-section] [data-value=concerns]')
+  await page.locator('[data-testid=concerns]').waitFor()
+}
+
+/** One step on a concern card: open its form, fill what it asks, save, and wait until it is kept. */
+async function takeStep(page: Page, text: string, step: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>) {
+  const card = concernCard(page, text)
+  await card.locator(`[data-testid=concern-${step}]`).click()
+  const form = card.locator('[data-testid=concern-step-form]')
+  await fill(form)
+  await form.locator('[data-testid=concern-step-save]').click()
+  await card.locator('[data-testid=concern-done]', { hasText: /\S/ }).waitFor()
+  await expect.poll(() => card.locator('[data-testid=concern-done]').innerText()).not.toBe('正在保存…')
+}
+
+describe('residents’ concerns', () => {
+  it('a broken light reported offline is taken up and passed up by staff, seen step by step, rated and counted', async () => {
+    const servers = cleanup.add(await startServers(), (s) => s.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    let resident = cleanup.add(await launchDevice('resident'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(resident.page, await inviteLink(staff.page, 'resident'), '李阿姨')
+    await waitForPeers(resident.page, 1)
+
+    // No connection: the resident reports it all the same.
+    await servers.stopSignaling()
+    resident = cleanup.add(await resident.restart(), (d) => d.dispose())
+    await resident.page.goto(servers.appUrl)
+    await openConcerns(resident.page)
+    await resident.page.click('[data-testid=report-concern]')
+    const form = resident.page.locator('[data-testid=concern-form]')
+    await form.locator('[data-testid=concern-category] [data-value=repairs]').click()
+    await form.locator('textarea[name=what]').fill('3号楼二楼楼道灯坏了，晚上看不见')
+    // A door number is refused in plain words, and nothing is written.
+    await form.locator('input[name=where]').fill('3号楼2单元201')
+    await form.locator('button[type=submit]').click()
+    await form.locator('text=这里只写网格或楼号').waitFor()
+    expect(await resident.page.locator('[data-testid=concern-card]').count()).toBe(0)
+    await form.locator('input[name=where]').fill('3号楼')
+    await form.locator('button[type=submit]').click()
+    const card = concernCard(resident.page, '楼道灯坏了')
+    await card.waitFor()
+    expect(await card.getAttribute('data-state')).toBe('new')
+
+    // Met again, staff take it up and pass it up to the street office.
+    await servers.restartSignaling()
+    await waitForPeers(resident.page, 1, 60_000)
+    await openConcerns(staff.page)
+    await concernCard(staff.page, '楼道灯坏了').waitFor({ timeout: 30_000 })
+    const before = await dataChannelBytes(staff.page)
+    expect(before.received).toBeGreaterThan(0)
+    await takeStep(staff.page, '楼道灯坏了', 'accept', async (f) => {
+      await f.locator('input[name=assignee]').fill('王主任')
+    })
+    await takeStep(staff.page, '楼道灯坏了', 'passUp', async (f) => {
+      await f.locator('input[name=to]').fill('街道城管科')
+      await f.locator('textarea[name=step-note]').fill('位置和情况说明')
+    })
+    // The hand-off sheet prints what was sent, where and when.
+    await concernCard(staff.page, '楼道灯坏了').locator('[data-testid=print-handoff]').click()
+    await staff.page.locator('[data-testid=concerns-print-handoff]', { hasText: '街道城管科' }).waitFor()
+    await staff.page.goBack()
+    await openConcerns(staff.page)
+    await takeStep(staff.page, '楼道灯坏了', 'resolve', async (f) => {
+      await f.locator('textarea[name=step-note]').fill('街道已派电工换了灯')
+    })
+
+    // The resident sees every step on their own phone, confirms and rates.
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('resolved')
+    expect(await card.locator('[data-testid=concern-history] li').allInnerTexts()).toEqual([
+      expect.stringContaining('王主任 受理'),
+      expect.stringContaining('转办到 街道城管科'),
+      expect.stringContaining('处理完毕：街道已派电工换了灯'),
+    ])
+    await takeStep(resident.page, '楼道灯坏了', 'rate', async (f) => {
+      await f.locator('[data-testid=concern-solved] [data-value=yes]').click()
+      await f.locator('[data-testid=concern-satisfaction] [data-value=satisfied]').click()
+    })
+    expect(await card.getAttribute('data-state')).toBe('closed')
+
+    // The month's figures on the staff phone count it: received, responded, passed up, finished.
+    // Finished, it leaves staff's to-do list and shows under All.
+    await concernCard(staff.page, '楼道灯坏了').waitFor({ state: 'detached', timeout: 30_000 })
+    await staff.page.click('[data-testid=concerns-view] [data-value=all]')
+    expect(await concernCard(staff.page, '楼道灯坏了').getAttribute('data-state')).toBe('closed')
+    await staff.page.click('[data-testid=concerns-view] [data-value=report]')
+    const total = staff.page.locator('[data-testid=concerns-table] tr[data-row=合计] td')
+    expect(await total.allInnerTexts()).toEqual(['合计', '1', '1', '1', '1', '1', '1', '1', '100%', '100%', '100%', '100%'])
+  })
+})
