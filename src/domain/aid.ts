@@ -245,9 +245,14 @@ export interface AidOverview {
   byCategory: Record<AidCategory, number>
   byState: Record<AidState, number>
   taken: number
+  /** Reported done, whether confirmed or not. */
   done: number
-  /** done ÷ taken, or null when nothing was taken. */
-  completionRate: number | null
+  /** 受理: posted in the month and not withdrawn. */
+  received: number
+  /** 办结: confirmed by the requester (done and waiting for confirmation is not finished). */
+  finished: number
+  /** 办结率 = finished ÷ received (requests nobody took count as not finished); null when none were received. */
+  finishRate: number | null
   /** Minutes from posting to reported done, the median; null when nothing is done. */
   medianMinutesToDone: number | null
   ratings: number
@@ -266,12 +271,14 @@ export function overview(items: readonly { request: AidRequest; status: AidStatu
   const durations: number[] = []
   let taken = 0
   let done = 0
+  let finished = 0
   let ratings = 0
   let satisfied = 0
   for (const { request, status } of inMonth) {
     byCategory[request.category]++
     byState[status.state]++
     if (status.takenAt) taken++
+    if (status.state === 'closed') finished++
     if (status.state === 'done' || status.state === 'closed') {
       done++
       if (status.doneAt) durations.push(minutesBetween(request.stamp, status.doneAt))
@@ -290,7 +297,9 @@ export function overview(items: readonly { request: AidRequest; status: AidStatu
     byState,
     taken,
     done,
-    completionRate: taken === 0 ? null : done / taken,
+    received: inMonth.length - byState.withdrawn,
+    finished,
+    finishRate: inMonth.length - byState.withdrawn === 0 ? null : finished / (inMonth.length - byState.withdrawn),
     medianMinutesToDone: median === null ? null : Math.round(median),
     ratings,
     satisfactionRate: ratings === 0 ? null : satisfied / ratings,

@@ -52,15 +52,26 @@ export type OrderSecret = v.InferOutput<typeof OrderSecretSchema>
 export const DropboxSchema = v.object({ id: v.literal('dropbox'), key: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)), stamp })
 export type Dropbox = v.InferOutput<typeof DropboxSchema>
 
-/** Prices are community settings: 8 yuan, 2 for low-income (低保) and extreme-hardship (特困) elders. */
+const yuan = v.pipe(v.number(), v.minValue(0), v.maxValue(1000))
+
+/**
+ * Prices are community settings. In the field 8 yuan is the elder's price (already
+ * subsidised) and 2 yuan the low-income (低保) and extreme-hardship (特困) price; the
+ * district pays the rest of each meal's cost (its `cost`, per meal), for every elder.
+ * Extra portions on one order (a carer, a visitor) are at the visitor price, with no
+ * subsidy. Records written before costs and the visitor price existed have neither.
+ */
 export const PricesSchema = v.object({
   id: v.literal('prices'),
-  full: v.pipe(v.number(), v.minValue(0), v.maxValue(1000)),
-  subsidised: v.pipe(v.number(), v.minValue(0), v.maxValue(1000)),
+  full: yuan,
+  subsidised: yuan,
+  visitor: v.optional(yuan),
+  cost: v.optional(v.object({ breakfast: v.optional(yuan), lunch: v.optional(yuan), dinner: v.optional(yuan) })),
   stamp,
 })
 export type Prices = v.InferOutput<typeof PricesSchema>
-export const DEFAULT_PRICES = { full: 8, subsidised: 2 }
+export type MealPrices = Omit<Prices, 'id' | 'stamp'>
+export const DEFAULT_PRICES: MealPrices = { full: 8, subsidised: 2 }
 
 export const MenuSchema = v.pipe(
   v.object({
@@ -200,12 +211,21 @@ export const markKey = (roundId: string, code: string, deviceId: string) => `${r
 
 // ---- Rules ----------------------------------------------------------------------
 
-export function priceFor(tier: Tier, prices: { full: number; subsidised: number }): number {
+/** What an elder of this tier pays for their own meal. */
+export function priceFor(tier: Tier, prices: MealPrices): number {
   return tier === 'standard' ? prices.full : prices.subsidised
 }
 
-export function subsidyFor(tier: Tier, prices: { full: number; subsidised: number }): number {
-  return prices.full - priceFor(tier, prices)
+/** An extra portion on an elder's order (a carer, a visitor): the visitor price, or the elder's full price if none is set. */
+export const extraPrice = (prices: MealPrices): number => prices.visitor ?? prices.full
+
+/** What one order pays at the counter: the elder's own meal at their tier's price, each extra portion at the visitor price. */
+export const chargeFor = (tier: Tier, count: number, prices: MealPrices): number => priceFor(tier, prices) + Math.max(0, count - 1) * extraPrice(prices)
+
+/** What the district pays for an elder's own meal: its cost less what the elder paid; null while staff have not set the cost. */
+export function subsidyFor(tier: Tier, meal: Meal, prices: MealPrices): number | null {
+  const cost = prices.cost?.[meal]
+  return cost === undefined ? null : Math.max(0, cost - priceFor(tier, prices))
 }
 
 /** Reservations for a meal close at its cutoff on the day; any later day is open. */
@@ -373,7 +393,7 @@ export interface MealTally {
   delivered: number
   waiting: number
   byDiet: Record<Diet | 'none', number>
-  /** Yuan due at the counter by tier, and the subsidy the district owes for this meal. */
+  /** Yuan due at the counter by tier (extra portions at the visitor price), and the subsidy the district owes for this meal (0 while its cost is not set). */
   dueByTier: Record<Tier, number>
   subsidy: number
   unknownCodes: number
@@ -381,7 +401,7 @@ export interface MealTally {
   paused: number
 }
 
-export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: { full: number; subsidised: number }): MealTally {
+export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[], elders: ReadonlyMap<string, Elder>, prices: MealPrices): MealTally {
   const view = allocateSeats(orders, menu?.seats ?? 0)
   const board: MealTally = {
     meal,
@@ -406,23 +426,32 @@ export function mealTally(menu: Menu | null, meal: Meal, orders: readonly Order[
     const elder = order.elderCode ? elders.get(order.elderCode) : undefined
     if (!elder) {
       board.unknownCodes++
-      board.dueByTier.standard += order.count * prices.full
+      board.dueByTier.standard += chargeFor('standard', order.count, prices)
       continue
     }
     if (elder.diets.length === 0) board.byDiet.none += order.count
     for (const diet of elder.diets) board.byDiet[diet] += order.count
-    board.dueByTier[elder.tier] += order.count * priceFor(elder.tier, prices)
-    board.subsidy += order.count * subsidyFor(elder.tier, prices)
+    board.dueByTier[elder.tier] += chargeFor(elder.tier, order.count, prices)
+    board.subsidy += subsidyFor(elder.tier, meal, prices) ?? 0
   }
   return board
 }
 
 export interface MonthReport {
   month: string
+  /** Elders' own meals served, by meal and tier. */
   served: Record<Meal, Record<Tier, number>>
+  /** Extra portions served on elders' orders (a carer, a visitor): paid at the visitor price, not subsidised. */
+  extra: Record<Meal, number>
+  /** Different elders served at least once (orders not yet opened on this device are not among them). */
+  elders: number
   deliveriesMade: number
   deliveriesMissed: number
+  /** What the district owes: each elder's meal's cost less what the elder paid, by tier. */
+  subsidyByTier: Record<Tier, number>
   subsidy: number
+  /** Meals served whose cost staff have not set: no subsidy is counted for them. */
+  withoutCost: number
 }
 
 /** Meals served (served orders on days up to today), deliveries made and missed, subsidy owed. */
@@ -434,26 +463,38 @@ export function monthReport(
   standing: readonly Opened<StandingOrder>[],
   elders: ReadonlyMap<string, Elder>,
   results: readonly DoorResult[],
-  prices: { full: number; subsidised: number },
+  prices: MealPrices,
 ): MonthReport {
   const served = Object.fromEntries(MEALS.map((m) => [m, { standard: 0, dibao: 0, tekun: 0 }])) as Record<Meal, Record<Tier, number>>
-  let subsidy = 0
+  const extra = Object.fromEntries(MEALS.map((m) => [m, 0])) as Record<Meal, number>
+  const subsidyByTier: Record<Tier, number> = { standard: 0, dibao: 0, tekun: 0 }
+  const seen = new Set<string>()
+  let withoutCost = 0
   for (const menu of menus) {
     if (!menu.day.startsWith(month) || menu.day > today) continue
     const view = allocateSeats(ordersFor(menu.day, menu.meal, reservations, standing), menu.seats)
     for (const order of view.served) {
       if (order.paused) continue
-      const tier = (order.elderCode ? elders.get(order.elderCode)?.tier : undefined) ?? 'standard'
-      served[menu.meal][tier] += order.count
-      subsidy += order.count * subsidyFor(tier, prices)
+      const elder = order.elderCode ? elders.get(order.elderCode) : undefined
+      const tier = elder?.tier ?? 'standard'
+      if (elder) seen.add(order.elderCode!)
+      served[menu.meal][tier]++
+      extra[menu.meal] += order.count - 1
+      const subsidy = subsidyFor(tier, menu.meal, prices)
+      if (subsidy === null) withoutCost++
+      else subsidyByTier[tier] += subsidy
     }
   }
   return {
     month,
     served,
+    extra,
+    elders: seen.size,
     deliveriesMade: results.filter((r) => r === 'delivered').length,
     deliveriesMissed: results.filter((r) => r !== 'delivered').length,
-    subsidy,
+    subsidyByTier,
+    subsidy: subsidyByTier.standard + subsidyByTier.dibao + subsidyByTier.tekun,
+    withoutCost,
   }
 }
 

@@ -18,6 +18,8 @@ import {
   OrderDetailSchema,
   ordersFor,
   PricesSchema,
+  MEALS,
+  type MealPrices,
   reservationKey,
   ReservationSchema,
   RoundSchema,
@@ -55,14 +57,29 @@ const fail = failed
 
 // ---- Public space: prices, menus, reservations, standing orders --------------------
 
-export function readPrices(docs: SpaceDocs): { full: number; subsidised: number } {
+export function readPrices(docs: SpaceDocs): MealPrices {
   return readRecord(PricesSchema, 'prices', publicSpace(docs).canteenSettings.get('prices')) ?? DEFAULT_PRICES
 }
 
-export function setPrices(docs: SpaceDocs, clock: HybridClock, full: number, subsidised: number): Checked<Prices> {
-  if (!Number.isFinite(full) || full < 0 || full > 1000) return fail('full', 'problem.badPrice')
-  if (!Number.isFinite(subsidised) || subsidised < 0 || subsidised > full) return fail('subsidised', 'problem.badPrice')
-  const prices: Prices = { id: 'prices', full, subsidised, stamp: clock.tick() }
+/** The elder's price, the low-income price, the visitor price and each meal's cost (NaN or absent: not set). */
+export function setPrices(docs: SpaceDocs, clock: HybridClock, input: MealPrices): Checked<Prices> {
+  const isYuan = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1000
+  if (!isYuan(input.full)) return fail('full', 'problem.badPrice')
+  if (!isYuan(input.subsidised) || input.subsidised > input.full) return fail('subsidised', 'problem.badPrice')
+  const prices: Prices = { id: 'prices', full: input.full, subsidised: input.subsidised, stamp: clock.tick() }
+  if (input.visitor !== undefined && !Number.isNaN(input.visitor)) {
+    if (!isYuan(input.visitor)) return fail('visitor', 'problem.badPrice')
+    prices.visitor = input.visitor
+  }
+  const cost: NonNullable<Prices['cost']> = {}
+  for (const meal of MEALS) {
+    const value = input.cost?.[meal]
+    if (value === undefined || Number.isNaN(value)) continue
+    // A meal costing less than an elder pays would make the district's share negative.
+    if (!isYuan(value) || value < input.full) return fail(meal, 'problem.badPrice')
+    cost[meal] = value
+  }
+  if (Object.keys(cost).length > 0) prices.cost = cost
   docs.transact(() => publicSpace(docs).canteenSettings.put('prices', prices))
   return { ok: true, value: prices }
 }
@@ -375,7 +392,7 @@ export function markDoor(staffDocs: SpaceDocs, clock: HybridClock, roundId: stri
 export const staffCanteenCommands = (pub: Writer, staff: Writer) => ({
   publishMenu: (draft: MenuDraft) => publishMenu(pub.docs, pub.clock, pub.actor(), draft, today()),
   copyLastWeek: (monday: Day) => copyLastWeek(pub.docs, pub.clock, pub.actor(), monday, today()),
-  setPrices: (full: number, subsidised: number) => setPrices(pub.docs, pub.clock, full, subsidised),
+  setPrices: (prices: MealPrices) => setPrices(pub.docs, pub.clock, prices),
   addElder: (draft: ElderDraft) => addElder(staff.docs, staff.clock, draft),
   editElder: (code: string, draft: ElderDraft) => editElder(staff.docs, staff.clock, code, draft),
   saveRound: (round: Omit<Round, 'id' | 'stamp'> & { id?: string }) => saveRound(staff.docs, staff.clock, round),

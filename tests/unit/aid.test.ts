@@ -160,7 +160,7 @@ describe('browsing and the staff overview', () => {
     expect(browseOrder(list, new Set(['repair'])).map((x) => x.id)).toEqual(['c', 'b', 'd', 'a'])
   })
 
-  it('counts by category and state, completion, median time to done, satisfaction and overdue errands', () => {
+  it('counts by category and state, 办结率 (finished ÷ received), median time to done, satisfaction and overdue errands', () => {
     const { docs, clock } = setup()
     const c = { res: clock('res'), v1: clock('v1'), staff: clock('staff') }
     const ids: string[] = []
@@ -173,15 +173,17 @@ describe('browsing and the staff overview', () => {
     run(ids[0]!, [['take'], ['done'], ['confirm', { stars: 5 }]])
     run(ids[1]!, [['take'], ['done'], ['confirm', { stars: 3 }]])
     run(ids[2]!, [['take']])
+    // Done, not yet confirmed: not finished.
+    run(ids[3]!, [['take'], ['done']])
     const data = readAidData(docs)
     const items = data.requests.map((request) => ({ request, status: deriveStatus(request, data.events, isStaff), postedDay: stampDay(request.stamp) }))
     const o = overview(items, '2026-11', '2026-11-25')
-    expect(o).toMatchObject({ total: 4, taken: 3, done: 2, ratings: 2, satisfactionRate: 0.5 })
-    expect(o.completionRate).toBeCloseTo(2 / 3)
+    expect(o).toMatchObject({ total: 4, received: 4, taken: 4, done: 3, finished: 2, ratings: 2, satisfactionRate: 0.5 })
+    expect(o.finishRate).toBe(2 / 4)
     expect(o.byCategory).toMatchObject({ items: 2, repair: 1, paperwork: 1 })
-    expect(o.byState).toMatchObject({ closed: 2, taken: 1, open: 1 })
+    expect(o.byState).toMatchObject({ closed: 2, taken: 1, done: 1, open: 0 })
     expect(o.medianMinutesToDone).toBeGreaterThan(0)
     expect(o.overdue.map((r) => r.title)).toEqual(['r2'])
-    expect(overview(items, '2026-12', '2026-11-25')).toMatchObject({ total: 0, completionRate: null, satisfactionRate: null, medianMinutesToDone: null })
+    expect(overview(items, '2026-12', '2026-11-25')).toMatchObject({ total: 0, finishRate: null, satisfactionRate: null, medianMinutesToDone: null })
   })
 })

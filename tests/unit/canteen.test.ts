@@ -1,13 +1,14 @@
 import { SpaceDocs } from '../../src/store/space-docs'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { allocateSeats, isPastCutoff, isPaused, mealTally, monthReport, ordersFor, planRounds, priceFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
+import { allocateSeats, isPastCutoff, isPaused, mealTally, monthReport, ordersFor, planRounds, priceFor, chargeFor, seatStatusOf, standingApplies, subsidyFor, doorResults, type ElderDraft } from '../../src/domain/canteen'
 import { addElder, copyLastWeek, markDoor, publishMenu, readCanteen, readOpenedOrders, saveRound, setPrices } from '../../src/store/canteen'
 import { ensureDropbox, openOwn, orderCommands, settleOrders } from '../../src/trust/orders'
 
 const TODAY = '2026-11-23' // Monday
 const staff = { id: 'staff', name: '王主任' }
-const prices = { full: 8, subsidised: 2 }
+// The elder's price and the low-income price; the visitor price for extra portions; each meal's cost.
+const prices = { full: 8, subsidised: 2, visitor: 15, cost: { breakfast: 6, lunch: 16, dinner: 14 } }
 function setup() {
   let wall = 1_800_000_000_000
   return { docs: new SpaceDocs(), staffDocs: new SpaceDocs(), clock: new HybridClock('dev', () => (wall += 1000)) }
@@ -23,18 +24,34 @@ const lunch = (day = TODAY, seats = 3) => ({ day, meal: 'lunch' as const, dishes
 const elder = (over: Partial<ElderDraft> = {}): ElderDraft => ({ name: '张大爷', building: '3号楼', unit: '2单元501', phone: '13800000000', emergencyName: '张小明', emergencyPhone: '13900000000', diets: [], allergies: '', tier: 'standard', service: 'eatIn', deliveryNote: '', ...over })
 
 describe('prices and subsidy', () => {
-  it('8 yuan, 2 for low-income and extreme-hardship elders; the rest is subsidy', () => {
+  it('8 yuan, 2 for low-income and extreme-hardship elders; the district pays the rest of the meal’s cost, for every tier', () => {
     expect(priceFor('standard', prices)).toBe(8)
     expect(priceFor('dibao', prices)).toBe(2)
     expect(priceFor('tekun', prices)).toBe(2)
-    expect(subsidyFor('dibao', prices)).toBe(6)
-    expect(subsidyFor('standard', prices)).toBe(0)
+    expect(subsidyFor('standard', 'lunch', prices)).toBe(8)
+    expect(subsidyFor('dibao', 'lunch', prices)).toBe(14)
+    expect(subsidyFor('tekun', 'dinner', prices)).toBe(12)
+    // A meal that costs less than the elder's price is not subsidised (never below nothing).
+    expect(subsidyFor('standard', 'breakfast', prices)).toBe(0)
+    // No cost set: no subsidy can be counted (the report says how many such meals).
+    expect(subsidyFor('dibao', 'lunch', { full: 8, subsidised: 2 })).toBeNull()
+  })
+  it('extra portions on one order are at the visitor price, the elder’s own meal at their tier’s', () => {
+    expect(chargeFor('standard', 1, prices)).toBe(8)
+    expect(chargeFor('standard', 2, prices)).toBe(8 + 15)
+    expect(chargeFor('dibao', 3, prices)).toBe(2 + 15 + 15)
+    expect(chargeFor('tekun', 1, prices)).toBe(2)
+    // No visitor price set: extras at the elder's full price.
+    expect(chargeFor('dibao', 2, { full: 8, subsidised: 2 })).toBe(2 + 8)
   })
   it('amounts are settings, checked', () => {
     const { docs, clock } = setup()
-    expect(setPrices(docs, clock, 10, 3).ok).toBe(true)
-    expect(readCanteen(docs).prices).toMatchObject({ full: 10, subsidised: 3 })
-    expect(setPrices(docs, clock, 5, 6)).toMatchObject({ ok: false, problems: { subsidised: 'problem.badPrice' } })
+    expect(setPrices(docs, clock, { full: 10, subsidised: 3, visitor: 18, cost: { lunch: 20 } }).ok).toBe(true)
+    expect(readCanteen(docs).prices).toMatchObject({ full: 10, subsidised: 3, visitor: 18, cost: { lunch: 20 } })
+    expect(setPrices(docs, clock, { full: 5, subsidised: 6 })).toMatchObject({ ok: false, problems: { subsidised: 'problem.badPrice' } })
+    // A cost below what an elder pays would make the district's share negative.
+    expect(setPrices(docs, clock, { full: 8, subsidised: 2, cost: { lunch: 7 } })).toMatchObject({ ok: false, problems: { lunch: 'problem.badPrice' } })
+    expect(setPrices(docs, clock, { full: 8, subsidised: 2, visitor: -1 })).toMatchObject({ ok: false, problems: { visitor: 'problem.badPrice' } })
   })
 })
 
@@ -167,9 +184,11 @@ describe('the staff board, rounds and the monthly report', () => {
     const data = { ...readCanteen(docs, staffDocs), ...readOpenedOrders(docs, staffDocs) }
     const orders = ordersFor(TODAY, 'lunch', data.reservations, data.standing)
     const board = mealTally(data.menus[0]!, 'lunch', orders, data.elders, prices)
-    expect(board).toMatchObject({ eatIn: 2, delivered: 2, waiting: 0, subsidy: 12 })
+    // The district pays each elder's own lunch: 16 − 2 (低保), 16 − 8, 16 − 2 (特困); the carer's portion is not subsidised.
+    expect(board).toMatchObject({ eatIn: 2, delivered: 2, waiting: 0, subsidy: 14 + 8 + 14 })
     expect(board.byDiet).toMatchObject({ lowSalt: 1, soft: 1, diabetic: 2, none: 1 })
-    expect(board.dueByTier).toEqual({ standard: 16, dibao: 2, tekun: 2 })
+    // 李奶奶 reserved two: her own at 8, the second portion at the visitor price.
+    expect(board.dueByTier).toEqual({ standard: 8 + 15, dibao: 2, tekun: 2 })
 
     const plan = planRounds(orders, data.elders)
     expect(plan).toEqual([{ name: '3号楼', stops: [c.value.id, a.value.id] }])
@@ -184,7 +203,8 @@ describe('the staff board, rounds and the monthly report', () => {
     expect(results.get(c.value.id)?.result).toBe('notHome')
 
     const report = monthReport('2026-11', TODAY, data.menus, data.reservations, data.standing, data.elders, [...results.values()].map((m) => m.result), prices)
-    expect(report.served.lunch).toEqual({ standard: 2, dibao: 1, tekun: 1 })
-    expect(report).toMatchObject({ deliveriesMade: 1, deliveriesMissed: 1, subsidy: 12 })
+    expect(report.served.lunch).toEqual({ standard: 1, dibao: 1, tekun: 1 })
+    expect(report).toMatchObject({ extra: { lunch: 1 }, elders: 3, deliveriesMade: 1, deliveriesMissed: 1, subsidyByTier: { standard: 8, dibao: 14, tekun: 14 }, subsidy: 36, withoutCost: 0 })
+    expect(monthReport('2026-11', TODAY, data.menus, data.reservations, data.standing, data.elders, [], { full: 8, subsidised: 2 })).toMatchObject({ subsidy: 0, withoutCost: 3 })
   })
 })

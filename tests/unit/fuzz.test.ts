@@ -66,7 +66,7 @@ function community() {
   if (request.ok) step(docs, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
   const concern = reportConcern(docs, clock, v, { category: 'repairs', what: '楼道灯坏了', where: '3号楼', source: 'app', forName: '' })
   if (concern.ok) concernStep(docs, clock, concern.value.id, 'passUp', me, { to: '街道', note: '照片' }, () => true, TODAY)
-  setPrices(docs, clock, 12, 6)
+  setPrices(docs, clock, { full: 12, subsidised: 6, visitor: 15, cost: { lunch: 16 } })
   publishMenu(docs, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
   reserve(docs, clock, { tag: fakeTag('AB12CD', 'lunch'), day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, FAKE_SEALED, me, true, TODAY, '08:00')
   setStandingOrder(docs, clock, { tag: fakeTag('EF34GH', 'lunch'), meal: 'lunch', weekdays: [2, 3], mode: 'delivery', count: 1 }, FAKE_SEALED, me, TODAY, '08:00')

@@ -94,7 +94,7 @@ function Overview() {
       [t('aid.total', { count: '' }).trim(), o().total],
       ...AID_CATEGORIES.map((c) => [t(`aid.cat.${c}`), o().byCategory[c]]),
       ...AID_STATES.map((s) => [t(`aid.state.${s}`), o().byState[s]]),
-      [t('aid.completion', { rate: '' }).trim(), percent(o().completionRate)],
+      [t('aid.completion', { rate: '' }).trim(), percent(o().finishRate)],
       [t('aid.median', { hours: '' }).trim(), o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10],
       [t('aid.satisfaction', { rate: '' }).trim(), percent(o().satisfactionRate)],
       [t('aid.overdueList'), o().overdue.map((r) => r.number ?? r.title).join(' ')],
@@ -110,7 +110,7 @@ function Overview() {
         <ul class="my-2 grid grid-cols-2 gap-x-4">
           <For each={AID_STATES}>{(s) => <li>{t(`aid.state.${s}`)}：{o().byState[s]}</li>}</For>
         </ul>
-        <p data-testid="aid-completion">{t('aid.completion', { rate: percent(o().completionRate) })}</p>
+        <p data-testid="aid-completion">{t('aid.completion', { rate: percent(o().finishRate) })}</p>
         <p>{t('aid.median', { hours: o().medianMinutesToDone === null ? '—' : Math.round((o().medianMinutesToDone! / 60) * 10) / 10 })}</p>
         <p data-testid="aid-satisfaction">{t('aid.satisfaction', { rate: percent(o().satisfactionRate) })}</p>
         <Show when={o().satisfactionRate !== null && o().satisfactionRate! < 0.9}>

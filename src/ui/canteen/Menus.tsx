@@ -50,6 +50,11 @@ function MenuEditor(props: { onDone: () => void }) {
   const [message, setMessage] = createSignal('')
   const [full, setFull] = createSignal(String(canteen.prices().full))
   const [subsidised, setSubsidised] = createSignal(String(canteen.prices().subsidised))
+  const [visitor, setVisitor] = createSignal(String(canteen.prices().visitor ?? ''))
+  const [cost, setCost] = createSignal<Record<Meal, string>>({ breakfast: '', lunch: '', dinner: '', ...Object.fromEntries(Object.entries(canteen.prices().cost ?? {}).map(([m, v]) => [m, String(v)])) })
+  const [pricesSaved, setPricesSaved] = createSignal(false)
+  /** An empty box is "not set" (NaN), not 0. */
+  const amount = (text: string) => (text.trim() === '' ? NaN : Number(text))
   // Choosing a day and meal loads what is planned there, so editing starts from it.
   const load = (d: Day, m: Meal) => {
     const menu = canteen.menuOf(d, m)
@@ -67,8 +72,9 @@ function MenuEditor(props: { onDone: () => void }) {
   }
   const savePrices = (event: Event) => {
     event.preventDefault()
-    const result = staff.setPrices(Number(full()), Number(subsidised()))
+    const result = staff.setPrices({ full: Number(full()), subsidised: Number(subsidised()), visitor: amount(visitor()), cost: Object.fromEntries(MEALS.map((m) => [m, amount(cost()[m])])) })
     setProblems(result.ok ? {} : result.problems)
+    setPricesSaved(result.ok)
   }
   const p = (f: string) => problemText(problems()[f])
   return (
@@ -96,8 +102,18 @@ function MenuEditor(props: { onDone: () => void }) {
         <div class="grid grid-cols-2 gap-3">
           <Field label={t('canteen.form.full')} name="full" type="number" value={full()} problem={p('full')} onInput={setFull} />
           <Field label={t('canteen.form.subsidised')} name="subsidised" type="number" value={subsidised()} problem={p('subsidised')} onInput={setSubsidised} />
+          <Field label={t('canteen.form.visitor')} name="visitor" type="number" value={visitor()} problem={p('visitor')} onInput={setVisitor} />
         </div>
-        <Button type="submit" variant="secondary">{t('canteen.savePrices')}</Button>
+        <p class="mb-2 text-[0.9em] text-stone-700">{t('canteen.costHint')}</p>
+        <div class="grid grid-cols-3 gap-3">
+          <For each={MEALS}>{(m) => <Field label={t('canteen.form.cost', { meal: t(`meal.${m}`) })} name={`cost-${m}`} type="number" value={cost()[m]} problem={p(m)} onInput={(v) => setCost({ ...cost(), [m]: v })} />}</For>
+        </div>
+        <div class="flex flex-wrap items-center gap-3">
+          <Button type="submit" variant="secondary">{t('canteen.savePrices')}</Button>
+          <Show when={pricesSaved()}>
+            <span role="status" class="font-semibold text-green-800"><Kept>{t('common.saved')}</Kept></span>
+          </Show>
+        </div>
       </form>
     </div>
   )

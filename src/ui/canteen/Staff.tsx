@@ -142,6 +142,9 @@ export function Report() {
       ...MEALS.flatMap((m) => TIERS.map((tier) => [t(`meal.${m}`), t(`tier.${tier}`), report().served[m][tier]])),
       [t('door.delivered'), '', report().deliveriesMade],
       [t('door.notHome') + '/' + t('door.concern'), '', report().deliveriesMissed],
+      ...MEALS.map((m) => [t(`meal.${m}`), t('canteen.csv.extra'), report().extra[m]]),
+      [t('canteen.eldersServed', { count: '' }).trim(), '', report().elders],
+      ...TIERS.map((tier) => [t('canteen.csv.subsidy'), t(`tier.${tier}`), report().subsidyByTier[tier]]),
       [t('canteen.csv.subsidy'), '', report().subsidy],
     ])
   return (
@@ -156,7 +159,16 @@ export function Report() {
         </tbody>
       </table>
       <p>{t('canteen.deliveriesMade', { count: report().deliveriesMade })} · {t('canteen.deliveriesMissed', { count: report().deliveriesMissed })}</p>
-      <p class="font-semibold">{t('canteen.subsidyMonth', { amount: report().subsidy })}</p>
+      <p>{t('canteen.extraPortions', { count: MEALS.reduce((sum, m) => sum + report().extra[m], 0) })}</p>
+      <p>{t('canteen.eldersServed', { count: report().elders })}</p>
+      <p class="mt-2 font-semibold" data-testid="subsidy-month">{t('canteen.subsidyMonth', { amount: report().subsidy })}</p>
+      <p class="text-[0.9em] text-stone-700">{t('canteen.subsidyExplain')}</p>
+      <ul class="ml-5 list-disc">
+        <For each={TIERS}>{(tier) => <li>{t('canteen.subsidyTier', { tier: t(`tier.${tier}`), amount: report().subsidyByTier[tier] })}</li>}</For>
+      </ul>
+      <Show when={report().withoutCost > 0}>
+        <p role="alert" class="font-semibold text-red-800">{t('canteen.withoutCost', { count: report().withoutCost })}</p>
+      </Show>
       <Button class="mt-3" variant="secondary" onClick={() => void exportCsv()}>{t('canteen.exportReport')}</Button>
     </Card>
   )
