@@ -53,7 +53,7 @@ export const AidRequestSchema = v.object({
 })
 export type AidRequest = v.InferOutput<typeof AidRequestSchema>
 
-export const AID_EVENTS = ['take', 'dispatch', 'withdraw', 'received', 'done', 'confirm', 'notDone'] as const
+export const AID_EVENTS = ['take', 'dispatch', 'accept', 'decline', 'withdraw', 'received', 'done', 'confirm', 'notDone'] as const
 export type AidEventType = (typeof AID_EVENTS)[number]
 
 export const AidEventSchema = v.pipe(
@@ -69,6 +69,8 @@ export const AidEventSchema = v.pipe(
     volunteerName: v.optional(v.string()),
     note: v.optional(v.pipe(v.string(), v.maxLength(500))),
     stars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5))),
+    /** dispatch: offered to the volunteer, who accepts or declines (派单 → 接单). A dispatch without it (an older build's) gave the request to them at once. */
+    offer: v.optional(v.literal(true)),
   }),
   v.check((e) => e.id === eventKey(e.requestId, e.stamp), 'id does not match what it belongs to'),
 )
@@ -78,12 +80,14 @@ export const eventKey = (requestId: string, s: Stamp) => `${requestId}|${s}`
 
 // ---- The lifecycle ----------------------------------------------------------------
 
-export const AID_STATES = ['open', 'taken', 'done', 'closed', 'withdrawn'] as const
+export const AID_STATES = ['open', 'offered', 'taken', 'done', 'closed', 'withdrawn'] as const
 export type AidState = (typeof AID_STATES)[number]
 
 export interface AidStatus {
   state: AidState
   taker: { id: string; name: string; how: 'take' | 'dispatch' } | null
+  /** Dispatched and waiting for this volunteer to accept or decline, since `at`. */
+  offered: { id: string; name: string; at: Stamp } | null
   /** When someone first took it (for "completion rate") and when it was reported done. */
   takenAt: Stamp | null
   doneAt: Stamp | null
@@ -96,18 +100,22 @@ export interface AidStatus {
 
 /**
  * Who may do what, in which state. Requester = the person it is for, or whoever
- * posted it for them; staff may dispatch; the taker reports done.
+ * posted it for them; staff may dispatch (and dispatch again while an offer waits);
+ * only the volunteer offered it accepts or declines; the taker reports done.
  */
-export function allowed(status: Pick<AidStatus, 'state' | 'taker'>, event: Pick<AidEvent, 'type' | 'byId'>, request: Pick<AidRequest, 'forId' | 'postedBy'>, isStaff: (id: string) => boolean): boolean {
+export function allowed(status: Pick<AidStatus, 'state' | 'taker' | 'offered'>, event: Pick<AidEvent, 'type' | 'byId'>, request: Pick<AidRequest, 'forId' | 'postedBy'>, isStaff: (id: string) => boolean): boolean {
   const isRequester = event.byId === request.forId || event.byId === request.postedBy
   const isTaker = status.taker !== null && event.byId === status.taker.id
   switch (event.type) {
     case 'take':
       return status.state === 'open'
     case 'dispatch':
-      return status.state === 'open' && isStaff(event.byId)
+      return (status.state === 'open' || status.state === 'offered') && isStaff(event.byId)
+    case 'accept':
+    case 'decline':
+      return status.state === 'offered' && event.byId === status.offered?.id
     case 'withdraw':
-      return status.state === 'open' && (isRequester || isStaff(event.byId))
+      return (status.state === 'open' || status.state === 'offered') && (isRequester || isStaff(event.byId))
     case 'received':
       return status.state === 'taken' && (isTaker || isStaff(event.byId))
     case 'done':
@@ -119,21 +127,41 @@ export function allowed(status: Pick<AidStatus, 'state' | 'taker'>, event: Pick<
 }
 
 export function deriveStatus(request: AidRequest, events: readonly AidEvent[], isStaff: (id: string) => boolean = () => false): AidStatus {
-  const status: AidStatus = { state: 'open', taker: null, takenAt: null, doneAt: null, doneNote: '', materialsReceived: false, rating: null, history: [] }
+  const status: AidStatus = { state: 'open', taker: null, offered: null, takenAt: null, doneAt: null, doneNote: '', materialsReceived: false, rating: null, history: [] }
   const ordered = events.filter((e) => e.requestId === request.id).sort((a, b) => compareStamps(a.stamp, b.stamp))
   for (const event of ordered) {
     const ok = allowed(status, event, request, isStaff)
     status.history.push({ event, applied: ok })
     if (!ok) continue
     switch (event.type) {
-      case 'take':
       case 'dispatch':
+        if (event.offer) {
+          status.state = 'offered'
+          status.offered = { id: event.volunteerId ?? event.byId, name: event.volunteerName ?? event.byName, at: event.stamp }
+          break
+        }
         status.state = 'taken'
-        status.taker = { id: event.volunteerId ?? event.byId, name: event.volunteerName ?? event.byName, how: event.type }
+        status.taker = { id: event.volunteerId ?? event.byId, name: event.volunteerName ?? event.byName, how: 'dispatch' }
         status.takenAt ??= event.stamp
+        break
+      case 'take':
+        status.state = 'taken'
+        status.taker = { id: event.byId, name: event.byName, how: 'take' }
+        status.takenAt ??= event.stamp
+        break
+      case 'accept':
+        status.state = 'taken'
+        status.taker = { ...status.offered!, how: 'dispatch' }
+        status.offered = null
+        status.takenAt ??= event.stamp
+        break
+      case 'decline':
+        status.state = 'open'
+        status.offered = null
         break
       case 'withdraw':
         status.state = 'withdrawn'
+        status.offered = null
         break
       case 'received':
         status.materialsReceived = true
@@ -157,6 +185,20 @@ export function deriveStatus(request: AidRequest, events: readonly AidEvent[], i
     }
   }
   return status
+}
+
+/**
+ * A need nobody has taken for a day: open since it was posted or last declined, or
+ * offered to a volunteer who has not answered. Staff follow these up.
+ */
+export function isUnclaimed(request: AidRequest, status: AidStatus, nowMs: number): boolean {
+  const dayAgo = nowMs - 24 * 60 * 60 * 1000
+  const since = (stamp: Stamp) => (parseStamp(stamp)?.wallMs ?? nowMs) < dayAgo
+  if (request.kind !== 'need') return false
+  if (status.state === 'offered') return since(status.offered!.at)
+  if (status.state !== 'open') return false
+  const reopened = status.history.filter((h) => h.applied && (h.event.type === 'decline' || h.event.type === 'notDone')).at(-1)
+  return since(reopened?.event.stamp ?? request.stamp)
 }
 
 /** A take by this person that lost to an earlier one: they must be told. */

@@ -37,6 +37,7 @@ export type ProblemKey =
   | 'problem.notAllowed'
   | 'problem.notDoneYet'
   | 'problem.notFound'
+  | 'problem.notOffered'
   | 'problem.notOpen'
   | 'problem.notSignedUp'
   | 'problem.notYetHeld'

@@ -98,6 +98,8 @@ export interface StepDetails {
 const refusal: Record<AidEventType, ProblemKey> = {
   take: 'problem.notOpen',
   dispatch: 'problem.notOpen',
+  accept: 'problem.notOffered',
+  decline: 'problem.notOffered',
   withdraw: 'problem.notOpen',
   received: 'problem.nobodyTook',
   done: 'problem.nobodyTook',
@@ -132,6 +134,8 @@ export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, typ
     event.volunteerId = volunteer.id
     event.volunteerName = volunteer.name
   }
+  // Offered, not given: the volunteer accepts or declines on their own phone.
+  if (type === 'dispatch') event.offer = true
   if (details.note?.trim()) event.note = details.note.trim().slice(0, 500)
   if (type === 'confirm' && details.stars !== undefined) event.stars = details.stars
   docs.transact(() => publicSpace(docs).aidEvents.put(event.id, event))

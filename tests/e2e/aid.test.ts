@@ -83,6 +83,60 @@ describe('mutual aid: order, take, done, rated', () => {
     expect(await staff.page.textContent('[data-testid=aid-satisfaction]')).toContain('100%')
   })
 
+  it('a family member posts for an elder; staff dispatch it; it waits on the volunteer’s Today until accepted, then is done and confirmed', async () => {
+    const servers = cleanup.add(await startServers(), (x) => x.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const family = cleanup.add(await launchDevice('family'), (d) => d.dispose())
+    const volunteer = cleanup.add(await launchDevice('volunteer'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(family.page, link, '张小明')
+    await joinByLink(volunteer.page, link, '小刘')
+    await chooseRole(volunteer.page, 'volunteer')
+
+    // A resident (not a volunteer) posts on behalf of his mother.
+    await family.page.click('[data-testid=nav-aid]')
+    await family.page.click('[data-testid=post-aid]')
+    await family.page.fill('[data-testid=aid-form] input[name=title]', '帮我妈买降压药')
+    await family.page.fill('[data-testid=aid-form] input[name=where]', '5号楼')
+    await family.page.fill('[data-testid=aid-form] input[name=forName]', '张奶奶')
+    await family.page.click('[data-testid=aid-form] button[type=submit]')
+    await aidCard(family.page, '帮我妈买降压药').waitFor()
+
+    // Staff offer it to the volunteer: offered, not taken.
+    await staff.page.click('[data-testid=nav-aid]')
+    const staffCard = aidCard(staff.page, '帮我妈买降压药')
+    await staffCard.locator('[data-testid=dispatch]').click({ timeout: 30_000 })
+    await expect.poll(() => staffCard.locator('select[name=volunteer] option').allTextContents(), { timeout: 30_000 }).toContain('小刘')
+    await staffCard.locator('select[name=volunteer]').selectOption({ label: '小刘' })
+    await staffCard.locator('button:has-text("派单")').last().click()
+    // Offered, it leaves the open list and is among what staff acted on.
+    await staffCard.waitFor({ state: 'detached' })
+    await staff.page.click('[data-testid=aid-section] [data-value=mine]')
+    expect(await staffCard.getAttribute('data-state')).toBe('offered')
+    expect(await staffCard.locator('[data-testid=aid-offered]').textContent()).toBe('已派给 小刘，等待对方接单')
+
+    // It shows on the volunteer's Today; accepted there, it is theirs.
+    await volunteer.page.click('[data-testid=nav-today]')
+    const onToday = volunteer.page.locator('[data-testid=aid-for-me]').locator('[data-testid=aid-card]', { hasText: '帮我妈买降压药' })
+    await onToday.locator('[data-testid=aid-offered]', { hasText: '派给了您' }).waitFor({ timeout: 30_000 })
+    await onToday.locator('[data-testid=accept-dispatch]').click()
+    await expect.poll(() => onToday.getAttribute('data-state')).toBe('taken')
+    await onToday.locator('[data-testid=mark-done]').click()
+    await onToday.locator('[data-testid=aid-note-form] textarea[name=note]').fill('药已送到')
+    await onToday.locator('[data-testid=aid-note-form] button[type=submit]').click()
+
+    // The family member sees it done, waiting for his confirmation, and confirms.
+    await family.page.click('[data-testid=aid-section] [data-value=mine]')
+    const familyCard = aidCard(family.page, '帮我妈买降压药')
+    await expect.poll(() => familyCard.getAttribute('data-state'), { timeout: 30_000 }).toBe('done')
+    expect(await familyCard.locator('[data-testid=aid-taker]').textContent()).toBe('派给：小刘')
+    await familyCard.locator('[data-testid=confirm-done]').click()
+    await familyCard.locator('[data-testid=aid-stars] [data-value="5"]').click()
+    await familyCard.locator('[data-testid=aid-confirm-form] button[type=submit]').click()
+    await expect.poll(() => staffCard.getAttribute('data-state'), { timeout: 30_000 }).toBe('closed')
+  })
+
   it('staff register an errand (代办) and print its slip: a receipt and a stub with the same number', async () => {
     const servers = cleanup.add(await startServers(), (x) => x.stop())
     const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())

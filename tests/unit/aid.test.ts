@@ -2,9 +2,9 @@ import { SpaceDocs } from '../../src/store/space-docs'
 import { copySpace } from '../convergence/harness'
 import { describe, expect, it } from 'vitest'
 import { HybridClock } from '../../src/domain/hlc'
-import { allowed, browseOrder, checkAidDraft, deriveStatus, errandNumber, looksLikeFullAddress, lostTake, overview, type AidDraft, type AidEventType, type AidRequest } from '../../src/domain/aid'
+import { allowed, browseOrder, checkAidDraft, deriveStatus, errandNumber, isUnclaimed, looksLikeFullAddress, lostTake, overview, type AidDraft, type AidEventType, type AidRequest } from '../../src/domain/aid'
 import { editRequest, postRequest, readAidData, step } from '../../src/store/aid'
-import { compareStamps, stampDay } from '../../src/domain/hlc'
+import { compareStamps, formatStamp, stampDay } from '../../src/domain/hlc'
 
 const TODAY = '2026-11-23'
 const draft = (over: Partial<AidDraft> = {}): AidDraft => ({
@@ -82,11 +82,17 @@ describe('the lifecycle: every allowed and refused step', () => {
     expect(state().history.map((h) => h.event.type)).toEqual(['take', 'done', 'confirm'])
   })
 
-  it('"not done" reopens it for anyone; staff dispatch; the requester withdraws while open', () => {
+  it('"not done" reopens it for anyone; staff dispatch, the volunteer accepts; the requester withdraws while open', () => {
     const { go, state } = posted()
     expect(go('v1', v1, 'dispatch', { volunteer: v2 })).toMatchObject({ ok: false, problems: { request: 'problem.notAllowed' } })
     expect(go('staff', staff, 'dispatch', { volunteer: v2 }).ok).toBe(true)
-    expect(state().taker).toEqual({ id: 'v2', name: '小陈', how: 'dispatch' })
+    // Offered, not taken: nobody else may take it, and only the volunteer offered it answers.
+    expect(state()).toMatchObject({ state: 'offered', taker: null, offered: { id: 'v2', name: '小陈' } })
+    expect(go('v1', v1, 'take')).toMatchObject({ ok: false, problems: { request: 'problem.notOpen' } })
+    expect(go('v1', v1, 'accept')).toMatchObject({ ok: false, problems: { request: 'problem.notOffered' } })
+    expect(go('v2', v2, 'done')).toMatchObject({ ok: false, problems: { request: 'problem.nobodyTook' } })
+    expect(go('v2', v2, 'accept').ok).toBe(true)
+    expect(state()).toMatchObject({ state: 'taken', offered: null, taker: { id: 'v2', name: '小陈', how: 'dispatch' } })
     expect(go('v2', v2, 'received').ok).toBe(true)
     expect(go('v2', v2, 'done').ok).toBe(true)
     expect(go('res', resident, 'notDone', { note: '锅不对' }).ok).toBe(true)
@@ -97,6 +103,40 @@ describe('the lifecycle: every allowed and refused step', () => {
     expect(fresh.go('res', resident, 'withdraw').ok).toBe(true)
     expect(fresh.state().state).toBe('withdrawn')
     expect(fresh.go('v1', v1, 'take')).toMatchObject({ ok: false })
+  })
+
+  it('a volunteer who declines sends it back to open; staff may offer it to another meanwhile', () => {
+    const { go, state } = posted()
+    expect(go('staff', staff, 'dispatch', { volunteer: v1 }).ok).toBe(true)
+    expect(go('v1', v1, 'decline', { note: '今天在外地' }).ok).toBe(true)
+    expect(state()).toMatchObject({ state: 'open', offered: null, taker: null })
+    expect(go('v1', v1, 'accept')).toMatchObject({ ok: false, problems: { request: 'problem.notOffered' } })
+    expect(go('staff', staff, 'dispatch', { volunteer: v1 }).ok).toBe(true)
+    expect(go('staff', staff, 'dispatch', { volunteer: v2 }).ok).toBe(true)
+    expect(go('v1', v1, 'accept')).toMatchObject({ ok: false, problems: { request: 'problem.notOffered' } })
+    expect(go('v2', v2, 'accept').ok).toBe(true)
+    expect(state().taker?.id).toBe('v2')
+  })
+
+  it('a dispatch written by an older build (no offer) still gives the request to the volunteer at once', () => {
+    const request: AidRequest = { id: 'res.r1', kind: 'need', category: 'errand', title: '买药', details: '', when: '', where: '', urgency: 'normal', forId: 'res', forName: '张大爷', postedBy: 'res', postedByName: '张大爷', stamp: '000000000a0-00000-res', editedAt: '000000000a0-00000-res' }
+    const old = { id: 'res.r1|000000000b0-00000-staff', requestId: 'res.r1', type: 'dispatch' as const, byId: 'staff', byName: '王主任', stamp: '000000000b0-00000-staff', volunteerId: 'v1', volunteerName: '小刘' }
+    expect(deriveStatus(request, [old], isStaff)).toMatchObject({ state: 'taken', offered: null, taker: { id: 'v1', how: 'dispatch' } })
+  })
+
+  it('staff see a need nobody took for over a day: open since posted or declined, or offered and not answered', () => {
+    const at = (hours: number) => formatStamp(Date.parse('2026-11-23T08:00:00') + hours * 3_600_000, 0, 'x')
+    const request: AidRequest = { id: 'res.r2', kind: 'need', category: 'errand', title: '买菜', details: '', when: '', where: '', urgency: 'normal', forId: 'res', forName: '张大爷', postedBy: 'res', postedByName: '张大爷', stamp: at(0), editedAt: at(0) }
+    const ev = (type: AidEventType, hours: number, extra: object = {}) => ({ id: `res.r2|${at(hours)}`, requestId: 'res.r2', type, byId: type === 'dispatch' ? 'staff' : 'v1', byName: 'x', stamp: at(hours), ...extra })
+    const now = (hours: number) => Date.parse('2026-11-23T08:00:00') + hours * 3_600_000
+    const unclaimed = (events: ReturnType<typeof ev>[], hours: number) => isUnclaimed(request, deriveStatus(request, events, isStaff), now(hours))
+    expect([unclaimed([], 23), unclaimed([], 25)]).toEqual([false, true])
+    const offered = [ev('dispatch', 20, { volunteerId: 'v1', volunteerName: '小刘', offer: true })]
+    expect([unclaimed(offered, 25), unclaimed(offered, 45)]).toEqual([false, true])
+    const declined = [...offered, ev('decline', 30)]
+    expect([unclaimed(declined, 50), unclaimed(declined, 55)]).toEqual([false, true])
+    expect(unclaimed([...offered, ev('accept', 21)], 100)).toBe(false)
+    expect(isUnclaimed({ ...request, kind: 'offer' }, deriveStatus(request, [], isStaff), now(100))).toBe(false)
   })
 
   it('edits only while open, by the requester or staff', () => {
@@ -130,8 +170,12 @@ describe('the lifecycle: every allowed and refused step', () => {
 
   it('the rules table refuses steps by the wrong person whatever the state', () => {
     const request = { forId: 'res', postedBy: 'res' } as Pick<AidRequest, 'forId' | 'postedBy'>
-    expect(allowed({ state: 'done', taker: { id: 'v1', name: '', how: 'take' } }, { type: 'confirm', byId: 'v1' }, request, isStaff)).toBe(false)
-    expect(allowed({ state: 'done', taker: { id: 'v1', name: '', how: 'take' } }, { type: 'confirm', byId: 'staff' }, request, isStaff)).toBe(true)
+    const done = { state: 'done', taker: { id: 'v1', name: '', how: 'take' }, offered: null } as const
+    expect(allowed(done, { type: 'confirm', byId: 'v1' }, request, isStaff)).toBe(false)
+    expect(allowed(done, { type: 'confirm', byId: 'staff' }, request, isStaff)).toBe(true)
+    const offered = { state: 'offered', taker: null, offered: { id: 'v1', name: '', at: '' } } as const
+    expect(allowed(offered, { type: 'accept', byId: 'staff' }, request, isStaff)).toBe(false)
+    expect(allowed(offered, { type: 'decline', byId: 'v1' }, request, isStaff)).toBe(true)
   })
 })
 

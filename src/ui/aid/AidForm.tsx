@@ -8,7 +8,7 @@ import { problemText, t } from '../common/i18n'
 
 /** Post a need or an offer, for oneself or for a resident without a phone; or edit one still open. */
 export function AidForm(props: { editing?: AidRequest; onDone: (message?: string) => void }) {
-  const { aid, helps } = useCommunity()
+  const { aid } = useCommunity()
   const e = props.editing
   const [draft, setDraft] = createSignal<AidDraft>({
     kind: e?.kind ?? 'need',
@@ -43,7 +43,8 @@ export function AidForm(props: { editing?: AidRequest; onDone: (message?: string
       <Field label={t('aid.form.when')} name="when" value={draft().when} problem={p('when')} onInput={(v) => set('when', v)} />
       <Field label={t('aid.form.where')} name="where" value={draft().where} problem={p('where')} onInput={(v) => set('where', v)} />
       <Chips label={t('aid.form.urgency')} options={URGENCIES} selected={(u) => draft().urgency === u} onToggle={(u) => set('urgency', u)} text={(u) => t(`aid.urgency.${u}`)} testid="aid-urgency" />
-      <Show when={!props.editing && helps()}>
+      {/* A family member or neighbour posts for an elder (代办) without being a volunteer. */}
+      <Show when={!props.editing}>
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>

@@ -75,6 +75,9 @@ export function RequestCard(props: { id: string }) {
               {i().request.due! < today() && (i().status.state === 'open' || i().status.state === 'taken') ? ` · ${t('aid.overdue')}` : ''}
             </p>
           </Show>
+          <Show when={i().status.offered}>
+            {(offer) => <p class="font-semibold" data-testid="aid-offered">{offer().id === actor().id ? t('aid.offeredToYou') : t('aid.offeredTo', { name: offer().name })}</p>}
+          </Show>
           <Show when={i().status.taker}>
             {(taker) => <p class="font-semibold" data-testid="aid-taker">{taker().how === 'dispatch' ? t('aid.dispatchedTo', { name: taker().name }) : t('aid.takenBy', { name: taker().name })}</p>}
           </Show>
@@ -96,11 +99,17 @@ export function RequestCard(props: { id: string }) {
             <Show when={i().status.state === 'open' && helps() && !isRequester()}>
               <Button data-testid="take" onClick={() => go('take')}>{t('aid.take')}</Button>
             </Show>
-            <Show when={i().status.state === 'open' && actor().staff}>
-              <Button variant="secondary" onClick={() => setAsking('dispatch')}>{t('aid.dispatch')}</Button>
+            <Show when={i().status.offered?.id === actor().id}>
+              <Button data-testid="accept-dispatch" onClick={() => go('accept')}>{t('aid.accept')}</Button>
+              <Button variant="secondary" data-testid="decline-dispatch" onClick={() => setAsking('decline')}>{t('aid.decline')}</Button>
+            </Show>
+            <Show when={(i().status.state === 'open' || i().status.state === 'offered') && actor().staff}>
+              <Button variant="secondary" data-testid="dispatch" onClick={() => setAsking('dispatch')}>{i().status.state === 'offered' ? t('aid.dispatchAgain') : t('aid.dispatch')}</Button>
             </Show>
             <Show when={i().status.state === 'open' && (isRequester() || actor().staff)}>
               <Button variant="secondary" data-testid="edit-aid" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
+            </Show>
+            <Show when={(i().status.state === 'open' || i().status.state === 'offered') && (isRequester() || actor().staff)}>
               <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
             </Show>
             <Show when={i().status.state === 'taken' && (isTaker() || actor().staff)}>
@@ -132,10 +141,10 @@ export function RequestCard(props: { id: string }) {
               }}>{t('aid.dispatch')}</Button>
             </div>
           </Show>
-          <Show when={asking() === 'done' || asking() === 'notDone'}>
+          <Show when={asking() === 'done' || asking() === 'notDone' || asking() === 'decline'}>
             <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-note-form" onSubmit={(e) => { e.preventDefault(); go(asking()!, { note: note() }) }}>
-              <Field label={asking() === 'done' ? t('aid.doneNote') : t('aid.notDoneNote')} name="note" multiline value={note()} onInput={setNote} />
-              <Button type="submit">{asking() === 'done' ? t('aid.markDone') : t('aid.notDone')}</Button>
+              <Field label={asking() === 'done' ? t('aid.doneNote') : asking() === 'decline' ? t('aid.declineNote') : t('aid.notDoneNote')} name="note" multiline value={note()} onInput={setNote} />
+              <Button type="submit">{asking() === 'done' ? t('aid.markDone') : asking() === 'decline' ? t('aid.decline') : t('aid.notDone')}</Button>
             </form>
           </Show>
           <Show when={asking() === 'confirm'}>

@@ -1,4 +1,4 @@
-import { browseOrder, deriveStatus, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
+import { browseOrder, deriveStatus, isUnclaimed, type AidCategory, type AidRequest, type AidStatus } from '../../domain/aid'
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
 import { createDeferredMemo, groupBy } from '../common/derive'
@@ -32,6 +32,10 @@ export function createAidBoard(session: CommunitySession) {
       items()
         .filter((i) => i.request.postedBy === personId || i.request.forId === personId || i.status.taker?.id === personId || i.status.history.some((h) => h.event.byId === personId))
         .sort((a, b) => (a.request.stamp < b.request.stamp ? 1 : -1)),
+    /** What staff offered this person and they have not answered, and what they took and have not finished. */
+    forMe: (personId: string) => items().filter((i) => i.status.offered?.id === personId || (i.status.state === 'taken' && i.status.taker?.id === personId)),
+    /** Requests nobody took for over a day: open, or offered and not answered (staff follow them up). */
+    unclaimed: (nowMs: number) => items().filter((i) => isUnclaimed(i.request, i.status, nowMs)),
     byNumber: (number: string) => items().find((i) => i.request.number?.toUpperCase() === number.trim().toUpperCase()),
     volunteers: () =>
       session.members

@@ -12,8 +12,10 @@ const visits = () => import('../visits/MyVisits')
 const UrgentVisits = lazy(() => visits().then((m) => ({ default: m.UrgentVisits })))
 const MyVisits = lazy(() => visits().then((m) => ({ default: m.MyVisits })))
 const SealedVisits = lazy(() => visits().then((m) => ({ default: m.SealedVisits })))
+// Help requests offered to a volunteer: read only on the phones of those who help, after the rest.
+const AidForMe = lazy(() => import('../aid/ForMe'))
 
-/** The first screen: the notices, today's menu, this person's coming shifts, activities and visits; on staff devices, urgent visits first. */
+/** The first screen: the notices, today's menu, this person's coming shifts, help offered to them, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
   const { actor, glance } = useToday()
   return (
@@ -29,6 +31,9 @@ export function Today() {
       <Notices />
       <TodayMenu />
       <MyShifts />
+      <Show when={!glance}>
+        <AidForMe />
+      </Show>
       <Show when={!glance}>
         <StaffOnly fallback={<SealedVisits />}>
           <MyVisits />
