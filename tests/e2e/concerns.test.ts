@@ -98,5 +98,13 @@ describe('residents’ concerns', () => {
     await staff.page.click('[data-testid=concerns-view] [data-value=report]')
     const total = staff.page.locator('[data-testid=concerns-table] tr[data-row=合计] td')
     expect(await total.allInnerTexts()).toEqual(['合计', '1', '1', '1', '1', '1', '1', '1', '100%', '100%', '100%', '100%'])
+
+    // And the community's month (Me, staff) counts it among everything else.
+    await staff.page.click('[data-testid=nav-me]')
+    await staff.page.click('[data-testid=open-month]')
+    const row = (key: string) => staff.page.locator(`[data-testid=month-table] tr[data-row="${key}"] td`).last().innerText()
+    expect([await row('month.concernsReceived'), await row('month.concernsFinished'), await row('month.concernsFinish'), await row('month.concernsPassedUp')]).toEqual(['1', '1', '100%', '1'])
+    expect(await row('month.aidReceived')).toBe('0')
+    expect(await row('month.aidFinishRate')).toBe('—')
   })
 })

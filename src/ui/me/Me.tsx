@@ -13,6 +13,7 @@ import { JoinOrCreate } from '../onboarding/Onboarding'
 import { Hub } from './Hub'
 import { Devices } from './Devices'
 import { MyHours } from '../shifts/MyHours'
+import { CommunityMonthCard } from './MonthPage'
 import type { ProblemKey } from '../../domain/validation'
 
 export default function Me() {
@@ -20,6 +21,7 @@ export default function Me() {
     <div class="space-y-4">
       <Profile />
       <MyHours />
+      <CommunityMonthCard />
       <Invites />
       <Install />
       <Communities />
