@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { IdSchema } from './ids'
+import { IdSchema, stampAgreesWithId } from './ids'
 import { compareStamps, parseStamp, StampSchema, type Stamp } from './hlc'
 import { DaySchema } from './schedule'
 import { isDay, type Day } from './calendar'
@@ -29,7 +29,7 @@ export const MATERIALS_MAX = 20
 const stamp = StampSchema
 const id = IdSchema
 
-export const AidRequestSchema = v.object({
+export const AidRequestSchema = v.pipe(v.object({
   id,
   kind: v.picklist(AID_KINDS),
   category: v.picklist(AID_CATEGORIES),
@@ -50,10 +50,12 @@ export const AidRequestSchema = v.object({
   number: v.optional(v.pipe(v.string(), v.maxLength(40))),
   materials: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(MATERIAL_MAX))), v.maxLength(MATERIALS_MAX))),
   due: v.optional(DaySchema),
-})
+  /** Paperwork errands: the service on the 代办 point's list it was registered under (domain/errands.ts). */
+  serviceId: v.optional(IdSchema),
+}), v.check((r) => stampAgreesWithId(r.id, r.stamp), 'its first stamp is not the one its id was made with'))
 export type AidRequest = v.InferOutput<typeof AidRequestSchema>
 
-export const AID_EVENTS = ['take', 'dispatch', 'accept', 'decline', 'withdraw', 'received', 'done', 'confirm', 'notDone'] as const
+export const AID_EVENTS = ['take', 'dispatch', 'accept', 'decline', 'withdraw', 'received', 'passedOn', 'done', 'receiptBack', 'confirm', 'notDone'] as const
 export type AidEventType = (typeof AID_EVENTS)[number]
 
 export const AidEventSchema = v.pipe(
@@ -93,22 +95,35 @@ export interface AidStatus {
   doneAt: Stamp | null
   doneNote: string
   materialsReceived: boolean
+  /** Errands: when the 代办员 handed it to the office (送办), and when the receipt came back to the 代办 point. */
+  passedOnAt: Stamp | null
+  receiptBackAt: Stamp | null
   rating: { stars: number; comment: string } | null
   /** Events in HLC order, each marked whether the rules let it count. */
   history: { event: AidEvent; applied: boolean }[]
 }
 
+/** Who may do what: staff, and (for paperwork errands) the 代办员 staff appointed. */
+export interface AidRoles {
+  isStaff: (id: string) => boolean
+  /** Whether a person is a 代办员; without it (older callers, tests), anyone who helps may take an errand. */
+  isAgent?: (id: string) => boolean
+}
+
 /**
  * Who may do what, in which state. Requester = the person it is for, or whoever
  * posted it for them; staff may dispatch (and dispatch again while an offer waits);
- * only the volunteer offered it accepts or declines; the taker reports done.
+ * only the volunteer offered it accepts or declines; the taker reports done. A
+ * paperwork errand is taken only by a 代办员 or staff, and its receipt is collected
+ * back at the 代办 point, by staff, once.
  */
-export function allowed(status: Pick<AidStatus, 'state' | 'taker' | 'offered'>, event: Pick<AidEvent, 'type' | 'byId'>, request: Pick<AidRequest, 'forId' | 'postedBy'>, isStaff: (id: string) => boolean): boolean {
+export function allowed(status: Pick<AidStatus, 'state' | 'taker' | 'offered'> & Partial<Pick<AidStatus, 'receiptBackAt'>>, event: Pick<AidEvent, 'type' | 'byId'>, request: Pick<AidRequest, 'forId' | 'postedBy'> & Partial<Pick<AidRequest, 'category'>>, isStaff: (id: string) => boolean, isAgent: (id: string) => boolean = () => true): boolean {
   const isRequester = event.byId === request.forId || event.byId === request.postedBy
   const isTaker = status.taker !== null && event.byId === status.taker.id
+  const errand = request.category === 'paperwork'
   switch (event.type) {
     case 'take':
-      return status.state === 'open'
+      return status.state === 'open' && (!errand || isAgent(event.byId) || isStaff(event.byId))
     case 'dispatch':
       return (status.state === 'open' || status.state === 'offered') && isStaff(event.byId)
     case 'accept':
@@ -117,20 +132,23 @@ export function allowed(status: Pick<AidStatus, 'state' | 'taker' | 'offered'>, 
     case 'withdraw':
       return (status.state === 'open' || status.state === 'offered') && (isRequester || isStaff(event.byId))
     case 'received':
+    case 'passedOn':
       return status.state === 'taken' && (isTaker || isStaff(event.byId))
     case 'done':
       return status.state === 'taken' && (isTaker || isStaff(event.byId))
+    case 'receiptBack':
+      return errand && (status.state === 'done' || status.state === 'closed') && !status.receiptBackAt && isStaff(event.byId)
     case 'confirm':
     case 'notDone':
       return status.state === 'done' && (isRequester || isStaff(event.byId))
   }
 }
 
-export function deriveStatus(request: AidRequest, events: readonly AidEvent[], isStaff: (id: string) => boolean = () => false): AidStatus {
-  const status: AidStatus = { state: 'open', taker: null, offered: null, takenAt: null, doneAt: null, doneNote: '', materialsReceived: false, rating: null, history: [] }
+export function deriveStatus(request: AidRequest, events: readonly AidEvent[], isStaff: (id: string) => boolean = () => false, isAgent?: (id: string) => boolean): AidStatus {
+  const status: AidStatus = { state: 'open', taker: null, offered: null, takenAt: null, doneAt: null, doneNote: '', materialsReceived: false, passedOnAt: null, receiptBackAt: null, rating: null, history: [] }
   const ordered = events.filter((e) => e.requestId === request.id).sort((a, b) => compareStamps(a.stamp, b.stamp))
   for (const event of ordered) {
-    const ok = allowed(status, event, request, isStaff)
+    const ok = allowed(status, event, request, isStaff, isAgent)
     status.history.push({ event, applied: ok })
     if (!ok) continue
     switch (event.type) {
@@ -166,6 +184,12 @@ export function deriveStatus(request: AidRequest, events: readonly AidEvent[], i
       case 'received':
         status.materialsReceived = true
         break
+      case 'passedOn':
+        status.passedOnAt ??= event.stamp
+        break
+      case 'receiptBack':
+        status.receiptBackAt = event.stamp
+        break
       case 'done':
         status.state = 'done'
         status.doneAt = event.stamp
@@ -181,6 +205,7 @@ export function deriveStatus(request: AidRequest, events: readonly AidEvent[], i
         status.taker = null
         status.doneAt = null
         status.materialsReceived = false
+        status.passedOnAt = null
         break
     }
   }

@@ -38,7 +38,7 @@ export function isOlder(older: Row, newer: Row): boolean {
   return a !== undefined && b !== undefined && compareStamps(a, b) < 0
 }
 
-export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older' | 'ahead' | 'backdated'
+export type Refusal = 'unsigned' | 'badSignature' | 'notAllowed' | 'older' | 'changed' | 'ahead' | 'backdated'
 
 // ---- Stamps are claims too ----------------------------------------------------------
 // Whoever writes a record chooses its stamps. A backdated entry jumps every queue
@@ -102,5 +102,25 @@ export function mayWrite(authority: Authority, collection: string, key: string, 
   if (STAFF.includes(role)) return true
   if ('staffOnly' in rule || rule.staffOnlyIf?.(record)) return false
   const person = authority.people.get(author)
-  return person !== undefined && rule.owner(record) === person && (rule.keyOwner?.(key) ?? person) === person
+  return person !== undefined && rule.owner(record) === person && (rule.keyOwner?.(key) ?? person) === person && (rule.forWhom?.(record, person) ?? true)
+}
+
+/** The same record, signature aside (a copy of a valid version, not a new one). */
+function sameContent(a: Row, b: Row): boolean {
+  const keys = (row: Row) => Object.keys(row).filter((k) => k !== 'sig').sort()
+  const [ka, kb] = [keys(a), keys(b)]
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && JSON.stringify(a[k]) === JSON.stringify(b[k]))
+}
+
+/**
+ * Whether `next` may take the place of `kept`, the valid version this device holds: a
+ * record written once stays as written; a later version keeps the fields that say when
+ * it began and whose it is (domain/collections.ts `once`, `fixed`). Else 'changed'.
+ */
+export function replacementProblem(collection: string, kept: Row, next: Row): 'changed' | null {
+  if (!isCollection(collection)) return null
+  const declared = COLLECTIONS[collection] as { once?: true; fixed?: readonly string[] }
+  if (declared.once) return sameContent(kept, next) ? null : 'changed'
+  for (const field of declared.fixed ?? []) if (JSON.stringify(kept[field]) !== JSON.stringify(next[field])) return 'changed'
+  return null
 }

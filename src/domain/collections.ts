@@ -34,6 +34,12 @@ export interface Owned {
    * device that never saw the first version would accept it.
    */
   keyOwner?: (key: string) => string | null
+  /**
+   * Whom else a resident may write a record for: a record that names a person it is for
+   * (a help request, a concern) names its writer, or someone without a phone
+   * (`name:…`, domain/places.ts), never another member, whose own list it would enter.
+   */
+  forWhom?: (record: Row, person: string) => boolean
 }
 /** Who may write a collection's records: staff, a staff-space role, or the person a record is of. */
 export type Rule = { staffOnly: true } | { staffSpace: true } | Owned
@@ -41,6 +47,8 @@ export type Rule = { staffOnly: true } | { staffSpace: true } | Owned
 const staffOnly: Rule = { staffOnly: true }
 const staffSpace: Rule = { staffSpace: true }
 const ownedBy = (field: string, more: Omit<Owned, 'owner'> = {}): Rule => ({ owner: (record) => record[field], ...more })
+/** For oneself, or for a resident without a phone (an offline person's id names them). */
+const forSelfOrOffline = (record: Row, person: string): boolean => record.forId === person || (typeof record.forId === 'string' && record.forId.startsWith('name:'))
 
 /**
  * A help request's id begins with its poster's person id and a dot (store/aid.ts).
@@ -74,6 +82,14 @@ export interface Collection<T> {
   first?: true
   /** Read only when a screen first asks for it, not at start. */
   lazy?: true
+  /**
+   * Written once: a step, a rating, a report. A later version under the same key with
+   * other content is refused and the first written back (else its author could rewrite
+   * a rating staff acted on, or a step under an equal stamp, which no order check sees).
+   */
+  once?: true
+  /** Fields no later version may change: a record's first stamp (its place, what its entries are measured against), whose it is. */
+  fixed?: readonly string[]
 }
 
 /** One entry, with its record type taken from its schema and its space kept as written. */
@@ -100,12 +116,12 @@ export const COLLECTIONS = {
   rsvps: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (r) => r.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities' }),
   headcounts: collection({ space: 'public', filed: 'month', schema: HeadcountSchema, stamp: (h) => h.stamp, rule: staffOnly }),
   ratings: collection({ space: 'public', filed: 'month', schema: RatingSchema, stamp: (r) => r.stamp, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities', lazy: true }),
-  aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner }), lazy: true }),
+  aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), fixed: ['stamp', 'postedBy', 'forId', 'number'], lazy: true }),
   // Dispatching a volunteer is the coordinator's step.
-  aidEvents: collection({ space: 'public', filed: 'standing', schema: AidEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch', keyOwner: eventOwner }), parent: 'aidRequests', lazy: true }),
+  aidEvents: collection({ space: 'public', filed: 'standing', schema: AidEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch' || event.type === 'receiptBack', keyOwner: eventOwner }), parent: 'aidRequests', once: true, lazy: true }),
   // A concern's id begins with its reporter's person id, like a help request's; staff's steps are staff's alone.
-  concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner }), lazy: true }),
-  concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', lazy: true }),
+  concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), once: true, lazy: true }),
+  concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', once: true, lazy: true }),
   // (The drop box's public key lives here too: a record of its own, not a malformed price.)
   canteenSettings: collection({ space: 'public', filed: 'standing', schema: v.variant('id', [PricesSchema, DropboxSchema]), stamp: (p) => p.stamp, rule: staffOnly, first: true }),
   menus: collection({ space: 'public', filed: 'month', schema: MenuSchema, stamp: (m) => m.stamp, rule: staffOnly, first: true }),

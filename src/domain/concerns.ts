@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { IdSchema } from './ids'
+import { IdSchema, stampAgreesWithId } from './ids'
 import { compareStamps, parseStamp, StampSchema, stampDay, type Stamp } from './hlc'
 import { DaySchema } from './schedule'
 import { isDay, plusDays, type Day } from './calendar'
@@ -24,7 +24,7 @@ export const WHAT_MAX = 500
 export const WHERE_MAX = 30
 export const NOTE_MAX = 500
 
-export const ConcernSchema = v.object({
+export const ConcernSchema = v.pipe(v.object({
   id: IdSchema,
   category: v.picklist(CONCERN_CATEGORIES),
   what: v.pipe(v.string(), v.minLength(1), v.maxLength(WHAT_MAX)),
@@ -37,7 +37,7 @@ export const ConcernSchema = v.object({
   reportedBy: v.string(),
   reportedByName: v.string(),
   stamp: StampSchema,
-})
+}), v.check((c) => stampAgreesWithId(c.id, c.stamp), 'its first stamp is not the one its id was made with'))
 export type Concern = v.InferOutput<typeof ConcernSchema>
 
 /** Staff's steps, then the reporter's. */

@@ -22,3 +22,17 @@ export const datedId = (day: string): string => `${day.slice(0, 7)}_${newId()}`
 
 /** A record's id in its schema (what `newId` and `datedId` make, or a key made from one). */
 export const IdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(80))
+
+/**
+ * The id of a record one person writes and whose first stamp others are measured
+ * against (a help request, a concern): `<person>.<wall time and counter of its stamp>.<random>`.
+ * Its key then says when it began, so a device that never saw the first version can
+ * still refuse one re-dated later (the schema checks the two agree).
+ */
+export const ownedId = (person: string, stamp: string): string => `${person}.${stamp.slice(0, 17)}.${newId(8)}`
+
+/** Whether a record's first stamp is the one its id was made with (ids made before `ownedId` carry none). */
+export function stampAgreesWithId(id: string, stamp: string): boolean {
+  const parts = id.split('.')
+  return parts.length !== 3 || stamp.startsWith(`${parts[1]}-`) || stamp.slice(0, 17) === parts[1]
+}

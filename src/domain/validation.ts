@@ -15,6 +15,7 @@ export type ProblemKey =
   | 'problem.inviteRoomTaken'
   | 'problem.inviteSignaling'
   | 'problem.badPrice'
+  | 'problem.badPhone'
   | 'problem.badSignaling'
   | 'problem.badTime'
   | 'problem.concernNeedsNote'

@@ -2,7 +2,7 @@ import type { SpaceDocs } from './space-docs'
 import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingStars, deriveStatus, errandNumber, eventKey, type AidDraft, type AidEvent, type AidEventType, type AidRequest } from '../domain/aid'
 import { today, type Day } from '../domain/calendar'
 import { stampDay, type HybridClock } from '../domain/hlc'
-import { newId } from '../domain/ids'
+import { ownedId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
 import { failed, type Checked, type ProblemKey } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
@@ -40,8 +40,8 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
   const stamp = clock.tick()
   const forSomeoneElse = forName !== '' && forName !== by.name
   const request: AidRequest = {
-    // Its id begins with the poster's person id, so nobody else can take the key over (domain/authority.ts).
-    id: `${by.id}.${newId(12)}`,
+    // Its id begins with the poster's person id (nobody else can take the key over) and says when it began.
+    id: ownedId(by.id, stamp),
     ...rest,
     forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
     forName: forSomeoneElse ? forName : by.name,
@@ -102,7 +102,9 @@ const refusal: Record<AidEventType, ProblemKey> = {
   decline: 'problem.notOffered',
   withdraw: 'problem.notOpen',
   received: 'problem.nobodyTook',
+  passedOn: 'problem.nobodyTook',
   done: 'problem.nobodyTook',
+  receiptBack: 'problem.notDoneYet',
   confirm: 'problem.notDoneYet',
   notDone: 'problem.notDoneYet',
 }

@@ -2,7 +2,7 @@ import type { SpaceDocs } from './space-docs'
 import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernStep, type StepInput } from '../domain/concerns'
 import { today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
-import { newId } from '../domain/ids'
+import { ownedId } from '../domain/ids'
 import { offlinePersonId } from '../domain/places'
 import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readRecord, type Writer } from './collection'
@@ -25,15 +25,16 @@ export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, d
   if (!check.ok) return check
   const { forName, ...rest } = check.value
   const forSomeoneElse = forName !== '' && forName !== by.name
+  const stamp = clock.tick()
   const concern: Concern = {
-    // Its id begins with the reporter's person id, so nobody else can take the key over (domain/collections.ts).
-    id: `${by.id}.${newId(12)}`,
+    // Its id begins with the reporter's person id (nobody else can take the key over) and says when it began.
+    id: ownedId(by.id, stamp),
     ...rest,
     forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
     forName: forSomeoneElse ? forName : by.name,
     reportedBy: by.id,
     reportedByName: by.name,
-    stamp: clock.tick(),
+    stamp,
   }
   docs.transact(() => publicSpace(docs).concerns.put(concern.id, concern))
   return { ok: true, value: concern }

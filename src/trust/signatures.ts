@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { createSignal, type Accessor } from 'solid-js'
-import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, stampProblem, type Refusal } from '../domain/authority'
+import { firstStampOf, isChecked, isOlder, mayWrite, parentOf, replacementProblem, stampProblem, type Refusal } from '../domain/authority'
 import { COLLECTION_NAMES, COLLECTIONS, isCollection } from '../domain/collections'
 import { recordBytes, type Authority, type TrustRole } from '../domain/trust'
 import { docNameOf, docRoom, REFUSED, type Gate, type SpaceDocs, type SpaceMap } from '../store/space-docs'
@@ -233,7 +233,11 @@ export function makeSignedRecords(options: {
     if (flooding === undefined) return last
     if (flooding) return refuse(map, key, entry('overQuota'))
     // (Against a kept version that still counts: a write its author may not make wins nothing.)
-    if (last && last !== raw && isOlder(record, last) && stillCounts(map, key, last)) return refuse(map, key, entry('older'))
+    if (last && last !== raw && stillCounts(map, key, last)) {
+      if (isOlder(record, last)) return refuse(map, key, entry('older'))
+      const changed = replacementProblem(map.name, last, record)
+      if (changed) return refuse(map, key, entry(changed))
+    }
     return accept(map, key, raw)
   }
 

@@ -30,13 +30,16 @@ const stepOf = (type: AidEventType): Modification => (phone, random) => {
 const aidRun = convergenceRun({
   phones: 5,
   modifications: {
-    post: [10, (phone) => {
-      postRequest(phone.docs, phone.clock, { id: phone.deviceId, name: `p${phone.index}` }, { kind: 'need', category: 'errand', title: '帮忙', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
+    post: [10, (phone, random) => {
+      // A third are paperwork errands (passed on to the office, their receipt collected back).
+      const category = random() < 0.33 ? 'paperwork' : 'errand'
+      postRequest(phone.docs, phone.clock, { id: phone.deviceId, name: `p${phone.index}` }, { kind: 'need', category, title: '帮忙', details: '', when: '', where: '', urgency: 'normal', forName: '', materials: [], due: '' }, TODAY)
     }],
     ...Object.fromEntries(AID_EVENTS.map((type) => [type, [90 / AID_EVENTS.length, stepOf(type)] as const])),
     // Only the phone a request was offered to may answer it: tried more often, so every run has some.
     accept: [25, stepOf('accept')],
-    decline: [15, stepOf('decline')],
+    decline: [25, stepOf('decline')],
+    receiptBack: [10, stepOf('receiptBack')],
   },
   view: board,
   invariant(view) {

@@ -120,8 +120,8 @@ describe('signed records, checked on read', () => {
     expect(mayWrite(authority, 'shiftTakes', 's1|alice|carol', { takerId: 'carol' }, bob.keys.publicKey)).toBe(false)
     expect(mayWrite(authority, 'shiftTakes', 's1|alice|bob', { takerId: 'bob' }, bob.keys.publicKey)).toBe(true)
     // A request posted before ids began with their poster keeps counting by its owner field.
-    expect(mayWrite(authority, 'aidRequests', 'q0ldstyle', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(true)
-    expect(mayWrite(authority, 'aidRequests', 'bob.x1', { postedBy: 'alice' }, alice.keys.publicKey)).toBe(false)
+    expect(mayWrite(authority, 'aidRequests', 'q0ldstyle', { postedBy: 'alice', forId: 'alice' }, alice.keys.publicKey)).toBe(true)
+    expect(mayWrite(authority, 'aidRequests', 'bob.x1', { postedBy: 'alice', forId: 'alice' }, alice.keys.publicKey)).toBe(false)
   })
 
   it('a deleted record comes back, and an older version of a record never replaces a newer one', async () => {

@@ -873,6 +873,11 @@ const en: Record<MessageKey, string> = {
   'month.concernsFinish': "Concerns: finish rate",
   'month.concernsPassedUp': "Concerns passed up",
   'month.open': "Show this month’s figures",
+  'problem.badPhone': "A phone number has 5 to 20 digits, spaces, + or -",
+  'aid.event.passedOn': "{name} passed it on to the office",
+  'aid.event.receiptBack': "{name} collected the receipt back",
+  'aid.passedOn': "Passed on to the office",
+  'aid.receiptBack': "Receipt collected back",
   'visits.households': '{count} households',
   'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }

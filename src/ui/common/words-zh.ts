@@ -875,6 +875,11 @@ export const zh = {
   'month.concernsFinish': "民情诉求：办结率",
   'month.concernsPassedUp': "民情诉求：转办上级",
   'month.open': "查看本月报表",
+  'problem.badPhone': "电话号码只能有数字、空格、+ 和 -，5 到 20 位",
+  'aid.event.passedOn': "{name} 已送办",
+  'aid.event.receiptBack': "{name} 收回回执",
+  'aid.passedOn': "已送办",
+  'aid.receiptBack': "收回回执",
   'visits.households': '{count} 户',
   'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>
