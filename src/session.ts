@@ -12,6 +12,7 @@ import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } 
 import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
 import { concernCommands, liveConcernData, type LiveConcernData } from './store/concerns'
+import { errandCommands, liveErrandData, type LiveErrandData } from './store/errands'
 import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
@@ -81,6 +82,10 @@ export interface CommunitySession {
   activities: LiveActivityData
   aid: LiveAidData
   concerns: LiveConcernData
+  /** The 代办 point's services and 代办员. */
+  errands: LiveErrandData
+  /** Whether a person is a 代办员 staff appointed (and have not stood down). */
+  isAgent(id: string): boolean
   canteen: LiveCanteenData
   /** Only on devices that hold the staff space. */
   staffCanteen: LiveStaffCanteenData | null
@@ -145,12 +150,12 @@ const sealed = () => import('./trust/shares')
  * What screens call, built once per open community. Staff commands exist only on a
  * device that holds the staff space, so a screen cannot reach them without it.
  */
-function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean, community: string) {
+function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean, isAgent: (id: string) => boolean, community: string) {
   return {
     members: memberCommands(pub),
     shifts: shiftCommands(pub),
     activities: activityCommands(pub),
-    aid: aidCommands(pub, isStaff),
+    aid: aidCommands(pub, isStaff, isAgent),
     concerns: concernCommands(pub, isStaff),
     canteen: orderCommands(pub, community),
     staff: staff && {
@@ -159,6 +164,7 @@ function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) =
       activities: staffActivityCommands(pub),
       canteen: staffCanteenCommands(pub, staff),
       visits: visitCommands(pub, staff),
+      errands: errandCommands(pub),
     },
   }
 }
@@ -375,13 +381,18 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const activities = liveActivityData(pub.docs, clock, shown.activities)
   const aid = liveAidData(pub.docs, clock)
   const concerns = liveConcernData(pub.docs, clock)
+  const errands = liveErrandData(pub.docs, clock)
   const canteen = liveCanteenData(pub.docs, clock, shown.canteen)
   const staffCanteen = staff ? liveStaffCanteenData(staff.docs, clock, shown.canteen) : null
   const visits = staff ? liveVisitData(staff.docs, clock, shown.visits) : null
   const shareData = liveShareData(pub.docs, clock, shown.canteen)
   const isStaff = (id: string) => members.byId[id]?.role === 'staff'
   const writer = (space: OpenSpace): Writer => ({ docs: space.docs, clock, actor })
-  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff, membership.id)
+  const isAgent = (id: string) => {
+    const agent = errands.agents.byId[id]
+    return agent !== undefined && !agent.retired
+  }
+  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff, isAgent, membership.id)
   // A verdict from before the stored trust records have loaded would take every role
   // away for a moment (and the kept one from the last start would have been right):
   // records are read by the kept verdict until the stored one is checked.
@@ -458,7 +469,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   const trustRecords = liveTrust(pub.docs, clock)
   // (A day's reservations are read from the same map as the month's; the month's collection counts what it skips.)
   const { reservationsOn, ...canteenCollections } = canteen
-  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(concerns), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {}), ...Object.values(shareData), ...(staff ? [liveShareKeys(staff.docs, clock)] : [])]
+  const collections: LiveCollection<object>[] = [members, trustRecords, ...Object.values(notices), ...Object.values(shifts), ...Object.values(activities), ...Object.values(aid), ...Object.values(concerns), ...Object.values(errands), ...Object.values(canteenCollections), ...Object.values(staffCanteen ?? {}), ...Object.values(visits ?? {}), ...Object.values(shareData), ...(staff ? [liveShareKeys(staff.docs, clock)] : [])]
   let closing: Promise<void> | undefined
   return {
     membership,
@@ -473,6 +484,8 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     activities,
     aid,
     concerns,
+    errands,
+    isAgent,
     canteen,
     staffCanteen,
     visits,

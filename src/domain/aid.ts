@@ -245,6 +245,8 @@ export interface AidDraft {
   forName: string
   materials: string[]
   due: string
+  /** Paperwork: the service on the 代办 point's list (empty: none chosen). */
+  serviceId?: string
 }
 
 export type AidField = keyof AidDraft

@@ -12,6 +12,7 @@ import { DeliveryMarkSchema, DropboxKeySchema, DropboxSchema, ElderSchema, MenuS
 import { ShareKeySchema, ShareReplySchema, ShareSchema } from './shares'
 import { FollowUpSchema, HouseholdSchema, VisitSchema } from './visits'
 import { ConcernEventSchema, ConcernSchema, isStaffStep } from './concerns'
+import { AgentSchema, ServiceSchema } from './errands'
 
 // Every collection, declared once: which space holds it, whether its records are filed
 // by month or in the standing doc, what a record must be, the stamp a device's clock
@@ -119,6 +120,9 @@ export const COLLECTIONS = {
   aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), fixed: ['stamp', 'postedBy', 'forId', 'number'], lazy: true }),
   // Dispatching a volunteer is the coordinator's step.
   aidEvents: collection({ space: 'public', filed: 'standing', schema: AidEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => event.type === 'dispatch' || event.type === 'receiptBack', keyOwner: eventOwner }), parent: 'aidRequests', once: true, lazy: true }),
+  // The 代办 point's list of services, and the 代办员 staff appoint (domain/errands.ts).
+  errandServices: collection({ space: 'public', filed: 'standing', schema: ServiceSchema, stamp: (s) => s.stamp, rule: staffOnly, lazy: true }),
+  errandAgents: collection({ space: 'public', filed: 'standing', schema: AgentSchema, stamp: (a) => a.stamp, rule: staffOnly, lazy: true }),
   // A concern's id begins with its reporter's person id, like a help request's; staff's steps are staff's alone.
   concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), once: true, lazy: true }),
   concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', once: true, lazy: true }),

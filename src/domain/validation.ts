@@ -35,6 +35,7 @@ export type ProblemKey =
   | 'problem.noVolunteer'
   | 'problem.noWeekdays'
   | 'problem.nobodyTook'
+  | 'problem.notAgent'
   | 'problem.notAllowed'
   | 'problem.notDoneYet'
   | 'problem.notFound'

@@ -36,7 +36,7 @@ export function findRequest(docs: SpaceDocs, id: string): AidRequest | null {
 export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, draft: AidDraft, today: Day): Checked<AidRequest> {
   const check = checkAidDraft(draft, today)
   if (!check.ok) return check
-  const { forName, materials, due, ...rest } = check.value
+  const { forName, materials, due, serviceId, ...rest } = check.value
   const stamp = clock.tick()
   const forSomeoneElse = forName !== '' && forName !== by.name
   const request: AidRequest = {
@@ -62,6 +62,7 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
     request.number = errandNumber(today, clock.deviceId, mineToday)
     request.materials = materials
     if (due) request.due = due
+    if (serviceId) request.serviceId = serviceId
   }
   docs.transact(() => publicSpace(docs).aidRequests.put(request.id, request))
   return { ok: true, value: request }
@@ -77,7 +78,7 @@ export function editRequest(docs: SpaceDocs, clock: HybridClock, by: Person, id:
   if (by.id !== request.postedBy && by.id !== request.forId && !isStaff(by.id)) return { ok: false, problems: { request: 'problem.notAllowed' } }
   const check = checkAidDraft(draft, today)
   if (!check.ok) return check
-  const { forName: _f, materials, due, ...rest } = check.value
+  const { forName: _f, materials, due, serviceId: _s, ...rest } = check.value
   const edited: AidRequest = { ...request, ...rest, editedAt: clock.tick() }
   if (request.category === 'paperwork' || rest.category === 'paperwork') {
     edited.materials = materials
@@ -114,14 +115,14 @@ const refusal: Record<AidEventType, ProblemKey> = {
  * Offline, two devices may both accept a step; the replay in HLC order then
  * decides, the same way everywhere, and the loser is told.
  */
-export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean): Checked<AidEvent> {
+export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, type: AidEventType, by: Person, details: StepDetails, isStaff: (id: string) => boolean, isAgent?: (id: string) => boolean): Checked<AidEvent> {
   const found = requestWithEvents(docs, clock, requestId)
   if (!found) return notFound
   const { request } = found
-  const status = deriveStatus(request, found.events, isStaff)
-  if (!allowed(status, { type, byId: by.id }, request, isStaff)) {
+  const status = deriveStatus(request, found.events, isStaff, isAgent)
+  if (!allowed(status, { type, byId: by.id }, request, isStaff, isAgent)) {
     // Would the state allow it for someone with every right? Then it is a matter of who.
-    const stateAllows = allowed(status, { type, byId: by.id }, { forId: by.id, postedBy: by.id }, () => true)
+    const stateAllows = allowed(status, { type, byId: by.id }, { forId: by.id, postedBy: by.id, category: request.category }, () => true)
     return { ok: false, problems: { request: stateAllows ? 'problem.notAllowed' : refusal[type] } }
   }
   if (type === 'confirm' && details.stars !== undefined) {
@@ -131,6 +132,8 @@ export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, typ
   const stamp = clock.tick()
   const volunteer = type === 'take' ? by : type === 'dispatch' ? details.volunteer : undefined
   if (type === 'dispatch' && !volunteer) return { ok: false, problems: { volunteer: 'problem.required' } }
+  // An errand goes to a 代办员 (or staff), never to someone staff have not appointed.
+  if (type === 'dispatch' && request.category === 'paperwork' && isAgent && !isAgent(volunteer!.id) && !isStaff(volunteer!.id)) return { ok: false, problems: { volunteer: 'problem.notAgent' } }
   const event: AidEvent = { id: eventKey(requestId, stamp), requestId, type, byId: by.id, byName: by.name, stamp }
   if (volunteer) {
     event.volunteerId = volunteer.id
@@ -145,10 +148,10 @@ export function step(docs: SpaceDocs, clock: HybridClock, requestId: string, typ
 }
 
 /** What anyone may do with help requests; who may take which step is checked in the domain. */
-export const aidCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean) => ({
+export const aidCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean, isAgent?: (id: string) => boolean) => ({
   post: (draft: AidDraft) => postRequest(docs, clock, actor(), draft, today()),
   edit: (id: string, draft: AidDraft) => editRequest(docs, clock, actor(), id, draft, today(), isStaff),
-  step: (requestId: string, type: AidEventType, details: StepDetails = {}) => step(docs, clock, requestId, type, actor(), details, isStaff),
+  step: (requestId: string, type: AidEventType, details: StepDetails = {}) => step(docs, clock, requestId, type, actor(), details, isStaff, isAgent),
 })
 
 export function readAidData(docs: SpaceDocs) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
-import { aidCard, postAidRequest, chooseRole, createCommunity, inviteLink, joinByLink, waitForPeers } from './journeys'
+import { readFileSync } from 'node:fs'
+import { aidCard, postAidRequest, chooseRole, createCommunity, inviteLink, joinByLink, localDay, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -135,6 +136,79 @@ describe('mutual aid: order, take, done, rated', () => {
     await familyCard.locator('[data-testid=aid-stars] [data-value="5"]').click()
     await familyCard.locator('[data-testid=aid-confirm-form] button[type=submit]').click()
     await expect.poll(() => staffCard.getAttribute('data-state'), { timeout: 30_000 }).toBe('closed')
+  })
+
+  it('the 代办 point: a service from its list, an errand dispatched to the 代办员 staff appointed, passed on, done, its receipt back, the ledger row whole', async () => {
+    const servers = cleanup.add(await startServers(), (x) => x.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const agent = cleanup.add(await launchDevice('agent'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    await joinByLink(agent.page, await inviteLink(staff.page, 'resident'), '李代办')
+    await chooseRole(agent.page, 'volunteer')
+    const page = staff.page
+
+    // The list of services, and the agent staff appoint.
+    await page.click('[data-testid=nav-aid]')
+    await page.click('[data-testid=aid-section] [data-value=errands]')
+    await page.click('[data-testid=add-service]')
+    await page.fill('[data-testid=service-form] input[name=service-name]', '养老金资格认证')
+    await page.click('[data-testid=service-form] [data-testid=service-class] [data-value=socialSecurity]')
+    await page.fill('[data-testid=service-form] textarea[name=service-materials]', '身份证\n户口本')
+    await page.fill('[data-testid=service-form] input[name=service-takes]', '5')
+    await page.click('[data-testid=service-form] button[type=submit]')
+    await page.locator('[data-testid=service][data-name=养老金资格认证]').waitFor()
+    await expect.poll(() => page.locator('[data-testid=agent-form] select[name=agent-person] option').allTextContents(), { timeout: 30_000 }).toContain('李代办')
+    await page.locator('[data-testid=agent-form] select[name=agent-person]').selectOption({ label: '李代办' })
+    await page.fill('[data-testid=agent-form] input[name=agent-phone]', '13900001111')
+    await page.click('[data-testid=appoint-agent]')
+    await page.locator('[data-testid=agent][data-name=李代办]').waitFor()
+
+    // A walk-in: choosing the service fills the materials and the due date.
+    await page.click('[data-testid=post-aid]')
+    await page.click('[data-testid=aid-form] [data-testid=aid-category] [data-value=paperwork]')
+    await page.locator('[data-testid=aid-form] select[name=service]').selectOption({ label: '养老金资格认证' })
+    expect(await page.inputValue('[data-testid=aid-form] textarea[name=materials]')).toBe('身份证\n户口本')
+    expect(await page.inputValue('[data-testid=aid-form] input[name=title]')).toBe('养老金资格认证')
+    expect(await page.inputValue('[data-testid=aid-form] input[name=due]')).toBe(localDay(5))
+    await page.fill('[data-testid=aid-form] input[name=where]', '5号楼')
+    await page.fill('[data-testid=aid-form] input[name=forName]', '赵奶奶')
+    await page.click('[data-testid=aid-form] button[type=submit]')
+    await page.click('[data-testid=aid-section] [data-value=browse]')
+    const card = aidCard(page, '养老金资格认证')
+    const number = (await card.locator('[data-testid=aid-number]').textContent())!.replace(/^编号：/, '')
+
+    // Dispatched to the agent, accepted on the agent's Today, passed on and done there.
+    await card.locator('[data-testid=dispatch]').click()
+    expect(await card.locator('select[name=volunteer] option').allTextContents()).toEqual(['—', '王主任', '李代办'])
+    await card.locator('select[name=volunteer]').selectOption({ label: '李代办' })
+    await card.locator('button:has-text("派单")').last().click()
+    const onToday = agent.page.locator('[data-testid=aid-for-me] [data-testid=aid-card]', { hasText: '养老金资格认证' })
+    await agent.page.click('[data-testid=nav-today]')
+    await onToday.locator('[data-testid=accept-dispatch]').click({ timeout: 30_000 })
+    await onToday.locator('[data-testid=passed-on]').click()
+    await onToday.locator('[data-testid=aid-passed-on]').waitFor()
+    await onToday.locator('[data-testid=mark-done]').click()
+    await onToday.locator('[data-testid=aid-note-form] textarea[name=note]').fill('认证通过')
+    await onToday.locator('[data-testid=aid-note-form] button[type=submit]').click()
+
+    // The slip names the agent and their phone; staff collect the receipt back.
+    await page.click('[data-testid=aid-section] [data-value=mine]')
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('done')
+    await card.locator('a[href^="#/slip"]').click()
+    expect(await page.locator('[data-testid=slip-agent]').first().textContent()).toContain('13900001111')
+    expect(await page.locator('[data-testid=slip-part]').last().textContent()).toContain('存根（代办点留存）')
+    await page.goBack()
+    await page.click('[data-testid=aid-section] [data-value=mine]')
+    await card.locator('[data-testid=receipt-back]').click()
+    await card.locator('[data-testid=aid-receipt]', { hasText: '回执已收回' }).waitFor()
+
+    // The ledger shows the whole row, and its CSV holds it.
+    await page.click('[data-testid=aid-section] [data-value=errands]')
+    const row = page.locator(`[data-testid=ledger-table] tr[data-number="${number}"] td`)
+    expect(await row.allInnerTexts()).toEqual([number, localDay(), '赵奶奶', '养老金资格认证', '李代办', localDay(), localDay(), '认证通过', localDay()])
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ledger-csv]')])
+    const csv = readFileSync((await download.path())!, 'utf8')
+    expect(csv).toContain([number, localDay(), '赵奶奶', '养老金资格认证', '李代办', localDay(), localDay(), '认证通过', localDay()].join(','))
   })
 
   it('staff register an errand (代办) and print its slip: a receipt and a stub with the same number', async () => {

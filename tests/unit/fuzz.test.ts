@@ -7,6 +7,7 @@ import { shiftView } from '../../src/domain/shifts'
 import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, liveActivityData, rate } from '../../src/store/activities'
 import { liveAidData, postRequest, readAidData, step } from '../../src/store/aid'
 import { concernStep, liveConcernData, reportConcern } from '../../src/store/concerns'
+import { liveErrandData, saveService, setAgent } from '../../src/store/errands'
 import { concernStatus } from '../../src/domain/concerns'
 import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
 import { publicSpace, staffSpace } from '../../src/store/layout'
@@ -66,6 +67,8 @@ function community() {
   if (request.ok) step(docs, clock, request.value.id, 'take', me, { volunteer: v, stars: 5, note: '' }, () => true)
   const concern = reportConcern(docs, clock, v, { category: 'repairs', what: '楼道灯坏了', where: '3号楼', source: 'app', forName: '' })
   if (concern.ok) concernStep(docs, clock, concern.value.id, 'passUp', me, { to: '街道', note: '照片' }, () => true, TODAY)
+  saveService(docs, clock, { name: '养老金资格认证', serviceClass: 'socialSecurity', materials: ['身份证'], where: '街道社保窗口', fee: '', days: '周一至周五', takesDays: '5', sensitive: false })
+  setAgent(docs, clock, v, '13800000000', true)
   setPrices(docs, clock, { full: 12, subsidised: 6, visitor: 15, cost: { lunch: 16 } })
   publishMenu(docs, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
   reserve(docs, clock, { tag: fakeTag('AB12CD', 'lunch'), day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, FAKE_SEALED, me, true, TODAY, '08:00')
@@ -138,6 +141,7 @@ function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
     ...Object.values(liveActivityData(docs, clock, shown)),
     ...Object.values(liveAidData(docs, clock)),
     ...Object.values(liveConcernData(docs, clock)),
+    ...Object.values(liveErrandData(docs, clock)),
     ...Object.values(canteen),
     ...Object.values(liveStaffCanteenData(staff, clock, shown)),
     ...Object.values(liveVisitData(staff, clock, shown)),

@@ -10,8 +10,9 @@ import { AidForm } from './AidForm'
 import { RequestCard } from './RequestCard'
 import { Visits } from '../visits/Visits'
 import { Concerns } from '../concerns/Concerns'
+import { Errands } from './Errands'
 
-type Section = 'browse' | 'mine' | 'concerns' | 'overview' | 'visits'
+type Section = 'browse' | 'mine' | 'concerns' | 'errands' | 'overview' | 'visits'
 
 export default function Aid() {
   const app = useApp()
@@ -21,7 +22,7 @@ export default function Aid() {
   const [category, setCategory] = createSignal<AidCategory | null>(null)
   const [number, setNumber] = createSignal('')
   // Household visits are for devices that hold the staff space (the households' details live there).
-  const sections = (): readonly Section[] => [...(actor().staff ? (['browse', 'mine', 'concerns', 'overview'] as const) : (['browse', 'mine', 'concerns'] as const)), ...(staff ? (['visits'] as const) : [])]
+  const sections = (): readonly Section[] => [...(actor().staff ? (['browse', 'mine', 'concerns', 'errands', 'overview'] as const) : (['browse', 'mine', 'concerns'] as const)), ...(staff ? (['visits'] as const) : [])]
   const open = createMemo(() => aid.open(new Set(helpCategories())).filter((i) => category() === null || i.request.category === category()))
   const found = createMemo(() => (number().trim().length >= 6 ? aid.byNumber(number()) : undefined))
 
@@ -69,6 +70,11 @@ export default function Aid() {
         </Match>
         <Match when={section() === 'concerns'}>
           <Concerns />
+        </Match>
+        <Match when={section() === 'errands'}>
+          <StaffOnly>
+            <Errands />
+          </StaffOnly>
         </Match>
         <Match when={section() === 'overview'}>
           <Overview />

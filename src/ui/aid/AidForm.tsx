@@ -2,7 +2,8 @@ import { createSignal, Show } from 'solid-js'
 import { useCommunity } from '../common/community'
 import { AID_CATEGORIES, AID_KINDS, URGENCIES, type AidDraft, type AidRequest } from '../../domain/aid'
 import type { Problems } from '../../domain/validation'
-import { Button, Chips, Field } from '../common/components'
+import { Button, Chips, Field, Select } from '../common/components'
+import { plusDays, today } from '../../domain/calendar'
 import { restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
 
@@ -26,6 +27,13 @@ export function AidForm(props: { editing?: AidRequest; onDone: (message?: string
   const [problems, setProblems] = createSignal<Problems>({})
   const set = <K extends keyof AidDraft>(key: K, value: AidDraft[K]) => setDraft({ ...draft(), [key]: value })
   const p = (field: string) => problemText(problems()[field])
+  /** A service from the 代办 point's list fills in what it needs: its name, materials and usual due date. */
+  const chooseService = (id: string) => {
+    const service = aid.services().find((x) => x.id === id)
+    if (!service) return set('serviceId', undefined)
+    setDraft({ ...draft(), serviceId: id, title: draft().title || service.name, due: service.takesDays ? plusDays(today(), service.takesDays) : draft().due })
+    setMaterials(service.materials.join('\n'))
+  }
   const submit = (event: Event) => {
     event.preventDefault()
     const value = { ...draft(), materials: materials().split('\n') }
@@ -48,6 +56,9 @@ export function AidForm(props: { editing?: AidRequest; onDone: (message?: string
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>
+        <Show when={!props.editing && aid.services().some((x) => !x.retired)}>
+          <Select label={t('aid.form.service')} name="service" value={draft().serviceId ?? ''} options={[{ value: '', label: t('aid.noService') }, ...aid.services().filter((x) => !x.retired).map((x) => ({ value: x.id, label: x.name }))]} onChange={chooseService} />
+        </Show>
         <Field label={t('aid.form.materials')} name="materials" multiline value={materials()} problem={p('materials')} onInput={setMaterials} />
         <Field label={t('aid.form.due')} name="due" type="date" value={draft().due} problem={p('due')} onInput={(v) => set('due', v)} />
       </Show>

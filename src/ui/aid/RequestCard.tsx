@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { today } from '../../domain/calendar'
+import { stampDay } from '../../domain/hlc'
 import { lostTake, type AidEventType } from '../../domain/aid'
 import { Button, Chips, Confirm, Field, Kept, ProblemLine, Select, SavingMark } from '../common/components'
 import { t } from '../common/i18n'
@@ -81,6 +82,12 @@ export function RequestCard(props: { id: string }) {
           <Show when={i().status.taker}>
             {(taker) => <p class="font-semibold" data-testid="aid-taker">{taker().how === 'dispatch' ? t('aid.dispatchedTo', { name: taker().name }) : t('aid.takenBy', { name: taker().name })}</p>}
           </Show>
+          <Show when={i().request.category === 'paperwork' && i().status.passedOnAt}>
+            {(at) => <p data-testid="aid-passed-on">{t('aid.passedOnAt', { date: stampDay(at()) })}</p>}
+          </Show>
+          <Show when={i().request.category === 'paperwork' && (i().status.state === 'done' || i().status.state === 'closed')}>
+            <p data-testid="aid-receipt" class={i().status.receiptBackAt ? '' : 'font-semibold text-amber-900'}>{i().status.receiptBackAt ? t('aid.receiptBackAt', { date: stampDay(i().status.receiptBackAt!) }) : t('aid.receiptNotBack')}</p>
+          </Show>
           <Show when={i().status.doneNote}>
             <p>“{i().status.doneNote}”</p>
           </Show>
@@ -116,11 +123,17 @@ export function RequestCard(props: { id: string }) {
               <Show when={i().request.materials?.length && !i().status.materialsReceived}>
                 <Button variant="secondary" onClick={() => go('received')}>{t('aid.received')}</Button>
               </Show>
+              <Show when={i().request.category === 'paperwork' && !i().status.passedOnAt}>
+                <Button variant="secondary" data-testid="passed-on" onClick={() => go('passedOn')}>{t('aid.passedOn')}</Button>
+              </Show>
               <Button data-testid="mark-done" onClick={() => setAsking('done')}>{t('aid.markDone')}</Button>
             </Show>
             <Show when={i().status.state === 'done' && (isRequester() || actor().staff)}>
               <Button data-testid="confirm-done" onClick={() => setAsking('confirm')}>{t('aid.confirm')}</Button>
               <Button variant="secondary" onClick={() => setAsking('notDone')}>{t('aid.notDone')}</Button>
+            </Show>
+            <Show when={i().request.category === 'paperwork' && (i().status.state === 'done' || i().status.state === 'closed') && !i().status.receiptBackAt && actor().staff}>
+              <Button variant="secondary" data-testid="receipt-back" onClick={() => go('receiptBack')}>{t('aid.receiptBack')}</Button>
             </Show>
             <Show when={i().request.number}>
               <a href={`#/slip?id=${props.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('aid.printSlip')}</a>
@@ -134,9 +147,9 @@ export function RequestCard(props: { id: string }) {
           </Show>
           <Show when={asking() === 'dispatch'}>
             <div class="mt-3 rounded-xl bg-amber-50 p-3">
-              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...aid.volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
+              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...aid.volunteers(i().request.category === 'paperwork').map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
               <Button onClick={() => {
-                const m = aid.volunteers().find((x) => x.deviceId === volunteerId())
+                const m = aid.volunteers(i().request.category === 'paperwork').find((x) => x.deviceId === volunteerId())
                 go('dispatch', m ? { volunteer: { id: m.deviceId, name: m.name } } : {})
               }}>{t('aid.dispatch')}</Button>
             </div>

@@ -3,8 +3,14 @@ import { hashParam, PrintPage } from '../common/PrintPage'
 import { t } from '../common/i18n'
 import { useCommunity } from '../common/community'
 import { requestFor, requestTitle } from './labels'
+import { stampDay } from '../../domain/hlc'
 
-/** The errand registration slip (两单制): a receipt for the resident and a stub for the volunteer, printable. */
+/**
+ * The errand registration slip (两单制), printable: a receipt the applicant keeps until
+ * the errand is done (then it is collected back), and a stub kept with the ledger at the
+ * 代办 point, not by the agent. Both carry the date, the agent's name and phone, and
+ * lines to sign.
+ */
 export default function Slip() {
   const { name, aid } = useCommunity()
   const item = () => aid.item(hashParam('id'))
@@ -20,13 +26,18 @@ export default function Slip() {
           <Show when={i().request.due}>
             <p>{t('aid.due', { date: i().request.due! })}</p>
           </Show>
-          <p>{t(`aid.state.${i().status.state}`)}{i().status.taker ? ` · ${t('aid.takenBy', { name: i().status.taker!.name })}` : ''}</p>
+          <p>{t('aid.slipDate', { date: stampDay(i().request.stamp) })}</p>
+          <p>{t(`aid.state.${i().status.state}`)}</p>
+          <Show when={i().status.taker}>
+            {(taker) => <p class="font-semibold" data-testid="slip-agent">{t('aid.agentLine', { name: taker().name, phone: aid.agentOf(taker().id)?.phone ?? '' })}</p>}
+          </Show>
           <Show when={(i().request.materials ?? []).length > 0}>
             <h3 class="mt-2 font-bold">{t('aid.materials')}</h3>
             <ul class="list-disc pl-6">
               <For each={i().request.materials}>{(m) => <li>{m}</li>}</For>
             </ul>
           </Show>
+          <p class="mt-6">{t('aid.signApplicant')}：________________　{t('aid.signAgent')}：________________</p>
         </section>
       )}
     </Show>
@@ -36,7 +47,7 @@ export default function Slip() {
       <Show when={item()} fallback={<p>{t('aid.lookupNone')}</p>}>
         {part(t('aid.receipt'))}
         <p class="mb-6 text-center">{t('aid.slipKeep')}</p>
-        {part(t('aid.stub'))}
+        {part(t('aid.stubPoint'))}
       </Show>
     </PrintPage>
   )

@@ -2,6 +2,7 @@ import { browseOrder, deriveStatus, isUnclaimed, type AidCategory, type AidReque
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
 import { createDeferredMemo, groupBy } from '../common/derive'
+import { ledger } from '../../domain/errands'
 
 // Requests with their derived lifecycle, for every mutual-aid screen, with the steps
 // anyone may take (who may take which is checked in the domain).
@@ -9,8 +10,10 @@ import { createDeferredMemo, groupBy } from '../common/derive'
 export function createAidBoard(session: CommunitySession) {
   const data = session.aid
   const isStaff = (id: string) => session.members.byId[id]?.role === 'staff'
+  // Only a 代办员 staff appointed, and staff, take paperwork errands.
+  const isAgent = session.isAgent
   const eventsBy = createDeferredMemo(() => groupBy(data.events.ids(), data.events.byId, (e) => e.requestId))
-  const statusOf = (request: AidRequest): AidStatus => deriveStatus(request, eventsBy().get(request.id) ?? [], isStaff)
+  const statusOf = (request: AidRequest): AidStatus => deriveStatus(request, eventsBy().get(request.id) ?? [], isStaff, isAgent)
   const items = createDeferredMemo(() =>
     data.requests
       .ids()
@@ -21,6 +24,7 @@ export function createAidBoard(session: CommunitySession) {
   return {
     ...session.commands.aid,
     isStaff,
+    isAgent,
     items,
     item: (id: string) => items().find((i) => i.request.id === id),
     open: (helpsWith: ReadonlySet<AidCategory>) => {
@@ -36,12 +40,21 @@ export function createAidBoard(session: CommunitySession) {
     forMe: (personId: string) => items().filter((i) => i.status.offered?.id === personId || (i.status.state === 'taken' && i.status.taker?.id === personId)),
     /** Requests nobody took for over a day: open, or offered and not answered (staff follow them up). */
     unclaimed: (nowMs: number) => items().filter((i) => isUnclaimed(i.request, i.status, nowMs)),
+    /** The 代办 point's list of services (taken off ones too: old errands name them), by name. */
+    services: () => session.errands.services.ids().map((id) => session.errands.services.byId[id]!).filter(Boolean).sort((a, b) => a.name.localeCompare(b.name)),
+    serviceName: (id: string | undefined) => (id ? (session.errands.services.byId[id]?.name ?? '') : ''),
+    /** The 代办员 staff appointed and have not stood down. */
+    agents: () => session.errands.agents.ids().map((id) => session.errands.agents.byId[id]!).filter((a) => a && !a.retired),
+    agentOf: (id: string | undefined) => (id ? session.errands.agents.byId[id] : undefined),
+    /** The ledger (代办登记台账) of a month, for one 代办员 or all. */
+    ledger: (month: string, agentId = '') => ledger(items(), (id) => (id ? (session.errands.services.byId[id]?.name ?? '') : ''), month, agentId),
     byNumber: (number: string) => items().find((i) => i.request.number?.toUpperCase() === number.trim().toUpperCase()),
-    volunteers: () =>
+    /** Whom staff may dispatch to: volunteers and staff; for a paperwork errand, its 代办员 and staff. */
+    volunteers: (errand = false) =>
       session.members
         .ids()
         .map((id) => session.members.byId[id]!)
-        .filter((m) => m && (m.role === 'volunteer' || m.role === 'staff')),
+        .filter((m) => m && (errand ? isAgent(m.deviceId) || m.role === 'staff' : m.role === 'volunteer' || m.role === 'staff')),
   }
 }
 export type AidBoard = ReturnType<typeof createAidBoard>

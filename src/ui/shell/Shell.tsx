@@ -20,6 +20,7 @@ const Poster = lazy(() => import('../activities/Poster'))
 const Aid = lazy(() => import('../aid/Aid'))
 const Slip = lazy(() => import('../aid/Slip'))
 const ConcernsPrint = lazy(() => import('../concerns/Print'))
+const ErrandPrint = lazy(() => import('../aid/ErrandPrint'))
 const MonthPrint = lazy(() => import('../me/MonthPage'))
 const Canteen = lazy(() => import('../canteen/Canteen'))
 const RouteSheet = lazy(() => import('../canteen/Rounds').then((m) => ({ default: m.RouteSheet })))
@@ -30,8 +31,8 @@ export type Tab = (typeof TABS)[number]
 // Drawn as SVG: emoji show as empty boxes on phones without an emoji font.
 const icons: Record<Tab, Component<LucideProps>> = { today: Sun, canteen: Soup, shifts: HeartHandshake, activities: PartyPopper, aid: HandHelping, me: CircleUser }
 
-/** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet, concerns on paper, the community's month. */
-const PAGES = ['poster', 'slip', 'route', 'concerns-print', 'month-report'] as const
+/** Printable pages of their own (no header or navigation): the poster, the errand slip, the route sheet, concerns on paper, the community's month, the 代办 point's guide and ledger. */
+const PAGES = ['poster', 'slip', 'route', 'concerns-print', 'month-report', 'errands-print'] as const
 type Route = Tab | (typeof PAGES)[number]
 
 function routeFromHash(): Route {
@@ -65,6 +66,9 @@ export const Shell: Component = () => {
     </Match>
     <Match when={tab() === 'slip'}>
       <Slip />
+    </Match>
+    <Match when={tab() === 'errands-print'}>
+      <ErrandPrint />
     </Match>
     <Match when={tab() === 'month-report'}>
       <StaffOnly>
