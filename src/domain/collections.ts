@@ -11,7 +11,7 @@ import { AidEventSchema, AidRequestSchema } from './aid'
 import { DeliveryMarkSchema, DropboxKeySchema, DropboxSchema, ElderSchema, MenuSchema, OrderDetailSchema, PricesSchema, ReservationSchema, RoundSchema, StandingOrderSchema } from './canteen'
 import { ShareKeySchema, ShareReplySchema, ShareSchema } from './shares'
 import { FollowUpSchema, HouseholdSchema, VisitSchema } from './visits'
-import { ConcernEventSchema, ConcernSchema, isStaffStep } from './concerns'
+import { ConcernEventSchema, ConcernPhotoSchema, ConcernSchema, isStaffStep } from './concerns'
 import { AgentSchema, ServiceSchema } from './errands'
 
 // Every collection, declared once: which space holds it, whether its records are filed
@@ -126,6 +126,8 @@ export const COLLECTIONS = {
   // A concern's id begins with its reporter's person id, like a help request's; staff's steps are staff's alone.
   concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), once: true, lazy: true }),
   concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', once: true, lazy: true }),
+  // A photo goes with its concern: its key is the concern's, so only the reporter writes one.
+  concernPhotos: collection({ space: 'public', filed: 'standing', schema: ConcernPhotoSchema, stamp: (p) => p.stamp, rule: ownedBy('byId', { keyOwner: requestOwner }), parent: 'concerns', once: true, lazy: true }),
   // (The drop box's public key lives here too: a record of its own, not a malformed price.)
   canteenSettings: collection({ space: 'public', filed: 'standing', schema: v.variant('id', [PricesSchema, DropboxSchema]), stamp: (p) => p.stamp, rule: staffOnly, first: true }),
   menus: collection({ space: 'public', filed: 'month', schema: MenuSchema, stamp: (m) => m.stamp, rule: staffOnly, first: true }),

@@ -40,6 +40,43 @@ export const ConcernSchema = v.pipe(v.object({
 }), v.check((c) => stampAgreesWithId(c.id, c.stamp), 'its first stamp is not the one its id was made with'))
 export type Concern = v.InferOutput<typeof ConcernSchema>
 
+/** A photo is at most this many bytes (JPEG), shrunk on the phone that took it. */
+export const PHOTO_MAX_BYTES = 300 * 1024
+/** Base64 in parts of this many characters: each part is a short string, as every record's text is (store/collection.ts). */
+export const PHOTO_PART = 2000
+
+/** A concern's photo (随手拍), beside it under "<concern id>|photo": written once, with the concern. */
+export const ConcernPhotoSchema = v.pipe(
+  v.object({
+    id: v.string(),
+    concernId: IdSchema,
+    byId: v.string(),
+    type: v.literal('image/jpeg'),
+    width: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096)),
+    height: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096)),
+    parts: v.pipe(v.array(v.pipe(v.string(), v.maxLength(PHOTO_PART), v.regex(/^[A-Za-z0-9+/=]*$/))), v.minLength(1), v.maxLength(Math.ceil((PHOTO_MAX_BYTES * 4) / 3 / PHOTO_PART) + 1)),
+    stamp: StampSchema,
+  }),
+  v.check((p) => p.id === photoKey(p.concernId), 'id does not match what it belongs to'),
+)
+export type ConcernPhoto = v.InferOutput<typeof ConcernPhotoSchema>
+export const photoKey = (concernId: string) => `${concernId}|photo`
+
+/** A photo as the form holds it: base64 JPEG and its size. */
+export interface PhotoInput {
+  base64: string
+  width: number
+  height: number
+}
+
+/** Splits a photo into its parts; null if it is larger than a photo may be. */
+export function photoParts(photo: PhotoInput): string[] | null {
+  if ((photo.base64.length * 3) / 4 > PHOTO_MAX_BYTES || !/^[A-Za-z0-9+/=]+$/.test(photo.base64)) return null
+  const parts: string[] = []
+  for (let i = 0; i < photo.base64.length; i += PHOTO_PART) parts.push(photo.base64.slice(i, i + PHOTO_PART))
+  return parts
+}
+
 /** Staff's steps, then the reporter's. */
 export const STAFF_STEPS = ['accept', 'passUp', 'answer', 'resolve', 'note'] as const
 export const CONCERN_STEPS = [...STAFF_STEPS, 'rate', 'withdraw'] as const

@@ -47,6 +47,8 @@ export type ProblemKey =
   | 'problem.offerNotForYou'
   | 'problem.otherMonth'
   | 'problem.pastCutoff'
+  | 'problem.photoTooLarge'
+  | 'problem.photoUnreadable'
   | 'problem.placesAtLeastOne'
   | 'problem.required'
   | 'problem.seriesTooLong'

@@ -1,5 +1,5 @@
 import type { SpaceDocs } from './space-docs'
-import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernStep, type StepInput } from '../domain/concerns'
+import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernPhoto, type ConcernStep, type PhotoInput, type StepInput, photoKey, photoParts } from '../domain/concerns'
 import { today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { ownedId } from '../domain/ids'
@@ -20,9 +20,11 @@ export function findConcern(docs: SpaceDocs, id: string): Concern | null {
 }
 
 /** Reports a concern: one's own, or one taken from a resident by phone, at the desk or on a round. */
-export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft): Checked<Concern> {
+export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft, photo?: PhotoInput): Checked<Concern> {
   const check = checkConcernDraft(draft)
   if (!check.ok) return check
+  const parts = photo ? photoParts(photo) : null
+  if (photo && !parts) return failed('photo', 'problem.photoTooLarge')
   const { forName, ...rest } = check.value
   const forSomeoneElse = forName !== '' && forName !== by.name
   const stamp = clock.tick()
@@ -36,7 +38,13 @@ export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, d
     reportedByName: by.name,
     stamp,
   }
-  docs.transact(() => publicSpace(docs).concerns.put(concern.id, concern))
+  docs.transact(() => {
+    publicSpace(docs).concerns.put(concern.id, concern)
+    if (photo && parts) {
+      const record: ConcernPhoto = { id: photoKey(concern.id), concernId: concern.id, byId: by.id, type: 'image/jpeg', width: photo.width, height: photo.height, parts, stamp }
+      publicSpace(docs).concernPhotos.put(record.id, record)
+    }
+  })
   return { ok: true, value: concern }
 }
 
@@ -73,7 +81,7 @@ export function concernStep(docs: SpaceDocs, clock: HybridClock, concernId: stri
 
 /** What anyone may do with concerns; who may take which step is checked in the domain. */
 export const concernCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean) => ({
-  report: (draft: ConcernDraft) => reportConcern(docs, clock, actor(), draft),
+  report: (draft: ConcernDraft, photo?: PhotoInput) => reportConcern(docs, clock, actor(), draft, photo),
   step: (concernId: string, type: ConcernStep, input: StepInput = {}) => concernStep(docs, clock, concernId, type, actor(), input, isStaff, today()),
 })
 
@@ -82,6 +90,7 @@ export function liveConcernData(docs: SpaceDocs, clock: HybridClock) {
     // A year of concerns lives in the standing doc: read when a screen first asks.
     concerns: liveOf(docs, 'concerns', clock),
     events: liveOf(docs, 'concernEvents', clock),
+    photos: liveOf(docs, 'concernPhotos', clock),
   }
 }
 export type LiveConcernData = ReturnType<typeof liveConcernData>

@@ -49,6 +49,20 @@ describe('residents’ concerns', () => {
     await form.locator('text=这里只写网格或楼号').waitFor()
     expect(await resident.page.locator('[data-testid=concern-card]').count()).toBe(0)
     await form.locator('input[name=where]').fill('3号楼')
+    // A photo from the phone's camera, far larger than one may be: shrunk on the phone.
+    const png = await resident.page.evaluate(() => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 3000
+      canvas.height = 2000
+      const g = canvas.getContext('2d')!
+      for (let i = 0; i < 3000; i += 10) {
+        g.fillStyle = `hsl(${i % 360} 70% ${30 + (i % 40)}%)`
+        g.fillRect(i, 0, 10, 2000)
+      }
+      return canvas.toDataURL('image/png').split(',')[1]!
+    })
+    await form.locator('[data-testid=concern-photo-input]').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') })
+    await form.locator('[data-testid=concern-photo-preview]').waitFor()
     await form.locator('button[type=submit]').click()
     const card = concernCard(resident.page, '楼道灯坏了')
     await card.waitFor()
@@ -59,6 +73,11 @@ describe('residents’ concerns', () => {
     await waitForPeers(resident.page, 1, 60_000)
     await openConcerns(staff.page)
     await concernCard(staff.page, '楼道灯坏了').waitFor({ timeout: 30_000 })
+    // The photo came with it, at most 1280 pixels wide and 300 KB.
+    const photo = concernCard(staff.page, '楼道灯坏了').locator('[data-testid=concern-photo]')
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 }).toBe(1280)
+    const bytes = await photo.evaluate((img: HTMLImageElement) => (img.src.length - 'data:image/jpeg;base64,'.length) * 0.75)
+    expect(bytes).toBeLessThanOrEqual(300 * 1024)
     const before = await dataChannelBytes(staff.page)
     expect(before.received).toBeGreaterThan(0)
     await takeStep(staff.page, '楼道灯坏了', 'accept', async (f) => {

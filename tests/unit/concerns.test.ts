@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as v from 'valibot'
-import { checkConcernDraft, checkStep, concernEventKey, concernReport, concernStatus, isOverdue, open311, CONCERN_CATEGORIES, ConcernEventSchema, type Concern, type ConcernEvent, type ConcernStep, type StepInput } from '../../src/domain/concerns'
+import { ConcernPhotoSchema, photoKey, photoParts, PHOTO_PART, PHOTO_MAX_BYTES, checkConcernDraft, checkStep, concernEventKey, concernReport, concernStatus, isOverdue, open311, CONCERN_CATEGORIES, ConcernEventSchema, type Concern, type ConcernEvent, type ConcernStep, type StepInput } from '../../src/domain/concerns'
 import { formatStamp } from '../../src/domain/hlc'
 
 // The loop the field runs on a resident's concern, counted as the field counts it.
@@ -170,5 +170,20 @@ describe('counted as the field counts', () => {
     expect(byId.get('res.6')).toMatchObject({ status: 'open', agency_responsible: '派出所', status_notes: '→ 派出所 · 已巡逻' })
     expect(byId.get('res.10')?.status).toBe('closed')
     expect(byId.get('res.9')).toMatchObject({ status: 'open', status_notes: null })
+  })
+})
+
+describe('a concern’s photo', () => {
+  it('goes in parts of short strings; one larger than a photo may be, or not base64, is refused', () => {
+    const base64 = 'A'.repeat(PHOTO_PART * 2 + 10)
+    expect(photoParts({ base64, width: 10, height: 10 })?.map((p) => p.length)).toEqual([PHOTO_PART, PHOTO_PART, 10])
+    expect(photoParts({ base64: 'A'.repeat(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 8), width: 10, height: 10 })).toBeNull()
+    expect(photoParts({ base64: '<script>', width: 10, height: 10 })).toBeNull()
+  })
+  it('is read only under its concern’s key', () => {
+    const photo = { id: photoKey('res.c1'), concernId: 'res.c1', byId: 'res', type: 'image/jpeg', width: 4, height: 3, parts: ['AAAA'], stamp: at('2026-11-02', 0, 'res') }
+    expect(v.safeParse(ConcernPhotoSchema, photo).success).toBe(true)
+    expect(v.safeParse(ConcernPhotoSchema, { ...photo, concernId: 'res.c2' }).success).toBe(false)
+    expect(v.safeParse(ConcernPhotoSchema, { ...photo, parts: ['x'.repeat(PHOTO_PART + 1)] }).success).toBe(false)
   })
 })

@@ -935,6 +935,12 @@ const en: Record<MessageKey, string> = {
   'aid.passedOnAt': "Passed on: {date}",
   'aid.receiptBackAt': "Receipt back: {date}",
   'aid.receiptNotBack': "Receipt not back yet",
+  'problem.photoTooLarge': "The photo is too large: choose or take another",
+  'problem.photoUnreadable': "This photo cannot be opened: choose another",
+  'concerns.form.photo': "Take or choose a photo (optional)",
+  'concerns.photoRemove': "Remove the photo",
+  'concerns.photoShrinking': "Making the photo smaller…",
+  'concerns.photoAlt': "Photo taken with the report",
   'visits.households': '{count} households',
   'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }

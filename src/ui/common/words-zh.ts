@@ -937,6 +937,12 @@ export const zh = {
   'aid.passedOnAt': "已送办：{date}",
   'aid.receiptBackAt': "回执已收回：{date}",
   'aid.receiptNotBack': "回执还没收回",
+  'problem.photoTooLarge': "照片太大了，请换一张或重新拍",
+  'problem.photoUnreadable': "这张照片打不开，请换一张",
+  'concerns.form.photo': "拍照或选一张照片（可不加）",
+  'concerns.photoRemove': "去掉照片",
+  'concerns.photoShrinking': "正在压缩照片…",
+  'concerns.photoAlt': "反映问题时拍的照片",
   'visits.households': '{count} 户',
   'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>

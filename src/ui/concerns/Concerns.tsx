@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
-import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernStep, type ConcernReport, type Satisfaction, type StepInput } from '../../domain/concerns'
+import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernStep, type ConcernReport, type PhotoInput, type Satisfaction, type StepInput } from '../../domain/concerns'
 import { firstProblem, type Problems, type ProblemKey } from '../../domain/validation'
 import { Button, Card, Chips, Confirm, Field, Kept, ProblemLine, PublishPanel, SavingMark } from '../common/components'
 import { useCommunity } from '../common/community'
@@ -10,6 +10,7 @@ import { restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
 import { percent } from '../common/time'
 import type { ConcernItem } from './board'
+import { photoSrc, shrinkPhoto } from './photo'
 
 // Residents' concerns (民情诉求): anyone reports one; staff take it up, pass it up,
 // answer or resolve it; the reporter confirms and rates. Residents see their own;
@@ -49,10 +50,22 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
   const { concerns, helps, actor } = useCommunity()
   const [draft, setDraft] = createSignal<ConcernDraft>({ category: 'repairs', what: '', where: '', source: 'app', forName: '' })
   const [problems, setProblems] = createSignal<Problems>({})
+  const [photo, setPhoto] = createSignal<PhotoInput | null>(null)
+  const [shrinking, setShrinking] = createSignal(false)
   const set = <K extends keyof ConcernDraft>(key: K, value: ConcernDraft[K]) => setDraft({ ...draft(), [key]: value })
+  const choosePhoto = async (input: HTMLInputElement) => {
+    const file = input.files?.[0]
+    if (!file) return
+    setShrinking(true)
+    const shrunk = await shrinkPhoto(file)
+    setShrinking(false)
+    setPhoto(shrunk)
+    setProblems({ ...problems(), photo: shrunk ? undefined : 'problem.photoUnreadable' })
+  }
   const submit = (event: Event) => {
     event.preventDefault()
-    const result = concerns.report(draft())
+    if (shrinking()) return
+    const result = concerns.report(draft(), photo() ?? undefined)
     if (!result.ok) return setProblems(result.problems)
     props.onDone(t('concerns.reported'))
   }
@@ -65,6 +78,20 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
         <Chips label={t('concerns.form.source')} options={CONCERN_SOURCES} selected={(s) => draft().source === s} onToggle={(s) => set('source', s)} text={(s) => t(`concerns.source.${s}`)} testid="concern-source" />
         <Field label={t('concerns.form.for')} name="forName" value={draft().forName} problem={problemText(problems().forName)} onInput={(v) => set('forName', v)} />
       </Show>
+      <label class="mb-2 block font-semibold text-stone-900">
+        {t('concerns.form.photo')}
+        <input class="mt-1 block min-h-12" type="file" accept="image/*" capture="environment" name="photo" data-testid="concern-photo-input" onChange={(e) => void choosePhoto(e.currentTarget)} />
+      </label>
+      <Show when={shrinking()}><p role="status">{t('concerns.photoShrinking')}</p></Show>
+      <Show when={photo()}>
+        {(p) => (
+          <div class="mb-2 flex items-end gap-2">
+            <img class="max-h-32 rounded border border-stone-400" src={`data:image/jpeg;base64,${p().base64}`} alt={t('concerns.photoAlt')} data-testid="concern-photo-preview" />
+            <Button variant="secondary" onClick={() => setPhoto(null)}>{t('concerns.photoRemove')}</Button>
+          </div>
+        )}
+      </Show>
+      <ProblemLine problem={problems().photo} />
       <p class="mb-3 text-[0.9em] text-stone-700">{t('concerns.form.public')}</p>
       <div class="flex gap-3">
         <Button type="submit">{t('concerns.send')}</Button>
@@ -121,6 +148,9 @@ export function ConcernCard(props: { id: string }) {
             <SavingMark collection="concerns" id={props.id} />
           </div>
           <p class="mt-1 whitespace-pre-line text-lg font-bold text-stone-900">{i().concern.what}</p>
+          <Show when={concerns.photoOf(props.id)}>
+            {(photo) => <img class="mt-2 h-auto max-h-64 w-auto max-w-full rounded border border-stone-400" src={photoSrc(photo().parts)} width={photo().width} height={photo().height} alt={t('concerns.photoAlt')} data-testid="concern-photo" loading="lazy" />}
+          </Show>
           <p class="text-stone-800">
             {i().concern.where || t('concerns.noWhere')} · {stampDay(i().concern.stamp)}
             <Show when={staff() || i().concern.forId !== actor().id}> · {t('concerns.from', { name: i().concern.forName, how: t(`concerns.source.${i().concern.source}`) })}</Show>
