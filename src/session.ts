@@ -11,9 +11,10 @@ import { ShownMonths, type LiveCollection } from './store/reactive'
 import { liveShiftData, shiftCommands, staffShiftCommands, type LiveShiftData } from './store/shifts'
 import { activityCommands, liveActivityData, staffActivityCommands, type LiveActivityData } from './store/activities'
 import { aidCommands, liveAidData, type LiveAidData } from './store/aid'
-import { concernCommands, liveConcernData, type LiveConcernData } from './store/concerns'
+import { concernCommands, liveConcernData, type LiveConcernData, type Sealer } from './store/concerns'
+import type { Concern, ConcernEvent, PrivateNote, PrivateWords } from './domain/concerns'
 import { errandCommands, liveErrandData, type LiveErrandData } from './store/errands'
-import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
+import { liveCanteenData, liveStaffCanteenData, readDropbox, readDropboxKeys, staffCanteenCommands, type LiveCanteenData, type LiveStaffCanteenData } from './store/canteen'
 import { liveVisitData, visitCommands, type LiveVisitData } from './store/visits'
 import { liveShareData, liveShareKeys, type LiveShareData } from './store/shares'
 import type { OpenedShare } from './trust/shares'
@@ -86,6 +87,11 @@ export interface CommunitySession {
   errands: LiveErrandData
   /** Whether a person is a 代办员 staff appointed (and have not stood down). */
   isAgent(id: string): boolean
+  /** A private concern's words and its steps' notes, where this device may open them (staff, the reporter); null elsewhere. */
+  privateConcerns: {
+    words(concern: Concern): Promise<PrivateWords | null>
+    note(concern: Concern, event: ConcernEvent): Promise<PrivateNote | null>
+  }
   canteen: LiveCanteenData
   /** Only on devices that hold the staff space. */
   staffCanteen: LiveStaffCanteenData | null
@@ -150,13 +156,13 @@ const sealed = () => import('./trust/shares')
  * What screens call, built once per open community. Staff commands exist only on a
  * device that holds the staff space, so a screen cannot reach them without it.
  */
-function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean, isAgent: (id: string) => boolean, community: string) {
+function bindCommands(pub: Writer, staff: Writer | null, isStaff: (id: string) => boolean, isAgent: (id: string) => boolean, community: string, sealer: Sealer) {
   return {
     members: memberCommands(pub),
     shifts: shiftCommands(pub),
     activities: activityCommands(pub),
     aid: aidCommands(pub, isStaff, isAgent),
-    concerns: concernCommands(pub, isStaff),
+    concerns: concernCommands(pub, isStaff, sealer),
     canteen: orderCommands(pub, community),
     staff: staff && {
       notices: noticeCommands(pub),
@@ -392,7 +398,40 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     const agent = errands.agents.byId[id]
     return agent !== undefined && !agent.retired
   }
-  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff, isAgent, membership.id)
+  // Private concerns: sealed to staff's drop box and the reporter's device; a concern's key is kept once opened.
+  const privately = () => import('./trust/private')
+  const concernKeys = new Map<string, Promise<Uint8Array<ArrayBuffer> | null>>()
+  const keyOfConcern = (concern: Concern) => {
+    let key = concernKeys.get(concern.id)
+    if (!key) {
+      key = (async () => (await privately()).concernKey(concern, { device: await keys, dropbox: staff ? readDropboxKeys(staff.docs) : [] }))()
+      concernKeys.set(concern.id, key)
+      // Not opened yet (the drop box's key may still be on its way): asked again next time.
+      void key.then((k) => k || concernKeys.delete(concern.id))
+    }
+    return key
+  }
+  const sealer: Sealer = {
+    concern: async (id, words) => {
+      const [box, own] = [readDropbox(pub.docs), await keys]
+      return box && own ? (await privately()).sealConcern(id, words, box.key, [own.agreementKey]) : null
+    },
+    note: async (concern, eventId, note) => {
+      const key = await keyOfConcern(concern)
+      return key ? (await privately()).sealNote(key, eventId, note) : null
+    },
+  }
+  const privateConcerns: CommunitySession['privateConcerns'] = {
+    words: async (concern) => {
+      const key = await keyOfConcern(concern)
+      return key ? (await privately()).openWords(key, concern) : null
+    },
+    note: async (concern, event) => {
+      const key = await keyOfConcern(concern)
+      return key ? (await privately()).openNote(key, event) : null
+    },
+  }
+  const commands = bindCommands(writer(pub), staff && writer(staff), isStaff, isAgent, membership.id, sealer)
   // A verdict from before the stored trust records have loaded would take every role
   // away for a moment (and the kept one from the last start would have been right):
   // records are read by the kept verdict until the stored one is checked.
@@ -486,6 +525,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
     concerns,
     errands,
     isAgent,
+    privateConcerns,
     canteen,
     staffCanteen,
     visits,

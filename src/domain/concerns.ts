@@ -24,20 +24,47 @@ export const WHAT_MAX = 500
 export const WHERE_MAX = 30
 export const NOTE_MAX = 500
 
+const Box = v.object({ iv: v.pipe(v.string(), v.maxLength(40)), box: v.pipe(v.string(), v.maxLength(2000)) })
+const SealedKey = v.object({ from: v.pipe(v.string(), v.maxLength(60)), iv: v.pipe(v.string(), v.maxLength(40)), box: v.pipe(v.string(), v.maxLength(200)) })
+
+/**
+ * A private concern's words (what, where, whose), sealed: AES-GCM under a key of its
+ * own, bound to the concern's id; that key sealed to staff's drop box (the canteen's,
+ * domain/canteen.ts) and to the reporter's device. Staff's notes on it are sealed under
+ * the same key (ConcernEvent `sealed`).
+ */
+export const SealedConcernSchema = v.object({
+  staff: v.object({ to: v.pipe(v.string(), v.maxLength(60)), ...SealedKey.entries }),
+  own: v.pipe(v.record(v.pipe(v.string(), v.maxLength(60)), SealedKey), v.check((own) => Object.keys(own).length <= 8, 'too many')),
+  ...Box.entries,
+})
+export type SealedConcern = v.InferOutput<typeof SealedConcernSchema>
+/** What a private concern seals. */
+export const PrivateWordsSchema = v.object({ what: v.pipe(v.string(), v.minLength(1), v.maxLength(WHAT_MAX)), where: v.pipe(v.string(), v.maxLength(WHERE_MAX)), forName: v.pipe(v.string(), v.maxLength(30)), reportedByName: v.pipe(v.string(), v.maxLength(30)) })
+export type PrivateWords = v.InferOutput<typeof PrivateWordsSchema>
+/** What a step on a private concern seals. */
+export const PrivateNoteSchema = v.object({ note: v.optional(v.pipe(v.string(), v.maxLength(NOTE_MAX))), to: v.optional(v.pipe(v.string(), v.maxLength(60))), assignee: v.optional(v.pipe(v.string(), v.maxLength(30))) })
+export type PrivateNote = v.InferOutput<typeof PrivateNoteSchema>
+
 export const ConcernSchema = v.pipe(v.object({
   id: IdSchema,
   category: v.picklist(CONCERN_CATEGORIES),
-  what: v.pipe(v.string(), v.minLength(1), v.maxLength(WHAT_MAX)),
+  /** Empty when the concern is private (its words are in `sealed`). */
+  what: v.pipe(v.string(), v.maxLength(WHAT_MAX)),
   /** A grid or a building: never a door in the public space. */
   where: v.pipe(v.string(), v.maxLength(WHERE_MAX)),
   source: v.picklist(CONCERN_SOURCES),
   /** Whose concern it is: the reporter, or a resident they took it from (a call, a visit). */
   forId: v.string(),
-  forName: v.pipe(v.string(), v.minLength(1), v.maxLength(30)),
+  forName: v.pipe(v.string(), v.maxLength(30)),
   reportedBy: v.string(),
-  reportedByName: v.string(),
+  reportedByName: v.pipe(v.string(), v.maxLength(30)),
   stamp: StampSchema,
-}), v.check((c) => stampAgreesWithId(c.id, c.stamp), 'its first stamp is not the one its id was made with'))
+  sealed: v.optional(SealedConcernSchema),
+}),
+  v.check((c) => stampAgreesWithId(c.id, c.stamp), 'its first stamp is not the one its id was made with'),
+  // A private concern says nothing in the clear; any other says what and whose.
+  v.check((c) => (c.sealed ? c.what === '' && c.where === '' && c.forName === '' && c.reportedByName === '' : c.what.length > 0 && c.forName.length > 0), 'private words in the clear, or none at all'))
 export type Concern = v.InferOutput<typeof ConcernSchema>
 
 /** A photo is at most this many bytes (JPEG), shrunk on the phone that took it. */
@@ -104,6 +131,8 @@ export const ConcernEventSchema = v.pipe(
     /** rate: whether the reporter says it was solved, and how satisfied they are. */
     solved: v.optional(v.boolean()),
     satisfaction: v.optional(v.picklist(SATISFACTION)),
+    /** A step on a private concern: its note, office and assignee, sealed under the concern's key (PrivateNote). */
+    sealed: v.optional(Box),
   }),
   v.check((e) => e.id === concernEventKey(e.concernId, e.stamp), 'id does not match what it belongs to'),
 )
@@ -111,6 +140,9 @@ export type ConcernEvent = v.InferOutput<typeof ConcernEventSchema>
 
 export const concernEventKey = (concernId: string, stamp: Stamp) => `${concernId}|${stamp}`
 /** Staff's steps: the signature gate refuses them from anyone else (domain/collections.ts). */
+/** Whether a concern is private: its words are sealed to staff and its reporter. */
+export const isPrivate = (concern: Pick<Concern, 'sealed'>): boolean => concern.sealed !== undefined
+
 export const isStaffStep = (type: string): boolean => (STAFF_STEPS as readonly string[]).includes(type)
 
 // ---- The lifecycle ----------------------------------------------------------------
@@ -222,6 +254,8 @@ export interface ConcernDraft {
   source: ConcernSource
   /** Empty: the reporter's own. Otherwise the resident it was taken from. */
   forName: string
+  /** Only staff and the reporter see its words (sealed). */
+  private?: boolean
 }
 export type ConcernField = keyof ConcernDraft
 
@@ -233,7 +267,7 @@ export function checkConcernDraft(draft: ConcernDraft): Checked<ConcernDraft, Co
   checkText(problems, 'forName', draft.forName, { required: false, max: 30 })
   if (!(CONCERN_CATEGORIES as readonly string[]).includes(draft.category)) problems.category = 'problem.required'
   if (!(CONCERN_SOURCES as readonly string[]).includes(draft.source)) problems.source = 'problem.required'
-  return checked({ ...draft, what: draft.what.trim(), where: draft.where.trim(), forName: draft.forName.trim() }, problems)
+  return checked({ ...draft, what: draft.what.trim(), where: draft.where.trim(), forName: draft.forName.trim(), private: draft.private === true }, problems)
 }
 
 export interface StepInput {
@@ -403,7 +437,9 @@ export function open311(items: readonly { concern: Concern; status: ConcernStatu
   const services = CONCERN_CATEGORIES.map((code) => ({ service_code: code, service_name: name(code), description: name(code), metadata: false, type: 'realtime' as const, keywords: code, group: community }))
   const requests = items.map(({ concern, status }): Open311Request => {
     const closed = status.state === 'closed' || status.state === 'withdrawn'
-    const notes = [status.passedUp ? `→ ${status.passedUp.to}` : '', status.outcome, status.rating?.note ?? ''].filter(Boolean).join(' · ')
+    // A private concern exports its kind and state only.
+    const hidden = isPrivate(concern)
+    const notes = hidden ? '' : [status.passedUp ? `→ ${status.passedUp.to}` : '', status.outcome, status.rating?.note ?? ''].filter(Boolean).join(' · ')
     return {
       service_request_id: concern.id,
       status: closed ? 'closed' : 'open',
@@ -411,7 +447,7 @@ export function open311(items: readonly { concern: Concern; status: ConcernStatu
       service_name: name(concern.category),
       service_code: concern.category,
       description: concern.what,
-      agency_responsible: status.passedUp?.to || community,
+      agency_responsible: (!hidden && status.passedUp?.to) || community,
       service_notice: null,
       requested_datetime: isoOf(concern.stamp),
       updated_datetime: isoOf(status.lastStepAt),

@@ -18,6 +18,7 @@ export type ProblemKey =
   | 'problem.badPhone'
   | 'problem.badSignaling'
   | 'problem.badTime'
+  | 'problem.cannotSeal'
   | 'problem.concernNeedsNote'
   | 'problem.countAtLeastOne'
   | 'problem.dateInPast'

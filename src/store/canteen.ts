@@ -299,10 +299,13 @@ export function stopStandingOrder(docs: SpaceDocs, clock: HybridClock, tag: stri
   return { ok: true, value: stopped }
 }
 
+/** Staff: the drop box's private halves this device holds (what residents sealed to staff opens with one of them). */
+export const readDropboxKeys = (staffDocs: SpaceDocs): DropboxKey[] => [...readCollection(staffSpace(staffDocs).dropboxKeys, DropboxKeySchema).records.values()]
+
 /** Staff: the drop-box keys held, and each order whose current version has not been opened into the staff space. */
 export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs) {
   const details = staffSpace(staffDocs).orderDetails
-  const keys = [...readCollection(staffSpace(staffDocs).dropboxKeys, DropboxKeySchema).records.values()]
+  const keys = readDropboxKeys(staffDocs)
   const opened = (record: Reservation | StandingOrder) => readRecord(OrderDetailSchema, record.id, details.get(record.id))?.version === record.updatedAt
   // A staff device runs this at every start and change over a month of orders, nearly
   // all opened before: an order whose stored version a detail already names is not

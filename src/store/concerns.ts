@@ -1,5 +1,5 @@
 import type { SpaceDocs } from './space-docs'
-import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernPhoto, type ConcernStep, type PhotoInput, type StepInput, photoKey, photoParts } from '../domain/concerns'
+import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernPhoto, type ConcernStep, type PhotoInput, type PrivateNote, type PrivateWords, type SealedConcern, type StepInput, isPrivate, photoKey, photoParts } from '../domain/concerns'
 import { today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { ownedId } from '../domain/ids'
@@ -19,33 +19,64 @@ export function findConcern(docs: SpaceDocs, id: string): Concern | null {
   return readRecord(ConcernSchema, id, publicSpace(docs).concerns.get(id))
 }
 
-/** Reports a concern: one's own, or one taken from a resident by phone, at the desk or on a round. */
-export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft, photo?: PhotoInput): Checked<Concern> {
+/** Seals what a private concern says (trust/private.ts): null where this device cannot (no drop box yet, no keys). */
+export interface Sealer {
+  concern(id: string, words: PrivateWords): Promise<SealedConcern | null>
+  note(concern: Concern, eventId: string, note: PrivateNote): Promise<{ iv: string; box: string } | null>
+}
+
+const cannotSeal = failed('private', 'problem.cannotSeal')
+
+/** A concern ready to write: checked, stamped, with its id. */
+function prepareConcern(clock: HybridClock, by: Person, draft: ConcernDraft): Checked<Concern> {
   const check = checkConcernDraft(draft)
   if (!check.ok) return check
-  const parts = photo ? photoParts(photo) : null
-  if (photo && !parts) return failed('photo', 'problem.photoTooLarge')
-  const { forName, ...rest } = check.value
+  const { forName, private: _private, ...rest } = check.value
   const forSomeoneElse = forName !== '' && forName !== by.name
   const stamp = clock.tick()
-  const concern: Concern = {
-    // Its id begins with the reporter's person id (nobody else can take the key over) and says when it began.
-    id: ownedId(by.id, stamp),
-    ...rest,
-    forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
-    forName: forSomeoneElse ? forName : by.name,
-    reportedBy: by.id,
-    reportedByName: by.name,
-    stamp,
+  return {
+    ok: true,
+    value: {
+      // Its id begins with the reporter's person id (nobody else can take the key over) and says when it began.
+      id: ownedId(by.id, stamp),
+      ...rest,
+      forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
+      forName: forSomeoneElse ? forName : by.name,
+      reportedBy: by.id,
+      reportedByName: by.name,
+      stamp,
+    },
   }
+}
+
+/** Reports a concern: one's own, or one taken from a resident by phone, at the desk or on a round. (A private one: reportPrivateConcern.) */
+export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft, photo?: PhotoInput): Checked<Concern> {
+  if (draft.private) return cannotSeal
+  const parts = photo ? photoParts(photo) : null
+  if (photo && !parts) return failed('photo', 'problem.photoTooLarge')
+  const prepared = prepareConcern(clock, by, draft)
+  if (!prepared.ok) return prepared
+  const concern = prepared.value
   docs.transact(() => {
     publicSpace(docs).concerns.put(concern.id, concern)
     if (photo && parts) {
-      const record: ConcernPhoto = { id: photoKey(concern.id), concernId: concern.id, byId: by.id, type: 'image/jpeg', width: photo.width, height: photo.height, parts, stamp }
+      const record: ConcernPhoto = { id: photoKey(concern.id), concernId: concern.id, byId: by.id, type: 'image/jpeg', width: photo.width, height: photo.height, parts, stamp: concern.stamp }
       publicSpace(docs).concernPhotos.put(record.id, record)
     }
   })
   return { ok: true, value: concern }
+}
+
+/** A private concern: its words sealed to staff and the reporter before it is written (no photo: every phone would hold it). */
+export async function reportPrivateConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft, sealer: Sealer): Promise<Checked<Concern>> {
+  const prepared = prepareConcern(clock, by, draft)
+  if (!prepared.ok) return prepared
+  const { what, where, forName, reportedByName } = prepared.value
+  const sealed = await sealer.concern(prepared.value.id, { what, where, forName, reportedByName })
+  if (!sealed) return cannotSeal
+  const record: Concern = { ...prepared.value, what: '', where: '', forName: '', reportedByName: '', sealed }
+  docs.transact(() => publicSpace(docs).concerns.put(record.id, record))
+  return { ok: true, value: record }
 }
 
 /**
@@ -54,7 +85,7 @@ export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, d
  * The concern and its steps are taken into the clock first: no screen may have read
  * them, and a step must be stamped after every step it follows.
  */
-export function concernStep(docs: SpaceDocs, clock: HybridClock, concernId: string, type: ConcernStep, by: Person, input: StepInput, isStaff: (id: string) => boolean, day: Day): Checked<ConcernEvent> {
+function prepareStep(docs: SpaceDocs, clock: HybridClock, concernId: string, type: ConcernStep, by: Person, input: StepInput, isStaff: (id: string) => boolean, day: Day): Checked<{ concern: Concern; event: ConcernEvent }> {
   const concern = findConcern(docs, concernId)
   if (!concern) return notFound
   const events = readByPrefix(publicSpace(docs).concernEvents, ConcernEventSchema, `${concernId}|`)
@@ -75,14 +106,46 @@ export function concernStep(docs: SpaceDocs, clock: HybridClock, concernId: stri
   if (type === 'accept' && due) event.due = due
   if (type === 'passUp') event.to = to!
   if (type === 'rate') Object.assign(event, { solved: solved!, satisfaction: satisfaction! })
+  return { ok: true, value: { concern, event } }
+}
+
+/** What a step says in words (note, office, assignee): sealed on a private concern. */
+const wordsOf = ({ note, to, assignee }: ConcernEvent): PrivateNote => Object.fromEntries(Object.entries({ note, to, assignee }).filter(([, value]) => value))
+
+export function concernStep(docs: SpaceDocs, clock: HybridClock, concernId: string, type: ConcernStep, by: Person, input: StepInput, isStaff: (id: string) => boolean, day: Day): Checked<ConcernEvent> {
+  const prepared = prepareStep(docs, clock, concernId, type, by, input, isStaff, day)
+  if (!prepared.ok) return prepared
+  const { concern, event } = prepared.value
+  if (isPrivate(concern) && Object.keys(wordsOf(event)).length > 0) return cannotSeal
   docs.transact(() => publicSpace(docs).concernEvents.put(event.id, event))
   return { ok: true, value: event }
 }
 
-/** What anyone may do with concerns; who may take which step is checked in the domain. */
-export const concernCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean) => ({
-  report: (draft: ConcernDraft, photo?: PhotoInput) => reportConcern(docs, clock, actor(), draft, photo),
-  step: (concernId: string, type: ConcernStep, input: StepInput = {}) => concernStep(docs, clock, concernId, type, actor(), input, isStaff, today()),
+/** A step on a private concern: what it says is sealed under the concern's key, which this device must be able to open. */
+export async function privateConcernStep(docs: SpaceDocs, clock: HybridClock, concernId: string, type: ConcernStep, by: Person, input: StepInput, isStaff: (id: string) => boolean, day: Day, sealer: Sealer): Promise<Checked<ConcernEvent>> {
+  const prepared = prepareStep(docs, clock, concernId, type, by, input, isStaff, day)
+  if (!prepared.ok) return prepared
+  const { concern, event } = prepared.value
+  const words = wordsOf(event)
+  if (Object.keys(words).length === 0) return concernStep(docs, clock, concernId, type, by, input, isStaff, day)
+  const sealed = await sealer.note(concern, event.id, words)
+  if (!sealed) return cannotSeal
+  const { note: _n, to: _t, assignee: _a, ...bare } = event
+  const record: ConcernEvent = { ...bare, sealed }
+  docs.transact(() => publicSpace(docs).concernEvents.put(record.id, record))
+  return { ok: true, value: record }
+}
+
+/** What anyone may do with concerns (each resolves once written); who may take which step is checked in the domain. */
+export const concernCommands = ({ docs, clock, actor }: Writer, isStaff: (id: string) => boolean, sealer?: Sealer) => ({
+  report: async (draft: ConcernDraft, photo?: PhotoInput): Promise<Checked<Concern>> =>
+    draft.private ? (sealer ? reportPrivateConcern(docs, clock, actor(), draft, sealer) : cannotSeal) : reportConcern(docs, clock, actor(), draft, photo),
+  step: async (concernId: string, type: ConcernStep, input: StepInput = {}): Promise<Checked<ConcernEvent>> => {
+    const concern = findConcern(docs, concernId)
+    return concern && isPrivate(concern) && sealer
+      ? privateConcernStep(docs, clock, concernId, type, actor(), input, isStaff, today(), sealer)
+      : concernStep(docs, clock, concernId, type, actor(), input, isStaff, today())
+  },
 })
 
 export function liveConcernData(docs: SpaceDocs, clock: HybridClock) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup } from './harness'
-import { createCommunity, dataChannelBytes, inviteLink, joinByLink, waitForPeers } from './journeys'
+import { createCommunity, dataChannelBytes, inviteLink, joinByLink, storedText, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
@@ -125,5 +125,46 @@ describe('residents’ concerns', () => {
     expect([await row('month.concernsReceived'), await row('month.concernsFinished'), await row('month.concernsFinish'), await row('month.concernsPassedUp')]).toEqual(['1', '1', '100%', '1'])
     expect(await row('month.aidReceived')).toBe('0')
     expect(await row('month.aidFinishRate')).toBe('—')
+  })
+
+  it('a private concern is read by staff and its reporter only: another resident’s phone holds none of it', async () => {
+    const servers = cleanup.add(await startServers(), (x) => x.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const reporter = cleanup.add(await launchDevice('reporter'), (d) => d.dispose())
+    const neighbour = cleanup.add(await launchDevice('neighbour'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(reporter.page, link, '刘阿姨')
+    await joinByLink(neighbour.page, link, '赵大爷')
+    await waitForPeers(reporter.page, 2)
+
+    await openConcerns(reporter.page)
+    await reporter.page.click('[data-testid=report-concern]')
+    const form = reporter.page.locator('[data-testid=concern-form]')
+    await form.locator('[data-testid=concern-category] [data-value=dispute]').click()
+    await form.locator('textarea[name=what]').fill('楼上邻居喝醉了常打骂家里老人')
+    await form.locator('input[name=where]').fill('7号楼')
+    await form.locator('[data-testid=concern-private]').check()
+    // Sealed to staff's drop box, which reaches this phone once the staff phone has published it.
+    await expect.poll(async () => {
+      if ((await form.count()) > 0) await form.locator('button[type=submit]').click()
+      return reporter.page.locator('[data-testid=concern-card][data-state=new]').count()
+    }, { timeout: 30_000, interval: 1_000 }).toBe(1)
+    const mine = reporter.page.locator('[data-testid=concern-card]').first()
+    await mine.locator('[data-testid=concern-what]', { hasText: '打骂家里老人' }).waitFor()
+
+    // Staff read it and answer; the answer is sealed too.
+    await openConcerns(staff.page)
+    const onStaff = staff.page.locator('[data-testid=concern-card]').first()
+    await onStaff.locator('[data-testid=concern-what]', { hasText: '打骂家里老人' }).waitFor({ timeout: 30_000 })
+    await onStaff.locator('[data-testid=concern-answer]').click()
+    await onStaff.locator('textarea[name=step-note]').fill('已请派出所民警和网格员一起上门')
+    await onStaff.locator('[data-testid=concern-step-save]').click()
+    await mine.locator('[data-testid=concern-outcome]', { hasText: '派出所民警' }).waitFor({ timeout: 30_000 })
+
+    // The neighbour's phone holds the concern (it is in the public space) and none of its words.
+    await expect.poll(() => neighbour.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('concernEvents').size), { timeout: 30_000 }).toBe(1)
+    const stored = await storedText(neighbour.page)
+    for (const text of ['打骂家里老人', '7号楼', '派出所民警']) expect(stored).not.toContain(text)
   })
 })

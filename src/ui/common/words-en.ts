@@ -941,6 +941,11 @@ const en: Record<MessageKey, string> = {
   'concerns.photoRemove': "Remove the photo",
   'concerns.photoShrinking': "Making the photo smaller…",
   'concerns.photoAlt': "Photo taken with the report",
+  'problem.cannotSeal': "Cannot keep this private yet: no staff phone has sent the key that seals it (or this phone cannot open this one). Send it without “private”, or try again once a staff phone has synced",
+  'concerns.form.private': "Private: only community staff see it (family, health, a dispute)",
+  'concerns.form.privateHint': "A private report is sealed: only staff phones and this phone can read it; others only know there is one. A private report takes no photo.",
+  'concerns.privateHidden': "(Private: only staff and the person who reported it can read it)",
+  'concerns.privateMark': "Private",
   'visits.households': '{count} households',
   'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }

@@ -943,6 +943,11 @@ export const zh = {
   'concerns.photoRemove': "去掉照片",
   'concerns.photoShrinking': "正在压缩照片…",
   'concerns.photoAlt': "反映问题时拍的照片",
+  'problem.cannotSeal': "还不能私密提交：工作人员的手机还没有发来加密用的钥匙（或这台手机不能打开这条）。可以先不选“私密”，或等工作人员的手机同步后再试",
+  'concerns.form.private': "私密：只让社区工作人员看到（如涉及家庭、健康、纠纷）",
+  'concerns.form.privateHint': "私密的反映会加密，只有社区工作人员的手机和您这部手机能看到内容；其他人只知道有一条反映。私密反映不能附照片。",
+  'concerns.privateHidden': "（私密内容，只有工作人员和反映人能看到）",
+  'concerns.privateMark': "私密",
   'visits.households': '{count} 户',
   'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>

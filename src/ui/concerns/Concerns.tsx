@@ -1,7 +1,7 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
-import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernStep, type ConcernReport, type PhotoInput, type Satisfaction, type StepInput } from '../../domain/concerns'
+import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, isPrivate, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernEvent, type ConcernStep, type ConcernReport, type PhotoInput, type Satisfaction, type StepInput } from '../../domain/concerns'
 import { firstProblem, type Problems, type ProblemKey } from '../../domain/validation'
 import { Button, Card, Chips, Confirm, Field, Kept, ProblemLine, PublishPanel, SavingMark } from '../common/components'
 import { useCommunity } from '../common/community'
@@ -62,10 +62,13 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
     setPhoto(shrunk)
     setProblems({ ...problems(), photo: shrunk ? undefined : 'problem.photoUnreadable' })
   }
-  const submit = (event: Event) => {
+  const [sending, setSending] = createSignal(false)
+  const submit = async (event: Event) => {
     event.preventDefault()
-    if (shrinking()) return
-    const result = concerns.report(draft(), photo() ?? undefined)
+    if (shrinking() || sending()) return
+    setSending(true)
+    const result = await concerns.report(draft(), draft().private ? undefined : (photo() ?? undefined))
+    setSending(false)
     if (!result.ok) return setProblems(result.problems)
     props.onDone(t('concerns.reported'))
   }
@@ -78,6 +81,12 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
         <Chips label={t('concerns.form.source')} options={CONCERN_SOURCES} selected={(s) => draft().source === s} onToggle={(s) => set('source', s)} text={(s) => t(`concerns.source.${s}`)} testid="concern-source" />
         <Field label={t('concerns.form.for')} name="forName" value={draft().forName} problem={problemText(problems().forName)} onInput={(v) => set('forName', v)} />
       </Show>
+      <label class="mb-2 flex min-h-12 items-center gap-3">
+        <input type="checkbox" class="h-7 w-7" name="private" data-testid="concern-private" checked={draft().private === true} onChange={(e) => set('private', e.currentTarget.checked)} />
+        <span class="font-semibold">{t('concerns.form.private')}</span>
+      </label>
+      <ProblemLine problem={problems().private} />
+      <Show when={!draft().private}>
       <label class="mb-2 block font-semibold text-stone-900">
         {t('concerns.form.photo')}
         <input class="mt-1 block min-h-12" type="file" accept="image/*" capture="environment" name="photo" data-testid="concern-photo-input" onChange={(e) => void choosePhoto(e.currentTarget)} />
@@ -92,9 +101,10 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
         )}
       </Show>
       <ProblemLine problem={problems().photo} />
-      <p class="mb-3 text-[0.9em] text-stone-700">{t('concerns.form.public')}</p>
+      </Show>
+      <p class="mb-3 text-[0.9em] text-stone-700">{draft().private ? t('concerns.form.privateHint') : t('concerns.form.public')}</p>
       <div class="flex gap-3">
-        <Button type="submit">{t('concerns.send')}</Button>
+        <Button type="submit" disabled={sending()}>{t('concerns.send')}</Button>
         <Button variant="secondary" onClick={() => props.onDone()}>{t('common.cancel')}</Button>
       </div>
     </form>
@@ -111,8 +121,8 @@ export function ConcernCard(props: { id: string }) {
   const [withdrawing, setWithdrawing] = createSignal(false)
   const [done, setDone] = createSignal('')
   const set = <K extends keyof StepInput>(key: K, value: StepInput[K]) => setInput({ ...input(), [key]: value })
-  const go = (type: ConcernStep) => {
-    const result = concerns.step(props.id, type, input())
+  const go = async (type: ConcernStep) => {
+    const result = await concerns.step(props.id, type, input())
     setProblem(firstProblem(result))
     if (!result.ok) return
     setAsking(null)
@@ -121,6 +131,21 @@ export function ConcernCard(props: { id: string }) {
   }
   const ask = (type: ConcernStep) => (setAsking(type), setInput({}), setProblem(undefined), setDone(''))
   const staff = () => actor().staff
+  // A private concern's words and its steps' notes are opened here, if this device may.
+  const hidden = () => (item() && isPrivate(item()!.concern) ? item()!.concern : false)
+  const [words] = createResource(hidden, (concern) => concerns.wordsOf(concern))
+  const [notes] = createResource(
+    () => { const c = hidden(); return c ? { concern: c, events: item()!.status.history.map((h) => h.event).filter((e) => e.sealed) } : false },
+    async ({ concern, events }) => new Map(await Promise.all(events.map(async (e) => [e.id, await concerns.noteOf(concern, e)] as const))),
+  )
+  const shown = (i: ConcernItem) => (isPrivate(i.concern) ? { what: words()?.what ?? t('concerns.privateHidden'), where: words()?.where ?? '', forName: words()?.forName ?? '' } : i.concern)
+  const noteOf = (e: ConcernEvent) => (e.sealed ? (notes()?.get(e.id) ?? {}) : e)
+  /** The reply or what was done: on a private concern, from its sealed note. */
+  const outcome = (i: ConcernItem) => {
+    if (!isPrivate(i.concern)) return i.status.outcome
+    const handled = i.status.history.filter((h) => h.applied && (h.event.type === 'answer' || h.event.type === 'resolve')).at(-1)
+    return handled && i.status.handledAt ? (noteOf(handled.event).note ?? '') : ''
+  }
   const isReporter = (i: ConcernItem) => i.concern.reportedBy === actor().id || i.concern.forId === actor().id
   /** The steps this person may take now, by the state; the domain checks again. */
   const steps = (i: ConcernItem): ConcernStep[] => {
@@ -144,22 +169,25 @@ export function ConcernCard(props: { id: string }) {
             <Show when={isOverdue(i().concern, i().status, today())}>
               <span class="rounded-full bg-red-700 px-3 text-white" data-testid="concern-overdue">{t('concerns.overdue')}</span>
             </Show>
+            <Show when={isPrivate(i().concern)}>
+              <span class="rounded-full bg-stone-800 px-3 text-white" data-testid="concern-private-mark">{t('concerns.privateMark')}</span>
+            </Show>
             <span class="ml-auto" data-testid="concern-state">{t(`concerns.state.${i().status.state}`)}</span>
             <SavingMark collection="concerns" id={props.id} />
           </div>
-          <p class="mt-1 whitespace-pre-line text-lg font-bold text-stone-900">{i().concern.what}</p>
+          <p class="mt-1 whitespace-pre-line text-lg font-bold text-stone-900" data-testid="concern-what">{shown(i()).what}</p>
           <Show when={concerns.photoOf(props.id)}>
             {(photo) => <img class="mt-2 h-auto max-h-64 w-auto max-w-full rounded border border-stone-400" src={photoSrc(photo().parts)} width={photo().width} height={photo().height} alt={t('concerns.photoAlt')} data-testid="concern-photo" loading="lazy" />}
           </Show>
           <p class="text-stone-800">
-            {i().concern.where || t('concerns.noWhere')} · {stampDay(i().concern.stamp)}
-            <Show when={staff() || i().concern.forId !== actor().id}> · {t('concerns.from', { name: i().concern.forName, how: t(`concerns.source.${i().concern.source}`) })}</Show>
+            {shown(i()).where || t('concerns.noWhere')} · {stampDay(i().concern.stamp)}
+            <Show when={staff() || i().concern.forId !== actor().id}> · {t('concerns.from', { name: shown(i()).forName, how: t(`concerns.source.${i().concern.source}`) })}</Show>
           </p>
           <Show when={i().status.state === 'handling' && (i().status.assignee || i().status.due)}>
             <p>{t('concerns.handledBy', { name: i().status.assignee ?? '', due: i().status.due ?? '—' })}</p>
           </Show>
-          <Show when={i().status.outcome}>
-            <p class="mt-1 rounded-lg bg-green-50 p-2 font-semibold text-green-900" data-testid="concern-outcome">{t('concerns.outcome', { text: i().status.outcome })}</p>
+          <Show when={outcome(i())}>
+            <p class="mt-1 rounded-lg bg-green-50 p-2 font-semibold text-green-900" data-testid="concern-outcome">{t('concerns.outcome', { text: outcome(i()) })}</p>
           </Show>
           <Show when={i().status.history.length > 0}>
             <details class="mt-2" open={isReporter(i())}>
@@ -168,8 +196,8 @@ export function ConcernCard(props: { id: string }) {
                 <For each={i().status.history}>
                   {(h) => (
                     <li class={h.applied ? '' : 'text-stone-500'} data-type={h.event.type}>
-                      {stampDay(h.event.stamp)} {t(`concerns.event.${h.event.type}`, { name: h.event.byName, to: h.event.to ?? '', assignee: h.event.assignee ?? '', due: h.event.due ?? '', satisfaction: h.event.satisfaction ? t(`concerns.sat.${h.event.satisfaction}`) : '', solved: h.event.solved ? t('concerns.solvedYes') : t('concerns.solvedNo') })}
-                      <Show when={h.event.note}>：{h.event.note}</Show>
+                      {stampDay(h.event.stamp)} {t(`concerns.event.${h.event.type}`, { name: h.event.byName, to: noteOf(h.event).to ?? '', assignee: noteOf(h.event).assignee ?? '', due: h.event.due ?? '', satisfaction: h.event.satisfaction ? t(`concerns.sat.${h.event.satisfaction}`) : '', solved: h.event.solved ? t('concerns.solvedYes') : t('concerns.solvedNo') })}
+                      <Show when={noteOf(h.event).note}>：{noteOf(h.event).note}</Show>
                       <Show when={!h.applied}> {t('aid.event.ignored')}</Show>
                     </li>
                   )}
@@ -211,7 +239,7 @@ export function ConcernCard(props: { id: string }) {
                   <Field label={t(`concerns.noteFor.${type()}`)} name="step-note" multiline value={input().note ?? ''} onInput={(v) => set('note', v)} />
                 </Show>
                 <div class="flex flex-wrap gap-2">
-                  <Button data-testid="concern-step-save" onClick={() => go(type())}>{t(`concerns.step.${type()}`)}</Button>
+                  <Button data-testid="concern-step-save" onClick={() => void go(type())}>{t(`concerns.step.${type()}`)}</Button>
                   <Button variant="secondary" onClick={() => setAsking(null)}>{t('common.cancel')}</Button>
                 </div>
                 <ProblemLine problem={problem()} />
@@ -219,7 +247,7 @@ export function ConcernCard(props: { id: string }) {
             )}
           </Show>
           <Show when={withdrawing()}>
-            <Confirm message={t('concerns.withdrawConfirm')} confirmLabel={t('aid.withdraw')} onConfirm={() => (setWithdrawing(false), go('withdraw'))} onCancel={() => setWithdrawing(false)} />
+            <Confirm message={t('concerns.withdrawConfirm')} confirmLabel={t('aid.withdraw')} onConfirm={() => (setWithdrawing(false), void go('withdraw'))} onCancel={() => setWithdrawing(false)} />
           </Show>
         </article>
       )}

@@ -1,7 +1,7 @@
-import { createMemo, For, Match, Show, Switch } from 'solid-js'
+import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js'
 import { monthOf, plusDays, today } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
-import { CONCERN_CATEGORIES, concernReport, isOverdue } from '../../domain/concerns'
+import { CONCERN_CATEGORIES, concernReport, isOverdue, isPrivate } from '../../domain/concerns'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { hashParam, PrintPage } from '../common/PrintPage'
@@ -45,7 +45,7 @@ function Week() {
                 <tr>
                   <td class="border border-stone-500 px-1">{stampDay(i.concern.stamp)}</td>
                   <td class="border border-stone-500 px-1">{t(`concerns.cat.${i.concern.category}`)}</td>
-                  <td class="border border-stone-500 px-1">{i.concern.what}{i.concern.where ? `（${i.concern.where}）` : ''}</td>
+                  <td class="border border-stone-500 px-1">{isPrivate(i.concern) ? t('concerns.privateMark') : `${i.concern.what}${i.concern.where ? `（${i.concern.where}）` : ''}`}</td>
                   <td class="border border-stone-500 px-1">{i.concern.forName}</td>
                   <td class="border border-stone-500 px-1">{t(`concerns.state.${i.status.state}`)}{isOverdue(i.concern, i.status, day) ? ` · ${t('concerns.overdue')}` : ''}</td>
                   <td class="h-12 w-1/4 border border-stone-500 px-1" />
@@ -62,18 +62,26 @@ function Week() {
 function Handoff(props: { id: string }) {
   const { concerns, name } = useCommunity()
   const item = () => concerns.item(props.id)
+  // A private concern's words and what was sent are opened on this (staff) device for the sheet.
+  const [opened] = createResource(
+    () => { const i = item(); return i && isPrivate(i.concern) ? i : false },
+    async (i) => {
+      const up = i.status.history.filter((h) => h.applied && h.event.type === 'passUp').at(-1)
+      return { words: await concerns.wordsOf(i.concern), sent: up ? await concerns.noteOf(i.concern, up.event) : null }
+    },
+  )
   return (
     <Show when={item()?.status.passedUp} fallback={<p>{t('problem.notFound')}</p>}>
       {(up) => (
         <div class="space-y-2 text-lg">
           <h1 class="text-2xl font-bold">{t('concerns.handoffTitle')}</h1>
           <p>{t('concerns.print.from')}：{name}</p>
-          <p>{t('concerns.print.to')}：{up().to}</p>
+          <p>{t('concerns.print.to')}：{up().to || opened()?.sent?.to}</p>
           <p>{t('concerns.print.sentOn')}：{stampDay(up().at)}</p>
           <p>{t('concerns.form.category')}：{t(`concerns.cat.${item()!.concern.category}`)}</p>
-          <p>{t('concerns.print.reportedOn')}：{stampDay(item()!.concern.stamp)} · {item()!.concern.where}</p>
-          <p class="whitespace-pre-line rounded border border-stone-500 p-2">{item()!.concern.what}</p>
-          <p>{t('concerns.print.sent')}：{up().sent}</p>
+          <p>{t('concerns.print.reportedOn')}：{stampDay(item()!.concern.stamp)} · {item()!.concern.where || opened()?.words?.where}</p>
+          <p class="whitespace-pre-line rounded border border-stone-500 p-2">{item()!.concern.what || opened()?.words?.what}</p>
+          <p>{t('concerns.print.sent')}：{up().sent || opened()?.sent?.note}</p>
           <p class="mt-8">{t('concerns.print.signOut')}：________________ {t('concerns.print.signIn')}：________________</p>
           <p>{t('concerns.print.replyBy')}：________________</p>
         </div>

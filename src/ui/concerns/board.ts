@@ -1,4 +1,4 @@
-import { concernStatus, isOverdue, newestFirst, photoKey, type Concern, type ConcernStatus } from '../../domain/concerns'
+import { concernStatus, isOverdue, newestFirst, photoKey, type Concern, type ConcernEvent, type ConcernStatus } from '../../domain/concerns'
 import { plusDays, type Day } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
@@ -32,6 +32,9 @@ export function createConcernBoard(session: CommunitySession) {
     items,
     item: (id: string) => items().find((i) => i.concern.id === id),
     photoOf: (id: string) => data.photos.byId[photoKey(id)],
+    /** A private concern's words and a step's note, opened on staff devices and the reporter's (null elsewhere). */
+    wordsOf: (concern: Concern) => session.privateConcerns.words(concern),
+    noteOf: (concern: Concern, event: ConcernEvent) => session.privateConcerns.note(concern, event),
     /** What this person reported, or what was reported for them. */
     mine: (personId: string) => items().filter((i) => i.concern.reportedBy === personId || i.concern.forId === personId),
     /** Staff's list: what is still open, overdue first (督办). */
