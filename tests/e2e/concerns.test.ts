@@ -146,24 +146,23 @@ describe('residents’ concerns', () => {
     await form.locator('input[name=where]').fill('7号楼')
     await form.locator('[data-testid=concern-private]').check()
     // Sealed to staff's drop box, which reaches this phone once the staff phone has published it.
-    await expect.poll(async () => {
-      if ((await form.count()) > 0) await form.locator('button[type=submit]').click()
-      return reporter.page.locator('[data-testid=concern-card][data-state=new]').count()
-    }, { timeout: 30_000, interval: 1_000 }).toBe(1)
+    await expect.poll(() => reporter.page.evaluate(() => (window as any).neighbours.session.canteen.settings.byId.dropbox !== undefined), { timeout: 60_000 }).toBe(true)
+    await form.locator('button[type=submit]').click()
+    await reporter.page.locator('[data-testid=concern-card][data-state=new]').waitFor()
     const mine = reporter.page.locator('[data-testid=concern-card]').first()
     await mine.locator('[data-testid=concern-what]', { hasText: '打骂家里老人' }).waitFor()
 
     // Staff read it and answer; the answer is sealed too.
     await openConcerns(staff.page)
     const onStaff = staff.page.locator('[data-testid=concern-card]').first()
-    await onStaff.locator('[data-testid=concern-what]', { hasText: '打骂家里老人' }).waitFor({ timeout: 30_000 })
+    await onStaff.locator('[data-testid=concern-what]', { hasText: '打骂家里老人' }).waitFor({ timeout: 60_000 })
     await onStaff.locator('[data-testid=concern-answer]').click()
     await onStaff.locator('textarea[name=step-note]').fill('已请派出所民警和网格员一起上门')
     await onStaff.locator('[data-testid=concern-step-save]').click()
-    await mine.locator('[data-testid=concern-outcome]', { hasText: '派出所民警' }).waitFor({ timeout: 30_000 })
+    await mine.locator('[data-testid=concern-outcome]', { hasText: '派出所民警' }).waitFor({ timeout: 60_000 })
 
     // The neighbour's phone holds the concern (it is in the public space) and none of its words.
-    await expect.poll(() => neighbour.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('concernEvents').size), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => neighbour.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('concernEvents').size), { timeout: 60_000 }).toBe(1)
     const stored = await storedText(neighbour.page)
     for (const text of ['打骂家里老人', '7号楼', '派出所民警']) expect(stored).not.toContain(text)
   })
