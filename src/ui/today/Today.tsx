@@ -1,4 +1,4 @@
-import { lazy, Show } from 'solid-js'
+import { createSignal, lazy, onCleanup, onMount, Show } from 'solid-js'
 import { useToday } from '../common/community'
 import { t } from '../common/i18n'
 import { Notices } from '../notices/Notices'
@@ -18,6 +18,14 @@ const AidForMe = lazy(() => import('../aid/ForMe'))
 /** The first screen: the notices, today's menu, this person's coming shifts, help offered to them, activities and visits; on staff devices, urgent visits first. */
 export function Today() {
   const { actor, glance } = useToday()
+  // Help offered to this person reads the year of help requests (staff: every open one):
+  // not during the start, but once the phone is idle after it.
+  const [started, setStarted] = createSignal(false)
+  onMount(() => {
+    const idle = (run: () => void) => ('requestIdleCallback' in window ? window.requestIdleCallback(run, { timeout: 5_000 }) : setTimeout(run, 0))
+    const timer = setTimeout(() => idle(() => setStarted(true)), 1_500)
+    onCleanup(() => clearTimeout(timer))
+  })
   return (
     <div class="space-y-4">
       <Show when={actor().name}>
@@ -31,7 +39,7 @@ export function Today() {
       <Notices />
       <TodayMenu />
       <MyShifts />
-      <Show when={!glance}>
+      <Show when={!glance && started()}>
         <AidForMe />
       </Show>
       <Show when={!glance}>
