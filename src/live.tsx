@@ -1,5 +1,5 @@
 import { render } from 'solid-js/web'
-import { App } from './ui/App'
+import { App } from './ui/app/App'
 import { loadDevice } from './sync/device'
 import { loadDeviceKeys } from './trust/keys'
 import { personOfKey } from './domain/trust'

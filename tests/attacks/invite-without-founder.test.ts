@@ -5,7 +5,7 @@ import { makeKeys, newCommunityId } from '../../src/trust/keys'
 // Hole: an invite without `founder` turned checking off for the device that joined
 // with it ("not checked"): every record it brought was shown as it came. A link that
 // names no founder, or a founder the community id was not made from, is now refused
-// with a message and joins nothing (ui/common/app-state.ts joinFromInvite).
+// with a message and joins nothing (ui/app/app-state.ts joinFromInvite).
 
 describe('a crafted invite link', () => {
   it('without a founder key, or with another key than the community id was made from, is refused', async () => {

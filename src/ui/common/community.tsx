@@ -1,6 +1,6 @@
 import { createContext, Show, useContext, type JSX } from 'solid-js'
-import type { AppState } from './app-state'
-import type { Community, SpaceReport, StaffBoard } from './live-community'
+import type { AppState } from '../app/app-state'
+import type { Community, SpaceReport, StaffBoard } from '../app/live-community'
 import type { TodayView } from '../today/view'
 
 // What every screen reads and calls, from one place: the open community's boards (each

@@ -12,7 +12,7 @@ import { deleteSpaceData, storeOf } from '../../sync/persistence'
 import { forgetActivity } from '../../sync/activity'
 import { forgetGlance } from '../today/glance'
 import { copySpaceData, moveRoomStores, openCommunity, type CommunitySession } from '../../session'
-import { setLanguage } from './i18n'
+import { setLanguage } from '../common/i18n'
 
 // Device-wide state for the screens: this device's settings (kept in IndexedDB
 // through sync/device.ts), the community that is open now, and the actions that

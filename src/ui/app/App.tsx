@@ -1,15 +1,15 @@
 import { createSignal, lazy, Match, Show, Switch } from 'solid-js'
-import type { DeviceSettings } from '../sync/device'
-import { isStaffInvite, readInvite } from '../sync/invite'
-import { createAppState } from './common/app-state'
-import { AppProvider } from './common/community'
-import { LiveCommunity } from './common/live-community'
-import { t } from './common/i18n'
-import { Shell } from './shell/Shell'
+import type { DeviceSettings } from '../../sync/device'
+import { isStaffInvite, readInvite } from '../../sync/invite'
+import { createAppState } from './app-state'
+import { AppProvider } from '../common/community'
+import { LiveCommunity } from './live-community'
+import { t } from '../common/i18n'
+import { Shell } from '../shell/Shell'
 
 // Loaded only when needed: onboarding once per device, the update prompt after the first screen.
-const Onboarding = lazy(() => import('./onboarding/Onboarding').then((m) => ({ default: m.Onboarding })))
-const UpdatePrompt = lazy(() => import('./shell/UpdatePrompt').then((m) => ({ default: m.UpdatePrompt })))
+const Onboarding = lazy(() => import('../onboarding/Onboarding').then((m) => ({ default: m.Onboarding })))
+const UpdatePrompt = lazy(() => import('../shell/UpdatePrompt').then((m) => ({ default: m.UpdatePrompt })))
 
 export function App(props: { device: DeviceSettings }) {
   const app = createAppState(props.device)
