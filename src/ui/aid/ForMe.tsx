@@ -3,20 +3,27 @@ import { useCommunity } from '../common/community'
 import { Card } from '../common/components'
 import { t } from '../common/i18n'
 import { RequestCard } from './RequestCard'
+import { today } from '../../domain/calendar'
 
 // On Today, after the rest of it: what the community offered this volunteer (accept or
 // decline right here) and what they took and have not finished; on staff devices, how
-// many needs nobody took for over a day.
+// many needs nobody took for over a day and how many concerns are overdue (督办).
 
 export default function AidForMe() {
-  const { aid, actor, helps } = useCommunity()
+  const { aid, concerns, actor, helps } = useCommunity()
   const mine = () => aid.forMe(actor().id)
   const unclaimed = () => (actor().staff ? aid.unclaimed(Date.now()).length : 0)
+  const overdue = () => (actor().staff ? concerns.overdue(today()).length : 0)
   return (
     <Show when={helps()}>
       <Show when={unclaimed() > 0}>
         <p role="alert" class="rounded-xl border-2 border-amber-700 bg-amber-50 p-3 font-semibold text-amber-900" data-testid="aid-unclaimed">
           {t('aid.unclaimed', { count: unclaimed() })} · <a class="underline" href="#/aid">{t('aid.unclaimedOpen')}</a>
+        </p>
+      </Show>
+      <Show when={overdue() > 0}>
+        <p role="alert" class="rounded-xl border-2 border-red-700 bg-red-50 p-3 font-semibold text-red-900" data-testid="concerns-overdue">
+          {t('concerns.overdueToday', { count: overdue() })} · <a class="underline" href="#/aid">{t('concerns.overdueOpen')}</a>
         </p>
       </Show>
       <Show when={mine().length > 0}>

@@ -946,6 +946,8 @@ const en: Record<MessageKey, string> = {
   'concerns.form.privateHint': "A private report is sealed: only staff phones and this phone can read it; others only know there is one. A private report takes no photo.",
   'concerns.privateHidden': "(Private: only staff and the person who reported it can read it)",
   'concerns.privateMark': "Private",
+  'concerns.overdueToday': "Concerns overdue: {count}",
+  'concerns.overdueOpen': "Follow them up (Help → Tell the community)",
   'visits.households': '{count} households',
   'visits.sentSealed': 'Sent this month to {count} phone(s)',
 }

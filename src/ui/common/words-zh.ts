@@ -948,6 +948,8 @@ export const zh = {
   'concerns.form.privateHint': "私密的反映会加密，只有社区工作人员的手机和您这部手机能看到内容；其他人只知道有一条反映。私密反映不能附照片。",
   'concerns.privateHidden': "（私密内容，只有工作人员和反映人能看到）",
   'concerns.privateMark': "私密",
+  'concerns.overdueToday': "超期未办的民情诉求：{count} 条",
+  'concerns.overdueOpen': "去督办（互助 → 反映问题）",
   'visits.households': '{count} 户',
   'visits.sentSealed': '本月已发到 {count} 部手机',
 } as const satisfies Record<ProblemKey, string> & Record<string, string>
