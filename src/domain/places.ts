@@ -39,6 +39,12 @@ export const entryKey = (recordId: string, personId: string) => `${recordId}|${p
 /** A person without a phone, entered by staff: known by name. */
 export const offlinePersonId = (name: string) => `name:${name.trim()}`
 
+/** Whom a request or a concern is for: its writer, or (a name typed that is not theirs) a resident without a phone (代办). */
+export function personFor(by: { id: string; name: string }, forName: string): { forId: string; forName: string } {
+  const someoneElse = forName !== '' && forName !== by.name
+  return someoneElse ? { forId: offlinePersonId(forName), forName } : { forId: by.id, forName: by.name }
+}
+
 export interface PlaceView {
   confirmed: PlaceEntry[]
   waitlist: PlaceEntry[]

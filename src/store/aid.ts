@@ -3,7 +3,7 @@ import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingSt
 import { today, type Day } from '../domain/calendar'
 import { stampDay, type HybridClock } from '../domain/hlc'
 import { ownedId } from '../domain/ids'
-import { offlinePersonId } from '../domain/places'
+import { personFor } from '../domain/places'
 import { failed, type Checked, type ProblemKey } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
@@ -38,13 +38,11 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
   if (!check.ok) return check
   const { forName, materials, due, serviceId, ...rest } = check.value
   const stamp = clock.tick()
-  const forSomeoneElse = forName !== '' && forName !== by.name
   const request: AidRequest = {
     // Its id begins with the poster's person id (nobody else can take the key over) and says when it began.
     id: ownedId(by.id, stamp),
     ...rest,
-    forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
-    forName: forSomeoneElse ? forName : by.name,
+    ...personFor(by, forName),
     postedBy: by.id,
     postedByName: by.name,
     stamp,

@@ -3,7 +3,7 @@ import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStat
 import { today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { ownedId } from '../domain/ids'
-import { offlinePersonId } from '../domain/places'
+import { personFor } from '../domain/places'
 import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
@@ -32,7 +32,6 @@ function prepareConcern(clock: HybridClock, by: Person, draft: ConcernDraft): Ch
   const check = checkConcernDraft(draft)
   if (!check.ok) return check
   const { forName, private: _private, ...rest } = check.value
-  const forSomeoneElse = forName !== '' && forName !== by.name
   const stamp = clock.tick()
   return {
     ok: true,
@@ -40,8 +39,7 @@ function prepareConcern(clock: HybridClock, by: Person, draft: ConcernDraft): Ch
       // Its id begins with the reporter's person id (nobody else can take the key over) and says when it began.
       id: ownedId(by.id, stamp),
       ...rest,
-      forId: forSomeoneElse ? offlinePersonId(forName) : by.id,
-      forName: forSomeoneElse ? forName : by.name,
+      ...personFor(by, forName),
       reportedBy: by.id,
       reportedByName: by.name,
       stamp,
