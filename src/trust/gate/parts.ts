@@ -1,6 +1,20 @@
 import type * as Y from 'yjs'
+import { isChecked } from '../../domain/authority'
+import type { Authority } from '../../domain/trust'
 
-// What the gate's parts share: how a signed value looks, and two small map helpers.
+// What the gate's parts share: how a signed value looks, what the gate knows now, and
+// small map helpers.
+
+/** What the gate knows now, read by each of its parts: who may write what, and whether it checks at all. */
+export interface GateState {
+  /** Null until the trust records are first checked (and none was kept from before). */
+  authority: Authority | null
+  /** No device keys (no WebCrypto): every record is read as stored. */
+  disabled: boolean
+  closed: boolean
+}
+/** Whether records of this collection are checked now. */
+export const checksOn = (state: GateState, name: string) => !state.disabled && isChecked(name)
 
 export interface Signature {
   /** The author's signing key (base64url). */
