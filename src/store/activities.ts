@@ -26,6 +26,7 @@ import { publicSpace } from './layout'
 import { joinLine, leaveLine, type Person } from './places'
 import { liveOf, type ShownMonths } from './reactive'
 import { writeCancellation } from './schedule'
+import { feature } from './feature'
 
 const notFound = failed('activity', 'problem.notFound')
 
@@ -203,3 +204,9 @@ export function liveActivityData(docs: SpaceDocs, clock: HybridClock, months?: S
   }
 }
 export type LiveActivityData = ReturnType<typeof liveActivityData>
+
+export const activitiesFeature = feature({
+  live: ({ pub, clock, shown }) => liveActivityData(pub, clock, shown.activities),
+  commands: ({ pub }) => activityCommands(pub),
+  staffCommands: ({ pub }) => staffActivityCommands(pub),
+})

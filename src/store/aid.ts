@@ -9,6 +9,7 @@ import { readByPrefix, readCollection, readRecord, type Writer } from './collect
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveOf } from './reactive'
+import { feature } from './feature'
 
 const notFound = failed('request', 'problem.notFound')
 
@@ -169,3 +170,8 @@ export function liveAidData(docs: SpaceDocs, clock: HybridClock) {
   }
 }
 export type LiveAidData = ReturnType<typeof liveAidData>
+
+export const aidFeature = feature({
+  live: ({ pub, clock }) => liveAidData(pub, clock),
+  commands: ({ pub, isStaff, isAgent }) => aidCommands(pub, isStaff, isAgent),
+})

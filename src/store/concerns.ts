@@ -9,6 +9,7 @@ import { readByPrefix, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveOf } from './reactive'
+import { feature } from './feature'
 
 // Residents' concerns (domain/concerns.ts): a concern and its steps, each a signed
 // record of its own in the public space.
@@ -155,3 +156,8 @@ export function liveConcernData(docs: SpaceDocs, clock: HybridClock) {
   }
 }
 export type LiveConcernData = ReturnType<typeof liveConcernData>
+
+export const concernsFeature = feature({
+  live: ({ pub, clock }) => liveConcernData(pub, clock),
+  commands: ({ pub, isStaff, sealer }) => concernCommands(pub, isStaff, sealer),
+})

@@ -7,6 +7,7 @@ import { readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveOf } from './reactive'
+import { feature } from './feature'
 
 // The 代办 point's list of services and its 代办员 (domain/errands.ts): staff's records.
 
@@ -52,3 +53,9 @@ export function liveErrandData(docs: SpaceDocs, clock: HybridClock) {
   }
 }
 export type LiveErrandData = ReturnType<typeof liveErrandData>
+
+/** The 代办 point's services and 代办员 (the errands themselves are help requests, store/aid.ts). */
+export const errandsFeature = feature({
+  live: ({ pub, clock }) => liveErrandData(pub, clock),
+  staffCommands: ({ pub }) => errandCommands(pub),
+})

@@ -5,6 +5,7 @@ import { type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Member } from '../domain/members'
 import { liveOf } from './reactive'
+import { feature } from './feature'
 
 /** This device says who its person is in the community (display name and role). */
 export function publishMember(docs: SpaceDocs, clock: HybridClock, name: string, role: Role): Member {
@@ -21,4 +22,10 @@ export function liveMembers(docs: SpaceDocs, clock: HybridClock) {
 /** This device's person tells the community who they are. */
 export const memberCommands = ({ docs, clock, actor }: Writer) => ({
   announce: (role: Role) => publishMember(docs, clock, actor().name, role),
+})
+
+/** Members: who is who, read by every feature. */
+export const membersFeature = feature({
+  live: ({ pub, clock }) => liveMembers(pub, clock),
+  commands: ({ pub }) => memberCommands(pub),
 })

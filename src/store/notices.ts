@@ -7,6 +7,7 @@ import { readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import { liveOf } from './reactive'
 import type { Person } from '../domain/actor'
+import { feature } from './feature'
 
 export function postNotice(docs: SpaceDocs, clock: HybridClock, author: Person, draft: NoticeDraft): Checked<Notice> {
   const check = checkNoticeDraft(draft)
@@ -61,3 +62,8 @@ export function liveNoticeData(docs: SpaceDocs, clock: HybridClock) {
   }
 }
 export type LiveNoticeData = ReturnType<typeof liveNoticeData>
+
+export const noticesFeature = feature({
+  live: ({ pub, clock }) => liveNoticeData(pub, clock),
+  staffCommands: ({ pub }) => noticeCommands(pub),
+})

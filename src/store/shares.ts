@@ -9,6 +9,7 @@ import { readCollection, readRecord } from './collection'
 import { publicSpace, staffSpace } from './layout'
 import { liveOf, type ShownMonths } from './reactive'
 import type { Person } from './places'
+import { feature } from './feature'
 
 // The records of sealed rounds (domain/shares.ts). What is sealed, and how, is
 // trust/shares.ts's; here they are stored and read like any other record.
@@ -90,3 +91,9 @@ export type LiveShareData = ReturnType<typeof liveShareData>
 
 /** The staff space's share keys, as a live collection (Diagnostics counts what it skips). */
 export const liveShareKeys = (staffDocs: SpaceDocs, clock: HybridClock) => liveOf(staffDocs, 'shareKeys', clock)
+
+/** Rounds and visits sealed to a volunteer's devices (trust/shares.ts): the shares and replies of the months shown. */
+export const sharesFeature = feature({
+  live: ({ pub, clock, shown }) => liveShareData(pub, clock, shown.canteen),
+  staffLive: ({ staff, clock }) => ({ keys: liveShareKeys(staff, clock) }),
+})

@@ -23,6 +23,7 @@ import { publicSpace } from './layout'
 import { entriesOf, joinLine, leaveLine, type Person } from './places'
 import { writeCancellation } from './schedule'
 import { liveOf, type ShownMonths } from './reactive'
+import { feature } from './feature'
 
 const notFound = failed('shift', 'problem.notFound')
 
@@ -304,3 +305,9 @@ export function liveShiftData(docs: SpaceDocs, clock: HybridClock, months?: Show
   }
 }
 export type LiveShiftData = ReturnType<typeof liveShiftData>
+
+export const shiftsFeature = feature({
+  live: ({ pub, clock, shown }) => liveShiftData(pub, clock, shown.shifts),
+  commands: ({ pub }) => shiftCommands(pub),
+  staffCommands: ({ pub }) => staffShiftCommands(pub),
+})

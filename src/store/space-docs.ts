@@ -5,7 +5,7 @@ import { isCollection, type CollectionName } from '../domain/collections'
 // One space's data is filed in several Y.Docs: a standing doc for what belongs to no
 // month (members, groups, help requests, standing orders …) and one doc per month
 // for dated records and every entry keyed under them. Each doc gets its own storage
-// and peer room (session.ts), so a phone opens the months it shows and a year of
+// and peer room (session/space.ts), so a phone opens the months it shows and a year of
 // history costs nothing until someone asks for it. Keys say their month
 // (`monthOfKey`), so every read and write is routed by its key alone; store code
 // sees one map per collection, as if the space were a single doc.

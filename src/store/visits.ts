@@ -10,6 +10,7 @@ import { staffSpace } from './layout'
 import { postRequest } from './aid'
 import { liveOf, type ShownMonths } from './reactive'
 import type { Person } from './places'
+import { feature } from './feature'
 
 // Grids and household visits (domain/visits.ts), in the staff space: staff link
 // households to visitors; a visitor logs each visit; "needs help" also posts a help
@@ -107,3 +108,9 @@ export function liveVisitData(staffDocs: SpaceDocs, clock: HybridClock, months: 
   }
 }
 export type LiveVisitData = ReturnType<typeof liveVisitData>
+
+/** Grids and household visits: only on devices that hold the staff space. */
+export const visitsFeature = feature({
+  staffLive: ({ staff, clock, shown }) => liveVisitData(staff, clock, shown.visits),
+  staffCommands: ({ pub, staff }) => visitCommands(pub, staff),
+})

@@ -419,7 +419,7 @@ export class Replicator {
 /** A shelf over docs held in memory (tests, and the hub process before it writes to disk). */
 /**
  * A shelf that offers what it holds and takes nothing in: a public room left behind
- * (session.ts `formerPublic`, the hub's `serveFormer`). Its standing doc must stay as it
+ * (session `formerPublic`, the hub's `serveFormer`). Its standing doc must stay as it
  * was, since it holds the record that tells a phone that was away where everyone went;
  * whoever still holds the old secret (the removed device) could otherwise delete it.
  */

@@ -5,8 +5,9 @@ import type { HybridClock } from '../domain/hlc'
 import { failed, type Checked } from '../domain/validation'
 import type { SpaceDocs } from '../store/space-docs'
 import type { Writer } from '../store/collection'
-import { cancelReservation, checkCancel, checkPause, checkReservation, checkStanding, pauseStandingOrder, putDropbox, putOrderDetail, readDropbox, readOrderSecrets, reserve, setStandingOrder, stopStandingOrder } from '../store/canteen'
+import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, cancelReservation, checkCancel, checkPause, checkReservation, checkStanding, pauseStandingOrder, putDropbox, putOrderDetail, readDropbox, readOrderSecrets, reserve, setStandingOrder, stopStandingOrder } from '../store/canteen'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
+import { feature } from '../store/feature'
 
 // Meal orders with nothing personal in the clear (issue 30, hole 11). The public space
 // names an elder's order by a tag made from their meal-card code; the code, the mode and
@@ -216,3 +217,11 @@ export function orderCommands({ docs, clock, actor }: Writer, community: string,
   }
 }
 export type OrderCommands = ReturnType<typeof orderCommands>
+
+/** The canteen, declared here since an elder's order is sealed (the rest of it is in store/canteen.ts). */
+export const canteenFeature = feature({
+  live: ({ pub, clock, shown }) => liveCanteenData(pub, clock, shown.canteen),
+  staffLive: ({ staff, clock, shown }) => liveStaffCanteenData(staff, clock, shown.canteen),
+  commands: ({ pub, community }) => orderCommands(pub, community),
+  staffCommands: ({ pub, staff }) => staffCanteenCommands(pub, staff),
+})

@@ -138,7 +138,7 @@ describe('the public space holds nothing personal', () => {
     await meetAndSettle(all)
     const opened = (await openShare(alice.keys, shared.value))!
     if (opened.kind !== 'visits') throw new Error('not visits')
-    // What the app does on "needs help" (session.ts logVisit): a request, then the sealed visit naming it.
+    // What the app does on "needs help" (session/shares.ts logVisit): a request, then the sealed visit naming it.
     const household = opened.visits.households[0]!
     const posted = postRequest(alice.docs, alice.clock, alice.person, helpForHousehold(household), TODAY)
     if (!posted.ok) throw new Error('not posted')

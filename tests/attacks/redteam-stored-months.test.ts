@@ -22,7 +22,7 @@ import { community, memoryOf, TODAY, type Device } from './peers'
 const JANUARY = '2027-01'
 const draft = { title: '元旦帮厨', category: 'canteen' as const, place: '食堂', date: '2027-01-02', start: '10:00', end: '12:00', places: 3, notes: '', skill: '' }
 
-/** Alice's phone as session.ts builds a space: a gate, y-indexeddb per open doc, and the shelf for months only stored. */
+/** Alice's phone as session/space.ts builds a space: a gate, y-indexeddb per open doc, and the shelf for months only stored. */
 async function phone(d: Device, room: string, authority: Parameters<Device['gate']['setAuthority']>[0]) {
   const docs = new SpaceDocs()
   publicSpace(docs) // every collection of the space, as the session's live collections make them

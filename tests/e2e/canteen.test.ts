@@ -77,7 +77,7 @@ describe('elder canteen', () => {
     await d.locator(`[data-testid=stop][data-code="${code}"]`).locator('text=2单元501').waitFor().catch(async (error: Error) => {
       const held = await d.evaluate(() => {
         const session = (window as any).neighbours?.session
-        const canteen = session?.staffCanteen
+        const canteen = session?.staffLive?.canteen
         return { months: session ? [...session.staffSpace.docs.opened.keys()] : null, elders: canteen?.elders.ids().length, rounds: canteen?.rounds.ids().map((id: string) => canteen.rounds.byId[id]) }
       }).catch((reason: Error) => `unreadable (${reason.message})`)
       throw new Error(`${error.message}\nthe driver held: ${JSON.stringify(held)}`)

@@ -44,9 +44,27 @@ function reportOf(space: OpenSpace): SpaceReport {
   }
 }
 
+/** Each feature's board, built from the session: one line per feature with screens of its own. */
+const boards = {
+  notices: createNoticeBoard,
+  shifts: createShiftBoard,
+  activities: createActivityBoard,
+  aid: createAidBoard,
+  concerns: createConcernBoard,
+  canteen: createCanteenBoard,
+}
+type Boards = { [Name in keyof typeof boards]: ReturnType<(typeof boards)[Name]> }
+
+function buildBoards(session: CommunitySession): Boards {
+  const built: Record<string, unknown> = {}
+  for (const [name, create] of Object.entries(boards)) built[name] = create(session)
+  return built as Boards
+}
+
 function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
-  const canteen = createCanteenBoard(session)
-  const [staffCommands, staffCanteen, visits] = [session.commands.staff, session.staffCanteen, session.visits]
+  const built = buildBoards(session)
+  const canteen = built.canteen
+  const [staffCommands, staffCanteen, visits] = [session.commands.staff, session.staffLive?.canteen, session.staffLive?.visits]
   const spaces = [session.publicSpace, session.staffSpace].filter((space): space is OpenSpace => space !== null).map(reportOf)
   return {
     /** False here; true when Today is drawn from its glance (today/glance.tsx), where parts that load later wait for the live app. */
@@ -59,12 +77,7 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     /** This device keeps every doc and passes on what it receives. */
     isHub: session.membership.hub === true,
     members: session.members,
-    notices: createNoticeBoard(session),
-    shifts: createShiftBoard(session),
-    activities: createActivityBoard(session),
-    aid: createAidBoard(session),
-    concerns: createConcernBoard(session),
-    canteen,
+    ...built,
     /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
     shares: session.shares,
     hasStaff: Boolean(staffCommands && staffCanteen && visits),

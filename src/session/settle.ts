@@ -1,0 +1,55 @@
+import { today } from '../domain/calendar'
+import type { HybridClock } from '../domain/hlc'
+import { publicSpace, staffSpace } from '../store/layout'
+import type { SpaceDocs } from '../store/space-docs'
+import { ensureDropbox, settleOrders } from '../trust/orders'
+import { sealed } from './shares'
+
+// A staff device opens door marks and visits sealed by volunteers into the staff space,
+// and ends shares past their day: after the first screen, and when replies or keys
+// arrive. One run at a time; a change during a run asks for one more.
+
+interface SettlePlan {
+  pub: SpaceDocs
+  staff: SpaceDocs
+  clock: HybridClock
+  /** Whether the drop box may be published here: the founder's phone, or a staff phone that has heard from a peer (a phone just joined would replace the one in use). */
+  mayPublish(): Promise<boolean>
+  closed(): boolean
+  /** Once the first screen is drawn: not while the stored docs load (each would start a run over a month of orders). */
+  whenDrawn: Promise<void>
+}
+
+/** Starts settling; returns what stops it. */
+export function settleSealed({ pub, staff, clock, mayPublish, closed, whenDrawn }: SettlePlan): () => void {
+  let settling = false
+  let again = false
+  const settle = async () => {
+    if (settling) return void (again = true)
+    settling = true
+    try {
+      do {
+        again = false
+        if (closed()) return
+        await (await sealed()).settleShares(pub, staff, clock, today())
+        // The canteen's drop box, and the meal orders sealed to it opened into the staff space (trust/orders.ts).
+        if ((await mayPublish()) && (await ensureDropbox(pub, staff, clock))) again = true
+        await settleOrders(pub, staff, clock)
+      } while (again)
+    } catch (error) {
+      console.error('sealed replies: not settled', error)
+    } finally {
+      settling = false
+    }
+  }
+  const onChange = () => void settle()
+  const watched = [publicSpace(pub).shareReplies, staffSpace(staff).shareKeys, publicSpace(pub).reservations, publicSpace(pub).standingOrders, staffSpace(staff).dropboxKeys]
+  let watching = false
+  void whenDrawn.then(() => {
+    if (closed()) return
+    watching = true
+    watched.forEach((map) => map.observe(onChange))
+    void settle()
+  })
+  return () => watching && watched.forEach((map) => map.unobserve(onChange))
+}
