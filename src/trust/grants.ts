@@ -128,14 +128,7 @@ export async function openSpaceKey(keys: DeviceKeys, box: SealedBox): Promise<Sp
   }
 }
 
-/**
- * Reads the community's trust records as they arrive, checks each signature once,
- * and replays the checked records into a verdict. Then it acts on it: it writes this
- * device's own record (its sealing key and name) once, the proof of the invitation it
- * joined with, and opens a new staff space sealed to it (or lets the old one go when
- * this device was removed).
- */
-export function makeCommunityTrust(options: {
+interface CommunityTrustOptions {
   community: string
   founder: string | undefined
   docs: SpaceDocs
@@ -163,7 +156,16 @@ export function makeCommunityTrust(options: {
   onPublicKey?: (key: SpaceKey) => void
   /** Where the records that checked out are kept (this device's settings unless given). */
   kept?: KeptTrust
-}): CommunityTrust {
+}
+
+/**
+ * Reads the community's trust records as they arrive, checks each signature once,
+ * and replays the checked records into a verdict. Then it acts on it: it writes this
+ * device's own record (its sealing key and name) once, the proof of the invitation it
+ * joined with, and opens a new staff space sealed to it (or lets the old one go when
+ * this device was removed).
+ */
+export function makeCommunityTrust(options: CommunityTrustOptions): CommunityTrust {
   const { community, founder, docs, clock } = options
   // Every record that checked out, by id: what the verdict is made from, whatever the doc holds now.
   const known = new Map<string, SignedTrust>()
@@ -174,7 +176,6 @@ export function makeCommunityTrust(options: {
   )
   const [state, setState] = createSignal<TrustState>({ checked: false, why: 'noFounder' })
   let running: Promise<void> = Promise.resolve()
-  const write = async (keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
   let lateCheck: ReturnType<typeof setTimeout> | undefined
   let closed = false
 
@@ -188,21 +189,12 @@ export function makeCommunityTrust(options: {
         setState({ checked: false, why: 'noCrypto' })
         return
       }
-      const stored = readTrust(docs)
-      const valid = await Promise.all(stored.map(verifyTrust))
-      const fresh = stored.filter((t, i) => valid[i] && !known.has(t.id))
-      fresh.forEach((t) => known.set(t.id, t))
-      if (fresh.length > 0) void kept.write([...known.values()]).catch((error: unknown) => console.warn('trust records could not be kept', error))
-      // A record that checked out once is never lost: one the doc no longer holds as it was
-      // (a peer's delete or overwrite, here or on a device that synced it) is written back.
-      const storedAs = new Map(stored.map((t) => [t.id, contentOf(t)]))
-      const lost = [...known.values()].filter((t) => storedAs.get(t.id) !== contentOf(t))
-      if (lost.length > 0) restoreTrust(docs, lost, HEALING)
+      const invalid = await gather(docs, known, kept)
       const records = [...known.values()].map((t) => t.record)
       records.forEach((record) => clock.receive(record.stamp))
       const verdict = verdictOf(community, founder, records)
       const mine = verdict.roles.get(keys.publicKey) ?? null
-      setState({ checked: true, verdict, me: keys.publicKey, mine, refused: verdict.refused.length + valid.filter((ok) => !ok).length })
+      setState({ checked: true, verdict, me: keys.publicKey, mine, refused: verdict.refused.length + invalid })
       options.onVerdict?.(verdict)
       await actOn(keys, verdict, mine)
     })
@@ -212,119 +204,200 @@ export function makeCommunityTrust(options: {
   }
 
   async function actOn(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
-    const own = verdict.devices.get(keys.publicKey)
-    const label = options.label()
-    // A key every device counts as lying (two records with one number: its data copied to a
-    // second process, say) gains nothing by signing more, and would sign one at every check.
-    const refusedAll = verdict.refused.some(({ record, why }) => record.by === keys.publicKey && (why === 'equivocation' || why === 'flooding'))
-    if (!refusedAll && (!own || own.sealKey !== keys.agreementKey || own.person !== options.person || (label && own.label !== label))) {
-      await write(keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30), person: options.person })
+    await writeOwnDevice(options, keys, verdict)
+    if (verdict.revoked.has(keys.publicKey)) {
+      if (options.staffKey()) options.onStaffKey(null)
+      return
     }
-    const held = options.staffKey()
-    if (held && verdict.revoked.has(keys.publicKey)) return options.onStaffKey(null)
-    if (verdict.revoked.has(keys.publicKey)) return
-    const staffKey = await keyFor(keys, verdict.staffSpace)
-    if (staffKey && staffKey.room !== held?.room) options.onStaffKey(staffKey)
-    const publicKey = await keyFor(keys, verdict.publicSpace)
-    if (publicKey && options.publicKey && publicKey.room !== options.publicKey().room) options.onPublicKey?.(publicKey)
-    await confirmAwaiting(keys, verdict, mine)
-    // Two staff who removed devices at once may each have missed the other's removal:
-    // if a removed device still holds a space's key a while later, the staff device
-    // whose key sorts first makes that space anew. (A removal sends its own new spaces
-    // in the same update, so this waits for nothing in the usual case.)
-    const first = renewers(verdict)[0] === keys.publicKey
-    if ((verdict.mustRotate || verdict.mustRenewPublic) && mine && STAFF_SPACE_ROLES.includes(mine) && first && !lateCheck) {
+    await openSpaces(options, keys, verdict)
+    await confirmAwaiting(options, keys, verdict, mine)
+    if (renewsLate(keys, verdict, mine) && !lateCheck) {
       lateCheck = setTimeout(() => {
         lateCheck = undefined
-        void check().then(async () => {
-          const now = state()
-          if (!now.checked || renewers(now.verdict)[0] !== keys.publicKey) return
-          const anew = [now.verdict.mustRotate && (await renewal(keys, now.verdict, 'staff')), now.verdict.mustRenewPublic && (await renewal(keys, now.verdict, 'public'))]
-          docs.transact(() => anew.forEach((signed) => signed && putTrust(docs, signed)))
-        })
+        void check().then(() => renewLate(keys))
       }, ROTATION_GRACE_MS)
     }
   }
 
-  /**
-   * A device that used a staff link this device made is confirmed: a grant, and the
-   * staff space sealed to it with the others. Only when it is the one device that used
-   * the link so far (two phones with one link wait for staff to choose in Devices), and
-   * its device record is in, so there is a key to seal to.
-   */
-  async function confirmAwaiting(keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
-    const held = options.staffKey()
-    const byLink = new Map<string, Verdict['awaiting']>()
-    for (const asked of verdict.awaiting) if (asked.inviter === keys.publicKey) byLink.set(asked.invitation, [...(byLink.get(asked.invitation) ?? []), asked])
-    for (const [, [asked, ...others]] of byLink) {
-      if (!asked || others.length > 0 || !mine || !mayGrant(mine, asked.role) || !verdict.devices.has(asked.key)) continue
-      const grant = await signTrust(keys, { type: 'grant', community, stamp: clock.tick(), key: asked.key, role: asked.role })
-      const sealed = held ? await sealSpace(keys, verdict, 'staff', held, { adding: asked.key }) : null
-      docs.transact(() => [grant, sealed].forEach((signed) => signed && putTrust(docs, signed)))
-    }
-  }
-
-  /** The key sealed to this device in a space's latest rotation, if there is one and it opens. */
-  async function keyFor(keys: DeviceKeys, space: SpaceNow): Promise<SpaceKey | null> {
-    const box = space.rotation?.boxes.find((b) => b.to === keys.publicKey)
-    return box ? openSpaceKey(keys, box) : null
-  }
-
-  /** The devices that should hold the staff space: a staff-space role, not removed. */
-  const staffDevices = (verdict: Verdict) =>
-    [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
-  /** The devices that may make a space anew (a hub holds the staff space but signs no rotation): the first of them does it late. */
-  const renewers = (verdict: Verdict) => staffDevices(verdict).filter((key) => mayGrant(verdict.roles.get(key)!, 'staff'))
-  /** The devices that should hold the public space: every role, not removed. */
-  const memberDevices = (verdict: Verdict) => [...verdict.roles.keys()].filter((key) => !verdict.revoked.has(key))
-
-  /** A space made anew, sealed to each device that keeps it, signed, ready to write. */
-  const renewal = (keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', leaving?: string) => sealSpace(keys, verdict, space, { room: newId(), secret: newSecret() }, { leaving })
-
-  /** A space's key sealed to each device that should hold it (less one leaving, plus one coming), signed, ready to write. */
-  async function sealSpace(keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', spaceKey: SpaceKey, { leaving, adding }: { leaving?: string; adding?: string }) {
-    const bytes = new TextEncoder().encode(JSON.stringify(spaceKey))
-    const boxes: SealedBox[] = []
-    const holders = new Set([...(space === 'staff' ? staffDevices(verdict) : memberDevices(verdict)), ...(adding ? [adding] : [])])
-    holders.delete(leaving ?? '')
-    for (const key of holders) {
-      const device = verdict.devices.get(key)
-      // A device record whose sealing key does not work (a crafted one) gets no box; it stops nobody's removal.
-      try {
-        if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
-      } catch {
-        console.warn('no box for a device whose sealing key does not work', key)
-      }
-    }
-    return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), ...(space === 'public' ? { space } : {}), boxes })
-  }
-
-  /** This device's keys and the verdict as it stands once checks so far are done; null where nothing is checked. */
-  async function acting() {
-    await running
-    const current = state()
-    const keys = await options.keys
-    return keys && current.checked ? { keys, current } : null
+  /** A space a removed device still holds, made anew, if this device is still the first to do it. */
+  async function renewLate(keys: DeviceKeys) {
+    const now = state()
+    if (!now.checked || renewers(now.verdict)[0] !== keys.publicKey) return
+    const anew = [now.verdict.mustRotate && (await renewal(options, keys, now.verdict, 'staff')), now.verdict.mustRenewPublic && (await renewal(options, keys, now.verdict, 'public'))]
+    putTogether(docs, anew)
   }
 
   const onChange = () => void check()
   publicSpace(docs).trust.observe(onChange)
   void check()
-
-  if (options.pending && founder) {
-    const { secret, at, record } = options.pending
-    void options.keys.then(async (keys) => {
-      if (!keys) return
-      clock.receive(at)
-      const proof = await acceptInvitation(secret, { community, key: keys.publicKey, stamp: clock.tick(), ...(record ? { inviter: record.record.by } : {}) })
-      // The invitation goes with the proof: the inviter's phone may never be online with anyone again.
-      if (proof) docs.transact(() => [record, proof].forEach((signed) => signed && putTrust(docs, signed)))
-      options.onAccepted?.()
-    })
-  }
+  if (options.pending && founder) acceptPending(options, options.pending)
 
   return {
     state,
+    ...trustCommands(options, { state, known, check, settled: () => running }),
+    settled: () => running,
+    close() {
+      closed = true
+      clearTimeout(lateCheck)
+      publicSpace(docs).trust.unobserve(onChange)
+    },
+  }
+}
+
+/**
+ * Checks the records the doc holds now, adds the new ones to `known` (and keeps them),
+ * and writes back what the doc lost. Returns how many in the doc did not check out.
+ */
+async function gather(docs: SpaceDocs, known: Map<string, SignedTrust>, kept: KeptTrust): Promise<number> {
+  const stored = readTrust(docs)
+  const valid = await Promise.all(stored.map(verifyTrust))
+  const fresh = stored.filter((t, i) => valid[i] && !known.has(t.id))
+  fresh.forEach((t) => known.set(t.id, t))
+  if (fresh.length > 0) void kept.write([...known.values()]).catch((error: unknown) => console.warn('trust records could not be kept', error))
+  // A record that checked out once is never lost: one the doc no longer holds as it was
+  // (a peer's delete or overwrite, here or on a device that synced it) is written back.
+  const storedAs = new Map(stored.map((t) => [t.id, contentOf(t)]))
+  const lost = [...known.values()].filter((t) => storedAs.get(t.id) !== contentOf(t))
+  if (lost.length > 0) restoreTrust(docs, lost, HEALING)
+  return valid.filter((ok) => !ok).length
+}
+
+/** Signed records written in one update, so no peer sees one without the others. */
+function putTogether(docs: SpaceDocs, records: (Omit<SignedTrust, 'id'> | null | false | undefined)[]) {
+  docs.transact(() => records.forEach((signed) => signed && putTrust(docs, signed)))
+}
+
+const write = async (docs: SpaceDocs, keys: DeviceKeys, record: Parameters<typeof signTrust>[1]) => putTrust(docs, await signTrust(keys, record))
+
+/** This device's own record (its sealing key, person and name): written when the verdict has none, or an outdated one. */
+async function writeOwnDevice(options: CommunityTrustOptions, keys: DeviceKeys, verdict: Verdict) {
+  const { community, docs, clock, person } = options
+  const own = verdict.devices.get(keys.publicKey)
+  const label = options.label()
+  // A key every device counts as lying (two records with one number: its data copied to a
+  // second process, say) gains nothing by signing more, and would sign one at every check.
+  const refusedAll = verdict.refused.some(({ record, why }) => record.by === keys.publicKey && (why === 'equivocation' || why === 'flooding'))
+  if (!refusedAll && (!own || own.sealKey !== keys.agreementKey || own.person !== person || (label && own.label !== label))) {
+    await write(docs, keys, { type: 'device', community, stamp: clock.tick(), sealKey: keys.agreementKey, label: label.slice(0, 30), person })
+  }
+}
+
+/** The spaces sealed to this device in their latest rotation, taken where they are new to it. */
+async function openSpaces(options: CommunityTrustOptions, keys: DeviceKeys, verdict: Verdict) {
+  const held = options.staffKey()
+  const staffKey = await keyFor(keys, verdict.staffSpace)
+  if (staffKey && staffKey.room !== held?.room) options.onStaffKey(staffKey)
+  const publicKey = await keyFor(keys, verdict.publicSpace)
+  if (publicKey && options.publicKey && publicKey.room !== options.publicKey().room) options.onPublicKey?.(publicKey)
+}
+
+/**
+ * A device that used a staff link this device made is confirmed: a grant, and the
+ * staff space sealed to it with the others. Only when it is the one device that used
+ * the link so far (two phones with one link wait for staff to choose in Devices), and
+ * its device record is in, so there is a key to seal to.
+ */
+async function confirmAwaiting(options: CommunityTrustOptions, keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) {
+  const held = options.staffKey()
+  const byLink = new Map<string, Verdict['awaiting']>()
+  for (const asked of verdict.awaiting) if (asked.inviter === keys.publicKey) byLink.set(asked.invitation, [...(byLink.get(asked.invitation) ?? []), asked])
+  for (const [, [asked, ...others]] of byLink) {
+    if (!asked || others.length > 0 || !mine || !mayGrant(mine, asked.role) || !verdict.devices.has(asked.key)) continue
+    const grant = await signTrust(keys, { type: 'grant', community: options.community, stamp: options.clock.tick(), key: asked.key, role: asked.role })
+    const sealed = held ? await sealSpace(options, keys, verdict, 'staff', held, { adding: asked.key }) : null
+    putTogether(options.docs, [grant, sealed])
+  }
+}
+
+/** The proof of the invitation this device joined with, written with the invitation once the keys are loaded. */
+function acceptPending(options: CommunityTrustOptions, { secret, at, record }: InvitationLink) {
+  const { community, docs, clock } = options
+  void options.keys.then(async (keys) => {
+    if (!keys) return
+    clock.receive(at)
+    const proof = await acceptInvitation(secret, { community, key: keys.publicKey, stamp: clock.tick(), ...(record ? { inviter: record.record.by } : {}) })
+    // The invitation goes with the proof: the inviter's phone may never be online with anyone again.
+    if (proof) putTogether(docs, [record, proof])
+    options.onAccepted?.()
+  })
+}
+
+/** The key sealed to this device in a space's latest rotation, if there is one and it opens. */
+async function keyFor(keys: DeviceKeys, space: SpaceNow): Promise<SpaceKey | null> {
+  const box = space.rotation?.boxes.find((b) => b.to === keys.publicKey)
+  return box ? openSpaceKey(keys, box) : null
+}
+
+/** The devices that should hold the staff space: a staff-space role, not removed. */
+const staffDevices = (verdict: Verdict) =>
+  [...verdict.roles].filter(([key, role]) => STAFF_SPACE_ROLES.includes(role) && !verdict.revoked.has(key)).map(([key]) => key).sort()
+/** The devices that may make a space anew (a hub holds the staff space but signs no rotation): the first of them does it late. */
+const renewers = (verdict: Verdict) => staffDevices(verdict).filter((key) => mayGrant(verdict.roles.get(key)!, 'staff'))
+/** The devices that should hold the public space: every role, not removed. */
+const memberDevices = (verdict: Verdict) => [...verdict.roles.keys()].filter((key) => !verdict.revoked.has(key))
+
+/**
+ * Two staff who removed devices at once may each have missed the other's removal: if
+ * a removed device still holds a space's key a while later, the staff device whose key
+ * sorts first makes that space anew. (A removal sends its own new spaces in the same
+ * update, so this waits for nothing in the usual case.)
+ */
+const renewsLate = (keys: DeviceKeys, verdict: Verdict, mine: TrustRole | null) =>
+  (verdict.mustRotate || verdict.mustRenewPublic) && mine && STAFF_SPACE_ROLES.includes(mine) && renewers(verdict)[0] === keys.publicKey
+
+/** A space made anew, sealed to each device that keeps it, signed, ready to write. */
+const renewal = (options: CommunityTrustOptions, keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', leaving?: string) =>
+  sealSpace(options, keys, verdict, space, { room: newId(), secret: newSecret() }, { leaving })
+
+/** A space's key sealed to each device that should hold it (less one leaving, plus one coming), signed, ready to write. */
+async function sealSpace({ community, clock }: CommunityTrustOptions, keys: DeviceKeys, verdict: Verdict, space: 'public' | 'staff', spaceKey: SpaceKey, { leaving, adding }: { leaving?: string; adding?: string }) {
+  const bytes = new TextEncoder().encode(JSON.stringify(spaceKey))
+  const boxes: SealedBox[] = []
+  const holders = new Set([...(space === 'staff' ? staffDevices(verdict) : memberDevices(verdict)), ...(adding ? [adding] : [])])
+  holders.delete(leaving ?? '')
+  for (const key of holders) {
+    const device = verdict.devices.get(key)
+    // A device record whose sealing key does not work (a crafted one) gets no box; it stops nobody's removal.
+    try {
+      if (device) boxes.push({ to: key, ...(await seal(device.sealKey, bytes)) })
+    } catch {
+      console.warn('no box for a device whose sealing key does not work', key)
+    }
+  }
+  return signTrust(keys, { type: 'rotation', community, stamp: clock.tick(), ...(space === 'public' ? { space } : {}), boxes })
+}
+
+/**
+ * What a removal names of the device it removes: the records of its this device has
+ * seen, which still count, and the devices its links admitted that hold a role; nothing
+ * it signs later counts.
+ */
+function removalOf(known: Map<string, SignedTrust>, key: string, verdict: Verdict) {
+  const records = [...known.values()].map((t) => t.record)
+  // (A device that signed more than any honest one counts for nothing already: none of its records is listed.)
+  const signed = records.filter((r) => r.by === key && r.type !== 'accept').map((r) => r.seq)
+  const seqs = signed.length > TRUST_RECORDS_PER_AUTHOR ? [] : signed
+  const invitations = new Set(records.flatMap((r) => (r.type === 'invitation' && r.by === key ? [r.invitation] : [])))
+  // Only the devices its links admitted that hold a role (a resident's links admit a bounded number).
+  const accepted = [...new Set(records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key && verdict.roles.has(r.key) ? [r.key] : [])))]
+  const lastSeq = seqs.reduce((last, seq) => Math.max(last, seq), -1)
+  return { lastSeq, seqs, accepted }
+}
+
+/** What staff do with trust: invite, grant a role, remove a device, withdraw a link. */
+function trustCommands(
+  options: CommunityTrustOptions,
+  { state, known, check, settled }: { state: Accessor<TrustState>; known: Map<string, SignedTrust>; check: () => Promise<void>; settled: () => Promise<void> },
+): Pick<CommunityTrust, 'invite' | 'grant' | 'remove' | 'withdraw'> {
+  const { community, docs, clock } = options
+  /** This device's keys and the verdict as it stands once checks so far are done; null where nothing is checked. */
+  async function acting() {
+    await settled()
+    const current = state()
+    const keys = await options.keys
+    return keys && current.checked ? { keys, current } : null
+  }
+  return {
     async invite(role, uses) {
       const current = state()
       const keys = await options.keys
@@ -337,7 +410,7 @@ export function makeCommunityTrust(options: {
     async grant(key, role) {
       const { keys, current } = (await acting()) ?? {}
       if (!keys || !current?.mine || !mayGrant(current.mine, role)) return false
-      await write(keys, { type: 'grant', community, stamp: clock.tick(), key, role })
+      await write(docs, keys, { type: 'grant', community, stamp: clock.tick(), key, role })
       await check()
       return true
     },
@@ -346,21 +419,12 @@ export function makeCommunityTrust(options: {
       if (!keys || !current?.mine || key === keys.publicKey) return false
       const role = current.verdict.roles.get(key) ?? null
       if (!mayRemove(current.mine, role)) return false
-      // Its records this device has seen still count, and so do the devices it has admitted; nothing it signs later.
-      const records = [...known.values()].map((t) => t.record)
-      // (A device that signed more than any honest one counts for nothing already: none of its records is listed.)
-      const signed = records.filter((r) => r.by === key && r.type !== 'accept').map((r) => r.seq)
-      const seqs = signed.length > TRUST_RECORDS_PER_AUTHOR ? [] : signed
-      const invitations = new Set(records.flatMap((r) => (r.type === 'invitation' && r.by === key ? [r.invitation] : [])))
-      // Only the devices its links admitted that hold a role (a resident's links admit a bounded number).
-      const accepted = [...new Set(records.flatMap((r) => (r.type === 'accept' && invitations.has(r.by) && (r.inviter ?? key) === key && current.verdict.roles.has(r.key) ? [r.key] : [])))]
-      const lastSeq = seqs.reduce((last, seq) => Math.max(last, seq), -1)
-      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, lastSeq, seqs, accepted })
+      const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key, ...removalOf(known, key, current.verdict) })
       // Every space it could read is made anew, in the same update as the removal, so no
       // peer sees one without the other: the public space always, the staff space if it
       // held it (a device with no confirmed role may still have used a staff link).
-      const anew = [await renewal(keys, current.verdict, 'public', key), !role || STAFF_SPACE_ROLES.includes(role) ? await renewal(keys, current.verdict, 'staff', key) : null]
-      docs.transact(() => [revocation, ...anew].forEach((signed) => signed && putTrust(docs, signed)))
+      const anew = [await renewal(options, keys, current.verdict, 'public', key), !role || STAFF_SPACE_ROLES.includes(role) ? await renewal(options, keys, current.verdict, 'staff', key) : null]
+      putTogether(docs, [revocation, ...anew])
       await check()
       return true
     },
@@ -372,16 +436,10 @@ export function makeCommunityTrust(options: {
       const accepted = [...known.values()].flatMap((t) => (t.record.type === 'accept' && t.record.by === invitationKey ? [t.record.key] : []))
       const revocation = await signTrust(keys, { type: 'revoke', community, stamp: clock.tick(), key: invitationKey, lastSeq: -1, seqs: [], accepted })
       // Whoever holds the link could read the public space (a link carries no staff key): it is made anew.
-      const anew = await renewal(keys, current.verdict, 'public')
-      docs.transact(() => [revocation, anew].forEach((signed) => putTrust(docs, signed)))
+      const anew = await renewal(options, keys, current.verdict, 'public')
+      putTogether(docs, [revocation, anew])
       await check()
       return true
-    },
-    settled: () => running,
-    close() {
-      closed = true
-      clearTimeout(lateCheck)
-      publicSpace(docs).trust.unobserve(onChange)
     },
   }
 }
