@@ -85,58 +85,11 @@ export const transportRoom = (room: string) => `${room}:docs`
 export function connectSpace({ room, secret, signaling, shelf, self, relay, isDocName, isCollection, webrtc, rtcConfig }: SpaceLink): SpaceSync {
   const listeners = new Set<() => void>()
   const connections = new Set<RTCPeerConnection>()
-  const activity = loadActivity(room)
-  const confirmed = loadConfirmed(room)
-  const seen = loadPeersSeen(room)
-  let saveTimer: ReturnType<typeof setTimeout> | undefined
-  let checkTimer: ReturnType<typeof setTimeout> | undefined
-  let destroyed = false
-
-  const save = () => {
-    saveActivity(room, activity)
-    saveConfirmed(room, confirmed)
-    savePeersSeen(room, seen)
-  }
-  const changed = () => {
-    clearTimeout(saveTimer)
-    saveTimer = setTimeout(save, 300)
-    listeners.forEach((l) => l())
-  }
-
-  // "On this phone only" clears when every held doc is covered by what peers confirmed.
-  const check = () => {
-    clearTimeout(checkTimer)
-    checkTimer = setTimeout(async () => {
-      const checkedAt = Date.now()
-      const unconfirmed = await replicator.unconfirmed()
-      if (destroyed) return
-      // A change made while checking is not known to be held yet.
-      const newer = activity.lastLocalChangeAt !== null && activity.lastLocalChangeAt > checkedAt
-      activity.unshared = newer || unconfirmed.length > 0
-      if (!activity.unshared) activity.confirmedAt = checkedAt
-      changed()
-    }, CHECK_MS)
-  }
+  const track = trackActivity(room, listeners)
+  const { activity, confirmed, seen, changed } = track
 
   const carried = { received: 0, sent: 0 }
-  const wrtc = framedWebRTC(
-    {
-      sent: (bytes) => {
-        carried.sent += bytes
-        activity.lastSentAt = Date.now()
-        changed()
-      },
-      received: (bytes) => {
-        carried.received += bytes
-        activity.lastReceivedAt = Date.now()
-        changed()
-      },
-      oversize: () => replicator.refuse('oversize'),
-    },
-    connections,
-    webrtc,
-  )
-
+  const wrtc = framedWebRTC({ ...countTraffic(track, carried), oversize: () => replicator.refuse('oversize') }, connections, webrtc)
   // y-webrtc needs a doc of its own; it stays empty, and nothing is said in awareness.
   const carrier = new Y.Doc()
   const provider = new WebrtcProvider(transportRoom(room), carrier, {
@@ -149,9 +102,10 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
   ;(provider as WebrtcProvider & { broadcastChannel: boolean }).broadcastChannel = false
 
   const replicator = new Replicator(shelf, { self, relay, confirmed, isDocName, isCollection: isCollection ?? ((name) => COLLECTION_SET.has(name)) })
+  const shared = checkShared(track, replicator)
   const stopReplicator = replicator.onChange(() => {
     for (const peer of replicator.connected()) if (peer.device && peer.syncedAt !== null) seen.set(peer.device, { device: peer.device, label: peer.label, syncedAt: peer.syncedAt })
-    check()
+    shared.check()
   })
   const stopShelf = shelf.onChange((_name, _update, origin) => {
     if (origin instanceof PeerOrigin) return
@@ -159,8 +113,126 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
     activity.unshared = true
     changed()
   })
+  const peers = carryPeers(provider, replicator, changed)
+  provider.on('peers', changed)
+  provider.on('status', changed)
+  const stopSignaling = watchSignaling(provider, changed)
+  const sweep = sweepStuck(provider)
+  shared.check()
 
-  /** The connection each peer is replicated over (a newer one replaces an older). */
+  return {
+    provider,
+    replicator,
+    connections,
+    carried,
+    status: () => ({
+      ...idleStatus(activity),
+      peers: peers.count(),
+      signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
+      signalingServers: provider.signalingConns.length,
+    }),
+    refusals: () => ({ ...replicator.refusals }),
+    held: () => shelf.names().sort(),
+    peersSeen: () => [...seen.values()].sort((a, b) => b.syncedAt - a.syncedAt),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async destroy() {
+      shared.stop()
+      clearInterval(sweep)
+      track.close()
+      stopReplicator()
+      stopShelf()
+      replicator.destroy()
+      peers.stop()
+      stopSignaling()
+      listeners.clear()
+      // Disconnect first: destroy alone leaves the signaling socket open (it would keep a Node process alive).
+      provider.disconnect()
+      provider.destroy()
+      // y-webrtc frees the room name only after its key promise settles; wait, so
+      // the same space can be opened again straight away (switching back).
+      await provider.key
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      carrier.destroy()
+    },
+  }
+}
+
+/** What a space's status reads (activity.ts): kept on disk a moment after each change, and saved at the end. */
+function trackActivity(room: string, listeners: Set<() => void>) {
+  const activity = loadActivity(room)
+  const confirmed = loadConfirmed(room)
+  const seen = loadPeersSeen(room)
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+  const save = () => {
+    saveActivity(room, activity)
+    saveConfirmed(room, confirmed)
+    savePeersSeen(room, seen)
+  }
+  return {
+    activity,
+    confirmed,
+    seen,
+    /** Called whenever status() may have changed: listeners are told now, the disk in a moment. */
+    changed() {
+      clearTimeout(saveTimer)
+      saveTimer = setTimeout(save, 300)
+      listeners.forEach((l) => l())
+    },
+    /** The space is closed: saved now, not in a moment. */
+    close() {
+      clearTimeout(saveTimer)
+      save()
+    },
+  }
+}
+type Track = ReturnType<typeof trackActivity>
+
+/** Counts the bytes of whole messages each way, and when the last went, for status. */
+function countTraffic({ activity, changed }: Track, carried: { received: number; sent: number }) {
+  return {
+    sent: (bytes: number) => {
+      carried.sent += bytes
+      activity.lastSentAt = Date.now()
+      changed()
+    },
+    received: (bytes: number) => {
+      carried.received += bytes
+      activity.lastReceivedAt = Date.now()
+      changed()
+    },
+  }
+}
+
+/** "On this phone only" clears when every held doc is covered by what peers confirmed: checked once changes settle. */
+function checkShared({ activity, changed }: Track, replicator: Replicator) {
+  let checkTimer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+  return {
+    check() {
+      clearTimeout(checkTimer)
+      checkTimer = setTimeout(async () => {
+        const checkedAt = Date.now()
+        const unconfirmed = await replicator.unconfirmed()
+        if (stopped) return
+        // A change made while checking is not known to be held yet.
+        const newer = activity.lastLocalChangeAt !== null && activity.lastLocalChangeAt > checkedAt
+        activity.unshared = newer || unconfirmed.length > 0
+        if (!activity.unshared) activity.confirmedAt = checkedAt
+        changed()
+      }, CHECK_MS)
+    },
+    stop() {
+      stopped = true
+      clearTimeout(checkTimer)
+    },
+  }
+}
+
+/** Replicates with each peer over its connection (a newer one replaces an older); counts the peers so reached. */
+function carryPeers(provider: WebrtcProvider, replicator: Replicator, changed: () => void) {
   const carrying = new Map<string, CarryingConn>()
   const onConnection = (conn: CarryingConn, open: boolean) => {
     if (open) {
@@ -181,71 +253,43 @@ export function connectSpace({ room, secret, signaling, shelf, self, relay, isDo
   const carrier$ = provider as unknown as CarryingEvents
   carrier$.on('connection', onConnection)
   carrier$.on('carried', onCarried)
-  provider.on('peers', changed)
-  provider.on('status', changed)
+  return {
+    count: () => carrying.size,
+    stop() {
+      carrier$.off('connection', onConnection)
+      carrier$.off('carried', onCarried)
+    },
+  }
+}
+
+/** Tells status when a signaling server connects or goes; returns what stops it. */
+function watchSignaling(provider: WebrtcProvider, changed: () => void) {
   const signalingListeners = provider.signalingConns.map((conn) => {
     const listener = () => changed()
     conn.on('connect', listener)
     conn.on('disconnect', listener)
     return { conn, listener }
   })
+  return () => {
+    for (const { conn, listener } of signalingListeners) {
+      conn.off('connect', listener)
+      conn.off('disconnect', listener)
+    }
+  }
+}
 
-  // y-webrtc lists a peer as soon as it is announced over signaling. One that is
-  // never reached (it left, or signaling went down mid-handshake) would wait there
-  // forever, so it is given up after a while; only connected peers are counted.
+/**
+ * y-webrtc lists a peer as soon as it is announced over signaling. One that is never
+ * reached (it left, or signaling went down mid-handshake) would wait there forever, so
+ * it is given up after a while; only connected peers are counted.
+ */
+function sweepStuck(provider: WebrtcProvider) {
   const firstSeen = new WeakMap<object, number>()
-  const sweep = setInterval(() => {
+  return setInterval(() => {
     for (const conn of provider.room?.webrtcConns.values() ?? []) {
       if (conn.connected) continue
       if (!firstSeen.has(conn)) firstSeen.set(conn, Date.now())
       else if (Date.now() - firstSeen.get(conn)! > HANDSHAKE_LIMIT_MS) conn.peer.destroy()
     }
   }, HANDSHAKE_LIMIT_MS / 3)
-  check()
-
-  return {
-    provider,
-    replicator,
-    connections,
-    carried,
-    status: () => ({
-      ...idleStatus(activity),
-      peers: carrying.size,
-      signalingConnected: provider.signalingConns.filter((c) => c.connected).length,
-      signalingServers: provider.signalingConns.length,
-    }),
-    refusals: () => ({ ...replicator.refusals }),
-    held: () => shelf.names().sort(),
-    peersSeen: () => [...seen.values()].sort((a, b) => b.syncedAt - a.syncedAt),
-    onChange(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    async destroy() {
-      destroyed = true
-      clearTimeout(saveTimer)
-      clearTimeout(checkTimer)
-      clearInterval(sweep)
-      save()
-      stopReplicator()
-      stopShelf()
-      replicator.destroy()
-      carrier$.off('connection', onConnection)
-      carrier$.off('carried', onCarried)
-      for (const { conn, listener } of signalingListeners) {
-        conn.off('connect', listener)
-        conn.off('disconnect', listener)
-      }
-      listeners.clear()
-      // Disconnect first: destroy alone leaves the signaling socket open (it would keep a Node process alive).
-      provider.disconnect()
-      provider.destroy()
-      // y-webrtc frees the room name only after its key promise settles; wait, so
-      // the same space can be opened again straight away (switching back).
-      await provider.key
-      await new Promise((resolve) => setTimeout(resolve, 0))
-      carrier.destroy()
-    },
-  }
 }
-
