@@ -286,10 +286,11 @@ export function checkRatingStars(stars: number): ProblemKey | undefined {
 /**
  * A registration number no other device can make: the day, six characters of the
  * device id (random, so two devices clash about once in two billion pairs) and
- * this device's own count of errands that day, e.g. "DB261123-K7Q2X9-1".
+ * this device's own count of errands that day, e.g. "DB261123-K7Q2X9-1" (private
+ * errands count apart, "DB261123-K7Q2X9-P1", as they are kept in the staff space).
  */
-export function errandNumber(day: Day, deviceId: string, countToday: number): string {
-  return `DB${day.slice(2).replace(/-/g, '')}-${deviceId.slice(0, 6).toUpperCase()}-${countToday + 1}`
+export function errandNumber(day: Day, deviceId: string, countToday: number, kind: '' | 'P' = ''): string {
+  return `DB${day.slice(2).replace(/-/g, '')}-${deviceId.slice(0, 6).toUpperCase()}-${kind}${countToday + 1}`
 }
 
 // ---- Browsing -------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { DeliveryMarkSchema, DropboxKeySchema, DropboxSchema, ElderSchema, MenuS
 import { ShareKeySchema, ShareReplySchema, ShareSchema } from './shares'
 import { FollowUpSchema, HouseholdSchema, VisitSchema } from './visits'
 import { ConcernEventSchema, ConcernPhotoSchema, ConcernSchema, isStaffStep } from './concerns'
-import { AgentSchema, ServiceSchema } from './errands'
+import { AgentSchema, PrivateErrandSchema, PrivateStepSchema, ServiceSchema } from './errands'
 
 // Every collection, declared once: which space holds it, whether its records are filed
 // by month or in the standing doc, what a record must be, the stamp a device's clock
@@ -154,6 +154,9 @@ export const COLLECTIONS = {
   /** The canteen drop box's private halves, and what staff opened of each meal order (domain/canteen.ts). */
   dropboxKeys: collection({ space: 'staff', filed: 'standing', schema: DropboxKeySchema, stamp: (k) => k.stamp, rule: staffSpace }),
   orderDetails: collection({ space: 'staff', filed: 'month', schema: OrderDetailSchema, stamp: (d) => d.stamp, rule: staffSpace }),
+  /** Errands that touch eligibility or health, and their steps (domain/errands.ts): a few a month, so all in the standing doc. */
+  privateErrands: collection({ space: 'staff', filed: 'standing', schema: PrivateErrandSchema, stamp: (e) => e.stamp, rule: staffSpace, lazy: true }),
+  privateErrandSteps: collection({ space: 'staff', filed: 'standing', schema: PrivateStepSchema, stamp: (s) => s.stamp, rule: staffSpace, once: true, lazy: true }),
 }
 
 export type CollectionName = keyof typeof COLLECTIONS

@@ -74,6 +74,8 @@ export interface CommunityMonth {
   meals: MealMonth | null
   visits: VisitMonth | null
   aid: Pick<AidOverview, 'received' | 'finished' | 'finishRate' | 'satisfactionRate'>
+  /** Private errands (staff space): received in the month, and how many of those are finished. */
+  privateErrands: { received: number; finished: number } | null
   concerns: ConcernReport
 }
 
@@ -81,7 +83,7 @@ export const MONTH_ROW_KEYS = [
   'month.activitiesHeld', 'month.activityAttendance', 'month.shiftAttendances', 'month.shiftHours', 'month.volunteers',
   'month.mealsStandard', 'month.mealsDibao', 'month.mealsTekun', 'month.mealsExtra', 'month.eldersServed', 'month.subsidy',
   'month.households', 'month.visited', 'month.visitCoverage',
-  'month.aidReceived', 'month.aidFinished', 'month.aidFinishRate',
+  'month.aidReceived', 'month.aidFinished', 'month.aidFinishRate', 'month.privateReceived', 'month.privateFinished',
   'month.concernsReceived', 'month.concernsFinished', 'month.concernsResponse', 'month.concernsResolution', 'month.concernsSatisfaction', 'month.concernsFinish', 'month.concernsPassedUp',
 ] as const
 export type MonthRowKey = (typeof MONTH_ROW_KEYS)[number]
@@ -126,6 +128,9 @@ export function monthRows(m: CommunityMonth): MonthRow[] {
     { key: 'month.aidReceived', value: m.aid.received },
     { key: 'month.aidFinished', value: m.aid.finished },
     { key: 'month.aidFinishRate', ...pct(m.aid.finishRate) },
+  )
+  if (m.privateErrands) rows.push({ key: 'month.privateReceived', value: m.privateErrands.received }, { key: 'month.privateFinished', value: m.privateErrands.finished })
+  rows.push(
     { key: 'month.concernsReceived', value: m.concerns.total.received },
     { key: 'month.concernsFinished', value: m.concerns.total.finished },
     { key: 'month.concernsResponse', ...pct(m.concerns.rates.response) },

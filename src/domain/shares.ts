@@ -4,6 +4,7 @@ import { StampSchema } from './hlc'
 import { DaySchema } from './schedule'
 import { DOOR_RESULTS, ElderCodeSchema, MEALS, type DoorResult, type Elder, type Round } from './canteen'
 import { FREQUENCIES, OUTCOMES, REASONS, type Household, type Visit } from './visits'
+import { AGENT_STEPS, type PrivateErrand } from './errands'
 
 // A round, or a visitor's households, sealed to their volunteer (issue 18, part 3). A
 // delivery volunteer needs the names, addresses, phones and diets of their own stops,
@@ -18,14 +19,14 @@ import { FREQUENCIES, OUTCOMES, REASONS, type Household, type Visit } from './vi
 
 const SealedSchema = v.object({ from: v.string(), iv: v.string(), box: v.string() })
 
-export const SHARE_KINDS = ['round', 'visits'] as const
+export const SHARE_KINDS = ['round', 'visits', 'errand'] as const
 export type ShareKind = (typeof SHARE_KINDS)[number]
 
 export const ShareSchema = v.object({
-  /** "<round id>~share", or "<month>_visits~<visitor>": filed in its month. */
+  /** "<round id>~share", "<month>_visits~<visitor>" or "<month>_errand~<errand id>": filed in its month. */
   id: IdSchema,
   kind: v.picklist(SHARE_KINDS),
-  /** The round's id, or the visitor's person id. */
+  /** The round's id, the visitor's person id, or the private errand's id. */
   ref: IdSchema,
   /** The volunteer (person id), for whom the share is. */
   personId: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
@@ -80,7 +81,9 @@ export type ShareReply = v.InferOutput<typeof ShareReplySchema>
 export const shareIdOf = (roundId: string) => `${roundId}~share`
 /** A visitor's households for a month: one share per visitor and month. */
 export const visitShareIdOf = (month: string, visitorId: string) => `${month}_visits~${visitorId}`
-/** `part`: a stop's tag (never its code) or a visit's nonce. */
+/** A private errand dispatched to a 代办员 this month (domain/errands.ts). */
+export const errandShareIdOf = (month: string, errandId: string) => `${month}_errand~${errandId}`
+/** `part`: a stop's tag (never its code), a visit's or an errand step's nonce. */
 export const replyKey = (shareId: string, part: string, personId: string) => `${shareId}|${part}|${personId}`
 
 /** What a share holds once opened: the round and each stop's details, in delivery order. */
@@ -152,3 +155,29 @@ export function sharedVisits(households: readonly Household[], visits: readonly 
     }),
   }
 }
+
+/** A private errand, once opened on the 代办员's phone: what they need to do it and reach the applicant. */
+export const SharedErrandSchema = v.object({
+  errand: v.object({
+    id: v.string(),
+    number: v.string(),
+    service: v.string(),
+    received: DaySchema,
+    applicant: v.string(),
+    phone: v.string(),
+    address: v.string(),
+    materials: v.array(v.string()),
+    due: v.string(),
+    note: v.string(),
+  }),
+})
+export type SharedErrand = v.InferOutput<typeof SharedErrandSchema>
+
+/** A step the 代办员 sends back, once opened. */
+export const SharedErrandStepSchema = v.object({ errandId: v.string(), type: v.picklist(AGENT_STEPS), result: v.pipe(v.string(), v.maxLength(300)), day: DaySchema })
+export type SharedErrandStep = v.InferOutput<typeof SharedErrandStepSchema>
+
+/** Only what the 代办员 needs: nothing of other errands, nothing of the staff space. */
+export const sharedErrand = ({ id, number, service, received, applicant, phone, address, materials, due, note }: PrivateErrand): SharedErrand => ({
+  errand: { id, number, service, received, applicant, phone, address, materials: [...materials], due, note },
+})

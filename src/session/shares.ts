@@ -2,7 +2,9 @@ import type { Actor } from '../domain/actor'
 import { today } from '../domain/calendar'
 import type { Elder, Round } from '../domain/canteen'
 import type { HybridClock } from '../domain/hlc'
-import type { SharedMark, SharedVisit } from '../domain/shares'
+import type { SharedErrandStep, SharedMark, SharedVisit } from '../domain/shares'
+import type { AgentStepType } from '../domain/errands'
+import type { Person } from '../store/places'
 import type { Checked } from '../domain/validation'
 import { checkVisitNote, helpForHousehold, type Household, type Outcome, type Visit } from '../domain/visits'
 import { postRequest } from '../store/aid'
@@ -34,6 +36,12 @@ export interface Shares {
   seal(round: Round, elders: ReadonlyMap<string, Elder>): Promise<Checked<unknown>>
   /** Staff: seal a visitor's households (and when each was last visited) to their devices, for this month. */
   sealVisits(visitorId: string, households: readonly Household[], visits: readonly Visit[]): Promise<Checked<unknown>>
+  /** Staff: dispatch a private errand to a 代办员, sealed to their devices. */
+  sealErrand(errandId: string, agent: Person): Promise<Checked<unknown>>
+  /** The 代办员: a step on a private errand sealed to this phone, sent back sealed. */
+  errandStep(opened: OpenedShare, type: AgentStepType, result: string): Promise<Checked<unknown>>
+  /** A step this phone sent back on a private errand. */
+  openErrandStep(opened: OpenedShare, reply: Reply): Promise<SharedErrandStep | null>
 }
 
 export const sealed = () => import('../trust/shares')
@@ -73,6 +81,13 @@ export function sharesOf({ data, pub, staff, clock, actor, keys, trust }: Shares
       if (!staff || !state.checked) return { ok: false, problems: { round: 'problem.noDeviceKey' } }
       return (await sealed()).shareRound(pub, staff, clock, round, elders, state.verdict)
     },
+    sealErrand: async (errandId, agent) => {
+      const state = trust.state()
+      if (!staff || !state.checked) return { ok: false, problems: { errand: 'problem.noDeviceKey' } }
+      return (await sealed()).shareErrand(pub, staff, clock, errandId, agent, actor(), state.verdict, today())
+    },
+    errandStep: async (opened, type, result) => (await sealed()).sendErrandStep(pub, clock, opened, { type, result, day: today(), name: actor().name }, actor()),
+    openErrandStep: async (opened, reply) => (await sealed()).openErrandReply(opened.key, reply),
     sealVisits: async (visitorId, households, visits) => {
       const state = trust.state()
       if (!staff || !state.checked) return { ok: false, problems: { share: 'problem.noDeviceKey' } }

@@ -3,6 +3,7 @@ import { AidEventSchema, AidRequestSchema, allowed, checkAidDraft, checkRatingSt
 import { today, type Day } from '../domain/calendar'
 import { stampDay, type HybridClock } from '../domain/hlc'
 import { ownedId } from '../domain/ids'
+import { ServiceSchema } from '../domain/errands'
 import { personFor } from '../domain/places'
 import { failed, type Checked, type ProblemKey } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
@@ -38,6 +39,8 @@ export function postRequest(docs: SpaceDocs, clock: HybridClock, by: Person, dra
   const check = checkAidDraft(draft, today)
   if (!check.ok) return check
   const { forName, materials, due, serviceId, ...rest } = check.value
+  // A private service's errands are registered by staff in the staff space (store/errands.ts), never posted here.
+  if (serviceId && readRecord(ServiceSchema, serviceId, publicSpace(docs).errandServices.get(serviceId))?.sensitive) return failed('serviceId', 'problem.notAllowed')
   const stamp = clock.tick()
   const request: AidRequest = {
     // Its id begins with the poster's person id (nobody else can take the key over) and says when it began.

@@ -65,6 +65,11 @@ export function endShare(pubDocs: SpaceDocs, clock: HybridClock, share: Share): 
   pubDocs.transact(() => publicSpace(pubDocs).shares.put(share.id, ended))
 }
 
+/** Staff: ends a private errand's shares (withdrawn, its receipt back, or dispatched to someone else): its details leave those phones. */
+export function endErrandShares(pubDocs: SpaceDocs, clock: HybridClock, errandId: string, keep = ''): void {
+  for (const share of readShareData(pubDocs).shares) if (share.kind === 'errand' && share.ref === errandId && share.personId !== keep) endShare(pubDocs, clock, share)
+}
+
 /** Staff: a share's key, once nothing sent back late can still need it, is emptied and marked ended. */
 export function forgetShareKey(staffDocs: SpaceDocs, clock: HybridClock, key: ShareKey): void {
   const ended: ShareKey = { ...key, key: '', ended: true, stamp: clock.tick() }

@@ -3,7 +3,9 @@ import type { HybridClock } from '../domain/hlc'
 import { RoundSchema, type Elder, type Round } from '../domain/canteen'
 import type { Verdict } from '../domain/trust'
 import { failed, type Checked } from '../domain/validation'
-import { replyKey, sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
+import { errandShareIdOf, replyKey, sharedErrand, SharedErrandSchema, SharedErrandStepSchema, sharedRound, sharedVisits, shareIdOf, SharedMarkSchema, SharedRoundSchema, SharedVisitSchema, SharedVisitsSchema, visitShareIdOf, type Share, type SharedErrand, type SharedErrandStep, type SharedMark, type SharedRound, type SharedVisit, type SharedVisits, type ShareKey, type ShareKind, type ShareReply } from '../domain/shares'
+import { privateErrandStatus, privateStepAllowed } from '../domain/errands'
+import { putPrivateStep, readPrivateErrand, readPrivateSteps } from '../store/errands'
 import { checkVisitNote, HouseholdSchema, type Household, type Visit } from '../domain/visits'
 import { lastDayOf, monthOf, plusDays, type Day } from '../domain/calendar'
 import { newId } from '../domain/ids'
@@ -11,7 +13,7 @@ import type { SpaceDocs } from '../store/space-docs'
 import { readRecord } from '../store/collection'
 import { staffSpace } from '../store/layout'
 import type { Person } from '../store/places'
-import { endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
+import { endErrandShares, endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
 
 // Sealing a round to its volunteer's devices, and opening what comes back
@@ -97,7 +99,25 @@ export function shareVisits(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: Hyb
   return sealTo(pubDocs, staffDocs, clock, { id: visitShareIdOf(month, visitorId), kind: 'visits', ref: visitorId, personId: visitorId, until: lastDayOf(month) }, sharedVisits(theirs, visits), verdict)
 }
 
-export type OpenedShare = { share: Share; key: Uint8Array<ArrayBuffer> } & ({ kind: 'round'; round: SharedRound } | { kind: 'visits'; visits: SharedVisits })
+/**
+ * Staff: a private errand, to the 代办员's phones (what they need, the applicant's phone
+ * among it), for a month past its due date; written as dispatched once it is sealed.
+ */
+export async function shareErrand(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, errandId: string, agent: Person, by: Person, verdict: Verdict, today: Day): Promise<Checked<Share>> {
+  const errand = readPrivateErrand(staffDocs, errandId)
+  if (!errand) return failed('errand', 'problem.notFound')
+  if (!privateStepAllowed(privateErrandStatus(readPrivateSteps(staffDocs, errandId)), { type: 'dispatched', byId: by.id })) return failed('errand', 'problem.notAllowed')
+  const until = plusDays(errand.due !== '' && errand.due > today ? errand.due : today, 30)
+  const shared = await sealTo(pubDocs, staffDocs, clock, { id: errandShareIdOf(monthOf(today), errand.id), kind: 'errand', ref: errand.id, personId: agent.id, until }, sharedErrand(errand), verdict)
+  if (!shared.ok) return shared
+  const step = putPrivateStep(staffDocs, clock, { errandId, type: 'dispatched', agentId: agent.id, agentName: agent.name, day: today, byId: by.id, byName: by.name })
+  if (!step.ok) return step
+  // Dispatched to someone else: the one before no longer holds it.
+  endErrandShares(pubDocs, clock, errandId, agent.id)
+  return shared
+}
+
+export type OpenedShare = { share: Share; key: Uint8Array<ArrayBuffer> } & ({ kind: 'round'; round: SharedRound } | { kind: 'visits'; visits: SharedVisits } | { kind: 'errand'; errand: SharedErrand['errand'] })
 
 /** The volunteer's device: opens a share sealed to it; null if it is not for this device or does not open. */
 export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedShare | null> {
@@ -109,6 +129,10 @@ export async function openShare(keys: DeviceKeys, share: Share): Promise<OpenedS
   if (share.kind === 'round') {
     const round = await decrypt(key, share, SharedRoundSchema)
     return round ? { share, key, kind: 'round', round } : null
+  }
+  if (share.kind === 'errand') {
+    const shared = await decrypt(key, share, SharedErrandSchema)
+    return shared && shared.errand.id === share.ref ? { share, key, kind: 'errand', errand: shared.errand } : null
   }
   const visits = await decrypt(key, share, SharedVisitsSchema)
   return visits ? { share, key, kind: 'visits', visits } : null
@@ -133,6 +157,15 @@ export async function logSharedVisit(pubDocs: SpaceDocs, clock: HybridClock, ope
   return { ok: true, value: putReply(pubDocs, clock, id, opened.share.id, person, sealed) }
 }
 
+/** The 代办员's step on a private errand (passed on, finished), sealed with the share's key. */
+export async function sendErrandStep(pubDocs: SpaceDocs, clock: HybridClock, opened: OpenedShare, step: Omit<SharedErrandStep, 'errandId'> & { name: string }, person: Person): Promise<Checked<ShareReply>> {
+  if (opened.kind !== 'errand') return failed('errand', 'problem.notFound')
+  if (step.type === 'finished' && !step.result.trim()) return failed('result', 'problem.required')
+  const id = replyKey(opened.share.id, newId(12), person.id)
+  const sealed = await encrypt(opened.key, { ...step, errandId: opened.errand.id, result: step.result.trim().slice(0, 300) }, id)
+  return { ok: true, value: putReply(pubDocs, clock, id, opened.share.id, person, sealed) }
+}
+
 const MarkReply = v.object({ ...SharedMarkSchema.entries, name: v.optional(v.string()) })
 const VisitReply = v.object({ ...SharedVisitSchema.entries, name: v.optional(v.string()) })
 
@@ -140,6 +173,9 @@ const VisitReply = v.object({ ...SharedVisitSchema.entries, name: v.optional(v.s
 export const openReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, MarkReply)
 /** Opens one visit log with a share's key. */
 export const openVisitReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, VisitReply)
+const ErrandReply = v.object({ ...SharedErrandStepSchema.entries, name: v.optional(v.string()) })
+/** Opens one errand step with a share's key. */
+export const openErrandReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, ErrandReply)
 
 /** How long a share's key is kept after its day, so marks and visits sent back late still open. */
 export const KEY_GRACE_DAYS = 14
@@ -159,7 +195,8 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
   const staffLayout = staffSpace(staffDocs)
   const roundOf = (id: string) => readRecord(RoundSchema, id, staffLayout.rounds.get(id))
   const householdOf = (id: string) => readRecord(HouseholdSchema, id, staffLayout.households.get(id))
-  for (const reply of replies) {
+  // In the order they were sent: a 代办员's "passed on" comes before their "finished".
+  for (const reply of [...replies].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0))) {
     const key = byId.get(reply.shareId)
     // Only the person a share is for answers it (the reply is their own signed entry, bound to its id).
     if (!key || reply.personId !== key.personId) continue
@@ -169,6 +206,14 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
       // The box names the stop; the reply's key must be that stop's tag (a box moved to another stop's key does not open anyway).
       if (!mark || !roundOf(key.ref)?.stops.includes(mark.code)) continue
       if (reply.id === replyKey(reply.shareId, await stopTag(raw, mark.code), reply.personId) && importMark(staffDocs, key.ref, reply, mark, mark.name || reply.personId)) imported++
+    } else if (key.kind === 'errand') {
+      const step = await openErrandReply(fromBase64Url(key.key), reply)
+      // A day the 代办员's phone could not have seen is not taken (a backdated one is theirs to answer for: the ledger shows it).
+      if (!step || step.errandId !== key.ref || step.day > plusDays(today, 1)) continue
+      // The reply's own nonce names the step, so bringing it in again writes nothing; whether it may follow is checked there (only the 代办员 dispatched to).
+      const nonce = reply.id.slice(reply.shareId.length + 1, reply.id.length - reply.personId.length - 1).slice(0, 40)
+      const { name, ...sent } = step
+      if (putPrivateStep(staffDocs, clock, { ...sent, byId: reply.personId, byName: (name || reply.personId).slice(0, 30) }, `r${nonce}`).ok) imported++
     } else {
       const visit = await openVisitReply(fromBase64Url(key.key), reply)
       if (!visit || householdOf(visit.householdId)?.visitorId !== reply.personId) continue

@@ -4,20 +4,21 @@ import { deriveStatus } from '../../src/domain/aid'
 import { allocateSeats, ordersFor } from '../../src/domain/canteen'
 import { formatStamp, HybridClock } from '../../src/domain/hlc'
 import { shiftView } from '../../src/domain/shifts'
-import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, liveActivityData, rate } from '../../src/store/activities'
-import { liveAidData, postRequest, readAidData, step } from '../../src/store/aid'
+import { publishActivity, publishGroup, joinGroup, readActivityData, rsvp, rate } from '../../src/store/activities'
+import { postRequest, readAidData, step } from '../../src/store/aid'
 import { concernStep, liveConcernData, reportConcern } from '../../src/store/concerns'
-import { liveErrandData, saveService, setAgent } from '../../src/store/errands'
+import { putPrivateStep, registerPrivateErrand, saveService, setAgent } from '../../src/store/errands'
+import { collectionsIn, liveOfFeatures, staffLiveOfFeatures } from '../../src/session/features'
 import { concernStatus } from '../../src/domain/concerns'
-import { addElder, liveCanteenData, liveStaffCanteenData, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
+import { addElder, markDoor, publishMenu, readCanteen, reserve, saveRound, setPrices, setStandingOrder } from '../../src/store/canteen'
 import { publicSpace, staffSpace } from '../../src/store/layout'
 import { liveTrust } from '../../src/store/trust'
-import { liveMembers, publishMember } from '../../src/store/members'
-import { liveNoticeData, postNotice, withdrawNotice } from '../../src/store/notices'
+import { publishMember } from '../../src/store/members'
+import { postNotice, withdrawNotice } from '../../src/store/notices'
 import { ShownMonths, type LiveCollection } from '../../src/store/reactive'
-import { liveShiftData, markAttendance, offerPlace, publishShift, readShiftData, signUp, takePlace } from '../../src/store/shifts'
-import { followUp, liveVisitData, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
-import { liveShareData, liveShareKeys, putReply, putShare } from '../../src/store/shares'
+import { markAttendance, offerPlace, publishShift, readShiftData, signUp, takePlace } from '../../src/store/shifts'
+import { followUp, logVisit, readVisitData, saveHousehold } from '../../src/store/visits'
+import { putReply, putShare } from '../../src/store/shares'
 import { fakeTag, FAKE_SEALED } from '../canteen-fake'
 import { replyKey, shareIdOf } from '../../src/domain/shares'
 import { dueOf, monthReport } from '../../src/domain/visits'
@@ -69,6 +70,9 @@ function community() {
   if (concern.ok) concernStep(docs, clock, concern.value.id, 'passUp', me, { to: '街道', note: '照片' }, () => true, TODAY)
   saveService(docs, clock, { name: '养老金资格认证', serviceClass: 'socialSecurity', materials: ['身份证'], where: '街道社保窗口', fee: '', days: '周一至周五', takesDays: '5', sensitive: false })
   setAgent(docs, clock, v, '13800000000', true)
+  saveService(docs, clock, { name: '低保申请', serviceClass: 'welfare', materials: [], where: '', fee: '', days: '', takesDays: '', sensitive: true }, 'svc-dibao')
+  const errand = registerPrivateErrand(docs, staff, clock, { serviceId: 'svc-dibao', applicant: '周秀英', phone: '', address: '', materials: [], due: '', note: '' }, TODAY)
+  if (errand.ok) putPrivateStep(staff, clock, { errandId: errand.value.id, type: 'dispatched', agentId: v.id, agentName: v.name, day: TODAY, byId: me.id, byName: me.name })
   setPrices(docs, clock, { full: 12, subsidised: 6, visitor: 15, cost: { lunch: 16 } })
   publishMenu(docs, clock, me, { day: '2026-11-24', meal: 'lunch', dishes: ['米饭', '青菜'], seats: 20, cutoff: '09:00', delivery: true }, TODAY)
   reserve(docs, clock, { tag: fakeTag('AB12CD', 'lunch'), day: '2026-11-24', meal: 'lunch', mode: 'eatIn', count: 1 }, FAKE_SEALED, me, true, TODAY, '08:00')
@@ -130,25 +134,13 @@ const otherMonth = (key: string, random: Random) => {
   return MONTHS.includes(month) ? pick(random, MONTHS.filter((m) => m !== month)) + key.slice(7) : key
 }
 
+/** Every live collection the session reads, from the list of features (session/features.ts): a collection no feature reads fails the count below. */
 function live(docs: SpaceDocs, staff: SpaceDocs, clock: HybridClock) {
-  const shown = new ShownMonths(MONTHS)
-  const { reservationsOn, ...canteen } = liveCanteenData(docs, clock, shown)
-  const collections = [
-    liveMembers(docs, clock),
-    liveTrust(docs, clock),
-    ...Object.values(liveNoticeData(docs, clock)),
-    ...Object.values(liveShiftData(docs, clock, shown)),
-    ...Object.values(liveActivityData(docs, clock, shown)),
-    ...Object.values(liveAidData(docs, clock)),
-    ...Object.values(liveConcernData(docs, clock)),
-    ...Object.values(liveErrandData(docs, clock)),
-    ...Object.values(canteen),
-    ...Object.values(liveStaffCanteenData(staff, clock, shown)),
-    ...Object.values(liveVisitData(staff, clock, shown)),
-    ...Object.values(liveShareData(docs, clock, shown)),
-    liveShareKeys(staff, clock),
-  ] as LiveCollection<object>[]
-  return { collections, reservations: canteen.reservations, reservationsOn }
+  const months = new ShownMonths(MONTHS)
+  const ctx = { pub: docs, staff, clock, shown: { shifts: months, activities: months, canteen: months, visits: months } }
+  const given = liveOfFeatures(ctx)
+  const collections = [liveTrust(docs, clock), ...collectionsIn(given), ...collectionsIn(staffLiveOfFeatures({ ...ctx, staff }))]
+  return { collections, reservations: given.canteen.reservations, reservationsOn: given.canteen.reservationsOn }
 }
 
 /** What the screens derive from the records (the convergence tests' views). */

@@ -21,7 +21,7 @@ describe('the community’s month', () => {
     expect(visitMonth([]).coverage).toBeNull()
   })
 
-  it('lists every figure in order, rates as rates, and leaves out meals and visits where the device holds no staff space', () => {
+  it('lists every figure in order, rates as rates, and leaves out meals, visits and private errands where the device holds no staff space', () => {
     const base = {
       month: '2026-11',
       activities: { held: 2, attendance: 23, counted: 1 },
@@ -29,12 +29,14 @@ describe('the community’s month', () => {
       aid: { received: 4, finished: 2, finishRate: 0.5, satisfactionRate: 1 },
       concerns: concernReport([], '2026-11'),
     }
-    const without = monthRows({ ...base, meals: null, visits: null })
+    const without = monthRows({ ...base, meals: null, visits: null, privateErrands: null })
     expect(without.map((r) => r.key).filter((k) => k.startsWith('month.meals') || k === 'month.visitCoverage')).toEqual([])
     expect(without.find((r) => r.key === 'month.shiftHours')?.value).toBe(7.5)
     expect(without.find((r) => r.key === 'month.aidFinishRate')).toEqual({ key: 'month.aidFinishRate', value: 0.5, rate: true })
-    const whole = monthRows({ ...base, meals: { byTier: { standard: 40, dibao: 10, tekun: 2 }, extra: 3, elders: 12, subsidy: 520 }, visits: { households: 20, visited: 10, visits: 15, coverage: 0.5 } })
+    const whole = monthRows({ ...base, meals: { byTier: { standard: 40, dibao: 10, tekun: 2 }, extra: 3, elders: 12, subsidy: 520 }, visits: { households: 20, visited: 10, visits: 15, coverage: 0.5 }, privateErrands: { received: 3, finished: 1 } })
     expect(whole.find((r) => r.key === 'month.subsidy')?.value).toBe(520)
-    expect(whole.length).toBe(without.length + 9)
+    expect(whole.find((r) => r.key === 'month.privateFinished')?.value).toBe(1)
+    expect(without.find((r) => r.key === 'month.privateReceived')).toBeUndefined()
+    expect(whole.length).toBe(without.length + 11)
   })
 })
