@@ -1,10 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { launchDevice, startServers, withCleanup, type Device } from './harness'
 import { readFileSync } from 'node:fs'
-import { aidCard, postAidRequest, chooseRole, createCommunity, inviteLink, joinByLink, localDay, waitForPeers } from './journeys'
+import { aidCard, postAidRequest, chooseRole, createCommunity, inviteLink, joinByLink, localDay, storedText, waitForPeers } from './journeys'
 
 const cleanup = withCleanup()
 afterEach(() => cleanup.run())
+
+/** Staff add a service to the 代办 point's list (on its errands section). */
+async function addService(page: Page, name: string, serviceClass: string, materials: string, takesDays: string, { sensitive = false } = {}) {
+  await page.click('[data-testid=add-service]')
+  await page.fill('[data-testid=service-form] input[name=service-name]', name)
+  await page.click(`[data-testid=service-form] [data-testid=service-class] [data-value=${serviceClass}]`)
+  await page.fill('[data-testid=service-form] textarea[name=service-materials]', materials)
+  await page.fill('[data-testid=service-form] input[name=service-takes]', takesDays)
+  if (sensitive) await page.check('[data-testid=service-form] input[name=service-sensitive]')
+  await page.click('[data-testid=service-form] button[type=submit]')
+  await page.locator(`[data-testid=service][data-name="${name}"]`).waitFor()
+}
+
+/** Staff appoint a member as 代办员, once their phone has been heard from. */
+async function appointAgent(page: Page, name: string, phone: string) {
+  await expect.poll(() => page.locator('[data-testid=agent-form] select[name=agent-person] option').allTextContents(), { timeout: 30_000 }).toContain(name)
+  await page.locator('[data-testid=agent-form] select[name=agent-person]').selectOption({ label: name })
+  await page.fill('[data-testid=agent-form] input[name=agent-phone]', phone)
+  await page.click('[data-testid=appoint-agent]')
+  await page.locator(`[data-testid=agent][data-name="${name}"]`).waitFor()
+}
 
 describe('mutual aid: order, take, done, rated', () => {
   it('a need posted offline, taken by two volunteers apart, ends with one taker, done, rated and counted', async () => {
@@ -150,18 +172,8 @@ describe('mutual aid: order, take, done, rated', () => {
     // The list of services, and the agent staff appoint.
     await page.click('[data-testid=nav-aid]')
     await page.click('[data-testid=aid-section] [data-value=errands]')
-    await page.click('[data-testid=add-service]')
-    await page.fill('[data-testid=service-form] input[name=service-name]', '养老金资格认证')
-    await page.click('[data-testid=service-form] [data-testid=service-class] [data-value=socialSecurity]')
-    await page.fill('[data-testid=service-form] textarea[name=service-materials]', '身份证\n户口本')
-    await page.fill('[data-testid=service-form] input[name=service-takes]', '5')
-    await page.click('[data-testid=service-form] button[type=submit]')
-    await page.locator('[data-testid=service][data-name=养老金资格认证]').waitFor()
-    await expect.poll(() => page.locator('[data-testid=agent-form] select[name=agent-person] option').allTextContents(), { timeout: 30_000 }).toContain('李代办')
-    await page.locator('[data-testid=agent-form] select[name=agent-person]').selectOption({ label: '李代办' })
-    await page.fill('[data-testid=agent-form] input[name=agent-phone]', '13900001111')
-    await page.click('[data-testid=appoint-agent]')
-    await page.locator('[data-testid=agent][data-name=李代办]').waitFor()
+    await addService(page, '养老金资格认证', 'socialSecurity', '身份证\n户口本', '5')
+    await appointAgent(page, '李代办', '13900001111')
 
     // A walk-in: choosing the service fills the materials and the due date.
     await page.click('[data-testid=post-aid]')
@@ -209,6 +221,75 @@ describe('mutual aid: order, take, done, rated', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ledger-csv]')])
     const csv = readFileSync((await download.path())!, 'utf8')
     expect(csv).toContain([number, localDay(), '赵奶奶', '养老金资格认证', '李代办', localDay(), localDay(), '认证通过', localDay()].join(','))
+  })
+
+  it('a private 低保 errand: staff and the 代办员 read it, another resident holds none of it; its receipt back, the ledger row whole', async () => {
+    const servers = cleanup.add(await startServers(), (x) => x.stop())
+    const staff = cleanup.add(await launchDevice('staff'), (d) => d.dispose())
+    const agent = cleanup.add(await launchDevice('agent'), (d) => d.dispose())
+    const neighbour = cleanup.add(await launchDevice('neighbour'), (d) => d.dispose())
+    await createCommunity(staff.page, servers, '王主任', '幸福里社区')
+    const link = await inviteLink(staff.page, 'resident')
+    await joinByLink(agent.page, link, '李代办')
+    await joinByLink(neighbour.page, link, '赵大爷')
+    await waitForPeers(neighbour.page, 2)
+    const page = staff.page
+
+    // A service marked private, and the agent staff appoint.
+    await page.click('[data-testid=nav-aid]')
+    await page.click('[data-testid=aid-section] [data-value=errands]')
+    await page.locator('[data-testid=private-no-service]').waitFor()
+    await addService(page, '低保申请', 'welfare', '户口本\n收入证明', '20', { sensitive: true })
+    await appointAgent(page, '李代办', '13900001111')
+
+    // Registered at the point: the service fills in the materials and the due date.
+    const form = page.locator('[data-testid=private-errand-form]')
+    await form.locator('select[name=private-service]').selectOption({ label: '低保申请' })
+    expect(await form.locator('textarea[name=private-materials]').inputValue()).toBe('户口本\n收入证明')
+    expect(await form.locator('input[name=private-due]').inputValue()).toBe(localDay(20))
+    await form.locator('input[name=private-phone]').fill('call me')
+    await form.locator('input[name=private-applicant]').fill('周秀英')
+    await form.locator('[data-testid=register-private]').click()
+    await form.locator('[role=alert]', { hasText: '电话' }).waitFor()
+    await form.locator('input[name=private-phone]').fill('13712345678')
+    await form.locator('input[name=private-address]').fill('5号楼2单元301')
+    await form.locator('textarea[name=private-note]').fill('腿脚不便，请上门取材料')
+    await form.locator('[data-testid=register-private]').click()
+    const said = (await form.locator('[role=status]', { hasText: '已登记' }).textContent())!
+    const number = /DB\S+/.exec(said)![0]
+    const row = page.locator(`[data-testid=private-errand][data-number="${number}"]`)
+    await row.locator('select[name=private-agent]').selectOption({ label: '李代办' })
+    await row.locator('[data-testid=dispatch-private]').click()
+    await row.locator('[role=status]', { hasText: '已加密发给 李代办' }).waitFor({ timeout: 30_000 })
+    expect(await row.getAttribute('data-state')).toBe('dispatched')
+
+    // The agent's Today: the applicant's phone to call, passed on, finished.
+    await agent.page.click('[data-testid=nav-today]')
+    const onToday = agent.page.locator(`[data-testid=my-private-errand][data-number="${number}"]`)
+    await onToday.waitFor({ timeout: 60_000 })
+    expect(await onToday.locator('[data-testid=applicant-phone]').getAttribute('href')).toBe('tel:13712345678')
+    expect(await onToday.textContent()).toContain('5号楼2单元301')
+    await onToday.locator('[data-testid=private-passed-on]').click()
+    await onToday.locator('text=已送办').waitFor()
+    await onToday.locator('input[name=private-result]').fill('已受理，等待审批')
+    await onToday.locator('[data-testid=private-finished]').click()
+    await onToday.locator('text=已办结：已受理，等待审批').waitFor()
+
+    // Staff collect the receipt back; the ledger shows the whole row, and its CSV holds it.
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished')
+    await row.locator('[data-testid=private-receipt-back]').click()
+    await row.locator('[role=status]', { hasText: '已记录回执收回' }).waitFor()
+    const whole = [number, localDay(), '周秀英', '低保申请（隐私）', '李代办', localDay(), localDay(), '已受理，等待审批', localDay()]
+    await expect.poll(() => page.locator(`[data-testid=ledger-table] tr[data-number="${number}"] td`).allInnerTexts()).toEqual(whole)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ledger-csv]')])
+    expect(readFileSync((await download.path())!, 'utf8')).toContain(whole.join(','))
+
+    // The neighbour's phone holds the sealed share and the agent's sealed replies (they crossed to it), and none of the errand.
+    await expect.poll(() => neighbour.page.evaluate(() => (window as any).neighbours.session.publicSpace.docs.getMap('shareReplies').size), { timeout: 60_000 }).toBe(2)
+    const stored = await storedText(neighbour.page)
+    for (const text of ['周秀英', '13712345678', '5号楼2单元301', '腿脚不便', '等待审批']) expect(stored).not.toContain(text)
+    await neighbour.page.click('[data-testid=nav-today]')
+    expect(await neighbour.page.locator('[data-testid=my-private-errand]').count()).toBe(0)
   })
 
   it('staff register an errand (代办) and print its slip: a receipt and a stub with the same number', async () => {

@@ -11,6 +11,7 @@ import { RequestCard } from './RequestCard'
 import { Visits } from '../visits/Visits'
 import { Concerns } from '../concerns/Concerns'
 import { Errands } from './Errands'
+import { MyPrivateErrands } from './PrivateErrands'
 
 type Section = 'browse' | 'mine' | 'concerns' | 'errands' | 'overview' | 'visits'
 
@@ -64,6 +65,7 @@ export default function Aid() {
           </Show>
         </Match>
         <Match when={section() === 'mine'}>
+          <MyPrivateErrands />
           <Show when={aid.mine(actor().id).length > 0} fallback={<p class="px-1">{t('aid.mineEmpty')}</p>}>
             <For each={aid.mine(actor().id)}>{(i) => <RequestCard id={i.request.id} />}</For>
           </Show>

@@ -27,9 +27,11 @@ export function AidForm(props: { editing?: AidRequest; onDone: (message?: string
   const [problems, setProblems] = createSignal<Problems>({})
   const set = <K extends keyof AidDraft>(key: K, value: AidDraft[K]) => setDraft({ ...draft(), [key]: value })
   const p = (field: string) => problemText(problems()[field])
+  // A public help request never names a private service (低保, 残疾补贴 …): staff register those in the staff space.
+  const publicServices = () => aid.services().filter((x) => !x.retired && !x.sensitive)
   /** A service from the 代办 point's list fills in what it needs: its name, materials and usual due date. */
   const chooseService = (id: string) => {
-    const service = aid.services().find((x) => x.id === id)
+    const service = publicServices().find((x) => x.id === id)
     if (!service) return set('serviceId', undefined)
     setDraft({ ...draft(), serviceId: id, title: draft().title || service.name, due: service.takesDays ? plusDays(today(), service.takesDays) : draft().due })
     setMaterials(service.materials.join('\n'))
@@ -56,8 +58,11 @@ export function AidForm(props: { editing?: AidRequest; onDone: (message?: string
         <Field label={t('aid.form.for')} name="forName" value={draft().forName} problem={p('forName')} onInput={(v) => set('forName', v)} />
       </Show>
       <Show when={draft().category === 'paperwork'}>
-        <Show when={!props.editing && aid.services().some((x) => !x.retired)}>
-          <Select label={t('aid.form.service')} name="service" value={draft().serviceId ?? ''} options={[{ value: '', label: t('aid.noService') }, ...aid.services().filter((x) => !x.retired).map((x) => ({ value: x.id, label: x.name }))]} onChange={chooseService} />
+        <Show when={!props.editing && publicServices().length > 0}>
+          <Select label={t('aid.form.service')} name="service" value={draft().serviceId ?? ''} options={[{ value: '', label: t('aid.noService') }, ...publicServices().map((x) => ({ value: x.id, label: x.name }))]} onChange={chooseService} />
+        </Show>
+        <Show when={!props.editing && aid.services().some((x) => x.sensitive && !x.retired)}>
+          <p class="mb-3 text-stone-800" data-testid="private-services-hint">{t('aid.privateServices', { names: aid.services().filter((x) => x.sensitive && !x.retired).map((x) => x.name).join('、') })}</p>
         </Show>
         <Field label={t('aid.form.materials')} name="materials" multiline value={materials()} problem={p('materials')} onInput={setMaterials} />
         <Field label={t('aid.form.due')} name="due" type="date" value={draft().due} problem={p('due')} onInput={(v) => set('due', v)} />

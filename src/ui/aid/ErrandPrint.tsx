@@ -4,7 +4,7 @@ import { SERVICE_CLASSES } from '../../domain/errands'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { hashParam, PrintPage } from '../common/PrintPage'
-import { LedgerTable } from './Errands'
+import { LedgerTable, useLedger } from './Errands'
 
 // The 代办 point on paper: the guide to its services for the notice board (办事指南),
 // and the month's ledger (代办登记台账).
@@ -51,11 +51,12 @@ function Guide() {
 
 function PrintedLedger(props: { month: string; agent: string }) {
   const { aid, name } = useCommunity()
+  const ledger = useLedger()
   return (
     <>
       <h1 class="text-2xl font-bold">{name} · {t('ledger.printTitle', { month: props.month })}</h1>
       <Show when={props.agent}><p>{t('ledger.agent')}：{aid.agentOf(props.agent)?.name ?? ''}</p></Show>
-      <LedgerTable rows={aid.ledger(props.month, props.agent)} />
+      <LedgerTable rows={ledger(props.month, props.agent)} />
     </>
   )
 }

@@ -1,11 +1,12 @@
 import { createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
-import { SERVICE_CLASSES, type LedgerRow, type Service, type ServiceDraft } from '../../domain/errands'
+import { mergeLedgers, SERVICE_CLASSES, type LedgerRow, type Service, type ServiceDraft } from '../../domain/errands'
 import { firstProblem, type Problems, type ProblemKey } from '../../domain/validation'
 import { Button, Card, Chips, Field, Kept, ProblemLine, Select } from '../common/components'
 import { useCommunity, useStaff } from '../common/community'
 import { downloadCsv } from '../common/download'
 import { problemText, t } from '../common/i18n'
+import { PrivateErrands } from './PrivateErrands'
 
 // The 代办 point on staff devices: its list of services (办事指南), the 代办员 staff
 // appoint, and the ledger of every errand (代办登记台账), each printable.
@@ -14,6 +15,7 @@ export function Errands() {
   return (
     <div class="space-y-4" data-testid="errands">
       <Ledger />
+      <PrivateErrands />
       <Services />
       <Agents />
     </div>
@@ -23,7 +25,19 @@ export function Errands() {
 export const LEDGER_COLUMNS = ['number', 'received', 'applicant', 'service', 'agent', 'passedOn', 'finished', 'result', 'receiptBack'] as const satisfies readonly (keyof LedgerRow)[]
 
 /** The ledger's rows as text: a heading, then one row per errand (screen, print and CSV). */
-export const ledgerTable = (rows: readonly LedgerRow[]): string[][] => [LEDGER_COLUMNS.map((c) => t(`ledger.${c}`)), ...rows.map((row) => LEDGER_COLUMNS.map((c) => String(row[c] || (c === 'receiptBack' && row.finished ? t('ledger.notBack') : ''))))]
+export const ledgerTable = (rows: readonly LedgerRow[]): string[][] => [LEDGER_COLUMNS.map((c) => t(`ledger.${c}`)), ...rows.map((row) => LEDGER_COLUMNS.map((c) => cellOf(row, c)))]
+
+function cellOf(row: LedgerRow, column: (typeof LEDGER_COLUMNS)[number]): string {
+  if (column === 'receiptBack' && !row.receiptBack && row.finished) return t('ledger.notBack')
+  if (column === 'service' && row.private) return `${row.service}${t('ledger.private')}`
+  return String(row[column] || '')
+}
+
+/** A month's ledger, for one 代办员 or all: on staff devices, private errands too (only they hold them). */
+export function useLedger(): (month: string, agentId: string) => LedgerRow[] {
+  const { aid, staff } = useCommunity()
+  return (month, agentId) => mergeLedgers(aid.ledger(month, agentId), staff?.errands.privateLedger(month, agentId) ?? [])
+}
 
 export function LedgerTable(props: { rows: readonly LedgerRow[] }) {
   const table = () => ledgerTable(props.rows)
@@ -43,9 +57,10 @@ export function LedgerTable(props: { rows: readonly LedgerRow[] }) {
 
 function Ledger() {
   const { aid } = useCommunity()
+  const ledger = useLedger()
   const [month, setMonth] = createSignal(monthOf(today()))
   const [agent, setAgent] = createSignal('')
-  const rows = () => aid.ledger(month(), agent())
+  const rows = () => ledger(month(), agent())
   return (
     <Card title={t('ledger.title')}>
       <div class="grid grid-cols-2 gap-3">

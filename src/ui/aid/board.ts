@@ -2,7 +2,8 @@ import { browseOrder, deriveStatus, isUnclaimed, type AidCategory, type AidReque
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
 import { createDeferredMemo, groupBy } from '../common/derive'
-import { ledger } from '../../domain/errands'
+import { ledger, privateErrandStatus, privateLedger, type PrivateErrand } from '../../domain/errands'
+import type { FeatureStaffLive, StaffCommands } from '../../session/features'
 
 // Requests with their derived lifecycle, for every mutual-aid screen, with the steps
 // anyone may take (who may take which is checked in the domain).
@@ -58,3 +59,24 @@ export function createAidBoard(session: CommunitySession) {
   }
 }
 export type AidBoard = ReturnType<typeof createAidBoard>
+
+/** Staff: the private errands (staff space), each with its status from its steps, and the staff commands on them. */
+export function createPrivateErrandBoard(data: FeatureStaffLive['errands'], commands: StaffCommands['errands']) {
+  const stepsBy = createDeferredMemo(() => groupBy(data.steps.ids(), data.steps.byId, (s) => s.errandId))
+  const items = createDeferredMemo(() =>
+    data.errands
+      .ids()
+      .map((id) => data.errands.byId[id])
+      .filter((e): e is PrivateErrand => e !== undefined)
+      .map((errand) => ({ errand, status: privateErrandStatus(stepsBy().get(errand.id) ?? []) }))
+      .sort((a, b) => (a.errand.stamp < b.errand.stamp ? 1 : -1)),
+  )
+  return {
+    ...commands,
+    privateItems: items,
+    privateItem: (id: string) => items().find((i) => i.errand.id === id),
+    /** The private rows of a month's ledger (staff devices alone hold them). */
+    privateLedger: (month: string, agentId = '') => privateLedger(items(), month, agentId),
+  }
+}
+export type PrivateErrandBoard = ReturnType<typeof createPrivateErrandBoard>

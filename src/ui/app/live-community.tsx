@@ -8,7 +8,7 @@ import { CommunityProvider, useApp } from '../common/community'
 import { createNoticeBoard } from '../notices/board'
 import { createShiftBoard } from '../shifts/board'
 import { createActivityBoard } from '../activities/board'
-import { createAidBoard } from '../aid/board'
+import { createAidBoard, createPrivateErrandBoard } from '../aid/board'
 import { createConcernBoard } from '../concerns/board'
 import { createCanteenBoard, createStaffCanteenBoard } from '../canteen/board'
 import { createVisitBoard } from '../visits/board'
@@ -64,7 +64,7 @@ function buildBoards(session: CommunitySession): Boards {
 function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
   const built = buildBoards(session)
   const canteen = built.canteen
-  const [staffCommands, staffCanteen, visits] = [session.commands.staff, session.staffLive?.canteen, session.staffLive?.visits]
+  const [staffCommands, staffLive] = [session.commands.staff, session.staffLive]
   const spaces = [session.publicSpace, session.staffSpace].filter((space): space is OpenSpace => space !== null).map(reportOf)
   return {
     /** False here; true when Today is drawn from its glance (today/glance.tsx), where parts that load later wait for the live app. */
@@ -80,12 +80,13 @@ function makeCommunity(session: CommunitySession, role: Accessor<Role>) {
     ...built,
     /** Rounds sealed to a volunteer's devices: opened here if this device is one, sealed by staff. */
     shares: session.shares,
-    hasStaff: Boolean(staffCommands && staffCanteen && visits),
+    hasStaff: Boolean(staffCommands && staffLive),
     /** Only where the device holds the staff space. */
-    staff: staffCommands && staffCanteen && visits && {
+    staff: staffCommands && staffLive && {
       ...staffCommands,
-      canteen: createStaffCanteenBoard(staffCanteen, canteen, staffCommands.canteen),
-      visits: createVisitBoard(visits, staffCommands.visits),
+      canteen: createStaffCanteenBoard(staffLive.canteen, canteen, staffCommands.canteen),
+      visits: createVisitBoard(staffLive.visits, staffCommands.visits),
+      errands: createPrivateErrandBoard(staffLive.errands, staffCommands.errands),
     },
     sync: {
       spaces,

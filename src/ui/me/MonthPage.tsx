@@ -3,6 +3,7 @@ import { lastDayOf, monthOf, today, type Month } from '../../domain/calendar'
 import { overview } from '../../domain/aid'
 import { monthReport as mealReport } from '../../domain/canteen'
 import { concernReport } from '../../domain/concerns'
+import { privateMonth } from '../../domain/errands'
 import { activityMonth, monthRows, shiftMonth, visitMonth, type CommunityMonth, type MonthRow } from '../../domain/monthly'
 import { hoursByVolunteer } from '../../domain/shifts'
 import { Button, Card, Field } from '../common/components'
@@ -42,6 +43,7 @@ function useCommunityMonth(month: () => Month) {
       },
       visits: visitMonth(staff.visits.report(m)),
       aid: aidMonth,
+      privateErrands: privateMonth(staff.errands.privateItems(), m),
       concerns: concernReport(concerns.items(), m),
     }
   })
