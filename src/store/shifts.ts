@@ -15,7 +15,7 @@ import {
 import { entryKey, PlaceEntrySchema, type PlaceEntry } from '../domain/places'
 import { lineOf, offerKey, OfferSchema, takeKey, TakeSchema, type LineRecords, type Offer, type Take } from '../domain/offers'
 import type { ShiftView } from '../domain/shifts'
-import { CancellationSchema, seriesDates, type Cancellation } from '../domain/schedule'
+import { CancellationSchema, seriesDates, type Cancellation, type Repeat } from '../domain/schedule'
 import { monthOf, staysInItsMonth, today, type Day } from '../domain/calendar'
 import { failed, type Checked } from '../domain/validation'
 import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
@@ -271,7 +271,8 @@ export const shiftCommands = ({ docs, clock, actor }: Writer) => ({
 /** What staff do with shifts (only a staff device is given these). */
 export const staffShiftCommands = ({ docs, clock, actor }: Writer) => ({
   publish: (draft: ShiftDraft) => publishShift(docs, clock, actor(), draft, today()),
-  publishSeries: (draft: SeriesDraft) => publishSeries(docs, clock, actor(), draft, today()),
+  /** Every chosen weekday from `repeat.from`: the form's date is where the series starts. */
+  publishSeries: ({ date: _date, ...draft }: ShiftDraft, repeat: Repeat) => publishSeries(docs, clock, actor(), { ...draft, ...repeat }, today()),
   edit: (id: string, draft: ShiftDraft) => editShift(docs, clock, id, draft, today()),
   cancel: (id: string, reason: string) => cancelShift(docs, clock, actor(), id, reason),
   /** Signs up someone without a phone (代办). */

@@ -84,7 +84,7 @@ describe.each(DATES)('on $day ($why)', ({ day }) => {
     if (!now.ok || !next.ok) throw new Error('a shift for today or tomorrow was refused')
     expect(docNameOf(now.value.id)).toBe(monthOf(day))
     expect(docNameOf(next.value.id)).toBe(monthOf(tomorrow))
-    const series = admin.publishSeries({ ...shiftDraft(day), weekdays: [weekdayOf(day)], from: day, until: plusDays(day, 35) })
+    const series = admin.publishSeries(shiftDraft(day), { weekdays: [weekdayOf(day)], from: day, until: plusDays(day, 35) })
     if (!series.ok) throw new Error(`the series was refused: ${JSON.stringify(series.problems)}`)
     expect(series.value.map((s) => s.date)).toEqual([0, 7, 14, 21, 28, 35].map((n) => plusDays(day, n)))
     expect(series.value.every((s) => docNameOf(s.id) === monthOf(s.date))).toBe(true)

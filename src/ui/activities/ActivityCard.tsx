@@ -4,7 +4,7 @@ import { calendarText } from '../../domain/ics'
 import { statusOf } from '../../domain/places'
 import { Button, Chips, Confirm, Field, Kept, ProblemLine, SavingMark } from '../common/components'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
-import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
+import { CancelWithReason, MyPlaceLine, OnBehalfForm } from '../common/calendar-parts'
 import { downloadText } from '../common/download'
 import { problemText, t } from '../common/i18n'
 import { ActivityForm } from './ActivityForm'
@@ -78,21 +78,12 @@ export function ActivityCard(props: { id: string }) {
               </p>
             </Show>
 
-            <Show when={mine().status === 'promoted'}>
-              <p role="status" class="mt-2 rounded-xl bg-green-50 p-3 font-semibold text-green-900">{t('acts.promoted')}</p>
-            </Show>
-            <Show when={mine().status === 'bumped'}>
-              <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900">{t('acts.bumped', { position: mine().position })}</p>
-            </Show>
-            <Show when={mine().status === 'confirmed'}>
-              <p class="mt-2 font-bold text-green-800"><Kept>{t('acts.youGo')}</Kept></p>
-            </Show>
-            <Show when={mine().status === 'waitlisted'}>
-              <p class="mt-2 font-bold text-amber-800">{t('acts.youWait', { position: mine().position })}</p>
-            </Show>
-            <Show when={mine().status !== 'none' && notShared()}>
-              <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
-            </Show>
+            <MyPlaceLine
+              status={mine().status}
+              position={mine().position}
+              notShared={notShared()}
+              words={{ in: t('acts.youGo'), wait: t('acts.youWait', { position: mine().position }), bumped: t('acts.bumped', { position: mine().position }), promoted: t('acts.promoted') }}
+            />
 
             <div class="mt-3 flex flex-wrap gap-2">
               <Show when={!v().cancelled && !held()}>

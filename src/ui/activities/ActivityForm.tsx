@@ -5,7 +5,7 @@ import { ACTIVITY_CATEGORIES, overflowIfCapacity, type Activity, type ActivityCa
 import type { Problems } from '../../domain/validation'
 import { Button, Chips, Confirm, Field, Select } from '../common/components'
 import { restoreDraft } from '../common/drafts'
-import { RepeatFields, type RepeatState } from '../common/calendar-parts'
+import { publishOnceOrWeekly, RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t } from '../common/i18n'
 
 /** Publish an activity (once or every week), or edit one occurrence. */
@@ -49,14 +49,9 @@ export function ActivityForm(props: { editing?: Activity; onDone: (message?: str
       if (count > 0 && Number.isInteger(value.capacity)) return setOverflow({ count, value })
       return saveEdit(value)
     }
-    if (repeat().weekly) {
-      const result = staff.activities.publishSeries(value, { weekdays: repeat().weekdays, from: value.date, until: repeat().until })
-      if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
-      return props.onDone(t('acts.published', { count: result.value.length }))
-    }
-    const result = staff.activities.publish(value)
+    const result = publishOnceOrWeekly(value, repeat(), { once: staff.activities.publish, series: staff.activities.publishSeries })
     if (!result.ok) return setProblems(result.problems)
-    props.onDone(t('acts.published', { count: 1 }))
+    props.onDone(t('acts.published', { count: result.value }))
   }
 
   return (

@@ -1,10 +1,11 @@
 import { createSignal, For, Show } from 'solid-js'
 import { checkDisplayName } from '../../domain/community'
-import { offlinePersonId } from '../../domain/places'
+import { offlinePersonId, type PlaceStatus } from '../../domain/places'
 import { agendaDays, plusDays, today, weekdayOf, weekStart, type Day } from '../../domain/calendar'
-import { Button, chipColours, Chips, Confirm, Field } from './components'
+import { Button, chipColours, Chips, Confirm, Field, Kept } from './components'
 import { problemText, t, weekdayName } from './i18n'
-import type { ProblemKey } from '../../domain/validation'
+import type { Checked, ProblemKey } from '../../domain/validation'
+import type { Repeat } from '../../domain/schedule'
 
 // Pieces that shifts, activities and the canteen share: the way a day is named,
 // moving between weeks, a weekly repeat, cancelling with a reason, and acting on
@@ -73,6 +74,20 @@ export interface RepeatState {
   until: string
 }
 
+/**
+ * Publishes what a form holds (a shift, an activity) once, or on every chosen weekday
+ * from the form's date: how many were published, or what is wrong (a series' start
+ * problem is shown on the date field).
+ */
+export function publishOnceOrWeekly<T extends { date: string }>(value: T, repeat: RepeatState, publish: { once(value: T): Checked<unknown>; series(value: T, repeat: Repeat): Checked<unknown[]> }): Checked<number> {
+  if (!repeat.weekly) {
+    const once = publish.once(value)
+    return once.ok ? { ok: true, value: 1 } : once
+  }
+  const series = publish.series(value, { weekdays: repeat.weekdays, from: value.date, until: repeat.until })
+  return series.ok ? { ok: true, value: series.value.length } : { ok: false, problems: { ...series.problems, date: series.problems.from } }
+}
+
 /** Once or every week; for every week, which weekdays and until when. The start day is the form's date field. */
 export function RepeatFields(props: { value: RepeatState; onChange: (value: RepeatState) => void; weeklyLabel: string; problem: (field: string) => string; testid: string }) {
   return (
@@ -119,5 +134,35 @@ export function OnBehalfForm(props: { onPerson: (person: { id: string; name: str
       <Field label={t('shifts.onBehalfName')} hint={t('shifts.onBehalfHint')} name="behalfName" value={name()} problem={problemText(problem())} onInput={setName} />
       <Button type="submit" variant="secondary">{t('shifts.onBehalf')}</Button>
     </form>
+  )
+}
+
+/**
+ * Where this person stands on a shift or an activity, in its own words: in (said only
+ * once it is on disk), waiting, bumped back by a smaller count, moved up from the
+ * waitlist; and whether any peer holds their entry yet.
+ */
+export function MyPlaceLine(props: { status: PlaceStatus; position: number; notShared: boolean; words: { in: string; wait: string; bumped: string; promoted?: string } }) {
+  const moved = () => props.status === 'promoted' && props.words.promoted !== undefined
+  return (
+    <>
+      <Show when={moved()}>
+        <p role="status" class="mt-2 rounded-xl bg-green-50 p-3 font-semibold text-green-900">{props.words.promoted}</p>
+      </Show>
+      <Show when={props.status === 'bumped'}>
+        <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="bumped-notice">
+          {props.words.bumped}
+        </p>
+      </Show>
+      <Show when={props.status === 'confirmed' || (props.status === 'promoted' && !moved())}>
+        <p class="mt-2 font-bold text-green-800"><Kept>{props.words.in}</Kept></p>
+      </Show>
+      <Show when={props.status === 'waitlisted'}>
+        <p class="mt-2 font-bold text-amber-800">{props.words.wait}</p>
+      </Show>
+      <Show when={props.status !== 'none' && props.notShared}>
+        <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
+      </Show>
+    </>
   )
 }

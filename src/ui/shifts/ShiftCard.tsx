@@ -1,11 +1,10 @@
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { dayOf, timeOf, today } from '../../domain/calendar'
-import { entryKey, isIn, statusOf } from '../../domain/places'
+import { entryKey, stampTime, statusOf } from '../../domain/places'
 import type { ShiftView } from '../../domain/shifts'
 import { firstProblem, type Checked, type ProblemKey } from '../../domain/validation'
-import { stampTime } from '../../domain/places'
-import { Button, Confirm, Kept, ProblemLine, Select, SavingMark } from '../common/components'
-import { CancelWithReason, OnBehalfForm } from '../common/calendar-parts'
+import { Button, Confirm, ProblemLine, Select, SavingMark } from '../common/components'
+import { CancelWithReason, MyPlaceLine, OnBehalfForm } from '../common/calendar-parts'
 import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { t } from '../common/i18n'
 import { ShiftForm } from './ShiftForm'
@@ -130,20 +129,12 @@ function MyPlace(props: { view: ShiftView }) {
   }
   return (
     <>
-      <Show when={mine().status === 'bumped'}>
-        <p role="alert" class="mt-2 rounded-xl bg-red-50 p-3 font-semibold text-red-900" data-testid="bumped-notice">
-          {t('shifts.bumped', { position: mine().position })}
-        </p>
-      </Show>
-      <Show when={isIn(mine().status)}>
-        <p class="mt-2 font-bold text-green-800"><Kept>{t('shifts.youAreIn')}</Kept></p>
-      </Show>
-      <Show when={mine().status === 'waitlisted'}>
-        <p class="mt-2 font-bold text-amber-800">{t('shifts.youWait', { position: mine().position })}</p>
-      </Show>
-      <Show when={mine().status !== 'none' && notShared()}>
-        <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
-      </Show>
+      <MyPlaceLine
+        status={mine().status}
+        position={mine().position}
+        notShared={notShared()}
+        words={{ in: t('shifts.youAreIn'), wait: t('shifts.youWait', { position: mine().position }), bumped: t('shifts.bumped', { position: mine().position }) }}
+      />
       <Show when={mySignup()?.active && mySignup()!.byId !== actor().id && !props.view.through.has(actor().id)}>
         <p class="text-[0.9em] text-stone-700">{t('shifts.byOther', { name: mySignup()!.byName })}</p>
       </Show>

@@ -4,7 +4,7 @@ import { SHIFT_CATEGORIES, type Shift, type ShiftCategory, type ShiftDraft } fro
 import type { Problems } from '../../domain/validation'
 import { Button, Chips, Field } from '../common/components'
 import { restoreDraft } from '../common/drafts'
-import { RepeatFields, type RepeatState } from '../common/calendar-parts'
+import { publishOnceOrWeekly, RepeatFields, type RepeatState } from '../common/calendar-parts'
 import { problemText, t } from '../common/i18n'
 import { useStaff } from '../common/community'
 
@@ -38,15 +38,9 @@ export function ShiftForm(props: { editing?: Shift; onDone: (message?: string) =
       if (!result.ok) return setProblems(result.problems)
       return props.onDone()
     }
-    if (repeat().weekly) {
-      const { date, ...common } = value
-      const result = staff.shifts.publishSeries({ ...common, weekdays: repeat().weekdays, from: date, until: repeat().until })
-      if (!result.ok) return setProblems({ ...result.problems, date: result.problems.from })
-      return props.onDone(t('shifts.published', { count: result.value.length }))
-    }
-    const result = staff.shifts.publish(value)
+    const result = publishOnceOrWeekly(value, repeat(), { once: staff.shifts.publish, series: staff.shifts.publishSeries })
     if (!result.ok) return setProblems(result.problems)
-    props.onDone(t('shifts.published', { count: 1 }))
+    props.onDone(t('shifts.published', { count: result.value }))
   }
 
   return (
