@@ -11,7 +11,7 @@ import { AidEventSchema, AidRequestSchema } from './aid'
 import { DeliveryMarkSchema, DropboxKeySchema, DropboxSchema, ElderSchema, MenuSchema, OrderDetailSchema, PricesSchema, ReservationSchema, RoundSchema, StandingOrderSchema } from './canteen'
 import { ShareKeySchema, ShareReplySchema, ShareSchema } from './shares'
 import { FollowUpSchema, HouseholdSchema, VisitSchema } from './visits'
-import { ConcernEventSchema, ConcernPhotoSchema, ConcernSchema, isStaffStep } from './concerns'
+import { ConcernCategorySchema, ConcernEventSchema, ConcernPhotoSchema, ConcernSchema, isStaffStep } from './concerns'
 import { AgentSchema, PrivateErrandSchema, PrivateStepSchema, ServiceSchema } from './errands'
 
 // Every collection, declared once: which space holds it, whether its records are filed
@@ -124,6 +124,8 @@ export const COLLECTIONS = {
   errandServices: collection({ space: 'public', filed: 'standing', schema: ServiceSchema, stamp: (s) => s.stamp, rule: staffOnly, lazy: true }),
   errandAgents: collection({ space: 'public', filed: 'standing', schema: AgentSchema, stamp: (a) => a.stamp, rule: staffOnly, lazy: true }),
   // A concern's id begins with its reporter's person id, like a help request's; staff's steps are staff's alone.
+  /** The categories staff keep for concerns (added ones, and built-in ones taken off the list). */
+  concernCategories: collection({ space: 'public', filed: 'standing', schema: ConcernCategorySchema, stamp: (c) => c.stamp, rule: staffOnly, lazy: true }),
   concerns: collection({ space: 'public', filed: 'standing', schema: ConcernSchema, stamp: (c) => c.stamp, rule: ownedBy('reportedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), once: true, lazy: true }),
   concernEvents: collection({ space: 'public', filed: 'standing', schema: ConcernEventSchema, stamp: (e) => e.stamp, rule: ownedBy('byId', { staffOnlyIf: (event) => isStaffStep(String(event.type)), keyOwner: eventOwner }), parent: 'concerns', once: true, lazy: true }),
   // A photo goes with its concern: its key is the concern's, so only the reporter writes one.

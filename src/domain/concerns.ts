@@ -14,8 +14,46 @@ import { checked, checkText, type Checked, type Problems } from './validation'
 // replayed in HLC order through `allowed`, so two staff devices that act while apart
 // end, everywhere, with the same state, and the step that lost shows as not applied.
 
+/** The categories every community starts with (said in each language's words); staff add their own and take any off the list. */
+const CATEGORY_NAME_MAX = 20
+
 export const CONCERN_CATEGORIES = ['sanitation', 'repairs', 'safety', 'dispute', 'policy', 'suggestion', 'other'] as const
-export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number]
+export type BuiltInCategory = (typeof CONCERN_CATEGORIES)[number]
+/** A built-in category's key, or the id of one staff added. */
+export type ConcernCategory = string
+export const isBuiltInCategory = (id: string): id is BuiltInCategory => (CONCERN_CATEGORIES as readonly string[]).includes(id)
+
+/**
+ * The list staff keep (domain words: 环境卫生, 设施维修 …, and their own: 电梯加装,
+ * 垃圾分类): a category staff added (a name, an id of its own), or a built-in one
+ * taken off the list (keyed by its own key, no name). Old concerns keep the category
+ * they were reported under.
+ */
+export const ConcernCategorySchema = v.pipe(
+  v.object({
+    id: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
+    name: v.pipe(v.string(), v.maxLength(CATEGORY_NAME_MAX)),
+    retired: v.optional(v.literal(true)),
+    stamp: StampSchema,
+  }),
+  v.check((c) => (isBuiltInCategory(c.id) ? c.name === '' : c.name.trim() !== ''), 'an added category has a name; a built-in one does not'),
+)
+export type ConcernCategoryRecord = v.InferOutput<typeof ConcernCategorySchema>
+
+/** The list residents choose from: the built-in ones staff kept, then the ones staff added (in the order added). */
+export function categoryList(records: readonly ConcernCategoryRecord[]): ConcernCategory[] {
+  const retired = new Set(records.filter((r) => r.retired).map((r) => r.id))
+  const added = records.filter((r) => !isBuiltInCategory(r.id) && !r.retired).sort((a, b) => (a.stamp < b.stamp ? -1 : 1))
+  return [...CONCERN_CATEGORIES.filter((c) => !retired.has(c)), ...added.map((r) => r.id)]
+}
+
+/** A new category's name: said once, not the same as one on the list. */
+export function checkCategoryName(name: string, taken: readonly string[]): Problems<'name'> {
+  const problems: Problems<'name'> = {}
+  checkText(problems, 'name', name.trim(), { required: true, max: CATEGORY_NAME_MAX })
+  if (!problems.name && taken.includes(name.trim())) problems.name = 'problem.alreadyIn'
+  return problems
+}
 /** How it came in: on the reporter's own phone, a phone call, a walk-in at the 代办点, a grid patrol. */
 export const CONCERN_SOURCES = ['app', 'phone', 'walkIn', 'patrol'] as const
 export type ConcernSource = (typeof CONCERN_SOURCES)[number]
@@ -48,7 +86,7 @@ export type PrivateNote = v.InferOutput<typeof PrivateNoteSchema>
 
 export const ConcernSchema = v.pipe(v.object({
   id: IdSchema,
-  category: v.picklist(CONCERN_CATEGORIES),
+  category: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
   /** Empty when the concern is private (its words are in `sealed`). */
   what: v.pipe(v.string(), v.maxLength(WHAT_MAX)),
   /** A grid or a building: never a door in the public space. */
@@ -259,13 +297,14 @@ export interface ConcernDraft {
 }
 export type ConcernField = keyof ConcernDraft
 
-export function checkConcernDraft(draft: ConcernDraft): Checked<ConcernDraft, ConcernField> {
+/** `categories`: the list staff keep now (categoryList). */
+export function checkConcernDraft(draft: ConcernDraft, categories: readonly ConcernCategory[] = CONCERN_CATEGORIES): Checked<ConcernDraft, ConcernField> {
   const problems: Problems<ConcernField> = {}
   checkText(problems, 'what', draft.what, { required: true, max: WHAT_MAX })
   checkText(problems, 'where', draft.where, { required: false, max: WHERE_MAX })
   if (!problems.where && looksLikeFullAddress(draft.where)) problems.where = 'problem.fullAddress'
   checkText(problems, 'forName', draft.forName, { required: false, max: 30 })
-  if (!(CONCERN_CATEGORIES as readonly string[]).includes(draft.category)) problems.category = 'problem.required'
+  if (!categories.includes(draft.category)) problems.category = 'problem.required'
   if (!(CONCERN_SOURCES as readonly string[]).includes(draft.source)) problems.source = 'problem.required'
   return checked({ ...draft, what: draft.what.trim(), where: draft.where.trim(), forName: draft.forName.trim(), private: draft.private === true }, problems)
 }
@@ -352,7 +391,10 @@ export interface ConcernRates {
 export interface ConcernReport {
   month: string
   total: ConcernCounts
+  /** Each category's counts, in the order of `rows`. */
   byCategory: Record<ConcernCategory, ConcernCounts>
+  /** The categories on the list, then any other a concern of the month was reported under, each with its counts. */
+  rows: { category: ConcernCategory; counts: ConcernCounts }[]
   rates: ConcernRates
 }
 
@@ -366,13 +408,13 @@ export const ratesOf = (c: ConcernCounts): ConcernRates => ({
   finish: ratio(c.finished, c.received),
 })
 
-/** Concerns reported in `month` (by their report day), counted as of now. */
-export function concernReport(items: readonly { concern: Concern; status: ConcernStatus }[], month: string): ConcernReport {
+/** Concerns reported in `month` (by their report day), counted as of now: by each category on the list, and any other they were reported under. */
+export function concernReport(items: readonly { concern: Concern; status: ConcernStatus }[], month: string, categories: readonly ConcernCategory[] = CONCERN_CATEGORIES): ConcernReport {
   const total = zero()
-  const byCategory = Object.fromEntries(CONCERN_CATEGORIES.map((c) => [c, zero()])) as Record<ConcernCategory, ConcernCounts>
+  const byCategory: Record<ConcernCategory, ConcernCounts> = Object.fromEntries(categories.map((c) => [c, zero()]))
   for (const { concern, status } of items) {
     if (!stampDay(concern.stamp).startsWith(month)) continue
-    for (const counts of [total, byCategory[concern.category]]) {
+    for (const counts of [total, (byCategory[concern.category] ??= zero())]) {
       if (status.state === 'withdrawn') {
         counts.withdrawn++
         continue
@@ -388,7 +430,7 @@ export function concernReport(items: readonly { concern: Concern; status: Concer
       }
     }
   }
-  return { month, total, byCategory, rates: ratesOf(total) }
+  return { month, total, byCategory, rows: Object.entries(byCategory).map(([category, counts]) => ({ category, counts })), rates: ratesOf(total) }
 }
 
 // ---- Open311 GeoReport v2 ----------------------------------------------------------
@@ -433,8 +475,10 @@ const isoOf = (stamp: Stamp) => new Date(parseStamp(stamp)?.wallMs ?? 0).toISOSt
  * was reported, the address a grid or building. `name` says each category in the
  * reader's language; the community is the agency until a concern is passed up.
  */
-export function open311(items: readonly { concern: Concern; status: ConcernStatus }[], name: (category: ConcernCategory) => string, community: string): { services: Open311Service[]; requests: Open311Request[] } {
-  const services = CONCERN_CATEGORIES.map((code) => ({ service_code: code, service_name: name(code), description: name(code), metadata: false, type: 'realtime' as const, keywords: code, group: community }))
+export function open311(items: readonly { concern: Concern; status: ConcernStatus }[], name: (category: ConcernCategory) => string, community: string, categories: readonly ConcernCategory[] = CONCERN_CATEGORIES): { services: Open311Service[]; requests: Open311Request[] } {
+  // Every category on the list, and any a concern was reported under before it was taken off.
+  const codes = [...new Set([...categories, ...items.map((i) => i.concern.category)])]
+  const services = codes.map((code) => ({ service_code: code, service_name: name(code), description: name(code), metadata: false, type: 'realtime' as const, keywords: code, group: community }))
   const requests = items.map(({ concern, status }): Open311Request => {
     const closed = status.state === 'closed' || status.state === 'withdrawn'
     // A private concern exports its kind and state only.

@@ -1,11 +1,11 @@
 import type { SpaceDocs } from './space-docs'
-import { allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernPhoto, type ConcernStep, type PhotoInput, type PrivateNote, type PrivateWords, type SealedConcern, type StepInput, isPrivate, photoKey, photoParts } from '../domain/concerns'
+import { categoryList, checkCategoryName, ConcernCategorySchema, isBuiltInCategory, type ConcernCategory, type ConcernCategoryRecord, allowedStep, checkConcernDraft, checkStep, concernEventKey, concernStatus, ConcernEventSchema, ConcernSchema, type Concern, type ConcernDraft, type ConcernEvent, type ConcernPhoto, type ConcernStep, type PhotoInput, type PrivateNote, type PrivateWords, type SealedConcern, type StepInput, isPrivate, photoKey, photoParts } from '../domain/concerns'
 import { today, type Day } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
-import { ownedId } from '../domain/ids'
+import { newId, ownedId } from '../domain/ids'
 import { personFor } from '../domain/places'
 import { failed, type Checked } from '../domain/validation'
-import { readByPrefix, readRecord, type Writer } from './collection'
+import { readByPrefix, readCollection, readRecord, type Writer } from './collection'
 import { publicSpace } from './layout'
 import type { Person } from './places'
 import { liveOf } from './reactive'
@@ -28,9 +28,12 @@ export interface Sealer {
 
 const cannotSeal = failed('private', 'problem.cannotSeal')
 
+/** The categories a concern may be reported under now (the list staff keep). */
+export const readCategories = (docs: SpaceDocs): ConcernCategory[] => categoryList([...readCollection(publicSpace(docs).concernCategories, ConcernCategorySchema).records.values()])
+
 /** A concern ready to write: checked, stamped, with its id. */
-function prepareConcern(clock: HybridClock, by: Person, draft: ConcernDraft): Checked<Concern> {
-  const check = checkConcernDraft(draft)
+function prepareConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft): Checked<Concern> {
+  const check = checkConcernDraft(draft, readCategories(docs))
   if (!check.ok) return check
   const { forName, private: _private, ...rest } = check.value
   const stamp = clock.tick()
@@ -53,7 +56,7 @@ export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, d
   if (draft.private) return cannotSeal
   const parts = photo ? photoParts(photo) : null
   if (photo && !parts) return failed('photo', 'problem.photoTooLarge')
-  const prepared = prepareConcern(clock, by, draft)
+  const prepared = prepareConcern(docs, clock, by, draft)
   if (!prepared.ok) return prepared
   const concern = prepared.value
   docs.transact(() => {
@@ -68,7 +71,7 @@ export function reportConcern(docs: SpaceDocs, clock: HybridClock, by: Person, d
 
 /** A private concern: its words sealed to staff and the reporter before it is written (no photo: every phone would hold it). */
 export async function reportPrivateConcern(docs: SpaceDocs, clock: HybridClock, by: Person, draft: ConcernDraft, sealer: Sealer): Promise<Checked<Concern>> {
-  const prepared = prepareConcern(clock, by, draft)
+  const prepared = prepareConcern(docs, clock, by, draft)
   if (!prepared.ok) return prepared
   const { what, where, forName, reportedByName } = prepared.value
   const sealed = await sealer.concern(prepared.value.id, { what, where, forName, reportedByName })
@@ -147,12 +150,37 @@ export const concernCommands = ({ docs, clock, actor }: Writer, isStaff: (id: st
   },
 })
 
+/** Staff add a category to the list, or take one off it (built-in or added) and put it back. */
+export function addCategory(docs: SpaceDocs, clock: HybridClock, name: string): Checked<ConcernCategoryRecord> {
+  const records = [...readCollection(publicSpace(docs).concernCategories, ConcernCategorySchema).records.values()]
+  const problems = checkCategoryName(name, records.filter((r) => !isBuiltInCategory(r.id)).map((r) => r.name))
+  if (problems.name) return { ok: false, problems }
+  const record: ConcernCategoryRecord = { id: `c-${newId(10)}`, name: name.trim(), stamp: clock.tick() }
+  docs.transact(() => publicSpace(docs).concernCategories.put(record.id, record))
+  return { ok: true, value: record }
+}
+
+export function keepCategory(docs: SpaceDocs, clock: HybridClock, id: string, onList: boolean): Checked<ConcernCategoryRecord> {
+  const existing = readRecord(ConcernCategorySchema, id, publicSpace(docs).concernCategories.get(id))
+  if (!existing && !isBuiltInCategory(id)) return failed('category', 'problem.notFound')
+  const { retired: _retired, ...kept } = existing ?? { id, name: '' }
+  const record: ConcernCategoryRecord = { ...kept, ...(onList ? {} : { retired: true as const }), stamp: clock.tick() }
+  docs.transact(() => publicSpace(docs).concernCategories.put(id, record))
+  return { ok: true, value: record }
+}
+
+export const categoryCommands = ({ docs, clock }: Writer) => ({
+  addCategory: (name: string) => addCategory(docs, clock, name),
+  keepCategory: (id: string, onList: boolean) => keepCategory(docs, clock, id, onList),
+})
+
 export function liveConcernData(docs: SpaceDocs, clock: HybridClock) {
   return {
     // A year of concerns lives in the standing doc: read when a screen first asks.
     concerns: liveOf(docs, 'concerns', clock),
     events: liveOf(docs, 'concernEvents', clock),
     photos: liveOf(docs, 'concernPhotos', clock),
+    categories: liveOf(docs, 'concernCategories', clock),
   }
 }
 export type LiveConcernData = ReturnType<typeof liveConcernData>
@@ -160,4 +188,5 @@ export type LiveConcernData = ReturnType<typeof liveConcernData>
 export const concernsFeature = feature({
   live: ({ pub, clock }) => liveConcernData(pub, clock),
   commands: ({ pub, isStaff, sealer }) => concernCommands(pub, isStaff, sealer),
+  staffCommands: ({ pub }) => categoryCommands(pub),
 })

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import * as v from 'valibot'
-import { ConcernPhotoSchema, photoKey, photoParts, PHOTO_PART, PHOTO_MAX_BYTES, checkConcernDraft, checkStep, concernEventKey, concernReport, concernStatus, isOverdue, open311, CONCERN_CATEGORIES, ConcernEventSchema, type Concern, type ConcernEvent, type ConcernStep, type StepInput } from '../../src/domain/concerns'
-import { formatStamp } from '../../src/domain/hlc'
+import { ConcernPhotoSchema, photoKey, photoParts, PHOTO_PART, PHOTO_MAX_BYTES, checkConcernDraft, checkStep, concernEventKey, concernReport, concernStatus, isOverdue, open311, CONCERN_CATEGORIES, ConcernCategorySchema, ConcernEventSchema, type Concern, type ConcernEvent, type ConcernStep, type StepInput } from '../../src/domain/concerns'
+import { formatStamp, HybridClock } from '../../src/domain/hlc'
+import { SpaceDocs } from '../../src/store/space-docs'
+import { addCategory, keepCategory, readCategories, reportConcern } from '../../src/store/concerns'
 
 // The loop the field runs on a resident's concern, counted as the field counts it.
 
@@ -185,5 +187,45 @@ describe('a concern’s photo', () => {
     expect(v.safeParse(ConcernPhotoSchema, photo).success).toBe(true)
     expect(v.safeParse(ConcernPhotoSchema, { ...photo, concernId: 'res.c2' }).success).toBe(false)
     expect(v.safeParse(ConcernPhotoSchema, { ...photo, parts: ['x'.repeat(PHOTO_PART + 1)] }).success).toBe(false)
+  })
+})
+
+describe('the categories staff keep', () => {
+  it('starts from the built-in list; staff add their own, take any off and put it back; reports and Open311 follow the list', () => {
+    const docs = new SpaceDocs()
+    const clock = new HybridClock('staffdev', () => Date.parse('2026-12-07T09:00:00Z'))
+    const resident = { id: 'res1', name: '李阿姨' }
+    const draft = { what: '电梯坏了', where: '3号楼', source: 'app' as const, forName: '' }
+    expect(readCategories(docs)).toEqual([...CONCERN_CATEGORIES])
+    const lift = addCategory(docs, clock, ' 电梯加装 ')
+    if (!lift.ok) throw new Error('not added')
+    expect(lift.value.name).toBe('电梯加装')
+    expect(addCategory(docs, clock, '电梯加装')).toEqual({ ok: false, problems: { name: 'problem.alreadyIn' } })
+    expect(addCategory(docs, clock, '  ')).toMatchObject({ ok: false, problems: { name: 'problem.required' } })
+    expect(keepCategory(docs, clock, 'safety', false).ok).toBe(true)
+    expect(keepCategory(docs, clock, 'c-nothing', false)).toEqual({ ok: false, problems: { category: 'problem.notFound' } })
+    expect(readCategories(docs)).toEqual(['sanitation', 'repairs', 'dispute', 'policy', 'suggestion', 'other', lift.value.id])
+    // A concern goes under a category on the list only.
+    const reported = reportConcern(docs, clock, resident, { ...draft, category: lift.value.id })
+    expect(reported.ok).toBe(true)
+    expect(reportConcern(docs, clock, resident, { ...draft, category: 'safety' })).toEqual({ ok: false, problems: { category: 'problem.required' } })
+    expect(reportConcern(docs, clock, resident, { ...draft, category: 'c-made-up' })).toEqual({ ok: false, problems: { category: 'problem.required' } })
+    // Put back, it may be chosen again; taken off, the added one's old concerns still count under it.
+    expect(keepCategory(docs, clock, 'safety', true).ok).toBe(true)
+    expect(readCategories(docs)).toContain('safety')
+    expect(keepCategory(docs, clock, lift.value.id, false).ok).toBe(true)
+    const list = readCategories(docs)
+    expect(list).not.toContain(lift.value.id)
+    if (!reported.ok) throw new Error('not reported')
+    const items = [{ concern: reported.value, status: concernStatus(reported.value, [], () => false) }]
+    const report = concernReport(items, '2026-12', list)
+    expect(report.rows.map((r) => r.category)).toEqual([...list, lift.value.id])
+    expect(report.byCategory[lift.value.id]).toMatchObject({ received: 1 })
+    const { services, requests } = open311(items, (c) => c, '幸福里', list)
+    expect(services.map((s) => s.service_code)).toEqual([...list, lift.value.id])
+    expect(requests[0]).toMatchObject({ service_code: lift.value.id })
+    // A built-in category's record carries no name; an added one's must.
+    expect(v.safeParse(ConcernCategorySchema, { id: 'repairs', name: '修理', stamp: lift.value.stamp }).success).toBe(false)
+    expect(v.safeParse(ConcernCategorySchema, { id: 'c-1', name: '', stamp: lift.value.stamp }).success).toBe(false)
   })
 })

@@ -1,10 +1,10 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
 import { monthOf, today } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
-import { CONCERN_CATEGORIES, CONCERN_SOURCES, concernReport, isOverdue, isPrivate, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernEvent, type ConcernStep, type ConcernReport, type PhotoInput, type Satisfaction, type StepInput } from '../../domain/concerns'
+import { CONCERN_CATEGORIES, isBuiltInCategory, CONCERN_SOURCES, concernReport, isOverdue, isPrivate, open311, ratesOf, SATISFACTION, type ConcernDraft, type ConcernEvent, type ConcernStep, type ConcernReport, type PhotoInput, type Satisfaction, type StepInput } from '../../domain/concerns'
 import { firstProblem, type Problems, type ProblemKey } from '../../domain/validation'
 import { Button, Card, Chips, Confirm, Field, Kept, ProblemLine, PublishPanel, SavingMark } from '../common/components'
-import { useCommunity } from '../common/community'
+import { StaffOnly, useCommunity, useStaff } from '../common/community'
 import { downloadCsv, downloadText } from '../common/download'
 import { restoreDraft } from '../common/drafts'
 import { problemText, t } from '../common/i18n'
@@ -16,7 +16,13 @@ import { photoSrc, shrinkPhoto } from './photo'
 // answer or resolve it; the reporter confirms and rates. Residents see their own;
 // staff see the list to act on (overdue first), every concern, and the month's figures.
 
-type View = 'todo' | 'all' | 'report'
+type View = 'todo' | 'all' | 'report' | 'categories'
+
+/** A category in the reader's words: a built-in one's from the dictionary, an added one's as staff wrote it. */
+export function useCategoryName(): (id: string) => string {
+  const { concerns } = useCommunity()
+  return (id) => (isBuiltInCategory(id) ? t(`concerns.cat.${id}`) : concerns.categoryRecord(id)?.name || id)
+}
 
 export function Concerns() {
   const { concerns, actor } = useCommunity()
@@ -29,13 +35,18 @@ export function Concerns() {
         <p class="mb-2 text-stone-800">{t('concerns.intro')}</p>
         <PublishPanel label={t('concerns.report')} testid="report-concern" draft="concern" form={(done) => <ConcernForm onDone={done} />} />
         <Show when={staff()}>
-          <Chips options={['todo', 'all', 'report'] as const} selected={(v) => view() === v} onToggle={setView} text={(v) => t(`concerns.view.${v}`)} testid="concerns-view" />
+          <Chips options={['todo', 'all', 'report', 'categories'] as const} selected={(v) => view() === v} onToggle={setView} text={(v) => t(`concerns.view.${v}`)} testid="concerns-view" />
           <div class="flex flex-wrap gap-2">
             <a class="underline" href="#/concerns-print?view=week" data-testid="print-week">{t('concerns.printWeek')}</a>
           </div>
         </Show>
       </Card>
-      <Show when={!staff() || view() !== 'report'} fallback={<ConcernReportCard />}>
+      <Show when={staff() && view() === 'categories'}>
+        <StaffOnly>
+          <CategoryList />
+        </StaffOnly>
+      </Show>
+      <Show when={!staff() || (view() !== 'report' && view() !== 'categories')} fallback={<Show when={view() === 'report'}><ConcernReportCard /></Show>}>
         <Show when={shown().length > 0} fallback={<p class="px-1" data-testid="concerns-empty">{staff() ? t('concerns.noneOpen') : t('concerns.noneMine')}</p>}>
           {/* By id: a card keeps what it just said while its concern is derived anew. */}
           <For each={shown().map((i) => i.concern.id)}>{(id) => <ConcernCard id={id} />}</For>
@@ -48,7 +59,8 @@ export function Concerns() {
 /** Report a concern: one's own, or (staff, helpers) one taken by phone, at the desk or on a round. */
 function ConcernForm(props: { onDone: (message?: string) => void }) {
   const { concerns, helps, actor } = useCommunity()
-  const [draft, setDraft] = createSignal<ConcernDraft>({ category: 'repairs', what: '', where: '', source: 'app', forName: '' })
+  const categoryName = useCategoryName()
+  const [draft, setDraft] = createSignal<ConcernDraft>({ category: concerns.categories().includes('repairs') ? 'repairs' : (concerns.categories()[0] ?? 'other'), what: '', where: '', source: 'app', forName: '' })
   const [problems, setProblems] = createSignal<Problems>({})
   const [photo, setPhoto] = createSignal<PhotoInput | null>(null)
   const [shrinking, setShrinking] = createSignal(false)
@@ -74,7 +86,8 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
   }
   return (
     <form onSubmit={submit} class="rounded-xl bg-amber-50 p-3" data-testid="concern-form" data-draft="concern" ref={restoreDraft}>
-      <Chips label={t('concerns.form.category')} options={CONCERN_CATEGORIES} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={(c) => t(`concerns.cat.${c}`)} testid="concern-category" />
+      <Chips label={t('concerns.form.category')} options={concerns.categories()} selected={(c) => draft().category === c} onToggle={(c) => set('category', c)} text={categoryName} testid="concern-category" />
+      <ProblemLine problem={problems().category} />
       <Field label={t('concerns.form.what')} name="what" multiline value={draft().what} problem={problemText(problems().what)} onInput={(v) => set('what', v)} />
       <Field label={t('concerns.form.where')} name="where" value={draft().where} problem={problemText(problems().where)} onInput={(v) => set('where', v)} />
       <Show when={actor().staff || helps()}>
@@ -146,6 +159,7 @@ export function ConcernCard(props: { id: string }) {
     const handled = i.status.history.filter((h) => h.applied && (h.event.type === 'answer' || h.event.type === 'resolve')).at(-1)
     return handled && i.status.handledAt ? (noteOf(handled.event).note ?? '') : ''
   }
+  const categoryName = useCategoryName()
   const isReporter = (i: ConcernItem) => i.concern.reportedBy === actor().id || i.concern.forId === actor().id
   /** The steps this person may take now, by the state; the domain checks again. */
   const steps = (i: ConcernItem): ConcernStep[] => {
@@ -165,7 +179,7 @@ export function ConcernCard(props: { id: string }) {
       {(i) => (
         <article class="list-card rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="concern-card" data-state={i().status.state}>
           <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
-            <span class="rounded-full bg-stone-100 px-3">{t(`concerns.cat.${i().concern.category}`)}</span>
+            <span class="rounded-full bg-stone-100 px-3">{categoryName(i().concern.category)}</span>
             <Show when={isOverdue(i().concern, i().status, today())}>
               <span class="rounded-full bg-red-700 px-3 text-white" data-testid="concern-overdue">{t('concerns.overdue')}</span>
             </Show>
@@ -260,10 +274,11 @@ export
 function ConcernReportCard() {
   const { concerns, name } = useCommunity()
   const [month, setMonth] = createSignal(monthOf(today()))
-  const report = createMemo(() => concernReport(concerns.items(), month()))
-  const rows = () => reportRows(report())
+  const categoryName = useCategoryName()
+  const report = createMemo(() => concernReport(concerns.items(), month(), concerns.categories()))
+  const rows = () => reportRows(report(), categoryName)
   const exportOpen311 = () => {
-    const { services, requests } = open311(concerns.items(), (c) => t(`concerns.cat.${c}`), name)
+    const { services, requests } = open311(concerns.items(), categoryName, name, concerns.categories())
     downloadText(`georeport-v2-${month()}.json`, JSON.stringify({ services, requests: requests.filter((r) => r.requested_datetime.startsWith(month())) }, null, 2), 'application/json')
   }
   return (
@@ -287,8 +302,8 @@ const COUNTS = ['received', 'respondedInDay', 'passedUp', 'rated', 'solved', 'sa
 const RATES = ['response', 'resolution', 'satisfaction', 'finish'] as const
 
 /** The month's figures as rows: a heading, one row per category, then the total (screen, print and CSV). */
-export function reportRows(report: ConcernReport): (string | number)[][] {
-  const rows = [...CONCERN_CATEGORIES.map((c) => [t(`concerns.cat.${c}`), report.byCategory[c]] as const), [t('concerns.total'), report.total] as const]
+export function reportRows(report: ConcernReport, categoryName: (id: string) => string): (string | number)[][] {
+  const rows = [...report.rows.map(({ category, counts }) => [categoryName(category), counts] as const), [t('concerns.total'), report.total] as const]
   return [
     [t('concerns.csv.category'), ...COUNTS.map((c) => t(`concerns.count.${c}`)), ...RATES.map((r) => t(`concerns.rate.${r}`))],
     ...rows.map(([label, counts]) => [label, ...COUNTS.map((c) => counts[c]), ...RATES.map((r) => percent(ratesOf(counts)[r]))]),
@@ -315,5 +330,52 @@ export function ReportTable(props: { rows: (string | number)[][] }) {
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** Staff keep the list residents choose from: add a category in their own words, take one off (old concerns keep theirs), put it back. */
+function CategoryList() {
+  const { concerns } = useCommunity()
+  const staff = useStaff()
+  const categoryName = useCategoryName()
+  const [name, setName] = createSignal('')
+  const [problem, setProblem] = createSignal<ProblemKey | undefined>()
+  const [said, setSaid] = createSignal('')
+  const onList = () => new Set(concerns.categories())
+  // Every category there is: the built-in ones, then those staff added.
+  const all = () => [...CONCERN_CATEGORIES, ...concerns.categoryRecords().filter((r) => !isBuiltInCategory(r.id)).sort((a, b) => (a.stamp < b.stamp ? -1 : 1)).map((r) => r.id)]
+  const add = () => {
+    const result = staff.concerns.addCategory(name())
+    setProblem(firstProblem(result))
+    if (result.ok) (setName(''), setSaid(t('concerns.categoryAdded', { name: result.value.name })))
+  }
+  return (
+    <Card title={t('concerns.view.categories')}>
+      <p class="mb-2 text-stone-800">{t('concerns.categoriesIntro')}</p>
+      <ul class="divide-y divide-stone-200" data-testid="concern-categories">
+        <For each={all()}>
+          {(id) => (
+            <li class="flex items-center justify-between gap-2 py-2" data-testid="concern-category-row" data-name={categoryName(id)} data-on={onList().has(id) ? 'yes' : 'no'}>
+              <span class={onList().has(id) ? 'font-semibold' : 'text-stone-600 line-through'}>{categoryName(id)}</span>
+              <Button variant="secondary" onClick={() => setProblem(firstProblem(staff.concerns.keepCategory(id, !onList().has(id))))}>
+                {onList().has(id) ? t('concerns.categoryOff') : t('concerns.categoryOn')}
+              </Button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <form
+        class="mt-3 rounded-xl bg-amber-50 p-3"
+        onSubmit={(e) => {
+          e.preventDefault()
+          add()
+        }}
+      >
+        <Field label={t('concerns.categoryNew')} name="category-name" value={name()} onInput={setName} />
+        <Button type="submit" data-testid="add-category">{t('concerns.categoryAdd')}</Button>
+        <ProblemLine problem={problem()} />
+        <Show when={said()}><p role="status" class="font-semibold text-green-800"><Kept>{said()}</Kept></p></Show>
+      </form>
+    </Card>
   )
 }

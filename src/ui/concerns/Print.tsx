@@ -1,11 +1,11 @@
 import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js'
 import { monthOf, plusDays, today } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
-import { CONCERN_CATEGORIES, concernReport, isOverdue, isPrivate } from '../../domain/concerns'
+import { concernReport, isOverdue, isPrivate } from '../../domain/concerns'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 import { hashParam, PrintPage } from '../common/PrintPage'
-import { reportRows, ReportTable } from './Concerns'
+import { reportRows, ReportTable, useCategoryName } from './Concerns'
 import { percent } from '../common/time'
 
 // Concerns on paper, where paper is the habit: the week's list for the reception day
@@ -28,6 +28,7 @@ export default function ConcernsPrint() {
 
 function Week() {
   const { concerns, name } = useCommunity()
+  const categoryName = useCategoryName()
   const day = today()
   const items = createMemo(() => concerns.week(day))
   return (
@@ -44,7 +45,7 @@ function Week() {
               {(i) => (
                 <tr>
                   <td class="border border-stone-500 px-1">{stampDay(i.concern.stamp)}</td>
-                  <td class="border border-stone-500 px-1">{t(`concerns.cat.${i.concern.category}`)}</td>
+                  <td class="border border-stone-500 px-1">{categoryName(i.concern.category)}</td>
                   <td class="border border-stone-500 px-1">{isPrivate(i.concern) ? t('concerns.privateMark') : `${i.concern.what}${i.concern.where ? `（${i.concern.where}）` : ''}`}</td>
                   <td class="border border-stone-500 px-1">{i.concern.forName}</td>
                   <td class="border border-stone-500 px-1">{t(`concerns.state.${i.status.state}`)}{isOverdue(i.concern, i.status, day) ? ` · ${t('concerns.overdue')}` : ''}</td>
@@ -61,6 +62,7 @@ function Week() {
 
 function Handoff(props: { id: string }) {
   const { concerns, name } = useCommunity()
+  const categoryName = useCategoryName()
   const item = () => concerns.item(props.id)
   // A private concern's words and what was sent are opened on this (staff) device for the sheet.
   const [opened] = createResource(
@@ -78,7 +80,7 @@ function Handoff(props: { id: string }) {
           <p>{t('concerns.print.from')}：{name}</p>
           <p>{t('concerns.print.to')}：{up().to || opened()?.sent?.to}</p>
           <p>{t('concerns.print.sentOn')}：{stampDay(up().at)}</p>
-          <p>{t('concerns.form.category')}：{t(`concerns.cat.${item()!.concern.category}`)}</p>
+          <p>{t('concerns.form.category')}：{categoryName(item()!.concern.category)}</p>
           <p>{t('concerns.print.reportedOn')}：{stampDay(item()!.concern.stamp)} · {item()!.concern.where || opened()?.words?.where}</p>
           <p class="whitespace-pre-line rounded border border-stone-500 p-2">{item()!.concern.what || opened()?.words?.what}</p>
           <p>{t('concerns.print.sent')}：{up().sent || opened()?.sent?.note}</p>
@@ -92,11 +94,12 @@ function Handoff(props: { id: string }) {
 
 function Report(props: { month: string }) {
   const { concerns, name } = useCommunity()
-  const report = createMemo(() => concernReport(concerns.items(), props.month))
+  const categoryName = useCategoryName()
+  const report = createMemo(() => concernReport(concerns.items(), props.month, concerns.categories()))
   return (
     <>
       <h1 class="text-2xl font-bold">{name} · {t('concerns.reportTitle', { month: props.month })}</h1>
-      <ReportTable rows={reportRows(report())} />
+      <ReportTable rows={reportRows(report(), categoryName)} />
       <p class="mt-2">{t('concerns.rateNote')}</p>
     </>
   )
@@ -104,19 +107,20 @@ function Report(props: { month: string }) {
 
 function Summary(props: { month: string }) {
   const { concerns, name } = useCommunity()
-  const report = createMemo(() => concernReport(concerns.items(), props.month))
+  const categoryName = useCategoryName()
+  const report = createMemo(() => concernReport(concerns.items(), props.month, concerns.categories()))
   const fixed = createMemo(() => concerns.items().filter((i) => stampDay(i.concern.stamp).startsWith(props.month) && i.status.state === 'closed' && i.status.outcome))
   return (
     <>
       <h1 class="text-3xl font-bold">{name} · {t('concerns.summaryTitle', { month: props.month })}</h1>
       <p class="mt-2 text-xl">{t('concerns.summaryLine', { received: report().total.received, finished: report().total.finished, rate: percent(report().rates.finish), satisfied: percent(report().rates.satisfaction) })}</p>
       <ul class="mt-3 grid grid-cols-2 text-lg">
-        <For each={CONCERN_CATEGORIES.filter((c) => report().byCategory[c].received > 0)}>{(c) => <li>{t(`concerns.cat.${c}`)}：{report().byCategory[c].received}</li>}</For>
+        <For each={report().rows.filter((r) => r.counts.received > 0)}>{(r) => <li>{categoryName(r.category)}：{r.counts.received}</li>}</For>
       </ul>
       <Show when={fixed().length > 0}>
         <h2 class="mt-4 text-xl font-bold">{t('concerns.summaryFixed')}</h2>
         <ul class="ml-5 list-disc text-lg">
-          <For each={fixed()}>{(i) => <li>{t(`concerns.cat.${i.concern.category}`)}{i.concern.where ? `（${i.concern.where}）` : ''}：{i.status.outcome}</li>}</For>
+          <For each={fixed()}>{(i) => <li>{categoryName(i.concern.category)}{i.concern.where ? `（${i.concern.where}）` : ''}：{i.status.outcome}</li>}</For>
         </ul>
       </Show>
     </>

@@ -1,4 +1,4 @@
-import { concernStatus, isOverdue, newestFirst, photoKey, type Concern, type ConcernEvent, type ConcernStatus } from '../../domain/concerns'
+import { categoryList, concernStatus, isOverdue, newestFirst, photoKey, type Concern, type ConcernEvent, type ConcernStatus } from '../../domain/concerns'
 import { plusDays, type Day } from '../../domain/calendar'
 import { stampDay } from '../../domain/hlc'
 import type { CommunitySession } from '../../session'
@@ -26,9 +26,15 @@ export function createConcernBoard(session: CommunitySession) {
     ),
   )
   const open = (i: ConcernItem) => i.status.state === 'new' || i.status.state === 'handling' || i.status.state === 'passedUp'
+  const categoryRecords = createDeferredMemo(() => data.categories.ids().map((id) => data.categories.byId[id]!).filter(Boolean))
   return {
     ...session.commands.concerns,
     isStaff,
+    /** The categories a concern may be reported under now (the list staff keep). */
+    categories: createDeferredMemo(() => categoryList(categoryRecords())),
+    /** Every category staff added or took off the list, for the list's own screen. */
+    categoryRecords,
+    categoryRecord: (id: string) => data.categories.byId[id],
     items,
     item: (id: string) => items().find((i) => i.concern.id === id),
     photoOf: (id: string) => data.photos.byId[photoKey(id)],
