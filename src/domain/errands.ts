@@ -187,21 +187,30 @@ export interface PrivateErrandStatus {
   state: PrivateErrandState
   agentId: string
   agentName: string
+  /** The dispatch in force: its day (no step of the 代办员's is dated before it) and its stamp (what was sealed before it is an earlier dispatch's). */
+  dispatched: Day | ''
+  dispatchedAt: Stamp | ''
   passedOn: Day | ''
   finished: Day | ''
   result: string
   receiptBack: Day | ''
 }
 
-/** Whether a step may follow the errand's status so far; the 代办员's steps only from the 代办员 it was dispatched to. */
-export function privateStepAllowed(status: PrivateErrandStatus, step: Pick<PrivateStep, 'type' | 'byId'>): boolean {
+/**
+ * Whether a step may follow the errand's status so far; the 代办员's steps only from the
+ * 代办员 it was dispatched to, and dated no earlier than the dispatch they answer ("finished"
+ * no earlier than "passed on"): the day is the 代办员's to choose, and a staff device writes
+ * it into the ledger in its own name, so a day that cannot be true is not taken.
+ */
+export function privateStepAllowed(status: PrivateErrandStatus, step: Pick<PrivateStep, 'type' | 'byId'> & { day?: Day }): boolean {
+  const notBefore = (day: Day | '') => step.day === undefined || step.day >= day
   switch (step.type) {
     case 'dispatched':
       return status.state === 'registered' || status.state === 'dispatched' || status.state === 'passedOn'
     case 'passedOn':
-      return status.state === 'dispatched' && step.byId === status.agentId
+      return status.state === 'dispatched' && step.byId === status.agentId && notBefore(status.dispatched)
     case 'finished':
-      return (status.state === 'dispatched' || status.state === 'passedOn') && step.byId === status.agentId
+      return (status.state === 'dispatched' || status.state === 'passedOn') && step.byId === status.agentId && notBefore(status.dispatched) && notBefore(status.passedOn)
     case 'receiptBack':
       return status.state === 'finished' && status.receiptBack === ''
     case 'withdrawn':
@@ -211,12 +220,12 @@ export function privateStepAllowed(status: PrivateErrandStatus, step: Pick<Priva
 
 /** The errand's status: its steps replayed in stamp order, each taken only where it may follow (two staff phones apart converge). */
 export function privateErrandStatus(steps: readonly PrivateStep[]): PrivateErrandStatus {
-  const status: PrivateErrandStatus = { state: 'registered', agentId: '', agentName: '', passedOn: '', finished: '', result: '', receiptBack: '' }
+  const status: PrivateErrandStatus = { state: 'registered', agentId: '', agentName: '', dispatched: '', dispatchedAt: '', passedOn: '', finished: '', result: '', receiptBack: '' }
   for (const step of [...steps].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.id < b.id ? -1 : 1))) {
     if (!privateStepAllowed(status, step)) continue
     switch (step.type) {
       case 'dispatched':
-        Object.assign(status, { state: 'dispatched', agentId: step.agentId ?? '', agentName: step.agentName ?? '', passedOn: '' })
+        Object.assign(status, { state: 'dispatched', agentId: step.agentId ?? '', agentName: step.agentName ?? '', dispatched: step.day, dispatchedAt: step.stamp, passedOn: '' })
         break
       case 'passedOn':
         Object.assign(status, { state: 'passedOn', passedOn: step.day })
