@@ -13,7 +13,7 @@ import type { SpaceDocs } from '../store/space-docs'
 import { readRecord } from '../store/collection'
 import { staffSpace } from '../store/layout'
 import type { Person } from '../store/places'
-import { endErrandShares, endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
+import { endShare, forgetShareKey, importMark, importVisit, putReply, putShare, readShareData } from '../store/shares'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
 
 // Sealing a round to its volunteer's devices, and opening what comes back
@@ -69,15 +69,16 @@ interface ShareOf {
  * Staff: seals what one volunteer needs to the devices of that person, by their signed
  * device records. A volunteer whose phone has no device record yet (it has not joined
  * since device keys came in) cannot be sealed to. Sent again, a share keeps its key, so
- * what the volunteer's phone sealed with it before still opens.
+ * what the volunteer's phone sealed with it before still opens (unless `fresh`: each
+ * dispatch of a private errand has its own).
  */
-async function sealTo(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, of: ShareOf, content: unknown, verdict: Verdict): Promise<Checked<Share>> {
+async function sealTo(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, of: ShareOf, content: unknown, verdict: Verdict, fresh = false): Promise<Checked<Share>> {
   // Only devices the community's signed records say are this person's and hold a role
   // (a self-made device record claiming their name, or a removed phone, gets nothing).
   const theirs = [...verdict.devices].filter(([key, device]) => device.person === of.personId && verdict.authority.people.get(key) === of.personId && verdict.roles.has(key) && !verdict.revoked.has(key))
   if (theirs.length === 0) return failed('share', 'problem.noDeviceKey')
   // Sent again to the same person, the key stays, so what their phone sealed with it still opens.
-  const kept = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === of.id && k.personId === of.personId)
+  const kept = fresh ? undefined : readShareData(pubDocs, staffDocs).keys.find((k) => k.id === of.id && k.personId === of.personId)
   const raw = kept ? fromBase64Url(kept.key) : crypto.getRandomValues(new Uint8Array(32))
   const sealed = await encrypt(raw, content, of.id)
   const keys: Share['keys'] = {}
@@ -108,13 +109,57 @@ export async function shareErrand(pubDocs: SpaceDocs, staffDocs: SpaceDocs, cloc
   if (!errand) return failed('errand', 'problem.notFound')
   if (!privateStepAllowed(privateErrandStatus(readPrivateSteps(staffDocs, errandId)), { type: 'dispatched', byId: by.id })) return failed('errand', 'problem.notAllowed')
   const until = plusDays(errand.due !== '' && errand.due > today ? errand.due : today, 30)
-  const shared = await sealTo(pubDocs, staffDocs, clock, { id: errandShareIdOf(monthOf(today), errand.id), kind: 'errand', ref: errand.id, personId: agent.id, until }, sharedErrand(errand), verdict)
+  // A key of its own for each dispatch, even to the same 代办员 again: a reply sealed for an
+  // earlier one (a second "passed on" kept back) would otherwise count for this one.
+  const shared = await sealTo(pubDocs, staffDocs, clock, { id: errandShareIdOf(monthOf(today), errand.id), kind: 'errand', ref: errand.id, personId: agent.id, until }, sharedErrand(errand), verdict, true)
   if (!shared.ok) return shared
   const step = putPrivateStep(staffDocs, clock, { errandId, type: 'dispatched', agentId: agent.id, agentName: agent.name, day: today, byId: by.id, byName: by.name })
-  if (!step.ok) return step
-  // Dispatched to someone else: the one before no longer holds it.
-  endErrandShares(pubDocs, clock, errandId, agent.id)
+  if (!step.ok) {
+    // Withdrawn (or finished) while it was being sealed: what was just sealed must not stay on the 代办员's phone.
+    endShare(pubDocs, clock, shared.value)
+    const key = readShareData(pubDocs, staffDocs).keys.find((k) => k.id === shared.value.id)
+    if (key) forgetShareKey(staffDocs, clock, key)
+    return step
+  }
+  // Dispatched to someone else, or in another month: the shares and keys of earlier dispatches end.
+  endEarlierDispatches(pubDocs, staffDocs, clock, readShareData(pubDocs, staffDocs))
   return shared
+}
+
+/**
+ * Staff: ends what is left of a private errand's earlier dispatches, read from its steps
+ * as merged from every staff phone, not from what this phone did: a withdrawal on one
+ * phone and a dispatch on another (or two dispatches apart) otherwise left the
+ * applicant's details sealed to a 代办员 for a month, and an earlier dispatch's key live,
+ * so what was sealed with it counted once the errand came back to that 代办员. A share
+ * (or key) stays only while its errand is neither withdrawn nor closed, and it is the
+ * dispatch in force or newer than it (a dispatch whose step has not arrived yet).
+ * Returns the ids of the shares ended and the keys forgotten.
+ */
+function endEarlierDispatches(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, { shares, keys }: { shares: Share[]; keys: ShareKey[] }): { shares: Set<string>; keys: Set<string> } {
+  const statuses = new Map<string, ReturnType<typeof privateErrandStatus> | null>()
+  const statusOf = (errandId: string) => {
+    if (!statuses.has(errandId)) statuses.set(errandId, readPrivateErrand(staffDocs, errandId) ? privateErrandStatus(readPrivateSteps(staffDocs, errandId)) : null)
+    return statuses.get(errandId)!
+  }
+  const stale = (of: { id: string; kind: ShareKind; ref: string; personId: string; stamp: string }) => {
+    const status = of.kind === 'errand' ? statusOf(of.ref) : null
+    if (!status) return false
+    if (status.state === 'withdrawn' || status.receiptBack !== '') return true
+    if (status.dispatchedAt === '') return false
+    const inForce = of.id === errandShareIdOf(monthOf(status.dispatched as Day), of.ref) && of.personId === status.agentId
+    return !inForce && of.stamp < status.dispatchedAt
+  }
+  const ended = { shares: new Set<string>(), keys: new Set<string>() }
+  for (const share of shares.filter(stale)) {
+    endShare(pubDocs, clock, share)
+    ended.shares.add(share.id)
+  }
+  for (const key of keys.filter(stale)) {
+    forgetShareKey(staffDocs, clock, key)
+    ended.keys.add(key.id)
+  }
+  return ended
 }
 
 export type OpenedShare = { share: Share; key: Uint8Array<ArrayBuffer> } & ({ kind: 'round'; round: SharedRound } | { kind: 'visits'; visits: SharedVisits } | { kind: 'errand'; errand: SharedErrand['errand'] })
@@ -186,7 +231,12 @@ export const KEY_GRACE_DAYS = 14
  * period). Idempotent: any staff device may run it, and running it twice writes nothing new.
  */
 export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, today: Day): Promise<{ imported: number; ended: number }> {
-  const { shares, replies, keys } = readShareData(pubDocs, staffDocs)
+  const data = readShareData(pubDocs, staffDocs)
+  // First what is left of a private errand's earlier dispatches, so nothing is opened with their keys.
+  const gone = endEarlierDispatches(pubDocs, staffDocs, clock, data)
+  const shares = data.shares.filter((s) => !gone.shares.has(s.id))
+  const keys = data.keys.filter((k) => !gone.keys.has(k.id))
+  const { replies } = data
   const byId = new Map<string, ShareKey>(keys.map((k) => [k.id, k]))
   let imported = 0
   // What was sent is checked again here, against the staff space: the volunteer's app
