@@ -9,25 +9,23 @@ import { AidForm } from './AidForm'
 import { requestFor, requestTitle } from './labels'
 import { isVisitHelp } from '../../domain/visits'
 import { firstProblem, type ProblemKey } from '../../domain/validation'
+import type { AidBoard } from './board'
+
+type Item = NonNullable<ReturnType<AidBoard['item']>>
+type Go = (type: AidEventType, details?: Parameters<AidBoard['step']>[2]) => void
 
 /** One need or offer: what, for whom, where it stands, and the next step this person may take. */
 export function RequestCard(props: { id: string }) {
-  const { aid, actor, helps, sync } = useCommunity()
+  const { aid, actor, sync } = useCommunity()
   const item = () => aid.item(props.id)
   const [problem, setProblem] = createSignal<ProblemKey | undefined>()
   const [asking, setAsking] = createSignal<AidEventType | null>(null)
-  const [note, setNote] = createSignal('')
-  const [stars, setStars] = createSignal(0)
-  const [volunteerId, setVolunteerId] = createSignal('')
   const [editing, setEditing] = createSignal(false)
 
-  const go = (type: AidEventType, details: Parameters<typeof aid.step>[2] = {}) => {
+  const go: Go = (type, details = {}) => {
     const result = aid.step(props.id, type, details)
     setProblem(firstProblem(result))
-    if (result.ok) {
-      setAsking(null)
-      setNote('')
-    }
+    if (result.ok) setAsking(null)
   }
   const isRequester = () => item()?.request.postedBy === actor().id || item()?.request.forId === actor().id
   const isTaker = () => item()?.status.taker?.id === actor().id
@@ -44,152 +42,197 @@ export function RequestCard(props: { id: string }) {
     <Show when={item()}>
       {(i) => (
         <article class="list-card rounded-2xl border-2 border-stone-300 bg-white p-4" data-testid="aid-card" data-state={i().status.state}>
-          <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
-            <span class={`rounded-full px-3 ${i().request.kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${i().request.kind}`)}</span>
-            <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${i().request.category}`)}</span>
-            <Show when={i().request.urgency === 'urgent'}>
-              <span class="rounded-full bg-red-700 px-3 text-white">{t('aid.urgency.urgent')}</span>
-            </Show>
-            <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${i().status.state}`)}</span>
-            <SavingMark collection="aidRequests" id={props.id} />
-          </div>
-          <h3 class="mt-1 text-xl font-bold text-stone-900">{requestTitle(i().request)}</h3>
-          <p class="text-stone-800">
-            {t('aid.for', { name: requestFor(i().request) })}
-            {i().request.where ? ` · ${i().request.where}` : ''}
-            {i().request.when ? ` · ${i().request.when}` : ''}
-          </p>
-          <Show when={isVisitHelp(i().request)}>
-            <StaffOnly>
-              <VisitBehind requestId={i().request.id} />
-            </StaffOnly>
-          </Show>
-          <Show when={i().request.details}>
-            <p class="whitespace-pre-wrap">{i().request.details}</p>
-          </Show>
-          <Show when={i().request.number}>
-            <p class="font-semibold" data-testid="aid-number">{t('aid.number', { number: i().request.number! })}</p>
-          </Show>
-          <Show when={i().request.due}>
-            <p class={i().request.due! < today() && (i().status.state === 'open' || i().status.state === 'taken') ? 'font-bold text-red-800' : ''}>
-              {t('aid.due', { date: i().request.due! })}
-              {i().request.due! < today() && (i().status.state === 'open' || i().status.state === 'taken') ? ` · ${t('aid.overdue')}` : ''}
-            </p>
-          </Show>
-          <Show when={i().status.offered}>
-            {(offer) => <p class="font-semibold" data-testid="aid-offered">{offer().id === actor().id ? t('aid.offeredToYou') : t('aid.offeredTo', { name: offer().name })}</p>}
-          </Show>
-          <Show when={i().status.taker}>
-            {(taker) => <p class="font-semibold" data-testid="aid-taker">{taker().how === 'dispatch' ? t('aid.dispatchedTo', { name: taker().name }) : t('aid.takenBy', { name: taker().name })}</p>}
-          </Show>
-          <Show when={i().request.category === 'paperwork' && i().status.passedOnAt}>
-            {(at) => <p data-testid="aid-passed-on">{t('aid.passedOnAt', { date: stampDay(at()) })}</p>}
-          </Show>
-          <Show when={i().request.category === 'paperwork' && (i().status.state === 'done' || i().status.state === 'closed')}>
-            <p data-testid="aid-receipt" class={i().status.receiptBackAt ? '' : 'font-semibold text-amber-900'}>{i().status.receiptBackAt ? t('aid.receiptBackAt', { date: stampDay(i().status.receiptBackAt!) }) : t('aid.receiptNotBack')}</p>
-          </Show>
-          <Show when={i().status.doneNote}>
-            <p>“{i().status.doneNote}”</p>
-          </Show>
-          <Show when={i().status.rating}>{(r) => <p data-testid="aid-rating">{t('aid.rated', { stars: '★'.repeat(r().stars) })} {r().comment}</p>}</Show>
-          <Show when={lostTake(i().status, actor().id)}>
-            <p role="alert" class="mt-2 rounded-xl bg-amber-50 p-3 font-semibold text-amber-900" data-testid="lost-take">{t('aid.lostTake')}</p>
-          </Show>
-          <Show when={isTaker()}>
-            <p class="mt-1 font-bold text-green-800"><Kept>{t('aid.youTook')}</Kept></p>
-          </Show>
-          <Show when={notShared()}>
-            <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
-          </Show>
-
-          <div class="mt-3 flex flex-wrap gap-2">
-            <Show when={i().status.state === 'open' && helps() && !isRequester()}>
-              <Button data-testid="take" onClick={() => go('take')}>{t('aid.take')}</Button>
-            </Show>
-            <Show when={i().status.offered?.id === actor().id}>
-              <Button data-testid="accept-dispatch" onClick={() => go('accept')}>{t('aid.accept')}</Button>
-              <Button variant="secondary" data-testid="decline-dispatch" onClick={() => setAsking('decline')}>{t('aid.decline')}</Button>
-            </Show>
-            <Show when={(i().status.state === 'open' || i().status.state === 'offered') && actor().staff}>
-              <Button variant="secondary" data-testid="dispatch" onClick={() => setAsking('dispatch')}>{i().status.state === 'offered' ? t('aid.dispatchAgain') : t('aid.dispatch')}</Button>
-            </Show>
-            <Show when={i().status.state === 'open' && (isRequester() || actor().staff)}>
-              <Button variant="secondary" data-testid="edit-aid" onClick={() => setEditing(true)}>{t('shifts.edit')}</Button>
-            </Show>
-            <Show when={(i().status.state === 'open' || i().status.state === 'offered') && (isRequester() || actor().staff)}>
-              <Button variant="secondary" onClick={() => setAsking('withdraw')}>{t('aid.withdraw')}</Button>
-            </Show>
-            <Show when={i().status.state === 'taken' && (isTaker() || actor().staff)}>
-              <Show when={i().request.materials?.length && !i().status.materialsReceived}>
-                <Button variant="secondary" onClick={() => go('received')}>{t('aid.received')}</Button>
-              </Show>
-              <Show when={i().request.category === 'paperwork' && !i().status.passedOnAt}>
-                <Button variant="secondary" data-testid="passed-on" onClick={() => go('passedOn')}>{t('aid.passedOn')}</Button>
-              </Show>
-              <Button data-testid="mark-done" onClick={() => setAsking('done')}>{t('aid.markDone')}</Button>
-            </Show>
-            <Show when={i().status.state === 'done' && (isRequester() || actor().staff)}>
-              <Button data-testid="confirm-done" onClick={() => setAsking('confirm')}>{t('aid.confirm')}</Button>
-              <Button variant="secondary" onClick={() => setAsking('notDone')}>{t('aid.notDone')}</Button>
-            </Show>
-            <Show when={i().request.category === 'paperwork' && (i().status.state === 'done' || i().status.state === 'closed') && !i().status.receiptBackAt && actor().staff}>
-              <Button variant="secondary" data-testid="receipt-back" onClick={() => go('receiptBack')}>{t('aid.receiptBack')}</Button>
-            </Show>
-            <Show when={i().request.number}>
-              <a href={`#/slip?id=${props.id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('aid.printSlip')}</a>
-            </Show>
-          </div>
-
+          <RequestFacts item={i()} isTaker={isTaker()} notShared={notShared()} />
+          <RequestActions item={i()} isRequester={isRequester()} isTaker={isTaker()} go={go} ask={setAsking} edit={() => setEditing(true)} />
           <Show when={editing()}>
             <div class="mt-3">
               <AidForm editing={i().request} onDone={() => setEditing(false)} />
             </div>
           </Show>
-          <Show when={asking() === 'dispatch'}>
-            <div class="mt-3 rounded-xl bg-amber-50 p-3">
-              <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...aid.volunteers(i().request.category === 'paperwork').map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
-              <Button onClick={() => {
-                const m = aid.volunteers(i().request.category === 'paperwork').find((x) => x.deviceId === volunteerId())
-                go('dispatch', m ? { volunteer: { id: m.deviceId, name: m.name } } : {})
-              }}>{t('aid.dispatch')}</Button>
-            </div>
-          </Show>
-          <Show when={asking() === 'done' || asking() === 'notDone' || asking() === 'decline'}>
-            <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-note-form" onSubmit={(e) => { e.preventDefault(); go(asking()!, { note: note() }) }}>
-              <Field label={asking() === 'done' ? t('aid.doneNote') : asking() === 'decline' ? t('aid.declineNote') : t('aid.notDoneNote')} name="note" multiline value={note()} onInput={setNote} />
-              <Button type="submit">{asking() === 'done' ? t('aid.markDone') : asking() === 'decline' ? t('aid.decline') : t('aid.notDone')}</Button>
-            </form>
-          </Show>
-          <Show when={asking() === 'confirm'}>
-            <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-confirm-form" onSubmit={(e) => { e.preventDefault(); go('confirm', { stars: stars(), note: note() }) }}>
-              <Chips label={t('acts.rateIt')} options={[1, 2, 3, 4, 5] as const} selected={(n) => stars() === n} onToggle={setStars} text={(n) => '★'.repeat(n)} testid="aid-stars" />
-              <Field label={t('aid.ratingComment')} name="comment" value={note()} onInput={setNote} />
-              <Button type="submit">{t('aid.confirm')}</Button>
-            </form>
-          </Show>
-          <Show when={asking() === 'withdraw'}>
-            <Confirm message={t('aid.withdrawConfirm', { title: requestTitle(i().request) })} confirmLabel={t('aid.withdraw')} onCancel={() => setAsking(null)} onConfirm={() => go('withdraw')} />
-          </Show>
+          <Show when={asking()}>{(type) => <StepForm item={i()} type={type()} go={go} cancel={() => setAsking(null)} />}</Show>
           <ProblemLine problem={problem()} />
-
-          <Show when={i().status.history.length > 0}>
-            <details class="mt-3">
-              <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.history')}</summary>
-              <ol class="space-y-1 text-[0.9em]">
-                <For each={i().status.history}>
-                  {(h) => (
-                    <li class={h.applied ? '' : 'text-stone-500'}>
-                      {t(`aid.event.${h.event.type}`, { name: h.event.type === 'dispatch' ? (h.event.volunteerName ?? '') : h.event.byName, by: h.event.byName })}
-                      {h.event.note ? `：${h.event.note}` : ''}
-                      {h.applied ? '' : ` ${t('aid.event.ignored')}`}
-                    </li>
-                  )}
-                </For>
-              </ol>
-            </details>
-          </Show>
+          <RequestHistory item={i()} />
         </article>
       )}
+    </Show>
+  )
+}
+
+/** What the request is, for whom, and where it stands. */
+function RequestFacts(props: { item: Item; isTaker: boolean; notShared: boolean }) {
+  const { actor } = useCommunity()
+  const request = () => props.item.request
+  const status = () => props.item.status
+  const overdue = () => request().due! < today() && (status().state === 'open' || status().state === 'taken')
+  const paperworkDone = () => request().category === 'paperwork' && (status().state === 'done' || status().state === 'closed')
+  return (
+    <>
+      <div class="flex flex-wrap items-center gap-2 text-[0.85em] font-semibold">
+        <span class={`rounded-full px-3 ${request().kind === 'need' ? 'bg-rose-100 text-rose-900' : 'bg-emerald-100 text-emerald-900'}`}>{t(`aid.kind.${request().kind}`)}</span>
+        <span class="rounded-full bg-stone-100 px-3">{t(`aid.cat.${request().category}`)}</span>
+        <Show when={request().urgency === 'urgent'}>
+          <span class="rounded-full bg-red-700 px-3 text-white">{t('aid.urgency.urgent')}</span>
+        </Show>
+        <span class="ml-auto" data-testid="aid-state">{t(`aid.state.${status().state}`)}</span>
+        <SavingMark collection="aidRequests" id={request().id} />
+      </div>
+      <h3 class="mt-1 text-xl font-bold text-stone-900">{requestTitle(request())}</h3>
+      <p class="text-stone-800">
+        {t('aid.for', { name: requestFor(request()) })}
+        {request().where ? ` · ${request().where}` : ''}
+        {request().when ? ` · ${request().when}` : ''}
+      </p>
+      <Show when={isVisitHelp(request())}>
+        <StaffOnly>
+          <VisitBehind requestId={request().id} />
+        </StaffOnly>
+      </Show>
+      <Show when={request().details}>
+        <p class="whitespace-pre-wrap">{request().details}</p>
+      </Show>
+      <Show when={request().number}>
+        <p class="font-semibold" data-testid="aid-number">{t('aid.number', { number: request().number! })}</p>
+      </Show>
+      <Show when={request().due}>
+        <p class={overdue() ? 'font-bold text-red-800' : ''}>
+          {t('aid.due', { date: request().due! })}
+          {overdue() ? ` · ${t('aid.overdue')}` : ''}
+        </p>
+      </Show>
+      <Show when={status().offered}>
+        {(offer) => <p class="font-semibold" data-testid="aid-offered">{offer().id === actor().id ? t('aid.offeredToYou') : t('aid.offeredTo', { name: offer().name })}</p>}
+      </Show>
+      <Show when={status().taker}>
+        {(taker) => <p class="font-semibold" data-testid="aid-taker">{taker().how === 'dispatch' ? t('aid.dispatchedTo', { name: taker().name }) : t('aid.takenBy', { name: taker().name })}</p>}
+      </Show>
+      <Show when={request().category === 'paperwork' && status().passedOnAt}>
+        {(at) => <p data-testid="aid-passed-on">{t('aid.passedOnAt', { date: stampDay(at()) })}</p>}
+      </Show>
+      <Show when={paperworkDone()}>
+        <p data-testid="aid-receipt" class={status().receiptBackAt ? '' : 'font-semibold text-amber-900'}>{status().receiptBackAt ? t('aid.receiptBackAt', { date: stampDay(status().receiptBackAt!) }) : t('aid.receiptNotBack')}</p>
+      </Show>
+      <Show when={status().doneNote}>
+        <p>“{status().doneNote}”</p>
+      </Show>
+      <Show when={status().rating}>{(r) => <p data-testid="aid-rating">{t('aid.rated', { stars: '★'.repeat(r().stars) })} {r().comment}</p>}</Show>
+      <Show when={lostTake(status(), actor().id)}>
+        <p role="alert" class="mt-2 rounded-xl bg-amber-50 p-3 font-semibold text-amber-900" data-testid="lost-take">{t('aid.lostTake')}</p>
+      </Show>
+      <Show when={props.isTaker}>
+        <p class="mt-1 font-bold text-green-800"><Kept>{t('aid.youTook')}</Kept></p>
+      </Show>
+      <Show when={props.notShared}>
+        <p class="text-[0.9em] text-amber-800" data-testid="not-shared">{t('shifts.notShared')}</p>
+      </Show>
+    </>
+  )
+}
+
+/** The steps this person may take now (the domain checks each again). */
+function RequestActions(props: { item: Item; isRequester: boolean; isTaker: boolean; go: Go; ask: (type: AidEventType) => void; edit: () => void }) {
+  const { actor, helps } = useCommunity()
+  const request = () => props.item.request
+  const status = () => props.item.status
+  const state = () => status().state
+  const mine = () => props.isRequester || actor().staff
+  return (
+    <div class="mt-3 flex flex-wrap gap-2">
+      <Show when={state() === 'open' && helps() && !props.isRequester}>
+        <Button data-testid="take" onClick={() => props.go('take')}>{t('aid.take')}</Button>
+      </Show>
+      <Show when={status().offered?.id === actor().id}>
+        <Button data-testid="accept-dispatch" onClick={() => props.go('accept')}>{t('aid.accept')}</Button>
+        <Button variant="secondary" data-testid="decline-dispatch" onClick={() => props.ask('decline')}>{t('aid.decline')}</Button>
+      </Show>
+      <Show when={(state() === 'open' || state() === 'offered') && actor().staff}>
+        <Button variant="secondary" data-testid="dispatch" onClick={() => props.ask('dispatch')}>{state() === 'offered' ? t('aid.dispatchAgain') : t('aid.dispatch')}</Button>
+      </Show>
+      <Show when={state() === 'open' && mine()}>
+        <Button variant="secondary" data-testid="edit-aid" onClick={() => props.edit()}>{t('shifts.edit')}</Button>
+      </Show>
+      <Show when={(state() === 'open' || state() === 'offered') && mine()}>
+        <Button variant="secondary" onClick={() => props.ask('withdraw')}>{t('aid.withdraw')}</Button>
+      </Show>
+      <Show when={state() === 'taken' && (props.isTaker || actor().staff)}>
+        <Show when={request().materials?.length && !status().materialsReceived}>
+          <Button variant="secondary" onClick={() => props.go('received')}>{t('aid.received')}</Button>
+        </Show>
+        <Show when={request().category === 'paperwork' && !status().passedOnAt}>
+          <Button variant="secondary" data-testid="passed-on" onClick={() => props.go('passedOn')}>{t('aid.passedOn')}</Button>
+        </Show>
+        <Button data-testid="mark-done" onClick={() => props.ask('done')}>{t('aid.markDone')}</Button>
+      </Show>
+      <Show when={state() === 'done' && mine()}>
+        <Button data-testid="confirm-done" onClick={() => props.ask('confirm')}>{t('aid.confirm')}</Button>
+        <Button variant="secondary" onClick={() => props.ask('notDone')}>{t('aid.notDone')}</Button>
+      </Show>
+      <Show when={request().category === 'paperwork' && (state() === 'done' || state() === 'closed') && !status().receiptBackAt && actor().staff}>
+        <Button variant="secondary" data-testid="receipt-back" onClick={() => props.go('receiptBack')}>{t('aid.receiptBack')}</Button>
+      </Show>
+      <Show when={request().number}>
+        <a href={`#/slip?id=${request().id}`} class="inline-flex min-h-12 items-center rounded-xl border-2 border-stone-700 px-4 font-semibold">{t('aid.printSlip')}</a>
+      </Show>
+    </div>
+  )
+}
+
+/** What a step asks for before it is taken: whom to dispatch to, a note, a rating, or a yes to withdrawing. */
+function StepForm(props: { item: Item; type: AidEventType; go: Go; cancel: () => void }) {
+  const { aid } = useCommunity()
+  const [note, setNote] = createSignal('')
+  const [stars, setStars] = createSignal(0)
+  const [volunteerId, setVolunteerId] = createSignal('')
+  const volunteers = () => aid.volunteers(props.item.request.category === 'paperwork')
+  const noted = () => props.type === 'done' || props.type === 'notDone' || props.type === 'decline'
+  return (
+    <>
+      <Show when={props.type === 'dispatch'}>
+        <div class="mt-3 rounded-xl bg-amber-50 p-3">
+          <Select label={t('aid.dispatchTo')} name="volunteer" value={volunteerId()} options={[{ value: '', label: '—' }, ...volunteers().map((m) => ({ value: m.deviceId, label: m.name }))]} onChange={setVolunteerId} />
+          <Button onClick={() => {
+            const m = volunteers().find((x) => x.deviceId === volunteerId())
+            props.go('dispatch', m ? { volunteer: { id: m.deviceId, name: m.name } } : {})
+          }}>{t('aid.dispatch')}</Button>
+        </div>
+      </Show>
+      <Show when={noted()}>
+        <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-note-form" onSubmit={(e) => { e.preventDefault(); props.go(props.type, { note: note() }) }}>
+          <Field label={props.type === 'done' ? t('aid.doneNote') : props.type === 'decline' ? t('aid.declineNote') : t('aid.notDoneNote')} name="note" multiline value={note()} onInput={setNote} />
+          <Button type="submit">{props.type === 'done' ? t('aid.markDone') : props.type === 'decline' ? t('aid.decline') : t('aid.notDone')}</Button>
+        </form>
+      </Show>
+      <Show when={props.type === 'confirm'}>
+        <form class="mt-3 rounded-xl bg-amber-50 p-3" data-testid="aid-confirm-form" onSubmit={(e) => { e.preventDefault(); props.go('confirm', { stars: stars(), note: note() }) }}>
+          <Chips label={t('acts.rateIt')} options={[1, 2, 3, 4, 5] as const} selected={(n) => stars() === n} onToggle={setStars} text={(n) => '★'.repeat(n)} testid="aid-stars" />
+          <Field label={t('aid.ratingComment')} name="comment" value={note()} onInput={setNote} />
+          <Button type="submit">{t('aid.confirm')}</Button>
+        </form>
+      </Show>
+      <Show when={props.type === 'withdraw'}>
+        <Confirm message={t('aid.withdrawConfirm', { title: requestTitle(props.item.request) })} confirmLabel={t('aid.withdraw')} onCancel={() => props.cancel()} onConfirm={() => props.go('withdraw')} />
+      </Show>
+    </>
+  )
+}
+
+/** Every step taken, and those that did not count (a take that came second). */
+function RequestHistory(props: { item: Item }) {
+  return (
+    <Show when={props.item.status.history.length > 0}>
+      <details class="mt-3">
+        <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('aid.history')}</summary>
+        <ol class="space-y-1 text-[0.9em]">
+          <For each={props.item.status.history}>
+            {(h) => (
+              <li class={h.applied ? '' : 'text-stone-500'}>
+                {t(`aid.event.${h.event.type}`, { name: h.event.type === 'dispatch' ? (h.event.volunteerName ?? '') : h.event.byName, by: h.event.byName })}
+                {h.event.note ? `：${h.event.note}` : ''}
+                {h.applied ? '' : ` ${t('aid.event.ignored')}`}
+              </li>
+            )}
+          </For>
+        </ol>
+      </details>
     </Show>
   )
 }
