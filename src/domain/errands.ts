@@ -168,8 +168,9 @@ export const PrivateStepSchema = v.pipe(
     id: v.pipe(v.string(), v.maxLength(160)),
     errandId: IdSchema,
     type: v.picklist(PRIVATE_STEPS),
-    /** Dispatched: to whom. */
+    /** Dispatched: to whom, and the share it was sealed in (trust/shares.ts). */
     agentId: v.optional(v.pipe(v.string(), v.maxLength(80))),
+    shareId: v.optional(v.pipe(v.string(), v.maxLength(80))),
     agentName: v.optional(v.pipe(v.string(), v.maxLength(30))),
     /** Finished: what came of it (approved, refused, waiting for the office's letter). */
     result: v.optional(text(300)),
@@ -190,6 +191,8 @@ export interface PrivateErrandStatus {
   /** The dispatch in force: its day (no step of the 代办员's is dated before it) and its stamp (what was sealed before it is an earlier dispatch's). */
   dispatched: Day | ''
   dispatchedAt: Stamp | ''
+  /** The share the dispatch in force was sealed in. */
+  shareId: string
   passedOn: Day | ''
   finished: Day | ''
   result: string
@@ -220,12 +223,12 @@ export function privateStepAllowed(status: PrivateErrandStatus, step: Pick<Priva
 
 /** The errand's status: its steps replayed in stamp order, each taken only where it may follow (two staff phones apart converge). */
 export function privateErrandStatus(steps: readonly PrivateStep[]): PrivateErrandStatus {
-  const status: PrivateErrandStatus = { state: 'registered', agentId: '', agentName: '', dispatched: '', dispatchedAt: '', passedOn: '', finished: '', result: '', receiptBack: '' }
+  const status: PrivateErrandStatus = { state: 'registered', agentId: '', agentName: '', dispatched: '', dispatchedAt: '', shareId: '', passedOn: '', finished: '', result: '', receiptBack: '' }
   for (const step of [...steps].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.id < b.id ? -1 : 1))) {
     if (!privateStepAllowed(status, step)) continue
     switch (step.type) {
       case 'dispatched':
-        Object.assign(status, { state: 'dispatched', agentId: step.agentId ?? '', agentName: step.agentName ?? '', dispatched: step.day, dispatchedAt: step.stamp, passedOn: '' })
+        Object.assign(status, { state: 'dispatched', agentId: step.agentId ?? '', agentName: step.agentName ?? '', dispatched: step.day, dispatchedAt: step.stamp, shareId: step.shareId ?? '', passedOn: '' })
         break
       case 'passedOn':
         Object.assign(status, { state: 'passedOn', passedOn: step.day })

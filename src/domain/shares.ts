@@ -23,7 +23,7 @@ export const SHARE_KINDS = ['round', 'visits', 'errand'] as const
 export type ShareKind = (typeof SHARE_KINDS)[number]
 
 export const ShareSchema = v.object({
-  /** "<round id>~share", "<month>_visits~<visitor>" or "<month>_errand~<errand id>": filed in its month. */
+  /** "<round id>~share", "<month>_visits~<visitor>" or "<month>_errand~<errand id>.<dispatch>": filed in its month. */
   id: IdSchema,
   kind: v.picklist(SHARE_KINDS),
   /** The round's id, the visitor's person id, or the private errand's id. */
@@ -81,8 +81,12 @@ export type ShareReply = v.InferOutput<typeof ShareReplySchema>
 export const shareIdOf = (roundId: string) => `${roundId}~share`
 /** A visitor's households for a month: one share per visitor and month. */
 export const visitShareIdOf = (month: string, visitorId: string) => `${month}_visits~${visitorId}`
-/** A private errand dispatched to a 代办员 this month (domain/errands.ts). */
-export const errandShareIdOf = (month: string, errandId: string) => `${month}_errand~${errandId}`
+/**
+ * One dispatch of a private errand to a 代办员, filed in the month it was made
+ * (domain/errands.ts): a share of its own for each, so two staff phones dispatching
+ * apart write two shares, not one that holds half of each.
+ */
+export const errandShareIdOf = (month: string, errandId: string, dispatch: string) => `${month}_errand~${errandId}.${dispatch}`
 /** `part`: a stop's tag (never its code), a visit's or an errand step's nonce. */
 export const replyKey = (shareId: string, part: string, personId: string) => `${shareId}|${part}|${personId}`
 

@@ -111,9 +111,9 @@ export async function shareErrand(pubDocs: SpaceDocs, staffDocs: SpaceDocs, cloc
   const until = plusDays(errand.due !== '' && errand.due > today ? errand.due : today, 30)
   // A key of its own for each dispatch, even to the same 代办员 again: a reply sealed for an
   // earlier one (a second "passed on" kept back) would otherwise count for this one.
-  const shared = await sealTo(pubDocs, staffDocs, clock, { id: errandShareIdOf(monthOf(today), errand.id), kind: 'errand', ref: errand.id, personId: agent.id, until }, sharedErrand(errand), verdict, true)
+  const shared = await sealTo(pubDocs, staffDocs, clock, { id: errandShareIdOf(monthOf(today), errand.id, newId(6)), kind: 'errand', ref: errand.id, personId: agent.id, until }, sharedErrand(errand), verdict, true)
   if (!shared.ok) return shared
-  const step = putPrivateStep(staffDocs, clock, { errandId, type: 'dispatched', agentId: agent.id, agentName: agent.name, day: today, byId: by.id, byName: by.name })
+  const step = putPrivateStep(staffDocs, clock, { errandId, type: 'dispatched', agentId: agent.id, agentName: agent.name, shareId: shared.value.id, day: today, byId: by.id, byName: by.name })
   if (!step.ok) {
     // Withdrawn (or finished) while it was being sealed: what was just sealed must not stay on the 代办员's phone.
     endShare(pubDocs, clock, shared.value)
@@ -147,7 +147,7 @@ function endEarlierDispatches(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: H
     if (!status) return false
     if (status.state === 'withdrawn' || status.receiptBack !== '') return true
     if (status.dispatchedAt === '') return false
-    const inForce = of.id === errandShareIdOf(monthOf(status.dispatched as Day), of.ref) && of.personId === status.agentId
+    const inForce = of.id === status.shareId && of.personId === status.agentId
     return !inForce && of.stamp < status.dispatchedAt
   }
   const ended = { shares: new Set<string>(), keys: new Set<string>() }
@@ -222,6 +222,18 @@ const ErrandReply = v.object({ ...SharedErrandStepSchema.entries, name: v.option
 /** Opens one errand step with a share's key. */
 export const openErrandReply = (key: Uint8Array<ArrayBuffer>, reply: ShareReply) => decrypt(key, reply, ErrandReply)
 
+/**
+ * A 代办员's step dated one day before the dispatch (or "passed on") it follows is taken
+ * as of that day: a phone whose clock is a day behind staff's is honest, and its step
+ * would otherwise be dropped while its own screen says it was sent. Further back, the
+ * day stays as sent and the step is refused (privateStepAllowed).
+ */
+function notEarlier(staffDocs: SpaceDocs, step: SharedErrandStep): Day {
+  const status = privateErrandStatus(readPrivateSteps(staffDocs, step.errandId))
+  const floor = step.type === 'finished' && status.passedOn > status.dispatched ? status.passedOn : status.dispatched
+  return floor !== '' && step.day < floor && step.day >= plusDays(floor, -1) ? floor : step.day
+}
+
 /** How long a share's key is kept after its day, so marks and visits sent back late still open. */
 export const KEY_GRACE_DAYS = 14
 
@@ -263,7 +275,7 @@ export async function settleShares(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clo
       // The reply's own nonce names the step, so bringing it in again writes nothing; whether it may follow is checked there (only the 代办员 dispatched to).
       const nonce = reply.id.slice(reply.shareId.length + 1, reply.id.length - reply.personId.length - 1).slice(0, 40)
       const { name, ...sent } = step
-      if (putPrivateStep(staffDocs, clock, { ...sent, byId: reply.personId, byName: (name || reply.personId).slice(0, 30) }, `r${nonce}`).ok) imported++
+      if (putPrivateStep(staffDocs, clock, { ...sent, day: notEarlier(staffDocs, step), byId: reply.personId, byName: (name || reply.personId).slice(0, 30) }, `r${nonce}`).ok) imported++
     } else {
       const visit = await openVisitReply(fromBase64Url(key.key), reply)
       if (!visit || householdOf(visit.householdId)?.visitorId !== reply.personId) continue

@@ -102,23 +102,26 @@ describe('red team: a withdrawn private errand stays sealed to its 代办员', (
   })
 
   it('dispatched on two staff phones apart: the 代办员 who lost keeps no share', async () => {
-    const { pub, staff, clock, verdict, errand } = await setup()
+    const { pub, staff, clock, keys, verdict, errand } = await setup()
     const [b, pubB] = [new SpaceDocs(), new SpaceDocs()]
     copy(staff, b)
     copy(pub, pubB)
     const [clockA, clockB] = [clock('phoneA0001'), clock('phoneB0001')]
-    // Each phone apart (different months, so the two shares do not overwrite each other).
-    expect((await shareErrand(pub, staff, clockA, errand, first, staffPerson, verdict, '2026-11-30')).ok).toBe(true)
+    // Each phone apart, the same day: each dispatch is a share of its own, so neither overwrites the other.
+    expect((await shareErrand(pub, staff, clockA, errand, first, staffPerson, verdict, TODAY)).ok).toBe(true)
     expect((await shareErrand(pubB, b, clockB, errand, second, staffPerson, verdict, TODAY)).ok).toBe(true)
     for (const [x, y] of [[staff, b], [b, staff], [pub, pubB], [pubB, pub]] as const) copy(x, y)
     expect(statusOf(staff, errand)).toMatchObject({ state: 'dispatched', agentId: second.id })
     await settleShares(pub, staff, clockA, TODAY)
-    expect(liveFor(pub, errand).map((s) => s.personId)).toEqual([second.id])
+    const live = liveFor(pub, errand)
+    expect(live.map((s) => s.personId)).toEqual([second.id])
+    // The winner's share is whole: it opens on their phone.
+    expect((await openShare(keys[1]!, live[0]!))?.kind).toBe('errand')
   })
 })
 
 describe('red team: a 代办员 dates a step before the errand was dispatched', () => {
-  it('a step dated before the dispatch, or finished before passed on, is not written', async () => {
+  it('a step dated before the dispatch, or finished before passed on, is not written (a clock a day behind is forgiven)', async () => {
     const { pub, staff, staffClock, agentClock, keys, verdict, errand } = await setup()
     const shared = await shareErrand(pub, staff, staffClock, errand, first, staffPerson, verdict, TODAY)
     if (!shared.ok) throw new Error('not sealed')
@@ -126,12 +129,17 @@ describe('red team: a 代办员 dates a step before the errand was dispatched', 
     await sendErrandStep(pub, agentClock, o, { type: 'passedOn', result: '', day: '2026-01-02', name: first.name }, first)
     expect((await settleShares(pub, staff, staffClock, TODAY)).imported).toBe(0)
     expect(statusOf(staff, errand).state).toBe('dispatched')
-    await sendErrandStep(pub, agentClock, o, { type: 'passedOn', result: '', day: '2026-12-08', name: first.name }, first)
+    // A phone whose clock is a day behind staff's is honest: its step counts as of the dispatch's day.
+    await sendErrandStep(pub, agentClock, o, { type: 'passedOn', result: '', day: '2026-12-06', name: first.name }, first)
     expect((await settleShares(pub, staff, staffClock, TODAY)).imported).toBe(1)
-    // Finished the day before it was passed on: not taken either.
-    await sendErrandStep(pub, agentClock, o, { type: 'finished', result: '已批准', day: TODAY, name: first.name }, first)
+    expect(statusOf(staff, errand)).toMatchObject({ state: 'passedOn', passedOn: TODAY })
+    // Finished two days before it was passed on: not taken; a day before, as of that day.
+    await sendErrandStep(pub, agentClock, o, { type: 'finished', result: '已批准', day: '2026-12-05', name: first.name }, first)
     expect((await settleShares(pub, staff, staffClock, TODAY)).imported).toBe(0)
-    expect(statusOf(staff, errand)).toMatchObject({ state: 'passedOn', passedOn: '2026-12-08', finished: '' })
+    expect(statusOf(staff, errand)).toMatchObject({ state: 'passedOn', finished: '' })
+    await sendErrandStep(pub, agentClock, o, { type: 'finished', result: '已批准', day: '2026-12-06', name: first.name }, first)
+    expect((await settleShares(pub, staff, staffClock, TODAY)).imported).toBe(1)
+    expect(statusOf(staff, errand)).toMatchObject({ state: 'finished', passedOn: TODAY, finished: TODAY })
   })
 })
 
