@@ -124,6 +124,53 @@ function ConcernForm(props: { onDone: (message?: string) => void }) {
   )
 }
 
+/** Every step so far, those that did not count greyed (a step that came too late). */
+function ConcernHistory(props: { item: ConcernItem; open: boolean; noteOf: (e: ConcernEvent) => { note?: string; to?: string; assignee?: string } }) {
+  return (
+    <Show when={props.item.status.history.length > 0}>
+      <details class="mt-2" open={props.open}>
+        <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('concerns.history', { count: props.item.status.history.length })}</summary>
+        <ol class="ml-5 list-decimal" data-testid="concern-history">
+          <For each={props.item.status.history}>
+            {(h) => (
+              <li class={h.applied ? '' : 'text-stone-500'} data-type={h.event.type}>
+                {stampDay(h.event.stamp)} {t(`concerns.event.${h.event.type}`, { name: h.event.byName, to: props.noteOf(h.event).to ?? '', assignee: props.noteOf(h.event).assignee ?? '', due: h.event.due ?? '', satisfaction: h.event.satisfaction ? t(`concerns.sat.${h.event.satisfaction}`) : '', solved: h.event.solved ? t('concerns.solvedYes') : t('concerns.solvedNo') })}
+                <Show when={props.noteOf(h.event).note}>：{props.noteOf(h.event).note}</Show>
+                <Show when={!h.applied}> {t('aid.event.ignored')}</Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </details>
+    </Show>
+  )
+}
+
+/** What a step asks for: who and by when, to whom it is passed up, solved and how satisfied, a note. */
+function StepFields(props: { type: ConcernStep; input: StepInput; set: <K extends keyof StepInput>(key: K, value: StepInput[K]) => void; problem: ProblemKey | undefined; reopens: boolean }) {
+  return (
+    <>
+      <Show when={props.type === 'accept'}>
+        <Field label={t('concerns.form.assignee')} name="assignee" value={props.input.assignee ?? ''} onInput={(v) => props.set('assignee', v)} problem={problemText(props.problem)} />
+        <Field label={t('concerns.form.due')} name="due" type="date" value={props.input.due ?? ''} onInput={(v) => props.set('due', v)} />
+      </Show>
+      <Show when={props.type === 'passUp'}>
+        <Field label={t('concerns.form.to')} name="to" value={props.input.to ?? ''} onInput={(v) => props.set('to', v)} />
+      </Show>
+      <Show when={props.type === 'rate'}>
+        <Chips label={t('concerns.form.solved')} options={['yes', 'no'] as const} selected={(v) => props.input.solved === (v === 'yes')} onToggle={(v) => props.set('solved', v === 'yes')} text={(v) => (v === 'yes' ? t('concerns.solvedYes') : t('concerns.solvedNo'))} testid="concern-solved" />
+        <Chips label={t('concerns.form.satisfaction')} options={SATISFACTION} selected={(s) => props.input.satisfaction === s} onToggle={(s: Satisfaction) => props.set('satisfaction', s)} text={(s) => t(`concerns.sat.${s}`)} testid="concern-satisfaction" />
+        <Show when={props.input.satisfaction === 'unsatisfied' && props.reopens}>
+          <p class="font-semibold">{t('concerns.reopenHint')}</p>
+        </Show>
+      </Show>
+      <Show when={props.type !== 'accept'}>
+        <Field label={t(`concerns.noteFor.${props.type}`)} name="step-note" multiline value={props.input.note ?? ''} onInput={(v) => props.set('note', v)} />
+      </Show>
+    </>
+  )
+}
+
 /** One concern: what, where, where it stands, every step so far, and the step this person may take next. */
 export function ConcernCard(props: { id: string }) {
   const { concerns, actor } = useCommunity()
@@ -203,22 +250,7 @@ export function ConcernCard(props: { id: string }) {
           <Show when={outcome(i())}>
             <p class="mt-1 rounded-lg bg-green-50 p-2 font-semibold text-green-900" data-testid="concern-outcome">{t('concerns.outcome', { text: outcome(i()) })}</p>
           </Show>
-          <Show when={i().status.history.length > 0}>
-            <details class="mt-2" open={isReporter(i())}>
-              <summary class="min-h-12 cursor-pointer content-center font-semibold">{t('concerns.history', { count: i().status.history.length })}</summary>
-              <ol class="ml-5 list-decimal" data-testid="concern-history">
-                <For each={i().status.history}>
-                  {(h) => (
-                    <li class={h.applied ? '' : 'text-stone-500'} data-type={h.event.type}>
-                      {stampDay(h.event.stamp)} {t(`concerns.event.${h.event.type}`, { name: h.event.byName, to: noteOf(h.event).to ?? '', assignee: noteOf(h.event).assignee ?? '', due: h.event.due ?? '', satisfaction: h.event.satisfaction ? t(`concerns.sat.${h.event.satisfaction}`) : '', solved: h.event.solved ? t('concerns.solvedYes') : t('concerns.solvedNo') })}
-                      <Show when={noteOf(h.event).note}>：{noteOf(h.event).note}</Show>
-                      <Show when={!h.applied}> {t('aid.event.ignored')}</Show>
-                    </li>
-                  )}
-                </For>
-              </ol>
-            </details>
-          </Show>
+          <ConcernHistory item={i()} open={isReporter(i())} noteOf={noteOf} />
           <Show when={i().status.passedUp && staff()}>
             <a class="mt-1 inline-block underline" href={`#/concerns-print?view=handoff&id=${encodeURIComponent(props.id)}`} data-testid="print-handoff">{t('concerns.printHandoff')}</a>
           </Show>
@@ -235,23 +267,7 @@ export function ConcernCard(props: { id: string }) {
           }>
             {(type) => (
               <div class="mt-2 rounded-xl border border-stone-300 p-3" data-testid="concern-step-form">
-                <Show when={type() === 'accept'}>
-                  <Field label={t('concerns.form.assignee')} name="assignee" value={input().assignee ?? ''} onInput={(v) => set('assignee', v)} problem={problemText(problem())} />
-                  <Field label={t('concerns.form.due')} name="due" type="date" value={input().due ?? ''} onInput={(v) => set('due', v)} />
-                </Show>
-                <Show when={type() === 'passUp'}>
-                  <Field label={t('concerns.form.to')} name="to" value={input().to ?? ''} onInput={(v) => set('to', v)} />
-                </Show>
-                <Show when={type() === 'rate'}>
-                  <Chips label={t('concerns.form.solved')} options={['yes', 'no'] as const} selected={(v) => input().solved === (v === 'yes')} onToggle={(v) => set('solved', v === 'yes')} text={(v) => (v === 'yes' ? t('concerns.solvedYes') : t('concerns.solvedNo'))} testid="concern-solved" />
-                  <Chips label={t('concerns.form.satisfaction')} options={SATISFACTION} selected={(s) => input().satisfaction === s} onToggle={(s: Satisfaction) => set('satisfaction', s)} text={(s) => t(`concerns.sat.${s}`)} testid="concern-satisfaction" />
-                  <Show when={input().satisfaction === 'unsatisfied' && i().status.reopened === 0}>
-                    <p class="font-semibold">{t('concerns.reopenHint')}</p>
-                  </Show>
-                </Show>
-                <Show when={type() !== 'accept'}>
-                  <Field label={t(`concerns.noteFor.${type()}`)} name="step-note" multiline value={input().note ?? ''} onInput={(v) => set('note', v)} />
-                </Show>
+                <StepFields type={type()} input={input()} set={set} problem={problem()} reopens={i().status.reopened === 0} />
                 <div class="flex flex-wrap gap-2">
                   <Button data-testid="concern-step-save" onClick={() => void go(type())}>{t(`concerns.step.${type()}`)}</Button>
                   <Button variant="secondary" onClick={() => setAsking(null)}>{t('common.cancel')}</Button>
