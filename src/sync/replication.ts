@@ -232,11 +232,27 @@ export class Replicator {
   /** Held docs with changes no peer has confirmed holding. */
   async unconfirmed(): Promise<DocName[]> {
     const names: DocName[] = []
-    for (const name of this.shelf.names()) {
-      const { stateVector } = await this.shelf.state(name)
-      if (!covers(this.confirmed.get(name) ?? new Map(), Y.decodeStateVector(stateVector))) names.push(name)
-    }
+    for await (const name of this.uncovered()) names.push(name)
     return names
+  }
+
+  /** Whether any held doc has changes no peer has confirmed holding (the sync state's "on this phone only"). */
+  async anyUnconfirmed(): Promise<boolean> {
+    for await (const _ of this.uncovered()) return true
+    return false
+  }
+
+  /**
+   * Held docs not covered by what peers confirmed, open ones first: the state of a doc
+   * only stored may mean reading the whole month from the disk (seconds on a cheap
+   * phone), and with no peer yet an open doc already answers "not all confirmed".
+   */
+  private async *uncovered(): AsyncGenerator<DocName> {
+    const names = this.shelf.names()
+    for (const name of [...names.filter((n) => this.shelf.shown(n)), ...names.filter((n) => !this.shelf.shown(n))]) {
+      const { stateVector } = await this.shelf.state(name)
+      if (!covers(this.confirmed.get(name) ?? new Map(), Y.decodeStateVector(stateVector))) yield name
+    }
   }
 
   /** Resolves once every message received so far has been handled (tests, shutdown). */

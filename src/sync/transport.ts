@@ -215,11 +215,11 @@ function checkShared({ activity, changed }: Track, replicator: Replicator) {
       clearTimeout(checkTimer)
       checkTimer = setTimeout(async () => {
         const checkedAt = Date.now()
-        const unconfirmed = await replicator.unconfirmed()
+        const unconfirmed = await replicator.anyUnconfirmed()
         if (stopped) return
         // A change made while checking is not known to be held yet.
         const newer = activity.lastLocalChangeAt !== null && activity.lastLocalChangeAt > checkedAt
-        activity.unshared = newer || unconfirmed.length > 0
+        activity.unshared = newer || unconfirmed
         if (!activity.unshared) activity.confirmedAt = checkedAt
         changed()
       }, CHECK_MS)

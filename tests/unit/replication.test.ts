@@ -61,6 +61,21 @@ describe('replication between two devices', () => {
     expect(await ra.unconfirmed()).toEqual(['2025-01'])
   })
 
+  it('whether anything is unconfirmed is answered from the open docs first: a month only stored is not read while one open is uncovered', async () => {
+    const shelf = new MemoryShelf(() => true)
+    shelf.open('standing').getMap('m').set('k', 'v')
+    shelf.open('2025-01').getMap('m').set('2025-01-old', 1)
+    // 'standing' is on screen; '2025-01' only stored, whose state means reading a month from the disk.
+    const read: string[] = []
+    const state = shelf.state.bind(shelf)
+    Object.assign(shelf, { shown: (name: string) => name === 'standing', state: (name: string) => (read.push(name), state(name)) })
+    const replicator = new Replicator(shelf, { self: { device: 'a', label: 'A' } })
+    expect(await replicator.anyUnconfirmed()).toBe(true)
+    expect(read).toEqual(['standing'])
+    // Every held doc is still listed when asked for all of them.
+    expect((await replicator.unconfirmed()).sort()).toEqual(['2025-01', 'standing'])
+  })
+
   it('later changes go straight to a peer holding the doc; a peer without it hears of the new doc and asks', async () => {
     const { a, b, ra, meet, flush } = pair()
     a.open('standing')
