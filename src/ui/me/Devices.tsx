@@ -5,6 +5,33 @@ import { Button, Card, Confirm } from '../common/components'
 import { useCommunity } from '../common/community'
 import { t } from '../common/i18n'
 
+type Checked = Extract<ReturnType<ReturnType<typeof useCommunity>['trust']>, { checked: true }>
+
+/**
+ * Devices with a role, and those that wrote their own record but were never confirmed
+ * (a spent staff link, say): staff may remove those too. Staff-level roles first.
+ */
+function deviceRows(state: Checked) {
+  const keys = new Set([...state.verdict.roles.keys(), ...[...state.verdict.devices.keys()].filter((key) => !state.verdict.revoked.has(key))])
+  return [...keys]
+    .map((key) => {
+      const role = state.verdict.roles.get(key)
+      const may = key !== state.me && mayRemove(state.mine!, role ?? null)
+      const label = state.verdict.devices.get(key)?.label || t('hub.unnamed')
+      return { key, role: role ?? ('none' as const), label, me: key === state.me, may, mayFound: state.mine === 'founder' && role === 'staff' }
+    })
+    .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
+}
+
+/** Links not yet used up: a staff link that nobody has used is silent, lasting access until withdrawn. */
+function openLinks(state: Checked) {
+  if (!mayRemove(state.mine!, null)) return []
+  return state.verdict.openInvitations.map((link) => ({
+    ...link,
+    label: t(link.uses === 'once' ? 'devices.linkOnce' : 'devices.linkMany', { role: t(`devices.role.${link.role}`), day: stampDay(link.stamp), by: state.verdict.devices.get(link.by)?.label || t('hub.unnamed') }),
+  }))
+}
+
 /**
  * Me → devices (staff, in a community with a founder key): every device the signed
  * records give a role, and removing one, such as a lost staff phone. Removing a phone
@@ -21,27 +48,11 @@ export function Devices() {
   }
   const rows = () => {
     const state = checked()
-    if (!state) return []
-    // Devices with a role, and those that wrote their own record but were never
-    // confirmed (a spent staff link, say): staff may remove those too.
-    const keys = new Set([...state.verdict.roles.keys(), ...[...state.verdict.devices.keys()].filter((key) => !state.verdict.revoked.has(key))])
-    return [...keys]
-      .map((key) => {
-        const role = state.verdict.roles.get(key)
-        const may = key !== state.me && mayRemove(state.mine!, role ?? null)
-        const label = state.verdict.devices.get(key)?.label || t('hub.unnamed')
-        return { key, role: role ?? ('none' as const), label, me: key === state.me, may, mayFound: state.mine === 'founder' && role === 'staff' }
-      })
-      .sort((a, b) => a.role.localeCompare(b.role) || a.label.localeCompare(b.label, 'zh-CN'))
+    return state ? deviceRows(state) : []
   }
-  // Links not yet used up: a staff link that nobody has used is silent, lasting access until withdrawn.
   const links = () => {
     const state = checked()
-    if (!state || !mayRemove(state.mine!, null)) return []
-    return state.verdict.openInvitations.map((link) => ({
-      ...link,
-      label: t(link.uses === 'once' ? 'devices.linkOnce' : 'devices.linkMany', { role: t(`devices.role.${link.role}`), day: stampDay(link.stamp), by: state.verdict.devices.get(link.by)?.label || t('hub.unnamed') }),
-    }))
+    return state ? openLinks(state) : []
   }
   return (
     <Show when={checked()}>

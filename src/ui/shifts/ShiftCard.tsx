@@ -190,47 +190,18 @@ function MyPlace(props: { view: ShiftView }) {
 /** A shift as a choice in a list: "11-28 10:30 送餐上门". */
 const shiftLabel = (shift: { date: string; start: string; title: string }) => `${shift.date.slice(5)} ${shift.start} ${shift.title}`
 
+/** Who is in line on a shift (confirmed or waiting), by person id. */
+const inLine = (view: ShiftView) => new Set([...view.confirmed, ...view.waitlist].map((e) => e.personId))
+
 /**
  * My place in a shift I am in: offered (and kept back), offered to anyone or one
  * volunteer, or proposed in a swap; and swaps others propose for it.
  */
 function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unknown>) => void }) {
-  const { shifts, actor, members } = useCommunity()
+  const { shifts, actor } = useCommunity()
   const id = () => props.view.shift.id
   const myOffer = () => props.view.offers.get(actor().id)
   const [choosing, setChoosing] = createSignal(false)
-  const [to, setTo] = createSignal('')
-  const [swapShift, setSwapShift] = createSignal('')
-  const [swapPerson, setSwapPerson] = createSignal('')
-  const inLine = (view: ShiftView) => new Set([...view.confirmed, ...view.waitlist].map((e) => e.personId))
-  // Anyone the community knows who has no place on this shift yet.
-  // Both lists are read only while choosing: every card would otherwise walk every shift at each change.
-  const candidates = createMemo(() => {
-    if (!choosing()) return []
-    const here = inLine(props.view)
-    return members
-      .ids()
-      .map((memberId) => members.byId[memberId])
-      .filter((m) => m !== undefined && !here.has(m.deviceId))
-      .map((m) => ({ value: m!.deviceId, label: m!.name }))
-  })
-  // Coming shifts I am not on where someone not on this one holds a place: what I could swap for.
-  const swapShifts = createMemo(() => {
-    if (!choosing()) return []
-    const here = inLine(props.view)
-    return shifts
-      .shifts()
-      // A swap is within one month (both shifts are read together).
-      .filter((s) => s.id !== id() && s.date >= today() && s.date.slice(0, 7) === props.view.shift.date.slice(0, 7))
-      .map((s) => shifts.viewOf(s.id)!)
-      .filter((v) => !v.cancelled && !inLine(v).has(actor().id) && [...inLine(v)].some((p) => !here.has(p)))
-      .map((v) => ({ value: v.shift.id, label: shiftLabel(v.shift) }))
-  })
-  const swapPeople = createMemo(() => {
-    const other = swapShift() ? shifts.viewOf(swapShift()) : null
-    const here = inLine(props.view)
-    return other ? [...other.confirmed, ...other.waitlist].filter((e) => !here.has(e.personId)).map((e) => ({ value: e.personId, label: e.personName })) : []
-  })
   const proposals = () => shifts.swapsProposedTo(id(), actor().id)
   const done = (result: Checked<unknown>) => {
     props.onResult(result)
@@ -240,7 +211,6 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
     const shift = shifts.viewOf(shiftId)?.shift
     return shift ? shiftLabel(shift) : ''
   }
-  const nameOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value
   return (
     <>
       <For each={proposals()}>
@@ -262,32 +232,7 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
               </div>
             }
           >
-            <div class="mt-3 space-y-2 rounded-xl border border-stone-300 p-3" data-testid="offer-form">
-              <Button data-testid="offer-anyone" onClick={() => done(shifts.offer(id(), null))}>{t('shifts.offerToAnyone')}</Button>
-              <Show when={candidates().length > 0}>
-                <p class="font-semibold">{t('shifts.offerToWho')}</p>
-                <Select label={t('shifts.offerToPick')} name="offer-to" value={to()} options={[{ value: '', label: '—' }, ...candidates()]} onChange={setTo} />
-                <Button variant="secondary" data-testid="offer-one" disabled={!to()} onClick={() => done(shifts.offer(id(), { id: to(), name: nameOf(candidates(), to()) }))}>
-                  {t('shifts.offerToOne')}
-                </Button>
-              </Show>
-              <Show when={swapShifts().length > 0}>
-                <p class="font-semibold">{t('shifts.swapWith')}</p>
-                <Select label={t('shifts.swapPickShift')} name="swap-shift" value={swapShift()} options={[{ value: '', label: '—' }, ...swapShifts()]} onChange={(v) => (setSwapShift(v), setSwapPerson(''))} />
-                <Show when={swapPeople().length > 0}>
-                  <Select label={t('shifts.swapPickPerson')} name="swap-person" value={swapPerson()} options={[{ value: '', label: '—' }, ...swapPeople()]} onChange={setSwapPerson} />
-                </Show>
-                <Button
-                  variant="secondary"
-                  data-testid="propose-swap"
-                  disabled={!swapShift() || !swapPerson()}
-                  onClick={() => done(shifts.proposeSwap(id(), { id: swapPerson(), name: nameOf(swapPeople(), swapPerson()) }, swapShift()))}
-                >
-                  {t('shifts.proposeSwap')}
-                </Button>
-              </Show>
-              <Button variant="secondary" onClick={() => setChoosing(false)}>{t('common.cancel')}</Button>
-            </div>
+            <OfferForm view={props.view} done={done} cancel={() => setChoosing(false)} />
           </Show>
         }
       >
@@ -305,6 +250,73 @@ function OfferMyPlace(props: { view: ShiftView; onResult: (result: Checked<unkno
         )}
       </Show>
     </>
+  )
+}
+
+/**
+ * Offering my place: to anyone, to one member without a place here, or in a swap for
+ * someone's place on another coming shift this month. Its lists are worked out only
+ * while it is open: every card would otherwise walk every shift at each change.
+ */
+function OfferForm(props: { view: ShiftView; done: (result: Checked<unknown>) => void; cancel: () => void }) {
+  const { shifts, actor, members } = useCommunity()
+  const id = () => props.view.shift.id
+  const [to, setTo] = createSignal('')
+  const [swapShift, setSwapShift] = createSignal('')
+  const [swapPerson, setSwapPerson] = createSignal('')
+  // Anyone the community knows who has no place on this shift yet.
+  const candidates = createMemo(() => {
+    const here = inLine(props.view)
+    return members
+      .ids()
+      .map((memberId) => members.byId[memberId])
+      .filter((m) => m !== undefined && !here.has(m.deviceId))
+      .map((m) => ({ value: m!.deviceId, label: m!.name }))
+  })
+  // Coming shifts I am not on where someone not on this one holds a place: what I could swap for.
+  const swapShifts = createMemo(() => {
+    const here = inLine(props.view)
+    return shifts
+      .shifts()
+      // A swap is within one month (both shifts are read together).
+      .filter((s) => s.id !== id() && s.date >= today() && s.date.slice(0, 7) === props.view.shift.date.slice(0, 7))
+      .map((s) => shifts.viewOf(s.id)!)
+      .filter((v) => !v.cancelled && !inLine(v).has(actor().id) && [...inLine(v)].some((p) => !here.has(p)))
+      .map((v) => ({ value: v.shift.id, label: shiftLabel(v.shift) }))
+  })
+  const swapPeople = createMemo(() => {
+    const other = swapShift() ? shifts.viewOf(swapShift()) : null
+    const here = inLine(props.view)
+    return other ? [...other.confirmed, ...other.waitlist].filter((e) => !here.has(e.personId)).map((e) => ({ value: e.personId, label: e.personName })) : []
+  })
+  const nameOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value
+  return (
+    <div class="mt-3 space-y-2 rounded-xl border border-stone-300 p-3" data-testid="offer-form">
+      <Button data-testid="offer-anyone" onClick={() => props.done(shifts.offer(id(), null))}>{t('shifts.offerToAnyone')}</Button>
+      <Show when={candidates().length > 0}>
+        <p class="font-semibold">{t('shifts.offerToWho')}</p>
+        <Select label={t('shifts.offerToPick')} name="offer-to" value={to()} options={[{ value: '', label: '—' }, ...candidates()]} onChange={setTo} />
+        <Button variant="secondary" data-testid="offer-one" disabled={!to()} onClick={() => props.done(shifts.offer(id(), { id: to(), name: nameOf(candidates(), to()) }))}>
+          {t('shifts.offerToOne')}
+        </Button>
+      </Show>
+      <Show when={swapShifts().length > 0}>
+        <p class="font-semibold">{t('shifts.swapWith')}</p>
+        <Select label={t('shifts.swapPickShift')} name="swap-shift" value={swapShift()} options={[{ value: '', label: '—' }, ...swapShifts()]} onChange={(v) => (setSwapShift(v), setSwapPerson(''))} />
+        <Show when={swapPeople().length > 0}>
+          <Select label={t('shifts.swapPickPerson')} name="swap-person" value={swapPerson()} options={[{ value: '', label: '—' }, ...swapPeople()]} onChange={setSwapPerson} />
+        </Show>
+        <Button
+          variant="secondary"
+          data-testid="propose-swap"
+          disabled={!swapShift() || !swapPerson()}
+          onClick={() => props.done(shifts.proposeSwap(id(), { id: swapPerson(), name: nameOf(swapPeople(), swapPerson()) }, swapShift()))}
+        >
+          {t('shifts.proposeSwap')}
+        </Button>
+      </Show>
+      <Button variant="secondary" onClick={() => props.cancel()}>{t('common.cancel')}</Button>
+    </div>
   )
 }
 
