@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { formatStamp, HybridClock } from '../../src/domain/hlc'
-import { privateErrandStatus, type Service } from '../../src/domain/errands'
+import { privateErrandStatus } from '../../src/domain/errands'
 import { replyKey } from '../../src/domain/shares'
-import type { Verdict } from '../../src/domain/trust'
 import { SpaceDocs } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
 import { readPrivateSteps, registerPrivateErrand } from '../../src/store/errands'
 import { putReply, readShareData } from '../../src/store/shares'
-import { makeKeys, type DeviceKeys } from '../../src/trust/keys'
+import { draft, errandSpaces, phonesOf, staffPerson } from '../private-errand-world'
 import { openShare, sendErrandStep, settleShares, shareErrand } from '../../src/trust/shares'
 
 // Attacks on a private errand's steps, as a modified app would make them: each reply a
@@ -16,27 +14,11 @@ import { openShare, sendErrandStep, settleShares, shareErrand } from '../../src/
 // for, from the 代办员 it is dispatched to now, on a day that can be true.
 
 const TODAY = '2026-12-07'
-const STAMP = formatStamp(Date.parse('2026-12-01T08:00:00Z'), 0, 'staffdev')
-const dibao: Service = { id: 'svc-dibao', name: '低保申请', serviceClass: 'welfare', materials: [], where: '', fee: '', days: '', takesDays: null, sensitive: true, stamp: STAMP }
-const draft = { serviceId: dibao.id, applicant: '周秀英', phone: '13712345678', address: '', materials: [], due: '', note: '' }
-const staffPerson = { id: 'staff1', name: '王主任' }
 const [first, second, outsider] = [{ id: 'agent1', name: '陈阿姨' }, { id: 'agent2', name: '刘叔' }, { id: 'resident9', name: '赵大爷' }]
 
 async function setup() {
-  let wall = Date.parse('2026-12-07T09:00:00Z')
-  const clock = (device: string) => new HybridClock(device, () => (wall += 1000))
-  const keys = await Promise.all([makeKeys(), makeKeys(), makeKeys()])
-  const people = [first, second, outsider]
-  const device = (k: DeviceKeys, person: string) => [k.publicKey, { sealKey: k.agreementKey, label: person, person }] as const
-  const verdict = {
-    devices: new Map(keys.map((k, i) => device(k, people[i]!.id))),
-    roles: new Map(keys.map((k) => [k.publicKey, 'resident'])),
-    revoked: new Map(),
-    authority: { people: new Map(keys.map((k, i) => [k.publicKey, people[i]!.id])) },
-  } as unknown as Verdict
-  const pub = new SpaceDocs()
-  pub.transact(() => publicSpace(pub).errandServices.put(dibao.id, dibao))
-  const staff = new SpaceDocs()
+  const { pub, staff, clock } = errandSpaces('2026-12-07T09:00:00Z')
+  const { keys, verdict } = await phonesOf([first, second, outsider])
   const staffClock = clock('staffdev01')
   const a = registerPrivateErrand(pub, staff, staffClock, draft, TODAY)
   const b = registerPrivateErrand(pub, staff, staffClock, draft, TODAY)

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { formatStamp, HybridClock } from '../../src/domain/hlc'
-import { privateErrandStatus, type Service } from '../../src/domain/errands'
+import { HybridClock } from '../../src/domain/hlc'
+import { privateErrandStatus } from '../../src/domain/errands'
 import type { Actor } from '../../src/domain/actor'
-import type { Verdict } from '../../src/domain/trust'
 import { SpaceDocs } from '../../src/store/space-docs'
 import { publicSpace } from '../../src/store/layout'
 import { errandCommands, readPrivateSteps, registerPrivateErrand } from '../../src/store/errands'
 import { readShareData } from '../../src/store/shares'
-import { makeKeys, type DeviceKeys } from '../../src/trust/keys'
+import { draft, errandSpaces, phonesOf, staffPerson } from '../private-errand-world'
 import { openShare, sendErrandStep, settleShares, shareErrand, type OpenedShare } from '../../src/trust/shares'
 
 // Red team: a 代办员 (a resident dispatched one private errand), or one who was replaced,
@@ -31,27 +30,11 @@ import { openShare, sendErrandStep, settleShares, shareErrand, type OpenedShare 
 //    its own, and the keys of earlier dispatches are forgotten.
 
 const TODAY = '2026-12-07'
-const STAMP = formatStamp(Date.parse('2026-11-01T08:00:00Z'), 0, 'staffdev')
-const dibao: Service = { id: 'svc-dibao', name: '低保申请', serviceClass: 'welfare', materials: [], where: '', fee: '', days: '', takesDays: null, sensitive: true, stamp: STAMP }
-const draft = { serviceId: dibao.id, applicant: '周秀英', phone: '13712345678', address: '5号楼2单元301', materials: [], due: '', note: '' }
-const staffPerson = { id: 'staff1', name: '王主任' }
 const [first, second] = [{ id: 'agent1', name: '陈阿姨' }, { id: 'agent2', name: '刘叔' }]
 
 async function setup(received = TODAY) {
-  let wall = Date.parse('2026-11-20T09:00:00Z')
-  const clock = (device: string) => new HybridClock(device, () => (wall += 1000))
-  const keys = await Promise.all([makeKeys(), makeKeys()])
-  const people = [first, second]
-  const device = (k: DeviceKeys, person: string) => [k.publicKey, { sealKey: k.agreementKey, label: person, person }] as const
-  const verdict = {
-    devices: new Map(keys.map((k, i) => device(k, people[i]!.id))),
-    roles: new Map(keys.map((k) => [k.publicKey, 'resident'])),
-    revoked: new Map(),
-    authority: { people: new Map(keys.map((k, i) => [k.publicKey, people[i]!.id])) },
-  } as unknown as Verdict
-  const pub = new SpaceDocs()
-  pub.transact(() => publicSpace(pub).errandServices.put(dibao.id, dibao))
-  const staff = new SpaceDocs()
+  const { pub, staff, clock } = errandSpaces('2026-11-20T09:00:00Z')
+  const { keys, verdict } = await phonesOf([first, second])
   const staffClock = clock('staffdev01')
   const errand = registerPrivateErrand(pub, staff, staffClock, draft, received)
   if (!errand.ok) throw new Error('not registered')
@@ -65,7 +48,7 @@ const liveFor = (pub: SpaceDocs, errand: string) => readShareData(pub).shares.fi
 const copy = (from: SpaceDocs, to: SpaceDocs) => {
   for (const [name, doc] of from.opened) Y.applyUpdate(to.open(name), Y.encodeStateAsUpdate(doc))
 }
-async function opened(keys: DeviceKeys, share: Parameters<typeof openShare>[1]): Promise<OpenedShare> {
+async function opened(keys: Awaited<ReturnType<typeof phonesOf>>['keys'][number], share: Parameters<typeof openShare>[1]): Promise<OpenedShare> {
   const o = await openShare(keys, share)
   if (!o || o.kind !== 'errand') throw new Error('not opened')
   return o

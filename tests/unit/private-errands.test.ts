@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { formatStamp, HybridClock } from '../../src/domain/hlc'
+import { HybridClock } from '../../src/domain/hlc'
 import { privateErrandStatus, privateLedger, type PrivateErrandDraft, type Service } from '../../src/domain/errands'
 import { SpaceDocs, STANDING } from '../../src/store/space-docs'
 import { publicSpace, staffSpace } from '../../src/store/layout'
@@ -9,38 +9,21 @@ import type { Actor } from '../../src/domain/actor'
 import { readShareData } from '../../src/store/shares'
 import { postRequest } from '../../src/store/aid'
 import { openErrandReply, openShare, sendErrandStep, settleShares, shareErrand } from '../../src/trust/shares'
-import { makeKeys, type DeviceKeys } from '../../src/trust/keys'
-import type { Verdict } from '../../src/domain/trust'
+import { dibao, draft as sharedDraft, errandSpaces, phonesOf, staffPerson } from '../private-errand-world'
 
 // An errand that touches eligibility or health (低保): kept in the staff space, sealed to
 // the 代办员 staff dispatch it to, whose steps come back sealed and are written into
 // the errand's steps by a staff device. Nothing of it is readable in the public space.
 
 const TODAY = '2026-12-07'
-const STAMP = formatStamp(Date.parse('2026-12-01T08:00:00Z'), 0, 'staffdev')
-const dibao: Service = { id: 'svc-dibao', name: '低保申请', serviceClass: 'welfare', materials: ['户口本', '收入证明'], where: '街道社会救助窗口', fee: '', days: '周二', takesDays: 20, sensitive: true, stamp: STAMP }
 const idCard: Service = { ...dibao, id: 'svc-id', name: '身份证换领', serviceClass: 'identity', sensitive: false }
-const draft: PrivateErrandDraft = { serviceId: dibao.id, applicant: '周秀英', phone: '13712345678', address: '5号楼2单元301', materials: ['户口本', '收入证明'], due: '2026-12-27', note: '腿脚不便，请上门取材料' }
-const staffPerson = { id: 'staff1', name: '王主任' }
+const draft: PrivateErrandDraft = { ...sharedDraft, due: '2026-12-27' }
 const agent = { id: 'agent1', name: '陈阿姨' }
 
 async function setup() {
-  let wall = Date.parse('2026-12-07T09:00:00Z')
-  const clock = (device: string) => new HybridClock(device, () => (wall += 1000))
-  const [agentPhone, neighbour] = await Promise.all([makeKeys(), makeKeys()])
-  const device = (keys: DeviceKeys, person: string) => [keys.publicKey, { sealKey: keys.agreementKey, label: person, person }] as const
-  const verdict = {
-    devices: new Map([device(agentPhone, agent.id), device(neighbour, 'resident9')]),
-    roles: new Map([[agentPhone.publicKey, 'volunteer'], [neighbour.publicKey, 'resident']]),
-    revoked: new Map(),
-    authority: { people: new Map([[agentPhone.publicKey, agent.id], [neighbour.publicKey, 'resident9']]) },
-  } as unknown as Verdict
-  const pub = new SpaceDocs()
-  pub.transact(() => {
-    publicSpace(pub).errandServices.put(dibao.id, dibao)
-    publicSpace(pub).errandServices.put(idCard.id, idCard)
-  })
-  return { pub, staff: new SpaceDocs(), staffClock: clock('staffdev01'), agentClock: clock('agentdev01'), agentPhone, neighbour, verdict }
+  const { pub, staff, clock } = errandSpaces('2026-12-07T09:00:00Z', [dibao, idCard])
+  const { keys, verdict } = await phonesOf([agent, { id: 'resident9' }])
+  return { pub, staff, staffClock: clock('staffdev01'), agentClock: clock('agentdev01'), agentPhone: keys[0]!, neighbour: keys[1]!, verdict }
 }
 
 describe('a private errand', () => {
