@@ -215,31 +215,93 @@ const both = <T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined) =
 const mayHoldStaffSpace = (role: TrustRole | undefined) => role !== undefined && STAFF_SPACE_ROLES.includes(role)
 const isStaffLevel = (role: TrustRole | undefined) => role === 'founder' || role === 'staff'
 
-function replay(community: string, root: string, all: TrustRecord[], bounds: Bounds): Verdict & { kept: Map<string, Kept> } {
-  const roles = new Map<string, TrustRole>([[root, 'founder']])
-  const revoked = new Map<string, number>()
-  const kept = new Map<string, Kept>()
+/** Everything a replay builds up, record by record in stamp order. */
+interface ReplayState {
+  bounds: Bounds
+  roles: Map<string, TrustRole>
+  revoked: Map<string, number>
+  kept: Map<string, Kept>
   // By invitation key: every valid invitation naming it (one's own record cannot take over another's link).
-  const invitations = new Map<string, (Invitation & { used: boolean })[]>()
-  const refused: Verdict['refused'] = []
-  const devices = new Map<string, { sealKey: string; label: string; person?: string }>()
-  const claims = new Map<string, Set<string>>()
-  const removed = new Map<string, { role: TrustRole | null; at: string }>()
-  const since = new Map<string, string>()
-  let rotation: Rotation | null = null
-  let publicRotation: Rotation | null = null
+  invitations: Map<string, (Invitation & { used: boolean })[]>
+  refused: Verdict['refused']
+  devices: Map<string, { sealKey: string; label: string; person?: string }>
+  /** Each person id, with the device keys whose device records claim it. */
+  claims: Map<string, Set<string>>
+  removed: Map<string, { role: TrustRole | null; at: string }>
+  since: Map<string, string>
+  rotation: Rotation | null
+  publicRotation: Rotation | null
   // Who may hold the staff space's current key: everyone who has held a staff-space
   // role since it was made (before any rotation, since the community began).
-  let holders = new Set<string>([root])
+  holders: Set<string>
   // Who may hold the public space's: those it was sealed to, and every device given a
   // role since (a newcomer's link carries the key of its day).
-  let publicHolders = new Set<string>([root])
-  const give = (key: string, role: TrustRole, at: string) => {
-    roles.set(key, role)
-    if (!since.has(key)) since.set(key, at)
-    if (mayHoldStaffSpace(role) && rotation === null) holders.add(key)
-    publicHolders.add(key)
+  publicHolders: Set<string>
+  /** Authors whose records count for nothing (survey). */
+  liars: ReadonlySet<string>
+  flooders: ReadonlySet<string>
+  /** Keys that signed their own device record (survey). */
+  deviceKeys: ReadonlySet<string>
+  // Devices admitted so far through each resident's (or lead's) links.
+  admittedBy: Map<string, number>
+  /** Devices admitted so far through each invitation key. */
+  acceptedThrough: Map<string, number>
+  /** Devices that used a staff-space link, with their acceptance: who of them still waits is decided after the replay. */
+  asked: (Verdict['awaiting'][number] & { record: TrustRecord })[]
+}
+
+/** One replay of all records in stamp order, within the bounds an earlier replay's removals set. */
+function replay(community: string, root: string, all: TrustRecord[], bounds: Bounds): Verdict & { kept: Map<string, Kept> } {
+  const state = startReplay(root, all, bounds)
+  for (const record of all) {
+    const why = refusedOutright(state, community, record)
+    if (why) refuse(state, record, why)
+    else if (record.type === 'accept') replayAcceptance(state, record)
+    else if (record.type === 'device') replayDevice(state, record)
+    else {
+      const holder = state.roles.get(record.by)
+      if (!holder) refuse(state, record, 'noRole')
+      else if (record.type === 'grant') replayGrant(state, record, holder)
+      else if (record.type === 'rotation') replayRotation(state, record, holder)
+      else if (record.type === 'invitation') replayInvitation(state, record, holder)
+      else replayRevocation(state, record, holder)
+    }
   }
+  const { roles, revoked, kept, refused, devices, removed, since, rotation, publicRotation, holders, publicHolders } = state
+  const mustRotate = [...holders].some((key) => revoked.has(key))
+  const mustRenewPublic = [...publicHolders].some((key) => revoked.has(key))
+  const people = peopleOf(state)
+  const awaiting = awaitingOf(state)
+  const openInvitations = openInvitationsOf(state)
+  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, publicSpace: { rotation: publicRotation, holders: publicHolders }, mustRotate, mustRenewPublic, awaiting }
+}
+
+/** A replay before its first record: the root is founder and holds both spaces. */
+function startReplay(root: string, all: TrustRecord[], bounds: Bounds): ReplayState {
+  return {
+    bounds,
+    roles: new Map([[root, 'founder']]),
+    revoked: new Map(),
+    kept: new Map(),
+    invitations: new Map(),
+    refused: [],
+    devices: new Map(),
+    claims: new Map(),
+    removed: new Map(),
+    since: new Map(),
+    rotation: null,
+    publicRotation: null,
+    holders: new Set([root]),
+    publicHolders: new Set([root]),
+    ...survey(all),
+    admittedBy: new Map(),
+    acceptedThrough: new Map(),
+    asked: [],
+  }
+}
+
+/** One pass over all records before the replay: which authors lied or flooded, and which keys are devices. */
+function survey(all: TrustRecord[]): Pick<ReplayState, 'liars' | 'flooders' | 'deviceKeys'> {
   // Two different records with one author and sequence number: that device is lying.
   // (Acceptances are signed by an invitation's key, which many newcomers may share.)
   const seen = new Map<string, string>()
@@ -258,140 +320,163 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
     signedBy.set(record.by, (signedBy.get(record.by) ?? 0) + 1)
   }
   const flooders = new Set([...signedBy].filter(([, count]) => count > TRUST_RECORDS_PER_AUTHOR).map(([key]) => key))
-  // Devices admitted so far through each resident's (or lead's) links.
-  const admittedBy = new Map<string, number>()
-  const refuse = (record: TrustRecord, why: TrustRefusal) => refused.push({ record, why })
-  const voided = (record: TrustRecord) => {
-    if (record.type === 'accept') return false
-    const seqs = (kept.get(record.by) ?? bounds.kept.get(record.by))?.seqs
-    if (seqs) return !seqs.has(record.seq)
-    return record.seq > (revoked.get(record.by) ?? bounds.lastSeq.get(record.by) ?? Infinity)
-  }
-  /**
-   * An acceptance counts only for a device the removal kept, once the invitation's author
-   * was removed or the invitation itself withdrawn (a revocation naming its key): the
-   * link's holder could backdate an acceptance to before either.
-   */
-  const acceptedAfterRemoval = (invitation: Invitation, key: string) =>
-    [invitation.by, invitation.invitation].some((holder) => {
-      const accepted = (kept.get(holder) ?? bounds.kept.get(holder))?.accepted
-      return accepted !== undefined && !accepted.has(key)
-    })
-  const acceptedThrough = new Map<string, number>()
-  const asked: (Verdict['awaiting'][number] & { record: TrustRecord })[] = []
+  return { liars, flooders, deviceKeys }
+}
 
-  for (const record of all) {
-    if (record.community !== community) {
-      refuse(record, 'otherCommunity')
-      continue
+/** Why a record counts for nothing whatever its kind, if it does. */
+function refusedOutright(state: ReplayState, community: string, record: TrustRecord): TrustRefusal | undefined {
+  if (record.community !== community) return 'otherCommunity'
+  if (state.liars.has(record.by)) return 'equivocation'
+  if (state.flooders.has(record.by)) return 'flooding'
+  if (voided(state, record)) return 'afterRevocation'
+  return undefined
+}
+
+/** Notes a record that did not count, with why. */
+function refuse(state: ReplayState, record: TrustRecord, why: TrustRefusal): void {
+  state.refused.push({ record, why })
+}
+
+/** Whether a removed device's record falls outside what its removal kept. */
+function voided({ kept, revoked, bounds }: ReplayState, record: TrustRecord): boolean {
+  if (record.type === 'accept') return false
+  const seqs = (kept.get(record.by) ?? bounds.kept.get(record.by))?.seqs
+  if (seqs) return !seqs.has(record.seq)
+  return record.seq > (revoked.get(record.by) ?? bounds.lastSeq.get(record.by) ?? Infinity)
+}
+
+/**
+ * An acceptance counts only for a device the removal kept, once the invitation's author
+ * was removed or the invitation itself withdrawn (a revocation naming its key): the
+ * link's holder could backdate an acceptance to before either.
+ */
+const acceptedAfterRemoval = ({ kept, bounds }: ReplayState, invitation: Invitation, key: string) =>
+  [invitation.by, invitation.invitation].some((holder) => {
+    const accepted = (kept.get(holder) ?? bounds.kept.get(holder))?.accepted
+    return accepted !== undefined && !accepted.has(key)
+  })
+
+/** Gives a device a role, and with it the spaces' keys of the day. */
+function give(state: ReplayState, key: string, role: TrustRole, at: string): void {
+  state.roles.set(key, role)
+  if (!state.since.has(key)) state.since.set(key, at)
+  if (mayHoldStaffSpace(role) && state.rotation === null) state.holders.add(key)
+  state.publicHolders.add(key)
+}
+
+/** A newcomer's acceptance: its link's role, or for a staff-space role a request to the link's inviter. */
+function replayAcceptance(state: ReplayState, record: Acceptance): void {
+  const { roles, revoked, admittedBy, acceptedThrough } = state
+  const named = state.invitations.get(record.by) ?? []
+  const invitation = record.inviter === undefined ? named[0] : named.find((i) => i.by === record.inviter)
+  const current = roles.get(record.key)
+  if (!invitation) refuse(state, record, 'unknownInvitation')
+  else if (mayHoldStaffSpace(invitation.role)) {
+    // A staff-space role comes from the inviter's grant, never from the link alone:
+    // whoever else holds a copy (or backdates an acceptance to come first) only asks.
+    if (!roles.has(invitation.by)) refuse(state, record, 'noRole')
+    else if (acceptedAfterRemoval(state, invitation, record.key)) refuse(state, record, 'afterRevocation')
+    else {
+      invitation.used = true
+      state.asked.push({ invitation: invitation.invitation, uses: invitation.uses, key: record.key, role: invitation.role, inviter: invitation.by, record })
     }
-    if (liars.has(record.by)) {
-      refuse(record, 'equivocation')
-      continue
-    }
-    if (flooders.has(record.by)) {
-      refuse(record, 'flooding')
-      continue
-    }
-    if (voided(record)) {
-      refuse(record, 'afterRevocation')
-      continue
-    }
-    if (record.type === 'accept') {
-      const named = invitations.get(record.by) ?? []
-      const invitation = record.inviter === undefined ? named[0] : named.find((i) => i.by === record.inviter)
-      const current = roles.get(record.key)
-      if (!invitation) refuse(record, 'unknownInvitation')
-      else if (mayHoldStaffSpace(invitation.role)) {
-        // A staff-space role comes from the inviter's grant, never from the link alone:
-        // whoever else holds a copy (or backdates an acceptance to come first) only asks.
-        if (!roles.has(invitation.by)) refuse(record, 'noRole')
-        else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
-        else {
-          invitation.used = true
-          asked.push({ invitation: invitation.invitation, uses: invitation.uses, key: record.key, role: invitation.role, inviter: invitation.by, record })
-        }
-      } else if (invitation.used && invitation.uses === 'once') refuse(record, 'invitationUsed')
-      else if (!isStaffLevel(roles.get(invitation.by)) && (admittedBy.get(invitation.by) ?? 0) >= ADMITTED_PER_RESIDENT && !roles.has(record.key)) refuse(record, 'invitationFull')
-      else if (!roles.has(invitation.by)) refuse(record, 'noRole')
-      else if (acceptedAfterRemoval(invitation, record.key)) refuse(record, 'afterRevocation')
-      else if (current && RANK[current] >= RANK[invitation.role]) {
-        invitation.used = true
-        if (current !== invitation.role) refuse(record, 'lowersRole')
-      } else {
-        invitation.used = true
-        acceptedThrough.set(invitation.invitation, (acceptedThrough.get(invitation.invitation) ?? 0) + 1)
-        admittedBy.set(invitation.by, (admittedBy.get(invitation.by) ?? 0) + 1)
-        if (!revoked.has(record.key)) give(record.key, invitation.role, record.stamp)
-      }
-      continue
-    }
-    if (record.type === 'device') {
-      devices.set(record.by, { sealKey: record.sealKey, label: record.label, ...(record.person ? { person: record.person } : {}) })
-      // A person id made from a key is that key's alone; another key's claim of it counts for nothing.
-      const claimable = record.person && (!KEY_PERSON.test(record.person) || record.person === personOfKey(record.by))
-      if (record.person && claimable) claims.set(record.person, new Set([...(claims.get(record.person) ?? []), record.by]))
-      continue
-    }
-    const holder = roles.get(record.by)
-    if (!holder) {
-      refuse(record, 'noRole')
-      continue
-    }
-    if (record.type === 'grant') {
-      const current = roles.get(record.key)
-      const wasRemoved = removed.get(record.key)
-      // Changing a device's role takes one who may give the role it has too; bringing a
-      // removed device back, one who may remove it (a resident may not undo staff's removal).
-      if (!mayGrant(holder, record.role) || (current && !mayGrant(holder, current))) refuse(record, 'mayNotGrant')
-      else if ((wasRemoved || revoked.has(record.key)) && !mayRemove(holder, wasRemoved?.role ?? null)) refuse(record, 'mayNotGrant')
-      // A removed device comes back only through a new grant from someone who may give it.
-      else {
-        give(record.key, record.role, record.stamp)
-        revoked.delete(record.key)
-        removed.delete(record.key)
-      }
-    } else if (record.type === 'rotation') {
-      if (!mayGrant(holder, 'staff')) refuse(record, 'mayNotGrant')
-      else if (spaceOfRotation(record) === 'public') {
-        publicRotation = record
-        publicHolders = new Set(record.boxes.map((box) => box.to))
-      } else {
-        rotation = record
-        holders = new Set(record.boxes.map((box) => box.to))
-      }
-    } else if (record.type === 'invitation') {
-      if (!mayGrant(holder, record.role) || deviceKeys.has(record.invitation)) refuse(record, 'mayNotGrant')
-      else {
-        invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
-        // A link carries the public space's key of its day: whoever holds it can read that
-        // space until it is made anew. (Not a link already withdrawn: naming a revoked key,
-        // dated late, would otherwise keep the space being made anew for ever.)
-        if (!revoked.has(record.invitation)) publicHolders.add(record.invitation)
-      }
-    } else {
-      const target = roles.get(record.key)
-      if (!mayRemove(holder, target ?? null)) refuse(record, 'mayNotGrant')
-      else {
-        if (!removed.has(record.key)) removed.set(record.key, { role: target ?? null, at: record.stamp })
-        roles.delete(record.key)
-        revoked.set(record.key, Math.min(record.lastSeq, revoked.get(record.key) ?? Infinity))
-        const before = kept.get(record.key)
-        const seqs = both(record.seqs && new Set(record.seqs), before?.seqs)
-        const accepted = both(record.accepted && new Set(record.accepted), before?.accepted)
-        kept.set(record.key, { ...(seqs && { seqs }), ...(accepted && { accepted }) })
-      }
-    }
+  } else if (invitation.used && invitation.uses === 'once') refuse(state, record, 'invitationUsed')
+  else if (!isStaffLevel(roles.get(invitation.by)) && (admittedBy.get(invitation.by) ?? 0) >= ADMITTED_PER_RESIDENT && !roles.has(record.key)) refuse(state, record, 'invitationFull')
+  else if (!roles.has(invitation.by)) refuse(state, record, 'noRole')
+  else if (acceptedAfterRemoval(state, invitation, record.key)) refuse(state, record, 'afterRevocation')
+  else if (current && RANK[current] >= RANK[invitation.role]) {
+    invitation.used = true
+    if (current !== invitation.role) refuse(state, record, 'lowersRole')
+  } else {
+    invitation.used = true
+    acceptedThrough.set(invitation.invitation, (acceptedThrough.get(invitation.invitation) ?? 0) + 1)
+    admittedBy.set(invitation.by, (admittedBy.get(invitation.by) ?? 0) + 1)
+    if (!revoked.has(record.key)) give(state, record.key, invitation.role, record.stamp)
   }
-  const mustRotate = [...holders].some((key) => revoked.has(key))
-  const mustRenewPublic = [...publicHolders].some((key) => revoked.has(key))
-  // Only devices that hold or held a role claim a person: a stranger's device record
-  // cannot take someone's entries away from them.
+}
+
+/** A device record: the device's key-agreement key and name, and the person id it claims. */
+function replayDevice({ devices, claims }: ReplayState, record: DeviceRecord): void {
+  devices.set(record.by, { sealKey: record.sealKey, label: record.label, ...(record.person ? { person: record.person } : {}) })
+  // A person id made from a key is that key's alone; another key's claim of it counts for nothing.
+  const claimable = record.person && (!KEY_PERSON.test(record.person) || record.person === personOfKey(record.by))
+  if (record.person && claimable) claims.set(record.person, new Set([...(claims.get(record.person) ?? []), record.by]))
+}
+
+/** A grant from `holder`: a new role, a changed one, or a removed device brought back. */
+function replayGrant(state: ReplayState, record: Grant, holder: TrustRole): void {
+  const { roles, revoked, removed } = state
+  const current = roles.get(record.key)
+  const wasRemoved = removed.get(record.key)
+  // Changing a device's role takes one who may give the role it has too; bringing a
+  // removed device back, one who may remove it (a resident may not undo staff's removal).
+  if (!mayGrant(holder, record.role) || (current && !mayGrant(holder, current))) refuse(state, record, 'mayNotGrant')
+  else if ((wasRemoved || revoked.has(record.key)) && !mayRemove(holder, wasRemoved?.role ?? null)) refuse(state, record, 'mayNotGrant')
+  // A removed device comes back only through a new grant from someone who may give it.
+  else {
+    give(state, record.key, record.role, record.stamp)
+    revoked.delete(record.key)
+    removed.delete(record.key)
+  }
+}
+
+/** A rotation from `holder`: a space made anew, held from now on by those it is sealed to. */
+function replayRotation(state: ReplayState, record: Rotation, holder: TrustRole): void {
+  if (!mayGrant(holder, 'staff')) refuse(state, record, 'mayNotGrant')
+  else if (spaceOfRotation(record) === 'public') {
+    state.publicRotation = record
+    state.publicHolders = new Set(record.boxes.map((box) => box.to))
+  } else {
+    state.rotation = record
+    state.holders = new Set(record.boxes.map((box) => box.to))
+  }
+}
+
+/** An invitation from `holder`: a link that admits newcomers with its role. */
+function replayInvitation(state: ReplayState, record: Invitation, holder: TrustRole): void {
+  const { invitations } = state
+  if (!mayGrant(holder, record.role) || state.deviceKeys.has(record.invitation)) refuse(state, record, 'mayNotGrant')
+  else {
+    invitations.set(record.invitation, [...(invitations.get(record.invitation) ?? []), { ...record, used: false }])
+    // A link carries the public space's key of its day: whoever holds it can read that
+    // space until it is made anew. (Not a link already withdrawn: naming a revoked key,
+    // dated late, would otherwise keep the space being made anew for ever.)
+    if (!state.revoked.has(record.invitation)) state.publicHolders.add(record.invitation)
+  }
+}
+
+/** A revocation from `holder`: the device (or link) loses its role, and only what the removal kept of its records counts. */
+function replayRevocation(state: ReplayState, record: Revocation, holder: TrustRole): void {
+  const { roles, revoked, removed, kept } = state
+  const target = roles.get(record.key)
+  if (!mayRemove(holder, target ?? null)) refuse(state, record, 'mayNotGrant')
+  else {
+    if (!removed.has(record.key)) removed.set(record.key, { role: target ?? null, at: record.stamp })
+    roles.delete(record.key)
+    revoked.set(record.key, Math.min(record.lastSeq, revoked.get(record.key) ?? Infinity))
+    const before = kept.get(record.key)
+    const seqs = both(record.seqs && new Set(record.seqs), before?.seqs)
+    const accepted = both(record.accepted && new Set(record.accepted), before?.accepted)
+    kept.set(record.key, { ...(seqs && { seqs }), ...(accepted && { accepted }) })
+  }
+}
+
+/**
+ * The person each device writes as. Only devices that hold or held a role claim a
+ * person: a stranger's device record cannot take someone's entries away from them.
+ */
+function peopleOf({ claims, roles, removed }: ReplayState): Map<string, string> {
   const people = new Map<string, string>()
   for (const [person, keys] of claims) {
     const holding = [...keys].filter((key) => roles.has(key) || removed.has(key))
     if (holding.length === 1) people.set(holding[0]!, person)
   }
+  return people
+}
+
+/** Who still waits for an inviter's confirmation; a one-time link's other askers are refused. */
+function awaitingOf(state: ReplayState): Verdict['awaiting'] {
+  const { roles, revoked, asked } = state
   const rank = (key: string) => {
     const role = roles.get(key)
     return role ? RANK[role] : -1
@@ -401,15 +486,19 @@ function replay(community: string, root: string, all: TrustRecord[], bounds: Bou
   const awaiting: Verdict['awaiting'] = []
   for (const { record, ...a } of asked) {
     if (rank(a.key) >= RANK[a.role] || revoked.has(a.key)) continue
-    if (a.uses === 'once' && confirmed.has(a.invitation)) refuse(record, 'invitationUsed')
+    if (a.uses === 'once' && confirmed.has(a.invitation)) refuse(state, record, 'invitationUsed')
     else if (!revoked.has(a.invitation) && roles.has(a.inviter)) awaiting.push(a)
   }
-  const openInvitations = [...invitations.values()]
+  return awaiting
+}
+
+/** The invitation links still open, with how many devices each admitted. */
+function openInvitationsOf({ invitations, revoked, roles, publicRotation, acceptedThrough }: ReplayState): Verdict['openInvitations'] {
+  return [...invitations.values()]
     .flat()
     // A link made before the public space was made anew carries the old key: nobody meets its newcomer there.
     .filter((i) => !revoked.has(i.invitation) && roles.has(i.by) && !(i.uses === 'once' && i.used) && !(publicRotation && compareStamps(i.stamp, publicRotation.stamp) < 0))
     .map((i) => ({ key: i.invitation, by: i.by, role: i.role, uses: i.uses, stamp: i.stamp, accepted: acceptedThrough.get(i.invitation) ?? 0 }))
-  return { roles, revoked, kept, refused, devices, openInvitations, authority: { roles, people, removed, since }, staffSpace: { rotation, holders }, publicSpace: { rotation: publicRotation, holders: publicHolders }, mustRotate, mustRenewPublic, awaiting }
 }
 
 /**
