@@ -257,10 +257,12 @@ export interface PrivateErrandDraft {
 }
 export type PrivateErrandField = keyof PrivateErrandDraft
 
-/** Checks a private errand as staff type it in; the service must be one marked private. */
+/** Checks a private errand as staff type it in. */
 export function checkPrivateErrand(draft: PrivateErrandDraft, service: Service | undefined, today: Day): Checked<Omit<PrivateErrand, 'id' | 'number' | 'received' | 'stamp'>, PrivateErrandField> {
   const problems: Problems<PrivateErrandField> = {}
-  if (!service || !service.sensitive) problems.serviceId = 'problem.required'
+  // Any service on the list: one that touches eligibility or health is registered only
+  // this way; another one too when the applicant's phone must go with it to the 代办员.
+  if (!service || service.retired) problems.serviceId = 'problem.required'
   checkText(problems, 'applicant', draft.applicant.trim(), { required: true, max: 30 })
   checkText(problems, 'address', draft.address.trim(), { required: false, max: 60 })
   checkText(problems, 'note', draft.note.trim(), { required: false, max: 300 })

@@ -244,7 +244,7 @@ describe('mutual aid: order, take, done, rated', () => {
 
     // Registered at the point: the service fills in the materials and the due date.
     const form = page.locator('[data-testid=private-errand-form]')
-    await form.locator('select[name=private-service]').selectOption({ label: '低保申请' })
+    await form.locator('select[name=private-service]').selectOption({ label: '低保申请（隐私）' })
     expect(await form.locator('textarea[name=private-materials]').inputValue()).toBe('户口本\n收入证明')
     expect(await form.locator('input[name=private-due]').inputValue()).toBe(localDay(20))
     await form.locator('input[name=private-phone]').fill('call me')

@@ -27,9 +27,9 @@ async function setup() {
 }
 
 describe('a private errand', () => {
-  it('is registered only under a private service, numbered apart, and kept in the staff space', async () => {
+  it('is registered under a service on the list, numbered apart, and kept in the staff space', async () => {
     const { pub, staff, staffClock } = await setup()
-    expect(registerPrivateErrand(pub, staff, staffClock, { ...draft, serviceId: idCard.id }, TODAY)).toMatchObject({ ok: false, problems: { serviceId: 'problem.required' } })
+    expect(registerPrivateErrand(pub, staff, staffClock, { ...draft, serviceId: 'svc-nothing' }, TODAY)).toMatchObject({ ok: false, problems: { serviceId: 'problem.required' } })
     expect(registerPrivateErrand(pub, staff, staffClock, { ...draft, phone: 'call me' }, TODAY)).toMatchObject({ ok: false, problems: { phone: 'problem.badPhone' } })
     expect(registerPrivateErrand(pub, staff, staffClock, { ...draft, applicant: ' ' }, TODAY)).toMatchObject({ ok: false, problems: { applicant: 'problem.required' } })
     const first = registerPrivateErrand(pub, staff, staffClock, draft, TODAY)
@@ -37,6 +37,8 @@ describe('a private errand', () => {
     if (!first.ok || !second.ok) throw new Error('not registered')
     expect([first.value.number, second.value.number]).toEqual(['DB261207-STAFFD-P1', 'DB261207-STAFFD-P2'])
     expect(first.value).toMatchObject({ service: '低保申请', applicant: '周秀英', received: TODAY })
+    // Any other service too, when the applicant's phone must go to the 代办员.
+    expect(registerPrivateErrand(pub, staff, staffClock, { ...draft, serviceId: idCard.id }, TODAY)).toMatchObject({ ok: true, value: { service: '身份证换领', number: 'DB261207-STAFFD-P3' } })
     // Nothing of it is in the public space.
     expect(JSON.stringify(Y.encodeStateAsUpdate(pub.get(STANDING)!))).not.toContain('周秀英')
     expect(readPrivateErrand(staff, first.value.id)?.phone).toBe('13712345678')

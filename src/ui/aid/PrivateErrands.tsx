@@ -23,7 +23,8 @@ export function PrivateErrands() {
   const [materials, setMaterials] = createSignal('')
   const [problems, setProblems] = createSignal<Problems<PrivateErrandField>>({})
   const [said, setSaid] = createSignal('')
-  const services = () => aid.services().filter((s) => s.sensitive && !s.retired)
+  // Private services first: those are registered only here.
+  const services = () => aid.services().filter((s) => !s.retired).sort((a, b) => Number(b.sensitive) - Number(a.sensitive))
   const set = <K extends keyof PrivateErrandDraft>(key: K, value: PrivateErrandDraft[K]) => setDraft({ ...draft(), [key]: value })
   const chooseService = (id: string) => {
     const service = services().find((s) => s.id === id)
@@ -50,7 +51,7 @@ export function PrivateErrands() {
             register()
           }}
         >
-          <Select label={t('aid.form.service')} name="private-service" value={draft().serviceId} options={[{ value: '', label: '—' }, ...services().map((s) => ({ value: s.id, label: s.name }))]} onChange={chooseService} />
+          <Select label={t('aid.form.service')} name="private-service" value={draft().serviceId} options={[{ value: '', label: '—' }, ...services().map((s) => ({ value: s.id, label: s.sensitive ? `${s.name}${t('ledger.private')}` : s.name }))]} onChange={chooseService} />
           <ProblemLine problem={problems().serviceId} />
           <Field label={t('privateErrands.applicant')} name="private-applicant" value={draft().applicant} onInput={(v) => set('applicant', v)} problem={problemText(problems().applicant)} />
           <Field label={t('privateErrands.phone')} hint={t('privateErrands.phoneHint')} name="private-phone" value={draft().phone} onInput={(v) => set('phone', v)} problem={problemText(problems().phone)} />
