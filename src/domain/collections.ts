@@ -155,7 +155,8 @@ export const COLLECTIONS = {
   shareKeys: collection({ space: 'staff', filed: 'month', schema: ShareKeySchema, stamp: (k) => k.stamp, rule: staffSpace }),
   /** The canteen drop box's private halves, and what staff opened of each meal order (domain/canteen.ts). */
   dropboxKeys: collection({ space: 'staff', filed: 'standing', schema: DropboxKeySchema, stamp: (k) => k.stamp, rule: staffSpace }),
-  orderDetails: collection({ space: 'staff', filed: 'month', schema: OrderDetailSchema, stamp: (d) => d.stamp, rule: staffSpace }),
+  // A month of them is thousands (one per order a staff phone opened): read when a canteen screen first asks.
+  orderDetails: collection({ space: 'staff', filed: 'month', schema: OrderDetailSchema, stamp: (d) => d.stamp, rule: staffSpace, lazy: true }),
   /** Errands that touch eligibility or health, and their steps (domain/errands.ts): a few a month, so all in the standing doc. */
   privateErrands: collection({ space: 'staff', filed: 'standing', schema: PrivateErrandSchema, stamp: (e) => e.stamp, rule: staffSpace, lazy: true }),
   privateErrandSteps: collection({ space: 'staff', filed: 'standing', schema: PrivateStepSchema, stamp: (s) => s.stamp, rule: staffSpace, once: true, lazy: true }),

@@ -9,7 +9,8 @@ import { createDeferredMemo, entriesOf, groupBy } from '../common/derive'
 
 export function createActivityBoard(session: CommunitySession) {
   const data = session.activities
-  const membersBy = createMemo(() => groupBy(data.groupMembers.ids(), data.groupMembers.byId, (m) => m.recordId))
+  // Read when a group screen first asks (Today shows no group).
+  const membersBy = createDeferredMemo(() => groupBy(data.groupMembers.ids(), data.groupMembers.byId, (m) => m.recordId))
   const ratingsBy = createDeferredMemo(() => groupBy(data.ratings.ids(), data.ratings.byId, (r) => r.activityId))
   const cancelled = createMemo(() => new Set(data.cancellations.ids()))
   // Per activity, so an RSVP wakes its own card's view only.

@@ -59,7 +59,8 @@ export function createStaffCanteenBoard(staff: LiveStaffCanteenData, canteen: Ca
   const marks = createDeferredMemo(() => values(staff.marks))
   // What this and other staff devices opened of each order (trust/orders.ts settleOrders): its code, mode and pause.
   const detailOf = (id: string): OrderDetail | undefined => staff.details.byId[id]
-  const standing = createMemo(() => withDetails(canteen.standing(), detailOf))
+  // Deferred too: with the details of standing orders it would read a month of opened orders at a staff phone's start.
+  const standing = createDeferredMemo(() => withDetails(canteen.standing(), detailOf))
   /** One meal's orders with their codes and modes, seated as on every device. */
   const ordersOf = (day: Day, meal: Meal) => ordersFor(day, meal, withDetails(canteen.reservationsFor(day, meal), detailOf), standing())
   return {
