@@ -193,9 +193,10 @@ export function ConcernCard(props: { id: string }) {
   const staff = () => actor().staff
   // A private concern's words and its steps' notes are opened here, if this device may.
   const hidden = () => (item() && isPrivate(item()!.concern) ? item()!.concern : false)
-  const [words] = createResource(hidden, (concern) => concerns.wordsOf(concern))
+  // Opened again when the keys that open it change (the drop box's on a staff phone may be checked, or arrive, after the concern).
+  const [words] = createResource(() => { const c = hidden(); return c ? { concern: c, keys: concerns.openingKeys() } : false }, ({ concern }) => concerns.wordsOf(concern))
   const [notes] = createResource(
-    () => { const c = hidden(); return c ? { concern: c, events: item()!.status.history.map((h) => h.event).filter((e) => e.sealed) } : false },
+    () => { const c = hidden(); return c ? { concern: c, keys: concerns.openingKeys(), events: item()!.status.history.map((h) => h.event).filter((e) => e.sealed) } : false },
     async ({ concern, events }) => new Map(await Promise.all(events.map(async (e) => [e.id, await concerns.noteOf(concern, e)] as const))),
   )
   const shown = (i: ConcernItem) => (isPrivate(i.concern) ? { what: words()?.what ?? t('concerns.privateHidden'), where: words()?.where ?? '', forName: words()?.forName ?? '' } : i.concern)

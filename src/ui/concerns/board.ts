@@ -41,6 +41,8 @@ export function createConcernBoard(session: CommunitySession) {
     /** A private concern's words and a step's note, opened on staff devices and the reporter's (null elsewhere). */
     wordsOf: (concern: Concern) => session.privateConcerns.words(concern),
     noteOf: (concern: Concern, event: ConcernEvent) => session.privateConcerns.note(concern, event),
+    /** How many drop box keys this device can read (staff devices): a private concern not opened yet is tried again when it changes. */
+    openingKeys: () => session.staffLive?.canteen.dropboxKeys.ids().length ?? 0,
     /** What this person reported, or what was reported for them. */
     mine: (personId: string) => items().filter((i) => i.concern.reportedBy === personId || i.concern.forId === personId),
     /** Staff's list: what is still open, overdue first (督办). */
