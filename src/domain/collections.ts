@@ -81,8 +81,12 @@ export interface Collection<T> {
   parent?: string
   /** Read by the first screen: checked before the rest when a year arrives. */
   first?: true
-  /** Read only when a screen first asks for it, not at start. */
-  lazy?: true
+  /**
+   * Read only when a screen first asks for it, not at start. 'byKey': one key when a
+   * screen looks one up (a member, a person's own sign-up), one record's entries when a
+   * screen shows that record (a shift's sign-ups), the whole only when a screen lists it.
+   */
+  lazy?: true | 'byKey'
   /**
    * Written once: a step, a rating, a report. A later version under the same key with
    * other content is refused and the first written back (else its author could rewrite
@@ -99,13 +103,13 @@ const collection = <T, S extends Collection<T>['space']>(declared: Collection<T>
 export const COLLECTIONS = {
   // ---- The public space ----
   // A member entry may call itself staff only when staff wrote it.
-  members: collection({ space: 'public', filed: 'standing', schema: MemberSchema, stamp: (m) => m.stamp, rule: ownedBy('deviceId', { staffOnlyIf: (member) => member.role === 'staff', keyOwner: (key) => key }), lazy: true }),
+  members: collection({ space: 'public', filed: 'standing', schema: MemberSchema, stamp: (m) => m.stamp, rule: ownedBy('deviceId', { staffOnlyIf: (member) => member.role === 'staff', keyOwner: (key) => key }), lazy: 'byKey' }),
   trust: collection({ space: 'public', filed: 'standing', schema: SignedTrustSchema, stamp: (t) => t.record.stamp, rule: 'trust' }),
   notices: collection({ space: 'public', filed: 'standing', schema: NoticeSchema, stamp: (n) => n.editedAt, rule: staffOnly, first: true }),
   noticeWithdrawals: collection({ space: 'public', filed: 'standing', schema: NoticeWithdrawalSchema, stamp: (w) => w.stamp, rule: staffOnly, first: true }),
   shifts: collection({ space: 'public', filed: 'month', schema: ShiftSchema, stamp: (s) => s.editedAt, rule: staffOnly, first: true }),
   shiftCancellations: collection({ space: 'public', filed: 'month', schema: CancellationSchema, stamp: (c) => c.stamp, rule: staffOnly, first: true }),
-  signups: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (s) => s.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'shifts' }),
+  signups: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (s) => s.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'shifts', lazy: 'byKey' }),
   // "<shift>|<giver>" and "<shift>|<giver>|<taker>": each the giver's or the taker's own.
   shiftOffers: collection({ space: 'public', filed: 'month', schema: OfferSchema, stamp: (o) => o.withdrawnAt ?? o.stamp, rule: ownedBy('giverId', { keyOwner: entryOwner }), parent: 'shifts' }),
   shiftTakes: collection({ space: 'public', filed: 'month', schema: TakeSchema, stamp: (t) => t.releasedAt ?? t.stamp, rule: ownedBy('takerId', { keyOwner: entryOwner }), parent: 'shifts' }),
@@ -114,7 +118,7 @@ export const COLLECTIONS = {
   groupMembers: collection({ space: 'public', filed: 'standing', schema: PlaceEntrySchema, stamp: (m) => m.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'groups' }),
   activities: collection({ space: 'public', filed: 'month', schema: ActivitySchema, stamp: (a) => a.editedAt, rule: staffOnly, first: true }),
   activityCancellations: collection({ space: 'public', filed: 'month', schema: CancellationSchema, stamp: (c) => c.stamp, rule: staffOnly, first: true }),
-  rsvps: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (r) => r.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities' }),
+  rsvps: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (r) => r.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities', lazy: 'byKey' }),
   headcounts: collection({ space: 'public', filed: 'month', schema: HeadcountSchema, stamp: (h) => h.stamp, rule: staffOnly }),
   ratings: collection({ space: 'public', filed: 'month', schema: RatingSchema, stamp: (r) => r.stamp, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities', lazy: true }),
   aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), fixed: ['stamp', 'postedBy', 'forId', 'number'], lazy: true }),

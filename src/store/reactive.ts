@@ -3,7 +3,7 @@ import { batch, createSignal, getListener, type Accessor, type Setter } from 'so
 import { readByPrefix, readRecord, type RecordSchema } from './collection'
 import { COLLECTIONS, type Collection, type CollectionName, type RecordOf } from '../domain/collections'
 import type { HybridClock } from '../domain/hlc'
-import { firstPart, STANDING, type DocName, type MapChange, type SpaceDocs, type SpaceMap } from './space-docs'
+import { docNameOf, firstPart, STANDING, type DocName, type MapChange, type SpaceDocs, type SpaceMap } from './space-docs'
 import type { Month } from '../domain/calendar'
 
 // The Y → Solid bridge. Each record is a plain object behind a signal of its own,
@@ -68,16 +68,19 @@ export class ShownMonths {
  */
 export function liveOf<N extends CollectionName>(docs: SpaceDocs, name: N, clock: HybridClock, months?: ShownMonths): LiveCollection<RecordOf<N> & object> {
   const declared = COLLECTIONS[name] as unknown as Collection<RecordOf<N> & object>
-  return liveCollection(docs.getMap(name), declared.schema, (record) => void clock.receive(declared.stamp(record)), months, declared.lazy === true)
+  const reads = declared.lazy === 'byKey' ? 'byKey' : declared.lazy ? 'whenAsked' : 'atStart'
+  return liveCollection(docs.getMap(name), declared.schema, (record) => void clock.receive(declared.stamp(record)), months, reads)
 }
+
+/** When a live collection reads its records: at start, all when a screen first asks, or by key (domain/collections.ts). */
+export type Reads = 'atStart' | 'whenAsked' | 'byKey'
 
 export function liveCollection<T extends object>(
   map: SpaceMap,
   schema: RecordSchema<T>,
   onValidRecord?: (record: T) => void,
   months?: ShownMonths,
-  /** Read nothing until something first reads the collection (records no first screen shows). */
-  deferred = false,
+  reads: Reads = 'atStart',
 ): LiveCollection<T> {
   const shown = (docName: DocName) => !months || months.shows(docName)
   const records = new Map<string, T>()
@@ -93,7 +96,7 @@ export function liveCollection<T extends object>(
     if (!signal) signals.set(key, (signal = createSignal(records.get(key), { equals: false })))
     return signal[0]()
   }
-  const byId = new Proxy({} as Record<string, T>, { get: (_, key) => (typeof key === 'string' ? (start(), read(key)) : undefined) })
+  const byId = new Proxy({} as Record<string, T>, { get: (_, key) => (typeof key === 'string' ? (readKey(key), read(key)) : undefined) })
   const put = (key: string, record: T | undefined) => {
     if (record === undefined) records.delete(key)
     else records.set(key, record)
@@ -142,39 +145,64 @@ export function liveCollection<T extends object>(
         if (before === undefined) groupChanged(key, true)
       }
     }
-    if (idsChanged) setIds([...records.keys()])
+    // Only what lists them all reads the ids, and that reads the whole collection first.
+    if (idsChanged && reading) setIds([...records.keys()])
     setSkipped(skippedKeys.size)
   })
 
-  // A doc's whole part of the collection is read when it is first shown (at start, or
-  // when a screen asks for its month); after that, its changes as they come.
+  // What has been read, and is then kept up to date: everything, or (read by key)
+  // the groups and single keys screens asked for.
+  let reading = false
+  const groupsRead = new Set<string>()
+  const keysRead = new Set<string>()
+  const isRead = (key: string) => reading || groupsRead.has(firstPart(key)) || keysRead.has(key)
+  // A doc's part of what is read, when it is first shown (at start, or when a screen
+  // asks for its month); after that, its changes as they come.
   const readDoc = (docName: DocName) => {
     const shard = map.shardIn(docName)
-    if (shard) refresh(map.keysIn(docName), shard)
+    if (!shard || !(reading || groupsRead.size > 0 || keysRead.size > 0)) return
+    refresh(reading ? map.keysIn(docName) : [...map.keysIn(docName)].filter(isRead), shard)
   }
-  let reading = false
   const start = () => {
     if (reading) return
     reading = true
     for (const docName of map.docNames()) if (shown(docName)) readDoc(docName)
+    // Keys read one by one before are listed too.
+    if (reads === 'byKey') setIds([...records.keys()])
   }
-  if (!deferred) start()
+  const readGroup = (part: string) => {
+    if (reading || groupsRead.has(part)) return
+    if (reads !== 'byKey') return start()
+    groupsRead.add(part)
+    for (const docName of map.docNames()) if (shown(docName)) refresh(map.keysInGroup(docName, part), map.shardIn(docName)!)
+  }
+  const readKey = (key: string) => {
+    if (isRead(key)) return
+    if (reads !== 'byKey') return start()
+    keysRead.add(key)
+    const shard = map.shardOf(key)
+    if (shard && shown(docNameOf(key))) refresh([key], shard)
+  }
+  if (reads === 'atStart') start()
   const observer = (change: MapChange) => {
-    if (reading && shown(change.docName)) refresh(change.keysChanged, change.shard)
+    if (!shown(change.docName)) return
+    if (reading) refresh(change.keysChanged, change.shard)
+    else if (groupsRead.size > 0 || keysRead.size > 0) refresh([...change.keysChanged].filter(isRead), change.shard)
   }
   map.observe(observer)
-  const stopShowing = months?.onShow((added) => reading && added.forEach(readDoc))
+  const stopShowing = months?.onShow((added) => added.forEach(readDoc))
 
   return {
     byId,
     ids: () => (start(), ids()),
     skipped: () => (start(), skipped()),
     idsIn(part) {
-      start()
       if (!keysByGroup) {
         keysByGroup = new Map()
         for (const key of records.keys()) keysByGroup.set(firstPart(key), (keysByGroup.get(firstPart(key)) ?? new Set<string>()).add(key))
       }
+      // After the index: the group's records join it as they are read.
+      readGroup(part)
       if (!getListener()) return keysIn(part)
       let group = groups.get(part)
       if (!group) groups.set(part, (group = createSignal(keysIn(part))))

@@ -238,6 +238,12 @@ export class SpaceMap {
     return index.get(part) ?? new Set()
   }
 
+  /** The keys of one group (`part` and a bar) filed in one doc. */
+  keysInGroup(docName: DocName, part: string): string[] {
+    const shard = this.shardIn(docName)
+    return shard ? [...this.keysOfGroup(shard, part)].filter((key) => key.startsWith(`${part}|`) && isFiledIn(key, docName)) : []
+  }
+
   /** The Y.Map that holds this key, if its doc is open here. */
   shardOf(key: string): Y.Map<unknown> | undefined {
     return this.shardIn(docNameOf(key))

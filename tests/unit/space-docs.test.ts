@@ -80,7 +80,7 @@ describe('a space split by month', () => {
       map.set('a', { id: 'a' })
       map.set('bad', { wrong: true })
       const seen: string[] = []
-      const live = liveCollection(map, Entry, (entry) => seen.push(entry.id), undefined, true)
+      const live = liveCollection(map, Entry, (entry) => seen.push(entry.id), undefined, 'whenAsked')
       map.set('b', { id: 'b' })
       expect(seen).toEqual([])
       expect([...live.ids()].sort()).toEqual(['a', 'b'])
@@ -147,13 +147,66 @@ describe('a space split by month', () => {
       const map = space.getMap('signups')
       for (const key of ['2026-11-02|a', '2026-12-01|a', '2026-12-01|b']) map.set(key, { id: key })
       const months = new ShownMonths(['2026-11'])
-      const live = liveCollection(map, Entry, undefined, months, true)
+      const live = liveCollection(map, Entry, undefined, months, 'whenAsked')
       const shown: string[][] = []
       createComputed(() => shown.push([...live.idsIn('2026-12-01')]))
       expect(shown).toEqual([[]])
       expect(live.idsIn('2026-11-02')).toEqual(['2026-11-02|a'])
       months.show(['2026-12'])
       expect(shown.at(-1)?.sort()).toEqual(['2026-12-01|a', '2026-12-01|b'])
+      dispose()
+    })
+  })
+
+  it('a collection read by key reads the keys and groups asked for, follows them, and the whole when listed', () => {
+    createRoot((dispose) => {
+      const space = new SpaceDocs()
+      const map = space.getMap('signups')
+      for (const key of ['2026-11-01_s1|a', '2026-11-01_s1|b', '2026-11-02_s2|a', '2026-11-02_s2|b', '2026-12-01_s3|a']) map.set(key, { id: key })
+      const months = new ShownMonths(['2026-11'])
+      const seen: string[] = []
+      const live = liveCollection(map, Entry, (entry) => seen.push(entry.id), months, 'byKey')
+      expect(seen).toEqual([])
+
+      const group: string[][] = []
+      createComputed(() => group.push([...live.idsIn('2026-11-01_s1')]))
+      expect(group).toEqual([['2026-11-01_s1|a', '2026-11-01_s1|b']])
+      // One person's entry on another shift: that key alone.
+      const mine: (string | undefined)[] = []
+      createComputed(() => mine.push(live.byId['2026-11-02_s2|a']?.id))
+      expect(mine).toEqual(['2026-11-02_s2|a'])
+      expect(seen.sort()).toEqual(['2026-11-01_s1|a', '2026-11-01_s1|b', '2026-11-02_s2|a'])
+
+      // Changes to what was read wake it; changes elsewhere are not read.
+      map.set('2026-11-01_s1|c', { id: '2026-11-01_s1|c' })
+      expect(group.at(-1)).toEqual(['2026-11-01_s1|a', '2026-11-01_s1|b', '2026-11-01_s1|c'])
+      map.delete('2026-11-02_s2|a')
+      expect(mine.at(-1)).toBeUndefined()
+      map.set('2026-11-02_s2|c', { id: '2026-11-02_s2|c' })
+      expect(seen).not.toContain('2026-11-02_s2|c')
+      // A key looked up before anything was stored under it shows once it is written.
+      const later: (string | undefined)[] = []
+      createComputed(() => later.push(live.byId['2026-11-02_s2|d']?.id))
+      map.set('2026-11-02_s2|d', { id: '2026-11-02_s2|d' })
+      expect(later).toEqual([undefined, '2026-11-02_s2|d'])
+      // A group with one key read before is read whole when asked for.
+      expect([...live.idsIn('2026-11-02_s2')].sort()).toEqual(['2026-11-02_s2|b', '2026-11-02_s2|c', '2026-11-02_s2|d'])
+
+      // A group of a month not shown fills in when the month is.
+      const december: string[][] = []
+      createComputed(() => december.push([...live.idsIn('2026-12-01_s3')]))
+      expect(december).toEqual([[]])
+      months.show(['2026-12'])
+      expect(december.at(-1)).toEqual(['2026-12-01_s3|a'])
+
+      // Listing them all reads the whole, what was read before included.
+      const lookedUp = liveCollection(map, Entry, undefined, months, 'byKey')
+      expect(lookedUp.byId['2026-11-01_s1|a']?.id).toBe('2026-11-01_s1|a')
+      expect(lookedUp.ids().length).toBe(7)
+      map.set('2026-11-05_s4|a', { id: '2026-11-05_s4|a' })
+      map.set('2026-11-05_s4|bad', { wrong: true })
+      expect(live.ids().length).toBe(8)
+      expect(live.skipped()).toBe(1)
       dispose()
     })
   })

@@ -2,7 +2,7 @@ import { createMemo } from 'solid-js'
 import { activityView, sortActivities, summariseRatings, type Activity, type ActivityView, type Group, type Rating } from '../../domain/activities'
 import { statusOf, type PlaceEntry } from '../../domain/places'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, entriesOf, groupBy } from '../common/derive'
+import { createDeferredMemo, entriesOf, groupBy, isIn } from '../common/derive'
 
 // Activity and group views for every screen, derived from the merged entries, with
 // what anyone may do (RSVP, rate, join a group).
@@ -56,7 +56,7 @@ export function createActivityBoard(session: CommunitySession) {
     /** Activities this person has an RSVP for (going or waiting), from `fromDay` on. */
     mine: (personId: string, fromDay: string) =>
       activities()
-        .filter((a) => a.date >= fromDay && rsvpsOf(a.id).some((r) => r.personId === personId && r.active))
+        .filter((a) => a.date >= fromDay && isIn(data.rsvps, a.id, personId))
         .map((a) => {
           const view = viewOf(a.id)!
           return { view, ...statusOf(view, personId) }

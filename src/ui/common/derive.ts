@@ -1,5 +1,6 @@
 import { createMemo, getOwner, runWithOwner, type Accessor } from 'solid-js'
 import type { LiveCollection } from '../../store/reactive'
+import { entryKey, type PlaceEntry } from '../../domain/places'
 
 /**
  * A memo per key (a day), each made the first time it is read, so what no screen shows
@@ -47,6 +48,12 @@ export const entriesOf = <T extends { recordId: string }>(collection: LiveCollec
     const entry = collection.byId[id]
     return entry !== undefined && entry.recordId === recordId ? [entry] : []
   })
+
+/** Whether this person's own entry on a record (read by its key alone) is active. */
+export const isIn = (collection: LiveCollection<PlaceEntry>, recordId: string, personId: string): boolean => {
+  const entry = collection.byId[entryKey(recordId, personId)]
+  return entry !== undefined && entry.recordId === recordId && entry.personId === personId && entry.active
+}
 
 /** Groups the records of a live collection by a key (entries by the record they belong to). */
 export const groupBy = <T>(ids: readonly string[], byId: Readonly<Record<string, T>>, key: (item: T) => string): Map<string, T[]> => group(ids, (id) => byId[id], key)

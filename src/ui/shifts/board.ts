@@ -3,7 +3,7 @@ import { statusOf } from '../../domain/places'
 import { sortShifts, viewOfLine, type Shift, type ShiftView } from '../../domain/shifts'
 import { lineOf, type LineRecords, type Offer } from '../../domain/offers'
 import type { CommunitySession } from '../../session'
-import { createDeferredMemo, createDeferredMemos, entriesOf, groupBy, sameItems } from '../common/derive'
+import { createDeferredMemo, createDeferredMemos, entriesOf, groupBy, isIn, sameItems } from '../common/derive'
 
 // The shift views every screen shows, derived from the merged entries (the same
 // entries give the same lists on every device), with what anyone may do to a shift.
@@ -41,10 +41,11 @@ export function createShiftBoard(session: CommunitySession) {
   /** Shifts this person is in (confirmed, waiting or bumped, or given a place), cancelled ones included. */
   const mine = (volunteerId: string) =>
     shifts()
-      // Only the shifts this person signed up for or took a place on are worked out (Today asks at every start).
+      // Only the shifts this person signed up for or took a place on are worked out (Today
+      // asks at every start), found by their own entries' keys, not every shift's line.
       .filter(
         (shift) =>
-          signupsOf(shift.id).some((s) => s.personId === volunteerId && s.active) ||
+          isIn(data.signups, shift.id, volunteerId) ||
           (takesByShift().get(shift.id) ?? []).some((t) => t.takerId === volunteerId && t.releasedAt === null) ||
           // a place received in a swap: this person's own offer names this shift in return
           allOffers().some((o) => o.giverId === volunteerId && o.swapFor === shift.id),
