@@ -3,6 +3,7 @@ import type { Membership, SpaceKey } from '../domain/community'
 import { HybridClock } from '../domain/hlc'
 import type { Actor } from '../domain/actor'
 import type { Verdict } from '../domain/trust'
+import { afterPaint } from '../store/after-paint'
 import type { LiveCollection } from '../store/reactive'
 import { ShownMonths } from '../store/reactive'
 import type { Shown } from '../store/feature'
@@ -76,8 +77,6 @@ export interface CommunitySession extends Omit<FeatureLive, 'shares'>, Saving {
 export type FileLoaded = { ok: true; community: string; changed: number } | { ok: false; problem: FileProblem; community?: string }
 
 
-/** Resolves after the browser has drawn what the screen shows now. */
-const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 
 /** What the device side gives a session. */
 export interface SessionOptions {
@@ -127,7 +126,7 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
   )
   const { shown, openLater } = showMonths(pub, staff)
   const whenLoaded = Promise.all([pub.loaded(), staff?.loaded()]).then(() => undefined)
-  const whenDrawn = whenLoaded.then(afterPaint)
+  const whenDrawn = whenLoaded.then(() => new Promise<void>((drawn) => afterPaint(drawn)))
   void whenDrawn.then(() => {
     if (pub.closed) return
     firstScreenDrawn()

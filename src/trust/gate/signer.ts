@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { recordBytes, type RecordScope } from '../../domain/trust'
 import type { SpaceDocs, SpaceMap } from '../../store/space-docs'
 import { signRaw, type DeviceKeys } from '../keys'
+import { afterPaint } from '../../store/after-paint'
 import { entryOf, hasSignature, itemOf, SIGNING } from './parts'
 
 // Signing what this device writes. What is this device's own is known on the command
@@ -9,7 +10,8 @@ import { entryOf, hasSignature, itemOf, SIGNING } from './parts'
 // Nothing about a Yjs item proves who wrote it: client ids are copied by anyone, so a
 // record that merely bears this device's client id is a peer's. WebCrypto signs
 // asynchronously and a command's transaction is not, so each written record is signed
-// right after, in one transaction for all written together, as `sig: { by, s }`.
+// once the screen has drawn the write, in one transaction for all written together, as
+// `sig: { by, s }` (a tap shows at once; "saving" lasts until the signed version is on disk).
 
 export function makeSigner(options: { docs: SpaceDocs; keys: Promise<DeviceKeys | null>; scope: RecordScope }) {
   const { docs, scope } = options
@@ -18,6 +20,8 @@ export function makeSigner(options: { docs: SpaceDocs; keys: Promise<DeviceKeys 
   const own = new WeakSet<object>()
   const toSign = new Map<SpaceMap, Set<string>>()
   let signing: Promise<void> = Promise.resolve()
+  // The next round of signing, waiting for the screen to draw.
+  let round: Promise<void> | null = null
   let closed = false
 
   const signWritten = () => {
@@ -51,15 +55,18 @@ export function makeSigner(options: { docs: SpaceDocs; keys: Promise<DeviceKeys 
     written(map: SpaceMap, key: string, value: unknown, sign: boolean) {
       if (typeof value === 'object' && value !== null) own.add(value)
       if (!sign) return
-      const set = entryOf(toSign, map, () => new Set<string>())
-      const first = toSign.size === 1 && set.size === 0
-      set.add(key)
-      if (first) queueMicrotask(signWritten)
+      entryOf(toSign, map, () => new Set<string>()).add(key)
+      round ??= new Promise((started) =>
+        afterPaint(() => {
+          round = null
+          signWritten()
+          started()
+        }, 100),
+      )
     },
     /** Resolves once every record written so far is signed. */
     async signed() {
-      // The signing of a write starts in a microtask after it.
-      await Promise.resolve()
+      while (round) await round
       await signing
     },
     close() {
