@@ -152,7 +152,9 @@ export function openCommunity(membership: Membership, { self, signaling, actor, 
         clock,
         mayPublish: async () => (await keys)?.publicKey === membership.founder || pub.status().lastReceivedAt !== null,
         closed: () => pub.closed,
-        whenDrawn,
+        // The staff space's month, opened once the first screen is drawn, must have loaded
+        // first: an order whose opened details are not loaded yet would be opened again.
+        whenReady: whenDrawn.then(() => staff.loaded()),
       })
     : () => {}
   // Trust records are read by the trust check; this live view counts malformed ones for Diagnostics.
@@ -230,13 +232,15 @@ function showMonths(pub: OpenSpace, staff: OpenSpace | null): { shown: Shown; op
   shown.shifts.onShow(openIn([pub]))
   shown.activities.onShow(openIn([pub]))
   shown.canteen.onShow(openIn(both))
-  // The first screen (Today) needs this month; the next is opened once it is drawn.
-  openIn(both)([thisMonth!])
+  // The first screen (Today) needs this month of the public space. The rest is opened
+  // once it is drawn: the staff space's month (a month of opened meal orders, thousands
+  // of records, and the visits Today's staff parts draw after it), then the next months.
+  openIn([pub])([thisMonth!])
   return {
     shown,
     openLater: () => {
+      if (staff) openIn([staff])([thisMonth!, lastMonth!])
       openIn(both)(later)
-      if (staff) openIn([staff])([lastMonth!])
     },
   }
 }

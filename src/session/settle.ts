@@ -16,12 +16,12 @@ interface SettlePlan {
   /** Whether the drop box may be published here: the founder's phone, or a staff phone that has heard from a peer (a phone just joined would replace the one in use). */
   mayPublish(): Promise<boolean>
   closed(): boolean
-  /** Once the first screen is drawn: not while the stored docs load (each would start a run over a month of orders). */
-  whenDrawn: Promise<void>
+  /** Once the first screen is drawn and the staff space's months have loaded (not while they load: each would start a run over a month of orders). */
+  whenReady: Promise<void>
 }
 
 /** Starts settling; returns what stops it. */
-export function settleSealed({ pub, staff, clock, mayPublish, closed, whenDrawn }: SettlePlan): () => void {
+export function settleSealed({ pub, staff, clock, mayPublish, closed, whenReady }: SettlePlan): () => void {
   let settling = false
   let again = false
   const settle = async () => {
@@ -45,7 +45,7 @@ export function settleSealed({ pub, staff, clock, mayPublish, closed, whenDrawn 
   const onChange = () => void settle()
   const watched = [publicSpace(pub).shareReplies, staffSpace(staff).shareKeys, publicSpace(pub).reservations, publicSpace(pub).standingOrders, staffSpace(staff).dropboxKeys]
   let watching = false
-  void whenDrawn.then(() => {
+  void whenReady.then(() => {
     if (closed()) return
     watching = true
     watched.forEach((map) => map.observe(onChange))
