@@ -83,8 +83,9 @@ export interface Collection<T> {
   first?: true
   /**
    * Read only when a screen first asks for it, not at start. 'byKey': one key when a
-   * screen looks one up (a member, a person's own sign-up), one record's entries when a
-   * screen shows that record (a shift's sign-ups), the whole only when a screen lists it.
+   * screen looks one up (a member, a day's menu, a person's own sign-up), one record's
+   * entries when a screen shows that record (a shift's sign-ups), the whole only when a
+   * screen lists it.
    */
   lazy?: true | 'byKey'
   /**
@@ -119,7 +120,7 @@ export const COLLECTIONS = {
   activities: collection({ space: 'public', filed: 'month', schema: ActivitySchema, stamp: (a) => a.editedAt, rule: staffOnly, first: true }),
   activityCancellations: collection({ space: 'public', filed: 'month', schema: CancellationSchema, stamp: (c) => c.stamp, rule: staffOnly, first: true }),
   rsvps: collection({ space: 'public', filed: 'month', schema: PlaceEntrySchema, stamp: (r) => r.updatedAt, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities', lazy: 'byKey' }),
-  headcounts: collection({ space: 'public', filed: 'month', schema: HeadcountSchema, stamp: (h) => h.stamp, rule: staffOnly }),
+  headcounts: collection({ space: 'public', filed: 'month', schema: HeadcountSchema, stamp: (h) => h.stamp, rule: staffOnly, lazy: 'byKey' }),
   ratings: collection({ space: 'public', filed: 'month', schema: RatingSchema, stamp: (r) => r.stamp, rule: ownedBy('personId', { keyOwner: entryOwner }), parent: 'activities', lazy: true }),
   aidRequests: collection({ space: 'public', filed: 'standing', schema: AidRequestSchema, stamp: (r) => r.editedAt, rule: ownedBy('postedBy', { keyOwner: requestOwner, forWhom: forSelfOrOffline }), fixed: ['stamp', 'postedBy', 'forId', 'number'], lazy: true }),
   // Dispatching a volunteer is the coordinator's step.
@@ -136,7 +137,7 @@ export const COLLECTIONS = {
   concernPhotos: collection({ space: 'public', filed: 'standing', schema: ConcernPhotoSchema, stamp: (p) => p.stamp, rule: ownedBy('byId', { keyOwner: requestOwner }), parent: 'concerns', once: true, lazy: true }),
   // (The drop box's public key lives here too: a record of its own, not a malformed price.)
   canteenSettings: collection({ space: 'public', filed: 'standing', schema: v.variant('id', [PricesSchema, DropboxSchema]), stamp: (p) => p.stamp, rule: staffOnly, first: true }),
-  menus: collection({ space: 'public', filed: 'month', schema: MenuSchema, stamp: (m) => m.stamp, rule: staffOnly, first: true }),
+  menus: collection({ space: 'public', filed: 'month', schema: MenuSchema, stamp: (m) => m.stamp, rule: staffOnly, first: true, lazy: 'byKey' }),
   // A reservation's key names a meal card (by its tag), not a person: a family member, a neighbour
   // or staff may each reserve or cancel for an elder (代办), so any member may change one
   // another member made. Each version still names, and is signed by, who wrote it.

@@ -16,7 +16,8 @@ export function createCanteenBoard(session: CommunitySession) {
   // The month's reservations, for the month's report only: read when it is first shown.
   const reservations = createDeferredMemo<Reservation[]>(() => values(data.reservations))
   const standing = createMemo<StandingOrder[]>(() => values(data.standing))
-  const menus = createMemo<Menu[]>(() => values(data.menus))
+  // Every menu of the months shown, for reports: Today and the week look up theirs by key.
+  const menus = createDeferredMemo<Menu[]>(() => values(data.menus))
   const prices = () => {
     const stored = data.settings.byId['prices']
     return stored?.id === 'prices' ? stored : DEFAULT_PRICES
