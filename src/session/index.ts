@@ -76,8 +76,6 @@ export interface CommunitySession extends Omit<FeatureLive, 'shares'>, Saving {
 
 export type FileLoaded = { ok: true; community: string; changed: number } | { ok: false; problem: FileProblem; community?: string }
 
-
-
 /** What the device side gives a session. */
 export interface SessionOptions {
   /** Who this device is to its peers: its id, and its person's name if they gave one. */
