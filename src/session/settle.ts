@@ -1,7 +1,7 @@
 import { today } from '../domain/calendar'
 import type { HybridClock } from '../domain/hlc'
 import { publicSpace, staffSpace } from '../store/layout'
-import type { SpaceDocs } from '../store/space-docs'
+import type { MapChange, SpaceDocs, SpaceMap } from '../store/space-docs'
 import { ensureDropbox, settleOrders } from '../trust/orders'
 import { sealed } from './shares'
 
@@ -24,6 +24,10 @@ interface SettlePlan {
 export function settleSealed({ pub, staff, clock, mayPublish, closed, whenReady }: SettlePlan): () => void {
   let settling = false
   let again = false
+  // The orders the next run reads: all at first and once a drop-box key arrives (it may
+  // open orders no key opened before), else only those changed since (a month of orders
+  // is thousands, and every order that arrives starts a run).
+  let orders: { reservations: Set<string>; standingOrders: Set<string> } | 'all' = 'all'
   const settle = async () => {
     if (settling) return void (again = true)
     settling = true
@@ -33,23 +37,45 @@ export function settleSealed({ pub, staff, clock, mayPublish, closed, whenReady 
         if (closed()) return
         await (await sealed()).settleShares(pub, staff, clock, today())
         // The canteen's drop box, and the meal orders sealed to it opened into the staff space (trust/orders.ts).
-        if ((await mayPublish()) && (await ensureDropbox(pub, staff, clock))) again = true
-        await settleOrders(pub, staff, clock)
+        if ((await mayPublish()) && (await ensureDropbox(pub, staff, clock))) {
+          again = true
+          orders = 'all'
+        }
+        const toRead = orders
+        orders = { reservations: new Set(), standingOrders: new Set() }
+        await settleOrders(pub, staff, clock, toRead)
       } while (again)
     } catch (error) {
       console.error('sealed replies: not settled', error)
+      // What that run was to read is read again next time.
+      orders = 'all'
     } finally {
       settling = false
     }
   }
   const onChange = () => void settle()
-  const watched = [publicSpace(pub).shareReplies, staffSpace(staff).shareKeys, publicSpace(pub).reservations, publicSpace(pub).standingOrders, staffSpace(staff).dropboxKeys]
+  const orderChanged = (kind: 'reservations' | 'standingOrders') => (change: MapChange) => {
+    const pending = orders
+    if (pending !== 'all') change.keysChanged.forEach((key) => pending[kind].add(key))
+    void settle()
+  }
+  const keyArrived = () => {
+    orders = 'all'
+    void settle()
+  }
+  const watched: [SpaceMap, (change: MapChange) => void][] = [
+    [publicSpace(pub).shareReplies, onChange],
+    [staffSpace(staff).shareKeys, onChange],
+    [publicSpace(pub).reservations, orderChanged('reservations')],
+    [publicSpace(pub).standingOrders, orderChanged('standingOrders')],
+    [staffSpace(staff).dropboxKeys, keyArrived],
+  ]
   let watching = false
   void whenReady.then(() => {
     if (closed()) return
     watching = true
-    watched.forEach((map) => map.observe(onChange))
+    watched.forEach(([map, listener]) => map.observe(listener))
     void settle()
   })
-  return () => watching && watched.forEach((map) => map.unobserve(onChange))
+  return () => watching && watched.forEach(([map, listener]) => map.unobserve(listener))
 }

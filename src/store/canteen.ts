@@ -302,8 +302,11 @@ export function stopStandingOrder(docs: SpaceDocs, clock: HybridClock, tag: stri
 /** Staff: the drop box's private halves this device holds (what residents sealed to staff opens with one of them). */
 export const readDropboxKeys = (staffDocs: SpaceDocs): DropboxKey[] => [...readCollection(staffSpace(staffDocs).dropboxKeys, DropboxKeySchema).records.values()]
 
-/** Staff: the drop-box keys held, and each order whose current version has not been opened into the staff space. */
-export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs) {
+/** The orders a staff device looks at: all of them, or those whose keys changed since it last looked. */
+export type OrdersToRead = 'all' | { reservations: ReadonlySet<string>; standingOrders: ReadonlySet<string> }
+
+/** Staff: the drop-box keys held, and each order (of those asked for) whose current version has not been opened into the staff space. */
+export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs, only: OrdersToRead = 'all') {
   const details = staffSpace(staffDocs).orderDetails
   const keys = readDropboxKeys(staffDocs)
   const opened = (record: Reservation | StandingOrder) => readRecord(OrderDetailSchema, record.id, details.get(record.id))?.version === record.updatedAt
@@ -311,9 +314,11 @@ export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs) {
   // all opened before: an order whose stored version a detail already names is not
   // read at all (a forged one only goes unopened); the rest are read as usual.
   const field = (value: unknown, name: string) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined)
-  const unopened = <T extends Reservation | StandingOrder>(map: SpaceMap, schema: RecordSchema<T>): T[] => {
+  const unopened = <T extends Reservation | StandingOrder>(map: SpaceMap, schema: RecordSchema<T>, keys: ReadonlySet<string> | null): T[] => {
     const found: T[] = []
-    for (const [key, raw] of map.unjudged()) {
+    const stored = keys ? [...keys].map((key): [string, unknown] => [key, map.shardOf(key)?.get(key)]) : map.unjudged()
+    for (const [key, raw] of stored) {
+      if (raw === undefined) continue
       if (field(raw, 'updatedAt') === field(details.shardOf(key)?.get(key), 'version')) continue
       const record = readRecord(schema, key, map.get(key))
       if (record && !opened(record)) found.push(record)
@@ -322,8 +327,8 @@ export function readOrderSecrets(pubDocs: SpaceDocs, staffDocs: SpaceDocs) {
   }
   const layout = publicSpace(pubDocs)
   const pending = [
-    ...unopened(layout.reservations, ReservationSchema).map((record) => ({ kind: 'reservation' as const, record })),
-    ...unopened(layout.standingOrders, StandingOrderSchema).map((record) => ({ kind: 'standing' as const, record })),
+    ...unopened(layout.reservations, ReservationSchema, only === 'all' ? null : only.reservations).map((record) => ({ kind: 'reservation' as const, record })),
+    ...unopened(layout.standingOrders, StandingOrderSchema, only === 'all' ? null : only.standingOrders).map((record) => ({ kind: 'standing' as const, record })),
   ]
   return { keys, pending }
 }

@@ -5,7 +5,7 @@ import type { HybridClock } from '../domain/hlc'
 import { failed, type Checked } from '../domain/validation'
 import type { SpaceDocs } from '../store/space-docs'
 import type { Writer } from '../store/collection'
-import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, cancelReservation, checkCancel, checkPause, checkReservation, checkStanding, pauseStandingOrder, putDropbox, putOrderDetail, readDropbox, readOrderSecrets, reserve, setStandingOrder, stopStandingOrder } from '../store/canteen'
+import { liveCanteenData, liveStaffCanteenData, staffCanteenCommands, cancelReservation, checkCancel, checkPause, checkReservation, checkStanding, pauseStandingOrder, putDropbox, putOrderDetail, readDropbox, readOrderSecrets, reserve, type OrdersToRead, setStandingOrder, stopStandingOrder } from '../store/canteen'
 import { fromBase64Url, openSealed, seal, toBase64Url, type DeviceKeys } from './keys'
 import { feature } from '../store/feature'
 
@@ -119,9 +119,10 @@ export async function ensureDropbox(pubDocs: SpaceDocs, staffDocs: SpaceDocs, cl
  * A staff device: opens every order whose current version it has not opened yet into the
  * staff space (its code, mode and pause), for the board, rounds and report. Idempotent:
  * any staff device may run it; an order it cannot open (another key, changed) is left.
+ * `only`: the orders changed since the last run (a month of them is thousands).
  */
-export async function settleOrders(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock): Promise<number> {
-  const { keys, pending } = readOrderSecrets(pubDocs, staffDocs)
+export async function settleOrders(pubDocs: SpaceDocs, staffDocs: SpaceDocs, clock: HybridClock, only: OrdersToRead = 'all'): Promise<number> {
+  const { keys, pending } = readOrderSecrets(pubDocs, staffDocs, only)
   let opened = 0
   for (const { kind, record } of pending) {
     const secret = await openForStaff(keys, record)

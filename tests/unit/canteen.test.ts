@@ -163,6 +163,27 @@ describe('standing orders and pauses', () => {
   })
 })
 
+describe('opening orders', () => {
+  it('a run asked for the orders changed since opens those alone; a run over all opens the rest', async () => {
+    const { docs, staffDocs, clock } = setup()
+    publishMenu(docs, clock, staff, lunch(TODAY, 10), TODAY)
+    const commands = await ordering(docs, staffDocs, clock)
+    const ids: string[] = []
+    for (const name of ['张大爷', '李奶奶', '王爷爷']) {
+      const added = addElder(staffDocs, clock, elder({ name }))
+      if (!added.ok) throw new Error('elder failed')
+      const reserved = await commands.reserve({ elderCode: added.value.id, day: TODAY, meal: 'lunch', mode: 'eatIn', count: 1 }, true)
+      if (!reserved.ok) throw new Error('reserve failed')
+      ids.push(reserved.value.id)
+    }
+    expect(await settleOrders(docs, staffDocs, clock, { reservations: new Set([ids[1]!]), standingOrders: new Set() })).toBe(1)
+    expect(readOpenedOrders(docs, staffDocs).reservations.filter((r) => 'code' in r).map((r) => r.id)).toEqual([ids[1]])
+    // A key that names no order, or an order opened before, opens nothing.
+    expect(await settleOrders(docs, staffDocs, clock, { reservations: new Set([ids[1]!, 'no-such-order']), standingOrders: new Set() })).toBe(0)
+    expect(await settleOrders(docs, staffDocs, clock)).toBe(2)
+  })
+})
+
 describe('the staff board, rounds and the monthly report', () => {
   it('counts eaten in and delivered by diet, money due by tier, subsidy; plans rounds by building; tracks doors', async () => {
     const { docs, staffDocs, clock } = setup()
