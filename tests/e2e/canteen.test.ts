@@ -190,5 +190,21 @@ describe('elder canteen', () => {
     const stored = await storedText(d)
     expect(stored).toContain('reservations')
     for (const secret of [...codes, '张大爷', '2单元501', '13812345678', '钱奶奶', '1单元202', '13711112222']) expect(stored).not.toContain(secret)
+
+    // The staff phone's restart opens no order a second time: what it opened is loaded before it settles.
+    const opened = () =>
+      s.evaluate(() => {
+        const docs = (window as any).neighbours.session.staffSpace.docs
+        return [...docs.opened.values()].flatMap((doc: any) => [...doc.getMap('orderDetails').entries()].map(([key, detail]: [string, any]) => `${key} ${detail.stamp}`)).sort()
+      })
+    const before = await opened()
+    expect(before.length).toBeGreaterThanOrEqual(2)
+    await s.evaluate(() => (window as any).neighbours.session.flushed())
+    await s.reload()
+    await s.click('[data-testid=nav-canteen]')
+    await s.click('[data-testid=canteen-section] [data-value=board]')
+    await s.locator('[data-testid=meal-board][data-meal=lunch] [data-testid=delivered]', { hasText: '送餐 2' }).waitFor({ timeout: 30_000 })
+    await s.waitForTimeout(2000)
+    expect(await opened()).toEqual(before)
   })
 })
